@@ -784,8 +784,13 @@ check_encoding(checker *ck, size_t len)
     if (enc)
         return fail_at(ck, 0, "file is %s; save as UTF-8", enc);
     const char *nul = memchr(ck->buf, '\0', len);
-    if (nul)
+    if (nul) {
+        /* The grammar has not run, so find the lines before the NUL here. */
+        for (const char *p = ck->buf; p < nul; p++)
+            if (*p == '\n' || (*p == '\r' && p[1] != '\n'))
+                add_line(ck->doc, (size_t)(p + 1 - ck->buf));
         return fail_at(ck, (size_t)(nul - ck->buf), "NUL byte");
+    }
     return 0;
 }
 

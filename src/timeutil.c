@@ -348,7 +348,7 @@ ts_parse_time(const char *s, ts_time *out, char *why, size_t whysize)
         set_why(why, whysize, "empty timestamp");
         return -1;
     }
-    if (parse_ymd(s, strcspn(s, "Tt "), &y, &m, &d, why, whysize) < 0)
+    if (parse_ymd(s, strlen(s), &y, &m, &d, why, whysize) < 0)
         return -1;
     p = s + 10;
     if (*p == '\0') {
