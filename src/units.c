@@ -548,15 +548,29 @@ sig_digits(const char *s)
 }
 
 /*
+** v with p significant digits, in plain notation for ordinary magnitudes:
+** %.2g prints 120 as "1.2e+02", so an e-notation result between 1e-4 and
+** 1e15 is printed again, rounded, with %f.
+*/
+static void
+fmt_sig(double v, int p, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.*g", p, v);
+    if (strchr(buf, 'e') && fabs(v) >= 1e-4 && fabs(v) < 1e15)
+        snprintf(buf, size, "%.0f", strtod(buf, NULL));
+}
+
+/*
 ** The fewest digits (at most 6) that read back equal under num_cmp, so
 ** that 1.1 * 100 + 0.1 * 100 prints as 120.  A value that needs more is
-** shown with 6 digits if they look rounded ("0.333333"), but with as many
-** as it takes if 6 would make it look exact: 5.0000001 is not "5", since
-** a report must not say "5 > 5".
+** shown with 6 digits if they visibly are rounded ("0.333333"), but with
+** as many as it takes if 6 would make it look exact: 5.0000001 is not
+** "5", since a report must not say "5 > 5".
 */
 void
 num_format(double v, char *buf, size_t size)
 {
+    char g[64];
     int p;
 
     if (size == 0)
@@ -568,22 +582,18 @@ num_format(double v, char *buf, size_t size)
         return;
     }
     for (p = 1; p <= 6; p++) {
+        fmt_sig(v, p, buf, size);
+        if (num_cmp(strtod(buf, NULL), v) == 0)
+            return;
+    }
+    snprintf(g, sizeof g, "%.6g", v);
+    if (sig_digits(g) == 6 && fabs(v) < 1e5) {
+        snprintf(buf, size, "%s", g);
+        return;
+    }
+    for (p = 7; p <= 17; p++) {
         snprintf(buf, size, "%.*g", p, v);
         if (num_cmp(strtod(buf, NULL), v) == 0)
             return;
     }
-    /* An integer that %g would put in e-notation: all its digits. */
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(buf, size, "%.0f", v);
-        return;
-    }
-    snprintf(buf, size, "%.6g", v);
-    if (sig_digits(buf) == 6)
-        return;
-    for (p = 7; p < 17; p++) {
-        snprintf(buf, size, "%.*g", p, v);
-        if (num_cmp(strtod(buf, NULL), v) == 0)
-            return;
-    }
-    snprintf(buf, size, "%.17g", v);
 }

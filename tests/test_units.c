@@ -88,7 +88,7 @@ test_parse_required_codes(void **state)
         "ug/kg/min", "ug/min", "mg/h", "mg/d", "mg", "U/min", "U/kg/min",
         "mU/kg/min", "U/h", "U", "[iU]", "10*3/uL", "10*9/L", "/uL", "/mm3",
         "mL/h", "mL/kg/h", "/min", "{beats}/min", "wk", "mo", "a", "mol",
-        "mEq/L", "[IU]", "[ft_i]", "fL", "mg/(kg.h)", "s-1", "10^3/uL",
+        "meq/L", "[IU]", "[ft_i]", "fL", "mg/(kg.h)", "s-1", "10^3/uL",
         "mL{total}", "m[iU]/mL",
     };
     (void)state;
@@ -140,6 +140,7 @@ test_parse_unknown(void **state)
     unknown("\xc2\xb5g/min", "did you mean 'ug/min'?");
     unknown("IU/h", "did you mean '[iU]/h'?");
     unknown("KG", "did you mean 'kg'?");
+    unknown("mEq/L", "did you mean 'meq/L'?");      /* UCUM's code is eq */
     unknown("furlong", "unknown unit 'furlong'");
     unknown("mg/xx", "'xx' is not a supported UCUM unit");
     unknown("Cel", "unsupported unit 'Cel' (temperatures are not converted)");
@@ -186,7 +187,7 @@ test_convert_same_dimension(void **state)
     converts("L/min", "mL/h", NULL, 60000);
     converts("d", "h", NULL, 24);
     converts("wk", "d", NULL, 7);
-    converts("mEq/L", "meq/L", NULL, 1);      /* eq with eq is fine */
+    converts("meq/L", "eq/m3", NULL, 1);      /* eq with eq is fine */
     assert_true(unit_compatible("kPa", "mm[Hg]"));
     assert_false(unit_compatible("kg", "cm"));
     assert_false(unit_compatible("mg/dL", "mmol/L"));
@@ -216,8 +217,8 @@ test_convert_molar_mass(void **state)
     /* Two steps apart (mass^2 vs amount^2) is not a molar-mass conversion. */
     refuses("g2", "mol2", &lactate, UNIT_INCOMPATIBLE, "different dimensions");
     /* Equivalents are not moles. */
-    refuses("mEq/L", "mmol/L", &lactate, UNIT_INCOMPATIBLE,
-            "cannot convert 'mEq/L' to 'mmol/L' (equivalents depend on the ion's charge)");
+    refuses("meq/L", "mmol/L", &lactate, UNIT_INCOMPATIBLE,
+            "cannot convert 'meq/L' to 'mmol/L' (equivalents depend on the ion's charge)");
 }
 
 static void
