@@ -38,8 +38,8 @@ typedef enum unit_status {
 
 /*
 ** Parse a UCUM code: prefixes (k, m, u, n, p, d, c, M, G, T), atoms (g, m,
-** s, min, h, d, wk, mo, a, L, l, mol, eq, Pa, mm[Hg], cm[H2O], [lb_av],
-** [in_i], [ft_i], %, U, [iU], [IU], 1), annotations ({score}, {beats} are
+** s, min, h, d, wk, mo, a, L, mol, eq, Pa, mm[Hg], cm[H2O], [lb_av],
+** [in_i], [ft_i], %, U, [iU], [IU], 1; lower-case l is refused so that mg/dl is caught), annotations ({score}, {beats} are
 ** dimensionless), exponents (m2, cm3), '.' and '/', '10*3' style factors,
 ** and a leading '/' ("/min").  Returns UNIT_OK or UNIT_UNKNOWN with a
 ** reason in why ("unknown unit 'mg/dl' (did you mean 'mg/dL'?)").

@@ -29,7 +29,8 @@
 enum {
     A_PREFIX = 1,       /* takes a metric prefix (kg, mL, umol) */
     A_TEMP = 2,         /* a temperature: known but not supported */
-    A_EQ = 4            /* equivalents: see unit_factor */
+    A_EQ = 4,           /* equivalents: see unit_factor */
+    A_SMALL = 8         /* no prefix above kilo: see below */
 };
 
 static const struct atom {
@@ -38,7 +39,13 @@ static const struct atom {
     signed char dim[DIM_COUNT];     /* mass, length, time, amount, activity */
     int flags;
 } atoms[] = {
-    {"g", 1, {1, 0, 0, 0, 0}, A_PREFIX},
+    /*
+    ** "Mg/dL" or "ML/h" is far more likely a slip of the shift key than a
+    ** megagram or a megalitre, and reading it as written is an error of
+    ** 10^9.  So masses, volumes and amounts take no prefix above k (UCUM
+    ** allows them); the lenient pass then suggests the lower case.
+    */
+    {"g", 1, {1, 0, 0, 0, 0}, A_PREFIX | A_SMALL},
     {"m", 1, {0, 1, 0, 0, 0}, A_PREFIX},
     {"s", 1, {0, 0, 1, 0, 0}, A_PREFIX},
     {"min", 60, {0, 0, 1, 0, 0}, 0},
@@ -53,9 +60,9 @@ static const struct atom {
     ** was never checked than a deliberate code, so it is refused with a
     ** hint rather than silently read.
     */
-    {"L", 1e-3, {0, 3, 0, 0, 0}, A_PREFIX},
-    {"mol", 1, {0, 0, 0, 1, 0}, A_PREFIX},
-    {"eq", 1, {0, 0, 0, 1, 0}, A_PREFIX | A_EQ},
+    {"L", 1e-3, {0, 3, 0, 0, 0}, A_PREFIX | A_SMALL},
+    {"mol", 1, {0, 0, 0, 1, 0}, A_PREFIX | A_SMALL},
+    {"eq", 1, {0, 0, 0, 1, 0}, A_PREFIX | A_SMALL | A_EQ},
     {"Pa", 1e3, {1, -1, -2, 0, 0}, A_PREFIX},  /* kg/(m.s2) in grams */
     {"m[Hg]", 133.322e3 * 1e3, {1, -1, -2, 0, 0}, A_PREFIX},
     {"m[H2O]", 9.80665e3 * 1e3, {1, -1, -2, 0, 0}, A_PREFIX},
@@ -99,7 +106,7 @@ static const struct prefix {
 };
 #define N_PREFIXES (sizeof prefixes / sizeof prefixes[0])
 
-/* Common non-UCUM spellings, used only to suggest the UCUM code. */
+/* Common non-UCUM spellings (any case), used only to suggest a UCUM code. */
 static const struct alias {
     const char *from, *to;
 } aliases[] = {
@@ -107,6 +114,7 @@ static const struct alias {
     {"lbs", "[lb_av]"}, {"in", "[in_i]"}, {"ft", "[ft_i]"},
     {"IU", "[iU]"}, {"iu", "[iU]"}, {"mIU", "m[iU]"}, {"mcg", "ug"},
     {"hr", "h"}, {"hrs", "h"}, {"sec", "s"}, {"mins", "min"},
+    {"\xc2\xb0" "C", "Cel"}, {"\xc2\xb0" "F", "[degF]"}, {"degC", "Cel"},
 };
 #define N_ALIASES (sizeof aliases / sizeof aliases[0])
 
@@ -203,7 +211,8 @@ lookup(const char *s, size_t n, int nocase, double *pf, const struct atom **ap,
         if (nocase ? (s[0] | 0x20) != (prefixes[i].c | 0x20) : s[0] != prefixes[i].c)
             continue;
         a = find_atom(s + 1, n - 1, nocase);
-        if (a && (a->flags & A_PREFIX)) {
+        if (a && (a->flags & A_PREFIX)
+            && !((a->flags & A_SMALL) && prefixes[i].factor > 1e3)) {
             *pf = prefixes[i].factor;
             *ap = a;
             *prefix = prefixes[i].c;
@@ -225,7 +234,7 @@ suggest(const char *s, size_t n, char *fix, size_t fixsize,
     char pc;
 
     for (i = 0; i < N_ALIASES; i++)
-        if (strlen(aliases[i].from) == n && memcmp(aliases[i].from, s, n) == 0) {
+        if (strlen(aliases[i].from) == n && strncasecmp(aliases[i].from, s, n) == 0) {
             snprintf(fix, fixsize, "%s", aliases[i].to);
             return lookup(fix, strlen(fix), 0, pf, ap, &pc) > 0;
         }
@@ -384,6 +393,7 @@ static unit_status
 parse_full(const char *code, parsed *x, char *why, size_t whysize)
 {
     parser P, L;
+    int lenient;
 
     if (code == NULL || *code == '\0') {
         set_why(why, whysize, "empty unit (write '1' for a plain number)");
@@ -395,9 +405,10 @@ parse_full(const char *code, parsed *x, char *why, size_t whysize)
     }
     if (run(&P, code, 0, x))
         return UNIT_OK;
-    if (P.temp) {
+    lenient = run(&L, code, 1, x);
+    if (P.temp || (!lenient && L.temp)) {
         set_why(why, whysize, "unsupported unit '%s' (temperatures are not converted)", code);
-    } else if (run(&L, code, 1, x) && L.corrected) {
+    } else if (lenient && L.corrected) {
         set_why(why, whysize, "unknown unit '%s' (did you mean '%s'?)", code, L.out);
     } else if (P.bad[0] && strcmp(P.bad, code) != 0) {
         set_why(why, whysize, "unknown unit '%s' ('%s' is not a supported UCUM unit)",

@@ -17,11 +17,16 @@
 #include "yamldoc.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #define YAML_TAG_PREFIX "tag:yaml.org,2002:"
@@ -434,6 +439,80 @@ ydoc_parse(const char *name, const char *buf, size_t len, ts_error *err)
     }
     ts_error_clear(err);
     return b.d;
+}
+
+/*
+** O_NONBLOCK so that opening a FIFO does not wait for a writer; the fstat
+** then refuses it.  The read loop has its own cap because st_size can be 0
+** or wrong for special files.
+*/
+static char *
+read_file(const char *path, size_t *lenp, ts_error *err)
+{
+    struct stat st;
+    size_t len = 0, cap = 64 * 1024;
+    char *buf;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+    if (fd < 0) {
+        ts_error_set(err, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0) {
+        ts_error_set(err, 0, 0, "cannot read: %s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ts_error_set(err, 0, 0, S_ISDIR(st.st_mode) ? "is a directory"
+                                                    : "not a regular file");
+        close(fd);
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    buf = xmalloc(cap + 1);
+    for (;;) {
+        ssize_t k;
+        if (len == cap) {
+            if (cap > YDOC_MAX_BYTES)
+                break;
+            cap *= 2;
+            buf = xrealloc(buf, cap + 1);
+        }
+        k = read(fd, buf + len, cap - len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            ts_error_set(err, 0, 0, "cannot read: %s", strerror(errno));
+            free(buf);
+            close(fd);
+            return NULL;
+        }
+        if (k == 0)
+            break;
+        len += (size_t)k;
+    }
+    close(fd);
+    buf[len] = '\0';
+    *lenp = len;
+    return buf;
+}
+
+ydoc *
+ydoc_parse_file(const char *path, ts_error *err)
+{
+    size_t len;
+    char *buf;
+    ydoc *d;
+
+    ts_error_clear(err);
+    err->file = path;
+    buf = read_file(path, &len, err);
+    if (!buf)
+        return NULL;
+    d = ydoc_parse(path, buf, len, err);
+    free(buf);
+    return d;
 }
 
 void

@@ -89,7 +89,7 @@ test_parse_required_codes(void **state)
         "mU/kg/min", "U/h", "U", "[iU]", "10*3/uL", "10*9/L", "/uL", "/mm3",
         "mL/h", "mL/kg/h", "/min", "{beats}/min", "wk", "mo", "a", "mol",
         "meq/L", "[IU]", "[ft_i]", "fL", "mg/(kg.h)", "s-1", "10^3/uL",
-        "mL{total}", "m[iU]/mL",
+        "mL{total}", "m[iU]/mL", "MPa", "Gs", "ks",
     };
     (void)state;
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
@@ -140,6 +140,12 @@ test_parse_unknown(void **state)
     unknown("\xc2\xb5g/min", "did you mean 'ug/min'?");
     unknown("IU/h", "did you mean '[iU]/h'?");
     unknown("KG", "did you mean 'kg'?");
+    unknown("mmhg", "did you mean 'mm[Hg]'?");
+    unknown("mL/kg/hr", "did you mean 'mL/kg/h'?");
+    /* Mega- and giga- on masses and volumes are taken for case slips. */
+    unknown("Mg/dL", "did you mean 'mg/dL'?");
+    unknown("ML/h", "did you mean 'mL/h'?");
+    unknown("\xc2\xb0" "C", "temperatures are not converted");
     unknown("mEq/L", "did you mean 'meq/L'?");      /* UCUM's code is eq */
     unknown("furlong", "unknown unit 'furlong'");
     unknown("mg/xx", "'xx' is not a supported UCUM unit");

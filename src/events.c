@@ -1,0 +1,1095 @@
+/*
+** events.c -- the demographic, event and presence leaves of the evaluator:
+** age, sex, conditions, procedures, locations, medications, time since an
+** event, procedure durations and facts.
+**
+** These leaves share one question: does the record say the thing is
+** there, says it is not, or say nothing?  The answers follow trials.md
+** ("Precise readings"): a concept with entries is decided by its entries
+** even in a section not marked complete; a concept without entries is
+** absent only in a complete section and unknown otherwise.  Suspected
+** conditions count only where the rule says suspicion is enough.
+**
+** Time.  Every list in the fact model is sorted by start (or onset) and
+** nothing starts after the screening time, so "what is running now" is
+** always the last merged run of a list.  Windows are computed as instants
+** (event + D, with calendar months through ts_shift), never by dividing
+** elapsed seconds, so that "6 mo" and strict bounds come out exact: a
+** strict "below D" is met until event + D - 1 s, a strict "above D" from
+** event + D + 1 s.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "timeutil.h"
+#include "units.h"
+#include "verdict.h"
+
+#define DUR_TEXT_LEN 64
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                      */
+/* ------------------------------------------------------------------ */
+
+/* A blank, untimed, unknown result for ru; callers fill value and reason. */
+static result *
+leaf(eval_ctx *cx, const rule *ru)
+{
+    result *res = result_new(cx, ru, TV_UNKNOWN, "%s", "");
+    res->timed = 0;
+    res->since = TS_NONE;
+    res->since_early = TS_NONE;
+    res->until = TS_NONE;
+    return res;
+}
+
+static void
+say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    res->value = value;
+    res->reason = arena_vprintf(cx->a, fmt, ap);
+    va_end(ap);
+}
+
+/* The leaf holds from since (certainly: these are recorded event times)
+** until until (TS_NONE: no limit). */
+static void
+set_times(result *res, ts_time since, ts_time until)
+{
+    res->timed = 1;
+    res->since = since;
+    res->since_early = since;
+    res->until = until;
+}
+
+static int
+complete(const eval_ctx *cx, unsigned section)
+{
+    return (cx->r->complete & section) != 0;
+}
+
+static tv
+tv_max(tv a, tv b)
+{
+    return a > b ? a : b;
+}
+
+/* Earliest of two times where TS_NONE means "none yet". */
+static ts_time
+earliest(ts_time a, ts_time b)
+{
+    if (a == TS_NONE)
+        return b;
+    return b == TS_NONE || a < b ? a : b;
+}
+
+static const char *
+dur_str(eval_ctx *cx, ts_duration d)
+{
+    char buf[DUR_TEXT_LEN];
+    ts_format_duration(d, buf, sizeof buf);
+    return arena_strdup(cx->a, buf);
+}
+
+static const char *
+secs_str(eval_ctx *cx, int64_t secs)
+{
+    char buf[DUR_TEXT_LEN];
+    ts_format_seconds(secs, buf, sizeof buf);
+    return arena_strdup(cx->a, buf);
+}
+
+/*
+** "6–24 h" when both ends are one part in the same unit, else
+** "6 h–1 d 2 h"; "> 30 min", "< 24 h", ...
+*/
+static const char *
+dur_cmp_text(eval_ctx *cx, const dur_cmp *d)
+{
+    const char *lo = dur_str(cx, d->lo), *hi;
+    const char *sp_lo, *sp_hi;
+
+    switch (d->op) {
+    case CMP_GT: return arena_printf(cx->a, "> %s", lo);
+    case CMP_GE: return arena_printf(cx->a, ">= %s", lo);
+    case CMP_LT: return arena_printf(cx->a, "< %s", lo);
+    case CMP_LE: return arena_printf(cx->a, "<= %s", lo);
+    case CMP_EQ: return arena_printf(cx->a, "= %s", lo);
+    case CMP_BETWEEN:
+        hi = dur_str(cx, d->hi);
+        sp_lo = strchr(lo, ' ');
+        sp_hi = strrchr(hi, ' ');
+        if (sp_lo && sp_hi && sp_lo == strrchr(lo, ' ') && strcmp(sp_lo, sp_hi) == 0)
+            return arena_printf(cx->a, "%.*s\u2013%s", (int)(sp_lo - lo), lo, hi);
+        return arena_printf(cx->a, "%s\u2013%s", lo, hi);
+    case CMP_NONE:
+        break;
+    }
+    return "any time";
+}
+
+/*
+** The instants at which the time elapsed since t satisfies d: from *from
+** to *to inclusive (*to TS_NONE: for ever).  Whole seconds make strict
+** bounds one second inside the written ones.
+*/
+static void
+dur_window(const dur_cmp *d, ts_time t, ts_time *from, ts_time *to)
+{
+    ts_time lo = ts_shift(t, d->lo, +1);
+
+    *from = t;
+    *to = TS_NONE;
+    switch (d->op) {
+    case CMP_GT:      *from = lo + 1; break;
+    case CMP_GE:      *from = lo; break;
+    case CMP_LT:      *to = lo - 1; break;
+    case CMP_LE:      *to = lo; break;
+    case CMP_EQ:      *from = lo; *to = lo; break;
+    case CMP_BETWEEN: *from = lo; *to = ts_shift(t, d->hi, +1); break;
+    case CMP_NONE:    break;
+    }
+}
+
+static int
+in_window(ts_time x, ts_time from, ts_time to)
+{
+    return x >= from && (to == TS_NONE || x <= to);
+}
+
+/*
+** Kleene OR over per-concept results: the value is the best one; the
+** reason, evidence and missing data come from the concepts that have it.
+** A met concept without time information holds "for ever" as far as the
+** data shows, so it makes the whole leaf untimed.
+*/
+static result *
+any_of(eval_ctx *cx, const rule *ru, result **part, int n)
+{
+    result *res;
+    const char *reason = NULL;
+    tv best = TV_NOT_MET;
+    int untimed = 0;
+
+    if (n == 1)
+        return part[0];
+    for (int i = 0; i < n; i++)
+        best = tv_max(best, part[i]->value);
+    res = leaf(cx, ru);
+    for (int i = 0; i < n; i++) {
+        if (part[i]->value != best)
+            continue;
+        reason = reason ? arena_printf(cx->a, "%s; %s", reason, part[i]->reason)
+                        : part[i]->reason;
+        result_take(cx, res, part[i]);
+        if (best != TV_MET)
+            continue;
+        if (!part[i]->timed) {
+            untimed = 1;
+        } else {
+            res->timed = 1;
+            res->since = earliest(res->since, part[i]->since);
+            res->since_early = res->since;
+        }
+    }
+    if (untimed) {
+        res->timed = 0;
+        res->since = res->since_early = TS_NONE;
+    }
+    say(cx, res, best, "%s", reason ? reason : "no concepts");
+    return res;
+}
+
+/* "/facts/<name>" with the JSON Pointer escapes ~0 and ~1. */
+static const char *
+fact_pointer(eval_ctx *cx, const char *name)
+{
+    size_t n = strlen(name), j = 7;
+    char *p = arena_alloc(cx->a, 7 + 2 * n + 1);
+
+    memcpy(p, "/facts/", 7);
+    for (size_t i = 0; i < n; i++) {
+        if (name[i] == '~' || name[i] == '/') {
+            p[j++] = '~';
+            p[j++] = name[i] == '~' ? '0' : '1';
+        } else {
+            p[j++] = name[i];
+        }
+    }
+    p[j] = '\0';
+    return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* Age and sex                                                        */
+/* ------------------------------------------------------------------ */
+
+static const char *const age_units[] = { "y", "mo", "d" };
+
+/* How age relates to the bounds, for the reason: "is within 18–75 y". */
+static const char *
+age_phrase(eval_ctx *cx, const num_cmp_t *c, long age, int met, const char *u)
+{
+    char lo[32], hi[32];
+
+    num_format(c->lo, lo, sizeof lo);
+    num_format(c->hi, hi, sizeof hi);
+    switch (c->op) {
+    case CMP_BETWEEN:
+        if (met)
+            return arena_printf(cx->a, "is within %s\u2013%s %s", lo, hi, u);
+        if (num_cmp((double)age, c->lo) < 0)
+            return arena_printf(cx->a, "is below %s %s", lo, u);
+        return arena_printf(cx->a, "is above %s %s", hi, u);
+    case CMP_GT:
+        return arena_printf(cx->a, met ? "is above %s %s" : "is not above %s %s", lo, u);
+    case CMP_GE:
+        return arena_printf(cx->a, met ? "is at least %s %s" : "is below %s %s", lo, u);
+    case CMP_LT:
+        return arena_printf(cx->a, met ? "is below %s %s" : "is not below %s %s", lo, u);
+    case CMP_LE:
+        return arena_printf(cx->a, met ? "is at most %s %s" : "is above %s %s", lo, u);
+    case CMP_EQ:
+        return arena_printf(cx->a, met ? "is %s %s" : "is not %s %s", lo, u);
+    case CMP_NONE:
+        break;
+    }
+    return "has no limit";
+}
+
+static int
+age_ok(const num_cmp_t *c, long age)
+{
+    double a = (double)age;
+
+    switch (c->op) {
+    case CMP_GT:      return num_cmp(a, c->lo) > 0;
+    case CMP_GE:      return num_cmp(a, c->lo) >= 0;
+    case CMP_LT:      return num_cmp(a, c->lo) < 0;
+    case CMP_LE:      return num_cmp(a, c->lo) <= 0;
+    case CMP_EQ:      return num_cmp(a, c->lo) == 0;
+    case CMP_BETWEEN: return num_cmp(a, c->lo) >= 0 && num_cmp(a, c->hi) <= 0;
+    case CMP_NONE:    break;
+    }
+    return 1;
+}
+
+/* Age limits are not windows: the result is untimed. */
+static result *
+eval_age(eval_ctx *cx, const rule *ru)
+{
+    const record *r = cx->r;
+    result *res = leaf(cx, ru);
+    const char *u = age_units[ru->age_unit <= AGE_DAYS ? ru->age_unit : 0];
+    const char *born;
+    long age;
+    int met;
+
+    if (!r->has_birth) {
+        say(cx, res, TV_UNKNOWN, "birth date not recorded");
+        result_add_missing(cx, res, "birth_date");
+        return res;
+    }
+    born = r->birth_str ? r->birth_str
+         : arena_printf(cx->a, "%04d-%02d-%02d", r->birth_y, r->birth_m, r->birth_d);
+    result_add_evidence(cx, res, "birth_date", born, NULL,
+                        ts_from_civil(r->birth_y, r->birth_m, r->birth_d, 0, 0, 0),
+                        "/birth_date");
+    age = ts_age(r->birth_y, r->birth_m, r->birth_d, r->at, ru->age_unit);
+    if (age < 0) {
+        say(cx, res, TV_UNKNOWN, "birth date %s is after the screening time", born);
+        return res;
+    }
+    met = age_ok(&ru->cmp, age);
+    say(cx, res, met ? TV_MET : TV_NOT_MET, "age %ld %s %s", age, u,
+        age_phrase(cx, &ru->cmp, age, met, u));
+    return res;
+}
+
+static const char *const sex_names[] = { "none", "female", "male", "other", "unknown" };
+
+/*
+** A recorded "unknown" sex is itself missing data: unknown unless the rule
+** explicitly accepts it.
+*/
+static result *
+eval_sex(eval_ctx *cx, const rule *ru)
+{
+    const record *r = cx->r;
+    result *res = leaf(cx, ru);
+    const char *allowed = NULL;
+
+    for (int s = SEX_FEMALE; s <= SEX_UNKNOWN; s++)
+        if (ru->sexes & (1u << s))
+            allowed = allowed ? arena_printf(cx->a, "%s or %s", allowed, sex_names[s])
+                              : sex_names[s];
+    if (!allowed)
+        allowed = "none";
+    if (r->sex == SEX_NONE) {
+        say(cx, res, TV_UNKNOWN, "sex not recorded");
+        result_add_missing(cx, res, "sex");
+        return res;
+    }
+    result_add_evidence(cx, res, "sex", sex_names[r->sex], NULL, TS_NONE, "/sex");
+    if (ru->sexes & (1u << r->sex))
+        say(cx, res, TV_MET, "sex %s is %s", sex_names[r->sex], allowed);
+    else if (r->sex == SEX_UNKNOWN) {
+        say(cx, res, TV_UNKNOWN, "sex recorded as unknown (needs %s)", allowed);
+        result_add_missing(cx, res, "sex");
+    } else
+        say(cx, res, TV_NOT_MET, "sex %s is not %s", sex_names[r->sex], allowed);
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Conditions                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char *const status_names[] = { "active", "suspected", "resolved", "absent" };
+
+/*
+** How one entry bears on the leaf, with why.  With a look-back the onset
+** decides, resolved or not ("an MI in the past six months counts by its
+** onset"); without one the entry must still be going on.
+*/
+static tv
+cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
+                 const cond_entry *e, ts_time from, const char **why)
+{
+    const char *st = status_names[e->status];
+
+    if (e->status == ST_ABSENT) {
+        *why = arena_printf(cx->a, "%s absent", c->name);
+        return TV_NOT_MET;
+    }
+    if (ru->has_within) {
+        if (e->onset == TS_NONE) {
+            *why = arena_printf(cx->a, "%s %s, onset not recorded (needs within %s)",
+                                c->name, st, dur_str(cx, ru->within));
+            return TV_UNKNOWN;
+        }
+        if (e->onset < from) {
+            *why = arena_printf(cx->a, "%s onset %s, more than %s ago",
+                                c->name, fmt_time(cx, e->onset), dur_str(cx, ru->within));
+            return TV_NOT_MET;
+        }
+    } else if (e->status == ST_RESOLVED || e->end != TS_NONE) {
+        *why = e->end != TS_NONE
+             ? arena_printf(cx->a, "%s %s, ended %s", c->name, st, fmt_time(cx, e->end))
+             : arena_printf(cx->a, "%s resolved", c->name);
+        return TV_NOT_MET;
+    }
+    if (e->status == ST_SUSPECTED && !ru->suspected) {
+        *why = arena_printf(cx->a, "%s suspected: must be confirmed or ruled out", c->name);
+        return TV_UNKNOWN;
+    }
+    if (e->onset == TS_NONE)
+        *why = arena_printf(cx->a, "%s %s", c->name, st);
+    else if (ru->has_within)
+        *why = arena_printf(cx->a, "%s %s, onset %s, within %s", c->name, st,
+                            fmt_time(cx, e->onset), dur_str(cx, ru->within));
+    else
+        *why = arena_printf(cx->a, "%s %s since %s", c->name, st, fmt_time(cx, e->onset));
+    return TV_MET;
+}
+
+static result *
+cond_one(eval_ctx *cx, const rule *ru, const concept *c)
+{
+    const cond_list *l = &cx->r->conds[c->index];
+    ts_time from = ru->has_within ? ts_shift(cx->r->at, ru->within, -1) : TS_NONE;
+    result *res = leaf(cx, ru);
+    const char *why, *reason = "";
+    tv best = TV_NOT_MET, v;
+    int untimed = 0;
+
+    if (l->n == 0) {
+        if (complete(cx, SEC_CONDITIONS)) {
+            say(cx, res, TV_NOT_MET, "no %s recorded (conditions complete)", c->name);
+        } else {
+            say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+            result_add_missing(cx, res, c->name);
+        }
+        return res;
+    }
+    for (int i = 0; i < l->n; i++)
+        best = tv_max(best, cond_entry_value(cx, ru, c, &l->e[i], from, &why));
+    /* The entries that decided are the evidence; the latest one speaks. */
+    for (int i = 0; i < l->n; i++) {
+        const cond_entry *e = &l->e[i];
+        v = cond_entry_value(cx, ru, c, e, from, &why);
+        if (v != best)
+            continue;
+        reason = why;
+        result_add_evidence(cx, res, c->name, status_names[e->status], NULL,
+                            e->onset, pointer_to(cx, "conditions", e->src));
+        if (v == TV_MET) {
+            if (e->onset == TS_NONE)
+                untimed = 1;
+            else
+                res->since = earliest(res->since, e->onset);
+        }
+    }
+    say(cx, res, best, "%s", reason);
+    if (best == TV_MET && !untimed)
+        set_times(res, res->since, TS_NONE);
+    else
+        res->since = TS_NONE;
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Procedures                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char *
+proc_attr(const proc_entry *e, const char *key)
+{
+    for (int i = 0; i < e->nattrs; i++)
+        if (strcmp(e->keys[i], key) == 0)
+            return e->vals[i];
+    return NULL;
+}
+
+/* "VA or not given" for reasons. */
+static const char *
+attr_allowed(eval_ctx *cx, const rule *ru)
+{
+    const char *s = NULL;
+    for (int i = 0; i < ru->nattr_vals; i++) {
+        const char *v = ru->attr_vals[i] ? ru->attr_vals[i] : "not given";
+        s = s ? arena_printf(cx->a, "%s or %s", s, v) : v;
+    }
+    return s ? s : "nothing";
+}
+
+/*
+** The attribute test on one entry that qualifies by time: a value in the
+** list passes; no value passes only if the list allows it (a NULL
+** element), and is unknown otherwise (ECMO without a recorded intent).
+*/
+static tv
+proc_attr_value(eval_ctx *cx, const rule *ru, const proc_entry *e,
+                const char **detail)
+{
+    const char *val;
+    int null_ok = 0;
+
+    *detail = "";
+    if (!ru->attr_key)
+        return TV_MET;
+    val = proc_attr(e, ru->attr_key);
+    for (int i = 0; i < ru->nattr_vals; i++) {
+        if (!ru->attr_vals[i])
+            null_ok = 1;
+        else if (val && strcmp(val, ru->attr_vals[i]) == 0) {
+            *detail = arena_printf(cx->a, ", %s %s", ru->attr_key, val);
+            return TV_MET;
+        }
+    }
+    if (val) {
+        *detail = arena_printf(cx->a, ", %s %s is not %s", ru->attr_key, val,
+                               attr_allowed(cx, ru));
+        return TV_NOT_MET;
+    }
+    if (null_ok) {
+        *detail = arena_printf(cx->a, ", %s not given", ru->attr_key);
+        return TV_MET;
+    }
+    *detail = arena_printf(cx->a, ", %s not recorded (needs %s)", ru->attr_key,
+                           attr_allowed(cx, ru));
+    return TV_UNKNOWN;
+}
+
+static tv
+proc_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
+                 const proc_entry *e, ts_time from, const char **why)
+{
+    const char *detail, *when;
+    tv v;
+
+    if (ru->ongoing && e->end != TS_NONE) {
+        *why = arena_printf(cx->a, "%s ended %s", c->name, fmt_time(cx, e->end));
+        return TV_NOT_MET;
+    }
+    if (ru->has_within && e->end != TS_NONE && e->end < from) {
+        *why = arena_printf(cx->a, "%s ended %s, more than %s ago", c->name,
+                            fmt_time(cx, e->end), dur_str(cx, ru->within));
+        return TV_NOT_MET;
+    }
+    v = proc_attr_value(cx, ru, e, &detail);
+    when = e->end == TS_NONE
+         ? arena_printf(cx->a, "ongoing since %s", fmt_time(cx, e->start))
+         : arena_printf(cx->a, "%s to %s", fmt_time(cx, e->start), fmt_time(cx, e->end));
+    *why = arena_printf(cx->a, "%s %s%s", c->name, when, detail);
+    return v;
+}
+
+static result *
+proc_one(eval_ctx *cx, const rule *ru, const concept *c)
+{
+    const proc_list *l = &cx->r->procs[c->index];
+    ts_time from = ru->has_within ? ts_shift(cx->r->at, ru->within, -1) : TS_NONE;
+    result *res = leaf(cx, ru);
+    const char *why, *reason = "";
+    tv best = TV_NOT_MET, v;
+
+    if (l->n == 0) {
+        if (complete(cx, SEC_PROCEDURES)) {
+            say(cx, res, TV_NOT_MET, "no %s recorded (procedures complete)", c->name);
+        } else {
+            say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+            result_add_missing(cx, res, c->name);
+        }
+        return res;
+    }
+    for (int i = 0; i < l->n; i++)
+        best = tv_max(best, proc_entry_value(cx, ru, c, &l->e[i], from, &why));
+    for (int i = 0; i < l->n; i++) {
+        const proc_entry *e = &l->e[i];
+        v = proc_entry_value(cx, ru, c, e, from, &why);
+        if (v != best)
+            continue;
+        reason = why;
+        result_add_evidence(cx, res, c->name, ru->attr_key ? proc_attr(e, ru->attr_key) : NULL,
+                            NULL, e->start, pointer_to(cx, "procedures", e->src));
+        if (v == TV_MET)
+            res->since = earliest(res->since, e->start);
+    }
+    say(cx, res, best, "%s", reason);
+    if (best == TV_MET)
+        set_times(res, res->since, TS_NONE);
+    else
+        res->since = TS_NONE;
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Locations                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+** The last run of adjacent or overlapping stays: since every stay starts
+** at or before the screening time, it is the only one that can cover it.
+** Returns the index of its first stay, its start and its end (TS_NONE:
+** still there).
+*/
+static int
+loc_last_run(const loc_list *l, ts_time *start, ts_time *end)
+{
+    int first = 0;
+
+    *start = l->e[0].start;
+    *end = l->e[0].end;
+    for (int i = 1; i < l->n; i++) {
+        const loc_entry *e = &l->e[i];
+        if (*end != TS_NONE && e->start > *end) {
+            first = i;
+            *start = e->start;
+            *end = e->end;
+        } else if (*end != TS_NONE && (e->end == TS_NONE || e->end > *end)) {
+            *end = e->end;
+        }
+    }
+    return first;
+}
+
+/* Whether the record places the patient anywhere at all. */
+static int
+any_location(const record *r)
+{
+    int n = vocab_count(r->vocab);
+    for (int i = 0; i < n; i++)
+        if (vocab_at(r->vocab, i)->kind == CK_LOCATION && r->locs[i].n > 0)
+            return 1;
+    return 0;
+}
+
+/*
+** The start of the stay in c covering the screening time, or TS_NONE with
+** the leaf's value when there is none (not met, or unknown when the
+** record says nothing about where the patient is).
+*/
+static ts_time
+loc_current(eval_ctx *cx, const concept *c, result *res)
+{
+    const loc_list *l = &cx->r->locs[c->index];
+    ts_time s, e, now = cx->r->at;
+    int first;
+
+    if (l->n > 0) {
+        first = loc_last_run(l, &s, &e);
+        for (int i = first; i < l->n; i++)
+            result_add_evidence(cx, res, c->name, NULL, NULL, l->e[i].start,
+                                pointer_to(cx, "locations", l->e[i].src));
+        if (s <= now && (e == TS_NONE || now < e))
+            return s;
+        say(cx, res, TV_NOT_MET, "not in %s now (left %s)", c->name, fmt_time(cx, e));
+    } else if (any_location(cx->r) || complete(cx, SEC_LOCATIONS)) {
+        say(cx, res, TV_NOT_MET, "not in %s now", c->name);
+    } else {
+        say(cx, res, TV_UNKNOWN, "location not recorded (%s)", c->name);
+        result_add_missing(cx, res, c->name);
+    }
+    return TS_NONE;
+}
+
+static result *
+loc_one(eval_ctx *cx, const rule *ru, const concept *c)
+{
+    result *res = leaf(cx, ru);
+    ts_time s = loc_current(cx, c, res);
+
+    if (s != TS_NONE) {
+        say(cx, res, TV_MET, "in %s since %s", c->name, fmt_time(cx, s));
+        set_times(res, s, TS_NONE);
+    }
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Medications                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A rate or dose of 0 is recorded but not given. */
+static int
+med_zero(const med_entry *e)
+{
+    return e->kind != MED_COURSE && e->raw == 0;
+}
+
+/* Entries that run over an interval: infusions, regimens, courses. */
+static int
+med_runs(const med_entry *e)
+{
+    return e->kind != MED_DOSE && !med_zero(e);
+}
+
+/*
+** The course running at the screening time: adjacent or overlapping
+** intervals merge, a gap or a rate of 0 (not an interval here) ends a
+** course.  Returns the index of its first entry, or -1 if nothing runs
+** now, and sets *onset.
+*/
+static int
+med_course(const record *r, const med_list *l, ts_time *onset)
+{
+    ts_time s = TS_NONE, e = TS_NONE;
+    int first = -1;
+
+    for (int i = 0; i < l->n; i++) {
+        const med_entry *m = &l->e[i];
+        if (!med_runs(m))
+            continue;
+        if (first < 0 || (e != TS_NONE && m->start > e)) {
+            first = i;
+            s = m->start;
+            e = m->end;
+        } else if (e != TS_NONE && (m->end == TS_NONE || m->end > e)) {
+            e = m->end;
+        }
+    }
+    if (first < 0 || s > r->at || (e != TS_NONE && e <= r->at))
+        return -1;
+    *onset = s;
+    return first;
+}
+
+/* Evidence for the running entries of the course starting at first. */
+static void
+med_evidence(eval_ctx *cx, result *res, const concept *c, const med_list *l, int first)
+{
+    char num[32];
+
+    for (int i = first; i < l->n; i++) {
+        const med_entry *m = &l->e[i];
+        if (!med_runs(m))
+            continue;
+        num_format(m->raw, num, sizeof num);
+        result_add_evidence(cx, res, c->name,
+                            m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
+                            m->kind == MED_COURSE ? NULL : m->unit, m->start,
+                            pointer_to(cx, "medications", m->src));
+    }
+}
+
+/* No qualifying entry: not met if the drug or the section says so. */
+static void
+med_none(eval_ctx *cx, result *res, const concept *c, const med_list *l,
+         const char *what)
+{
+    if (l->n > 0 || complete(cx, SEC_MEDICATIONS)) {
+        say(cx, res, TV_NOT_MET, "%s", what);
+    } else {
+        say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        result_add_missing(cx, res, c->name);
+    }
+}
+
+static result *
+med_one(eval_ctx *cx, const rule *ru, const concept *c)
+{
+    const med_list *l = &cx->r->meds[c->index];
+    result *res = leaf(cx, ru);
+    ts_time onset, from;
+    const med_entry *given = NULL;
+    char num[32];
+    int first;
+
+    if (!ru->has_within) {
+        first = med_course(cx->r, l, &onset);
+        if (first < 0) {
+            med_none(cx, res, c, l, arena_printf(cx->a, "%s is not running", c->name));
+            return res;
+        }
+        med_evidence(cx, res, c, l, first);
+        say(cx, res, TV_MET, "%s running since %s", c->name, fmt_time(cx, onset));
+        set_times(res, onset, TS_NONE);
+        return res;
+    }
+    /* Given in the look-back: any administration overlapping it. */
+    from = ts_shift(cx->r->at, ru->within, -1);
+    for (int i = 0; i < l->n; i++) {
+        const med_entry *m = &l->e[i];
+        ts_time end = m->end;
+        if (med_zero(m))
+            continue;
+        if (end == TS_NONE && m->kind != MED_DOSE)
+            end = cx->r->at;
+        if ((end == TS_NONE ? m->start : end) < from)
+            continue;
+        given = m;
+        num_format(m->raw, num, sizeof num);
+        result_add_evidence(cx, res, c->name,
+                            m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
+                            m->kind == MED_COURSE ? NULL : m->unit, m->start,
+                            pointer_to(cx, "medications", m->src));
+    }
+    if (!given) {
+        med_none(cx, res, c, l, arena_printf(cx->a, "no %s in the last %s",
+                                             c->name, dur_str(cx, ru->within)));
+        return res;
+    }
+    say(cx, res, TV_MET, "%s given %s, within %s", c->name,
+        fmt_time(cx, given->start), dur_str(cx, ru->within));
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Time since an event, procedure duration                            */
+/* ------------------------------------------------------------------ */
+
+/*
+** The time of the event a time_since leaf measures from, adding evidence
+** to res.  Returns TS_NONE after setting res's value and reason when there
+** is no such event (not met) or it is not known (unknown).
+*/
+static ts_time
+event_procedure(eval_ctx *cx, const rule *ru, const concept *c, result *res)
+{
+    const proc_list *l = &cx->r->procs[c->index];
+    const proc_entry *pick = NULL;
+
+    /* The ongoing entry (the earliest, if the record has several), or
+    ** the latest one. */
+    for (int i = 0; i < l->n; i++) {
+        const proc_entry *e = &l->e[i];
+        if (!ru->ongoing || (e->end == TS_NONE && !pick))
+            pick = e;
+    }
+    if (pick) {
+        result_add_evidence(cx, res, c->name, NULL, NULL, pick->start,
+                            pointer_to(cx, "procedures", pick->src));
+        return pick->start;
+    }
+    if (l->n > 0 || complete(cx, SEC_PROCEDURES)) {
+        say(cx, res, TV_NOT_MET, ru->ongoing ? "%s is not ongoing" : "no %s recorded",
+            c->name);
+    } else {
+        say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        result_add_missing(cx, res, c->name);
+    }
+    return TS_NONE;
+}
+
+/* The latest entry that is not ruled out; its onset. */
+static ts_time
+event_condition(eval_ctx *cx, const concept *c, result *res)
+{
+    const cond_list *l = &cx->r->conds[c->index];
+    const cond_entry *pick = NULL;
+
+    for (int i = 0; i < l->n; i++)
+        if (l->e[i].status != ST_ABSENT)
+            pick = &l->e[i];
+    if (pick) {
+        result_add_evidence(cx, res, c->name, status_names[pick->status], NULL,
+                            pick->onset, pointer_to(cx, "conditions", pick->src));
+        if (pick->onset != TS_NONE)
+            return pick->onset;
+        say(cx, res, TV_UNKNOWN, "onset of %s not recorded", c->name);
+        result_add_missing(cx, res, arena_printf(cx->a, "%s onset", c->name));
+    } else if (l->n > 0 || complete(cx, SEC_CONDITIONS)) {
+        say(cx, res, TV_NOT_MET, "no %s", c->name);
+    } else {
+        say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        result_add_missing(cx, res, c->name);
+    }
+    return TS_NONE;
+}
+
+static ts_time
+event_time(eval_ctx *cx, const rule *ru, const concept *c, result *res,
+           const char **verb)
+{
+    const med_list *ml;
+    ts_time onset;
+    int first;
+
+    switch (ru->event) {
+    case EV_MEDICATION:
+        *verb = "started";
+        ml = &cx->r->meds[c->index];
+        first = med_course(cx->r, ml, &onset);
+        if (first >= 0) {
+            med_evidence(cx, res, c, ml, first);
+            return onset;
+        }
+        med_none(cx, res, c, ml, arena_printf(cx->a, "%s is not running", c->name));
+        return TS_NONE;
+    case EV_PROCEDURE:
+        *verb = "started";
+        return event_procedure(cx, ru, c, res);
+    case EV_CONDITION:
+        *verb = "onset";
+        return event_condition(cx, c, res);
+    case EV_LOCATION:
+        *verb = "entered";
+        return loc_current(cx, c, res);
+    case EV_NONE:
+        break;
+    }
+    say(cx, res, TV_UNKNOWN, "time since an unspecified event");
+    return TS_NONE;
+}
+
+/*
+** The leaf is timed whatever its value: since and until bound the window
+** in which it holds, which is how a trial's enrolment window is computed.
+*/
+static result *
+eval_time_since(eval_ctx *cx, const rule *ru)
+{
+    const concept *c = ru->concepts[0];
+    result *res = leaf(cx, ru);
+    const char *verb = "";
+    ts_time t = event_time(cx, ru, c, res, &verb), from, to, now = cx->r->at;
+    int met;
+
+    if (t == TS_NONE)
+        return res;
+    dur_window(&ru->dcmp, t, &from, &to);
+    met = in_window(now, from, to);
+    say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)", c->name, verb,
+        fmt_time(cx, t), secs_str(cx, now - t), dur_cmp_text(cx, &ru->dcmp));
+    set_times(res, from, to);
+    return res;
+}
+
+/*
+** R_DURATION on procedures.  An ended entry's duration is fixed; an
+** ongoing one is judged at the screening time and may become met (or stop
+** being met) as time passes, which since and until say.
+*/
+static result *
+eval_duration(eval_ctx *cx, const rule *ru)
+{
+    const concept *c = ru->concepts[0];
+    const proc_list *l;
+    result *res = leaf(cx, ru);
+    const char *reason = "", *text = dur_cmp_text(cx, &ru->dcmp);
+    ts_time now = cx->r->at, since = TS_NONE, until = TS_NONE, later = TS_NONE;
+    int met = 0, forever = 0;
+
+    if (ru->event != EV_PROCEDURE) {
+        say(cx, res, TV_UNKNOWN, "duration is only defined for procedures");
+        return res;
+    }
+    l = &cx->r->procs[c->index];
+    if (l->n == 0) {
+        if (complete(cx, SEC_PROCEDURES)) {
+            say(cx, res, TV_NOT_MET, "no %s recorded (procedures complete)", c->name);
+        } else {
+            say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+            result_add_missing(cx, res, c->name);
+        }
+        return res;
+    }
+    for (int i = 0; i < l->n; i++) {
+        const proc_entry *e = &l->e[i];
+        ts_time end = e->end == TS_NONE ? now : e->end, from, to;
+        int ok;
+        const char *why;
+
+        dur_window(&ru->dcmp, e->start, &from, &to);
+        ok = in_window(end, from, to);
+        why = e->end == TS_NONE
+            ? arena_printf(cx->a, "%s ongoing for %s (%s)", c->name,
+                           secs_str(cx, end - e->start), text)
+            : arena_printf(cx->a, "%s lasted %s (%s)", c->name,
+                           secs_str(cx, end - e->start), text);
+        result_add_evidence(cx, res, c->name, secs_str(cx, end - e->start), NULL,
+                            e->start, pointer_to(cx, "procedures", e->src));
+        if (ok) {
+            if (!met)
+                reason = why;
+            met = 1;
+            since = earliest(since, from);
+            if (e->end != TS_NONE || to == TS_NONE)
+                forever = 1;
+            else if (until == TS_NONE || to > until)
+                until = to;
+        } else if (!met) {
+            reason = why;
+            if (e->end == TS_NONE && from > now)
+                later = earliest(later, from);
+        }
+    }
+    if (met) {
+        say(cx, res, TV_MET, "%s", reason);
+        set_times(res, since, forever ? TS_NONE : until);
+    } else {
+        say(cx, res, TV_NOT_MET, "%s", reason);
+        if (later != TS_NONE)
+            set_times(res, later, TS_NONE);
+    }
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Facts                                                              */
+/* ------------------------------------------------------------------ */
+
+static const char *
+fact_text(eval_ctx *cx, const fact_entry *f)
+{
+    char num[32];
+
+    switch (f->type) {
+    case VAL_BOOL:
+        return f->b ? "true" : "false";
+    case VAL_NUMBER:
+        num_format(f->n, num, sizeof num);
+        return arena_strdup(cx->a, num);
+    case VAL_STRING:
+        return arena_printf(cx->a, "\"%s\"", f->s);
+    }
+    return "?";
+}
+
+/*
+** Only a boolean can be true or false, only a number compares with a
+** threshold: a fact of another type is unknown, with a reason.  A timed
+** fact holds from its time.
+*/
+static result *
+eval_fact(eval_ctx *cx, const rule *ru)
+{
+    const concept *c = ru->concepts[0];
+    const fact_entry *f = cx->r->facts[c->index];
+    result *res = leaf(cx, ru);
+    const char *val;
+
+    if (!f) {
+        say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        result_add_missing(cx, res, c->name);
+        return res;
+    }
+    val = fact_text(cx, f);
+    result_add_evidence(cx, res, c->name, val, NULL, f->t, fact_pointer(cx, c->name));
+    if (f->t != TS_NONE)
+        set_times(res, f->t, TS_NONE);
+    if (ru->fact_type == VAL_BOOL && ru->cmp.op == CMP_NONE) {
+        if (f->type != VAL_BOOL)
+            say(cx, res, TV_UNKNOWN, "%s is %s, not true or false", c->name, val);
+        else if (!!f->b == !!ru->fact_bool)
+            say(cx, res, TV_MET, "%s is %s", c->name, val);
+        else
+            say(cx, res, TV_NOT_MET, "%s is %s (needs %s)", c->name, val,
+                ru->fact_bool ? "true" : "false");
+    } else if (ru->fact_type == VAL_STRING && ru->cmp.op == CMP_NONE) {
+        if (f->type != VAL_STRING)
+            say(cx, res, TV_UNKNOWN, "%s is %s, not a string", c->name, val);
+        else if (strcmp(f->s, ru->fact_str) == 0)
+            say(cx, res, TV_MET, "%s is %s", c->name, val);
+        else
+            say(cx, res, TV_NOT_MET, "%s is %s (needs \"%s\")", c->name, val, ru->fact_str);
+    } else if (ru->cmp.op != CMP_NONE) {
+        if (f->type != VAL_NUMBER)
+            say(cx, res, TV_UNKNOWN, "%s is %s, not a number", c->name, val);
+        else
+            say(cx, res, cmp_value(&ru->cmp, f->n) ? TV_MET : TV_NOT_MET,
+                "%s is %s (needs %s)", c->name, val, cmp_text(cx, &ru->cmp));
+    } else {
+        say(cx, res, TV_UNKNOWN, "%s: the rule has no comparison", c->name);
+    }
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry point                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef result *(*one_fn)(eval_ctx *, const rule *, const concept *);
+
+/* Evaluate each concept of an "any of these" leaf and OR the results. */
+static result *
+each_concept(eval_ctx *cx, const rule *ru, one_fn one)
+{
+    result **part;
+
+    if (ru->nconcepts < 1) {
+        result *res = leaf(cx, ru);
+        say(cx, res, TV_UNKNOWN, "no concept given");
+        return res;
+    }
+    part = arena_alloc(cx->a, (size_t)ru->nconcepts * sizeof *part);
+    for (int i = 0; i < ru->nconcepts; i++)
+        part[i] = one(cx, ru, ru->concepts[i]);
+    return any_of(cx, ru, part, ru->nconcepts);
+}
+
+result *
+eval_event(eval_ctx *cx, const rule *ru)
+{
+    result *res;
+
+    switch (ru->kind) {
+    case R_AGE:          return eval_age(cx, ru);
+    case R_SEX:          return eval_sex(cx, ru);
+    case R_CONDITION:    return each_concept(cx, ru, cond_one);
+    case R_PROCEDURE:    return each_concept(cx, ru, proc_one);
+    case R_LOCATION:     return each_concept(cx, ru, loc_one);
+    case R_MEDICATION:   return each_concept(cx, ru, med_one);
+    case R_TIME_SINCE:
+    case R_DURATION:
+    case R_FACT:
+        if (ru->nconcepts < 1)
+            break;
+        if (ru->kind == R_TIME_SINCE)
+            return eval_time_since(cx, ru);
+        return ru->kind == R_DURATION ? eval_duration(cx, ru) : eval_fact(cx, ru);
+    default:
+        break;
+    }
+    res = leaf(cx, ru);
+    say(cx, res, TV_UNKNOWN, "%s is not an event leaf", rule_kind_name(ru->kind));
+    return res;
+}
