@@ -47,9 +47,9 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
-READ   = jsondoc vocab yamldoc facts record
-CRIT   = criteria
-EVAL   = eval series derived events
+READ   = jsondoc vocab vocabload yamldoc facts record
+CRIT   = criteria rulesyntax
+EVAL   = eval series derived events clock
 OUT    = report input cli
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT)
 LIB_OBJS = $(LIB_MODULES:%=src/%.o)
@@ -75,7 +75,7 @@ tests/%.o: tests/%.c $(HDRS) $(wildcard tests/*.h)
 # construction does not stop the others' tests from building.
 T_CORE = $(CORE:%=src/%.o)
 T_READ = $(T_CORE) $(READ:%=src/%.o)
-T_CRIT = $(T_READ) src/criteria.o
+T_CRIT = $(T_READ) $(CRIT:%=src/%.o)
 T_EVAL = $(T_CRIT) $(EVAL:%=src/%.o)
 
 tests/test_timeutil: tests/test_timeutil.o $(T_CORE)

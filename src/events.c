@@ -24,17 +24,16 @@
 
 #include "timeutil.h"
 #include "units.h"
+#include "leaf.h"
 #include "verdict.h"
 
-#define DUR_TEXT_LEN 64
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                      */
 /* ------------------------------------------------------------------ */
 
-/* A blank, untimed, unknown result for ru; callers fill value and reason. */
-static result *
-leaf(eval_ctx *cx, const rule *ru)
+result *
+leaf_new(eval_ctx *cx, const rule *ru)
 {
     result *res = result_new(cx, ru, TV_UNKNOWN, "%s", "");
     res->timed = 0;
@@ -44,12 +43,8 @@ leaf(eval_ctx *cx, const rule *ru)
     return res;
 }
 
-static void
-say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
+void
+leaf_say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -60,8 +55,8 @@ say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
 
 /* The leaf holds from since (certainly: these are recorded event times)
 ** until until (TS_NONE: no limit). */
-static void
-set_times(result *res, ts_time since, ts_time until)
+void
+leaf_times(result *res, ts_time since, ts_time until)
 {
     res->timed = 1;
     res->since = since;
@@ -69,8 +64,8 @@ set_times(result *res, ts_time since, ts_time until)
     res->until = until;
 }
 
-static int
-complete(const eval_ctx *cx, unsigned section)
+int
+leaf_complete(const eval_ctx *cx, unsigned section)
 {
     return (cx->r->complete & section) != 0;
 }
@@ -82,26 +77,41 @@ tv_max(tv a, tv b)
 }
 
 /* Earliest of two times where TS_NONE means "none yet". */
-static ts_time
-earliest(ts_time a, ts_time b)
+ts_time
+time_earliest(ts_time a, ts_time b)
 {
     if (a == TS_NONE)
         return b;
     return b == TS_NONE || a < b ? a : b;
 }
 
-static const char *
+/*
+** Durations in reasons: clinical windows are written in hours up to three
+** days ("24 h", not ts_format_duration's "1 d"), longer ones as written.
+*/
+#define HOURS_SHOWN (72 * TS_HOUR)
+
+const char *
 dur_str(eval_ctx *cx, ts_duration d)
 {
     char buf[DUR_TEXT_LEN];
+
+    if (d.months == 0 && d.seconds > 0 && d.seconds < HOURS_SHOWN
+        && d.seconds % TS_HOUR == 0)
+        return arena_printf(cx->a, "%lld h", (long long)(d.seconds / TS_HOUR));
     ts_format_duration(d, buf, sizeof buf);
     return arena_strdup(cx->a, buf);
 }
 
-static const char *
+/* Elapsed time to the minute below three days: "10 h 0 min", "24 h 1 min". */
+const char *
 secs_str(eval_ctx *cx, int64_t secs)
 {
     char buf[DUR_TEXT_LEN];
+
+    if (secs >= TS_HOUR && secs < HOURS_SHOWN)
+        return arena_printf(cx->a, "%lld h %lld min", (long long)(secs / TS_HOUR),
+                            (long long)(secs % TS_HOUR / TS_MINUTE));
     ts_format_seconds(secs, buf, sizeof buf);
     return arena_strdup(cx->a, buf);
 }
@@ -110,7 +120,7 @@ secs_str(eval_ctx *cx, int64_t secs)
 ** "6–24 h" when both ends are one part in the same unit, else
 ** "6 h–1 d 2 h"; "> 30 min", "< 24 h", ...
 */
-static const char *
+const char *
 dur_cmp_text(eval_ctx *cx, const dur_cmp *d)
 {
     const char *lo = dur_str(cx, d->lo), *hi;
@@ -140,7 +150,7 @@ dur_cmp_text(eval_ctx *cx, const dur_cmp *d)
 ** to *to inclusive (*to TS_NONE: for ever).  Whole seconds make strict
 ** bounds one second inside the written ones.
 */
-static void
+void
 dur_window(const dur_cmp *d, ts_time t, ts_time *from, ts_time *to)
 {
     ts_time lo = ts_shift(t, d->lo, +1);
@@ -158,7 +168,7 @@ dur_window(const dur_cmp *d, ts_time t, ts_time *from, ts_time *to)
     }
 }
 
-static int
+int
 in_window(ts_time x, ts_time from, ts_time to)
 {
     return x >= from && (to == TS_NONE || x <= to);
@@ -182,7 +192,7 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
         return part[0];
     for (int i = 0; i < n; i++)
         best = tv_max(best, part[i]->value);
-    res = leaf(cx, ru);
+    res = leaf_new(cx, ru);
     for (int i = 0; i < n; i++) {
         if (part[i]->value != best)
             continue;
@@ -195,7 +205,7 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
             untimed = 1;
         } else {
             res->timed = 1;
-            res->since = earliest(res->since, part[i]->since);
+            res->since = time_earliest(res->since, part[i]->since);
             res->since_early = res->since;
         }
     }
@@ -203,7 +213,7 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
         res->timed = 0;
         res->since = res->since_early = TS_NONE;
     }
-    say(cx, res, best, "%s", reason ? reason : "no concepts");
+    leaf_say(cx, res, best, "%s", reason ? reason : "no concepts");
     return res;
 }
 
@@ -286,14 +296,14 @@ static result *
 eval_age(eval_ctx *cx, const rule *ru)
 {
     const record *r = cx->r;
-    result *res = leaf(cx, ru);
+    result *res = leaf_new(cx, ru);
     const char *u = age_units[ru->age_unit <= AGE_DAYS ? ru->age_unit : 0];
     const char *born;
     long age;
     int met;
 
     if (!r->has_birth) {
-        say(cx, res, TV_UNKNOWN, "birth date not recorded");
+        leaf_say(cx, res, TV_UNKNOWN, "birth date not recorded");
         result_add_missing(cx, res, "birth_date");
         return res;
     }
@@ -304,11 +314,11 @@ eval_age(eval_ctx *cx, const rule *ru)
                         "/birth_date");
     age = ts_age(r->birth_y, r->birth_m, r->birth_d, r->at, ru->age_unit);
     if (age < 0) {
-        say(cx, res, TV_UNKNOWN, "birth date %s is after the screening time", born);
+        leaf_say(cx, res, TV_UNKNOWN, "birth date %s is after the screening time", born);
         return res;
     }
     met = age_ok(&ru->cmp, age);
-    say(cx, res, met ? TV_MET : TV_NOT_MET, "age %ld %s %s", age, u,
+    leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "age %ld %s %s", age, u,
         age_phrase(cx, &ru->cmp, age, met, u));
     return res;
 }
@@ -323,7 +333,7 @@ static result *
 eval_sex(eval_ctx *cx, const rule *ru)
 {
     const record *r = cx->r;
-    result *res = leaf(cx, ru);
+    result *res = leaf_new(cx, ru);
     const char *allowed = NULL;
 
     for (int s = SEX_FEMALE; s <= SEX_UNKNOWN; s++)
@@ -333,18 +343,18 @@ eval_sex(eval_ctx *cx, const rule *ru)
     if (!allowed)
         allowed = "none";
     if (r->sex == SEX_NONE) {
-        say(cx, res, TV_UNKNOWN, "sex not recorded");
+        leaf_say(cx, res, TV_UNKNOWN, "sex not recorded");
         result_add_missing(cx, res, "sex");
         return res;
     }
     result_add_evidence(cx, res, "sex", sex_names[r->sex], NULL, TS_NONE, "/sex");
     if (ru->sexes & (1u << r->sex))
-        say(cx, res, TV_MET, "sex %s is %s", sex_names[r->sex], allowed);
+        leaf_say(cx, res, TV_MET, "sex %s is %s", sex_names[r->sex], allowed);
     else if (r->sex == SEX_UNKNOWN) {
-        say(cx, res, TV_UNKNOWN, "sex recorded as unknown (needs %s)", allowed);
+        leaf_say(cx, res, TV_UNKNOWN, "sex recorded as unknown (needs %s)", allowed);
         result_add_missing(cx, res, "sex");
     } else
-        say(cx, res, TV_NOT_MET, "sex %s is not %s", sex_names[r->sex], allowed);
+        leaf_say(cx, res, TV_NOT_MET, "sex %s is not %s", sex_names[r->sex], allowed);
     return res;
 }
 
@@ -352,7 +362,7 @@ eval_sex(eval_ctx *cx, const rule *ru)
 /* Conditions                                                         */
 /* ------------------------------------------------------------------ */
 
-static const char *const status_names[] = { "active", "suspected", "resolved", "absent" };
+const char *const cond_status_names[] = { "active", "suspected", "resolved", "absent" };
 
 /*
 ** How one entry bears on the leaf, with why.  With a look-back the onset
@@ -363,7 +373,7 @@ static tv
 cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
                  const cond_entry *e, ts_time from, const char **why)
 {
-    const char *st = status_names[e->status];
+    const char *st = cond_status_names[e->status];
 
     if (e->status == ST_ABSENT) {
         *why = arena_printf(cx->a, "%s absent", c->name);
@@ -405,16 +415,16 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
 {
     const cond_list *l = &cx->r->conds[c->index];
     ts_time from = ru->has_within ? ts_shift(cx->r->at, ru->within, -1) : TS_NONE;
-    result *res = leaf(cx, ru);
+    result *res = leaf_new(cx, ru);
     const char *why, *reason = "";
     tv best = TV_NOT_MET, v;
     int untimed = 0;
 
     if (l->n == 0) {
-        if (complete(cx, SEC_CONDITIONS)) {
-            say(cx, res, TV_NOT_MET, "no %s recorded (conditions complete)", c->name);
+        if (leaf_complete(cx, SEC_CONDITIONS)) {
+            leaf_say(cx, res, TV_NOT_MET, "no %s recorded (conditions complete)", c->name);
         } else {
-            say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+            leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
             result_add_missing(cx, res, c->name);
         }
         return res;
@@ -428,18 +438,18 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
         if (v != best)
             continue;
         reason = why;
-        result_add_evidence(cx, res, c->name, status_names[e->status], NULL,
+        result_add_evidence(cx, res, c->name, cond_status_names[e->status], NULL,
                             e->onset, pointer_to(cx, "conditions", e->src));
         if (v == TV_MET) {
             if (e->onset == TS_NONE)
                 untimed = 1;
             else
-                res->since = earliest(res->since, e->onset);
+                res->since = time_earliest(res->since, e->onset);
         }
     }
-    say(cx, res, best, "%s", reason);
+    leaf_say(cx, res, best, "%s", reason);
     if (best == TV_MET && !untimed)
-        set_times(res, res->since, TS_NONE);
+        leaf_times(res, res->since, TS_NONE);
     else
         res->since = TS_NONE;
     return res;
@@ -537,15 +547,15 @@ proc_one(eval_ctx *cx, const rule *ru, const concept *c)
 {
     const proc_list *l = &cx->r->procs[c->index];
     ts_time from = ru->has_within ? ts_shift(cx->r->at, ru->within, -1) : TS_NONE;
-    result *res = leaf(cx, ru);
+    result *res = leaf_new(cx, ru);
     const char *why, *reason = "";
     tv best = TV_NOT_MET, v;
 
     if (l->n == 0) {
-        if (complete(cx, SEC_PROCEDURES)) {
-            say(cx, res, TV_NOT_MET, "no %s recorded (procedures complete)", c->name);
+        if (leaf_complete(cx, SEC_PROCEDURES)) {
+            leaf_say(cx, res, TV_NOT_MET, "no %s recorded (procedures complete)", c->name);
         } else {
-            say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+            leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
             result_add_missing(cx, res, c->name);
         }
         return res;
@@ -561,11 +571,11 @@ proc_one(eval_ctx *cx, const rule *ru, const concept *c)
         result_add_evidence(cx, res, c->name, ru->attr_key ? proc_attr(e, ru->attr_key) : NULL,
                             NULL, e->start, pointer_to(cx, "procedures", e->src));
         if (v == TV_MET)
-            res->since = earliest(res->since, e->start);
+            res->since = time_earliest(res->since, e->start);
     }
-    say(cx, res, best, "%s", reason);
+    leaf_say(cx, res, best, "%s", reason);
     if (best == TV_MET)
-        set_times(res, res->since, TS_NONE);
+        leaf_times(res, res->since, TS_NONE);
     else
         res->since = TS_NONE;
     return res;
@@ -617,7 +627,7 @@ any_location(const record *r)
 ** the leaf's value when there is none (not met, or unknown when the
 ** record says nothing about where the patient is).
 */
-static ts_time
+ts_time
 loc_current(eval_ctx *cx, const concept *c, result *res)
 {
     const loc_list *l = &cx->r->locs[c->index];
@@ -631,11 +641,11 @@ loc_current(eval_ctx *cx, const concept *c, result *res)
                                 pointer_to(cx, "locations", l->e[i].src));
         if (s <= now && (e == TS_NONE || now < e))
             return s;
-        say(cx, res, TV_NOT_MET, "not in %s now (left %s)", c->name, fmt_time(cx, e));
-    } else if (any_location(cx->r) || complete(cx, SEC_LOCATIONS)) {
-        say(cx, res, TV_NOT_MET, "not in %s now", c->name);
+        leaf_say(cx, res, TV_NOT_MET, "not in %s now (left %s)", c->name, fmt_time(cx, e));
+    } else if (any_location(cx->r) || leaf_complete(cx, SEC_LOCATIONS)) {
+        leaf_say(cx, res, TV_NOT_MET, "not in %s now", c->name);
     } else {
-        say(cx, res, TV_UNKNOWN, "location not recorded (%s)", c->name);
+        leaf_say(cx, res, TV_UNKNOWN, "location not recorded (%s)", c->name);
         result_add_missing(cx, res, c->name);
     }
     return TS_NONE;
@@ -644,331 +654,12 @@ loc_current(eval_ctx *cx, const concept *c, result *res)
 static result *
 loc_one(eval_ctx *cx, const rule *ru, const concept *c)
 {
-    result *res = leaf(cx, ru);
+    result *res = leaf_new(cx, ru);
     ts_time s = loc_current(cx, c, res);
 
     if (s != TS_NONE) {
-        say(cx, res, TV_MET, "in %s since %s", c->name, fmt_time(cx, s));
-        set_times(res, s, TS_NONE);
-    }
-    return res;
-}
-
-/* ------------------------------------------------------------------ */
-/* Medications                                                        */
-/* ------------------------------------------------------------------ */
-
-/* A rate or dose of 0 is recorded but not given. */
-static int
-med_zero(const med_entry *e)
-{
-    return e->kind != MED_COURSE && e->raw == 0;
-}
-
-/* Entries that run over an interval: infusions, regimens, courses. */
-static int
-med_runs(const med_entry *e)
-{
-    return e->kind != MED_DOSE && !med_zero(e);
-}
-
-/*
-** The course running at the screening time: adjacent or overlapping
-** intervals merge, a gap or a rate of 0 (not an interval here) ends a
-** course.  Returns the index of its first entry, or -1 if nothing runs
-** now, and sets *onset.
-*/
-static int
-med_course(const record *r, const med_list *l, ts_time *onset)
-{
-    ts_time s = TS_NONE, e = TS_NONE;
-    int first = -1;
-
-    for (int i = 0; i < l->n; i++) {
-        const med_entry *m = &l->e[i];
-        if (!med_runs(m))
-            continue;
-        if (first < 0 || (e != TS_NONE && m->start > e)) {
-            first = i;
-            s = m->start;
-            e = m->end;
-        } else if (e != TS_NONE && (m->end == TS_NONE || m->end > e)) {
-            e = m->end;
-        }
-    }
-    if (first < 0 || s > r->at || (e != TS_NONE && e <= r->at))
-        return -1;
-    *onset = s;
-    return first;
-}
-
-/* Evidence for the running entries of the course starting at first. */
-static void
-med_evidence(eval_ctx *cx, result *res, const concept *c, const med_list *l, int first)
-{
-    char num[32];
-
-    for (int i = first; i < l->n; i++) {
-        const med_entry *m = &l->e[i];
-        if (!med_runs(m))
-            continue;
-        num_format(m->raw, num, sizeof num);
-        result_add_evidence(cx, res, c->name,
-                            m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
-                            m->kind == MED_COURSE ? NULL : m->unit, m->start,
-                            pointer_to(cx, "medications", m->src));
-    }
-}
-
-/* No qualifying entry: not met if the drug or the section says so. */
-static void
-med_none(eval_ctx *cx, result *res, const concept *c, const med_list *l,
-         const char *what)
-{
-    if (l->n > 0 || complete(cx, SEC_MEDICATIONS)) {
-        say(cx, res, TV_NOT_MET, "%s", what);
-    } else {
-        say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-        result_add_missing(cx, res, c->name);
-    }
-}
-
-static result *
-med_one(eval_ctx *cx, const rule *ru, const concept *c)
-{
-    const med_list *l = &cx->r->meds[c->index];
-    result *res = leaf(cx, ru);
-    ts_time onset, from;
-    const med_entry *given = NULL;
-    char num[32];
-    int first;
-
-    if (!ru->has_within) {
-        first = med_course(cx->r, l, &onset);
-        if (first < 0) {
-            med_none(cx, res, c, l, arena_printf(cx->a, "%s is not running", c->name));
-            return res;
-        }
-        med_evidence(cx, res, c, l, first);
-        say(cx, res, TV_MET, "%s running since %s", c->name, fmt_time(cx, onset));
-        set_times(res, onset, TS_NONE);
-        return res;
-    }
-    /* Given in the look-back: any administration overlapping it. */
-    from = ts_shift(cx->r->at, ru->within, -1);
-    for (int i = 0; i < l->n; i++) {
-        const med_entry *m = &l->e[i];
-        ts_time end = m->end;
-        if (med_zero(m))
-            continue;
-        if (end == TS_NONE && m->kind != MED_DOSE)
-            end = cx->r->at;
-        if ((end == TS_NONE ? m->start : end) < from)
-            continue;
-        given = m;
-        num_format(m->raw, num, sizeof num);
-        result_add_evidence(cx, res, c->name,
-                            m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
-                            m->kind == MED_COURSE ? NULL : m->unit, m->start,
-                            pointer_to(cx, "medications", m->src));
-    }
-    if (!given) {
-        med_none(cx, res, c, l, arena_printf(cx->a, "no %s in the last %s",
-                                             c->name, dur_str(cx, ru->within)));
-        return res;
-    }
-    say(cx, res, TV_MET, "%s given %s, within %s", c->name,
-        fmt_time(cx, given->start), dur_str(cx, ru->within));
-    return res;
-}
-
-/* ------------------------------------------------------------------ */
-/* Time since an event, procedure duration                            */
-/* ------------------------------------------------------------------ */
-
-/*
-** The time of the event a time_since leaf measures from, adding evidence
-** to res.  Returns TS_NONE after setting res's value and reason when there
-** is no such event (not met) or it is not known (unknown).
-*/
-static ts_time
-event_procedure(eval_ctx *cx, const rule *ru, const concept *c, result *res)
-{
-    const proc_list *l = &cx->r->procs[c->index];
-    const proc_entry *pick = NULL;
-
-    /* The ongoing entry (the earliest, if the record has several), or
-    ** the latest one. */
-    for (int i = 0; i < l->n; i++) {
-        const proc_entry *e = &l->e[i];
-        if (!ru->ongoing || (e->end == TS_NONE && !pick))
-            pick = e;
-    }
-    if (pick) {
-        result_add_evidence(cx, res, c->name, NULL, NULL, pick->start,
-                            pointer_to(cx, "procedures", pick->src));
-        return pick->start;
-    }
-    if (l->n > 0 || complete(cx, SEC_PROCEDURES)) {
-        say(cx, res, TV_NOT_MET, ru->ongoing ? "%s is not ongoing" : "no %s recorded",
-            c->name);
-    } else {
-        say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-        result_add_missing(cx, res, c->name);
-    }
-    return TS_NONE;
-}
-
-/* The latest entry that is not ruled out; its onset. */
-static ts_time
-event_condition(eval_ctx *cx, const concept *c, result *res)
-{
-    const cond_list *l = &cx->r->conds[c->index];
-    const cond_entry *pick = NULL;
-
-    for (int i = 0; i < l->n; i++)
-        if (l->e[i].status != ST_ABSENT)
-            pick = &l->e[i];
-    if (pick) {
-        result_add_evidence(cx, res, c->name, status_names[pick->status], NULL,
-                            pick->onset, pointer_to(cx, "conditions", pick->src));
-        if (pick->onset != TS_NONE)
-            return pick->onset;
-        say(cx, res, TV_UNKNOWN, "onset of %s not recorded", c->name);
-        result_add_missing(cx, res, arena_printf(cx->a, "%s onset", c->name));
-    } else if (l->n > 0 || complete(cx, SEC_CONDITIONS)) {
-        say(cx, res, TV_NOT_MET, "no %s", c->name);
-    } else {
-        say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-        result_add_missing(cx, res, c->name);
-    }
-    return TS_NONE;
-}
-
-static ts_time
-event_time(eval_ctx *cx, const rule *ru, const concept *c, result *res,
-           const char **verb)
-{
-    const med_list *ml;
-    ts_time onset;
-    int first;
-
-    switch (ru->event) {
-    case EV_MEDICATION:
-        *verb = "started";
-        ml = &cx->r->meds[c->index];
-        first = med_course(cx->r, ml, &onset);
-        if (first >= 0) {
-            med_evidence(cx, res, c, ml, first);
-            return onset;
-        }
-        med_none(cx, res, c, ml, arena_printf(cx->a, "%s is not running", c->name));
-        return TS_NONE;
-    case EV_PROCEDURE:
-        *verb = "started";
-        return event_procedure(cx, ru, c, res);
-    case EV_CONDITION:
-        *verb = "onset";
-        return event_condition(cx, c, res);
-    case EV_LOCATION:
-        *verb = "entered";
-        return loc_current(cx, c, res);
-    case EV_NONE:
-        break;
-    }
-    say(cx, res, TV_UNKNOWN, "time since an unspecified event");
-    return TS_NONE;
-}
-
-/*
-** The leaf is timed whatever its value: since and until bound the window
-** in which it holds, which is how a trial's enrolment window is computed.
-*/
-static result *
-eval_time_since(eval_ctx *cx, const rule *ru)
-{
-    const concept *c = ru->concepts[0];
-    result *res = leaf(cx, ru);
-    const char *verb = "";
-    ts_time t = event_time(cx, ru, c, res, &verb), from, to, now = cx->r->at;
-    int met;
-
-    if (t == TS_NONE)
-        return res;
-    dur_window(&ru->dcmp, t, &from, &to);
-    met = in_window(now, from, to);
-    say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)", c->name, verb,
-        fmt_time(cx, t), secs_str(cx, now - t), dur_cmp_text(cx, &ru->dcmp));
-    set_times(res, from, to);
-    return res;
-}
-
-/*
-** R_DURATION on procedures.  An ended entry's duration is fixed; an
-** ongoing one is judged at the screening time and may become met (or stop
-** being met) as time passes, which since and until say.
-*/
-static result *
-eval_duration(eval_ctx *cx, const rule *ru)
-{
-    const concept *c = ru->concepts[0];
-    const proc_list *l;
-    result *res = leaf(cx, ru);
-    const char *reason = "", *text = dur_cmp_text(cx, &ru->dcmp);
-    ts_time now = cx->r->at, since = TS_NONE, until = TS_NONE, later = TS_NONE;
-    int met = 0, forever = 0;
-
-    if (ru->event != EV_PROCEDURE) {
-        say(cx, res, TV_UNKNOWN, "duration is only defined for procedures");
-        return res;
-    }
-    l = &cx->r->procs[c->index];
-    if (l->n == 0) {
-        if (complete(cx, SEC_PROCEDURES)) {
-            say(cx, res, TV_NOT_MET, "no %s recorded (procedures complete)", c->name);
-        } else {
-            say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-            result_add_missing(cx, res, c->name);
-        }
-        return res;
-    }
-    for (int i = 0; i < l->n; i++) {
-        const proc_entry *e = &l->e[i];
-        ts_time end = e->end == TS_NONE ? now : e->end, from, to;
-        int ok;
-        const char *why;
-
-        dur_window(&ru->dcmp, e->start, &from, &to);
-        ok = in_window(end, from, to);
-        why = e->end == TS_NONE
-            ? arena_printf(cx->a, "%s ongoing for %s (%s)", c->name,
-                           secs_str(cx, end - e->start), text)
-            : arena_printf(cx->a, "%s lasted %s (%s)", c->name,
-                           secs_str(cx, end - e->start), text);
-        result_add_evidence(cx, res, c->name, secs_str(cx, end - e->start), NULL,
-                            e->start, pointer_to(cx, "procedures", e->src));
-        if (ok) {
-            if (!met)
-                reason = why;
-            met = 1;
-            since = earliest(since, from);
-            if (e->end != TS_NONE || to == TS_NONE)
-                forever = 1;
-            else if (until == TS_NONE || to > until)
-                until = to;
-        } else if (!met) {
-            reason = why;
-            if (e->end == TS_NONE && from > now)
-                later = earliest(later, from);
-        }
-    }
-    if (met) {
-        say(cx, res, TV_MET, "%s", reason);
-        set_times(res, since, forever ? TS_NONE : until);
-    } else {
-        say(cx, res, TV_NOT_MET, "%s", reason);
-        if (later != TS_NONE)
-            set_times(res, later, TS_NONE);
+        leaf_say(cx, res, TV_MET, "in %s since %s", c->name, fmt_time(cx, s));
+        leaf_times(res, s, TS_NONE);
     }
     return res;
 }
@@ -1004,41 +695,41 @@ eval_fact(eval_ctx *cx, const rule *ru)
 {
     const concept *c = ru->concepts[0];
     const fact_entry *f = cx->r->facts[c->index];
-    result *res = leaf(cx, ru);
+    result *res = leaf_new(cx, ru);
     const char *val;
 
     if (!f) {
-        say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
         result_add_missing(cx, res, c->name);
         return res;
     }
     val = fact_text(cx, f);
     result_add_evidence(cx, res, c->name, val, NULL, f->t, fact_pointer(cx, c->name));
     if (f->t != TS_NONE)
-        set_times(res, f->t, TS_NONE);
+        leaf_times(res, f->t, TS_NONE);
     if (ru->fact_type == VAL_BOOL && ru->cmp.op == CMP_NONE) {
         if (f->type != VAL_BOOL)
-            say(cx, res, TV_UNKNOWN, "%s is %s, not true or false", c->name, val);
+            leaf_say(cx, res, TV_UNKNOWN, "%s is %s, not true or false", c->name, val);
         else if (!!f->b == !!ru->fact_bool)
-            say(cx, res, TV_MET, "%s is %s", c->name, val);
+            leaf_say(cx, res, TV_MET, "%s is %s", c->name, val);
         else
-            say(cx, res, TV_NOT_MET, "%s is %s (needs %s)", c->name, val,
+            leaf_say(cx, res, TV_NOT_MET, "%s is %s (needs %s)", c->name, val,
                 ru->fact_bool ? "true" : "false");
     } else if (ru->fact_type == VAL_STRING && ru->cmp.op == CMP_NONE) {
         if (f->type != VAL_STRING)
-            say(cx, res, TV_UNKNOWN, "%s is %s, not a string", c->name, val);
+            leaf_say(cx, res, TV_UNKNOWN, "%s is %s, not a string", c->name, val);
         else if (strcmp(f->s, ru->fact_str) == 0)
-            say(cx, res, TV_MET, "%s is %s", c->name, val);
+            leaf_say(cx, res, TV_MET, "%s is %s", c->name, val);
         else
-            say(cx, res, TV_NOT_MET, "%s is %s (needs \"%s\")", c->name, val, ru->fact_str);
+            leaf_say(cx, res, TV_NOT_MET, "%s is %s (needs \"%s\")", c->name, val, ru->fact_str);
     } else if (ru->cmp.op != CMP_NONE) {
         if (f->type != VAL_NUMBER)
-            say(cx, res, TV_UNKNOWN, "%s is %s, not a number", c->name, val);
+            leaf_say(cx, res, TV_UNKNOWN, "%s is %s, not a number", c->name, val);
         else
-            say(cx, res, cmp_value(&ru->cmp, f->n) ? TV_MET : TV_NOT_MET,
+            leaf_say(cx, res, cmp_value(&ru->cmp, f->n) ? TV_MET : TV_NOT_MET,
                 "%s is %s (needs %s)", c->name, val, cmp_text(cx, &ru->cmp));
     } else {
-        say(cx, res, TV_UNKNOWN, "%s: the rule has no comparison", c->name);
+        leaf_say(cx, res, TV_UNKNOWN, "%s: the rule has no comparison", c->name);
     }
     return res;
 }
@@ -1056,8 +747,8 @@ each_concept(eval_ctx *cx, const rule *ru, one_fn one)
     result **part;
 
     if (ru->nconcepts < 1) {
-        result *res = leaf(cx, ru);
-        say(cx, res, TV_UNKNOWN, "no concept given");
+        result *res = leaf_new(cx, ru);
+        leaf_say(cx, res, TV_UNKNOWN, "no concept given");
         return res;
     }
     part = arena_alloc(cx->a, (size_t)ru->nconcepts * sizeof *part);
@@ -1078,18 +769,20 @@ eval_event(eval_ctx *cx, const rule *ru)
     case R_PROCEDURE:    return each_concept(cx, ru, proc_one);
     case R_LOCATION:     return each_concept(cx, ru, loc_one);
     case R_MEDICATION:   return each_concept(cx, ru, med_one);
-    case R_TIME_SINCE:
-    case R_DURATION:
-    case R_FACT:
-        if (ru->nconcepts < 1)
-            break;
-        if (ru->kind == R_TIME_SINCE)
-            return eval_time_since(cx, ru);
-        return ru->kind == R_DURATION ? eval_duration(cx, ru) : eval_fact(cx, ru);
-    default:
-        break;
+    default:             break;
     }
-    res = leaf(cx, ru);
-    say(cx, res, TV_UNKNOWN, "%s is not an event leaf", rule_kind_name(ru->kind));
+    res = leaf_new(cx, ru);
+    /* The single-concept leaves; the loader always gives them one. */
+    if (ru->nconcepts < 1) {
+        leaf_say(cx, res, TV_UNKNOWN, "no concept given");
+        return res;
+    }
+    switch (ru->kind) {
+    case R_TIME_SINCE:   return eval_time_since(cx, ru);
+    case R_DURATION:     return eval_duration(cx, ru);
+    case R_FACT:         return eval_fact(cx, ru);
+    default:             break;
+    }
+    leaf_say(cx, res, TV_UNKNOWN, "%s is not an event leaf", rule_kind_name(ru->kind));
     return res;
 }

@@ -73,6 +73,41 @@ void input_item_release(input_item *item);
 /* Close any open file and free the iterator.  NULL is a no-op. */
 void input_free(input *in);
 
+/*
+** Criteria files.  The program needs to know which YAML files to load and
+** in which order before it reads any record; that is decided here, next
+** to the rest of the file handling, and loaded by cli.c.
+*/
+
+/* A list of owned strings. */
+typedef struct input_list {
+    char **s;
+    int n, cap;
+} input_list;
+
+void input_list_add(input_list *l, char *s);    /* takes ownership of s */
+void input_list_free(input_list *l);            /* NULL-safe */
+
+/*
+** Where the bundled criteria are: criteria/ next to the running executable
+** (a source checkout), else TS_DATADIR "/criteria" (installed), else
+** ./criteria.  Returns a malloc'd path, or NULL if none exists.
+*/
+char *input_bundled_criteria(void);
+
+/*
+** The criteria files to load for paths[0..npaths) (with npaths 0: the
+** directories in $TRIALSCREEN_CRITERIA, separated by ':', else the bundled
+** criteria).  A directory gives its *.yaml and *.yml files.  The order is:
+** vocabulary files with concepts, vocabulary files with codes only, then
+** trials, each group in the order given (a directory's files sorted).
+** When no file defines concepts, the bundled concepts.yaml comes first:
+** the vocabulary must always be there.  A file reached twice (compared by
+** realpath) is listed once.  Returns 0, or -1 with err->msg set.
+*/
+int input_criteria_files(const char *const *paths, int npaths,
+                         input_list *out, ts_error *err);
+
 /* The name stdin is given in messages and output. */
 #define INPUT_STDIN_NAME "<stdin>"
 

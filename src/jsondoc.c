@@ -73,7 +73,6 @@ typedef struct key_entry {
 typedef struct checker {
     const char *buf;
     const char *p;          /* next byte; *p == '\0' at the end */
-    const char *end;
     json_doc *doc;          /* its line table is filled as we go */
     ts_error *err;
     arena *tmp;             /* unescaped keys; freed after the check */
@@ -308,25 +307,16 @@ skip_ws(checker *ck)
     ck->p = p;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Four hex digits at s (stops at the NUL), or -1. */
 static long
 hex4(const char *s)
 {
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(s[i]);
+        char c = s[i];
+        int h = c >= '0' && c <= '9' ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
         if (h < 0)
             return -1;
         v = v * 16 + h;
@@ -337,26 +327,12 @@ hex4(const char *s)
 static size_t
 put_utf8(char *o, unsigned long cp)
 {
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    static const unsigned char lead[] = { 0, 0, 0xC0, 0xE0, 0xF0 };
+    int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (int i = n - 1; i > 0; i--, cp >>= 6)
+        o[i] = (char)(0x80 | (cp & 0x3F));
+    o[0] = (char)(lead[n] | cp);
+    return (size_t)n;
 }
 
 /* Decode the (already validated) string body s..e into the arena. */
@@ -850,7 +826,6 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
     checker ck = { 0 };
     ck.buf = buf;
     ck.p = buf;
-    ck.end = buf + len;
     ck.doc = d;
     ck.err = err;
     ck.tmp = arena_new();

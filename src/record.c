@@ -202,6 +202,17 @@ check_fields(reader *rd, const cJSON *obj, const char *prefix, const char *const
     return 0;
 }
 
+/* "an observation", "a procedure": for "'ecmo' is a procedure". */
+static const char *
+kind_phrase(concept_kind k)
+{
+    static const char *const phrases[CK_COUNT] = {
+        "an observation", "a medication", "a condition", "a procedure",
+        "a location", "a fact", "a derived value"
+    };
+    return k >= 0 && k < CK_COUNT ? phrases[k] : "of another kind";
+}
+
 /* The item's code (a required non-empty string), mapped to a concept of
 ** the wanted kind; *c is NULL (with a warning) when it maps to none. */
 static int
@@ -220,9 +231,8 @@ get_concept(reader *rd, const cJSON *obj, const char *prefix, concept_kind kind,
     if (!k) {
         warn(rd, field(obj, "code"), path, "unknown code '%.*s' (ignored)", SHOW, code);
     } else if (k->kind != kind) {
-        warn(rd, field(obj, "code"), path, "'%.*s' is a %s, not a%s %s (ignored)",
-             SHOW, code, concept_kind_name(k->kind),
-             kind == CK_OBSERVATION ? "n" : "", concept_kind_name(kind));
+        warn(rd, field(obj, "code"), path, "'%.*s' is %s, not %s (ignored)",
+             SHOW, code, kind_phrase(k->kind), kind_phrase(kind));
     } else {
         *c = k;
     }
@@ -581,8 +591,8 @@ read_fact(reader *rd, const cJSON *m)
         return 0;
     }
     if (c->kind != CK_FACT) {
-        warn(rd, m, pre, "'%.*s' is a %s, not a fact (ignored)", SHOW, m->string,
-             concept_kind_name(c->kind));
+        warn(rd, m, pre, "'%.*s' is %s, not a fact (ignored)", SHOW, m->string,
+             kind_phrase(c->kind));
         return 0;
     }
     /* "informed_consent" and its code would be one fact said twice. */

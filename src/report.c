@@ -328,13 +328,14 @@ json_trial(outbuf *b, const trial_result *tr)
 }
 
 static void
-ndjson_record(outbuf *b, const record *r, trial_result *const *res, int n)
+ndjson_record(outbuf *b, const record *r, int line, trial_result *const *res,
+              int n)
 {
     outbuf_puts(b, "{\"patient\":");
     outbuf_json(b, record_id(r));
     json_member(b, "source", record_source(r));
-    if (r->line > 0)
-        outbuf_printf(b, ",\"line\":%d", r->line);
+    if (line > 0)
+        outbuf_printf(b, ",\"line\":%d", line);
     outbuf_puts(b, ",\"as_of\":");
     json_time(b, record_at(r));
     outbuf_puts(b, ",\"trials\":[");
@@ -542,7 +543,7 @@ at_from_text(at_source s)
 }
 
 static void
-text_record(const report_opts *o, outbuf *b, const record *r,
+text_record(const report_opts *o, outbuf *b, const record *r, int line,
             trial_result *const *res, int n)
 {
     ts_time at = record_at(r);
@@ -553,8 +554,8 @@ text_record(const report_opts *o, outbuf *b, const record *r,
     paint_end(o, b);
     outbuf_puts(b, "  ");
     outbuf_escaped(b, record_source(r));
-    if (r->line > 0)
-        outbuf_printf(b, ":%d", r->line);
+    if (line > 0)
+        outbuf_printf(b, ":%d", line);
     outbuf_puts(b, "\n  ");
     if (r->has_birth) {
         long years = ts_age(r->birth_y, r->birth_m, r->birth_d, at, AGE_YEARS);
@@ -616,12 +617,12 @@ report_begin(const report_opts *o, outbuf *out)
 }
 
 void
-report_record(const report_opts *o, outbuf *out, const record *r,
+report_record(const report_opts *o, outbuf *out, const record *r, int line,
               trial_result *const *res, int n)
 {
     switch (o->format) {
-    case REPORT_TEXT:   text_record(o, out, r, res, n); break;
-    case REPORT_NDJSON: ndjson_record(out, r, res, n); break;
+    case REPORT_TEXT:   text_record(o, out, r, line, res, n); break;
+    case REPORT_NDJSON: ndjson_record(out, r, line, res, n); break;
     case REPORT_CSV:    csv_record(out, r, res, n); break;
     }
 }
@@ -710,6 +711,10 @@ trials_text(outbuf *b, const trial *t)
         outbuf_escaped(b, t->file);
     }
     outbuf_puts(b, "\n");
+    int width = 0;
+    for (int i = 0; i < t->ncrit; i++)
+        if ((int)strlen(t->crit[i].id) > width)
+            width = (int)strlen(t->crit[i].id);
     for (int i = 0; i < t->ncrit; i++) {
         const criterion *c = &t->crit[i];
         char text[TEXT_PREVIEW + 8];
@@ -727,7 +732,10 @@ trials_text(outbuf *b, const trial *t)
             if (*p == '\n')
                 *p = ' ';
         outbuf_printf(b, "    %-4s ", c->exclusion ? "exc" : "inc");
+        size_t before = b->len;
         outbuf_escaped(b, c->id);
+        for (int pad = width - (int)(b->len - before); pad > 0; pad--)
+            outbuf_put(b, " ", 1);
         outbuf_puts(b, "  ");
         outbuf_escaped(b, text);
         outbuf_puts(b, c->evaluated ? "\n" : " [not evaluated]\n");

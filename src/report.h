@@ -57,11 +57,11 @@ void report_begin(const report_opts *o, outbuf *out);
 
 /*
 ** One screened record: res[0..n) are its results, one per selected trial,
-** in trialset order.  Text: a block; NDJSON: one line; CSV: one row per
-** trial.
+** in trialset order; line is its 1-based line in an NDJSON source, or 0.
+** Text: a block; NDJSON: one line; CSV: one row per trial.
 */
 void report_record(const report_opts *o, outbuf *out, const record *r,
-                   trial_result *const *res, int n);
+                   int line, trial_result *const *res, int n);
 
 /*
 ** A record that could not be read (io = 1: an I/O error whose message

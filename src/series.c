@@ -133,10 +133,17 @@ time_of(leaf *lf, int i)
     return fmt_time(lf->cx, lf->s[i].t);
 }
 
+/*
+** Look-backs as clinicians write them: whole hours up to 72 h stay in
+** hours ("48 h", not "2 d"); anything else in its shortest exact form.
+*/
 static const char *
 duration(leaf *lf, ts_duration d)
 {
     char buf[64];
+    if (d.months == 0 && d.seconds > 0 && d.seconds % TS_HOUR == 0 &&
+        d.seconds <= 72 * TS_HOUR)
+        return arena_printf(lf->cx->a, "%d h", (int)(d.seconds / TS_HOUR));
     ts_format_duration(d, buf, sizeof buf);
     return arena_strdup(lf->cx->a, buf);
 }

@@ -33,6 +33,7 @@
 
 struct frame {
     ynode *node;
+    int count;                  /* items so far (keys and values) */
     int cap;                    /* room in node->items */
 };
 
@@ -203,7 +204,7 @@ add_child(struct builder *b, ynode *n)
     }
     struct frame *f = &b->stack[b->depth - 1];
     ynode *p = f->node;
-    int count = p->kind == Y_MAP ? 2 * p->n : p->n;
+    int count = f->count;
     /* In a mapping every other child is a key, and a key must be text. */
     if (p->kind == Y_MAP && count % 2 == 0 && n->kind != Y_SCALAR)
         return ydoc_error(b->err, n, "a mapping key must be a plain name, "
@@ -215,6 +216,7 @@ add_child(struct builder *b, ynode *n)
         f->cap = cap;
     }
     p->items[count++] = n;
+    f->count = count;
     p->n = p->kind == Y_MAP ? count / 2 : count;
     return 0;
 }
@@ -334,6 +336,7 @@ on_start(struct builder *b, const yaml_event_t *ev, ynode_kind kind)
     if (!n || add_child(b, n) < 0)
         return -1;
     b->stack[b->depth].node = n;
+    b->stack[b->depth].count = 0;
     b->stack[b->depth].cap = 0;
     b->depth++;
     return 0;
