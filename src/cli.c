@@ -469,11 +469,17 @@ static void
 record_warnings(outbuf *diag, const record *r, const char *source, int line)
 {
     for (int i = 0; i < record_nwarnings(r); i++) {
+        const char *w = record_warning(r, i);
+        int wl, wc, skip = 0;
         outbuf_escaped(diag, source);
-        if (line > 0)
+        /* A warning that starts with its own "line:column: " takes the
+        ** place of the record's line: "x.json:5:15: warning: ...". */
+        if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) == 2 && skip > 0)
+            outbuf_printf(diag, ":%d:%d", wl, wc);
+        else if (line > 0)
             outbuf_printf(diag, ":%d", line);
         outbuf_puts(diag, ": warning: ");
-        outbuf_escaped(diag, record_warning(r, i));
+        outbuf_escaped(diag, w + skip);
         outbuf_puts(diag, "\n");
     }
 }

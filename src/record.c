@@ -230,7 +230,10 @@ get_concept(reader *rd, const cJSON *obj, const char *prefix, concept_kind kind,
     const concept *k = vocab_find(rd->r->vocab, code);
     if (!k) {
         warn(rd, field(obj, "code"), path, "unknown code '%.*s' (ignored)", SHOW, code);
-    } else if (k->kind != kind) {
+    } else if (k->kind != kind
+               && !(kind == CK_OBSERVATION && k->kind == CK_DERIVED && k->unit)) {
+        /* A derived quantity with a unit (bmi) may also be measured and
+        ** recorded as an observation; derived.c prefers the recorded one. */
         warn(rd, field(obj, "code"), path, "'%.*s' is %s, not %s (ignored)",
              SHOW, code, kind_phrase(k->kind), kind_phrase(kind));
     } else {

@@ -149,11 +149,11 @@ vis_120_1_is_above_120(void **state)
     assert_int_equal(res->since_early, ago(2 * H));
     /* Evidence: each running drug, in its unit, from its start. */
     assert_int_equal(res->nev, 2);
-    assert_string_equal(res->ev[1].code, "epinephrine");
-    assert_string_equal(res->ev[1].value, "0.1");
-    assert_string_equal(res->ev[1].unit, "ug/kg/min");
-    assert_int_equal(res->ev[1].t, ago(2 * H));
-    assert_string_equal(res->ev[1].pointer, "/medications/1");
+    assert_string_equal(res->ev[0].code, "epinephrine");
+    assert_string_equal(res->ev[0].value, "0.1");
+    assert_string_equal(res->ev[0].unit, "ug/kg/min");
+    assert_int_equal(res->ev[0].t, ago(2 * H));
+    assert_string_equal(res->ev[0].pointer, "/medications/1");
 }
 
 static void
