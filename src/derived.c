@@ -67,7 +67,8 @@ typedef struct sum {
     int incomplete;             /* a drug may be running unlisted */
     int needs_weight;           /* a rate needed the patient's weight */
     const char *why;            /* first contribution that is not known */
-    const char *missing;        /* data item that would complete it */
+    int nmissing;
+    const char *missing[8];     /* data items that would complete it */
 } sum;
 
 /* Everything eval_derived needs beyond derived_value. */
@@ -137,10 +138,13 @@ static void
 unknown_part(eval_ctx *cx, sum *s, const char *why, const char *missing)
 {
     s->lower_bound = 1;
-    if (!s->why) {
+    if (!s->why)
         s->why = arena_strdup(cx->a, why);
-        s->missing = missing;
-    }
+    for (int i = 0; i < s->nmissing; i++)
+        if (strcmp(s->missing[i], missing) == 0)
+            return;
+    if (s->nmissing < (int)(sizeof s->missing / sizeof s->missing[0]))
+        s->missing[s->nmissing++] = missing;
 }
 
 /* The patient's latest usable weight in kg, or 0. */
@@ -506,8 +510,8 @@ eval_derived(eval_ctx *cx, const rule *ru)
     if (v == TV_UNKNOWN) {
         res->reason = arena_printf(cx->a, "%s %s%s; %s", name, val, from,
                                    bound_reason(&d.s));
-        if (d.s.missing)
-            result_add_missing(cx, res, d.s.missing);
+        for (int i = 0; i < d.s.nmissing; i++)
+            result_add_missing(cx, res, d.s.missing[i]);
         if (d.s.incomplete)
             result_add_missing(cx, res, "medications");
         return res;

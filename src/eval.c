@@ -377,11 +377,11 @@ eval_held_for(eval_ctx *cx, const rule *ru)
 
     if (!k->timed) {
         tv v = k->value == TV_NOT_MET ? TV_NOT_MET : TV_UNKNOWN;
-        res = result_new(cx, ru, v, v == TV_NOT_MET ? "%s" :
-                         "%s; no time information to show it has held for %s %s",
-                         k->reason, op, dur);
-        if (v == TV_NOT_MET)
-            res->reason = k->reason;
+        if (k->value == TV_MET)
+            res = result_new(cx, ru, v, "%s; no time information to show it "
+                             "has held for %s %s", k->reason, op, dur);
+        else
+            res = result_new(cx, ru, v, "%s", k->reason);
         result_take(cx, res, k);
         goto done;
     }

@@ -535,6 +535,8 @@ eval_episode(leaf *lf)
         else
             any_u = 1;
 
+        /* With no window, an extent reaching the start of the data is
+        ** unbounded (TS_NONE, which ts_shift keeps): it could last any time. */
         ts_time lo, hi;
         possible_extent(lf, a, b, &lo, &hi);
         if (hi >= clip_lo(lf, lo) && lasts(clip_lo(lf, lo), hi, ru->lasting))

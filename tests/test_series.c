@@ -532,6 +532,26 @@ episode_30_min_met(void **state)
     assert_int_equal(res->nev, 2);
 }
 
+/* The possible completion: earlier when data before the run is missing. */
+static void
+episode_since_early_bounds(void **state)
+{
+    (void)state;
+    obs("sbp", 85, 180);
+    obs("sbp", 80, 150);
+    obs("sbp", 100, 140);
+    result *res = run(sbp_episode());
+    assert_int_equal(res->value, TV_MET);
+    assert_int_equal(res->since, ago(150));
+    assert_int_equal(res->since_early, TS_NONE);   /* start of the data */
+
+    obs("sbp", 110, 300);                         /* a normal value 2 h before */
+    et_finish(R);
+    res = et_eval(R, sbp_episode());
+    assert_int_equal(res->since, ago(150));
+    assert_int_equal(res->since_early, ago(270));  /* 300 min ago + 30 min */
+}
+
 static void
 episode_29_min_not_met(void **state)
 {
@@ -851,6 +871,7 @@ main(void)
         T(sustained_unusable_and_empty),
         T(sustained_unusable_inside_run),
         T(episode_30_min_met),
+        T(episode_since_early_bounds),
         T(episode_29_min_not_met),
         T(episode_next_to_gap_unknown),
         T(episode_open_end),
