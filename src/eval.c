@@ -533,7 +533,9 @@ add_missing(eval_ctx *cx, trial_result *tr, const result *res)
 ** trial-specific code: it opens at the latest since of the inclusion
 ** criteria that carry time, and closes at the earliest of the inclusion
 ** criteria's until and the moments an exclusion clock will run out.  It
-** is reported only when some upper time limit exists (age limits are not
+** uses the possible (earliest) bound of an exclusion clock, so that the
+** window never reaches into a time where the patient may already be
+** excluded.  It is reported only when some upper time limit exists (age limits are not
 ** windows: age leaves carry no time).
 */
 static void
@@ -550,9 +552,11 @@ find_window(eval_ctx *cx, trial_result *tr)
                 opens = res->since;
             limit = res->until;
         } else if (res->value != TV_MET && future(cx, res)) {
-            limit = res->since;
+            /* The earliest moment the exclusion may be met: after it the
+            ** verdict is no longer "eligible" for certain. */
+            limit = res->since_early != TS_NONE && res->since_early > now
+                  ? res->since_early : res->since;
         }
-        (void)now;
         if (limit != TS_NONE && (closes == TS_NONE || limit < closes))
             closes = limit;
     }

@@ -232,6 +232,7 @@ load_parsed(vocab *v, ydoc *d, ts_error *err)
     if (!d)
         return -1;
     if (!vocab_is_doc(d)) {
+        err->file = d->name;
         ydoc_error(err, d->root, "not a vocabulary file (expected a "
                    "top-level 'concepts' mapping)");
         ydoc_free(d);

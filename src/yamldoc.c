@@ -132,10 +132,10 @@ reader_error(struct builder *b, const yaml_parser_t *p)
     else if (strstr(p->problem, "control characters"))
         snprintf(err->msg, sizeof err->msg, "control character 0x%02x is "
                  "not allowed", (unsigned)p->problem_value);
-    else if (strstr(p->problem, "UTF-8") && p->problem_value >= 0)
+    else if (strstr(p->problem, "UTF-8") && p->problem_offset < b->len)
         snprintf(err->msg, sizeof err->msg, "invalid UTF-8 byte 0x%02x (%s; "
                  "the file may be Latin-1: save it as UTF-8)",
-                 (unsigned)p->problem_value & 0xFFu, p->problem);
+                 (unsigned char)b->buf[p->problem_offset], p->problem);
     else if (strstr(p->problem, "UTF-8"))
         snprintf(err->msg, sizeof err->msg, "invalid UTF-8 (%s; save the "
                  "file as UTF-8)", p->problem);

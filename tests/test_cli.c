@@ -55,7 +55,7 @@ slurp(const char *path, size_t *len)
 }
 
 /* Run "./trialscreen ARGS" with stdin from /dev/null unless ARGS says
-** otherwise; capture stdout and stderr. */
+** otherwise; capture stdout and stderr in files of tmpdir. */
 static run_out run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static run_out
@@ -66,9 +66,12 @@ run(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "exec env %s ./trialscreen %s %s >%s/out 2>%s/err",
-             run_env, args, strchr(args, '<') ? "" : "</dev/null", tmpdir,
-             tmpdir);
+    /* ARGS may redirect stdin or stdout itself ("<x", ">/dev/full"). */
+    char out[128];
+    snprintf(out, sizeof out, ">%s/out", tmpdir);
+    snprintf(cmd, sizeof cmd, "exec env %s ./trialscreen %s %s %s 2>%s/err",
+             run_env, args, strchr(args, '<') ? "" : "</dev/null",
+             strchr(args, '>') ? "" : out, tmpdir);
     run_env = "";
     int st = system(cmd);
     run_out r;

@@ -647,7 +647,7 @@ test_err_rules(void **state)
     ERR(RULE("      criterion: c2\n"), 7, 7, "unknown criterion 'c2'");
     ERR(RULE("      procedure: ecmo\n      attribute: {mode: [VA, null], intent: x}\n"),
         8, 18, "'attribute' takes one attribute");
-    ERR(RULE("      procedure: ecmo\n      ongoing: true\n      within: 30 d\n"), 8, 7,
+    ERR(RULE("      procedure: ecmo\n      ongoing: true\n      within: 30 d\n"), 8, 16,
         "'ongoing' and 'within' cannot be combined");
     ERR(RULE("      location: icu\n      for: {longer_than: 5 h}\n"), 8, 13,
         "unknown key 'longer_than' in 'for'; expected one of more_than, at_least");
@@ -726,7 +726,7 @@ test_err_hostile_yaml(void **state)
     ERR("---\n", 2, 1, "no criteria found");
     ERR("# a comment\n~\n", 2, 1, "no criteria found");
     ERR("- a\n- b\n", 1, 1, "expected a mapping for a trial file");
-    expect_file_err(DATA "nul-byte.yaml", 2, 10, "NUL byte");
+    expect_file_err(DATA "nul-byte.yaml", 2, 11, "NUL byte");
     expect_err_len("a: \"x\\0y\"\n", 10, 1, 4, "text contains a NUL character");
     expect_file_err(DATA "latin1.yaml", 3, 13, "invalid UTF-8 byte 0xe9");
     expect_err_len("\xff\xfe" "a\0:\0", 6, 1, 1, "file is UTF-16; save it as UTF-8");
@@ -792,19 +792,19 @@ test_err_vocabulary(void **state)
               "unknown kind 'observaton' (did you mean 'observation'?)");
     vocab_err("concepts:\n  x: {kind: observation, unit: mmHg}\n", 2, 32,
               "unknown unit 'mmHg' (did you mean 'mm[Hg]'?)");
-    vocab_err("concepts:\n  x: {kind: condition, unit: mg}\n", 2, 32,
+    vocab_err("concepts:\n  x: {kind: condition, unit: mg}\n", 2, 30,
               "a condition has no unit");
     vocab_err("concepts:\n  x: {unit: mg}\n", 2, 6, "concept 'x' has no 'kind'");
     vocab_err("concepts:\n  Bad-Name: {kind: fact}\n", 2, 3,
               "concept name 'Bad-Name' must start with a lower-case letter");
-    vocab_err("concepts:\n  x: {kind: fact, codes: [\"loinc 1\"]}\n", 2, 26,
+    vocab_err("concepts:\n  x: {kind: fact, codes: [\"loinc 1\"]}\n", 2, 27,
               "code 'loinc 1' must be written system:code");
     vocab_err("concepts:\n  x: {kind: fact, codes: [a:1]}\n  y: {kind: fact, "
-              "codes: [a:1]}\n", 3, 26, "code 'a:1' already names concept 'x'");
+              "codes: [a:1]}\n", 3, 27, "code 'a:1' already names concept 'x'");
     vocab_err("concepts:\n  x: {kind: fact}\n  x: {kind: fact}\n", 3, 3,
               "duplicate key 'x' (first at 2:3)");
     vocab_err("concepts:\n  x: {kind: observation, unit: mg/dL, molar_mass: 0}\n",
-              2, 58, "'molar_mass' must be above 0");
+              2, 51, "'molar_mass' must be above 0");
     vocab_err("concepts:\n  x: {kind: fact, lable: X}\n", 2, 19,
               "unknown key 'lable' (did you mean 'label'?)");
     vocab_err("codes:\n  local:1: nothing\n", 2, 12, "unknown concept 'nothing'");
