@@ -182,12 +182,17 @@ arena_strdup(arena *a, const char *s)
 char *
 arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
+    /* Most messages are short: format into a stack buffer first and
+    ** only format twice when it does not fit. */
+    char small[256];
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     if (n < 0)
         n = 0;
+    if ((size_t)n < sizeof small)
+        return arena_strndup(a, small, (size_t)n);
     char *p = arena_alloc(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;

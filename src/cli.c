@@ -566,10 +566,8 @@ verb_screen(const cli_opts *o, trialset *ts, const vocab *v)
     while (!failed && input_next(in, &item)) {
         screen_item(&st, &item);
         input_item_release(&item);
-        /* Text goes out a patient at a time, so that it interleaves with
-        ** the diagnostics on a terminal in input order. */
-        if (ro.format == REPORT_TEXT && st.diag.len > 0 && st.out.len == 0)
-            fflush(stdout);
+        /* Text goes out a patient at a time (flushed), so that on a
+        ** terminal it interleaves with the diagnostics in input order. */
         emit_diag(&st.diag);
         if (st.out.len > 0)
             failed = emit(&st.out, ro.format == REPORT_TEXT) != 0;

@@ -420,7 +420,9 @@ static int
 stream_next(input *in, input_item *item)
 {
     for (;;) {
-        char *nl = memchr(in->rbuf + in->scanned, '\n', in->rend - in->scanned);
+        char *nl = in->rend > in->scanned
+                 ? memchr(in->rbuf + in->scanned, '\n', in->rend - in->scanned)
+                 : NULL;
         if (nl) {
             if (stream_emit(in, (size_t)(nl - in->rbuf), item))
                 return 1;

@@ -178,7 +178,11 @@ fail_at(checker *ck, size_t off, const char *fmt, ...)
     vsnprintf(ck->err->msg, sizeof ck->err->msg, fmt, ap);
     va_end(ap);
     locate(ck->doc, off, &ck->err->line, &ck->err->column);
-    build_path(ck, ck->err->path, sizeof ck->err->path);
+    /* A path helps for a bad value ("observations[0].value: number out
+    ** of range"); for a broken structure ("expected ',' or '}'") the last
+    ** key read is a red herring, the line and column say it all. */
+    if (strncmp(fmt, "expected", 8) != 0)
+        build_path(ck, ck->err->path, sizeof ck->err->path);
     return -1;
 }
 

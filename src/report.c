@@ -422,7 +422,7 @@ text_window(outbuf *b, const trial_result *tr, ts_time at)
                                                       : "window opened", clock);
         if (tr->closes != TS_NONE) {
             outbuf_puts(b, ", ");
-            text_when(b, at, tr->closes, "window closes", "window closed", 1);
+            text_when(b, at, tr->closes, "window closes", "closed", 1);
         }
     } else if (tr->opens != TS_NONE) {
         text_when(b, at, tr->opens, "window opens", "window opened", 0);

@@ -28,6 +28,9 @@
 
 static char tmpdir[64];
 static const char *run_env = "";    /* "NAME=value ..." for the next run */
+/* The program under test; TRIALSCREEN_BIN overrides it (a sanitizer build
+** kept outside the tree, for instance). */
+static const char *bin = "./trialscreen";
 
 typedef struct run_out {
     int status;             /* exit status, or -1 if killed */
@@ -69,8 +72,8 @@ run(const char *fmt, ...)
     /* ARGS may redirect stdin or stdout itself ("<x", ">/dev/full"). */
     char out[128];
     snprintf(out, sizeof out, ">%s/out", tmpdir);
-    snprintf(cmd, sizeof cmd, "exec env %s ./trialscreen %s %s %s 2>%s/err",
-             run_env, args, strchr(args, '<') ? "" : "</dev/null",
+    snprintf(cmd, sizeof cmd, "exec env %s %s %s %s %s 2>%s/err",
+             run_env, bin, args, strchr(args, '<') ? "" : "</dev/null",
              strchr(args, '>') ? "" : out, tmpdir);
     run_env = "";
     int st = system(cmd);
@@ -172,6 +175,8 @@ group_setup(void **state)
         return -1;
     if (access("./trialscreen", X_OK) != 0)
         return -1;
+    if (getenv("TRIALSCREEN_BIN"))
+        bin = getenv("TRIALSCREEN_BIN");
     unsetenv("TRIALSCREEN_CRITERIA");
     unsetenv("NO_COLOR");
     strcpy(tmpdir, "/tmp/ts-cli-XXXXXX");
@@ -217,8 +222,10 @@ test_help_matches_man_page(void **state)
         size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz-");
         if (n < 2)
             continue;
-        char want[64];
-        snprintf(want, sizeof want, "\\-\\-%.*s", (int)n, p);
+        /* In roff every hyphen of an option is written \-. */
+        char want[128] = "\\-\\-";
+        for (size_t k = 0; k < n && strlen(want) + 3 < sizeof want; k++)
+            strcat(want, p[k] == '-' ? "\\-" : (char[]){ p[k], 0 });
         if (!strstr(man, want))
             fail_msg("man page lacks %s", want);
         checked++;
@@ -583,6 +590,102 @@ test_strict_and_verbose(void **state)
     run_free(&r);
 }
 
+/* The enrolment window: before it opens, inside it, after it closed. */
+static void
+test_window(void **state)
+{
+    cJSON *l[2];
+    (void)state;
+#define WIN "-c " DATA "/window/window.yaml " REC "norepinephrine.json"
+    run_out r = run("--at 2026-03-01T06:00:00Z " WIN);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "INELIGIBLE"));
+    assert_non_null(strstr(r.out,
+        "    window opens 08:00 (in 2 h), closes 2026-03-02 02:00\n"));
+    run_free(&r);
+
+    r = run("--at 2026-03-01T12:00:00Z " WIN);
+    assert_non_null(strstr(r.out, "ELIGIBLE    TEST-WIN"));
+    assert_non_null(strstr(r.out,
+        "    eligible since 08:00, window closes 2026-03-02 02:00 — in 14 h\n"));
+    run_free(&r);
+
+    r = run("--at 2026-03-02T06:00:00Z " WIN);
+    assert_non_null(strstr(r.out,
+        "    window opened 2026-03-01 08:00, closed 02:00 (4 h ago)\n"));
+    run_free(&r);
+
+    r = run("--json --at 2026-03-01T12:00:00Z " WIN);
+    assert_int_equal(parse_lines(r.out, l, 2), 1);
+    const cJSON *t = trial_of(l[0], "TEST-WIN");
+    assert_string_equal(str(t, "verdict"), "eligible");
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(t, "window");
+    assert_string_equal(str(w, "opens"), "2026-03-01T08:00:00Z");
+    assert_string_equal(str(w, "closes"), "2026-03-02T02:00:00Z");
+    free_lines(l, 1);
+    run_free(&r);
+
+    r = run("--format csv --at 2026-03-01T12:00:00Z " WIN);
+    assert_non_null(strstr(r.out, "\nP-NE," REC "norepinephrine.json,TEST-WIN,"
+        "eligible,2026-03-01T08:00:00Z,2026-03-02T02:00:00Z,\n"));
+    run_free(&r);
+#undef WIN
+}
+
+/* NDJSON lines longer than any read buffer, CRLF line ends, a last line
+** without a newline; and a line over the cap, which is an error for that
+** line only. */
+static void
+test_ndjson_long_lines(void **state)
+{
+    char path[128];
+    cJSON *l[4];
+    static const char rec[] =
+        "{\"id\":\"L-%d\",\"as_of\":\"2026-03-01T12:00:00Z\"}";
+    (void)state;
+    snprintf(path, sizeof path, "%s/long.ndjson", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, rec, 1);
+    for (int i = 0; i < 300000; i++)
+        fputc(' ', f);
+    fputs("\r\n\r\n", f);
+    fprintf(f, rec, 3);                     /* no newline at the end */
+    fclose(f);
+    run_out r = run("--json " TINY " %s", path);
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(str(l[0], "patient"), "L-1");
+    assert_int_equal(num(l[0], "line"), 1);
+    assert_string_equal(str(l[1], "patient"), "L-3");
+    assert_int_equal(num(l[1], "line"), 3);
+    free_lines(l, n);
+    run_free(&r);
+
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"id\":\"", f);
+    static char xs[1 << 16];
+    memset(xs, 'x', sizeof xs);
+    for (int i = 0; i < 257; i++)          /* 16 MiB + 64 KiB */
+        fwrite(xs, 1, sizeof xs, f);
+    fputs("\"}\n", f);
+    fprintf(f, rec, 2);
+    fputc('\n', f);
+    fclose(f);
+    r = run("--json " TINY " %s", path);
+    assert_int_equal(r.status, 3);
+    n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 2);
+    assert_int_equal(num(l[0], "line"), 1);
+    assert_non_null(strstr(str(l[0], "error"), "16 MiB"));
+    assert_string_equal(str(l[1], "patient"), "L-2");
+    assert_int_equal(num(l[1], "line"), 2);
+    free_lines(l, n);
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------- output I/O */
 
 static void
@@ -822,6 +925,8 @@ main(void)
         cmocka_unit_test(test_control_characters_escaped),
         cmocka_unit_test(test_color),
         cmocka_unit_test(test_at_and_assume_complete),
+        cmocka_unit_test(test_window),
+        cmocka_unit_test(test_ndjson_long_lines),
         cmocka_unit_test(test_quiet),
         cmocka_unit_test(test_strict_and_verbose),
         cmocka_unit_test(test_write_error_dev_full),

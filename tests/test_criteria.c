@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "criteria.h"
 #include "rules.h"
@@ -775,6 +777,39 @@ test_err_size(void **state)
 }
 
 static void
+test_err_node_budget(void **state)
+{
+    (void)state;
+    /* [1,1,1,...]: 100 001 scalars and the list itself. */
+    size_t count = 100001, n = 2 * count + 1;
+    char *buf = malloc(n + 1);
+    buf[0] = '[';
+    for (size_t i = 0; i < count; i++)
+        memcpy(buf + 1 + 2 * i, "1,", 2);
+    buf[n - 1] = ']';
+    buf[n] = '\0';
+    /* The list is node 1, so the 100 000th scalar is the first too many. */
+    expect_err_len(buf, n, 1, 2 * 99999 + 2, "more than 100000 YAML nodes");
+    free(buf);
+}
+
+/* A FIFO named as a criteria file is refused, not waited on. */
+static void
+test_err_not_regular(void **state)
+{
+    char dir[] = "/tmp/test_criteria.XXXXXX", path[64];
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/fifo.yaml", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    expect_file_err(path, 0, 0, "not a regular file");
+    /* In a directory it is skipped; nothing else is there. */
+    expect_file_err(dir, 0, 0, "no criteria files (*.yaml) in directory");
+    unlink(path);
+    rmdir(dir);
+}
+
+static void
 vocab_err(const char *src, int line, int col, const char *want)
 {
     vocab *v = vocab_new();
@@ -844,6 +879,8 @@ main(void)
         cmocka_unit_test(test_err_deep_flow),
         cmocka_unit_test(test_err_deep_block),
         cmocka_unit_test(test_err_size),
+        cmocka_unit_test(test_err_node_budget),
+        cmocka_unit_test(test_err_not_regular),
         cmocka_unit_test(test_err_vocabulary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
