@@ -51,23 +51,22 @@ trialset_free(trialset *ts)
 
 /* -------------------------------------------------------------- strings */
 
-static const char *
-dup_string(trialset *ts, const ynode *map, const char *key, int required,
-           const char *owner, const char **out, ts_error *err)
+/* The text at key, copied into the trialset; NULL when absent and not
+** required. */
+static int
+get_str(trialset *ts, const ynode *map, const char *key, int required,
+        const char *owner, const char **out, ts_error *err)
 {
     char what[48];
     const ynode *n = ydoc_get(map, key);
     *out = NULL;
-    if (!n) {
-        if (required)
-            ydoc_error(err, map, "%s has no '%s'", owner, key);
-        return required ? NULL : "";
-    }
+    if (!n)
+        return required ? ydoc_error(err, map, "%s has no '%s'", owner, key) : 0;
     snprintf(what, sizeof what, "'%s'", key);
     if (ydoc_string(n, what, out, err) < 0)
-        return NULL;
+        return -1;
     *out = arena_strdup(ts->a, *out);
-    return *out;
+    return 0;
 }
 
 /* Ids appear in reports, CSV columns and -t options: keep them plain. */
@@ -95,10 +94,10 @@ parse_criterion(trialset *ts, const ynode *n, int exclusion, criterion *cr,
 
     if (ydoc_expect_map(n, "a criterion", err) < 0 ||
         ydoc_check_keys(n, keys, "a criterion", err) < 0 ||
-        !dup_string(ts, n, "id", 1, "criterion", &cr->id, err) ||
+        get_str(ts, n, "id", 1, "criterion", &cr->id, err) < 0 ||
         check_id(ydoc_get(n, "id"), "criterion", err) < 0 ||
-        !dup_string(ts, n, "text", 1, "criterion", &cr->text, err) ||
-        !dup_string(ts, n, "note", 0, "criterion", &cr->note, err))
+        get_str(ts, n, "text", 1, "criterion", &cr->text, err) < 0 ||
+        get_str(ts, n, "note", 0, "criterion", &cr->note, err) < 0)
         return -1;
     cr->exclusion = exclusion;
     cr->line = n->line;
@@ -153,10 +152,10 @@ parse_cohorts(trialset *ts, const ynode *list, trial *t, ts_error *err)
         cohort *co = &t->cohorts[i];
         if (ydoc_expect_map(n, "a cohort", err) < 0 ||
             ydoc_check_keys(n, keys, "a cohort", err) < 0 ||
-            !dup_string(ts, n, "id", 1, "cohort", &co->id, err) ||
+            get_str(ts, n, "id", 1, "cohort", &co->id, err) < 0 ||
             check_id(ydoc_get(n, "id"), "cohort", err) < 0 ||
-            !dup_string(ts, n, "text", 0, "cohort", &co->text, err) ||
-            !dup_string(ts, n, "note", 0, "cohort", &co->note, err))
+            get_str(ts, n, "text", 0, "cohort", &co->text, err) < 0 ||
+            get_str(ts, n, "note", 0, "cohort", &co->note, err) < 0)
             return -1;
         for (int j = 0; j < i; j++)
             if (strcmp(t->cohorts[j].id, co->id) == 0)
@@ -213,12 +212,11 @@ rule_depth(struct refwalk *w, rule *r, int above)
             if (strcmp(w->t->crit[j].id, r->ref_id) == 0)
                 break;
         if (j == w->t->ncrit) {
-            const char *names[2] = { NULL, NULL };
-            const char *best = NULL;
-            for (int k = 0; k < w->t->ncrit && !best; k++) {
-                names[0] = w->t->crit[k].id;
-                best = ydoc_suggest(r->ref_id, names);
-            }
+            const char **ids = xcalloc((size_t)j + 1, sizeof *ids);
+            for (int k = 0; k < j; k++)
+                ids[k] = w->t->crit[k].id;
+            const char *best = ydoc_suggest(r->ref_id, ids);
+            free(ids);
             if (best)
                 ts_error_set(w->err, r->line, r->column, "unknown criterion "
                              "'%s' (did you mean '%s'?)", r->ref_id, best);
@@ -296,14 +294,16 @@ parse_meta(trialset *ts, const ynode *n, trial *t, ts_error *err)
     const ynode *li = ydoc_get(n, "list_incomplete");
     if (ydoc_expect_map(n, "'trial'", err) < 0 ||
         ydoc_check_keys(n, keys, "'trial'", err) < 0 ||
-        !dup_string(ts, n, "id", 1, "trial", &t->id, err) ||
+        get_str(ts, n, "id", 1, "trial", &t->id, err) < 0 ||
         check_id(ydoc_get(n, "id"), "trial", err) < 0 ||
-        !dup_string(ts, n, "title", 1, "trial", &t->title, err) ||
-        !dup_string(ts, n, "official_title", 0, "trial", &t->official_title, err) ||
-        !dup_string(ts, n, "source", 0, "trial", &t->source, err) ||
-        !dup_string(ts, n, "version", 0, "trial", &t->version, err) ||
-        !dup_string(ts, n, "note", 0, "trial", &t->note, err) ||
-        !dup_string(ts, n, "incomplete_note", 0, "trial", &t->incomplete_note, err))
+        get_str(ts, n, "title", 1, "trial", &t->title, err) < 0 ||
+        get_str(ts, n, "official_title", 0, "trial", &t->official_title,
+                err) < 0 ||
+        get_str(ts, n, "source", 0, "trial", &t->source, err) < 0 ||
+        get_str(ts, n, "version", 0, "trial", &t->version, err) < 0 ||
+        get_str(ts, n, "note", 0, "trial", &t->note, err) < 0 ||
+        get_str(ts, n, "incomplete_note", 0, "trial", &t->incomplete_note,
+                err) < 0)
         return -1;
     if (li && ydoc_bool(li, "'list_incomplete'", &t->list_incomplete, err) < 0)
         return -1;

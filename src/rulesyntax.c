@@ -93,16 +93,6 @@ static const struct head {
     { NULL, 0, 0, 0 }
 };
 
-/* Every key a rule can have, for did-you-mean. */
-static const char *const all_keys[] = {
-    "all", "any", "not", "at_least", "criterion", "age", "sex", "latest",
-    "any_value", "all_values", "sustained", "episode", "consecutive",
-    "time_since", "duration", "condition", "procedure", "location",
-    "medication", "fact", "above", "below", "at_most", "equals", "between",
-    "unit", "within", "max_gap", "lasting", "spacing", "trend", "count",
-    "ongoing", "suspected", "attribute", "is", "of", "for", NULL
-};
-
 struct rctx {
     arena *a;
     const vocab *v;
@@ -203,10 +193,14 @@ get_concept(struct rctx *c, const ynode *n, const struct head *h)
     else if (h->concepts & K(CK_DERIVED))
         ydoc_error(c->err, n, "'%s' is %s, not an observation", k->name,
                    concept_kind_article(k->kind));
-    else
+    else {
+        int want = 0;
+        while (!(h->concepts & K(want)))
+            want++;
         ydoc_error(c->err, n, "'%s' is %s, not %s", k->name,
                    concept_kind_article(k->kind),
-                   concept_kind_article((concept_kind)__builtin_ctz(h->concepts)));
+                   concept_kind_article((concept_kind)want));
+    }
     return NULL;
 }
 
@@ -648,6 +642,10 @@ parse_kind(struct rctx *c, const ynode *map, const struct head *h,
         if (ydoc_get(map, "ongoing") && r->event != EV_PROCEDURE)
             return ydoc_error(c->err, ydoc_get(map, "ongoing"), "'ongoing' is "
                               "only allowed with a procedure");
+        /* Only procedures have a duration the evaluator can measure. */
+        if (h->kind == R_DURATION && r->event != EV_PROCEDURE)
+            return ydoc_error(c->err, hv, "'duration' is only defined for a "
+                              "procedure (duration: {procedure: cpr})");
         return 0;
     case R_CONDITION:
     case R_PROCEDURE:
@@ -697,6 +695,17 @@ find_rule_head(struct rctx *c, const ynode *map, const ynode **hv)
     }
     if (h)
         return h;
+    /* No head: a misspelt one is the likeliest cause. */
+    const char *all_keys[64];
+    int na = 0;
+    for (int i = 0; heads[i].name; i++)
+        all_keys[na++] = heads[i].name;
+    for (int i = 0; modifiers[i].name; i++)
+        all_keys[na++] = modifiers[i].name;
+    for (int i = 0; cmp_names[i]; i++)
+        all_keys[na++] = cmp_names[i];
+    all_keys[na++] = "for";
+    all_keys[na] = NULL;
     for (int i = 0; i < map->n; i++) {
         const ynode *k = YKEY(map, i);
         if (key_index(all_keys, k->str) >= 0)
@@ -788,7 +797,7 @@ parse_for(struct rctx *c, const ynode *n, dur_cmp *out)
 static rule *
 parse_rule(struct rctx *c, const ynode *n, int depth)
 {
-    const ynode *hv = NULL, *fv;
+    const ynode *hv = NULL, *fv, *wv;
     const struct head *h;
     char d[64];
 
@@ -798,8 +807,11 @@ parse_rule(struct rctx *c, const ynode *n, int depth)
                    ydoc_describe(n, d, sizeof d));
         return NULL;
     }
+    /* "for" wraps the rule in a node of its own: one level more. */
     fv = ydoc_get(n, "for");
-    if (depth + (fv != NULL) > RULE_MAX_DEPTH) {
+    if (fv)
+        depth++;
+    if (depth > RULE_MAX_DEPTH) {
         ydoc_error(c->err, n, "rules nested deeper than %d levels",
                    RULE_MAX_DEPTH);
         return NULL;
@@ -808,13 +820,14 @@ parse_rule(struct rctx *c, const ynode *n, int depth)
         return NULL;
     rule *r = new_rule(c, h->kind, n);
     r->max_gap = (ts_duration){ TS_HOUR, 0 };
-    if ((fv = ydoc_get(n, "within")) && get_duration(c, fv, "'within'", 1,
-                                                     &r->within) < 0)
+    if ((wv = ydoc_get(n, "within"))) {
+        if (get_duration(c, wv, "'within'", 1, &r->within) < 0)
+            return NULL;
+        r->has_within = 1;
+    }
+    if (parse_kind(c, n, h, hv, depth, r) < 0)
         return NULL;
-    r->has_within = fv != NULL;
-    if (parse_kind(c, n, h, hv, depth + (ydoc_get(n, "for") != NULL), r) < 0)
-        return NULL;
-    if (!(fv = ydoc_get(n, "for")))
+    if (!fv)
         return r;
     rule *w = new_rule(c, R_HELD_FOR, n);
     if (parse_for(c, fv, &w->hold) < 0)

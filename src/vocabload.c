@@ -22,11 +22,6 @@
 
 #include "units.h"
 
-static const char *const kind_names[CK_COUNT + 1] = {
-    "observation", "medication", "condition", "procedure",
-    "location", "fact", "derived", NULL
-};
-
 const char *
 concept_kind_article(concept_kind k)
 {
@@ -93,13 +88,17 @@ static int
 parse_kind(const ynode *n, concept_kind *out, ts_error *err)
 {
     const char *s;
+    const char *kind_names[CK_COUNT + 1];
     if (ydoc_string(n, "'kind'", &s, err) < 0)
         return -1;
-    for (int k = 0; k < CK_COUNT; k++)
+    for (int k = 0; k < CK_COUNT; k++) {
+        kind_names[k] = concept_kind_name((concept_kind)k);
         if (strcmp(s, kind_names[k]) == 0) {
             *out = (concept_kind)k;
             return 0;
         }
+    }
+    kind_names[CK_COUNT] = NULL;
     const char *hint = ydoc_suggest(s, kind_names);
     if (hint)
         return ydoc_error(err, n, "unknown kind '%s' (did you mean '%s'?)", s, hint);
