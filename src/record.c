@@ -231,9 +231,10 @@ get_concept(reader *rd, const cJSON *obj, const char *prefix, concept_kind kind,
     if (!k) {
         warn(rd, field(obj, "code"), path, "unknown code '%.*s' (ignored)", SHOW, code);
     } else if (k->kind != kind
-               && !(kind == CK_OBSERVATION && k->kind == CK_DERIVED && k->unit)) {
-        /* A derived quantity with a unit (bmi) may also be measured and
-        ** recorded as an observation; derived.c prefers the recorded one. */
+               && !(kind == CK_OBSERVATION && k->kind == CK_DERIVED && k->ncodes > 0)) {
+        /* A derived quantity that has a standard observation code (bmi:
+        ** LOINC 39156-5) may also be recorded as an observation; derived.c
+        ** prefers the recorded one.  Others (vis) are only computed. */
         warn(rd, field(obj, "code"), path, "'%.*s' is %s, not %s (ignored)",
              SHOW, code, kind_phrase(k->kind), kind_phrase(kind));
     } else {
