@@ -50,14 +50,16 @@ CORE   = arena error timeutil units
 READ   = jsondoc vocab vocabload yamldoc facts record
 CRIT   = criteria rulesyntax
 EVAL   = eval series derived events clock
-OUT    = report input cli
-LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT)
+OUT    = report input caseload casetest cli batch screen summary outfile progress
+TOOLS  = lint trialsview
+LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(TOOLS)
 LIB_OBJS = $(LIB_MODULES:%=src/%.o)
 
 HDRS = $(wildcard include/*.h src/*.h)
 
 TESTS = test_timeutil test_units test_jsondoc test_record test_criteria \
-        test_eval test_series test_derived test_events test_cli
+        test_eval test_series test_derived test_events test_cli test_ecmo_rescue
+TESTS += test_lint
 TEST_BINS = $(TESTS:%=tests/%)
 
 all: trialscreen
@@ -87,7 +89,10 @@ tests/test_eval: tests/test_eval.o $(T_EVAL)
 tests/test_series: tests/test_series.o $(T_EVAL)
 tests/test_derived: tests/test_derived.o $(T_EVAL)
 tests/test_events: tests/test_events.o $(T_EVAL)
+tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_cli: tests/test_cli.o $(T_CORE) trialscreen
+tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/input.o \
+                 $(TOOLS:%=src/%.o) trialscreen
 
 $(TEST_BINS):
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(CMOCKA_LIBS) $(LIBS)
@@ -128,3 +133,131 @@ clean:
 	rm -f trialscreen src/*.o tests/*.o $(TEST_BINS)
 
 .PHONY: all check deps install uninstall clean
+
+# ------------------------------------------------------------ hardening
+# Fuzzing, sanitizers and valgrind (tests/fuzz/, tests/bad-input/,
+# docs/troubleshooting.md).  Every build here has a directory of its own,
+# so the normal objects in src/ and tests/ are never touched:
+#
+#   make fuzz [FUZZ_SECONDS=N]   clang + libFuzzer, each harness N seconds
+#   make fuzz-replay             gcc + ASan/UBSan: replay corpora and crashes
+#   make check-asan              the whole test suite built with ASan/UBSan
+#   make check-valgrind          the CLI tests and the bad-input catalogue
+#                                under valgrind
+
+CLANG ?= clang
+VALGRIND ?= valgrind
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?= -timeout=5 -rss_limit_mb=1024 -max_len=65536
+FUZZERS = criteria record screen
+FUZZ_DIR = build-fuzz
+REPLAY_DIR = build-replay
+ASAN_DIR = build-asan
+ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+HARNESS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+                 -Iinclude -Isrc -Itests/fuzz $(PKG_CFLAGS) \
+                 -DTS_DATADIR='"$(DATADIR)"' \
+                 -DFUZZ_CRITERIA='"$(CURDIR)/criteria"' -O1 -g
+HARNESS_DEPS = $(HDRS) tests/fuzz/fuzz.h
+FUZZ_LIB = $(LIB_MODULES:%=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/fuzz_util.o
+REPLAY_LIB = $(LIB_MODULES:%=$(REPLAY_DIR)/%.o) $(REPLAY_DIR)/fuzz_util.o \
+             $(REPLAY_DIR)/replay_main.o
+
+$(FUZZ_DIR)/%.o: src/%.c $(HARNESS_DEPS)
+	@mkdir -p $(FUZZ_DIR)
+	$(CLANG) $(HARNESS_CFLAGS) $(ASAN_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_DIR)/%.o: tests/fuzz/%.c $(HARNESS_DEPS)
+	@mkdir -p $(FUZZ_DIR)
+	$(CLANG) $(HARNESS_CFLAGS) $(ASAN_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_DIR)/%-fuzzer: $(FUZZ_DIR)/fuzz_%.o $(FUZZ_LIB)
+	$(CLANG) $(ASAN_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+$(REPLAY_DIR)/%.o: src/%.c $(HARNESS_DEPS)
+	@mkdir -p $(REPLAY_DIR)
+	$(CC) $(HARNESS_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+$(REPLAY_DIR)/%.o: tests/fuzz/%.c $(HARNESS_DEPS)
+	@mkdir -p $(REPLAY_DIR)
+	$(CC) $(HARNESS_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+$(REPLAY_DIR)/%-replay: $(REPLAY_DIR)/fuzz_%.o $(REPLAY_LIB)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+
+# The record and screen harnesses share their inputs.  New corpus
+# entries go to tests/fuzz/corpus-run/ (not committed); crashes
+# to $(FUZZ_DIR)/, to be minimised into tests/fuzz/regressions/.
+fuzz: $(FUZZERS:%=$(FUZZ_DIR)/%-fuzzer)
+	@for f in $(FUZZERS); do \
+	    k=record; d=json; [ $$f = criteria ] && k=criteria && d=yaml; \
+	    mkdir -p tests/fuzz/corpus-run/$$f; \
+	    echo "== fuzz $$f for $(FUZZ_SECONDS) s"; \
+	    ./$(FUZZ_DIR)/$$f-fuzzer -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) \
+	        -dict=tests/fuzz/$$d.dict -artifact_prefix=$(FUZZ_DIR)/$$f- \
+	        tests/fuzz/corpus-run/$$f tests/fuzz/corpus/$$k \
+	        tests/fuzz/regressions/$$k || exit 1; \
+	done
+
+fuzz-replay: $(FUZZERS:%=$(REPLAY_DIR)/%-replay)
+	@for f in $(FUZZERS); do \
+	    k=record; [ $$f = criteria ] && k=criteria; \
+	    ./$(REPLAY_DIR)/$$f-replay tests/fuzz/corpus/$$k \
+	        tests/fuzz/regressions/$$k || exit 1; \
+	done
+
+# The bad-input catalogue is part of "make check".
+check: check-bad-input
+check-bad-input: trialscreen
+	@sh tests/bad-input/run.sh ./trialscreen
+
+# The trial case files (docs/case-tests.md) are part of "make check".
+check: check-cases
+check-cases: trialscreen
+	./trialscreen test tests/cases/
+
+# A copy of the tree in $(ASAN_DIR)/ (objects kept between runs), built
+# and checked there with the sanitizers.
+check-asan:
+	@mkdir -p $(ASAN_DIR)
+	@tar -cf - --exclude=./.git --exclude='./build-*' --exclude='*.o' \
+	    --exclude=./trialscreen --exclude='./tests/test_*[!c]' \
+	    --exclude=./tests/fuzz/corpus-run . | tar -xf - -C $(ASAN_DIR)
+	$(MAKE) -C $(ASAN_DIR) check WERROR=$(WERROR) CC='$(CC)' CFLAGS='-O1 -g' \
+	    SANITIZE_FLAGS='$(ASAN_FLAGS)'
+
+# valgrind writes one log per process; any non-empty log fails the run.
+VG_LOG = build-valgrind
+VG_CMD = $(VALGRIND) -q --error-exitcode=1 --leak-check=full \
+         --errors-for-leak-kinds=definite,indirect --log-file=$(CURDIR)/$(VG_LOG)/vg.%p.log
+check-valgrind: trialscreen tests/test_cli
+	@rm -rf $(VG_LOG) && mkdir -p $(VG_LOG)
+	TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen' ./tests/test_cli
+	TS_WRAPPER='$(VG_CMD)' sh tests/bad-input/run.sh ./trialscreen
+	@bad=$$(find $(VG_LOG) -name 'vg.*.log' -size +0c); \
+	if [ -n "$$bad" ]; then cat $$bad; echo "check-valgrind: valgrind reported errors"; exit 1; fi; \
+	echo "check-valgrind: $$(ls $(VG_LOG) | wc -l) processes, no valgrind errors"
+
+.PRECIOUS: $(FUZZ_DIR)/%.o $(REPLAY_DIR)/%.o
+.PHONY: fuzz fuzz-replay check-bad-input check-cases check-asan check-valgrind
+
+# ------------------------------------------------------- lint and docs
+# "trialscreen lint" on the bundled criteria must pass with exactly the
+# warnings listed in tests/data/lint/bundled.expected, and docs/trials.md
+# must be what "make docs" makes of the criteria today.
+
+check: check-lint check-docs
+check-lint: trialscreen
+	@echo "== trialscreen lint (bundled criteria)"
+	@out=$$(TRIALSCREEN_CRITERIA= ./trialscreen lint); rc=$$?; \
+	printf '%s\n' "$$out" | sed '/^$$/d' | \
+	    diff -u tests/data/lint/bundled.expected - || \
+	    { echo "check-lint: lint output differs from tests/data/lint/bundled.expected"; exit 1; }; \
+	if [ $$rc -ne 0 ]; then echo "check-lint: lint exited $$rc"; exit 1; fi
+
+check-docs: trialscreen
+	@./trialscreen trials --format markdown -c criteria | diff -u docs/trials.md - || \
+	    { echo "check-docs: docs/trials.md is out of date: run 'make docs'"; exit 1; }
+
+docs: trialscreen
+	./trialscreen trials --format markdown -c criteria > docs/trials.md.tmp
+	mv docs/trials.md.tmp docs/trials.md
+
+.PHONY: check-lint check-docs docs

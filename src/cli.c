@@ -20,22 +20,27 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "batch.h"
+#include "casetest.h"
 #include "cli.h"
 #include "criteria.h"
 #include "eval.h"
 #include "input.h"
+#include "lint.h"
 #include "record.h"
 #include "report.h"
+#include "screen.h"
 #include "timeutil.h"
+#include "trialsview.h"
 #include "vocab.h"
 
 #define PROG "trialscreen"
 
-typedef enum verb { VERB_SCREEN, VERB_TRIALS, VERB_LINT } verb;
+struct verb_def;
 typedef enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_when;
 
 typedef struct cli_opts {
-    verb verb;
+    const struct verb_def *verb;    /* verbs[0] (screen) unless named */
     const char **criteria;  /* -c, in order */
     int ncriteria;
     const char **trials;    /* -t */
@@ -44,8 +49,13 @@ typedef struct cli_opts {
     int npaths;
     ts_time at;             /* --at, or TS_NONE */
     report_format format;
-    int jobs;               /* -j (accepted; one thread for now) */
+    int markdown;           /* --format markdown ('trials' only) */
+    int jobs;               /* -j; 0: one per CPU */
     int summary, quiet, strict, verbose;
+    int no_progress;        /* --no-progress */
+    int shard_k, shard_n;   /* --shard K/N; n 0: none */
+    size_t max_record;      /* --max-record; 0: the default */
+    const char *output;     /* -o FILE, or NULL */
     unsigned assume;        /* --assume-complete: SEC_* bits */
     color_when color;
     int help, version;
@@ -55,6 +65,7 @@ static const char usage_text[] =
 "usage: trialscreen [screen] [OPTIONS] [PATH ...]\n"
 "       trialscreen trials [OPTIONS]\n"
 "       trialscreen lint [OPTIONS] [CRITERIA ...]\n"
+"       trialscreen test [-c PATH]... [-v] CASES...\n"
 "       trialscreen --help | --version\n"
 "\n"
 "Screen patient records against clinical-trial eligibility criteria.\n"
@@ -62,7 +73,12 @@ static const char usage_text[] =
 "Verbs:\n"
 "  screen     screen records (the default verb)\n"
 "  trials     list the loaded trials and their criteria\n"
-"  lint       check criteria files (not implemented yet)\n"
+"  lint       check criteria files (the PATHs, -c, else the default ones):\n"
+"             errors that stop loading, overlapping inclusion and exclusion\n"
+"             bounds, rules that can never be met, empty registry texts;\n"
+"             exit 2 on errors, 0 with warnings only\n"
+"  test       run case files: records with the verdicts they must get\n"
+"             (docs/case-tests.md; 'trialscreen test --help')\n"
 "\n"
 "PATH is a patient record (*.json), an NDJSON file (*.ndjson, *.jsonl: one\n"
 "record a line), a directory (every such file below it, in sorted path\n"
@@ -75,10 +91,25 @@ static const char usage_text[] =
 "  -t, --trial ID           screen only this trial (repeatable)\n"
 "      --at TIME            screening time for every record (RFC 3339 or 'now');\n"
 "                           default: the record's as_of, else its latest time\n"
-"      --format FORMAT      text (default), ndjson or csv\n"
+"      --format FORMAT      text (default), ndjson or csv; 'trials': text,\n"
+"                           ndjson or markdown; 'lint': text or ndjson\n"
 "      --json               same as --format ndjson\n"
-"  -j, --jobs N             worker threads (accepted; one thread is used for now)\n"
-"      --summary            per-trial tally after the records (not implemented yet)\n"
+"  -j, --jobs N             worker threads (default: one per CPU); the output\n"
+"                           order never depends on N\n"
+"      --summary            after the records: per trial, how many were\n"
+"                           eligible, ineligible, incomplete, and per criterion\n"
+"                           how many it excluded or left unknown, the data most\n"
+"                           often missing, and how many more records would be\n"
+"                           eligible without it\n"
+"  -o, --output FILE        write the report to FILE, replaced only when\n"
+"                           complete (a temporary file is renamed into place)\n"
+"      --shard K/N          screen only records K, K+N, K+2N, ... (1 <= K <= N,\n"
+"                           counting records from 1 in input order): split one\n"
+"                           input between N processes or machines\n"
+"      --max-record SIZE    largest record (a file or an NDJSON line) read, in\n"
+"                           bytes, or with k, M or G (default 16M, at most 2G)\n"
+"      --no-progress        no progress line (shown on standard error when it\n"
+"                           is a terminal)\n"
 "  -q, --quiet              print nothing; the exit status says whether any\n"
 "                           record is eligible for any selected trial\n"
 "      --assume-complete SECTION\n"
@@ -105,6 +136,8 @@ static const char usage_text[] =
 "\n"
 "See trialscreen(1) for the output formats.\n";
 
+static const struct verb_def *find_verb(const char *name);
+
 /* Report a usage error and return EXIT_USAGE. */
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -128,9 +161,9 @@ usage_error(const char *fmt, ...)
 
 enum {
     O_CRITERIA = 'c', O_TRIAL = 't', O_JOBS = 'j', O_QUIET = 'q',
-    O_HELP = 'h',
+    O_HELP = 'h', O_OUTPUT = 'o',
     O_AT = 256, O_FORMAT, O_JSON, O_SUMMARY, O_ASSUME, O_STRICT, O_VERBOSE,
-    O_COLOR, O_VERSION
+    O_COLOR, O_VERSION, O_SHARD, O_MAX_RECORD, O_NO_PROGRESS
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };  /* optional: only as --x=v */
@@ -147,6 +180,10 @@ static const struct option_def {
     { "json", O_JSON, ARG_NONE },
     { "jobs", O_JOBS, ARG_REQUIRED },
     { "summary", O_SUMMARY, ARG_NONE },
+    { "output", O_OUTPUT, ARG_REQUIRED },
+    { "shard", O_SHARD, ARG_REQUIRED },
+    { "max-record", O_MAX_RECORD, ARG_REQUIRED },
+    { "no-progress", O_NO_PROGRESS, ARG_NONE },
     { "quiet", O_QUIET, ARG_NONE },
     { "assume-complete", O_ASSUME, ARG_REQUIRED },
     { "strict", O_STRICT, ARG_NONE },
@@ -183,6 +220,53 @@ parse_sections(const char *s, unsigned *bits)
     return 0;
 }
 
+/* --shard K/N: 1 <= K <= N. */
+static int
+parse_shard(cli_opts *o, const char *arg)
+{
+    char *end;
+    errno = 0;
+    long k = strtol(arg, &end, 10);
+    long n = 0;
+    if (!errno && end != arg && *end == '/') {
+        const char *p = end + 1;
+        n = strtol(p, &end, 10);
+        if (errno || end == p || *end)
+            n = 0;
+    }
+    if (n < 1 || n > 1000000 || k < 1 || k > n)
+        return usage_error("invalid --shard '%s' (expected K/N with "
+                           "1 <= K <= N, e.g. 2/4)", arg);
+    o->shard_k = (int)k;
+    o->shard_n = (int)n;
+    return 0;
+}
+
+/* --max-record SIZE: bytes, or with a k, M or G suffix (powers of 1024).
+** JSON texts are capped at 2 GiB by the parser (jsondoc.c). */
+static int
+parse_size(cli_opts *o, const char *arg)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(arg, &end, 10);
+    int shift = 0;
+    if (*end == 'k' || *end == 'K')
+        shift = 10, end++;
+    else if (*end == 'M')
+        shift = 20, end++;
+    else if (*end == 'G')
+        shift = 30, end++;
+    if (errno || end == arg || *end || arg[0] == '-' || n < 1 ||
+        n > ((2ULL << 30) >> shift))
+        return usage_error("invalid --max-record '%s' (expected a size from "
+                           "1 to 2G, e.g. 64M)", arg);
+    o->max_record = (size_t)(n << shift);
+    if (o->max_record >= (2ULL << 30))
+        o->max_record = (2ULL << 30) - 2;  /* INT_MAX - 1: jsondoc's limit */
+    return 0;
+}
+
 /* Apply one option with its argument (NULL if none). */
 static int
 apply_option(cli_opts *o, int id, const char *arg)
@@ -205,15 +289,18 @@ apply_option(cli_opts *o, int id, const char *arg)
             return usage_error("invalid --at time '%s': %s", arg, why);
         return 0;
     case O_FORMAT:
-        if (strcmp(arg, "text") == 0)
+        o->markdown = 0;
+        if (strcmp(arg, "markdown") == 0 || strcmp(arg, "md") == 0)
+            o->markdown = 1, o->format = REPORT_TEXT;
+        else if (strcmp(arg, "text") == 0)
             o->format = REPORT_TEXT;
         else if (strcmp(arg, "ndjson") == 0 || strcmp(arg, "json") == 0)
             o->format = REPORT_NDJSON;
         else if (strcmp(arg, "csv") == 0)
             o->format = REPORT_CSV;
         else
-            return usage_error("unknown format '%s' (expected text, ndjson "
-                               "or csv)", arg);
+            return usage_error("unknown format '%s' (expected text, ndjson, "
+                               "csv or markdown)", arg);
         return 0;
     case O_JSON:
         o->format = REPORT_NDJSON;
@@ -227,6 +314,10 @@ apply_option(cli_opts *o, int id, const char *arg)
         o->jobs = (int)n;
         return 0;
     case O_SUMMARY: o->summary = 1; return 0;
+    case O_OUTPUT:  o->output = arg; return 0;
+    case O_SHARD:   return parse_shard(o, arg);
+    case O_MAX_RECORD: return parse_size(o, arg);
+    case O_NO_PROGRESS: o->no_progress = 1; return 0;
     case O_QUIET:   o->quiet = 1; return 0;
     case O_STRICT:  o->strict = 1; return 0;
     case O_VERBOSE: o->verbose = 1; return 0;
@@ -327,13 +418,10 @@ parse_args(cli_opts *o, int argc, char **argv)
     o->trials = xcalloc(room, sizeof *o->trials);
     o->paths = xcalloc(room, sizeof *o->paths);
     o->at = TS_NONE;
-    if (argc > 1) {
-        if (strcmp(argv[1], "screen") == 0)
-            o->verb = VERB_SCREEN, i = 2;
-        else if (strcmp(argv[1], "trials") == 0)
-            o->verb = VERB_TRIALS, i = 2;
-        else if (strcmp(argv[1], "lint") == 0)
-            o->verb = VERB_LINT, i = 2;
+    o->verb = find_verb("screen");
+    if (argc > 1 && find_verb(argv[1])) {
+        o->verb = find_verb(argv[1]);
+        i = 2;
     }
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -424,16 +512,6 @@ emit(outbuf *b, int flush)
     return -1;
 }
 
-/* Diagnostics: a failure to write them cannot be reported anywhere. */
-static void
-emit_diag(outbuf *b)
-{
-    if (b->len > 0) {
-        (void)outbuf_write(b, stderr);
-        fflush(stderr);
-    }
-}
-
 static int
 finish_output(void)
 {
@@ -465,145 +543,157 @@ use_color(const cli_opts *o)
 ** =======================================================================
 */
 
-static void
-record_warnings(outbuf *diag, const record *r, const char *source, int line)
-{
-    for (int i = 0; i < record_nwarnings(r); i++) {
-        const char *w = record_warning(r, i);
-        int wl, wc, skip = 0;
-        outbuf_escaped(diag, source);
-        /* A warning that starts with its own "line:column: " takes the
-        ** place of the record's line: "x.json:5:15: warning: ...". */
-        if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) == 2 && skip > 0)
-            outbuf_printf(diag, ":%d:%d", wl, wc);
-        else if (line > 0)
-            outbuf_printf(diag, ":%d", line);
-        outbuf_puts(diag, ": warning: ");
-        outbuf_escaped(diag, w + skip);
-        outbuf_puts(diag, "\n");
-    }
-}
-
-typedef struct screen_state {
-    const cli_opts *o;
-    const report_opts *ro;
-    trialset *ts;
-    const vocab *v;
-    arena *a;
-    trial_result **res;
-    outbuf out, diag;
-    int bad;                /* records unreadable or invalid */
-    int eligible;           /* some record eligible for some trial */
-} screen_state;
-
-static void
-screen_item(screen_state *st, const input_item *item)
-{
-    const cli_opts *o = st->o;
-    outbuf *out = o->quiet ? NULL : &st->out;
-    if (item->kind == INPUT_WARNING) {
-        outbuf_puts(&st->diag, "warning: ");
-        outbuf_escaped(&st->diag, item->err.msg);
-        outbuf_puts(&st->diag, "\n");
-        return;
-    }
-    if (item->kind == INPUT_ERROR) {
-        report_error(st->ro, out, &st->diag, item->source, item->line,
-                     &item->err, 1);
-        st->bad++;
-        return;
-    }
-    record_opts ropts = { o->at, o->assume, o->strict };
-    ts_error err;
-    ts_error_clear(&err);
-    record *r = record_parse(item->buf, item->len, item->source,
-                             item->line > 0 ? item->line - 1 : 0, st->v,
-                             &ropts, &err);
-    if (!r) {
-        report_error(st->ro, out, &st->diag, item->source, item->line, &err, 0);
-        st->bad++;
-        return;
-    }
-    if (o->verbose)
-        record_warnings(&st->diag, r, item->source, item->line);
-    int n = trialset_count(st->ts);
-    for (int i = 0; i < n; i++) {
-        st->res[i] = eval_trial(trialset_at(st->ts, i), r, st->a);
-        if (trial_result_verdict(st->res[i]) == V_ELIGIBLE)
-            st->eligible = 1;
-    }
-    if (out)
-        report_record(st->ro, out, r, item->line, st->res, n);
-    record_free(r);
-    arena_reset(st->a);
-}
-
+/*
+** The screen verb: everything after option parsing and loading the
+** criteria is in screen.c (the batch, its threads, the output file).
+*/
 static int
 verb_screen(const cli_opts *o, trialset *ts, const vocab *v)
 {
     static const char *const dash[] = { "-" };
-    const char *const *paths = o->paths;
-    int npaths = o->npaths;
-    if (npaths == 0) {
+    screen_opts so;
+    memset(&so, 0, sizeof so);
+    so.paths = o->paths;
+    so.npaths = o->npaths;
+    if (so.npaths == 0) {
         if (isatty(STDIN_FILENO))
             return usage_error("no input: give a PATH, or pipe NDJSON records "
                                "into standard input");
-        paths = dash;
-        npaths = 1;
+        so.paths = dash;
+        so.npaths = 1;
     }
-    report_opts ro = { o->format, o->format == REPORT_TEXT && use_color(o) };
-    screen_state st = { .o = o, .ro = &ro, .ts = ts, .v = v };
-    st.a = arena_new();
-    st.res = xcalloc((size_t)trialset_count(ts) + 1, sizeof *st.res);
-    input *in = input_new(paths, npaths, 0);
-    int failed = 0;
-
-    if (!o->quiet) {
-        report_begin(&ro, &st.out);
-        failed = emit(&st.out, 0) != 0;
-    }
-    input_item item;
-    while (!failed && input_next(in, &item)) {
-        screen_item(&st, &item);
-        input_item_release(&item);
-        /* Text goes out a patient at a time (flushed), so that on a
-        ** terminal it interleaves with the diagnostics in input order. */
-        emit_diag(&st.diag);
-        if (st.out.len > 0)
-            failed = emit(&st.out, ro.format == REPORT_TEXT) != 0;
-    }
-    if (!failed && o->summary)
-        fputs(PROG ": --summary is not implemented yet\n", stderr);
-    if (!failed && !o->quiet)
-        failed = finish_output() != 0;
-
-    input_free(in);
-    outbuf_free(&st.out);
-    outbuf_free(&st.diag);
-    free(st.res);
-    arena_free(st.a);
-    if (failed || st.bad)
-        return EXIT_BAD_INPUT;
-    if (o->quiet)
-        return st.eligible ? EXIT_OK : EXIT_NONE_ELIGIBLE;
-    return EXIT_OK;
+    so.ropts = (record_opts){ o->at, o->assume, o->strict };
+    so.ro = (report_opts){ o->format,
+                           o->format == REPORT_TEXT && !o->output && use_color(o) };
+    so.quiet = o->quiet;
+    so.verbose = o->verbose;
+    so.summary = o->summary;
+    so.progress = !o->no_progress && !o->quiet && isatty(STDERR_FILENO);
+    so.jobs = o->jobs > 0 ? o->jobs : batch_cpu_count();
+    so.shard_k = o->shard_k;
+    so.shard_n = o->shard_n;
+    so.max_record = o->max_record;
+    so.output = o->output;
+    return screen_run(&so, ts, v);
 }
 
 static int
-verb_trials(const cli_opts *o, const trialset *ts)
+verb_trials(const cli_opts *o, trialset *ts, const vocab *v)
 {
+    (void)v;
     report_opts ro = { o->format == REPORT_NDJSON ? REPORT_NDJSON : REPORT_TEXT,
                        0 };
     outbuf out = {0};
     if (o->quiet)
         return EXIT_OK;
-    report_trials(&ro, &out, ts);
+    if (o->markdown)
+        trialsview_markdown(&out, ts);
+    else if (o->format == REPORT_NDJSON)
+        report_trials(&ro, &out, ts);
+    else
+        trialsview_text(&out, ts);
     int rc = emit(&out, 0) != 0 || finish_output() != 0;
     outbuf_free(&out);
     return rc ? EXIT_BAD_INPUT : EXIT_OK;
 }
 
 /* }====================================================================== */
+
+/* lint.c loads the criteria itself, each file on its own, so that one
+** broken file does not hide the problems of the others. */
+static int
+verb_lint(const cli_opts *o, trialset *ts, const vocab *v)
+{
+    (void)ts, (void)v;
+    int n = o->ncriteria + o->npaths;
+    const char **paths = xcalloc((size_t)n + 1, sizeof *paths);
+    for (int i = 0; i < o->ncriteria; i++)
+        paths[i] = o->criteria[i];
+    for (int i = 0; i < o->npaths; i++)
+        paths[o->ncriteria + i] = o->paths[i];
+    lint_report lr = {0};
+    ts_error err;
+    int rc = EXIT_OK;
+    if (lint_paths(paths, n, &lr, &err) != 0) {
+        fprintf(stderr, PROG ": %s\n", err.msg);
+        rc = EXIT_USAGE;
+    } else {
+        outbuf out = {0};
+        if (!o->quiet)
+            lint_format(&lr, o->format == REPORT_NDJSON, &out);
+        if (emit(&out, 0) != 0 || finish_output() != 0)
+            rc = EXIT_BAD_INPUT;
+        else if (lr.errors > 0)
+            rc = EXIT_USAGE;
+        outbuf_free(&out);
+    }
+    lint_report_free(&lr);
+    free(paths);
+    return rc;
+}
+
+static int
+check_lint(const cli_opts *o)
+{
+    if (o->format == REPORT_CSV || o->markdown)
+        return usage_error("'lint' prints text or ndjson");
+    if (o->ntrials > 0)
+        return usage_error("'lint' takes no -t: it checks whole files");
+    return 0;
+}
+
+/* Checks before the criteria are loaded: a usage error must not wait for
+** (or be hidden by) a criteria error. */
+static int
+check_trials(const cli_opts *o)
+{
+    if (o->npaths > 0)
+        return usage_error("'trials' takes no PATH (use -c for criteria)");
+    if (o->format == REPORT_CSV)
+        return usage_error("'trials' prints text, ndjson or markdown, not csv");
+    return 0;
+}
+
+static int
+check_screen(const cli_opts *o)
+{
+    if (o->markdown)
+        return usage_error("--format markdown is only for 'trials'");
+    if (o->output && o->quiet)
+        return usage_error("--output and --quiet do not go together");
+    return 0;
+}
+
+/*
+** The verbs.  To add one: write verb_NAME, add a row, and document it in
+** usage_text and docs/trialscreen.1.  run gets the parsed options and,
+** when criteria is set, the loaded and selected trials (else NULL); check,
+** if any, runs before anything is loaded.  A verb with options of its own
+** sets main instead, which gets argv from the verb on.
+*/
+typedef int (*verb_fn)(const cli_opts *o, trialset *ts, const vocab *v);
+
+static const struct verb_def {
+    const char *name;
+    int criteria;                   /* load the criteria first */
+    int (*check)(const cli_opts *o);
+    verb_fn run;
+    int (*main)(int argc, char **argv);
+} verbs[] = {
+    { "screen", 1, check_screen, verb_screen, NULL },
+    { "trials", 1, check_trials, verb_trials, NULL },
+    { "lint",   0, check_lint,   verb_lint,   NULL },
+    { "test",   0, NULL,         NULL,        casetest_main },
+};
+
+static const struct verb_def *
+find_verb(const char *name)
+{
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strcmp(verbs[i].name, name) == 0)
+            return &verbs[i];
+    return NULL;
+}
 
 static int
 run(const cli_opts *o)
@@ -616,18 +706,15 @@ run(const cli_opts *o)
         fputs(PROG " " TS_VERSION "\n", stdout);
         return finish_output() ? EXIT_BAD_INPUT : EXIT_OK;
     }
-    if (o->verb == VERB_LINT) {
-        fputs(PROG ": lint is not implemented yet\n", stderr);
-        return EXIT_USAGE;
-    }
-    if (o->verb == VERB_TRIALS && o->npaths > 0)
-        return usage_error("'trials' takes no PATH (use -c for criteria)");
-    if (o->format == REPORT_CSV && o->verb == VERB_TRIALS)
-        return usage_error("'trials' prints text or ndjson, not csv");
+    int rc = o->verb->check ? o->verb->check(o) : 0;
+    if (rc != 0)
+        return rc;
+    if (!o->verb->criteria)
+        return o->verb->run(o, NULL, NULL);
 
     vocab *v = vocab_new();
     trialset *ts = trialset_new(v);
-    int rc = load_criteria(o, ts);
+    rc = load_criteria(o, ts);
     if (rc == 0 && o->ntrials > 0) {
         ts_error err;
         ts_error_clear(&err);
@@ -635,7 +722,7 @@ run(const cli_opts *o)
             rc = usage_error("%s", err.msg);
     }
     if (rc == 0)
-        rc = o->verb == VERB_TRIALS ? verb_trials(o, ts) : verb_screen(o, ts, v);
+        rc = o->verb->run(o, ts, v);
     trialset_free(ts);
     vocab_free(v);
     return rc;
@@ -644,6 +731,10 @@ run(const cli_opts *o)
 int
 cli_main(int argc, char **argv)
 {
+    /* A verb with options of its own ("test") parses them itself. */
+    const struct verb_def *vd = argc > 1 ? find_verb(argv[1]) : NULL;
+    if (vd && vd->main)
+        return vd->main(argc - 1, argv + 1);
     cli_opts o;
     memset(&o, 0, sizeof o);
     int rc = parse_args(&o, argc, argv);

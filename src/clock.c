@@ -125,7 +125,7 @@ med_one(eval_ctx *cx, const rule *ru, const concept *c)
     for (int i = 0; i < l->n; i++) {
         const med_entry *m = &l->e[i];
         ts_time end = m->end;
-        if (med_zero(m))
+        if (med_zero(m) || (ru->infusion && m->kind == MED_DOSE))
             continue;
         if (end == TS_NONE && m->kind != MED_DOSE)
             end = cx->r->at;
@@ -263,6 +263,13 @@ eval_time_since(eval_ctx *cx, const rule *ru)
         return res;
     dur_window(&ru->dcmp, t, &from, &to);
     met = in_window(now, from, to);
+    /* since and until report the written boundaries (ECMO start + 24 h),
+    ** not the last whole second inside a strict bound: a window "closes"
+    ** at the instant enrolment stops being allowed. */
+    if (ru->dcmp.op == CMP_LT)
+        to++;
+    if (ru->dcmp.op == CMP_GT)
+        from--;
     leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)", c->name, verb,
         fmt_time(cx, t), secs_str(cx, now - t), dur_cmp_text(cx, &ru->dcmp));
     leaf_times(res, from, to);

@@ -448,6 +448,11 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
         }
     }
     leaf_say(cx, res, best, "%s", reason);
+    /* Unknown from the entries themselves (suspected, onset not given):
+    ** say what must be found out. */
+    if (best == TV_UNKNOWN)
+        result_add_missing(cx, res, arena_printf(cx->a, "%s (%s)", c->name,
+                           ru->has_within ? "confirm onset" : "confirm or rule out"));
     if (best == TV_MET && !untimed)
         leaf_times(res, res->since, TS_NONE);
     else

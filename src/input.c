@@ -395,9 +395,10 @@ stream_emit(input *in, size_t end, input_item *item)
     in->skipping = 0;
     if (skipped || n > in->max) {
         char lim[32];
+        /* An I/O message names its file (report.h): say which line. */
         set_msg(item, INPUT_ERROR, in->name, in->lineno,
-                "line longer than the %s limit",
-                limit_text(in->max, lim, sizeof lim));
+                "'%s': line %d is longer than the %s limit", in->name,
+                in->lineno, limit_text(in->max, lim, sizeof lim));
         return 1;
     }
     if (n > 0 && s[n - 1] == '\r')
@@ -569,6 +570,59 @@ input_free(input *in)
         free(in->args[i]);
     free(in->args);
     free(in);
+}
+
+/* Bytes in the record files below dir, as walk_dir would find them. */
+static long long
+dir_bytes(const char *dir, int depth, int top)
+{
+    int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
+    if (!top)
+        flags |= O_NOFOLLOW;
+    int fd = depth > INPUT_MAX_DEPTH ? -1 : open(dir, flags);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    long long total = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        struct stat st;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            char *path = join_path(dir, de->d_name);
+            total += dir_bytes(path, depth + 1, 0);
+            free(path);
+        } else if (S_ISREG(st.st_mode) && is_record_name(de->d_name)) {
+            total += (long long)st.st_size;
+        }
+    }
+    closedir(d);
+    return total;
+}
+
+long long
+input_total_bytes(const char *const *paths, int npaths)
+{
+    long long total = 0;
+    for (int i = 0; i < npaths; i++) {
+        struct stat st;
+        if (strcmp(paths[i], "-") == 0)
+            return -1;
+        if (stat(paths[i], &st) != 0)
+            continue;           /* reported when it is reached */
+        if (S_ISDIR(st.st_mode))
+            total += dir_bytes(paths[i], 0, 1);
+        else if (S_ISREG(st.st_mode))
+            total += (long long)st.st_size;
+        else
+            return -1;
+    }
+    return total;
 }
 
 /*

@@ -74,6 +74,14 @@ void input_item_release(input_item *item);
 void input_free(input *in);
 
 /*
+** The total size in bytes of what paths[0..npaths) would give (directories
+** walked as input_next would walk them), or -1 when it cannot be known
+** (standard input, a FIFO).  For progress reports only: the files may
+** change before they are read.
+*/
+long long input_total_bytes(const char *const *paths, int npaths);
+
+/*
 ** Criteria files.  The program needs to know which YAML files to load and
 ** in which order before it reads any record; that is decided here, next
 ** to the rest of the file handling, and loaded by cli.c.

@@ -132,6 +132,15 @@ outbuf_escaped(outbuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
+        /* Printable ASCII is safe: copy runs of it at once. */
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q < 0x7f)
+            q++;
+        if (q > p) {
+            outbuf_put(b, (const char *)p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
         unsigned cp;
         int n = utf8_decode(p, &cp);
         if (n == 0 || unsafe_for_terminal(cp)) {
@@ -146,12 +155,30 @@ outbuf_escaped(outbuf *b, const char *s)
     }
 }
 
+/* Bytes that go into a JSON string as they are: printable ASCII other
+** than the quote and the backslash.  Runs of them are copied in one go,
+** which is most of every report (criterion texts, reasons, codes). */
+static size_t
+json_plain_run(const unsigned char *p)
+{
+    const unsigned char *q = p;
+    while (*q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\')
+        q++;
+    return (size_t)(q - p);
+}
+
 void
 outbuf_json(outbuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     outbuf_put(b, "\"", 1);
     while (*p) {
+        size_t run = json_plain_run(p);
+        if (run > 0) {
+            outbuf_put(b, (const char *)p, run);
+            p += run;
+            continue;
+        }
         unsigned cp;
         int n = utf8_decode(p, &cp);
         if (n == 0) {
@@ -222,7 +249,9 @@ json_time(outbuf *b, ts_time t)
 static void
 json_member(outbuf *b, const char *key, const char *value)
 {
-    outbuf_printf(b, ",\"%s\":", key);
+    outbuf_put(b, ",\"", 2);
+    outbuf_puts(b, key);
+    outbuf_put(b, "\":", 2);
     outbuf_json(b, value);
 }
 

@@ -57,7 +57,8 @@ typedef enum rule_kind {
                     **   attribute: {mode: [VA, null]}                   */
     R_LOCATION,     /* location: icu  (in it now)                        */
     R_MEDICATION,   /* medication: [tacrolimus, ...]  running now, or
-                    **   within: 30 d (given in the look-back)           */
+                    **   within: 30 d (given in the look-back);
+                    **   infusion: true ignores single doses             */
     R_FACT          /* fact: informed_consent, is: true
                     **   (or above/below/... for numbers, equals: "x")  */
 } rule_kind;
@@ -126,6 +127,8 @@ struct rule {
     event_kind event;           /* R_TIME_SINCE, R_DURATION */
     int ongoing;                /* R_PROCEDURE / R_TIME_SINCE: must be running */
     int suspected;              /* R_CONDITION: suspected counts as present */
+    int infusion;               /* R_MEDICATION: only continuous administration
+                                ** (infusion, regimen, course), no single dose */
 
     const char *attr_key;       /* R_PROCEDURE attribute test */
     int nattr_vals;

@@ -36,7 +36,8 @@ enum {
     M_SUSPECTED = 1 << 10,
     M_ATTRIBUTE = 1 << 11,
     M_IS        = 1 << 12,
-    M_OF        = 1 << 13
+    M_OF        = 1 << 13,
+    M_INFUSION  = 1 << 14
 };
 
 static const struct modifier {
@@ -47,6 +48,7 @@ static const struct modifier {
     { "lasting", M_LASTING }, { "spacing", M_SPACING }, { "trend", M_TREND },
     { "count", M_COUNT }, { "ongoing", M_ONGOING }, { "suspected", M_SUSPECTED },
     { "attribute", M_ATTRIBUTE }, { "is", M_IS }, { "of", M_OF },
+    { "infusion", M_INFUSION },
     { NULL, 0 }
 };
 
@@ -88,7 +90,7 @@ static const struct head {
     { "condition",   R_CONDITION,   M_SUSPECTED | M_WITHIN, K(CK_CONDITION) },
     { "procedure",   R_PROCEDURE,   M_ONGOING | M_WITHIN | M_ATTRIBUTE, K(CK_PROCEDURE) },
     { "location",    R_LOCATION,    0, K(CK_LOCATION) },
-    { "medication",  R_MEDICATION,  M_WITHIN, K(CK_MEDICATION) },
+    { "medication",  R_MEDICATION,  M_WITHIN | M_INFUSION, K(CK_MEDICATION) },
     { "fact",        R_FACT,        M_CMP | M_UNIT | M_IS, K(CK_FACT) },
     { NULL, 0, 0, 0 }
 };
@@ -653,7 +655,8 @@ parse_kind(struct rctx *c, const ynode *map, const struct head *h,
     case R_LOCATION:
         if (get_concepts(c, hv, h, h->kind != R_LOCATION, r) < 0 ||
             get_bool(c, map, "ongoing", &r->ongoing) < 0 ||
-            get_bool(c, map, "suspected", &r->suspected) < 0)
+            get_bool(c, map, "suspected", &r->suspected) < 0 ||
+            get_bool(c, map, "infusion", &r->infusion) < 0)
             return -1;
         if ((n = ydoc_get(map, "ongoing")) && ydoc_get(map, "within"))
             return ydoc_error(c->err, n, "'ongoing' and 'within' cannot be "

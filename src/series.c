@@ -309,10 +309,20 @@ eval_latest(leaf *lf)
     res = result_new(lf->cx, lf->ru, TV_MET, "latest %s %s at %s is %s",
                      lf->name, value_of(lf, last), time_of(lf, last), lf->cmp);
     add_sample(lf, res, last);
+    /*
+    ** One value says what holds at its time, not since when.  Only a run
+    ** that follows a value not meeting the threshold shows when it began;
+    ** otherwise the leaf carries no time and does not constrain since (so
+    ** a lab drawn late does not push back an enrolment window, and an
+    ** exclusion clock is not started later than the evidence allows).
+    */
     int first = run_start(lf, last);
-    res->timed = 1;
-    res->since = lf->s[first].t;
-    res->since_early = possible_start(lf, first);
+    ts_time early = possible_start(lf, first);
+    if (early != TS_NONE) {
+        res->timed = 1;
+        res->since = lf->s[first].t;
+        res->since_early = early;
+    }
     return res;
 }
 
@@ -329,8 +339,8 @@ eval_any_value(leaf *lf)
             res = result_new(lf->cx, lf->ru, TV_MET, "%s %s at %s is %s",
                              lf->name, value_of(lf, i), time_of(lf, i), lf->cmp);
             add_sample(lf, res, i);
-            res->timed = 1;
-            res->since = res->since_early = lf->s[i].t;
+            /* "Any value in the window" is a look-back, not a state with
+            ** a start: it carries no since. */
             return res;
         }
         if (lf->st[i] == S_U && u < 0)

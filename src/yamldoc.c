@@ -125,17 +125,25 @@ static void
 reader_error(struct builder *b, const yaml_parser_t *p)
 {
     ts_error *err = b->err;
-    offset_to_pos(b->buf, b->len, p->problem_offset, &err->line, &err->column);
+    size_t off = p->problem_offset;
+    /* libyaml points at the bad continuation byte of a sequence; the byte
+    ** to name (0xe9 of a Latin-1 'e acute', say) is the one that led it. */
+    if (strstr(p->problem, "trailing UTF-8") && off > 0 && off <= b->len) {
+        off--;
+        while (off > 0 && ((unsigned char)b->buf[off] & 0xC0) == 0x80)
+            off--;
+    }
+    offset_to_pos(b->buf, b->len, off, &err->line, &err->column);
     if (strstr(p->problem, "control characters") && p->problem_value == 0)
         snprintf(err->msg, sizeof err->msg, "NUL byte (control characters "
                  "are not allowed)");
     else if (strstr(p->problem, "control characters"))
         snprintf(err->msg, sizeof err->msg, "control character 0x%02x is "
                  "not allowed", (unsigned)p->problem_value);
-    else if (strstr(p->problem, "UTF-8") && p->problem_offset < b->len)
+    else if (strstr(p->problem, "UTF-8") && off < b->len)
         snprintf(err->msg, sizeof err->msg, "invalid UTF-8 byte 0x%02x (%s; "
                  "the file may be Latin-1: save it as UTF-8)",
-                 (unsigned char)b->buf[p->problem_offset], p->problem);
+                 (unsigned char)b->buf[off], p->problem);
     else if (strstr(p->problem, "UTF-8"))
         snprintf(err->msg, sizeof err->msg, "invalid UTF-8 (%s; save the "
                  "file as UTF-8)", p->problem);

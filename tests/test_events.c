@@ -861,13 +861,13 @@ test_time_since_ecmo_below(void **state)
     result *res = ecmo_since(&r, "2026-03-02T08:59:00Z", CMP_LT);
     assert_int_equal(res->value, TV_MET);
     assert_true(res->since == start);
-    assert_true(res->until == start + 24 * TS_HOUR - 1);
+    assert_true(res->until == start + 24 * TS_HOUR);
     record_free(r);
 
     res = ecmo_since(&r, "2026-03-02T09:00:00Z", CMP_LT);
     assert_int_equal(res->value, TV_NOT_MET);
     assert_true(res->since == start);
-    assert_true(res->until == start + 24 * TS_HOUR - 1);
+    assert_true(res->until == start + 24 * TS_HOUR);
     assert_has(res->reason, "ecmo started 2026-03-01 09:00, 24 h 0 min ago (< 24 h)");
     record_free(r);
 
@@ -880,7 +880,7 @@ test_time_since_ecmo_below(void **state)
     /* "More than 24 h" starts one second after. */
     res = ecmo_since(&r, "2026-03-02T09:00:00Z", CMP_GT);
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_true(res->since == start + 24 * TS_HOUR + 1);
+    assert_true(res->since == start + 24 * TS_HOUR);
     assert_true(res->until == TS_NONE);
     record_free(r);
     res = ecmo_since(&r, "2026-03-02T09:00:01Z", CMP_GT);
@@ -902,7 +902,7 @@ test_time_since_ecmo_below(void **state)
     ru->dcmp.op = CMP_GT;
     res = et_eval(r, ru);
     assert_int_equal(res->value, TV_MET);
-    assert_true(res->since == et_time("2026-02-21T09:00:01Z"));
+    assert_true(res->since == et_time("2026-02-21T09:00:00Z"));
     record_free(r);
 }
 
@@ -939,7 +939,7 @@ test_time_since_condition_location(void **state)
     ru->dcmp.lo = et_dur("9 h");
     res = et_eval(r, ru);
     assert_int_equal(res->value, TV_NOT_MET);   /* exactly 9 h */
-    assert_true(res->since == et_time("2026-03-01T12:00:01Z"));
+    assert_true(res->since == et_time("2026-03-01T12:00:00Z"));
     record_free(r);
 }
 

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "bad-input: 0 passed, 0 failed"
