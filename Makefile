@@ -60,6 +60,7 @@ HDRS = $(wildcard include/*.h src/*.h)
 TESTS = test_timeutil test_units test_jsondoc test_record test_criteria \
         test_eval test_series test_derived test_events test_cli test_ecmo_rescue
 TESTS += test_lint
+TESTS += test_batch
 TEST_BINS = $(TESTS:%=tests/%)
 
 all: trialscreen
@@ -261,3 +262,26 @@ docs: trialscreen
 	mv docs/trials.md.tmp docs/trials.md
 
 .PHONY: check-lint check-docs docs
+
+# ------------------------------------------------------------ batches
+# tests/test_batch needs the cohort generator; the scaling recipes of
+# docs/scaling.md are checked with GNU parallel (skipped without it);
+# "make bench" measures speed and memory (docs/performance.md) and is
+# not part of "make check".
+
+BENCH_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+               -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+bench/gencohort: bench/gencohort.c
+	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+bench/parsefloor: bench/parsefloor.c src/input.o src/arena.o src/error.o
+	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+tests/test_batch: tests/test_batch.o $(T_CORE) trialscreen bench/gencohort
+
+check: check-scaling
+check-scaling: trialscreen bench/gencohort
+	@sh tests/scaling.sh ./trialscreen
+
+bench: trialscreen bench/gencohort bench/parsefloor
+	@sh bench/run.sh
+
+.PHONY: bench check-scaling

@@ -736,6 +736,11 @@ eval_fact(eval_ctx *cx, const rule *ru)
     } else {
         leaf_say(cx, res, TV_UNKNOWN, "%s: the rule has no comparison", c->name);
     }
+    /* A fact of the wrong type cannot decide: ask for it again. */
+    if (res->value == TV_UNKNOWN)
+        result_add_missing(cx, res, arena_printf(cx->a, "%s (%s)", c->name,
+                           ru->fact_type == VAL_BOOL && ru->cmp.op == CMP_NONE
+                           ? "true or false" : "re-record"));
     return res;
 }
 

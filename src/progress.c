@@ -36,7 +36,9 @@ progress_new(FILE *f, long long total_bytes)
     progress *p = xcalloc(1, sizeof *p);
     p->f = f;
     p->total = total_bytes;
-    p->start = p->last = now();
+    /* The first update draws at once: "last" is long ago. */
+    p->start = now();
+    p->last = p->start - 2 * PROGRESS_INTERVAL;
     return p;
 }
 

@@ -255,6 +255,9 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
             c.bad = 1;
         }
     }
+    /* The final count, then the line is erased (progress is for watching,
+    ** not a record of the run). */
+    progress_update(c.prog, c.done, c.bytes, 1);
     progress_free(c.prog);
     if (!o->quiet && o->summary && !c.out.closed_pipe && !c.out.failed)
         write_summary(&c, jobs);
