@@ -114,6 +114,8 @@ deps:
 	done; \
 	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	command -v $(CC) >/dev/null 2>&1 || missing="$$missing gcc make"; \
+	command -v parallel >/dev/null 2>&1 || missing="$$missing parallel"; \
+	[ -x /usr/bin/time ] || missing="$$missing time"; \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
 	    if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \

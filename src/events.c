@@ -379,7 +379,20 @@ cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
         *why = arena_printf(cx->a, "%s absent", c->name);
         return TV_NOT_MET;
     }
-    if (ru->has_within) {
+    if (ru->active_within) {
+        /* Present at some time in [from, now]: started by now (entries
+        ** after now were dropped) and not ended before from. */
+        if (e->end != TS_NONE && e->end < from) {
+            *why = arena_printf(cx->a, "%s ended %s, more than %s ago", c->name,
+                                fmt_time(cx, e->end), dur_str(cx, ru->within));
+            return TV_NOT_MET;
+        }
+        if (e->status == ST_RESOLVED && e->end == TS_NONE) {
+            *why = arena_printf(cx->a, "%s resolved, end not recorded (needs "
+                                "present within %s)", c->name, dur_str(cx, ru->within));
+            return TV_UNKNOWN;
+        }
+    } else if (ru->has_within) {
         if (e->onset == TS_NONE) {
             *why = arena_printf(cx->a, "%s %s, onset not recorded (needs within %s)",
                                 c->name, st, dur_str(cx, ru->within));
@@ -400,7 +413,10 @@ cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
         *why = arena_printf(cx->a, "%s suspected: must be confirmed or ruled out", c->name);
         return TV_UNKNOWN;
     }
-    if (e->onset == TS_NONE)
+    if (ru->active_within)
+        *why = arena_printf(cx->a, "%s %s within the last %s", c->name, st,
+                            dur_str(cx, ru->within));
+    else if (e->onset == TS_NONE)
         *why = arena_printf(cx->a, "%s %s", c->name, st);
     else if (ru->has_within)
         *why = arena_printf(cx->a, "%s %s, onset %s, within %s", c->name, st,
@@ -451,8 +467,8 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
     /* Unknown from the entries themselves (suspected, onset not given):
     ** say what must be found out. */
     if (best == TV_UNKNOWN)
-        result_add_missing(cx, res, arena_printf(cx->a, "%s (%s)", c->name,
-                           ru->has_within ? "confirm onset" : "confirm or rule out"));
+        result_add_missing(cx, res, arena_printf(cx->a, "%s (to be confirmed)",
+                                                 c->name));
     if (best == TV_MET && !untimed)
         leaf_times(res, res->since, TS_NONE);
     else
@@ -710,6 +726,15 @@ eval_fact(eval_ctx *cx, const rule *ru)
     }
     val = fact_text(cx, f);
     result_add_evidence(cx, res, c->name, val, NULL, f->t, fact_pointer(cx, c->name));
+    /* A look-back on a fact: one recorded before it no longer speaks for
+    ** now (an untimed fact is taken as current). */
+    if (ru->has_within && f->t != TS_NONE &&
+        f->t < ts_shift(cx->r->at, ru->within, -1)) {
+        leaf_say(cx, res, TV_UNKNOWN, "%s recorded %s, more than %s ago", c->name,
+                 fmt_time(cx, f->t), dur_str(cx, ru->within));
+        result_add_missing(cx, res, c->name);
+        return res;
+    }
     if (f->t != TS_NONE)
         leaf_times(res, f->t, TS_NONE);
     if (ru->fact_type == VAL_BOOL && ru->cmp.op == CMP_NONE) {

@@ -11,7 +11,7 @@
 ** met, empty registry text, an exclusion list marked incomplete.
 **
 ** Findings are values, sorted by file (in load order), line and column;
-** cli.c prints them.  docs/criteria-language.md, "Lint", lists the checks.
+** cli.c prints them.  docs/lint.md describes the checks.
 */
 #ifndef LINT_H
 #define LINT_H

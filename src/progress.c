@@ -73,8 +73,8 @@ progress_update(progress *p, long records, long long bytes, int force)
     }
     double rate = el > 0 ? (double)records / el : 0;
     double mbs = el > 0 ? (double)bytes / el / 1e6 : 0;
-    fprintf(p->f, "\rtrialscreen: %ld records, %.0f/s, %.1f MB/s, %s elapsed%s\033[K",
-            records, rate, mbs, elapsed, eta);
+    fprintf(p->f, "\rtrialscreen: %ld record%s, %.0f/s, %.1f MB/s, %s elapsed%s\033[K",
+            records, records == 1 ? "" : "s", rate, mbs, elapsed, eta);
     fflush(p->f);
     p->shown = 1;
 }

@@ -52,7 +52,8 @@ typedef enum rule_kind {
                     **   location; procedure may add "ongoing: true")    */
     R_DURATION,     /* duration: {procedure: cpr}, above: 30 min         */
     R_CONDITION,    /* condition: [pulmonary_embolism, ...], suspected: true,
-                    **   within: 6 mo (onset in the look-back)           */
+                    **   within: 6 mo (onset in the look-back), or
+                    **   active_within: 48 h (present at some time in it) */
     R_PROCEDURE,    /* procedure: ecmo, ongoing: true | within: 30 d,
                     **   attribute: {mode: [VA, null]}                   */
     R_LOCATION,     /* location: icu  (in it now)                        */
@@ -60,7 +61,8 @@ typedef enum rule_kind {
                     **   within: 30 d (given in the look-back);
                     **   infusion: true ignores single doses             */
     R_FACT          /* fact: informed_consent, is: true
-                    **   (or above/below/... for numbers, equals: "x")  */
+                    **   (or above/below/... for numbers, equals: "x");
+                    **   within: 48 h ignores a timed fact older than that */
 } rule_kind;
 
 typedef enum cmp_op {
@@ -118,6 +120,8 @@ struct rule {
 
     int has_within;
     ts_duration within;         /* look-back: latest within, window length */
+    int active_within;          /* R_CONDITION: "within" means present at some
+                                ** time in the look-back, not onset in it */
     ts_duration max_gap;        /* R_SUSTAINED, R_EPISODE (default 1 h) */
     ts_duration lasting;        /* R_EPISODE: at least this long */
     int count;                  /* R_CONSECUTIVE: values needed (2) */

@@ -37,7 +37,8 @@ enum {
     M_ATTRIBUTE = 1 << 11,
     M_IS        = 1 << 12,
     M_OF        = 1 << 13,
-    M_INFUSION  = 1 << 14
+    M_INFUSION  = 1 << 14,
+    M_ACTIVE_WITHIN = 1 << 15
 };
 
 static const struct modifier {
@@ -48,7 +49,7 @@ static const struct modifier {
     { "lasting", M_LASTING }, { "spacing", M_SPACING }, { "trend", M_TREND },
     { "count", M_COUNT }, { "ongoing", M_ONGOING }, { "suspected", M_SUSPECTED },
     { "attribute", M_ATTRIBUTE }, { "is", M_IS }, { "of", M_OF },
-    { "infusion", M_INFUSION },
+    { "infusion", M_INFUSION }, { "active_within", M_ACTIVE_WITHIN },
     { NULL, 0 }
 };
 
@@ -87,11 +88,12 @@ static const struct head {
       M_WITHIN, K(CK_OBSERVATION) },
     { "time_since",  R_TIME_SINCE,  M_DCMP | M_ONGOING, 0 },
     { "duration",    R_DURATION,    M_DCMP, 0 },
-    { "condition",   R_CONDITION,   M_SUSPECTED | M_WITHIN, K(CK_CONDITION) },
+    { "condition",   R_CONDITION,   M_SUSPECTED | M_WITHIN | M_ACTIVE_WITHIN,
+      K(CK_CONDITION) },
     { "procedure",   R_PROCEDURE,   M_ONGOING | M_WITHIN | M_ATTRIBUTE, K(CK_PROCEDURE) },
     { "location",    R_LOCATION,    0, K(CK_LOCATION) },
     { "medication",  R_MEDICATION,  M_WITHIN | M_INFUSION, K(CK_MEDICATION) },
-    { "fact",        R_FACT,        M_CMP | M_UNIT | M_IS, K(CK_FACT) },
+    { "fact",        R_FACT,        M_CMP | M_UNIT | M_IS | M_WITHIN, K(CK_FACT) },
     { NULL, 0, 0, 0 }
 };
 
@@ -827,6 +829,19 @@ parse_rule(struct rctx *c, const ynode *n, int depth)
         if (get_duration(c, wv, "'within'", 1, &r->within) < 0)
             return NULL;
         r->has_within = 1;
+    }
+    /* A condition present at some time in a look-back, rather than one
+    ** whose onset falls in it. */
+    if ((wv = ydoc_get(n, "active_within"))) {
+        if (r->has_within) {
+            ydoc_error(c->err, wv, "'active_within' and 'within' cannot be "
+                       "combined");
+            return NULL;
+        }
+        if (get_duration(c, wv, "'active_within'", 1, &r->within) < 0)
+            return NULL;
+        r->has_within = 1;
+        r->active_within = 1;
     }
     if (parse_kind(c, n, h, hv, depth, r) < 0)
         return NULL;

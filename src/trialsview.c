@@ -244,6 +244,7 @@ put_fact(outbuf *out, const rule *r)
         outbuf_printf(out, "%s ", name);
         put_cmp(out, &r->cmp, r->cmp.unit);
     }
+    put_within(out, r, ", recorded within ");
 }
 
 static void put_rule(outbuf *out, const rule *r, int nested);
@@ -324,7 +325,8 @@ put_rule(outbuf *out, const rule *r, int nested)
     case R_CONDITION:
         put_concepts(out, r);
         outbuf_puts(out, r->suspected ? " present or suspected" : " present");
-        put_within(out, r, ", onset within ");
+        put_within(out, r, r->active_within ? " at some time within "
+                                            : ", onset within ");
         return;
     case R_PROCEDURE:
         put_procedure(out, r);

@@ -255,7 +255,7 @@ test_condition_status_table(void **state)
                 assert_int_equal(res->nmissing, want[st][susp] == TV_UNKNOWN);
                 if (res->nmissing)
                     assert_string_equal(res->missing[0],
-                                        "pulmonary_embolism (confirm or rule out)");
+                                        "pulmonary_embolism (to be confirmed)");
                 assert_int_equal(res->nev, 1);
                 assert_string_equal(res->ev[0].pointer, "/conditions/3");
                 if (st == ST_SUSPECTED && !susp)
