@@ -552,11 +552,12 @@ never_met(trial_ctx *c, const rule *r, int in_conjunction)
 */
 
 /* Does the exclusion look back at least as far as the inclusion?  Then
-** the inclusion's latest value is one the exclusion sees. */
+** the inclusion's latest value (or recorded fact) is one the exclusion
+** sees. */
 static int
 covers_window(const rule *inc, const rule *exc)
 {
-    if (inc->kind != R_LATEST)
+    if (inc->kind != R_LATEST && inc->kind != R_FACT)
         return 1;
     if (!exc->has_within)
         return 1;

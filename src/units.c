@@ -389,12 +389,51 @@ run(parser *P, const char *code, int lenient, parsed *x)
     return isfinite(x->u.factor) && x->u.factor > 0;
 }
 
+/*
+** A record converts the same few units thousands of times ("mm[Hg]" for
+** every blood pressure), and parsing one costs far more than comparing
+** it, so each thread remembers the last units it parsed successfully.
+** Thread-local: screening threads never share it and need no lock.
+*/
+#define PARSE_CACHE 8
+
+typedef struct cached_unit {
+    char code[UNIT_CODE_MAX + 1];
+    parsed x;
+} cached_unit;
+
+static _Thread_local cached_unit parse_cache[PARSE_CACHE];
+static _Thread_local int parse_cache_next;
+
+static int
+cache_find(const char *code, parsed *x)
+{
+    for (int i = 0; i < PARSE_CACHE; i++)
+        if (parse_cache[i].code[0] && strcmp(parse_cache[i].code, code) == 0) {
+            *x = parse_cache[i].x;
+            return 1;
+        }
+    return 0;
+}
+
+static void
+cache_add(const char *code, const parsed *x)
+{
+    cached_unit *c = &parse_cache[parse_cache_next];
+    parse_cache_next = (parse_cache_next + 1) % PARSE_CACHE;
+    memcpy(c->code, code, strlen(code) + 1);    /* <= UNIT_CODE_MAX */
+    c->x = *x;
+}
+
 static unit_status
 parse_full(const char *code, parsed *x, char *why, size_t whysize)
 {
     parser P, L;
     int lenient;
 
+    if (code != NULL && *code != '\0' && strlen(code) <= UNIT_CODE_MAX
+        && cache_find(code, x))
+        return UNIT_OK;
     if (code == NULL || *code == '\0') {
         set_why(why, whysize, "empty unit (write '1' for a plain number)");
         return UNIT_UNKNOWN;
@@ -403,8 +442,10 @@ parse_full(const char *code, parsed *x, char *why, size_t whysize)
         set_why(why, whysize, "unknown unit '%.40s...' (too long)", code);
         return UNIT_UNKNOWN;
     }
-    if (run(&P, code, 0, x))
+    if (run(&P, code, 0, x)) {
+        cache_add(code, x);
         return UNIT_OK;
+    }
     lenient = run(&L, code, 1, x);
     if (P.temp || (!lenient && L.temp)) {
         set_why(why, whysize, "unsupported unit '%s' (temperatures are not converted)", code);

@@ -235,6 +235,16 @@ test_value_boundaries(void **state)
     assert_int_equal(r.errors, 0);
     assert_int_equal(r.warnings, 1);
     lint_report_free(&r);
+    /* The same for a recorded fact. */
+    r = lint_pair("{fact: oliguria, is: true, within: 48 h}",
+                  "{fact: oliguria, is: true, within: 24 h}");
+    assert_int_equal(r.errors, 0);
+    assert_int_equal(r.warnings, 1);
+    lint_report_free(&r);
+    r = lint_pair("{fact: oliguria, is: true, within: 24 h}",
+                  "{fact: oliguria, is: true}");
+    assert_int_equal(r.errors, 1);
+    lint_report_free(&r);
     /* Two samples: any value is never "implied". */
     r = lint_pair("{any_value: lactate, above: 5, unit: mmol/L, within: 6 h}",
                   "{any_value: lactate, above: 4, unit: mmol/L, within: 6 h}");
