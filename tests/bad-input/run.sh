@@ -185,10 +185,16 @@ run_case() {
         fail "$name" "exit status $rc, expected $status" "$err" "$out"
         return
     fi
-    if [ -n "$expect" ] && ! grep -qF -- "$expect" "$err"; then
-        fail "$name" "standard error lacks: $expect" "$err"
-        return
-    fi
+    # EXPECT may list several substrings, separated by " && ".
+    local rest=$expect part
+    while [ -n "$rest" ]; do
+        part=${rest%% && *}
+        [ "$part" = "$rest" ] && rest="" || rest=${rest#* && }
+        if ! grep -qF -- "$part" "$err"; then
+            fail "$name" "standard error lacks: $part" "$err"
+            return
+        fi
+    done
     if [ -n "$outexp" ] && ! grep -qF -- "$outexp" "$out"; then
         fail "$name" "standard output lacks: $outexp" "$out"
         return
