@@ -120,11 +120,20 @@ add_sample(leaf *lf, result *res, int i)
                         pointer_to(lf->cx, "observations", s->src));
 }
 
-/* "58 mm[Hg]" */
+/* "58 mm[Hg]"; a value recorded in another unit also shows as recorded,
+** "6.00577 mmol/L (54.1 mg/dL)", so a reviewer can find it in the record. */
 static const char *
 value_of(leaf *lf, int i)
 {
-    return fmt_value(lf->cx, &lf->ru->cmp, lf->s[i].v);
+    const sample *sm = &lf->s[i];
+    const char *v = fmt_value(lf->cx, &lf->ru->cmp, sm->v);
+    const char *u = lf->ru->cmp.unit;
+    if (sm->unit && u && strcmp(sm->unit, u) != 0) {
+        char raw[32];
+        num_format(sm->raw, raw, sizeof raw);
+        return arena_printf(lf->cx->a, "%s (%s %s)", v, raw, sm->unit);
+    }
+    return v;
 }
 
 static const char *
