@@ -209,7 +209,7 @@ fuzz-replay: $(FUZZERS:%=$(REPLAY_DIR)/%-replay)
 # The bad-input catalogue is part of "make check".
 check: check-bad-input
 check-bad-input: trialscreen
-	@sh tests/bad-input/run.sh ./trialscreen
+	@bash tests/bad-input/run.sh ./trialscreen
 
 # The trial case files (docs/case-tests.md) are part of "make check".
 check: check-cases
@@ -233,7 +233,7 @@ VG_CMD = $(VALGRIND) -q --error-exitcode=1 --leak-check=full \
 check-valgrind: trialscreen tests/test_cli
 	@rm -rf $(VG_LOG) && mkdir -p $(VG_LOG)
 	TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen' ./tests/test_cli
-	TS_WRAPPER='$(VG_CMD)' sh tests/bad-input/run.sh ./trialscreen
+	TS_WRAPPER='$(VG_CMD)' bash tests/bad-input/run.sh ./trialscreen
 	@bad=$$(find $(VG_LOG) -name 'vg.*.log' -size +0c); \
 	if [ -n "$$bad" ]; then cat $$bad; echo "check-valgrind: valgrind reported errors"; exit 1; fi; \
 	echo "check-valgrind: $$(ls $(VG_LOG) | wc -l) processes, no valgrind errors"

@@ -16,7 +16,8 @@
 ** changing rates, often vasopressin, dobutamine or epinephrine, and
 ** hydrocortisone; some are ventilated, on renal replacement or on ECMO.
 ** Conditions and facts are drawn so that every bundled trial sees
-** eligible, ineligible and incomplete patients.  Sizes run from about 2 KB
+** ineligible and incomplete patients and most see eligible ones (a
+** screening cohort is mostly ineligible, as in real life).  Sizes run from about 2 KB
 ** (a short stay) to about 40 KB (capped: a long stay thins its vitals).
 **
 ** No dependency beyond libc: this is part of "make bench" and of the

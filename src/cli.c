@@ -1,12 +1,13 @@
 /*
-** cli.c -- options, criteria discovery, the screening loop, exit status.
+** cli.c -- options, criteria discovery, verb dispatch, exit status.
 **
-** The only file that prints.  Library code returns ts_error values; this
-** file decides where they go: criteria errors stop everything before a
-** single record is read (screening against half-loaded criteria is worse
-** than not screening), a bad record is reported and the batch goes on,
-** and a failed write to standard output ends the run with status 3 (a
-** report that was lost must not look like success).
+** With screen.c, the only code that prints.  Library code returns
+** ts_error values; this file decides where they go: criteria errors stop
+** everything before a single record is read (screening against
+** half-loaded criteria is worse than not screening).  The screen verb
+** itself -- threads, a bad record reported while the batch goes on, a
+** failed write ending the run with status 3 -- is in screen.c.  Verbs are
+** rows of the verbs[] table near the end.
 **
 ** The options and the exit statuses are documented twice, in usage_text
 ** below and in docs/trialscreen.1: change both together.
@@ -573,7 +574,7 @@ verb_screen(const cli_opts *o, trialset *ts, const vocab *v)
     so.shard_k = o->shard_k;
     so.shard_n = o->shard_n;
     so.max_record = o->max_record;
-    so.output = o->output;
+    so.output = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
     return screen_run(&so, ts, v);
 }
 

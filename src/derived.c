@@ -459,7 +459,8 @@ vis_since(eval_ctx *cx, const num_cmp_t *cmp, ts_time *since)
             }
         }
     }
-    qsort(pt, n, sizeof *pt, by_time_desc);
+    if (n > 1)              /* pt is NULL when no drug was recorded */
+        qsort(pt, n, sizeof *pt, by_time_desc);
 
     *since = now;
     for (size_t i = 0; i < n; i++) {

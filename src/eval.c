@@ -214,7 +214,7 @@ eval_kids(eval_ctx *cx, const rule *ru)
 static int
 future(const eval_ctx *cx, const result *k)
 {
-    return k->timed && k->since != TS_NONE && k->since > cx->r->at;
+    return k->timed && k->since != TS_NONE && k->since >= cx->r->at;
 }
 
 /*
@@ -294,6 +294,9 @@ eval_any(eval_ctx *cx, const rule *ru)
         ** will become met by time alone (the earliest decides). */
         int counts = v == TV_MET ? k->value == TV_MET
                                  : (future(cx, k) || (k->value == TV_UNKNOWN && k->timed));
+        /* An unknown kid without time may hold, and may have held for ever. */
+        if (v == TV_UNKNOWN && k->value == TV_UNKNOWN && !k->timed)
+            early_unbounded = 1;
         if (!counts)
             continue;
         if (k->until == TS_NONE)
@@ -415,6 +418,13 @@ eval_held_for(eval_ctx *cx, const rule *ru)
                          "%s %s needed: %s", held, fmt_time(cx, k->since), op, dur,
                          k->reason);
         result_add_missing(cx, res, "data before the current run");
+    } else if (k->timed && !possible) {
+        /* Unknown now, but even if it holds it began too recently. */
+        res = result_new(cx, ru, TV_NOT_MET,
+                         "could not have held %s %s yet (at the earliest from %s): %s",
+                         op, dur, fmt_time(cx, k->since_early != TS_NONE ? k->since_early
+                                                                         : k->since),
+                         k->reason);
     } else {
         res = result_new(cx, ru, TV_UNKNOWN, "%s", k->reason);
     }
@@ -541,7 +551,7 @@ add_missing(eval_ctx *cx, trial_result *tr, const result *res)
 static void
 find_window(eval_ctx *cx, trial_result *tr)
 {
-    ts_time now = cx->r->at, opens = TS_NONE, closes = TS_NONE;
+    ts_time opens = TS_NONE, closes = TS_NONE;
     for (int i = 0; i < cx->t->ncrit; i++) {
         const criterion *c = &cx->t->crit[i];
         const result *res = tr->crit[i];
@@ -554,7 +564,7 @@ find_window(eval_ctx *cx, trial_result *tr)
         } else if (res->value != TV_MET && future(cx, res)) {
             /* The earliest moment the exclusion may be met: after it the
             ** verdict is no longer "eligible" for certain. */
-            limit = res->since_early != TS_NONE && res->since_early > now
+            limit = res->since_early != TS_NONE
                   ? res->since_early : res->since;
         }
         if (limit != TS_NONE && (closes == TS_NONE || limit < closes))

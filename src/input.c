@@ -252,7 +252,8 @@ walk_start(input *in, const char *dir)
 {
     walk_clear(in);
     walk_dir(in, dir, 0, 1);
-    qsort(in->walk, in->nwalk, sizeof *in->walk, entry_cmp);
+    if (in->nwalk > 1)      /* in->walk is NULL after an empty first walk */
+        qsort(in->walk, in->nwalk, sizeof *in->walk, entry_cmp);
 }
 
 /* }====================================================================== */
@@ -766,7 +767,9 @@ expand_criteria(const char *path, input_list *out, ts_error *err)
             free(p);
     }
     closedir(d);
-    qsort(out->s + first, (size_t)(out->n - first), sizeof *out->s, cmp_str);
+    /* An empty directory leaves out->s NULL, which qsort must not see. */
+    if (out->n - first > 1)
+        qsort(out->s + first, (size_t)(out->n - first), sizeof *out->s, cmp_str);
     return 0;
 }
 

@@ -103,14 +103,51 @@ opt_field(const cJSON *obj, const char *name)
     return n && !cJSON_IsNull(n) ? n : NULL;
 }
 
-/* prefix.name; a path too long for the buffer is cut (it is only shown). */
+/* Append s to out[*len], cutting at size - 1. */
+static void
+append(char *out, size_t size, size_t *len, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n >= size)
+        n = size - 1 - *len;
+    memcpy(out + *len, s, n);
+    *len += n;
+    out[*len] = '\0';
+}
+
+/*
+** prefix.name; a path too long for the buffer is cut (it is only shown).
+** Paths are built for every field of every record, and only read when
+** something is wrong, so this is plain copying, not snprintf (which cost
+** a sixth of the screening time; docs/performance.md).
+*/
 static void
 join(char *out, size_t size, const char *prefix, const char *name)
 {
-    int n = prefix[0] ? snprintf(out, size, "%s.%s", prefix, name)
-                      : snprintf(out, size, "%s", name);
-    if (n < 0)
-        out[0] = '\0';
+    size_t len = 0;
+    out[0] = '\0';
+    append(out, size, &len, prefix);
+    if (prefix[0])
+        append(out, size, &len, ".");
+    append(out, size, &len, name);
+}
+
+/* name[i], as join builds paths (without snprintf). */
+static void
+indexed(char *out, size_t size, const char *name, int i)
+{
+    char num[16], *p = num + sizeof num;
+    unsigned u = (unsigned)i;
+    size_t len = 0;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    out[0] = '\0';
+    append(out, size, &len, name);
+    append(out, size, &len, "[");
+    append(out, size, &len, p);
+    append(out, size, &len, "]");
 }
 
 static int
@@ -555,7 +592,7 @@ read_section(reader *rd, const cJSON *root, const char *name, item_reader fn)
         return fail_type(rd, sec, name, "array");
     cJSON_ArrayForEach(it, sec) {
         char pre[64];
-        snprintf(pre, sizeof pre, "%s[%d]", name, i);
+        indexed(pre, sizeof pre, name, i);
         if (!cJSON_IsObject(it))
             return fail_type(rd, it, pre, "object");
         if (fn(rd, it, pre, i) < 0)

@@ -290,13 +290,30 @@ json_evidence(outbuf *b, const evidence *ev)
     outbuf_put(b, "}", 1);
 }
 
+/* What comes before the result: the same for every record. */
 static void
-json_criterion(outbuf *b, const criterion *c, const result *res)
+crit_head(outbuf *b, const criterion *c)
 {
     outbuf_puts(b, "{\"id\":");
     outbuf_json(b, c->id);
     json_member(b, "kind", crit_kind(c));
     json_member(b, "text", c->text);
+}
+
+/* What comes after the result: the same for every record. */
+static void
+crit_tail(outbuf *b, const criterion *c)
+{
+    if (!c->evaluated)
+        outbuf_puts(b, ",\"evaluated\":false");
+    if (c->note)
+        json_member(b, "note", c->note);
+    outbuf_put(b, "}", 1);
+}
+
+static void
+crit_result(outbuf *b, const result *res)
+{
     json_member(b, "result", tv_name(res ? res->value : TV_UNKNOWN));
     json_member(b, "reason", res && res->reason ? res->reason
                                                 : "not evaluated");
@@ -319,15 +336,93 @@ json_criterion(outbuf *b, const criterion *c, const result *res)
         outbuf_puts(b, ",\"until\":");
         json_time(b, res->until);
     }
-    if (!c->evaluated)
-        outbuf_puts(b, ",\"evaluated\":false");
-    if (c->note)
-        json_member(b, "note", c->note);
-    outbuf_put(b, "}", 1);
+}
+
+/*
+** The criteria's ids, registry texts and notes are most of every NDJSON
+** line, and they are the same in every record: escape them once, when the
+** batch starts, and copy the bytes after that.
+*/
+typedef struct crit_parts {
+    outbuf head, tail;
+} crit_parts;
+
+typedef struct trial_parts {
+    const trial *t;
+    crit_parts *crit;
+} trial_parts;
+
+struct report_cache {
+    int n;
+    trial_parts *t;
+};
+
+report_cache *
+report_cache_new(const trialset *ts)
+{
+    report_cache *c = xcalloc(1, sizeof *c);
+    c->n = trialset_count(ts);
+    c->t = xcalloc((size_t)(c->n ? c->n : 1), sizeof *c->t);
+    for (int i = 0; i < c->n; i++) {
+        const trial *t = trialset_at(ts, i);
+        c->t[i].t = t;
+        c->t[i].crit = xcalloc((size_t)(t->ncrit ? t->ncrit : 1),
+                               sizeof *c->t[i].crit);
+        for (int j = 0; j < t->ncrit; j++) {
+            crit_head(&c->t[i].crit[j].head, &t->crit[j]);
+            crit_tail(&c->t[i].crit[j].tail, &t->crit[j]);
+        }
+    }
+    return c;
+}
+
+void
+report_cache_free(report_cache *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++) {
+        for (int j = 0; j < c->t[i].t->ncrit; j++) {
+            outbuf_free(&c->t[i].crit[j].head);
+            outbuf_free(&c->t[i].crit[j].tail);
+        }
+        free(c->t[i].crit);
+    }
+    free(c->t);
+    free(c);
+}
+
+/* The cached parts of trial t (normally the i-th), or NULL. */
+static const crit_parts *
+cached_criteria(const report_cache *c, const trial *t, int i)
+{
+    if (!c)
+        return NULL;
+    if (i < c->n && c->t[i].t == t)
+        return c->t[i].crit;
+    for (int k = 0; k < c->n; k++)
+        if (c->t[k].t == t)
+            return c->t[k].crit;
+    return NULL;
 }
 
 static void
-json_trial(outbuf *b, const trial_result *tr)
+json_criterion(outbuf *b, const criterion *c, const result *res,
+               const crit_parts *parts)
+{
+    if (parts)
+        outbuf_put(b, parts->head.p, parts->head.len);
+    else
+        crit_head(b, c);
+    crit_result(b, res);
+    if (parts)
+        outbuf_put(b, parts->tail.p, parts->tail.len);
+    else
+        crit_tail(b, c);
+}
+
+static void
+json_trial(outbuf *b, const trial_result *tr, const crit_parts *parts)
 {
     const trial *t = tr->t;
     outbuf_puts(b, "{\"trial\":");
@@ -351,14 +446,15 @@ json_trial(outbuf *b, const trial_result *tr)
     for (int i = 0; i < t->ncrit; i++) {
         if (i > 0)
             outbuf_put(b, ",", 1);
-        json_criterion(b, &t->crit[i], tr->crit ? tr->crit[i] : NULL);
+        json_criterion(b, &t->crit[i], tr->crit ? tr->crit[i] : NULL,
+                       parts ? &parts[i] : NULL);
     }
     outbuf_puts(b, "]}");
 }
 
 static void
-ndjson_record(outbuf *b, const record *r, int line, trial_result *const *res,
-              int n)
+ndjson_record(outbuf *b, const report_cache *cache, const record *r, int line,
+              trial_result *const *res, int n)
 {
     outbuf_puts(b, "{\"patient\":");
     outbuf_json(b, record_id(r));
@@ -371,7 +467,7 @@ ndjson_record(outbuf *b, const record *r, int line, trial_result *const *res,
     for (int i = 0; i < n; i++) {
         if (i > 0)
             outbuf_put(b, ",", 1);
-        json_trial(b, res[i]);
+        json_trial(b, res[i], cached_criteria(cache, res[i]->t, i));
     }
     outbuf_puts(b, "]}\n");
 }
@@ -649,9 +745,17 @@ void
 report_record(const report_opts *o, outbuf *out, const record *r, int line,
               trial_result *const *res, int n)
 {
+    report_record_cached(o, NULL, out, r, line, res, n);
+}
+
+void
+report_record_cached(const report_opts *o, const report_cache *cache,
+                     outbuf *out, const record *r, int line,
+                     trial_result *const *res, int n)
+{
     switch (o->format) {
     case REPORT_TEXT:   text_record(o, out, r, line, res, n); break;
-    case REPORT_NDJSON: ndjson_record(out, r, line, res, n); break;
+    case REPORT_NDJSON: ndjson_record(out, cache, r, line, res, n); break;
     case REPORT_CSV:    csv_record(out, r, res, n); break;
     }
 }

@@ -64,6 +64,20 @@ void report_record(const report_opts *o, outbuf *out, const record *r,
                    int line, trial_result *const *res, int n);
 
 /*
+** The same as report_record, with the parts of the output that are equal
+** in every record (criterion ids, texts, notes) rendered once beforehand:
+** for batches.  The cache belongs to one trialset (it must outlive the
+** cache) and is only read while reporting, so threads may share it.
+** A NULL cache renders everything.
+*/
+typedef struct report_cache report_cache;
+report_cache *report_cache_new(const trialset *ts);
+void report_cache_free(report_cache *c);     /* NULL-safe */
+void report_record_cached(const report_opts *o, const report_cache *cache,
+                          outbuf *out, const record *r, int line,
+                          trial_result *const *res, int n);
+
+/*
 ** A record that could not be read (io = 1: an I/O error whose message
 ** names the file) or that is invalid (io = 0: err from record_parse).
 ** source and line (1-based, 0 for a whole file) say which record.  The

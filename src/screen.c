@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "batch.h"
@@ -53,7 +54,9 @@ typedef struct screen_ctx {
     worker *w;
     outfile out;
     int flush_each;         /* text to standard output: flush per record */
+    int out_tty;            /* the report goes to the progress terminal */
     progress *prog;
+    report_cache *cache;    /* the unchanging parts of NDJSON lines */
     long done;              /* writer: items written */
     long long bytes;
     int bad, eligible;
@@ -150,7 +153,8 @@ screen_work(void *vctx, int wi, batch_slot *s)
     if (w->sum)
         summary_add(w->sum, w->res, c->ntrials);
     if (out)
-        report_record(&o->ro, out, r, item->line, w->res, c->ntrials);
+        report_record_cached(&o->ro, c->cache, out, r, item->line, w->res,
+                             c->ntrials);
     record_free(r);
     arena_reset(w->a);
 }
@@ -170,8 +174,11 @@ screen_write(void *vctx, batch_slot *s)
         c->bad++;
     if (s->flags & F_ELIGIBLE)
         c->eligible = 1;
-    if (s->out.len > 0)
+    if (s->out.len > 0) {
+        if (c->out_tty)
+            progress_clear(c->prog);
         rc = outfile_write(&c->out, &s->out, c->flush_each);
+    }
     if (s->flags & F_ITEM) {
         c->done++;
         c->bytes += (long long)s->item.len + (s->item.line > 0);
@@ -229,6 +236,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         return EXIT_BAD_INPUT;
     }
     c.flush_each = o->ro.format == REPORT_TEXT && !o->output;
+    c.out_tty = !o->output && isatty(STDOUT_FILENO);
 
     int jobs = o->jobs < 1 ? 1 : o->jobs;
     c.w = xcalloc((size_t)jobs, sizeof *c.w);
@@ -240,6 +248,8 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     if (o->progress)
         c.prog = progress_new(stderr, input_total_bytes(o->paths, o->npaths));
     c.in = input_new(o->paths, o->npaths, o->max_record);
+    if (!o->quiet && o->ro.format == REPORT_NDJSON)
+        c.cache = report_cache_new(ts);
 
     int stopped = 0, cancelled = 0;
     if (!o->quiet) {
@@ -280,6 +290,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         summary_free(c.w[i].sum);
     }
     free(c.w);
+    report_cache_free(c.cache);
 
     if (failed || c.bad)
         return EXIT_BAD_INPUT;

@@ -191,8 +191,10 @@ static miss_count *
 top_missing(const crit_tally *ct, int *n)
 {
     miss_count *m = xmalloc((size_t)(ct->nmiss ? ct->nmiss : 1) * sizeof *m);
-    memcpy(m, ct->miss, (size_t)ct->nmiss * sizeof *m);
-    qsort(m, (size_t)ct->nmiss, sizeof *m, miss_cmp);
+    if (ct->nmiss > 0) {
+        memcpy(m, ct->miss, (size_t)ct->nmiss * sizeof *m);
+        qsort(m, (size_t)ct->nmiss, sizeof *m, miss_cmp);
+    }
     *n = ct->nmiss < SUMMARY_TOP_MISSING ? ct->nmiss : SUMMARY_TOP_MISSING;
     return m;
 }

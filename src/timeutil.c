@@ -384,6 +384,14 @@ ts_parse_time(const char *s, ts_time *out, char *why, size_t whysize)
 /* Formatting                                                         */
 /* ------------------------------------------------------------------ */
 
+/* n (0 <= n < 10^width) as exactly width digits. */
+static void
+put_digits(char *p, int n, int width)
+{
+    for (int i = width - 1; i >= 0; i--, n /= 10)
+        p[i] = (char)('0' + n % 10);
+}
+
 void
 ts_format(ts_time t, char buf[TS_FMT_LEN])
 {
@@ -393,7 +401,24 @@ ts_format(ts_time t, char buf[TS_FMT_LEN])
         return;
     }
     ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
-    snprintf(buf, TS_FMT_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, s);
+    if (y < 0 || y > 9999) {
+        snprintf(buf, TS_FMT_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, s);
+        return;
+    }
+    /* Reports print thousands of times a second: no snprintf here. */
+    put_digits(buf, y, 4);
+    buf[4] = '-';
+    put_digits(buf + 5, mo, 2);
+    buf[7] = '-';
+    put_digits(buf + 8, d, 2);
+    buf[10] = 'T';
+    put_digits(buf + 11, h, 2);
+    buf[13] = ':';
+    put_digits(buf + 14, mi, 2);
+    buf[16] = ':';
+    put_digits(buf + 17, s, 2);
+    buf[19] = 'Z';
+    buf[20] = '\0';
 }
 
 void

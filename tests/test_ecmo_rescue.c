@@ -974,10 +974,18 @@ test_irreversible_or_late(void **state)
     set_fact(&p, "informed_consent", "{\"value\": true, \"time\": \"2026-03-01T11:59:00Z\"}");
     EXPECT(&p, "exc-irreversible-or-late", TV_MET);
 
-    /* The clinical criteria unknown, irreversible false: unknown. */
+    /* The clinical criteria unknown (no LVEF) but the shock criterion met
+    ** only since 09:30: even if they hold, they cannot have held for more
+    ** than 12 h, so the exclusion is not met. */
     base(&p);
     p.lvef.s[0] = '\0';
-    EXPECT_MISSING(&p, "exc-irreversible-or-late", "lvef");
+    EXPECT(&p, "exc-irreversible-or-late", TV_NOT_MET);
+
+    /* The same with the shock criterion met 12 h 01 min ago and the
+    ** myocardial criterion unknown: it may have held long enough. */
+    late(&p, HM(12, 1));
+    set_fact(&p, "refractory_arrhythmia", NULL);
+    EXPECT_MISSING(&p, "exc-irreversible-or-late", "refractory_arrhythmia");
 }
 
 /* }====================================================== */
@@ -1066,7 +1074,7 @@ test_example_incomplete(void **state)
         {"inc-age", TV_MET}, {SHOCK, TV_MET}, {MYO, TV_UNKNOWN},
         {"inc-consent", TV_UNKNOWN}, {"exc-other-cardiac", TV_UNKNOWN},
         {"exc-obstructive-shock", TV_UNKNOWN}, {"exc-cardiac-arrest", TV_NOT_MET},
-        {"exc-irreversible-or-late", TV_UNKNOWN}, {"exc-bleeding", TV_UNKNOWN},
+        {"exc-irreversible-or-late", TV_NOT_MET}, {"exc-bleeding", TV_UNKNOWN},
         {"exc-pad", TV_NOT_MET}, {"exc-neuro", TV_UNKNOWN},
         {"exc-life-expectancy", TV_NOT_MET}, {"exc-special-population", TV_UNKNOWN},
         {"exc-other-trial", TV_NOT_MET},

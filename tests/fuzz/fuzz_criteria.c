@@ -4,9 +4,10 @@
 ** Each input is tried three ways, through the public entry points the
 ** program uses: as a vocabulary file (vocab_load_buffer, into an empty
 ** vocabulary), as a trial file against the bundled vocabulary
-** (trialset_load_buffer), and, when the trial loads, by screening a fixed
-** example record against it, since a rule tree the loader accepts is one
-** the evaluator and the reporters must survive.  The vocabulary is loaded
+** (trialset_load_buffer), and, when the trial loads, by screening two
+** fixed records against it -- a full example and one with nothing but an
+** id and a time -- since a rule tree the loader accepts is one the
+** evaluator and the reporters must survive, with data and without.  The vocabulary is loaded
 ** afresh for every input because a vocabulary file given to
 ** trialset_load_buffer adds concepts to it.
 */
@@ -23,6 +24,7 @@
 
 static char *concepts, *example;
 static size_t concepts_len, example_len;
+static const char bare[] = "{\"id\": \"bare\", \"as_of\": \"2026-03-01T12:00:00Z\"}";
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -38,15 +40,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* Screen the example record against every loaded trial, all formats. */
+/* Screen one record against every loaded trial, all formats. */
 static void
-screen_example(const trialset *ts, const vocab *v)
+screen_record(const trialset *ts, const vocab *v, const char *text,
+              size_t len, unsigned assume)
 {
-    record_opts opts = { TS_NONE, 0, 0 };
+    record_opts opts = { TS_NONE, assume, 0 };
     ts_error err;
     ts_error_clear(&err);
-    record *r = record_parse(example, example_len, "example.json", 0, v,
-                             &opts, &err);
+    record *r = record_parse(text, len, "example.json", 0, v, &opts, &err);
     if (!r) {
         /* The fuzzed file may redefine nothing the record needs, but it
         ** can add codes that make the record ambiguous: fine, if said. */
@@ -102,8 +104,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ts_error_clear(&err);
     if (trialset_load_buffer(ts, "fuzz.yaml", buf, size, &err) != 0)
         fuzz_check_error(&err, "trialset_load_buffer");
-    else if (trialset_count(ts) > 0)
-        screen_example(ts, v);
+    else if (trialset_count(ts) > 0) {
+        screen_record(ts, v, example, example_len, 0);
+        screen_record(ts, v, bare, sizeof bare - 1,
+                      SEC_CONDITIONS | SEC_PROCEDURES | SEC_MEDICATIONS |
+                      SEC_LOCATIONS);
+    }
     trialset_free(ts);
     vocab_free(v);
     free(buf);

@@ -1,0 +1,110 @@
+#!/bin/sh
+# run.sh -- "make bench": speed, scaling and memory of trialscreen.
+#
+# For cohorts of BENCH_SIZES records (default 1k, 10k, 100k; made by
+# bench/gencohort, seed 1) and for the 5 bundled trials and 50 trials
+# (10 renamed copies of each bundled file, in a temporary directory), it
+# prints records/s and MB/s of
+#   floor  the same records read and parsed with plain cJSON, then freed
+#          (bench/parsefloor): no validation, no screening, no output;
+#   1 thr  trialscreen --json -j1, output to /dev/null;
+#   N thr  trialscreen --json -j N (N = CPUs);
+# with the peak RSS of each run (/usr/bin/time), and the start-up time:
+# load the bundled criteria and screen one record, averaged over 50 runs.
+# Results go to standard output; docs/performance.md says how to read them.
+#
+# To keep "make bench" to a few minutes, 50 trials are measured on cohorts
+# of up to 10k records (cost is linear in records: the 1k and 10k rows show
+# it); BENCH_FULL=1 adds 100k records x 50 trials (about 10 more minutes).
+# BENCH_SIZES="1000 10000" and BENCH_TRIALS="5" shorten the run;
+# BENCH_TMP chooses where the cohorts go (the 100k cohort is ~1.4 GB).
+
+set -eu
+ts=./trialscreen
+sizes=${BENCH_SIZES:-"1000 10000 100000"}
+trialsets=${BENCH_TRIALS:-"5 50"}
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+tmp=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/ts-bench-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+if [ ! -x /usr/bin/time ]; then
+    echo "bench: /usr/bin/time is missing (make deps installs it)" >&2
+    exit 1
+fi
+
+# 50 trials: each bundled trial ten times under new ids.
+mkdir -p "$tmp/crit50"
+cp criteria/concepts.yaml "$tmp/crit50/"
+for f in criteria/nct*.yaml; do
+    b=$(basename "$f" .yaml)
+    for v in 0 1 2 3 4 5 6 7 8 9; do
+        sed "s/^  id: \(NCT[0-9]*\)/  id: \1V$v/" "$f" > "$tmp/crit50/$b-v$v.yaml"
+    done
+done
+n50=$("$ts" trials -c "$tmp/crit50" --format ndjson | wc -l)
+[ "$n50" -eq 50 ] || { echo "bench: expected 50 trials, loaded $n50" >&2; exit 1; }
+
+# measure LABEL BYTES RECORDS CMD...: one line of the table.
+measure() {
+    label=$1 bytes=$2 records=$3
+    shift 3
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err" || {
+        rc=$?
+        # status 3 = some records invalid: still a full run
+        [ "$rc" -eq 3 ] || { echo "bench: '$*' failed ($rc)" >&2; cat "$tmp/err" >&2; exit 1; }
+    }
+    awk -v label="$label" -v bytes="$bytes" -v n="$records" '
+        { t = $1 < 0.01 ? 0.01 : $1
+          printf "  %-22s %8.2f s %10.0f rec/s %8.1f MB/s %8.1f MiB peak RSS\n",
+                 label, t, n / t, bytes / t / 1e6, $2 / 1024 }' "$tmp/time"
+    awk '{ print $1 }' "$tmp/time" > "$tmp/last"
+}
+
+uname -srm
+grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: /cpu: /' || true
+echo "cpus: $cpus"
+"$ts" --version
+
+echo
+echo "== start-up: bundled criteria, one record (mean of 50 runs)"
+start=$(date +%s%N)
+i=0
+while [ $i -lt 50 ]; do
+    "$ts" examples/ecmo-rescue-eligible.json > /dev/null
+    i=$((i + 1))
+done
+end=$(date +%s%N)
+awk -v ns=$((end - start)) 'BEGIN { printf "  %.2f ms per run (fork and exec included)\n", ns / 50 / 1e6 }'
+start=$(date +%s%N)
+i=0
+while [ $i -lt 50 ]; do
+    /bin/true
+    i=$((i + 1))
+done
+end=$(date +%s%N)
+awk -v ns=$((end - start)) 'BEGIN { printf "  %.2f ms per run of /bin/true, for comparison\n", ns / 50 / 1e6 }'
+
+for n in $sizes; do
+    bench/gencohort -n "$n" -s 1 > "$tmp/cohort.ndjson"
+    bytes=$(wc -c < "$tmp/cohort.ndjson")
+    echo
+    awk -v n="$n" -v b="$bytes" 'BEGIN { printf "== %d records, %.1f MB (%.1f KB a record)\n", n, b / 1e6, b / n / 1e3 }'
+    measure "floor (cJSON parse)" "$bytes" "$n" bench/parsefloor "$tmp/cohort.ndjson"
+    floor=$(cat "$tmp/last")
+    for t in $trialsets; do
+        if [ "$t" = 50 ] && [ "$n" -gt 10000 ] && [ "${BENCH_FULL:-0}" != 1 ]; then
+            echo "  50 trials: skipped above 10k records (BENCH_FULL=1 runs it)"
+            continue
+        fi
+        crit=criteria
+        [ "$t" = 50 ] && crit="$tmp/crit50"
+        measure "$t trials, 1 thread" "$bytes" "$n" "$ts" -c "$crit" --json -j1 "$tmp/cohort.ndjson"
+        one=$(cat "$tmp/last")
+        measure "$t trials, $cpus threads" "$bytes" "$n" "$ts" -c "$crit" --json -j "$cpus" "$tmp/cohort.ndjson"
+        many=$(cat "$tmp/last")
+        awk -v f="$floor" -v a="$one" -v b="$many" -v c="$cpus" 'BEGIN {
+            a = a < 0.01 ? 0.01 : a; b = b < 0.01 ? 0.01 : b
+            printf "  %-22s %7.0f %% of the floor, %.2fx with %d threads\n", "", 100 * f / a, a / b, c }'
+    done
+    rm -f "$tmp/cohort.ndjson"
+done

@@ -1,0 +1,47 @@
+/*
+** arena.h -- region allocator.
+**
+** trialscreen allocates everything that belongs to one patient record (its
+** facts, its verdict tree, its report strings) from one arena, and frees it
+** all at once when the record is done.  Criteria and the vocabulary live in
+** an arena of their own for the life of the program.  There is no per-object
+** free: that is the point.
+**
+** Allocation failure is fatal (the process prints "out of memory" and exits
+** with status 3): a screener that continues after a failed malloc can only
+** produce wrong answers.
+*/
+#ifndef ARENA_H
+#define ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct arena arena;
+
+arena *arena_new(void);
+/* Free every block of the arena and the arena itself.  NULL is a no-op. */
+void arena_free(arena *a);
+/* Forget every allocation but keep the first block for reuse. */
+void arena_reset(arena *a);
+/* Return n bytes aligned for any type, zero-filled. */
+void *arena_alloc(arena *a, size_t n);
+/* Grow an array allocated from this arena: returns a new copy with room for
+** newcap elements (old contents copied, rest zeroed). */
+void *arena_grow(arena *a, void *old, size_t oldcap, size_t newcap, size_t elsize);
+char *arena_strdup(arena *a, const char *s);
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_printf(arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+/* Bytes handed out since creation or the last reset (for benchmarks). */
+size_t arena_used(const arena *a);
+
+/* malloc/realloc that exit on failure; for the few allocations that are
+** not per record. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+** jsondoc.h -- strict JSON: validate first, then let cJSON build the tree.
+**
+** cJSON 1.7.15 accepts duplicate keys, trailing garbage, 1e999, "\u0000",
+** invalid UTF-8 and leading zeros, and its nodes carry no positions (see
+** shared/design/input-hardening.md s1.2).  So every document goes through
+** our own RFC 8259 validator first, which rejects all of that with a
+** line:column, and only then through cJSON, which is left as a mere tree
+** builder.  The validator records the byte offset of every value in
+** pre-order; after cJSON has built the tree we store each node's offset in
+** its valueint field (which we never read as a number: it saturates) so
+** that any later semantic error can be given a real line:column.
+*/
+#ifndef JSONDOC_H
+#define JSONDOC_H
+
+#include <cJSON.h>
+#include "ts.h"
+
+#define JSON_MAX_DEPTH 64           /* records are 3 levels deep; 64 is generous */
+
+typedef struct json_doc json_doc;
+
+/*
+** Parse buf[0..len).  buf[len] must be a readable byte (the caller keeps a
+** NUL there: cJSON must never see an unterminated buffer).  line_base is
+** added to reported lines (for the n-th line of an NDJSON file pass n - 1).
+** Rejects, with err->line/column set: empty or whitespace-only input
+** ("empty record"), UTF-16/32 ("file is UTF-16; save as UTF-8"), NUL bytes,
+** invalid UTF-8, control characters and \u0000 in strings, bad escapes,
+** lone surrogates, numbers outside the RFC 8259 grammar (01, 1., .5, +1)
+** or out of range (1e999), duplicate keys ("duplicate key 'id' (first at
+** 2:3)"), nesting deeper than JSON_MAX_DEPTH, anything after the value.
+** A UTF-8 BOM is skipped and does not count as a column.  -0 becomes 0.
+** Returns NULL on error.
+*/
+json_doc *json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err);
+void json_doc_free(json_doc *doc);
+const cJSON *json_doc_root(const json_doc *doc);
+/* 1-based line and column (in characters) of a node of this document. */
+void json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column);
+
+/* Type name for messages: "string", "number", "object", "array",
+** "boolean", "null". */
+const char *json_type_name(const cJSON *node);
+
+#endif

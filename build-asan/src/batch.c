@@ -1,0 +1,262 @@
+/*
+** batch.c -- the worker pool: one reader, N workers, an in-order writer.
+**
+** Why this shape.  Reading is sequential by nature (one NDJSON stream,
+** one sorted directory), screening a record is independent of every other
+** record, and output must come out in input order.  So one thread reads
+** into a ring of slots, workers take the oldest unclaimed slot, and the
+** calling thread writes slot after slot in sequence, waiting for the one
+** it needs when a later one finishes first.  The ring bounds the records
+** in flight: the reader waits for the writer when the ring is full, which
+** is what keeps memory flat on a million-record input.
+**
+** One mutex guards the counters; the work itself (reading, screening,
+** writing) happens outside it.  Contention is negligible: a record takes
+** tens of microseconds to screen, a lock round trip tens of nanoseconds.
+**
+** Stopping early (a closed pipe, a full disk): the writer sets stop, the
+** workers finish the record they hold and leave, and the reader, which
+** may be blocked reading a terminal or a stalled pipe, is cancelled.  It
+** runs with cancellation disabled except inside the read callback, so it
+** is never cancelled while it holds the mutex.
+*/
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "batch.h"
+
+/* An output buffer that grew past this for one huge record is freed after
+** the write rather than kept for the next record in the slot. */
+#define KEEP_BUFFER ((size_t)1 << 20)
+
+typedef struct pool {
+    const batch_ops *ops;
+    void *ctx;
+    int jobs;
+    int nslots;
+    batch_slot *slots;
+    char *done;             /* per slot: work finished */
+
+    pthread_mutex_t mu;
+    pthread_cond_t space;   /* reader: a slot was written and freed */
+    pthread_cond_t work;    /* workers: a slot was read, or the end */
+    pthread_cond_t ready;   /* writer: a slot was finished, or the end */
+    long nread;             /* slots read so far (next seq to read) */
+    long nclaimed;          /* slots taken by workers */
+    long nwritten;          /* slots written (next seq to write) */
+    int reader_done;
+    int stop;
+} pool;
+
+typedef struct worker_arg {
+    pool *p;
+    int index;
+} worker_arg;
+
+int
+batch_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+}
+
+/* Forget a written slot's contents, keeping modest buffers for reuse. */
+static void
+slot_clear(batch_slot *s)
+{
+    input_item_release(&s->item);
+    if (s->out.cap > KEEP_BUFFER)
+        outbuf_free(&s->out);
+    if (s->diag.cap > KEEP_BUFFER)
+        outbuf_free(&s->diag);
+    s->out.len = s->diag.len = 0;
+    s->flags = 0;
+    s->seq = 0;
+}
+
+/* One job: no threads, no locks. */
+static int
+run_inline(const batch_ops *ops, void *ctx)
+{
+    batch_slot s;
+    int stopped = 0;
+    memset(&s, 0, sizeof s);
+    for (long seq = 0; !stopped && ops->read(ctx, &s); seq++) {
+        s.seq = seq;
+        ops->work(ctx, 0, &s);
+        stopped = ops->write(ctx, &s) != 0;
+        slot_clear(&s);
+    }
+    slot_clear(&s);
+    outbuf_free(&s.out);
+    outbuf_free(&s.diag);
+    return stopped;
+}
+
+static void *
+reader_main(void *arg)
+{
+    pool *p = arg;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+    pthread_mutex_lock(&p->mu);
+    while (!p->stop) {
+        while (!p->stop && p->nread - p->nwritten >= p->nslots)
+            pthread_cond_wait(&p->space, &p->mu);
+        if (p->stop)
+            break;
+        long seq = p->nread;
+        batch_slot *s = &p->slots[seq % p->nslots];
+        pthread_mutex_unlock(&p->mu);
+
+        /* The slot is not visible to anyone until nread moves past it. */
+        pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+        int got = p->ops->read(p->ctx, s);
+        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+
+        pthread_mutex_lock(&p->mu);
+        if (!got)
+            break;
+        s->seq = seq;
+        p->nread++;
+        pthread_cond_signal(&p->work);
+    }
+    p->reader_done = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_cond_broadcast(&p->ready);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void *
+worker_main(void *arg)
+{
+    worker_arg *w = arg;
+    pool *p = w->p;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stop && p->nclaimed == p->nread && !p->reader_done)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->stop || p->nclaimed == p->nread)
+            break;
+        int k = (int)(p->nclaimed++ % p->nslots);
+        pthread_mutex_unlock(&p->mu);
+
+        p->ops->work(p->ctx, w->index, &p->slots[k]);
+
+        pthread_mutex_lock(&p->mu);
+        p->done[k] = 1;
+        /* Only the writer waits on ready, and only for one slot. */
+        if (p->slots[k].seq == p->nwritten)
+            pthread_cond_signal(&p->ready);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* The calling thread: write slots in sequence.  Returns 1 if stopped. */
+static int
+write_loop(pool *p)
+{
+    int stopped = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        int k = (int)(p->nwritten % p->nslots);
+        while (!(p->nwritten < p->nread && p->done[k]) &&
+               !(p->reader_done && p->nwritten == p->nread))
+            pthread_cond_wait(&p->ready, &p->mu);
+        if (p->nwritten == p->nread)
+            break;                  /* reader done and everything written */
+        pthread_mutex_unlock(&p->mu);
+
+        stopped = p->ops->write(p->ctx, &p->slots[k]) != 0;
+        slot_clear(&p->slots[k]);
+
+        pthread_mutex_lock(&p->mu);
+        p->done[k] = 0;
+        p->nwritten++;
+        pthread_cond_signal(&p->space);
+        if (stopped) {
+            p->stop = 1;
+            pthread_cond_broadcast(&p->space);
+            pthread_cond_broadcast(&p->work);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    return stopped;
+}
+
+static void
+pool_free(pool *p)
+{
+    for (int i = 0; i < p->nslots; i++) {
+        input_item_release(&p->slots[i].item);
+        outbuf_free(&p->slots[i].out);
+        outbuf_free(&p->slots[i].diag);
+    }
+    free(p->slots);
+    free(p->done);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->space);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->ready);
+}
+
+int
+batch_run(const batch_ops *ops, void *ctx, int jobs, int *reader_cancelled)
+{
+    *reader_cancelled = 0;
+    if (jobs <= 1)
+        return run_inline(ops, ctx);
+
+    pool p;
+    memset(&p, 0, sizeof p);
+    p.ops = ops;
+    p.ctx = ctx;
+    p.jobs = jobs;
+    p.nslots = jobs * BATCH_SLOTS_PER_JOB;
+    p.slots = xcalloc((size_t)p.nslots, sizeof *p.slots);
+    p.done = xcalloc((size_t)p.nslots, 1);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.space, NULL);
+    pthread_cond_init(&p.work, NULL);
+    pthread_cond_init(&p.ready, NULL);
+
+    pthread_t reader;
+    pthread_t *workers = xcalloc((size_t)jobs, sizeof *workers);
+    worker_arg *args = xcalloc((size_t)jobs, sizeof *args);
+    int started = 0, rc = -1;
+    for (; started < jobs; started++) {
+        args[started].p = &p;
+        args[started].index = started;
+        if (pthread_create(&workers[started], NULL, worker_main,
+                           &args[started]) != 0)
+            break;
+    }
+    if (started == jobs && pthread_create(&reader, NULL, reader_main, &p) == 0) {
+        rc = write_loop(&p);
+        if (rc) {
+            /* Stopped early: the reader may be blocked on its input. */
+            void *ret = NULL;
+            pthread_cancel(reader);
+            pthread_join(reader, &ret);
+            *reader_cancelled = ret == PTHREAD_CANCELED;
+        } else {
+            pthread_join(reader, NULL);
+        }
+    } else {
+        pthread_mutex_lock(&p.mu);
+        p.stop = 1;
+        pthread_cond_broadcast(&p.work);
+        pthread_mutex_unlock(&p.mu);
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(workers[i], NULL);
+    free(workers);
+    free(args);
+    pool_free(&p);
+    return rc;
+}

@@ -1,0 +1,66 @@
+/*
+** batch.h -- screen a stream of records on N threads, write in input order.
+**
+** A batch is three callbacks around a ring of slots:
+**
+**   read   (one reader thread)   fills the next slot with an input item;
+**   work   (N worker threads)    turns a slot's input into output bytes;
+**   write  (the calling thread)  writes finished slots, strictly in the
+**                                order they were read.
+**
+** The ring has a fixed number of slots, so however long the input is, only
+** that many records are held at once (memory stays flat), and output order
+** never depends on the number of threads or on which record finishes
+** first.  With one job nothing is threaded: read, work and write run in
+** turn on the calling thread (the honest single-thread figure for the
+** benchmark, and the simplest thing to debug).
+**
+** batch knows nothing about records or reports: the slot carries an input
+** item, two output buffers and a few flags, and the callbacks decide what
+** they mean (cli.c).
+*/
+#ifndef BATCH_H
+#define BATCH_H
+
+#include "input.h"
+#include "report.h"
+
+typedef struct batch_slot {
+    long seq;               /* 0-based position in input order */
+    input_item item;        /* filled by read, released after write */
+    outbuf out;             /* filled by work: the report */
+    outbuf diag;            /* filled by work: diagnostics (stderr) */
+    int flags;              /* for the callbacks (cli.c: bad, eligible) */
+} batch_slot;
+
+typedef struct batch_ops {
+    /* Fill s->item with the next item; return 1, or 0 at the end of the
+    ** input.  Runs on the reader thread, which may be cancelled while it
+    ** blocks here when the batch is stopped early. */
+    int (*read)(void *ctx, batch_slot *s);
+    /* Process one slot.  worker is 0 .. jobs-1: index per-thread state
+    ** (an arena, a summary) with it.  Must be reentrant. */
+    void (*work)(void *ctx, int worker, batch_slot *s);
+    /* Write one finished slot.  Called in input order on the thread that
+    ** called batch_run.  Return nonzero to stop the batch (the rest of the
+    ** input is not read; slots in flight are dropped unwritten). */
+    int (*write)(void *ctx, batch_slot *s);
+} batch_ops;
+
+/* Slots per worker thread: enough to keep every worker busy while one
+** slow record holds up the writer, few enough to keep memory flat. */
+#define BATCH_SLOTS_PER_JOB 4
+
+/*
+** Run the batch on jobs worker threads (jobs >= 1).  Returns 0 when the
+** input was read to its end, 1 when write stopped it, -1 if threads could
+** not be started (nothing was read then).  When the reader had to be
+** cancelled (stopped while blocked on its input), *reader_cancelled is set
+** and the input iterator must not be used again: its state is unknown.
+*/
+int batch_run(const batch_ops *ops, void *ctx, int jobs, int *reader_cancelled);
+
+/* Number of online CPUs (at least 1): the default for --jobs. */
+int batch_cpu_count(void);
+
+#endif

@@ -1,0 +1,347 @@
+/*
+** clock.c -- the leaves that read a clock: medications running now or
+** given in a look-back, time since an event (medication course onset,
+** procedure start, condition onset, location entry) and procedure
+** durations.
+**
+** Courses: adjacent or overlapping constant-rate intervals of one drug
+** merge into one course; a gap or a rate of 0 ends it, and "onset" is the
+** start of the course running at the screening time (trials.md, "Precise
+** readings", Infusions).  Time windows are instants computed with ts_shift
+** (calendar months exact); a strict "below D" is met until event + D - 1 s,
+** a strict "above D" from event + D + 1 s.  A time_since leaf is timed
+** whatever its value, which is how a trial's enrolment window is found.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "leaf.h"
+#include "timeutil.h"
+#include "units.h"
+#include "verdict.h"
+
+/* ------------------------------------------------------------------ */
+/* Medications                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A rate or dose of 0 is recorded but not given. */
+static int
+med_zero(const med_entry *e)
+{
+    return e->kind != MED_COURSE && e->raw == 0;
+}
+
+/* Entries that run over an interval: infusions, regimens, courses. */
+static int
+med_runs(const med_entry *e)
+{
+    return e->kind != MED_DOSE && !med_zero(e);
+}
+
+/*
+** The course running at the screening time: adjacent or overlapping
+** intervals merge, a gap or a rate of 0 (not an interval here) ends a
+** course.  Returns the index of its first entry, or -1 if nothing runs
+** now, and sets *onset.
+*/
+static int
+med_course(const record *r, const med_list *l, ts_time *onset)
+{
+    ts_time s = TS_NONE, e = TS_NONE;
+    int first = -1;
+
+    for (int i = 0; i < l->n; i++) {
+        const med_entry *m = &l->e[i];
+        if (!med_runs(m))
+            continue;
+        if (first < 0 || (e != TS_NONE && m->start > e)) {
+            first = i;
+            s = m->start;
+            e = m->end;
+        } else if (e != TS_NONE && (m->end == TS_NONE || m->end > e)) {
+            e = m->end;
+        }
+    }
+    if (first < 0 || s > r->at || (e != TS_NONE && e <= r->at))
+        return -1;
+    *onset = s;
+    return first;
+}
+
+/* Evidence for the running entries of the course starting at first. */
+static void
+med_evidence(eval_ctx *cx, result *res, const concept *c, const med_list *l, int first)
+{
+    char num[32];
+
+    for (int i = first; i < l->n; i++) {
+        const med_entry *m = &l->e[i];
+        if (!med_runs(m))
+            continue;
+        num_format(m->raw, num, sizeof num);
+        result_add_evidence(cx, res, c->name,
+                            m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
+                            m->kind == MED_COURSE ? NULL : m->unit, m->start,
+                            pointer_to(cx, "medications", m->src));
+    }
+}
+
+/* No qualifying entry: not met if the drug or the section says so. */
+static void
+med_none(eval_ctx *cx, result *res, const concept *c, const med_list *l,
+         const char *what)
+{
+    if (l->n > 0 || leaf_complete(cx, SEC_MEDICATIONS)) {
+        leaf_say(cx, res, TV_NOT_MET, "%s", what);
+    } else {
+        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        result_add_missing(cx, res, c->name);
+    }
+}
+
+result *
+med_one(eval_ctx *cx, const rule *ru, const concept *c)
+{
+    const med_list *l = &cx->r->meds[c->index];
+    result *res = leaf_new(cx, ru);
+    ts_time onset, from;
+    const med_entry *given = NULL;
+    char num[32];
+    int first;
+
+    if (!ru->has_within) {
+        first = med_course(cx->r, l, &onset);
+        if (first < 0) {
+            med_none(cx, res, c, l, arena_printf(cx->a, "%s is not running", c->name));
+            return res;
+        }
+        med_evidence(cx, res, c, l, first);
+        leaf_say(cx, res, TV_MET, "%s running since %s", c->name, fmt_time(cx, onset));
+        leaf_times(res, onset, TS_NONE);
+        return res;
+    }
+    /* Given in the look-back: any administration overlapping it. */
+    from = ts_shift(cx->r->at, ru->within, -1);
+    for (int i = 0; i < l->n; i++) {
+        const med_entry *m = &l->e[i];
+        ts_time end = m->end;
+        if (med_zero(m) || (ru->infusion && m->kind == MED_DOSE))
+            continue;
+        if (end == TS_NONE && m->kind != MED_DOSE)
+            end = cx->r->at;
+        if ((end == TS_NONE ? m->start : end) < from)
+            continue;
+        given = m;
+        num_format(m->raw, num, sizeof num);
+        result_add_evidence(cx, res, c->name,
+                            m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
+                            m->kind == MED_COURSE ? NULL : m->unit, m->start,
+                            pointer_to(cx, "medications", m->src));
+    }
+    if (!given) {
+        med_none(cx, res, c, l, arena_printf(cx->a, "no %s in the last %s",
+                                             c->name, dur_str(cx, ru->within)));
+        return res;
+    }
+    leaf_say(cx, res, TV_MET, "%s given %s, within %s", c->name,
+        fmt_time(cx, given->start), dur_str(cx, ru->within));
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Time since an event, procedure duration                            */
+/* ------------------------------------------------------------------ */
+
+/*
+** The time of the event a time_since leaf measures from, adding evidence
+** to res.  Returns TS_NONE after setting res's value and reason when there
+** is no such event (not met) or it is not known (unknown).
+*/
+static ts_time
+event_procedure(eval_ctx *cx, const rule *ru, const concept *c, result *res)
+{
+    const proc_list *l = &cx->r->procs[c->index];
+    const proc_entry *pick = NULL;
+
+    /* The ongoing entry (the earliest, if the record has several), or
+    ** the latest one. */
+    for (int i = 0; i < l->n; i++) {
+        const proc_entry *e = &l->e[i];
+        if (!ru->ongoing || (e->end == TS_NONE && !pick))
+            pick = e;
+    }
+    if (pick) {
+        result_add_evidence(cx, res, c->name, NULL, NULL, pick->start,
+                            pointer_to(cx, "procedures", pick->src));
+        return pick->start;
+    }
+    if (l->n > 0 || leaf_complete(cx, SEC_PROCEDURES)) {
+        leaf_say(cx, res, TV_NOT_MET, ru->ongoing ? "%s is not ongoing" : "no %s recorded",
+            c->name);
+    } else {
+        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        result_add_missing(cx, res, c->name);
+    }
+    return TS_NONE;
+}
+
+/* The latest entry that is not ruled out; its onset. */
+static ts_time
+event_condition(eval_ctx *cx, const concept *c, result *res)
+{
+    const cond_list *l = &cx->r->conds[c->index];
+    const cond_entry *pick = NULL;
+
+    for (int i = 0; i < l->n; i++)
+        if (l->e[i].status != ST_ABSENT)
+            pick = &l->e[i];
+    if (pick) {
+        result_add_evidence(cx, res, c->name, cond_status_names[pick->status], NULL,
+                            pick->onset, pointer_to(cx, "conditions", pick->src));
+        if (pick->onset != TS_NONE)
+            return pick->onset;
+        leaf_say(cx, res, TV_UNKNOWN, "onset of %s not recorded", c->name);
+        result_add_missing(cx, res, arena_printf(cx->a, "%s onset", c->name));
+    } else if (l->n > 0 || leaf_complete(cx, SEC_CONDITIONS)) {
+        leaf_say(cx, res, TV_NOT_MET, "no %s", c->name);
+    } else {
+        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        result_add_missing(cx, res, c->name);
+    }
+    return TS_NONE;
+}
+
+static ts_time
+event_time(eval_ctx *cx, const rule *ru, const concept *c, result *res,
+           const char **verb)
+{
+    const med_list *ml;
+    ts_time onset;
+    int first;
+
+    switch (ru->event) {
+    case EV_MEDICATION:
+        *verb = "started";
+        ml = &cx->r->meds[c->index];
+        first = med_course(cx->r, ml, &onset);
+        if (first >= 0) {
+            med_evidence(cx, res, c, ml, first);
+            return onset;
+        }
+        med_none(cx, res, c, ml, arena_printf(cx->a, "%s is not running", c->name));
+        return TS_NONE;
+    case EV_PROCEDURE:
+        *verb = "started";
+        return event_procedure(cx, ru, c, res);
+    case EV_CONDITION:
+        *verb = "onset";
+        return event_condition(cx, c, res);
+    case EV_LOCATION:
+        *verb = "entered";
+        return loc_current(cx, c, res);
+    case EV_NONE:
+        break;
+    }
+    leaf_say(cx, res, TV_UNKNOWN, "time since an unspecified event");
+    return TS_NONE;
+}
+
+/*
+** The leaf is timed whatever its value: since and until bound the window
+** in which it holds, which is how a trial's enrolment window is computed.
+*/
+result *
+eval_time_since(eval_ctx *cx, const rule *ru)
+{
+    const concept *c = ru->concepts[0];
+    result *res = leaf_new(cx, ru);
+    const char *verb = "";
+    ts_time t = event_time(cx, ru, c, res, &verb), from, to, now = cx->r->at;
+    int met;
+
+    if (t == TS_NONE)
+        return res;
+    dur_window(&ru->dcmp, t, &from, &to);
+    met = in_window(now, from, to);
+    /* since and until report the written boundaries (ECMO start + 24 h),
+    ** not the last whole second inside a strict bound: a window "closes"
+    ** at the instant enrolment stops being allowed. */
+    if (ru->dcmp.op == CMP_LT)
+        to++;
+    if (ru->dcmp.op == CMP_GT)
+        from--;
+    leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)", c->name, verb,
+        fmt_time(cx, t), secs_str(cx, now - t), dur_cmp_text(cx, &ru->dcmp));
+    leaf_times(res, from, to);
+    return res;
+}
+
+/*
+** R_DURATION on procedures.  An ended entry's duration is fixed; an
+** ongoing one is judged at the screening time and may become met (or stop
+** being met) as time passes, which since and until say.
+*/
+result *
+eval_duration(eval_ctx *cx, const rule *ru)
+{
+    const concept *c = ru->concepts[0];
+    const proc_list *l;
+    result *res = leaf_new(cx, ru);
+    const char *reason = "", *text = dur_cmp_text(cx, &ru->dcmp);
+    ts_time now = cx->r->at, since = TS_NONE, until = TS_NONE, later = TS_NONE;
+    int met = 0, forever = 0;
+
+    if (ru->event != EV_PROCEDURE) {
+        leaf_say(cx, res, TV_UNKNOWN, "duration is only defined for procedures");
+        return res;
+    }
+    l = &cx->r->procs[c->index];
+    if (l->n == 0) {
+        if (leaf_complete(cx, SEC_PROCEDURES)) {
+            leaf_say(cx, res, TV_NOT_MET, "no %s recorded (procedures complete)", c->name);
+        } else {
+            leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+            result_add_missing(cx, res, c->name);
+        }
+        return res;
+    }
+    for (int i = 0; i < l->n; i++) {
+        const proc_entry *e = &l->e[i];
+        ts_time end = e->end == TS_NONE ? now : e->end, from, to;
+        int ok;
+        const char *why;
+
+        dur_window(&ru->dcmp, e->start, &from, &to);
+        ok = in_window(end, from, to);
+        why = e->end == TS_NONE
+            ? arena_printf(cx->a, "%s ongoing for %s (%s)", c->name,
+                           secs_str(cx, end - e->start), text)
+            : arena_printf(cx->a, "%s lasted %s (%s)", c->name,
+                           secs_str(cx, end - e->start), text);
+        result_add_evidence(cx, res, c->name, secs_str(cx, end - e->start), NULL,
+                            e->start, pointer_to(cx, "procedures", e->src));
+        if (ok) {
+            if (!met)
+                reason = why;
+            met = 1;
+            since = time_earliest(since, from);
+            if (e->end != TS_NONE || to == TS_NONE)
+                forever = 1;
+            else if (until == TS_NONE || to > until)
+                until = to;
+        } else if (!met) {
+            reason = why;
+            if (e->end == TS_NONE && from > now)
+                later = time_earliest(later, from);
+        }
+    }
+    if (met) {
+        leaf_say(cx, res, TV_MET, "%s", reason);
+        leaf_times(res, since, forever ? TS_NONE : until);
+    } else {
+        leaf_say(cx, res, TV_NOT_MET, "%s", reason);
+        if (later != TS_NONE)
+            leaf_times(res, later, TS_NONE);
+    }
+    return res;
+}

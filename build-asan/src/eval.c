@@ -1,0 +1,644 @@
+/*
+** eval.c -- the evaluator: rule tree x record -> verdict tree.
+**
+** This file holds the three-valued combinators, the held-for node and the
+** trial-level verdict, window, missing list and cohort.  The leaves live
+** next door: series.c (observation values over time), derived.c (VIS,
+** BMI, steroid dose) and events.c (age, sex, conditions, procedures,
+** locations, medications, facts, time since an event).
+**
+** Time bounds travel up the tree with each result (see verdict.h): the
+** certain and the possible "since", and "until".  A node that is not met
+** now but will be met by the mere passage of time (a clock still running)
+** keeps a future since, so the trial can say when its window opens and
+** closes without any trial-specific arithmetic.
+*/
+#include "verdict.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "timeutil.h"
+#include "units.h"
+
+/*
+** {======================================================
+** Result construction
+** =======================================================
+*/
+
+result *
+result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
+{
+    result *res = arena_alloc(cx->a, sizeof *res);
+    res->value = value;
+    res->rule = ru;
+    res->since = res->since_early = res->until = TS_NONE;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        res->reason = arena_vprintf(cx->a, fmt, ap);
+        va_end(ap);
+    } else {
+        res->reason = "";
+    }
+    return res;
+}
+
+void
+result_add_evidence(eval_ctx *cx, result *res, const char *code,
+                    const char *value, const char *unit, ts_time t,
+                    const char *pointer)
+{
+    /* Evidence lists are short; grow by one keeps them exact-sized. */
+    res->ev = arena_grow(cx->a, res->ev, (size_t)res->nev,
+                         (size_t)res->nev + 1, sizeof *res->ev);
+    evidence *e = &res->ev[res->nev++];
+    e->code = code;
+    e->value = value;
+    e->unit = unit;
+    e->t = t;
+    e->pointer = pointer;
+}
+
+void
+result_add_missing(eval_ctx *cx, result *res, const char *item)
+{
+    for (int i = 0; i < res->nmissing; i++)
+        if (strcmp(res->missing[i], item) == 0)
+            return;
+    res->missing = arena_grow(cx->a, res->missing, (size_t)res->nmissing,
+                              (size_t)res->nmissing + 1, sizeof *res->missing);
+    res->missing[res->nmissing++] = item;
+}
+
+void
+result_take(eval_ctx *cx, result *dst, const result *src)
+{
+    for (int i = 0; i < src->nev; i++) {
+        const evidence *e = &src->ev[i];
+        int dup = 0;
+        for (int j = 0; j < dst->nev && !dup; j++)
+            dup = dst->ev[j].pointer && e->pointer &&
+                  strcmp(dst->ev[j].pointer, e->pointer) == 0 &&
+                  strcmp(dst->ev[j].code, e->code) == 0;
+        if (!dup)
+            result_add_evidence(cx, dst, e->code, e->value, e->unit, e->t,
+                                e->pointer);
+    }
+    for (int i = 0; i < src->nmissing; i++)
+        result_add_missing(cx, dst, src->missing[i]);
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** Helpers shared by the leaves
+** =======================================================
+*/
+
+int
+cmp_value(const num_cmp_t *c, double canonical)
+{
+    double v = canonical * (c->scale != 0 ? c->scale : 1);
+    switch (c->op) {
+    case CMP_GT: return num_cmp(v, c->lo) > 0;
+    case CMP_GE: return num_cmp(v, c->lo) >= 0;
+    case CMP_LT: return num_cmp(v, c->lo) < 0;
+    case CMP_LE: return num_cmp(v, c->lo) <= 0;
+    case CMP_EQ: return num_cmp(v, c->lo) == 0;
+    case CMP_BETWEEN: return num_cmp(v, c->lo) >= 0 && num_cmp(v, c->hi) <= 0;
+    case CMP_NONE: break;
+    }
+    return 0;
+}
+
+/* Units that read better left out of a sentence: "1", "{score}". */
+static const char *
+shown_unit(const char *unit)
+{
+    if (!unit || !*unit || strcmp(unit, "1") == 0 || unit[0] == '{')
+        return NULL;
+    return unit;
+}
+
+const char *
+cmp_text(eval_ctx *cx, const num_cmp_t *c)
+{
+    static const char *const sym[] = {
+        [CMP_GT] = ">", [CMP_GE] = "\u2265", [CMP_LT] = "<",
+        [CMP_LE] = "\u2264", [CMP_EQ] = "="
+    };
+    char lo[32], hi[32];
+    const char *u = shown_unit(c->unit);
+    num_format(c->lo, lo, sizeof lo);
+    num_format(c->hi, hi, sizeof hi);
+    if (c->op == CMP_BETWEEN)
+        return arena_printf(cx->a, "%s\u2013%s%s%s", lo, hi, u ? " " : "",
+                            u ? u : "");
+    if (c->op == CMP_NONE)
+        return "";
+    return arena_printf(cx->a, "%s %s%s%s", sym[c->op], lo, u ? " " : "",
+                        u ? u : "");
+}
+
+const char *
+fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical)
+{
+    char buf[32];
+    const char *u = shown_unit(c->unit);
+    num_format(canonical * (c->scale != 0 ? c->scale : 1), buf, sizeof buf);
+    return arena_printf(cx->a, "%s%s%s", buf, u ? " " : "", u ? u : "");
+}
+
+const char *
+pointer_to(eval_ctx *cx, const char *section, int index)
+{
+    return arena_printf(cx->a, "/%s/%d", section, index);
+}
+
+const char *
+fmt_time(eval_ctx *cx, ts_time t)
+{
+    char buf[TS_FMT_LEN];
+    ts_format_short(t, buf);
+    return arena_strdup(cx->a, buf);
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** Combinators
+** =======================================================
+*/
+
+/* Join the reasons of the kids whose value is want (or all if want < 0). */
+static const char *
+join_reasons(eval_ctx *cx, result **kids, int n, int want)
+{
+    const char *s = NULL;
+    for (int i = 0; i < n; i++) {
+        if (want >= 0 && (int)kids[i]->value != want)
+            continue;
+        if (!kids[i]->reason || !*kids[i]->reason)
+            continue;
+        s = s ? arena_printf(cx->a, "%s; %s", s, kids[i]->reason)
+              : kids[i]->reason;
+    }
+    return s ? s : "";
+}
+
+/* Take evidence and missing items from the kids whose value is want. */
+static void
+take_from(eval_ctx *cx, result *res, result **kids, int n, tv want)
+{
+    for (int i = 0; i < n; i++)
+        if (kids[i]->value == want)
+            result_take(cx, res, kids[i]);
+}
+
+static result **
+eval_kids(eval_ctx *cx, const rule *ru)
+{
+    result **kids = arena_alloc(cx->a, (size_t)ru->nkids * sizeof *kids);
+    for (int i = 0; i < ru->nkids; i++)
+        kids[i] = eval_rule(cx, ru->kids[i]);
+    return kids;
+}
+
+/* "Will become met by time alone": a not-met (or unknown) result that
+** carries a since in the future. */
+static int
+future(const eval_ctx *cx, const result *k)
+{
+    return k->timed && k->since != TS_NONE && k->since > cx->r->at;
+}
+
+/*
+** all: Kleene AND.  Its since is the latest of its kids' (it holds only
+** once every kid holds); a kid without time information does not
+** constrain it.  A not-met "all" keeps a since only if every not-met kid
+** will become met by itself.
+*/
+static result *
+eval_all(eval_ctx *cx, const rule *ru)
+{
+    result **kids = eval_kids(cx, ru);
+    tv v = TV_MET;
+    for (int i = 0; i < ru->nkids; i++)
+        if (kids[i]->value < v)
+            v = kids[i]->value;
+
+    result *res = result_new(cx, ru, v, NULL);
+    res->kids = kids;
+    res->nkids = ru->nkids;
+    res->reason = join_reasons(cx, kids, ru->nkids, v);
+    take_from(cx, res, kids, ru->nkids, v);
+
+    int timed = 0, blocked = 0, early_unbounded = 1;
+    ts_time since = TS_NONE, early = TS_NONE, until = TS_NONE;
+    for (int i = 0; i < ru->nkids; i++) {
+        const result *k = kids[i];
+        if (k->value == TV_NOT_MET && !future(cx, k))
+            blocked = 1;
+        if (k->until != TS_NONE && (until == TS_NONE || k->until < until))
+            until = k->until;
+        if (!k->timed)
+            continue;
+        timed = 1;
+        if (since == TS_NONE || k->since > since)
+            since = k->since;
+        if (k->since_early != TS_NONE) {
+            if (early_unbounded || k->since_early > early)
+                early = k->since_early;
+            early_unbounded = 0;
+        }
+    }
+    res->until = until;
+    if (timed && !blocked) {
+        res->timed = 1;
+        res->since = since;
+        res->since_early = early_unbounded ? TS_NONE : early;
+    }
+    return res;
+}
+
+/*
+** any: Kleene OR.  Its since is the earliest of its met kids'; a met kid
+** without time information means it may have held for ever.
+*/
+static result *
+eval_any(eval_ctx *cx, const rule *ru)
+{
+    result **kids = eval_kids(cx, ru);
+    tv v = TV_NOT_MET;
+    for (int i = 0; i < ru->nkids; i++)
+        if (kids[i]->value > v)
+            v = kids[i]->value;
+
+    result *res = result_new(cx, ru, v, NULL);
+    res->kids = kids;
+    res->nkids = ru->nkids;
+    res->reason = join_reasons(cx, kids, ru->nkids, v);
+    take_from(cx, res, kids, ru->nkids, v);
+
+    int timed = 0, untimed_met = 0, until_open = 0;
+    ts_time since = TS_NONE, early = TS_NONE, until = TS_NONE;
+    int early_unbounded = 0;
+    for (int i = 0; i < ru->nkids; i++) {
+        const result *k = kids[i];
+        /* For a met "any", only met kids count; otherwise the kids that
+        ** will become met by time alone (the earliest decides). */
+        int counts = v == TV_MET ? k->value == TV_MET
+                                 : (future(cx, k) || (k->value == TV_UNKNOWN && k->timed));
+        if (!counts)
+            continue;
+        if (k->until == TS_NONE)
+            until_open = 1;
+        else if (until == TS_NONE || k->until > until)
+            until = k->until;
+        if (!k->timed) {
+            untimed_met = 1;
+            continue;
+        }
+        timed = 1;
+        if (since == TS_NONE || k->since < since)
+            since = k->since;
+        if (k->since_early == TS_NONE)
+            early_unbounded = 1;
+        else if (early == TS_NONE || k->since_early < early)
+            early = k->since_early;
+    }
+    res->until = until_open ? TS_NONE : until;
+    if (timed) {
+        res->timed = 1;
+        res->since = since;
+        res->since_early = (early_unbounded || untimed_met) ? TS_NONE : early;
+    }
+    return res;
+}
+
+static result *
+eval_not(eval_ctx *cx, const rule *ru)
+{
+    result *k = eval_rule(cx, ru->kids[0]);
+    result *res = result_new(cx, ru, (tv)(TV_MET - k->value), "not: %s",
+                             k->reason);
+    res->kids = arena_alloc(cx->a, sizeof *res->kids);
+    res->kids[0] = k;
+    res->nkids = 1;
+    result_take(cx, res, k);
+    return res;
+}
+
+static result *
+eval_at_least(eval_ctx *cx, const rule *ru)
+{
+    result **kids = eval_kids(cx, ru);
+    int met = 0, unknown = 0;
+    for (int i = 0; i < ru->nkids; i++) {
+        if (kids[i]->value == TV_MET)
+            met++;
+        else if (kids[i]->value == TV_UNKNOWN)
+            unknown++;
+    }
+    tv v = met >= ru->n ? TV_MET
+         : met + unknown < ru->n ? TV_NOT_MET : TV_UNKNOWN;
+    result *res = result_new(cx, ru, v, "%d of %d met, at least %d needed%s%s",
+                             met, ru->nkids, ru->n,
+                             v == TV_MET ? ": " : "",
+                             v == TV_MET ? join_reasons(cx, kids, ru->nkids, TV_MET) : "");
+    res->kids = kids;
+    res->nkids = ru->nkids;
+    take_from(cx, res, kids, ru->nkids, v == TV_MET ? TV_MET : TV_UNKNOWN);
+    if (v == TV_NOT_MET)
+        take_from(cx, res, kids, ru->nkids, TV_NOT_MET);
+    return res;
+}
+
+/*
+** held for D: met when the certain since is more than D ago, not met when
+** even the earliest possible since is not, unknown in between.  Its own
+** since is the kid's + D: the moment the clock runs out.
+*/
+static result *
+eval_held_for(eval_ctx *cx, const rule *ru)
+{
+    const result *k = eval_rule(cx, ru->kids[0]);
+    ts_time now = cx->r->at;
+    char dur[64];
+    ts_format_duration(ru->hold.lo, dur, sizeof dur);
+    const char *op = ru->hold.op == CMP_GE ? "at least" : "more than";
+    int strict = ru->hold.op != CMP_GE;
+    result *res;
+
+    if (!k->timed) {
+        tv v = k->value == TV_NOT_MET ? TV_NOT_MET : TV_UNKNOWN;
+        if (k->value == TV_MET)
+            res = result_new(cx, ru, v, "%s; no time information to show it "
+                             "has held for %s %s", k->reason, op, dur);
+        else
+            res = result_new(cx, ru, v, "%s", k->reason);
+        result_take(cx, res, k);
+        goto done;
+    }
+
+    ts_time done_at = ts_shift(k->since, ru->hold.lo, +1);
+    ts_time early_at = k->since_early == TS_NONE ? TS_NONE
+                     : ts_shift(k->since_early, ru->hold.lo, +1);
+    /* With "more than", the clock must have run past done_at. */
+    int certain = strict ? now > done_at : now >= done_at;
+    int possible = early_at == TS_NONE || (strict ? now > early_at : now >= early_at);
+
+    if (k->value == TV_NOT_MET) {
+        res = result_new(cx, ru, TV_NOT_MET, "%s", k->reason);
+    } else if (k->value == TV_MET && certain) {
+        char held[64];
+        ts_format_seconds(now - k->since, held, sizeof held);
+        res = result_new(cx, ru, TV_MET, "held for %s (%s %s): %s", held, op,
+                         dur, k->reason);
+    } else if (k->value == TV_MET && !possible) {
+        char held[64];
+        ts_format_seconds(now - (k->since_early != TS_NONE ? k->since_early : k->since),
+                          held, sizeof held);
+        res = result_new(cx, ru, TV_NOT_MET,
+                         "held for at most %s, not %s %s yet (met at %s if it goes on): %s",
+                         held, op, dur, fmt_time(cx, done_at), k->reason);
+    } else if (k->value == TV_MET) {
+        char held[64];
+        ts_format_seconds(now - k->since, held, sizeof held);
+        res = result_new(cx, ru, TV_UNKNOWN,
+                         "certainly held for %s, possibly longer (data missing before %s); "
+                         "%s %s needed: %s", held, fmt_time(cx, k->since), op, dur,
+                         k->reason);
+        result_add_missing(cx, res, "data before the current run");
+    } else {
+        res = result_new(cx, ru, TV_UNKNOWN, "%s", k->reason);
+    }
+    result_take(cx, res, k);
+    res->timed = 1;
+    res->since = done_at;
+    res->since_early = early_at;
+    res->until = k->until;
+    if (k->value == TV_NOT_MET && !future(cx, k))
+        res->timed = 0;
+done:
+    res->kids = arena_alloc(cx->a, sizeof *res->kids);
+    res->kids[0] = (result *)k;
+    res->nkids = 1;
+    return res;
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** Criteria and trials
+** =======================================================
+*/
+
+static result *eval_criterion(eval_ctx *cx, int i);
+
+static result *
+eval_reference(eval_ctx *cx, const rule *ru)
+{
+    const result *k = eval_criterion(cx, ru->ref_index);
+    result *res = result_new(cx, ru, k->value, "%s %s", ru->ref_id,
+                             k->value == TV_MET ? "met"
+                             : k->value == TV_NOT_MET ? "not met" : "unknown");
+    res->timed = k->timed;
+    res->since = k->since;
+    res->since_early = k->since_early;
+    res->until = k->until;
+    for (int i = 0; i < k->nmissing; i++)
+        result_add_missing(cx, res, k->missing[i]);
+    return res;
+}
+
+result *
+eval_rule(eval_ctx *cx, const rule *ru)
+{
+    switch (ru->kind) {
+    case R_ALL:         return eval_all(cx, ru);
+    case R_ANY:         return eval_any(cx, ru);
+    case R_NOT:         return eval_not(cx, ru);
+    case R_AT_LEAST:    return eval_at_least(cx, ru);
+    case R_HELD_FOR:    return eval_held_for(cx, ru);
+    case R_CRITERION:   return eval_reference(cx, ru);
+    case R_LATEST:
+        if (ru->nconcepts && ru->concepts[0]->kind == CK_DERIVED)
+            return eval_derived(cx, ru);
+        return eval_series(cx, ru);
+    case R_ANY_VALUE:
+    case R_ALL_VALUES:
+    case R_SUSTAINED:
+    case R_EPISODE:
+    case R_CONSECUTIVE: return eval_series(cx, ru);
+    case R_AGE:
+    case R_SEX:
+    case R_TIME_SINCE:
+    case R_DURATION:
+    case R_CONDITION:
+    case R_PROCEDURE:
+    case R_LOCATION:
+    case R_MEDICATION:
+    case R_FACT:        return eval_event(cx, ru);
+    }
+    return result_new(cx, ru, TV_UNKNOWN, "internal error: unknown rule kind %d",
+                      (int)ru->kind);
+}
+
+static result *
+eval_criterion(eval_ctx *cx, int i)
+{
+    const criterion *c = &cx->t->crit[i];
+    if (cx->crit[i])
+        return cx->crit[i];
+    if (cx->busy[i])    /* the loader rejects cycles; be safe anyway */
+        return result_new(cx, NULL, TV_UNKNOWN, "criterion '%s' refers to itself", c->id);
+    cx->busy[i] = 1;
+    result *res;
+    if (!c->evaluated) {
+        res = result_new(cx, NULL, TV_UNKNOWN,
+                         "not evaluated automatically: check by hand");
+        result_add_missing(cx, res, arena_printf(cx->a, "manual check: %s", c->id));
+    } else {
+        res = eval_rule(cx, c->rule);
+    }
+    cx->busy[i] = 0;
+    cx->crit[i] = res;
+    return res;
+}
+
+static void
+add_missing(eval_ctx *cx, trial_result *tr, const result *res)
+{
+    for (int i = 0; i < res->nmissing; i++) {
+        int dup = 0;
+        for (int j = 0; j < tr->nmissing && !dup; j++)
+            dup = strcmp(tr->missing[j], res->missing[i]) == 0;
+        if (dup)
+            continue;
+        tr->missing = arena_grow(cx->a, tr->missing, (size_t)tr->nmissing,
+                                 (size_t)tr->nmissing + 1, sizeof *tr->missing);
+        tr->missing[tr->nmissing++] = res->missing[i];
+    }
+}
+
+/*
+** The enrolment window comes from the criteria's time bounds, never from
+** trial-specific code: it opens at the latest since of the inclusion
+** criteria that carry time, and closes at the earliest of the inclusion
+** criteria's until and the moments an exclusion clock will run out.  It
+** uses the possible (earliest) bound of an exclusion clock, so that the
+** window never reaches into a time where the patient may already be
+** excluded.  It is reported only when some upper time limit exists (age limits are not
+** windows: age leaves carry no time).
+*/
+static void
+find_window(eval_ctx *cx, trial_result *tr)
+{
+    ts_time now = cx->r->at, opens = TS_NONE, closes = TS_NONE;
+    for (int i = 0; i < cx->t->ncrit; i++) {
+        const criterion *c = &cx->t->crit[i];
+        const result *res = tr->crit[i];
+        ts_time limit = TS_NONE;
+        if (!c->exclusion) {
+            if (res->timed && res->since != TS_NONE &&
+                (opens == TS_NONE || res->since > opens))
+                opens = res->since;
+            limit = res->until;
+        } else if (res->value != TV_MET && future(cx, res)) {
+            /* The earliest moment the exclusion may be met: after it the
+            ** verdict is no longer "eligible" for certain. */
+            limit = res->since_early != TS_NONE && res->since_early > now
+                  ? res->since_early : res->since;
+        }
+        if (limit != TS_NONE && (closes == TS_NONE || limit < closes))
+            closes = limit;
+    }
+    tr->has_window = closes != TS_NONE;
+    tr->opens = tr->has_window ? opens : TS_NONE;
+    tr->closes = closes;
+}
+
+static void
+find_cohort(eval_ctx *cx, trial_result *tr)
+{
+    for (int i = 0; i < cx->t->ncohorts; i++) {
+        const result *res = eval_rule(cx, cx->t->cohorts[i].rule);
+        if (res->value == TV_MET) {
+            tr->ncohort_met++;
+            tr->cohort = &cx->t->cohorts[i];
+        }
+    }
+    if (tr->ncohort_met != 1)
+        tr->cohort = NULL;
+}
+
+trial_result *
+eval_trial(const trial *t, const record *r, arena *a)
+{
+    eval_ctx cx = {0};
+    cx.r = r;
+    cx.t = t;
+    cx.a = a;
+    cx.crit = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.crit);
+    cx.busy = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.busy);
+
+    trial_result *tr = arena_alloc(a, sizeof *tr);
+    tr->t = t;
+    tr->crit = cx.crit;
+    int ineligible = 0, undecided = 0;
+    for (int i = 0; i < t->ncrit; i++) {
+        const result *res = eval_criterion(&cx, i);
+        tv good = t->crit[i].exclusion ? TV_NOT_MET : TV_MET;
+        tv bad = t->crit[i].exclusion ? TV_MET : TV_NOT_MET;
+        if (res->value == bad)
+            ineligible = 1;
+        else if (res->value != good)
+            undecided = 1;
+    }
+    tr->v = ineligible ? V_INELIGIBLE : undecided ? V_INCOMPLETE : V_ELIGIBLE;
+    if (tr->v == V_INCOMPLETE)
+        for (int i = 0; i < t->ncrit; i++)
+            if (tr->crit[i]->value == TV_UNKNOWN)
+                add_missing(&cx, tr, tr->crit[i]);
+    find_window(&cx, tr);
+    if (tr->v == V_ELIGIBLE)
+        find_cohort(&cx, tr);
+    return tr;
+}
+
+verdict
+trial_result_verdict(const trial_result *tr)
+{
+    return tr->v;
+}
+
+const char *
+verdict_name(verdict v)
+{
+    switch (v) {
+    case V_ELIGIBLE:   return "eligible";
+    case V_INELIGIBLE: return "ineligible";
+    case V_INCOMPLETE: return "incomplete";
+    }
+    return "?";
+}
+
+const char *
+tv_name(tv v)
+{
+    switch (v) {
+    case TV_MET:     return "met";
+    case TV_NOT_MET: return "not_met";
+    case TV_UNKNOWN: return "unknown";
+    }
+    return "?";
+}
+
+/* }====================================================== */

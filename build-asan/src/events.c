@@ -1,0 +1,823 @@
+/*
+** events.c -- the demographic, event and presence leaves of the evaluator:
+** age, sex, conditions, procedures, locations, medications, time since an
+** event, procedure durations and facts.
+**
+** These leaves share one question: does the record say the thing is
+** there, says it is not, or say nothing?  The answers follow trials.md
+** ("Precise readings"): a concept with entries is decided by its entries
+** even in a section not marked complete; a concept without entries is
+** absent only in a complete section and unknown otherwise.  Suspected
+** conditions count only where the rule says suspicion is enough.
+**
+** Time.  Every list in the fact model is sorted by start (or onset) and
+** nothing starts after the screening time, so "what is running now" is
+** always the last merged run of a list.  Windows are computed as instants
+** (event + D, with calendar months through ts_shift), never by dividing
+** elapsed seconds, so that "6 mo" and strict bounds come out exact: a
+** strict "below D" is met until event + D - 1 s, a strict "above D" from
+** event + D + 1 s.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "timeutil.h"
+#include "units.h"
+#include "leaf.h"
+#include "verdict.h"
+
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                      */
+/* ------------------------------------------------------------------ */
+
+result *
+leaf_new(eval_ctx *cx, const rule *ru)
+{
+    result *res = result_new(cx, ru, TV_UNKNOWN, "%s", "");
+    res->timed = 0;
+    res->since = TS_NONE;
+    res->since_early = TS_NONE;
+    res->until = TS_NONE;
+    return res;
+}
+
+void
+leaf_say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    res->value = value;
+    res->reason = arena_vprintf(cx->a, fmt, ap);
+    va_end(ap);
+}
+
+/* The leaf holds from since (certainly: these are recorded event times)
+** until until (TS_NONE: no limit). */
+void
+leaf_times(result *res, ts_time since, ts_time until)
+{
+    res->timed = 1;
+    res->since = since;
+    res->since_early = since;
+    res->until = until;
+}
+
+int
+leaf_complete(const eval_ctx *cx, unsigned section)
+{
+    return (cx->r->complete & section) != 0;
+}
+
+static tv
+tv_max(tv a, tv b)
+{
+    return a > b ? a : b;
+}
+
+/* Earliest of two times where TS_NONE means "none yet". */
+ts_time
+time_earliest(ts_time a, ts_time b)
+{
+    if (a == TS_NONE)
+        return b;
+    return b == TS_NONE || a < b ? a : b;
+}
+
+/*
+** Durations in reasons: clinical windows are written in hours up to three
+** days ("24 h", not ts_format_duration's "1 d"), longer ones as written.
+*/
+#define HOURS_SHOWN (72 * TS_HOUR)
+
+const char *
+dur_str(eval_ctx *cx, ts_duration d)
+{
+    char buf[DUR_TEXT_LEN];
+
+    if (d.months == 0 && d.seconds > 0 && d.seconds < HOURS_SHOWN
+        && d.seconds % TS_HOUR == 0)
+        return arena_printf(cx->a, "%lld h", (long long)(d.seconds / TS_HOUR));
+    ts_format_duration(d, buf, sizeof buf);
+    return arena_strdup(cx->a, buf);
+}
+
+/* Elapsed time to the minute below three days: "10 h 0 min", "24 h 1 min". */
+const char *
+secs_str(eval_ctx *cx, int64_t secs)
+{
+    char buf[DUR_TEXT_LEN];
+
+    if (secs >= TS_HOUR && secs < HOURS_SHOWN)
+        return arena_printf(cx->a, "%lld h %lld min", (long long)(secs / TS_HOUR),
+                            (long long)(secs % TS_HOUR / TS_MINUTE));
+    ts_format_seconds(secs, buf, sizeof buf);
+    return arena_strdup(cx->a, buf);
+}
+
+/*
+** "6–24 h" when both ends are one part in the same unit, else
+** "6 h–1 d 2 h"; "> 30 min", "< 24 h", ...
+*/
+const char *
+dur_cmp_text(eval_ctx *cx, const dur_cmp *d)
+{
+    const char *lo = dur_str(cx, d->lo), *hi;
+    const char *sp_lo, *sp_hi;
+
+    switch (d->op) {
+    case CMP_GT: return arena_printf(cx->a, "> %s", lo);
+    case CMP_GE: return arena_printf(cx->a, ">= %s", lo);
+    case CMP_LT: return arena_printf(cx->a, "< %s", lo);
+    case CMP_LE: return arena_printf(cx->a, "<= %s", lo);
+    case CMP_EQ: return arena_printf(cx->a, "= %s", lo);
+    case CMP_BETWEEN:
+        hi = dur_str(cx, d->hi);
+        sp_lo = strchr(lo, ' ');
+        sp_hi = strrchr(hi, ' ');
+        if (sp_lo && sp_hi && sp_lo == strrchr(lo, ' ') && strcmp(sp_lo, sp_hi) == 0)
+            return arena_printf(cx->a, "%.*s\u2013%s", (int)(sp_lo - lo), lo, hi);
+        return arena_printf(cx->a, "%s\u2013%s", lo, hi);
+    case CMP_NONE:
+        break;
+    }
+    return "any time";
+}
+
+/*
+** The instants at which the time elapsed since t satisfies d: from *from
+** to *to inclusive (*to TS_NONE: for ever).  Whole seconds make strict
+** bounds one second inside the written ones.
+*/
+void
+dur_window(const dur_cmp *d, ts_time t, ts_time *from, ts_time *to)
+{
+    ts_time lo = ts_shift(t, d->lo, +1);
+
+    *from = t;
+    *to = TS_NONE;
+    switch (d->op) {
+    case CMP_GT:      *from = lo + 1; break;
+    case CMP_GE:      *from = lo; break;
+    case CMP_LT:      *to = lo - 1; break;
+    case CMP_LE:      *to = lo; break;
+    case CMP_EQ:      *from = lo; *to = lo; break;
+    case CMP_BETWEEN: *from = lo; *to = ts_shift(t, d->hi, +1); break;
+    case CMP_NONE:    break;
+    }
+}
+
+int
+in_window(ts_time x, ts_time from, ts_time to)
+{
+    return x >= from && (to == TS_NONE || x <= to);
+}
+
+/*
+** Kleene OR over per-concept results: the value is the best one; the
+** reason, evidence and missing data come from the concepts that have it.
+** A met concept without time information holds "for ever" as far as the
+** data shows, so it makes the whole leaf untimed.
+*/
+static result *
+any_of(eval_ctx *cx, const rule *ru, result **part, int n)
+{
+    result *res;
+    const char *reason = NULL;
+    tv best = TV_NOT_MET;
+    int untimed = 0;
+
+    if (n == 1)
+        return part[0];
+    for (int i = 0; i < n; i++)
+        best = tv_max(best, part[i]->value);
+    res = leaf_new(cx, ru);
+    for (int i = 0; i < n; i++) {
+        if (part[i]->value != best)
+            continue;
+        reason = reason ? arena_printf(cx->a, "%s; %s", reason, part[i]->reason)
+                        : part[i]->reason;
+        result_take(cx, res, part[i]);
+        if (best != TV_MET)
+            continue;
+        if (!part[i]->timed) {
+            untimed = 1;
+        } else {
+            res->timed = 1;
+            res->since = time_earliest(res->since, part[i]->since);
+            res->since_early = res->since;
+        }
+    }
+    if (untimed) {
+        res->timed = 0;
+        res->since = res->since_early = TS_NONE;
+    }
+    leaf_say(cx, res, best, "%s", reason ? reason : "no concepts");
+    return res;
+}
+
+/* "/facts/<name>" with the JSON Pointer escapes ~0 and ~1. */
+static const char *
+fact_pointer(eval_ctx *cx, const char *name)
+{
+    size_t n = strlen(name), j = 7;
+    char *p = arena_alloc(cx->a, 7 + 2 * n + 1);
+
+    memcpy(p, "/facts/", 7);
+    for (size_t i = 0; i < n; i++) {
+        if (name[i] == '~' || name[i] == '/') {
+            p[j++] = '~';
+            p[j++] = name[i] == '~' ? '0' : '1';
+        } else {
+            p[j++] = name[i];
+        }
+    }
+    p[j] = '\0';
+    return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* Age and sex                                                        */
+/* ------------------------------------------------------------------ */
+
+static const char *const age_units[] = { "y", "mo", "d" };
+
+/* How age relates to the bounds, for the reason: "is within 18–75 y". */
+static const char *
+age_phrase(eval_ctx *cx, const num_cmp_t *c, long age, int met, const char *u)
+{
+    char lo[32], hi[32];
+
+    num_format(c->lo, lo, sizeof lo);
+    num_format(c->hi, hi, sizeof hi);
+    switch (c->op) {
+    case CMP_BETWEEN:
+        if (met)
+            return arena_printf(cx->a, "is within %s\u2013%s %s", lo, hi, u);
+        if (num_cmp((double)age, c->lo) < 0)
+            return arena_printf(cx->a, "is below %s %s", lo, u);
+        return arena_printf(cx->a, "is above %s %s", hi, u);
+    case CMP_GT:
+        return arena_printf(cx->a, met ? "is above %s %s" : "is not above %s %s", lo, u);
+    case CMP_GE:
+        return arena_printf(cx->a, met ? "is at least %s %s" : "is below %s %s", lo, u);
+    case CMP_LT:
+        return arena_printf(cx->a, met ? "is below %s %s" : "is not below %s %s", lo, u);
+    case CMP_LE:
+        return arena_printf(cx->a, met ? "is at most %s %s" : "is above %s %s", lo, u);
+    case CMP_EQ:
+        return arena_printf(cx->a, met ? "is %s %s" : "is not %s %s", lo, u);
+    case CMP_NONE:
+        break;
+    }
+    return "has no limit";
+}
+
+static int
+age_ok(const num_cmp_t *c, long age)
+{
+    double a = (double)age;
+
+    switch (c->op) {
+    case CMP_GT:      return num_cmp(a, c->lo) > 0;
+    case CMP_GE:      return num_cmp(a, c->lo) >= 0;
+    case CMP_LT:      return num_cmp(a, c->lo) < 0;
+    case CMP_LE:      return num_cmp(a, c->lo) <= 0;
+    case CMP_EQ:      return num_cmp(a, c->lo) == 0;
+    case CMP_BETWEEN: return num_cmp(a, c->lo) >= 0 && num_cmp(a, c->hi) <= 0;
+    case CMP_NONE:    break;
+    }
+    return 1;
+}
+
+/* Age limits are not windows: the result is untimed. */
+static result *
+eval_age(eval_ctx *cx, const rule *ru)
+{
+    const record *r = cx->r;
+    result *res = leaf_new(cx, ru);
+    const char *u = age_units[ru->age_unit <= AGE_DAYS ? ru->age_unit : 0];
+    const char *born;
+    long age;
+    int met;
+
+    if (!r->has_birth) {
+        leaf_say(cx, res, TV_UNKNOWN, "birth date not recorded");
+        result_add_missing(cx, res, "birth_date");
+        return res;
+    }
+    born = r->birth_str ? r->birth_str
+         : arena_printf(cx->a, "%04d-%02d-%02d", r->birth_y, r->birth_m, r->birth_d);
+    result_add_evidence(cx, res, "birth_date", born, NULL,
+                        ts_from_civil(r->birth_y, r->birth_m, r->birth_d, 0, 0, 0),
+                        "/birth_date");
+    age = ts_age(r->birth_y, r->birth_m, r->birth_d, r->at, ru->age_unit);
+    if (age < 0) {
+        leaf_say(cx, res, TV_UNKNOWN, "birth date %s is after the screening time", born);
+        return res;
+    }
+    met = age_ok(&ru->cmp, age);
+    leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "age %ld %s %s", age, u,
+        age_phrase(cx, &ru->cmp, age, met, u));
+    return res;
+}
+
+static const char *const sex_names[] = { "none", "female", "male", "other", "unknown" };
+
+/*
+** A recorded "unknown" sex is itself missing data: unknown unless the rule
+** explicitly accepts it.
+*/
+static result *
+eval_sex(eval_ctx *cx, const rule *ru)
+{
+    const record *r = cx->r;
+    result *res = leaf_new(cx, ru);
+    const char *allowed = NULL;
+
+    for (int s = SEX_FEMALE; s <= SEX_UNKNOWN; s++)
+        if (ru->sexes & (1u << s))
+            allowed = allowed ? arena_printf(cx->a, "%s or %s", allowed, sex_names[s])
+                              : sex_names[s];
+    if (!allowed)
+        allowed = "none";
+    if (r->sex == SEX_NONE) {
+        leaf_say(cx, res, TV_UNKNOWN, "sex not recorded");
+        result_add_missing(cx, res, "sex");
+        return res;
+    }
+    result_add_evidence(cx, res, "sex", sex_names[r->sex], NULL, TS_NONE, "/sex");
+    if (ru->sexes & (1u << r->sex))
+        leaf_say(cx, res, TV_MET, "sex %s is %s", sex_names[r->sex], allowed);
+    else if (r->sex == SEX_UNKNOWN) {
+        leaf_say(cx, res, TV_UNKNOWN, "sex recorded as unknown (needs %s)", allowed);
+        result_add_missing(cx, res, "sex");
+    } else
+        leaf_say(cx, res, TV_NOT_MET, "sex %s is not %s", sex_names[r->sex], allowed);
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Conditions                                                         */
+/* ------------------------------------------------------------------ */
+
+const char *const cond_status_names[] = { "active", "suspected", "resolved", "absent" };
+
+/*
+** How one entry bears on the leaf, with why.  With a look-back the onset
+** decides, resolved or not ("an MI in the past six months counts by its
+** onset"); without one the entry must still be going on.
+*/
+static tv
+cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
+                 const cond_entry *e, ts_time from, const char **why)
+{
+    const char *st = cond_status_names[e->status];
+
+    if (e->status == ST_ABSENT) {
+        *why = arena_printf(cx->a, "%s absent", c->name);
+        return TV_NOT_MET;
+    }
+    if (ru->active_within) {
+        /* Present at some time in [from, now]: started by now (entries
+        ** after now were dropped) and not ended before from. */
+        if (e->end != TS_NONE && e->end < from) {
+            *why = arena_printf(cx->a, "%s ended %s, more than %s ago", c->name,
+                                fmt_time(cx, e->end), dur_str(cx, ru->within));
+            return TV_NOT_MET;
+        }
+        if (e->status == ST_RESOLVED && e->end == TS_NONE) {
+            *why = arena_printf(cx->a, "%s resolved, end not recorded (needs "
+                                "present within %s)", c->name, dur_str(cx, ru->within));
+            return TV_UNKNOWN;
+        }
+    } else if (ru->has_within) {
+        if (e->onset == TS_NONE) {
+            *why = arena_printf(cx->a, "%s %s, onset not recorded (needs within %s)",
+                                c->name, st, dur_str(cx, ru->within));
+            return TV_UNKNOWN;
+        }
+        if (e->onset < from) {
+            *why = arena_printf(cx->a, "%s onset %s, more than %s ago",
+                                c->name, fmt_time(cx, e->onset), dur_str(cx, ru->within));
+            return TV_NOT_MET;
+        }
+    } else if (e->status == ST_RESOLVED || e->end != TS_NONE) {
+        *why = e->end != TS_NONE
+             ? arena_printf(cx->a, "%s %s, ended %s", c->name, st, fmt_time(cx, e->end))
+             : arena_printf(cx->a, "%s resolved", c->name);
+        return TV_NOT_MET;
+    }
+    if (e->status == ST_SUSPECTED && !ru->suspected) {
+        *why = arena_printf(cx->a, "%s suspected: must be confirmed or ruled out", c->name);
+        return TV_UNKNOWN;
+    }
+    if (ru->active_within)
+        *why = arena_printf(cx->a, "%s %s within the last %s", c->name, st,
+                            dur_str(cx, ru->within));
+    else if (e->onset == TS_NONE)
+        *why = arena_printf(cx->a, "%s %s", c->name, st);
+    else if (ru->has_within)
+        *why = arena_printf(cx->a, "%s %s, onset %s, within %s", c->name, st,
+                            fmt_time(cx, e->onset), dur_str(cx, ru->within));
+    else
+        *why = arena_printf(cx->a, "%s %s since %s", c->name, st, fmt_time(cx, e->onset));
+    return TV_MET;
+}
+
+static result *
+cond_one(eval_ctx *cx, const rule *ru, const concept *c)
+{
+    const cond_list *l = &cx->r->conds[c->index];
+    ts_time from = ru->has_within ? ts_shift(cx->r->at, ru->within, -1) : TS_NONE;
+    result *res = leaf_new(cx, ru);
+    const char *why, *reason = "";
+    tv best = TV_NOT_MET, v;
+    int untimed = 0;
+
+    if (l->n == 0) {
+        if (leaf_complete(cx, SEC_CONDITIONS)) {
+            leaf_say(cx, res, TV_NOT_MET, "no %s recorded (conditions complete)", c->name);
+        } else {
+            leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+            result_add_missing(cx, res, c->name);
+        }
+        return res;
+    }
+    for (int i = 0; i < l->n; i++)
+        best = tv_max(best, cond_entry_value(cx, ru, c, &l->e[i], from, &why));
+    /* The entries that decided are the evidence; the latest one speaks. */
+    for (int i = 0; i < l->n; i++) {
+        const cond_entry *e = &l->e[i];
+        v = cond_entry_value(cx, ru, c, e, from, &why);
+        if (v != best)
+            continue;
+        reason = why;
+        result_add_evidence(cx, res, c->name, cond_status_names[e->status], NULL,
+                            e->onset, pointer_to(cx, "conditions", e->src));
+        if (v == TV_MET) {
+            if (e->onset == TS_NONE)
+                untimed = 1;
+            else
+                res->since = time_earliest(res->since, e->onset);
+        }
+    }
+    leaf_say(cx, res, best, "%s", reason);
+    /* Unknown from the entries themselves (suspected, onset not given):
+    ** say what must be found out. */
+    if (best == TV_UNKNOWN)
+        result_add_missing(cx, res, arena_printf(cx->a, "%s (to be confirmed)",
+                                                 c->name));
+    if (best == TV_MET && !untimed)
+        leaf_times(res, res->since, TS_NONE);
+    else
+        res->since = TS_NONE;
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Procedures                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char *
+proc_attr(const proc_entry *e, const char *key)
+{
+    for (int i = 0; i < e->nattrs; i++)
+        if (strcmp(e->keys[i], key) == 0)
+            return e->vals[i];
+    return NULL;
+}
+
+/* "VA or not given" for reasons. */
+static const char *
+attr_allowed(eval_ctx *cx, const rule *ru)
+{
+    const char *s = NULL;
+    for (int i = 0; i < ru->nattr_vals; i++) {
+        const char *v = ru->attr_vals[i] ? ru->attr_vals[i] : "not given";
+        s = s ? arena_printf(cx->a, "%s or %s", s, v) : v;
+    }
+    return s ? s : "nothing";
+}
+
+/*
+** The attribute test on one entry that qualifies by time: a value in the
+** list passes; no value passes only if the list allows it (a NULL
+** element), and is unknown otherwise (ECMO without a recorded intent).
+*/
+static tv
+proc_attr_value(eval_ctx *cx, const rule *ru, const proc_entry *e,
+                const char **detail)
+{
+    const char *val;
+    int null_ok = 0;
+
+    *detail = "";
+    if (!ru->attr_key)
+        return TV_MET;
+    val = proc_attr(e, ru->attr_key);
+    for (int i = 0; i < ru->nattr_vals; i++) {
+        if (!ru->attr_vals[i])
+            null_ok = 1;
+        else if (val && strcmp(val, ru->attr_vals[i]) == 0) {
+            *detail = arena_printf(cx->a, ", %s %s", ru->attr_key, val);
+            return TV_MET;
+        }
+    }
+    if (val) {
+        *detail = arena_printf(cx->a, ", %s %s is not %s", ru->attr_key, val,
+                               attr_allowed(cx, ru));
+        return TV_NOT_MET;
+    }
+    if (null_ok) {
+        *detail = arena_printf(cx->a, ", %s not given", ru->attr_key);
+        return TV_MET;
+    }
+    *detail = arena_printf(cx->a, ", %s not recorded (needs %s)", ru->attr_key,
+                           attr_allowed(cx, ru));
+    return TV_UNKNOWN;
+}
+
+static tv
+proc_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
+                 const proc_entry *e, ts_time from, const char **why)
+{
+    const char *detail, *when;
+    tv v;
+
+    if (ru->ongoing && e->end != TS_NONE) {
+        *why = arena_printf(cx->a, "%s ended %s", c->name, fmt_time(cx, e->end));
+        return TV_NOT_MET;
+    }
+    if (ru->has_within && e->end != TS_NONE && e->end < from) {
+        *why = arena_printf(cx->a, "%s ended %s, more than %s ago", c->name,
+                            fmt_time(cx, e->end), dur_str(cx, ru->within));
+        return TV_NOT_MET;
+    }
+    v = proc_attr_value(cx, ru, e, &detail);
+    when = e->end == TS_NONE
+         ? arena_printf(cx->a, "ongoing since %s", fmt_time(cx, e->start))
+         : arena_printf(cx->a, "%s to %s", fmt_time(cx, e->start), fmt_time(cx, e->end));
+    *why = arena_printf(cx->a, "%s %s%s", c->name, when, detail);
+    return v;
+}
+
+static result *
+proc_one(eval_ctx *cx, const rule *ru, const concept *c)
+{
+    const proc_list *l = &cx->r->procs[c->index];
+    ts_time from = ru->has_within ? ts_shift(cx->r->at, ru->within, -1) : TS_NONE;
+    result *res = leaf_new(cx, ru);
+    const char *why, *reason = "";
+    tv best = TV_NOT_MET, v;
+
+    if (l->n == 0) {
+        if (leaf_complete(cx, SEC_PROCEDURES)) {
+            leaf_say(cx, res, TV_NOT_MET, "no %s recorded (procedures complete)", c->name);
+        } else {
+            leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+            result_add_missing(cx, res, c->name);
+        }
+        return res;
+    }
+    for (int i = 0; i < l->n; i++)
+        best = tv_max(best, proc_entry_value(cx, ru, c, &l->e[i], from, &why));
+    for (int i = 0; i < l->n; i++) {
+        const proc_entry *e = &l->e[i];
+        v = proc_entry_value(cx, ru, c, e, from, &why);
+        if (v != best)
+            continue;
+        reason = why;
+        result_add_evidence(cx, res, c->name, ru->attr_key ? proc_attr(e, ru->attr_key) : NULL,
+                            NULL, e->start, pointer_to(cx, "procedures", e->src));
+        if (v == TV_MET)
+            res->since = time_earliest(res->since, e->start);
+    }
+    leaf_say(cx, res, best, "%s", reason);
+    if (best == TV_MET)
+        leaf_times(res, res->since, TS_NONE);
+    else
+        res->since = TS_NONE;
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Locations                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+** The last run of adjacent or overlapping stays: since every stay starts
+** at or before the screening time, it is the only one that can cover it.
+** Returns the index of its first stay, its start and its end (TS_NONE:
+** still there).
+*/
+static int
+loc_last_run(const loc_list *l, ts_time *start, ts_time *end)
+{
+    int first = 0;
+
+    *start = l->e[0].start;
+    *end = l->e[0].end;
+    for (int i = 1; i < l->n; i++) {
+        const loc_entry *e = &l->e[i];
+        if (*end != TS_NONE && e->start > *end) {
+            first = i;
+            *start = e->start;
+            *end = e->end;
+        } else if (*end != TS_NONE && (e->end == TS_NONE || e->end > *end)) {
+            *end = e->end;
+        }
+    }
+    return first;
+}
+
+/* Whether the record places the patient anywhere at all. */
+static int
+any_location(const record *r)
+{
+    int n = vocab_count(r->vocab);
+    for (int i = 0; i < n; i++)
+        if (vocab_at(r->vocab, i)->kind == CK_LOCATION && r->locs[i].n > 0)
+            return 1;
+    return 0;
+}
+
+/*
+** The start of the stay in c covering the screening time, or TS_NONE with
+** the leaf's value when there is none (not met, or unknown when the
+** record says nothing about where the patient is).
+*/
+ts_time
+loc_current(eval_ctx *cx, const concept *c, result *res)
+{
+    const loc_list *l = &cx->r->locs[c->index];
+    ts_time s, e, now = cx->r->at;
+    int first;
+
+    if (l->n > 0) {
+        first = loc_last_run(l, &s, &e);
+        for (int i = first; i < l->n; i++)
+            result_add_evidence(cx, res, c->name, NULL, NULL, l->e[i].start,
+                                pointer_to(cx, "locations", l->e[i].src));
+        if (s <= now && (e == TS_NONE || now < e))
+            return s;
+        leaf_say(cx, res, TV_NOT_MET, "not in %s now (left %s)", c->name, fmt_time(cx, e));
+    } else if (any_location(cx->r) || leaf_complete(cx, SEC_LOCATIONS)) {
+        leaf_say(cx, res, TV_NOT_MET, "not in %s now", c->name);
+    } else {
+        leaf_say(cx, res, TV_UNKNOWN, "location not recorded (%s)", c->name);
+        result_add_missing(cx, res, c->name);
+    }
+    return TS_NONE;
+}
+
+static result *
+loc_one(eval_ctx *cx, const rule *ru, const concept *c)
+{
+    result *res = leaf_new(cx, ru);
+    ts_time s = loc_current(cx, c, res);
+
+    if (s != TS_NONE) {
+        leaf_say(cx, res, TV_MET, "in %s since %s", c->name, fmt_time(cx, s));
+        leaf_times(res, s, TS_NONE);
+    }
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Facts                                                              */
+/* ------------------------------------------------------------------ */
+
+static const char *
+fact_text(eval_ctx *cx, const fact_entry *f)
+{
+    char num[32];
+
+    switch (f->type) {
+    case VAL_BOOL:
+        return f->b ? "true" : "false";
+    case VAL_NUMBER:
+        num_format(f->n, num, sizeof num);
+        return arena_strdup(cx->a, num);
+    case VAL_STRING:
+        return arena_printf(cx->a, "\"%s\"", f->s);
+    }
+    return "?";
+}
+
+/*
+** Only a boolean can be true or false, only a number compares with a
+** threshold: a fact of another type is unknown, with a reason.  A timed
+** fact holds from its time.
+*/
+static result *
+eval_fact(eval_ctx *cx, const rule *ru)
+{
+    const concept *c = ru->concepts[0];
+    const fact_entry *f = cx->r->facts[c->index];
+    result *res = leaf_new(cx, ru);
+    const char *val;
+
+    if (!f) {
+        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        result_add_missing(cx, res, c->name);
+        return res;
+    }
+    val = fact_text(cx, f);
+    result_add_evidence(cx, res, c->name, val, NULL, f->t, fact_pointer(cx, c->name));
+    /* A look-back on a fact: one recorded before it no longer speaks for
+    ** now (an untimed fact is taken as current). */
+    if (ru->has_within && f->t != TS_NONE &&
+        f->t < ts_shift(cx->r->at, ru->within, -1)) {
+        leaf_say(cx, res, TV_UNKNOWN, "%s recorded %s, more than %s ago", c->name,
+                 fmt_time(cx, f->t), dur_str(cx, ru->within));
+        result_add_missing(cx, res, c->name);
+        return res;
+    }
+    if (f->t != TS_NONE)
+        leaf_times(res, f->t, TS_NONE);
+    if (ru->fact_type == VAL_BOOL && ru->cmp.op == CMP_NONE) {
+        if (f->type != VAL_BOOL)
+            leaf_say(cx, res, TV_UNKNOWN, "%s is %s, not true or false", c->name, val);
+        else if (!!f->b == !!ru->fact_bool)
+            leaf_say(cx, res, TV_MET, "%s is %s", c->name, val);
+        else
+            leaf_say(cx, res, TV_NOT_MET, "%s is %s (needs %s)", c->name, val,
+                ru->fact_bool ? "true" : "false");
+    } else if (ru->fact_type == VAL_STRING && ru->cmp.op == CMP_NONE) {
+        if (f->type != VAL_STRING)
+            leaf_say(cx, res, TV_UNKNOWN, "%s is %s, not a string", c->name, val);
+        else if (strcmp(f->s, ru->fact_str) == 0)
+            leaf_say(cx, res, TV_MET, "%s is %s", c->name, val);
+        else
+            leaf_say(cx, res, TV_NOT_MET, "%s is %s (needs \"%s\")", c->name, val, ru->fact_str);
+    } else if (ru->cmp.op != CMP_NONE) {
+        if (f->type != VAL_NUMBER)
+            leaf_say(cx, res, TV_UNKNOWN, "%s is %s, not a number", c->name, val);
+        else
+            leaf_say(cx, res, cmp_value(&ru->cmp, f->n) ? TV_MET : TV_NOT_MET,
+                "%s is %s (needs %s)", c->name, val, cmp_text(cx, &ru->cmp));
+    } else {
+        leaf_say(cx, res, TV_UNKNOWN, "%s: the rule has no comparison", c->name);
+    }
+    /* A fact of the wrong type cannot decide: ask for it again. */
+    if (res->value == TV_UNKNOWN)
+        result_add_missing(cx, res, arena_printf(cx->a, "%s (%s)", c->name,
+                           ru->fact_type == VAL_BOOL && ru->cmp.op == CMP_NONE
+                           ? "true or false" : "re-record"));
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry point                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef result *(*one_fn)(eval_ctx *, const rule *, const concept *);
+
+/* Evaluate each concept of an "any of these" leaf and OR the results. */
+static result *
+each_concept(eval_ctx *cx, const rule *ru, one_fn one)
+{
+    result **part;
+
+    if (ru->nconcepts < 1) {
+        result *res = leaf_new(cx, ru);
+        leaf_say(cx, res, TV_UNKNOWN, "no concept given");
+        return res;
+    }
+    part = arena_alloc(cx->a, (size_t)ru->nconcepts * sizeof *part);
+    for (int i = 0; i < ru->nconcepts; i++)
+        part[i] = one(cx, ru, ru->concepts[i]);
+    return any_of(cx, ru, part, ru->nconcepts);
+}
+
+result *
+eval_event(eval_ctx *cx, const rule *ru)
+{
+    result *res;
+
+    switch (ru->kind) {
+    case R_AGE:          return eval_age(cx, ru);
+    case R_SEX:          return eval_sex(cx, ru);
+    case R_CONDITION:    return each_concept(cx, ru, cond_one);
+    case R_PROCEDURE:    return each_concept(cx, ru, proc_one);
+    case R_LOCATION:     return each_concept(cx, ru, loc_one);
+    case R_MEDICATION:   return each_concept(cx, ru, med_one);
+    default:             break;
+    }
+    res = leaf_new(cx, ru);
+    /* The single-concept leaves; the loader always gives them one. */
+    if (ru->nconcepts < 1) {
+        leaf_say(cx, res, TV_UNKNOWN, "no concept given");
+        return res;
+    }
+    switch (ru->kind) {
+    case R_TIME_SINCE:   return eval_time_since(cx, ru);
+    case R_DURATION:     return eval_duration(cx, ru);
+    case R_FACT:         return eval_fact(cx, ru);
+    default:             break;
+    }
+    leaf_say(cx, res, TV_UNKNOWN, "%s is not an event leaf", rule_kind_name(ru->kind));
+    return res;
+}

@@ -1,0 +1,873 @@
+/*
+** input.c -- walk PATH arguments and hand out one JSON text at a time.
+**
+** What it does: opens files safely, expands directories into a sorted
+** list, splits NDJSON into lines, and caps every record's size.  What it
+** does not do: parse JSON.  Each text goes out as an owned, NUL-terminated
+** buffer (cJSON must never see an unterminated one), together with the
+** name and line to use in messages.
+**
+** Safety (docs/trialscreen.1 and shared/design/input-hardening.md, #4 and
+** #23): a FIFO opened plainly blocks until a writer appears, so every open
+** uses O_NONBLOCK and O_NOFOLLOW (inside a walk) and only then looks at
+** what it got with fstat.  st_size may be 0 or wrong for special files, so
+** the size cap is enforced in the read loop itself.  readdir order is
+** unspecified, so directory contents are sorted before use.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "input.h"
+
+#define READ_CHUNK ((size_t)64 << 10)
+
+/* One entry of an expanded directory: a file to read, or a message that
+** takes the place in the order where the problem was found. */
+typedef struct walk_entry {
+    char *path;
+    input_kind kind;        /* INPUT_RECORD: read the file; else a message */
+    char *msg;              /* INPUT_ERROR / INPUT_WARNING */
+} walk_entry;
+
+struct input {
+    char **args;            /* command-line paths */
+    int nargs, argi;        /* next argument to start */
+    size_t max;             /* size cap for one record */
+
+    walk_entry *walk;       /* current directory, expanded and sorted */
+    size_t nwalk, walki, walkcap;
+
+    /* The NDJSON stream being read, if fd >= 0. */
+    int fd;
+    int own_fd;             /* close it when done (not stdin) */
+    char *name;             /* owned copy of its name */
+    int lineno;             /* lines consumed so far */
+    char *rbuf;             /* read buffer: data in [rstart, rend) */
+    size_t rcap, rstart, rend, scanned;
+    int eof;
+    int skipping;           /* discarding the rest of an overlong line */
+};
+
+static int
+has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), k = strlen(suf);
+    return n > k && strcmp(s + n - k, suf) == 0;
+}
+
+static int
+is_ndjson_name(const char *path)
+{
+    return has_suffix(path, ".ndjson") || has_suffix(path, ".jsonl");
+}
+
+static int
+is_record_name(const char *path)
+{
+    return has_suffix(path, ".json") || is_ndjson_name(path);
+}
+
+static char *
+join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    int slash = n > 0 && dir[n - 1] == '/';
+    size_t size = n + strlen(name) + 2;
+    char *p = xmalloc(size);
+    snprintf(p, size, "%s%s%s", dir, slash ? "" : "/", name);
+    return p;
+}
+
+static void set_msg(input_item *item, input_kind kind, const char *source,
+                    int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+set_msg(input_item *item, input_kind kind, const char *source, int line,
+        const char *fmt, ...)
+{
+    va_list ap;
+    item->kind = kind;
+    item->source = xstrdup(source);
+    item->line = line;
+    ts_error_clear(&item->err);
+    item->err.line = line;
+    va_start(ap, fmt);
+    vsnprintf(item->err.msg, sizeof item->err.msg, fmt, ap);
+    va_end(ap);
+}
+
+/* "16 MiB" or "1000 bytes", for messages about the size cap. */
+static const char *
+limit_text(size_t n, char *buf, size_t size)
+{
+    if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0)
+        snprintf(buf, size, "%zu MiB", n >> 20);
+    else
+        snprintf(buf, size, "%zu bytes", n);
+    return buf;
+}
+
+input *
+input_new(const char *const *paths, int npaths, size_t max_record)
+{
+    input *in = xcalloc(1, sizeof *in);
+    in->args = xcalloc((size_t)(npaths > 0 ? npaths : 1), sizeof *in->args);
+    for (int i = 0; i < npaths; i++)
+        in->args[i] = xstrdup(paths[i]);
+    in->nargs = npaths;
+    in->max = max_record ? max_record : INPUT_MAX_RECORD;
+    in->fd = -1;
+    return in;
+}
+
+void
+input_item_release(input_item *item)
+{
+    if (!item)
+        return;
+    free(item->source);
+    free(item->buf);
+    memset(item, 0, sizeof *item);
+}
+
+/*
+** {======================================================================
+** Directory walk
+** =======================================================================
+*/
+
+static void
+walk_push(input *in, char *path, input_kind kind, char *msg)
+{
+    if (in->nwalk == in->walkcap) {
+        in->walkcap = in->walkcap ? 2 * in->walkcap : 64;
+        in->walk = xrealloc(in->walk, in->walkcap * sizeof *in->walk);
+    }
+    in->walk[in->nwalk].path = path;
+    in->walk[in->nwalk].kind = kind;
+    in->walk[in->nwalk].msg = msg;
+    in->nwalk++;
+}
+
+static void walk_message(input *in, const char *path, input_kind kind,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+walk_message(input *in, const char *path, input_kind kind, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    walk_push(in, xstrdup(path), kind, xstrdup(buf));
+}
+
+/*
+** Collect the record files below dir.  top is 1 for the directory named
+** on the command line (which may itself be reached through a symbolic
+** link); below it nothing is followed.
+*/
+static void
+walk_dir(input *in, const char *dir, int depth, int top)
+{
+    int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
+    if (!top)
+        flags |= O_NOFOLLOW;
+    if (depth > INPUT_MAX_DEPTH) {
+        walk_message(in, dir, INPUT_WARNING,
+                     "'%s': directories nested deeper than %d levels, skipped",
+                     dir, INPUT_MAX_DEPTH);
+        return;
+    }
+    int fd = open(dir, flags);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        walk_message(in, dir, INPUT_ERROR, "cannot open directory '%s': %s",
+                     dir, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    struct dirent *de;
+    for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
+        const char *name = de->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;       /* vanished between readdir and stat */
+        char *path = join_path(dir, name);
+        if (S_ISDIR(st.st_mode)) {
+            walk_dir(in, path, depth + 1, 0);
+            free(path);
+        } else if (!is_record_name(name)) {
+            free(path);
+        } else if (S_ISLNK(st.st_mode)) {
+            walk_message(in, path, INPUT_WARNING,
+                         "'%s': symbolic link, not followed", path);
+            free(path);
+        } else {
+            /* Regular or not, it is checked again when opened: the
+            ** file can change between now and then. */
+            walk_push(in, path, INPUT_RECORD, NULL);
+        }
+    }
+    if (errno != 0)
+        walk_message(in, dir, INPUT_ERROR, "cannot read directory '%s': %s",
+                     dir, strerror(errno));
+    closedir(d);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+    const walk_entry *x = a, *y = b;
+    return strcmp(x->path, y->path);
+}
+
+static void
+walk_clear(input *in)
+{
+    for (size_t i = in->walki; i < in->nwalk; i++) {
+        free(in->walk[i].path);
+        free(in->walk[i].msg);
+    }
+    in->nwalk = in->walki = 0;
+}
+
+static void
+walk_start(input *in, const char *dir)
+{
+    walk_clear(in);
+    walk_dir(in, dir, 0, 1);
+    if (in->nwalk > 1)      /* in->walk is NULL after an empty first walk */
+        qsort(in->walk, in->nwalk, sizeof *in->walk, entry_cmp);
+}
+
+/* }====================================================================== */
+
+/*
+** {======================================================================
+** Reading
+** =======================================================================
+*/
+
+/* read(2) that retries on EINTR and waits out EAGAIN (a descriptor we
+** were handed in non-blocking mode, such as a shared stdin). */
+static ssize_t
+read_some(int fd, char *buf, size_t n)
+{
+    for (;;) {
+        ssize_t k = read(fd, buf, n);
+        if (k >= 0)
+            return k;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            struct pollfd p = { .fd = fd, .events = POLLIN };
+            if (poll(&p, 1, -1) >= 0 || errno == EINTR)
+                continue;
+        }
+        return -1;
+    }
+}
+
+/*
+** Read all of fd into a fresh buffer with a NUL after the data.  The cap
+** is checked as bytes arrive, not against st_size (0 or wrong for special
+** files, and a file can grow while we read it).  Returns 0, or -1 with
+** item filled as an error.
+*/
+static int
+read_whole(input *in, int fd, const char *path, size_t hint, input_item *item)
+{
+    /* Room for max + 1 bytes (to notice one byte too many) and the NUL. */
+    size_t most = in->max + 2;
+    size_t cap = hint < 4096 ? 4096 : hint + 2;
+    if (cap > most)
+        cap = most;
+    char *buf = xmalloc(cap);
+    size_t len = 0;
+    for (;;) {
+        if (len > in->max) {
+            char lim[32];
+            free(buf);
+            set_msg(item, INPUT_ERROR, path, 0,
+                    "'%s': file larger than the %s limit", path,
+                    limit_text(in->max, lim, sizeof lim));
+            return -1;
+        }
+        if (len + 1 == cap) {
+            cap = cap * 2 < most ? cap * 2 : most;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t k = read_some(fd, buf + len, cap - 1 - len);
+        if (k < 0) {
+            int e = errno;
+            free(buf);
+            set_msg(item, INPUT_ERROR, path, 0, "cannot read '%s': %s", path,
+                    strerror(e));
+            return -1;
+        }
+        if (k == 0)
+            break;
+        len += (size_t)k;
+    }
+    buf[len] = '\0';
+    item->kind = INPUT_RECORD;
+    item->source = xstrdup(path);
+    item->line = 0;
+    item->buf = buf;
+    item->len = len;
+    return 0;
+}
+
+static void
+stream_close(input *in)
+{
+    if (in->fd >= 0 && in->own_fd)
+        close(in->fd);
+    in->fd = -1;
+    free(in->name);
+    in->name = NULL;
+    in->rstart = in->rend = in->scanned = 0;
+    in->eof = in->skipping = 0;
+}
+
+static void
+stream_open(input *in, int fd, int own, const char *name)
+{
+    in->fd = fd;
+    in->own_fd = own;
+    in->name = xstrdup(name);
+    in->lineno = 0;
+    in->rstart = in->rend = in->scanned = 0;
+    in->eof = in->skipping = 0;
+}
+
+static int
+is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+/* Make room for more data: drop consumed bytes, then grow if full. */
+static void
+stream_make_room(input *in)
+{
+    if (in->rstart > 0) {
+        memmove(in->rbuf, in->rbuf + in->rstart, in->rend - in->rstart);
+        in->rend -= in->rstart;
+        in->scanned -= in->rstart;
+        in->rstart = 0;
+    }
+    if (in->rend == in->rcap) {
+        in->rcap = in->rcap ? 2 * in->rcap : READ_CHUNK;
+        in->rbuf = xrealloc(in->rbuf, in->rcap);
+    }
+}
+
+/* Turn [rstart, end) into an item (or skip it); consume through end + 1.
+** Returns 1 if an item was produced. */
+static int
+stream_emit(input *in, size_t end, input_item *item)
+{
+    const char *s = in->rbuf + in->rstart;
+    size_t n = end - in->rstart;
+    int skipped = in->skipping;
+    in->lineno++;
+    in->rstart = end < in->rend ? end + 1 : end;
+    in->scanned = in->rstart;
+    in->skipping = 0;
+    if (skipped || n > in->max) {
+        char lim[32];
+        /* An I/O message names its file (report.h): say which line. */
+        set_msg(item, INPUT_ERROR, in->name, in->lineno,
+                "'%s': line %d is longer than the %s limit", in->name,
+                in->lineno, limit_text(in->max, lim, sizeof lim));
+        return 1;
+    }
+    if (n > 0 && s[n - 1] == '\r')
+        n--;
+    if (is_blank(s, n))
+        return 0;
+    item->kind = INPUT_RECORD;
+    item->source = xstrdup(in->name);
+    item->line = in->lineno;
+    item->buf = xmalloc(n + 1);
+    memcpy(item->buf, s, n);
+    item->buf[n] = '\0';
+    item->len = n;
+    return 1;
+}
+
+/* Next line of the current NDJSON stream.  Returns 1 with an item, 0 at
+** its end (the stream is then closed). */
+static int
+stream_next(input *in, input_item *item)
+{
+    for (;;) {
+        char *nl = in->rend > in->scanned
+                 ? memchr(in->rbuf + in->scanned, '\n', in->rend - in->scanned)
+                 : NULL;
+        if (nl) {
+            if (stream_emit(in, (size_t)(nl - in->rbuf), item))
+                return 1;
+            continue;
+        }
+        in->scanned = in->rend;
+        if (in->eof) {
+            if (in->rend > in->rstart || in->skipping)
+                if (stream_emit(in, in->rend, item))
+                    return 1;
+            stream_close(in);
+            return 0;
+        }
+        /* An overlong line: forget what we have, remember to report it. */
+        if (in->rend - in->rstart > in->max) {
+            in->skipping = 1;
+            in->rstart = in->scanned = in->rend;
+        }
+        stream_make_room(in);
+        ssize_t k = read_some(in->fd, in->rbuf + in->rend, in->rcap - in->rend);
+        if (k < 0) {
+            set_msg(item, INPUT_ERROR, in->name, in->lineno + 1,
+                    "cannot read '%s': %s", in->name, strerror(errno));
+            stream_close(in);
+            return 1;
+        }
+        if (k == 0)
+            in->eof = 1;
+        in->rend += (size_t)k;
+    }
+}
+
+/*
+** Open one path.  walked is 1 inside a directory walk (no symbolic links,
+** regular files only).  Returns 1 if an item was produced, 0 if not (a
+** stream or a walk was started instead).
+*/
+static int
+open_path(input *in, const char *path, int walked, input_item *item)
+{
+    int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
+    if (walked)
+        flags |= O_NOFOLLOW;
+    int fd = open(path, flags);
+    if (fd < 0) {
+        if (walked && errno == ELOOP)
+            set_msg(item, INPUT_WARNING, path, 0,
+                    "'%s': symbolic link, not followed", path);
+        else
+            set_msg(item, INPUT_ERROR, path, 0, "cannot open '%s': %s", path,
+                    strerror(errno));
+        return 1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        set_msg(item, INPUT_ERROR, path, 0, "cannot open '%s': %s", path,
+                strerror(errno));
+        close(fd);
+        return 1;
+    }
+    if (S_ISDIR(st.st_mode) && !walked) {
+        close(fd);
+        walk_start(in, path);
+        return 0;
+    }
+    /* A FIFO or character device named on the command line is read as a
+    ** stream (process substitution: <(zcat records.ndjson.gz)). */
+    int stream_ok = !walked && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode));
+    if (!S_ISREG(st.st_mode) && !stream_ok) {
+        if (walked)
+            set_msg(item, INPUT_WARNING, path, 0,
+                    "'%s': not a regular file, skipped", path);
+        else
+            set_msg(item, INPUT_ERROR, path, 0,
+                    "'%s': not a regular file", path);
+        close(fd);
+        return 1;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    if (is_ndjson_name(path)) {
+        stream_open(in, fd, 1, path);
+        return 0;
+    }
+    size_t hint = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0;
+    read_whole(in, fd, path, hint, item);
+    close(fd);
+    return 1;
+}
+
+/* }====================================================================== */
+
+int
+input_next(input *in, input_item *item)
+{
+    memset(item, 0, sizeof *item);
+    for (;;) {
+        if (in->fd >= 0) {
+            if (stream_next(in, item))
+                return 1;
+            continue;
+        }
+        if (in->walki < in->nwalk) {
+            walk_entry *e = &in->walk[in->walki++];
+            int got = 0;
+            if (e->kind == INPUT_RECORD) {
+                got = open_path(in, e->path, 1, item);
+            } else {
+                set_msg(item, e->kind, e->path, 0, "%s", e->msg);
+                got = 1;
+            }
+            free(e->path);
+            free(e->msg);
+            e->path = e->msg = NULL;
+            if (got)
+                return 1;
+            continue;
+        }
+        if (in->argi < in->nargs) {
+            const char *p = in->args[in->argi++];
+            if (strcmp(p, "-") == 0) {
+                stream_open(in, STDIN_FILENO, 0, INPUT_STDIN_NAME);
+                continue;
+            }
+            if (open_path(in, p, 0, item))
+                return 1;
+            continue;
+        }
+        return 0;
+    }
+}
+
+void
+input_free(input *in)
+{
+    if (!in)
+        return;
+    stream_close(in);
+    walk_clear(in);
+    free(in->walk);
+    free(in->rbuf);
+    for (int i = 0; i < in->nargs; i++)
+        free(in->args[i]);
+    free(in->args);
+    free(in);
+}
+
+/* Bytes in the record files below dir, as walk_dir would find them. */
+static long long
+dir_bytes(const char *dir, int depth, int top)
+{
+    int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
+    if (!top)
+        flags |= O_NOFOLLOW;
+    int fd = depth > INPUT_MAX_DEPTH ? -1 : open(dir, flags);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    long long total = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        struct stat st;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            char *path = join_path(dir, de->d_name);
+            total += dir_bytes(path, depth + 1, 0);
+            free(path);
+        } else if (S_ISREG(st.st_mode) && is_record_name(de->d_name)) {
+            total += (long long)st.st_size;
+        }
+    }
+    closedir(d);
+    return total;
+}
+
+long long
+input_total_bytes(const char *const *paths, int npaths)
+{
+    long long total = 0;
+    for (int i = 0; i < npaths; i++) {
+        struct stat st;
+        if (strcmp(paths[i], "-") == 0)
+            return -1;
+        if (stat(paths[i], &st) != 0)
+            continue;           /* reported when it is reached */
+        if (S_ISDIR(st.st_mode))
+            total += dir_bytes(paths[i], 0, 1);
+        else if (S_ISREG(st.st_mode))
+            total += (long long)st.st_size;
+        else
+            return -1;
+    }
+    return total;
+}
+
+/*
+** {======================================================================
+** Criteria files
+** =======================================================================
+*/
+
+void
+input_list_add(input_list *l, char *s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->s = xrealloc(l->s, (size_t)l->cap * sizeof *l->s);
+    }
+    l->s[l->n++] = s;
+}
+
+void
+input_list_free(input_list *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++)
+        free(l->s[i]);
+    free(l->s);
+    memset(l, 0, sizeof *l);
+}
+
+static int
+is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The directory holding the running executable, or NULL. */
+static char *
+exe_dir(void)
+{
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    return xstrdup(buf[0] ? buf : "/");
+}
+
+char *
+input_bundled_criteria(void)
+{
+    char *dir = exe_dir();
+    if (dir) {
+        char *p = join_path(dir, "criteria");
+        free(dir);
+        if (is_dir(p))
+            return p;
+        free(p);
+    }
+    if (is_dir(TS_DATADIR "/criteria"))
+        return xstrdup(TS_DATADIR "/criteria");
+    if (is_dir("criteria"))
+        return xstrdup("criteria");
+    return NULL;
+}
+
+static void
+default_criteria(input_list *out)
+{
+    const char *env = getenv("TRIALSCREEN_CRITERIA");
+    if (env && *env) {
+        while (*env) {
+            size_t n = strcspn(env, ":");
+            if (n > 0) {
+                char *p = xmalloc(n + 1);
+                memcpy(p, env, n);
+                p[n] = '\0';
+                input_list_add(out, p);
+            }
+            env += n + (env[n] == ':');
+        }
+        return;
+    }
+    char *dir = input_bundled_criteria();
+    if (dir)
+        input_list_add(out, dir);
+}
+
+static int
+is_yaml_name(const char *name)
+{
+    return name[0] != '.' && (has_suffix(name, ".yaml") || has_suffix(name, ".yml"));
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add path's files to out: a directory's *.yaml and *.yml regular files
+** (sorted, not below), or path itself. */
+static int
+expand_criteria(const char *path, input_list *out, ts_error *err)
+{
+    if (!is_dir(path)) {
+        if (access(path, R_OK) != 0) {
+            ts_error_set(err, 0, 0, "cannot open criteria '%s': %s", path,
+                         strerror(errno));
+            return -1;
+        }
+        input_list_add(out, xstrdup(path));
+        return 0;
+    }
+    DIR *d = opendir(path);
+    if (!d) {
+        ts_error_set(err, 0, 0, "cannot open criteria directory '%s': %s",
+                     path, strerror(errno));
+        return -1;
+    }
+    int first = out->n;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!is_yaml_name(de->d_name))
+            continue;
+        char *p = join_path(path, de->d_name);
+        if (is_file(p))
+            input_list_add(out, p);
+        else
+            free(p);
+    }
+    closedir(d);
+    /* An empty directory leaves out->s NULL, which qsort must not see. */
+    if (out->n - first > 1)
+        qsort(out->s + first, (size_t)(out->n - first), sizeof *out->s, cmp_str);
+    return 0;
+}
+
+/*
+** 2: a vocabulary file with concepts; 1: one with codes only (a site's
+** local codes); 0: anything else (a trial).  Only the loading order
+** depends on this and every file is then parsed for real, so a look for
+** the top-level key at the start of a line is enough.
+*/
+static int
+vocab_level(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[512];
+    int level = 0, bol = 1;
+    while (level < 2 && fgets(line, sizeof line, f)) {
+        if (bol && strncmp(line, "concepts:", 9) == 0)
+            level = 2;
+        else if (bol && strncmp(line, "codes:", 6) == 0)
+            level = 1;
+        bol = strchr(line, '\n') != NULL;
+    }
+    fclose(f);
+    return level;
+}
+
+/* Move files of the given level from in to out, skipping files that are
+** already there (by realpath, recorded in seen). */
+static void
+take_level(input_list *in, const int *level, int want, input_list *out,
+           input_list *seen)
+{
+    for (int i = 0; i < in->n; i++) {
+        if (!in->s[i] || level[i] != want)
+            continue;
+        char *real = realpath(in->s[i], NULL);
+        int dup = 0;
+        for (int k = 0; real && k < seen->n && !dup; k++)
+            dup = strcmp(seen->s[k], real) == 0;
+        if (dup) {
+            free(real);
+            free(in->s[i]);
+        } else {
+            if (real)
+                input_list_add(seen, real);
+            input_list_add(out, in->s[i]);
+        }
+        in->s[i] = NULL;
+    }
+}
+
+int
+input_criteria_files(const char *const *paths, int npaths, input_list *out,
+                     ts_error *err)
+{
+    input_list roots = {0}, files = {0}, seen = {0};
+    int rc = -1, *level = NULL;
+
+    for (int i = 0; i < npaths; i++)
+        input_list_add(&roots, xstrdup(paths[i]));
+    if (npaths == 0)
+        default_criteria(&roots);
+    if (roots.n == 0) {
+        ts_error_set(err, 0, 0, "no criteria found: give -c PATH or set "
+                     "TRIALSCREEN_CRITERIA");
+        goto done;
+    }
+    for (int i = 0; i < roots.n; i++)
+        if (expand_criteria(roots.s[i], &files, err) != 0)
+            goto done;
+    level = xcalloc((size_t)files.n + 1, sizeof *level);
+    int concepts = 0;
+    for (int i = 0; i < files.n; i++)
+        concepts += (level[i] = vocab_level(files.s[i])) == 2;
+    if (concepts == 0) {
+        char *dir = input_bundled_criteria();
+        char *p = dir ? join_path(dir, "concepts.yaml") : NULL;
+        free(dir);
+        if (p && is_file(p)) {
+            char *real = realpath(p, NULL);
+            if (real)
+                input_list_add(&seen, real);
+            input_list_add(out, p);
+        } else {
+            free(p);
+        }
+    }
+    for (int want = 2; want >= 0; want--)
+        take_level(&files, level, want, out, &seen);
+    rc = 0;
+done:
+    free(level);
+    input_list_free(&roots);
+    input_list_free(&files);
+    input_list_free(&seen);
+    return rc;
+}
+
+/* }====================================================================== */

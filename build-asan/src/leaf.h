@@ -1,0 +1,37 @@
+/*
+** leaf.h -- helpers shared by the event leaves (events.c, clock.c).
+*/
+#ifndef LEAF_H
+#define LEAF_H
+
+#include "verdict.h"
+
+#define DUR_TEXT_LEN 64
+
+/* A blank, untimed, unknown result for ru; callers fill value and reason. */
+result *leaf_new(eval_ctx *cx, const rule *ru);
+void leaf_say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The leaf holds from since (certainly) until until (TS_NONE: no limit). */
+void leaf_times(result *res, ts_time since, ts_time until);
+int leaf_complete(const eval_ctx *cx, unsigned section);
+/* Earliest of two times where TS_NONE means "none yet". */
+ts_time time_earliest(ts_time a, ts_time b);
+
+const char *dur_str(eval_ctx *cx, ts_duration d);
+const char *secs_str(eval_ctx *cx, int64_t secs);
+const char *dur_cmp_text(eval_ctx *cx, const dur_cmp *d);
+/* The instants at which the time elapsed since t satisfies d. */
+void dur_window(const dur_cmp *d, ts_time t, ts_time *from, ts_time *to);
+int in_window(ts_time x, ts_time from, ts_time to);
+
+extern const char *const cond_status_names[];
+/* Start of the current merged stay in location c, or TS_NONE with res set. */
+ts_time loc_current(eval_ctx *cx, const concept *c, result *res);
+
+/* clock.c */
+result *med_one(eval_ctx *cx, const rule *ru, const concept *c);
+result *eval_time_since(eval_ctx *cx, const rule *ru);
+result *eval_duration(eval_ctx *cx, const rule *ru);
+
+#endif

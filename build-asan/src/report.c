@@ -1,0 +1,789 @@
+/*
+** report.c -- render screening results as text, NDJSON or CSV.
+**
+** Input: a record and one trial_result per selected trial (src/verdict.h).
+** Output: bytes in an outbuf; nothing here touches a FILE except
+** outbuf_write, so the caller sees every write error.
+**
+** Everything that comes from a record or a criteria file is untrusted
+** text.  JSON output escapes it per RFC 8259 (and replaces bytes that are
+** not UTF-8, so the output always parses); text output writes control
+** characters as \xNN, so that an id such as "\u001b[2J" cannot clear the
+** coordinator's terminal; CSV quotes per RFC 4180.
+*/
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "report.h"
+#include "timeutil.h"
+#include "verdict.h"
+
+/*
+** {======================================================================
+** Output buffer and escaping
+** =======================================================================
+*/
+
+void
+outbuf_put(outbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->p = xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void
+outbuf_puts(outbuf *b, const char *s)
+{
+    outbuf_put(b, s, strlen(s));
+}
+
+void
+outbuf_printf(outbuf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        outbuf_put(b, small, (size_t)n);
+        return;
+    }
+    char *big = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    outbuf_put(b, big, (size_t)n);
+    free(big);
+}
+
+int
+outbuf_write(outbuf *b, FILE *f)
+{
+    size_t n = b->len;
+    b->len = 0;
+    if (n > 0 && fwrite(b->p, 1, n, f) != n)
+        return -1;
+    return ferror(f) ? -1 : 0;
+}
+
+void
+outbuf_free(outbuf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4) and its code point, or 0
+** if the bytes there are not UTF-8 (overlong, surrogate, > U+10FFFF). */
+static int
+utf8_decode(const unsigned char *s, unsigned *cp)
+{
+    unsigned c = s[0], min;
+    int n;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, *cp = c & 0x1f, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, *cp = c & 0x0f, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, *cp = c & 0x07, min = 0x10000;
+    else
+        return 0;
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3f);
+    }
+    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* Characters that change how a terminal shows what follows: controls,
+** DEL, C1 controls (0x9b is a one-byte CSI) and the bidirectional
+** overrides and isolates ("Trojan Source"). */
+static int
+unsafe_for_terminal(unsigned cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void
+outbuf_escaped(outbuf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        /* Printable ASCII is safe: copy runs of it at once. */
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q < 0x7f)
+            q++;
+        if (q > p) {
+            outbuf_put(b, (const char *)p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
+        unsigned cp;
+        int n = utf8_decode(p, &cp);
+        if (n == 0 || unsafe_for_terminal(cp)) {
+            int k = n ? n : 1;
+            for (int i = 0; i < k; i++)
+                outbuf_printf(b, "\\x%02x", p[i]);
+            p += k;
+            continue;
+        }
+        outbuf_put(b, (const char *)p, (size_t)n);
+        p += n;
+    }
+}
+
+/* Bytes that go into a JSON string as they are: printable ASCII other
+** than the quote and the backslash.  Runs of them are copied in one go,
+** which is most of every report (criterion texts, reasons, codes). */
+static size_t
+json_plain_run(const unsigned char *p)
+{
+    const unsigned char *q = p;
+    while (*q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\')
+        q++;
+    return (size_t)(q - p);
+}
+
+void
+outbuf_json(outbuf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    outbuf_put(b, "\"", 1);
+    while (*p) {
+        size_t run = json_plain_run(p);
+        if (run > 0) {
+            outbuf_put(b, (const char *)p, run);
+            p += run;
+            continue;
+        }
+        unsigned cp;
+        int n = utf8_decode(p, &cp);
+        if (n == 0) {
+            outbuf_puts(b, "\\ufffd");      /* never emit invalid UTF-8 */
+            p++;
+            continue;
+        }
+        switch (cp) {
+        case '"':  outbuf_puts(b, "\\\""); break;
+        case '\\': outbuf_puts(b, "\\\\"); break;
+        case '\b': outbuf_puts(b, "\\b"); break;
+        case '\f': outbuf_puts(b, "\\f"); break;
+        case '\n': outbuf_puts(b, "\\n"); break;
+        case '\r': outbuf_puts(b, "\\r"); break;
+        case '\t': outbuf_puts(b, "\\t"); break;
+        default:
+            /* U+2028/2029 are valid JSON but end a line in JavaScript. */
+            if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
+                outbuf_printf(b, "\\u%04x", cp);
+            else
+                outbuf_put(b, (const char *)p, (size_t)n);
+        }
+        p += n;
+    }
+    outbuf_put(b, "\"", 1);
+}
+
+/* RFC 4180: quote a field that holds a comma, a quote or a line break,
+** doubling the quotes inside. */
+static void
+csv_field(outbuf *b, const char *s)
+{
+    s = s ? s : "";
+    if (!strpbrk(s, ",\"\r\n")) {
+        outbuf_puts(b, s);
+        return;
+    }
+    outbuf_put(b, "\"", 1);
+    for (; *s; s++) {
+        if (*s == '"')
+            outbuf_put(b, "\"", 1);
+        outbuf_put(b, s, 1);
+    }
+    outbuf_put(b, "\"", 1);
+}
+
+/* }====================================================================== */
+
+static const char *
+crit_kind(const criterion *c)
+{
+    return c->exclusion ? "exclusion" : "inclusion";
+}
+
+static void
+json_time(outbuf *b, ts_time t)
+{
+    char buf[TS_FMT_LEN];
+    if (t == TS_NONE) {
+        outbuf_puts(b, "null");
+        return;
+    }
+    ts_format(t, buf);
+    outbuf_json(b, buf);
+}
+
+/* ,"key":"value" */
+static void
+json_member(outbuf *b, const char *key, const char *value)
+{
+    outbuf_put(b, ",\"", 2);
+    outbuf_puts(b, key);
+    outbuf_put(b, "\":", 2);
+    outbuf_json(b, value);
+}
+
+static void
+json_strings(outbuf *b, const char *const *s, int n)
+{
+    outbuf_put(b, "[", 1);
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            outbuf_put(b, ",", 1);
+        outbuf_json(b, s[i]);
+    }
+    outbuf_put(b, "]", 1);
+}
+
+/*
+** {======================================================================
+** NDJSON
+** =======================================================================
+*/
+
+static void
+json_evidence(outbuf *b, const evidence *ev)
+{
+    outbuf_puts(b, "{\"code\":");
+    outbuf_json(b, ev->code);
+    json_member(b, "value", ev->value);
+    if (ev->unit)
+        json_member(b, "unit", ev->unit);
+    if (ev->t != TS_NONE) {
+        outbuf_puts(b, ",\"time\":");
+        json_time(b, ev->t);
+    }
+    if (ev->pointer)
+        json_member(b, "pointer", ev->pointer);
+    outbuf_put(b, "}", 1);
+}
+
+static void
+json_criterion(outbuf *b, const criterion *c, const result *res)
+{
+    outbuf_puts(b, "{\"id\":");
+    outbuf_json(b, c->id);
+    json_member(b, "kind", crit_kind(c));
+    json_member(b, "text", c->text);
+    json_member(b, "result", tv_name(res ? res->value : TV_UNKNOWN));
+    json_member(b, "reason", res && res->reason ? res->reason
+                                                : "not evaluated");
+    outbuf_puts(b, ",\"evidence\":[");
+    for (int i = 0; res && i < res->nev; i++) {
+        if (i > 0)
+            outbuf_put(b, ",", 1);
+        json_evidence(b, &res->ev[i]);
+    }
+    outbuf_put(b, "]", 1);
+    if (res && res->nmissing > 0) {
+        outbuf_puts(b, ",\"missing\":");
+        json_strings(b, res->missing, res->nmissing);
+    }
+    if (res && res->timed && res->since != TS_NONE) {
+        outbuf_puts(b, ",\"since\":");
+        json_time(b, res->since);
+    }
+    if (res && res->until != TS_NONE) {
+        outbuf_puts(b, ",\"until\":");
+        json_time(b, res->until);
+    }
+    if (!c->evaluated)
+        outbuf_puts(b, ",\"evaluated\":false");
+    if (c->note)
+        json_member(b, "note", c->note);
+    outbuf_put(b, "}", 1);
+}
+
+static void
+json_trial(outbuf *b, const trial_result *tr)
+{
+    const trial *t = tr->t;
+    outbuf_puts(b, "{\"trial\":");
+    outbuf_json(b, t->id);
+    json_member(b, "title", t->title);
+    json_member(b, "verdict", verdict_name(tr->v));
+    if (tr->has_window) {
+        outbuf_puts(b, ",\"window\":{\"opens\":");
+        json_time(b, tr->opens);
+        outbuf_puts(b, ",\"closes\":");
+        json_time(b, tr->closes);
+        outbuf_put(b, "}", 1);
+    }
+    outbuf_puts(b, ",\"missing\":");
+    json_strings(b, tr->missing, tr->nmissing);
+    if (tr->cohort)
+        json_member(b, "cohort", tr->cohort->id);
+    if (t->list_incomplete)
+        outbuf_puts(b, ",\"exclusions_incomplete\":true");
+    outbuf_puts(b, ",\"criteria\":[");
+    for (int i = 0; i < t->ncrit; i++) {
+        if (i > 0)
+            outbuf_put(b, ",", 1);
+        json_criterion(b, &t->crit[i], tr->crit ? tr->crit[i] : NULL);
+    }
+    outbuf_puts(b, "]}");
+}
+
+static void
+ndjson_record(outbuf *b, const record *r, int line, trial_result *const *res,
+              int n)
+{
+    outbuf_puts(b, "{\"patient\":");
+    outbuf_json(b, record_id(r));
+    json_member(b, "source", record_source(r));
+    if (line > 0)
+        outbuf_printf(b, ",\"line\":%d", line);
+    outbuf_puts(b, ",\"as_of\":");
+    json_time(b, record_at(r));
+    outbuf_puts(b, ",\"trials\":[");
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            outbuf_put(b, ",", 1);
+        json_trial(b, res[i]);
+    }
+    outbuf_puts(b, "]}\n");
+}
+
+/* }====================================================================== */
+
+/*
+** {======================================================================
+** Text
+** =======================================================================
+*/
+
+#define C_RESET  "\033[0m"
+#define C_BOLD   "\033[1m"
+#define C_DIM    "\033[2m"
+#define C_RED    "\033[31m"
+#define C_GREEN  "\033[32m"
+#define C_YELLOW "\033[33m"
+
+/* Start a colour (when enabled); paint_end closes it. */
+static void
+paint(const report_opts *o, outbuf *b, const char *code)
+{
+    if (o->color)
+        outbuf_puts(b, code);
+}
+
+static void
+paint_end(const report_opts *o, outbuf *b)
+{
+    if (o->color)
+        outbuf_puts(b, C_RESET);
+}
+
+/* "14:00" on the screening day, "2026-03-02 08:00" on any other. */
+static void
+clock_text(ts_time at, ts_time t, char *buf, size_t size)
+{
+    int y1, m1, d1, y2, m2, d2, h, mi, s;
+    ts_to_civil(at, &y1, &m1, &d1, &h, &mi, &s);
+    ts_to_civil(t, &y2, &m2, &d2, &h, &mi, &s);
+    if (y1 == y2 && m1 == m2 && d1 == d2)
+        snprintf(buf, size, "%02d:%02d", h, mi);
+    else
+        snprintf(buf, size, "%04d-%02d-%02d %02d:%02d", y2, m2, d2, h, mi);
+}
+
+/* " — in 6 h" / " (2 h ago)" around clock text. */
+static void
+text_when(outbuf *b, ts_time at, ts_time t, const char *verb_future,
+          const char *verb_past, int dash)
+{
+    char clock[40], dur[64];
+    clock_text(at, t, clock, sizeof clock);
+    if (t > at) {
+        ts_format_seconds(t - at, dur, sizeof dur);
+        if (dash)
+            outbuf_printf(b, "%s %s — in %s", verb_future, clock, dur);
+        else
+            outbuf_printf(b, "%s %s (in %s)", verb_future, clock, dur);
+    } else {
+        ts_format_seconds(at - t, dur, sizeof dur);
+        outbuf_printf(b, "%s %s (%s ago)", verb_past, clock, dur);
+    }
+}
+
+static void
+text_window(outbuf *b, const trial_result *tr, ts_time at)
+{
+    if (!tr->has_window || (tr->opens == TS_NONE && tr->closes == TS_NONE))
+        return;
+    outbuf_puts(b, "    ");
+    if (tr->opens != TS_NONE && tr->opens <= at) {
+        char clock[40];
+        clock_text(at, tr->opens, clock, sizeof clock);
+        outbuf_printf(b, "%s %s", tr->v == V_ELIGIBLE ? "eligible since"
+                                                      : "window opened", clock);
+        if (tr->closes != TS_NONE) {
+            outbuf_puts(b, ", ");
+            text_when(b, at, tr->closes, "window closes", "closed", 1);
+        }
+    } else if (tr->opens != TS_NONE) {
+        text_when(b, at, tr->opens, "window opens", "window opened", 0);
+        if (tr->closes != TS_NONE) {
+            char clock[40];
+            clock_text(at, tr->closes, clock, sizeof clock);
+            outbuf_printf(b, ", closes %s", clock);
+        }
+    } else {
+        text_when(b, at, tr->closes, "window closes", "window closed", 1);
+    }
+    outbuf_puts(b, "\n");
+}
+
+/* Marks show the criterion's own result; the colour shows its effect on
+** eligibility (an exclusion that is met is red). */
+static void
+text_criterion(const report_opts *o, outbuf *b, const criterion *c,
+               const result *res, int width)
+{
+    tv v = res ? res->value : TV_UNKNOWN;
+    const char *mark = v == TV_MET ? "✓" : v == TV_NOT_MET ? "✗" : "?";
+    const char *colour = v == TV_UNKNOWN ? C_YELLOW
+                       : (v == TV_MET) != (c->exclusion != 0) ? C_GREEN : C_RED;
+    outbuf_puts(b, "      ");
+    paint(o, b, colour);
+    outbuf_puts(b, mark);
+    paint_end(o, b);
+    outbuf_puts(b, " ");
+    size_t before = b->len;
+    outbuf_escaped(b, c->id);
+    for (int pad = width - (int)(b->len - before); pad > 0; pad--)
+        outbuf_put(b, " ", 1);
+    outbuf_puts(b, "  ");
+    outbuf_escaped(b, res && res->reason ? res->reason : "not evaluated");
+    if (!c->evaluated) {
+        paint(o, b, C_DIM);
+        outbuf_puts(b, " [not evaluated]");
+        paint_end(o, b);
+    }
+    outbuf_puts(b, "\n");
+}
+
+static void
+text_list(outbuf *b, const char *label, const char *const *s, int n)
+{
+    outbuf_printf(b, "    %s: ", label);
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            outbuf_puts(b, ", ");
+        outbuf_escaped(b, s[i]);
+    }
+    outbuf_puts(b, "\n");
+}
+
+static void
+text_trial(const report_opts *o, outbuf *b, const trial_result *tr, ts_time at)
+{
+    const trial *t = tr->t;
+    static const char *const word[] = { "INELIGIBLE", "INCOMPLETE", "ELIGIBLE" };
+    static const char *const colour[] = { C_RED, C_YELLOW, C_GREEN };
+    int v = tr->v >= V_INELIGIBLE && tr->v <= V_ELIGIBLE ? (int)tr->v : 1;
+
+    outbuf_puts(b, "  ");
+    paint(o, b, C_BOLD);
+    paint(o, b, colour[v]);
+    outbuf_printf(b, "%-10s", word[v]);
+    paint_end(o, b);
+    outbuf_puts(b, "  ");
+    outbuf_escaped(b, t->id);
+    if (t->title) {
+        outbuf_puts(b, "  ");
+        outbuf_escaped(b, t->title);
+    }
+    outbuf_puts(b, "\n");
+    text_window(b, tr, at);
+    if (tr->cohort) {
+        outbuf_puts(b, "    cohort: ");
+        outbuf_escaped(b, tr->cohort->id);
+        outbuf_puts(b, "\n");
+    }
+
+    int width = 0;
+    for (int i = 0; i < t->ncrit; i++) {
+        int w = (int)strlen(t->crit[i].id);
+        if (w > width)
+            width = w;
+    }
+    if (width > 28)
+        width = 28;
+    for (int pass = 0; pass < 2; pass++) {
+        int header = 0;
+        for (int i = 0; i < t->ncrit; i++) {
+            if (t->crit[i].exclusion != pass)
+                continue;
+            if (!header++)
+                outbuf_printf(b, "    %s\n", pass ? "exclusion" : "inclusion");
+            text_criterion(o, b, &t->crit[i], tr->crit ? tr->crit[i] : NULL,
+                           width);
+        }
+    }
+    if (tr->v == V_INCOMPLETE && tr->nmissing > 0)
+        text_list(b, "missing", tr->missing, tr->nmissing);
+    if (t->list_incomplete)
+        outbuf_puts(b, "    note: the registry's exclusion list is incomplete;"
+                       " check the full protocol\n");
+}
+
+static const char *
+at_from_text(at_source s)
+{
+    switch (s) {
+    case AT_CLI:    return "from --at";
+    case AT_AS_OF:  return "from as_of";
+    case AT_LATEST: return "latest time in the record";
+    }
+    return "";
+}
+
+static void
+text_record(const report_opts *o, outbuf *b, const record *r, int line,
+            trial_result *const *res, int n)
+{
+    ts_time at = record_at(r);
+    char when[TS_FMT_LEN];
+
+    paint(o, b, C_BOLD);
+    outbuf_escaped(b, record_id(r));
+    paint_end(o, b);
+    outbuf_puts(b, "  ");
+    outbuf_escaped(b, record_source(r));
+    if (line > 0)
+        outbuf_printf(b, ":%d", line);
+    outbuf_puts(b, "\n  ");
+    if (r->has_birth) {
+        long years = ts_age(r->birth_y, r->birth_m, r->birth_d, at, AGE_YEARS);
+        long months = ts_age(r->birth_y, r->birth_m, r->birth_d, at, AGE_MONTHS);
+        long days = ts_age(r->birth_y, r->birth_m, r->birth_d, at, AGE_DAYS);
+        if (years >= 2)
+            outbuf_printf(b, "age %ld, ", years);
+        else if (months >= 1)
+            outbuf_printf(b, "age %ld mo, ", months);
+        else if (days >= 0)
+            outbuf_printf(b, "age %ld d, ", days);
+    }
+    ts_format_short(at, when);
+    outbuf_printf(b, "screened at %s UTC (%s)\n", when, at_from_text(r->at_from));
+    for (int i = 0; i < n; i++) {
+        outbuf_puts(b, "\n");
+        text_trial(o, b, res[i], at);
+    }
+    outbuf_puts(b, "\n");
+}
+
+/* }====================================================================== */
+
+static void
+csv_record(outbuf *b, const record *r, trial_result *const *res, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const trial_result *tr = res[i];
+        char t1[TS_FMT_LEN] = "", t2[TS_FMT_LEN] = "";
+        if (tr->has_window && tr->opens != TS_NONE)
+            ts_format(tr->opens, t1);
+        if (tr->has_window && tr->closes != TS_NONE)
+            ts_format(tr->closes, t2);
+        csv_field(b, record_id(r));
+        outbuf_put(b, ",", 1);
+        csv_field(b, record_source(r));
+        outbuf_put(b, ",", 1);
+        csv_field(b, tr->t->id);
+        outbuf_printf(b, ",%s,%s,%s,", verdict_name(tr->v), t1, t2);
+        /* The list is one field: join first, then quote as a whole. */
+        outbuf joined = {0};
+        for (int k = 0; k < tr->nmissing; k++) {
+            if (k > 0)
+                outbuf_put(&joined, ";", 1);
+            outbuf_puts(&joined, tr->missing[k]);
+        }
+        csv_field(b, joined.p ? joined.p : "");
+        outbuf_free(&joined);
+        outbuf_put(b, "\n", 1);
+    }
+}
+
+void
+report_begin(const report_opts *o, outbuf *out)
+{
+    if (o->format == REPORT_CSV)
+        outbuf_puts(out, "patient,source,trial,verdict,window_opens,"
+                         "window_closes,missing\n");
+}
+
+void
+report_record(const report_opts *o, outbuf *out, const record *r, int line,
+              trial_result *const *res, int n)
+{
+    switch (o->format) {
+    case REPORT_TEXT:   text_record(o, out, r, line, res, n); break;
+    case REPORT_NDJSON: ndjson_record(out, r, line, res, n); break;
+    case REPORT_CSV:    csv_record(out, r, res, n); break;
+    }
+}
+
+void
+report_error(const report_opts *o, outbuf *out, outbuf *diag,
+             const char *source, int line, const ts_error *err, int io)
+{
+    int eline = err->line > 0 ? err->line : line;
+    if (out && o->format == REPORT_NDJSON) {
+        outbuf_puts(out, "{\"source\":");
+        outbuf_json(out, source);
+        json_member(out, "error", err->msg);
+        if (eline > 0)
+            outbuf_printf(out, ",\"line\":%d", eline);
+        if (eline > 0 && err->column > 0)
+            outbuf_printf(out, ",\"column\":%d", err->column);
+        if (err->path[0])
+            json_member(out, "path", err->path);
+        outbuf_puts(out, "}\n");
+    }
+    if (!diag)
+        return;
+    char buf[1024];
+    if (io) {
+        outbuf_puts(diag, "error: ");
+        outbuf_escaped(diag, err->msg);
+    } else {
+        ts_error e = *err;
+        e.file = source;
+        e.line = eline;
+        ts_error_format(&e, buf, sizeof buf);
+        outbuf_escaped(diag, buf);
+    }
+    outbuf_puts(diag, "\n");
+}
+
+/*
+** {======================================================================
+** The trials verb
+** =======================================================================
+*/
+
+static void
+trials_json(outbuf *b, const trial *t)
+{
+    outbuf_puts(b, "{\"trial\":");
+    outbuf_json(b, t->id);
+    json_member(b, "title", t->title);
+    if (t->file)
+        json_member(b, "file", t->file);
+    outbuf_printf(b, ",\"criteria_count\":%d", t->ncrit);
+    if (t->list_incomplete)
+        outbuf_puts(b, ",\"exclusions_incomplete\":true");
+    outbuf_puts(b, ",\"criteria\":[");
+    for (int i = 0; i < t->ncrit; i++) {
+        const criterion *c = &t->crit[i];
+        outbuf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+        outbuf_json(b, c->id);
+        json_member(b, "kind", crit_kind(c));
+        json_member(b, "text", c->text);
+        if (!c->evaluated)
+            outbuf_puts(b, ",\"evaluated\":false");
+        outbuf_puts(b, "}");
+    }
+    outbuf_puts(b, "]}\n");
+}
+
+/* Registry texts are long; one line each in the listing. */
+#define TEXT_PREVIEW 72
+
+static void
+trials_text(outbuf *b, const trial *t)
+{
+    int ninc = 0;
+    for (int i = 0; i < t->ncrit; i++)
+        ninc += !t->crit[i].exclusion;
+    outbuf_escaped(b, t->id);
+    outbuf_puts(b, "  ");
+    outbuf_escaped(b, t->title);
+    outbuf_printf(b, "\n  %d criteria (%d inclusion, %d exclusion%s)",
+                  t->ncrit, ninc, t->ncrit - ninc,
+                  t->list_incomplete ? ", list incomplete" : "");
+    if (t->file) {
+        outbuf_puts(b, ", ");
+        outbuf_escaped(b, t->file);
+    }
+    outbuf_puts(b, "\n");
+    int width = 0;
+    for (int i = 0; i < t->ncrit; i++)
+        if ((int)strlen(t->crit[i].id) > width)
+            width = (int)strlen(t->crit[i].id);
+    for (int i = 0; i < t->ncrit; i++) {
+        const criterion *c = &t->crit[i];
+        char text[TEXT_PREVIEW + 8];
+        const char *s = c->text ? c->text : "";
+        size_t n = strlen(s);
+        if (n > TEXT_PREVIEW) {
+            /* Cut at a character boundary, never inside a UTF-8 sequence. */
+            n = TEXT_PREVIEW;
+            while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+                n--;
+        }
+        memcpy(text, s, n);
+        strcpy(text + n, n < strlen(s) ? "…" : "");
+        for (char *p = text; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+        outbuf_printf(b, "    %-4s ", c->exclusion ? "exc" : "inc");
+        size_t before = b->len;
+        outbuf_escaped(b, c->id);
+        for (int pad = width - (int)(b->len - before); pad > 0; pad--)
+            outbuf_put(b, " ", 1);
+        outbuf_puts(b, "  ");
+        outbuf_escaped(b, text);
+        outbuf_puts(b, c->evaluated ? "\n" : " [not evaluated]\n");
+    }
+}
+
+void
+report_trials(const report_opts *o, outbuf *out, const trialset *ts)
+{
+    for (int i = 0; i < trialset_count(ts); i++) {
+        const trial *t = trialset_at(ts, i);
+        if (o->format == REPORT_NDJSON) {
+            trials_json(out, t);
+        } else {
+            if (i > 0)
+                outbuf_puts(out, "\n");
+            trials_text(out, t);
+        }
+    }
+}
+
+/* }====================================================================== */

@@ -1,0 +1,80 @@
+/*
+** report.h -- verdict trees out: text, NDJSON, CSV (internal).
+**
+** Reporters render into an outbuf and never write to a FILE themselves:
+** the caller writes each finished record with outbuf_write and checks the
+** result.  That keeps every write error in one place (cli.c), and lets a
+** later version render records on worker threads, one buffer each, and
+** write them in input order.
+**
+** The NDJSON shape is a contract (docs/trialscreen.1, "NDJSON OUTPUT");
+** text is for people and may change.
+*/
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdio.h>
+
+#include "criteria.h"
+#include "eval.h"
+#include "record.h"
+#include "ts.h"
+
+/* A growable byte buffer.  Zero-initialise it ({0}) before use. */
+typedef struct outbuf {
+    char *p;
+    size_t len, cap;
+} outbuf;
+
+void outbuf_put(outbuf *b, const char *s, size_t n);
+void outbuf_puts(outbuf *b, const char *s);
+void outbuf_printf(outbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Append s with every non-printable character (C0 and C1 controls, DEL,
+** bytes that are not UTF-8) written as \xNN: data from a record must never
+** reach a terminal as an escape sequence. */
+void outbuf_escaped(outbuf *b, const char *s);
+/* Append s as a JSON string (quotes included), RFC 8259 escaping. */
+void outbuf_json(outbuf *b, const char *s);
+/* Write everything to f and empty the buffer.  Returns 0, or -1 with errno
+** set if the write failed (the contents are dropped either way). */
+int outbuf_write(outbuf *b, FILE *f);
+void outbuf_free(outbuf *b);
+
+typedef enum report_format {
+    REPORT_TEXT,
+    REPORT_NDJSON,
+    REPORT_CSV
+} report_format;
+
+typedef struct report_opts {
+    report_format format;
+    int color;              /* ANSI colours in text output */
+} report_opts;
+
+/* Anything that comes before the first record (the CSV header). */
+void report_begin(const report_opts *o, outbuf *out);
+
+/*
+** One screened record: res[0..n) are its results, one per selected trial,
+** in trialset order; line is its 1-based line in an NDJSON source, or 0.
+** Text: a block; NDJSON: one line; CSV: one row per trial.
+*/
+void report_record(const report_opts *o, outbuf *out, const record *r,
+                   int line, trial_result *const *res, int n);
+
+/*
+** A record that could not be read (io = 1: an I/O error whose message
+** names the file) or that is invalid (io = 0: err from record_parse).
+** source and line (1-based, 0 for a whole file) say which record.  The
+** NDJSON error line goes to out (when the format is NDJSON and out is
+** not NULL); a one-line diagnostic goes to diag (when not NULL):
+** "PATH:LINE:COLUMN: path: message" or "error: message".
+*/
+void report_error(const report_opts *o, outbuf *out, outbuf *diag,
+                  const char *source, int line, const ts_error *err, int io);
+
+/* The `trials` verb: every trial of ts with its criteria (text or NDJSON). */
+void report_trials(const report_opts *o, outbuf *out, const trialset *ts);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+** screen.c -- the screen verb, wired onto the worker pool.
+**
+** Three callbacks (batch.h): read takes the next input item and keeps
+** only this process's shard; work parses, evaluates and renders one record
+** into the slot's buffers on a worker thread; write sends the buffers out
+** in input order and keeps the counts the exit status and the progress
+** line need.
+**
+** Thread safety.  Each worker has its own arena, result array and summary;
+** the trialset and the vocabulary are only read after loading; the record
+** reader and the evaluator allocate from the arena they are given and keep
+** no state between calls (jsondoc.c never reads cJSON's global error
+** pointer).  The write callback runs on one thread only, so the counters
+** it keeps need no lock.
+*/
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "batch.h"
+#include "cli.h"
+#include "eval.h"
+#include "input.h"
+#include "outfile.h"
+#include "progress.h"
+#include "screen.h"
+#include "summary.h"
+
+/* Slot flags. */
+enum {
+    F_ITEM = 1,             /* a record or an unreadable one (not a warning) */
+    F_BAD = 2,              /* unreadable or invalid */
+    F_ELIGIBLE = 4          /* eligible for some trial */
+};
+
+typedef struct worker {
+    arena *a;
+    trial_result **res;
+    summary *sum;
+} worker;
+
+typedef struct screen_ctx {
+    const screen_opts *o;
+    const trialset *ts;
+    const vocab *v;
+    int ntrials;
+    input *in;
+    long nitems;            /* reader: items seen, for --shard */
+    worker *w;
+    outfile out;
+    int flush_each;         /* text to standard output: flush per record */
+    progress *prog;
+    long done;              /* writer: items written */
+    long long bytes;
+    int bad, eligible;
+} screen_ctx;
+
+static void
+record_warnings(outbuf *diag, const record *r, const char *source, int line)
+{
+    for (int i = 0; i < record_nwarnings(r); i++) {
+        const char *w = record_warning(r, i);
+        int wl, wc, skip = 0;
+        outbuf_escaped(diag, source);
+        /* A warning that starts with its own "line:column: " takes the
+        ** place of the record's line: "x.json:5:15: warning: ...". */
+        if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) == 2 && skip > 0)
+            outbuf_printf(diag, ":%d:%d", wl, wc);
+        else if (line > 0)
+            outbuf_printf(diag, ":%d", line);
+        outbuf_puts(diag, ": warning: ");
+        outbuf_escaped(diag, w + skip);
+        outbuf_puts(diag, "\n");
+    }
+}
+
+/*
+** Reader thread.  --shard K/N keeps item i (records and unreadable
+** records, counted from 0 in input order) when i mod N = K - 1: the same
+** split on every run and every machine.  Warnings about skipped files
+** belong to no record; shard 1 reports them.
+*/
+static int
+screen_read(void *vctx, batch_slot *s)
+{
+    screen_ctx *c = vctx;
+    const screen_opts *o = c->o;
+    while (input_next(c->in, &s->item)) {
+        if (o->shard_n == 0)
+            return 1;
+        if (s->item.kind == INPUT_WARNING) {
+            if (o->shard_k == 1)
+                return 1;
+        } else if (c->nitems++ % o->shard_n == o->shard_k - 1) {
+            return 1;
+        }
+        input_item_release(&s->item);
+    }
+    return 0;
+}
+
+/* Worker thread: one item into s->out and s->diag. */
+static void
+screen_work(void *vctx, int wi, batch_slot *s)
+{
+    screen_ctx *c = vctx;
+    const screen_opts *o = c->o;
+    worker *w = &c->w[wi];
+    const input_item *item = &s->item;
+    outbuf *out = o->quiet ? NULL : &s->out;
+
+    if (item->kind == INPUT_WARNING) {
+        outbuf_puts(&s->diag, "warning: ");
+        outbuf_escaped(&s->diag, item->err.msg);
+        outbuf_puts(&s->diag, "\n");
+        return;
+    }
+    s->flags |= F_ITEM;
+    if (item->kind == INPUT_ERROR) {
+        report_error(&o->ro, out, &s->diag, item->source, item->line,
+                     &item->err, 1);
+        s->flags |= F_BAD;
+        if (w->sum)
+            summary_add_unreadable(w->sum);
+        return;
+    }
+    ts_error err;
+    ts_error_clear(&err);
+    record *r = record_parse(item->buf, item->len, item->source,
+                             item->line > 0 ? item->line - 1 : 0, c->v,
+                             &o->ropts, &err);
+    if (!r) {
+        report_error(&o->ro, out, &s->diag, item->source, item->line, &err, 0);
+        s->flags |= F_BAD;
+        if (w->sum)
+            summary_add_unreadable(w->sum);
+        return;
+    }
+    if (o->verbose)
+        record_warnings(&s->diag, r, item->source, item->line);
+    for (int i = 0; i < c->ntrials; i++) {
+        w->res[i] = eval_trial(trialset_at(c->ts, i), r, w->a);
+        if (trial_result_verdict(w->res[i]) == V_ELIGIBLE)
+            s->flags |= F_ELIGIBLE;
+    }
+    if (w->sum)
+        summary_add(w->sum, w->res, c->ntrials);
+    if (out)
+        report_record(&o->ro, out, r, item->line, w->res, c->ntrials);
+    record_free(r);
+    arena_reset(w->a);
+}
+
+/* Writer: the calling thread, in input order. */
+static int
+screen_write(void *vctx, batch_slot *s)
+{
+    screen_ctx *c = vctx;
+    int rc = 0;
+    if (s->diag.len > 0) {
+        progress_clear(c->prog);
+        (void)outbuf_write(&s->diag, stderr);
+        fflush(stderr);
+    }
+    if (s->flags & F_BAD)
+        c->bad++;
+    if (s->flags & F_ELIGIBLE)
+        c->eligible = 1;
+    if (s->out.len > 0)
+        rc = outfile_write(&c->out, &s->out, c->flush_each);
+    if (s->flags & F_ITEM) {
+        c->done++;
+        c->bytes += (long long)s->item.len + (s->item.line > 0);
+    }
+    progress_update(c->prog, c->done, c->bytes, 0);
+    return rc;
+}
+
+static const batch_ops screen_ops = { screen_read, screen_work, screen_write };
+
+static void
+write_error(const outfile *out, const char *path)
+{
+    if (path)
+        fprintf(stderr, "error: writing '%s': %s\n", path, strerror(out->err));
+    else
+        fprintf(stderr, "error: writing output: %s\n", strerror(out->err));
+}
+
+/* The summary after the records: on the report's stream, except for CSV,
+** whose readers expect rows only; its summary goes to stderr as text. */
+static void
+write_summary(screen_ctx *c, int jobs)
+{
+    const screen_opts *o = c->o;
+    outbuf b = {0};
+    for (int i = 1; i < jobs; i++)
+        summary_merge(c->w[0].sum, c->w[i].sum);
+    if (o->ro.format == REPORT_CSV) {
+        summary_report(c->w[0].sum, REPORT_TEXT, &b);
+        (void)outbuf_write(&b, stderr);
+    } else {
+        summary_report(c->w[0].sum, o->ro.format, &b);
+        outfile_write(&c->out, &b, 0);
+    }
+    outbuf_free(&b);
+}
+
+int
+screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
+{
+    screen_ctx c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.ts = ts;
+    c.v = v;
+    c.ntrials = trialset_count(ts);
+
+    /* A closed pipe is noticed as EPIPE and ends the run quietly; dying of
+    ** SIGPIPE would skip the clean-up of --output's temporary file. */
+    signal(SIGPIPE, SIG_IGN);
+    if (!o->quiet && outfile_open(&c.out, o->output) != 0) {
+        fprintf(stderr, "trialscreen: cannot create '%s': %s\n", o->output,
+                strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    c.flush_each = o->ro.format == REPORT_TEXT && !o->output;
+
+    int jobs = o->jobs < 1 ? 1 : o->jobs;
+    c.w = xcalloc((size_t)jobs, sizeof *c.w);
+    for (int i = 0; i < jobs; i++) {
+        c.w[i].a = arena_new();
+        c.w[i].res = xcalloc((size_t)c.ntrials + 1, sizeof *c.w[i].res);
+        c.w[i].sum = o->summary && !o->quiet ? summary_new(ts) : NULL;
+    }
+    if (o->progress)
+        c.prog = progress_new(stderr, input_total_bytes(o->paths, o->npaths));
+    c.in = input_new(o->paths, o->npaths, o->max_record);
+
+    int stopped = 0, cancelled = 0;
+    if (!o->quiet) {
+        outbuf head = {0};
+        report_begin(&o->ro, &head);
+        stopped = outfile_write(&c.out, &head, 0) != 0;
+        outbuf_free(&head);
+    }
+    if (!stopped) {
+        int rc = batch_run(&screen_ops, &c, jobs, &cancelled);
+        if (rc < 0) {
+            fputs("trialscreen: cannot start worker threads\n", stderr);
+            c.bad = 1;
+        }
+    }
+    /* The final count, then the line is erased (progress is for watching,
+    ** not a record of the run). */
+    progress_update(c.prog, c.done, c.bytes, 1);
+    progress_free(c.prog);
+    if (!o->quiet && o->summary && !c.out.closed_pipe && !c.out.failed)
+        write_summary(&c, jobs);
+
+    int failed = 0;
+    if (!o->quiet && !c.out.closed_pipe) {
+        if (c.out.failed || outfile_commit(&c.out) != 0) {
+            write_error(&c.out, o->output);
+            failed = 1;
+        }
+    } else {
+        outfile_abort(&c.out);
+    }
+    /* A cancelled reader may have left the iterator half-updated. */
+    if (!cancelled)
+        input_free(c.in);
+    for (int i = 0; i < jobs; i++) {
+        arena_free(c.w[i].a);
+        free(c.w[i].res);
+        summary_free(c.w[i].sum);
+    }
+    free(c.w);
+
+    if (failed || c.bad)
+        return EXIT_BAD_INPUT;
+    if (o->quiet)
+        return c.eligible ? EXIT_OK : EXIT_NONE_ELIGIBLE;
+    return EXIT_OK;
+}

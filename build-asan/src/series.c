@@ -1,0 +1,748 @@
+/*
+** series.c -- leaves on an observation's values over time: the latest
+** value, any or all values in a look-back window, a sustained condition,
+** an episode in a window, and consecutive values with spacing and trend.
+**
+** Samples are three-valued like everything else.  A usable number either
+** qualifies (Q) or does not (N); a sample that is not a usable number (a
+** string, or a number whose unit could not be converted) is U, and is never
+** taken for either: it can only make a leaf unknown, or end a certain run
+** while the possible run goes on through it.  Missing data is treated the
+** same way: the certain since-time stops at it, the possible one reaches
+** back over it to the last sample that rules the condition out.
+**
+** Every threshold goes through cmp_value (the rule's unit and the 1e-9
+** tolerance of trials.md), every look-back through ts_shift, and a
+** look-back includes its end: a value exactly 6 h old is within 6 h.  The
+** record holds nothing after the screening time, so "now" is r->at and the
+** samples end at or before it.
+*/
+#include "verdict.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "timeutil.h"
+#include "units.h"
+
+/* How a sample stands against the rule's comparison. */
+enum { S_N, S_Q, S_U };
+
+/* One leaf being evaluated: the rule, its samples and their states. */
+typedef struct leaf {
+    eval_ctx *cx;
+    const rule *ru;
+    const concept *c;
+    const char *name;           /* as shown in reasons: "MAP", "lactate" */
+    const char *cmp;            /* "< 65 mm[Hg]" */
+    const sample *s;
+    unsigned char *st;          /* S_N, S_Q or S_U per sample */
+    int n;
+    ts_time now;
+    ts_time wstart;             /* start of the look-back, TS_NONE if none */
+} leaf;
+
+/*
+** {======================================================
+** Samples
+** =======================================================
+*/
+
+/*
+** Reasons read better with the usual abbreviations in capitals; any other
+** concept is shown by its name with spaces ("cardiac index").
+*/
+static const char *
+shown_name(eval_ctx *cx, const concept *c)
+{
+    static const char *const abbrev[][2] = {
+        {"map", "MAP"}, {"sbp", "SBP"}, {"dbp", "DBP"}, {"lvef", "LVEF"},
+        {"svo2", "SvO2"}, {"scvo2", "ScvO2"}, {"pcwp", "PCWP"},
+        {"sofa", "SOFA"}, {"gcs", "GCS"}, {"bmi", "BMI"}, {"vis", "VIS"},
+    };
+    for (size_t i = 0; i < sizeof abbrev / sizeof abbrev[0]; i++)
+        if (strcmp(c->name, abbrev[i][0]) == 0)
+            return abbrev[i][1];
+    char *s = arena_strdup(cx->a, c->name);
+    for (char *p = s; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    return s;
+}
+
+static int
+usable(const sample *s)
+{
+    return s->type == VAL_NUMBER && s->ok;
+}
+
+static const char *
+why_unusable(const sample *s)
+{
+    if (s->why)
+        return s->why;
+    if (s->type == VAL_STRING)
+        return "value is a string";
+    if (s->type == VAL_BOOL)
+        return "value is a boolean";
+    return "value could not be read";
+}
+
+/* A number in the rule's unit, without the unit (evidence carries it). */
+static const char *
+number(eval_ctx *cx, const num_cmp_t *c, double canonical)
+{
+    char buf[32];
+    num_format(canonical * (c->scale != 0 ? c->scale : 1), buf, sizeof buf);
+    return arena_strdup(cx->a, buf);
+}
+
+/* Evidence for one sample: in the rule's unit when usable, else as recorded. */
+static void
+add_sample(leaf *lf, result *res, int i)
+{
+    const sample *s = &lf->s[i];
+    const char *val, *unit;
+    char buf[32];
+
+    if (usable(s)) {
+        val = number(lf->cx, &lf->ru->cmp, s->v);
+        unit = lf->ru->cmp.unit;
+    } else if (s->type == VAL_NUMBER) {
+        num_format(s->raw, buf, sizeof buf);
+        val = arena_strdup(lf->cx->a, buf);
+        unit = s->unit;
+    } else {
+        val = s->str ? s->str : "";
+        unit = NULL;
+    }
+    result_add_evidence(lf->cx, res, lf->c->name, val, unit, s->t,
+                        pointer_to(lf->cx, "observations", s->src));
+}
+
+/* "58 mm[Hg]"; a value recorded in another unit also shows as recorded,
+** "6.00577 mmol/L (54.1 mg/dL)", so a reviewer can find it in the record. */
+static const char *
+value_of(leaf *lf, int i)
+{
+    const sample *sm = &lf->s[i];
+    const char *v = fmt_value(lf->cx, &lf->ru->cmp, sm->v);
+    const char *u = lf->ru->cmp.unit;
+    if (sm->unit && u && strcmp(sm->unit, u) != 0) {
+        char raw[32];
+        num_format(sm->raw, raw, sizeof raw);
+        return arena_printf(lf->cx->a, "%s (%s %s)", v, raw, sm->unit);
+    }
+    return v;
+}
+
+static const char *
+time_of(leaf *lf, int i)
+{
+    return fmt_time(lf->cx, lf->s[i].t);
+}
+
+/*
+** Look-backs as clinicians write them: whole hours up to 72 h stay in
+** hours ("48 h", not "2 d"); anything else in its shortest exact form.
+*/
+static const char *
+duration(leaf *lf, ts_duration d)
+{
+    char buf[64];
+    if (d.months == 0 && d.seconds > 0 && d.seconds % TS_HOUR == 0 &&
+        d.seconds <= 72 * TS_HOUR)
+        return arena_printf(lf->cx->a, "%d h", (int)(d.seconds / TS_HOUR));
+    ts_format_duration(d, buf, sizeof buf);
+    return arena_strdup(lf->cx->a, buf);
+}
+
+static const char *
+elapsed(leaf *lf, int64_t secs)
+{
+    char buf[64];
+    ts_format_seconds(secs, buf, sizeof buf);
+    return arena_strdup(lf->cx->a, buf);
+}
+
+/* " in the last 6 h", or "" with no look-back. */
+static const char *
+in_window(leaf *lf)
+{
+    if (!lf->ru->has_within)
+        return "";
+    return arena_printf(lf->cx->a, " in the last %s", duration(lf, lf->ru->within));
+}
+
+/* The loader sets 1 h; a rule built without one gets the same. */
+static ts_duration
+max_gap(const rule *ru)
+{
+    ts_duration d = ru->max_gap;
+    if (d.seconds == 0 && d.months == 0)
+        d.seconds = TS_HOUR;
+    return d;
+}
+
+/* Samples i and j (i < j) are no more than the maximum gap apart. */
+static int
+no_gap(const leaf *lf, int i, int j)
+{
+    return lf->s[j].t <= ts_shift(lf->s[i].t, max_gap(lf->ru), +1);
+}
+
+/* Index of the first sample at or after the look-back start. */
+static int
+window_first(const leaf *lf)
+{
+    int i = 0;
+    if (lf->wstart == TS_NONE)
+        return 0;
+    while (i < lf->n && lf->s[i].t < lf->wstart)
+        i++;
+    return i;
+}
+
+/*
+** The first sample of the possible run that ends at certain-run start i
+** when no gap rule applies: back over Q and U samples to the last N, whose
+** successor starts it; TS_NONE if the run may reach the start of the data.
+** A run preceded by an N sample possibly starts where it certainly starts.
+*/
+static ts_time
+possible_start(const leaf *lf, int i)
+{
+    int k = i - 1;
+    while (k >= 0 && lf->st[k] != S_N)
+        k--;
+    return k < 0 ? TS_NONE : lf->s[k + 1].t;
+}
+
+/* First index of the run of Q samples ending at index last (no gap rule). */
+static int
+run_start(const leaf *lf, int last)
+{
+    int i = last;
+    while (i > 0 && lf->st[i - 1] == S_Q)
+        i--;
+    return i;
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** Common outcomes
+** =======================================================
+*/
+
+static result *
+no_data(leaf *lf)
+{
+    result *res = result_new(lf->cx, lf->ru, TV_UNKNOWN, "no %s value%s",
+                             lf->name, in_window(lf));
+    result_add_missing(lf->cx, res, lf->c->name);
+    return res;
+}
+
+static result *
+too_old(leaf *lf, int i)
+{
+    result *res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
+                             "latest %s is from %s, older than %s", lf->name,
+                             time_of(lf, i), duration(lf, lf->ru->within));
+    add_sample(lf, res, i);
+    result_add_missing(lf->cx, res, lf->c->name);
+    return res;
+}
+
+static result *
+unusable(leaf *lf, int i, const char *what)
+{
+    result *res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
+                             "%s %s at %s is unusable: %s", what, lf->name,
+                             time_of(lf, i), why_unusable(&lf->s[i]));
+    add_sample(lf, res, i);
+    return res;
+}
+
+static result *
+latest_fails(leaf *lf, int i)
+{
+    result *res = result_new(lf->cx, lf->ru, TV_NOT_MET,
+                             "latest %s %s at %s is not %s", lf->name,
+                             value_of(lf, i), time_of(lf, i), lf->cmp);
+    add_sample(lf, res, i);
+    return res;
+}
+
+/* The latest sample, when it must exist, be usable and be recent enough;
+** returns its index, or -1 with *out set to the unknown result. */
+static int
+latest_sample(leaf *lf, result **out)
+{
+    int i = lf->n - 1;
+    if (lf->n == 0) {
+        *out = no_data(lf);
+        return -1;
+    }
+    if (lf->wstart != TS_NONE && lf->s[i].t < lf->wstart) {
+        *out = too_old(lf, i);
+        return -1;
+    }
+    if (lf->st[i] == S_U) {
+        *out = unusable(lf, i, "latest");
+        return -1;
+    }
+    return i;
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** latest, any_value, all_values
+** =======================================================
+*/
+
+static result *
+eval_latest(leaf *lf)
+{
+    result *res;
+    int last = latest_sample(lf, &res);
+    if (last < 0)
+        return res;
+    if (lf->st[last] == S_N)
+        return latest_fails(lf, last);
+
+    res = result_new(lf->cx, lf->ru, TV_MET, "latest %s %s at %s is %s",
+                     lf->name, value_of(lf, last), time_of(lf, last), lf->cmp);
+    add_sample(lf, res, last);
+    /*
+    ** One value says what holds at its time, not since when.  Only a run
+    ** that follows a value not meeting the threshold shows when it began;
+    ** otherwise the leaf carries no time and does not constrain since (so
+    ** a lab drawn late does not push back an enrolment window, and an
+    ** exclusion clock is not started later than the evidence allows).
+    */
+    int first = run_start(lf, last);
+    ts_time early = possible_start(lf, first);
+    if (early != TS_NONE) {
+        res->timed = 1;
+        res->since = lf->s[first].t;
+        res->since_early = early;
+    }
+    return res;
+}
+
+static result *
+eval_any_value(leaf *lf)
+{
+    int first = window_first(lf), u = -1;
+    result *res;
+
+    if (first == lf->n)
+        return no_data(lf);
+    for (int i = first; i < lf->n; i++) {
+        if (lf->st[i] == S_Q) {
+            res = result_new(lf->cx, lf->ru, TV_MET, "%s %s at %s is %s",
+                             lf->name, value_of(lf, i), time_of(lf, i), lf->cmp);
+            add_sample(lf, res, i);
+            /* "Any value in the window" is a look-back, not a state with
+            ** a start: it carries no since. */
+            return res;
+        }
+        if (lf->st[i] == S_U && u < 0)
+            u = i;
+    }
+    if (u >= 0) {
+        res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
+                         "no usable %s %s%s, but %s at %s is unusable: %s",
+                         lf->name, lf->cmp, in_window(lf), lf->name,
+                         time_of(lf, u), why_unusable(&lf->s[u]));
+        add_sample(lf, res, u);
+        return res;
+    }
+    res = result_new(lf->cx, lf->ru, TV_NOT_MET, "no %s %s%s (%d values, latest %s at %s)",
+                     lf->name, lf->cmp, in_window(lf), lf->n - first,
+                     value_of(lf, lf->n - 1), time_of(lf, lf->n - 1));
+    add_sample(lf, res, lf->n - 1);
+    return res;
+}
+
+/*
+** all_values carries no time: which values fall in a sliding window says
+** nothing about since when they all have qualified.
+*/
+static result *
+eval_all_values(leaf *lf)
+{
+    int first = window_first(lf), u = -1;
+    result *res;
+
+    if (first == lf->n)
+        return no_data(lf);
+    for (int i = first; i < lf->n; i++) {
+        if (lf->st[i] == S_N) {
+            res = result_new(lf->cx, lf->ru, TV_NOT_MET, "%s %s at %s is not %s",
+                             lf->name, value_of(lf, i), time_of(lf, i), lf->cmp);
+            add_sample(lf, res, i);
+            return res;
+        }
+        if (lf->st[i] == S_U && u < 0)
+            u = i;
+    }
+    if (u >= 0)
+        return unusable(lf, u, "a");
+    res = result_new(lf->cx, lf->ru, TV_MET, "all %d %s values%s are %s",
+                     lf->n - first, lf->name, in_window(lf), lf->cmp);
+    add_sample(lf, res, first);
+    if (lf->n - 1 != first)
+        add_sample(lf, res, lf->n - 1);
+    return res;
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** sustained
+** =======================================================
+*/
+
+/*
+** The latest sample must qualify and be no older than the maximum gap.
+** The certain since is the first sample of the gap-free run of Q samples
+** ending at it.  The possible since: the run's own start if an N sample
+** bounds it within the gap; across a gap (or an unusable sample), the time
+** of the last N sample before it; unbounded if there is none.  Durations
+** are judged by the R_HELD_FOR parent from these two.
+*/
+static result *
+eval_sustained(leaf *lf)
+{
+    result *res;
+    int last = latest_sample(lf, &res);
+    if (last < 0)
+        return res;
+    if (lf->st[last] == S_N)
+        return latest_fails(lf, last);
+    if (lf->now > ts_shift(lf->s[last].t, max_gap(lf->ru), +1)) {
+        res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
+                         "latest %s %s at %s is %s but older than the %s maximum gap",
+                         lf->name, value_of(lf, last), time_of(lf, last), lf->cmp,
+                         duration(lf, max_gap(lf->ru)));
+        add_sample(lf, res, last);
+        result_add_missing(lf->cx, res, lf->c->name);
+        return res;
+    }
+
+    int first = last;
+    while (first > 0 && lf->st[first - 1] == S_Q && no_gap(lf, first - 1, first))
+        first--;
+
+    ts_time since = lf->s[first].t, early;
+    int bound = first - 1;      /* the sample that bounds the possible run */
+    if (first == 0) {
+        early = TS_NONE;
+    } else if (lf->st[first - 1] == S_N && no_gap(lf, first - 1, first)) {
+        early = since;
+    } else {
+        while (bound >= 0 && lf->st[bound] != S_N)
+            bound--;
+        early = bound < 0 ? TS_NONE : lf->s[bound].t;
+    }
+
+    const char *more = "";
+    if (early == TS_NONE)
+        more = "; it may have begun earlier: no data before";
+    else if (early != since)
+        more = arena_printf(lf->cx->a, "; it may have begun after %s (data missing between)",
+                            fmt_time(lf->cx, early));
+    res = result_new(lf->cx, lf->ru, TV_MET, "%s %s since %s (%s)%s", lf->name,
+                     lf->cmp, fmt_time(lf->cx, since),
+                     elapsed(lf, lf->now - since), more);
+    if (bound >= 0 && lf->st[bound] == S_N)
+        add_sample(lf, res, bound);
+    add_sample(lf, res, first);
+    if (first != last)
+        add_sample(lf, res, last);
+    res->timed = 1;
+    res->since = since;
+    res->since_early = early;
+    return res;
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** episode in a window
+** =======================================================
+*/
+
+/* t + d >= end: an extent [t, end] lasts at least d. */
+static int
+lasts(ts_time t, ts_time end, ts_duration d)
+{
+    return ts_shift(t, d, +1) <= end;
+}
+
+/*
+** The possible extent of candidate run [a, b] (Q samples, or a single U
+** sample): a side bounded by an N sample within the maximum gap stays at
+** the run's end sample; a side next to missing data (a gap, an unusable
+** sample, the start of the data, or no data after it up to now) reaches
+** to the nearest N sample beyond it, or to the start of time / now.
+*/
+static void
+possible_extent(const leaf *lf, int a, int b, ts_time *lo, ts_time *hi)
+{
+    int k;
+    if (a > 0 && lf->st[a - 1] == S_N && no_gap(lf, a - 1, a)) {
+        *lo = lf->s[a].t;
+    } else {
+        for (k = a - 1; k >= 0 && lf->st[k] != S_N; k--)
+            ;
+        *lo = k < 0 ? TS_NONE : lf->s[k].t;
+    }
+    if (b + 1 < lf->n && lf->st[b + 1] == S_N && no_gap(lf, b, b + 1)) {
+        *hi = lf->s[b].t;
+    } else {
+        for (k = b + 1; k < lf->n && lf->st[k] != S_N; k++)
+            ;
+        *hi = k < lf->n ? lf->s[k].t : lf->now;
+    }
+}
+
+/* Clip [lo, hi] (lo TS_NONE: unbounded) to the window. */
+static ts_time
+clip_lo(const leaf *lf, ts_time lo)
+{
+    if (lf->wstart != TS_NONE && (lo == TS_NONE || lo < lf->wstart))
+        return lf->wstart;
+    return lo;
+}
+
+/*
+** Met: some gap-free run of Q samples lasts at least D inside the window
+** (from its first sample, or the window start, to its last sample); since
+** is when the earliest such episode completed, first + D.  Unknown: some
+** run, or unusable sample, next to missing data could reach D.  Missing
+** data between N samples never hides an episode.
+*/
+static result *
+eval_episode(leaf *lf)
+{
+    const rule *ru = lf->ru;
+    int met_a = -1, met_b = -1, long_a = -1, long_b = -1, maybe = 0, any_u = 0;
+    int64_t longest = -1;
+    ts_time since = TS_NONE, early = TS_NONE;
+    int early_unbounded = 0;
+    result *res;
+
+    if (window_first(lf) == lf->n)
+        return no_data(lf);
+
+    for (int a = 0; a < lf->n; a++) {
+        int b = a;
+        if (lf->st[a] == S_N)
+            continue;
+        if (lf->st[a] == S_Q)
+            while (b + 1 < lf->n && lf->st[b + 1] == S_Q && no_gap(lf, b, b + 1))
+                b++;
+        else
+            any_u = 1;
+
+        /* With no window, an extent reaching the start of the data is
+        ** unbounded (TS_NONE, which ts_shift keeps): it could last any time. */
+        ts_time lo, hi;
+        possible_extent(lf, a, b, &lo, &hi);
+        if (hi >= clip_lo(lf, lo) && lasts(clip_lo(lf, lo), hi, ru->lasting))
+            maybe = 1;
+
+        if (lf->st[a] == S_Q && lf->s[b].t >= clip_lo(lf, TS_NONE)) {
+            ts_time first = clip_lo(lf, lf->s[a].t);
+            if (lf->s[b].t - first > longest) {
+                longest = lf->s[b].t - first;
+                long_a = a, long_b = b;
+            }
+            if (lasts(first, lf->s[b].t, ru->lasting)) {
+                ts_time done = ts_shift(lf->s[a].t, ru->lasting, +1);
+                if (met_a < 0 || done < since)
+                    since = done, met_a = a, met_b = b;
+                if (lo == TS_NONE)
+                    early_unbounded = 1;
+                else if (early == TS_NONE || ts_shift(lo, ru->lasting, +1) < early)
+                    early = ts_shift(lo, ru->lasting, +1);
+            }
+        }
+        a = b;
+    }
+
+    if (met_a >= 0) {
+        res = result_new(lf->cx, lf->ru, TV_MET, "%s %s from %s to %s (%s)%s",
+                         lf->name, lf->cmp, time_of(lf, met_a), time_of(lf, met_b),
+                         elapsed(lf, lf->s[met_b].t - lf->s[met_a].t), in_window(lf));
+        add_sample(lf, res, met_a);
+        if (met_b != met_a)
+            add_sample(lf, res, met_b);
+        res->timed = 1;
+        res->since = since;
+        res->since_early = early_unbounded ? TS_NONE : early;
+        return res;
+    }
+    const char *seen = longest < 0 ? "none seen"
+        : arena_printf(lf->cx->a, "longest seen %s from %s", elapsed(lf, longest),
+                       time_of(lf, long_a));
+    if (maybe) {
+        res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
+                         "no episode of %s %s lasting %s seen%s (%s), but %s "
+                         "could hide one", lf->name, lf->cmp, duration(lf, ru->lasting),
+                         in_window(lf), seen,
+                         any_u ? "unusable values or missing data" : "missing data");
+        result_add_missing(lf->cx, res, lf->c->name);
+    } else {
+        res = result_new(lf->cx, lf->ru, TV_NOT_MET,
+                         "no episode of %s %s lasting %s%s (%s)", lf->name, lf->cmp,
+                         duration(lf, ru->lasting), in_window(lf), seen);
+    }
+    if (long_a >= 0) {
+        add_sample(lf, res, long_a);
+        if (long_b != long_a)
+            add_sample(lf, res, long_b);
+    }
+    return res;
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** consecutive values
+** =======================================================
+*/
+
+/*
+** The latest sample and, walking back through the run of Q samples ending
+** at it, each the latest one at least `spacing` before the previously
+** chosen (exactly `spacing` is enough); then the trend over the chosen
+** ones, equal values accepted.  since is the start of the run (when the
+** condition began), not the second sample.
+*/
+static result *
+eval_consecutive(leaf *lf)
+{
+    const rule *ru = lf->ru;
+    int count = ru->count > 0 ? ru->count : 2;
+    result *res;
+    int last = latest_sample(lf, &res);
+    if (last < 0)
+        return res;
+    if (lf->st[last] == S_N)
+        return latest_fails(lf, last);
+
+    int first = run_start(lf, last);
+    int *pick = arena_alloc(lf->cx->a, (size_t)count * sizeof *pick);
+    int got = 1;
+    pick[0] = last;
+    for (int j = last - 1; j >= first && got < count; j--)
+        if (lf->s[j].t <= ts_shift(lf->s[pick[got - 1]].t, ru->spacing, -1))
+            pick[got++] = j;
+
+    if (got < count) {
+        const char *howmany = got == 1 ? "only one"
+            : arena_printf(lf->cx->a, "only %d", got);
+        const char *stop = first > 0 && lf->st[first - 1] == S_U
+            ? arena_printf(lf->cx->a, "; %s at %s is unusable: %s", lf->name,
+                           time_of(lf, first - 1), why_unusable(&lf->s[first - 1]))
+            : "";
+        res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
+                         "%s %s %s at least %s apart in the current run "
+                         "(latest at %s); %d needed%s",
+                         howmany, lf->name, lf->cmp, duration(lf, ru->spacing),
+                         time_of(lf, last), count, stop);
+        for (int k = got - 1; k >= 0; k--)
+            add_sample(lf, res, pick[k]);
+        if (*stop)
+            add_sample(lf, res, first - 1);
+        else
+            result_add_missing(lf->cx, res, lf->c->name);
+        return res;
+    }
+
+    /* The chosen values from the earliest: "6 mmol/L at ..., 7 mmol/L at ...". */
+    const char *list = "";
+    for (int k = count - 1; k >= 0; k--)
+        list = arena_printf(lf->cx->a, "%s%s%s at %s", list, *list ? ", " : "",
+                            value_of(lf, pick[k]), time_of(lf, pick[k]));
+
+    for (int k = count - 1; k > 0; k--) {
+        int c = num_cmp(lf->s[pick[k - 1]].v, lf->s[pick[k]].v);
+        int bad = (ru->trend == TREND_NON_DECREASING && c < 0) ||
+                  (ru->trend == TREND_NON_INCREASING && c > 0);
+        if (bad) {
+            res = result_new(lf->cx, lf->ru, TV_NOT_MET, "%s %s: %s, %s",
+                             lf->name, lf->cmp, list,
+                             c < 0 ? "decreasing" : "increasing");
+            for (int m = count - 1; m >= 0; m--)
+                add_sample(lf, res, pick[m]);
+            return res;
+        }
+    }
+
+    const char *how = ru->trend == TREND_NON_DECREASING ? ", non-decreasing"
+                      : ru->trend == TREND_NON_INCREASING ? ", non-increasing" : "";
+    res = result_new(lf->cx, lf->ru, TV_MET, "%s %s: %s%s; since %s", lf->name,
+                     lf->cmp, list, how, time_of(lf, first));
+    for (int k = count - 1; k >= 0; k--)
+        add_sample(lf, res, pick[k]);
+    res->timed = 1;
+    res->since = lf->s[first].t;
+    res->since_early = possible_start(lf, first);
+    return res;
+}
+
+/* }====================================================== */
+
+result *
+eval_series(eval_ctx *cx, const rule *ru)
+{
+    const record *r = cx->r;
+    leaf lf;
+
+    if (ru->nconcepts < 1 || !ru->concepts[0])
+        return result_new(cx, ru, TV_UNKNOWN, "internal error: rule without a concept");
+    if (ru->kind == R_LATEST && ru->concepts[0]->kind == CK_DERIVED)
+        return eval_derived(cx, ru);
+
+    memset(&lf, 0, sizeof lf);
+    lf.cx = cx;
+    lf.ru = ru;
+    lf.c = ru->concepts[0];
+    lf.name = shown_name(cx, lf.c);
+    lf.cmp = cmp_text(cx, &ru->cmp);
+    lf.now = r->at;
+    lf.wstart = ru->has_within ? ts_shift(r->at, ru->within, -1) : TS_NONE;
+    if (r->obs) {
+        lf.n = r->obs[lf.c->index].n;
+        lf.s = r->obs[lf.c->index].s;
+    }
+    lf.st = arena_alloc(cx->a, (size_t)(lf.n ? lf.n : 1));
+    for (int i = 0; i < lf.n; i++)
+        lf.st[i] = !usable(&lf.s[i]) ? S_U
+                 : cmp_value(&ru->cmp, lf.s[i].v) ? S_Q : S_N;
+
+    switch (ru->kind) {
+    case R_LATEST:      return eval_latest(&lf);
+    case R_ANY_VALUE:   return eval_any_value(&lf);
+    case R_ALL_VALUES:  return eval_all_values(&lf);
+    case R_SUSTAINED:   return eval_sustained(&lf);
+    case R_EPISODE:     return eval_episode(&lf);
+    case R_CONSECUTIVE: return eval_consecutive(&lf);
+    default:
+        break;
+    }
+    return result_new(cx, ru, TV_UNKNOWN, "internal error: rule kind %d is not a series rule",
+                      (int)ru->kind);
+}

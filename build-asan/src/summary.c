@@ -1,0 +1,323 @@
+/*
+** summary.c -- count verdicts and criterion outcomes over a batch.
+**
+** Attrition tables answer the coordinator's question "which criterion is
+** costing us patients, and which data would we need to decide more of
+** them?".  So per criterion we count exclusions, unknowns, the missing
+** items behind the unknowns, and the records that this criterion alone
+** keeps from being eligible (every other criterion satisfied).  "Dropped"
+** is at the verdict level: a criterion that other criteria refer to still
+** counts inside them.
+**
+** Missing items are strings from the record's arena, which is reset after
+** every record, so the tally keeps its own copies.  Distinct items per
+** criterion are few (bounded by the vocabulary), so a plain array with a
+** linear search is enough.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "summary.h"
+#include "verdict.h"
+
+typedef struct miss_count {
+    char *item;
+    long n;
+} miss_count;
+
+typedef struct crit_tally {
+    long excluded;          /* inclusion not met / exclusion met */
+    long unknown;
+    long only_blocker;      /* the one criterion not satisfied */
+    miss_count *miss;
+    int nmiss, capmiss;
+} crit_tally;
+
+typedef struct trial_tally {
+    const trial *t;
+    long screened, eligible, ineligible, incomplete;
+    crit_tally *crit;       /* t->ncrit */
+} trial_tally;
+
+struct summary {
+    int ntrials;
+    trial_tally *trials;
+    long records;           /* screened */
+    long unreadable;
+};
+
+summary *
+summary_new(const trialset *ts)
+{
+    summary *s = xcalloc(1, sizeof *s);
+    s->ntrials = trialset_count(ts);
+    s->trials = xcalloc((size_t)(s->ntrials ? s->ntrials : 1), sizeof *s->trials);
+    for (int i = 0; i < s->ntrials; i++) {
+        const trial *t = trialset_at(ts, i);
+        s->trials[i].t = t;
+        s->trials[i].crit = xcalloc((size_t)(t->ncrit ? t->ncrit : 1),
+                                    sizeof *s->trials[i].crit);
+    }
+    return s;
+}
+
+void
+summary_free(summary *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->ntrials; i++) {
+        trial_tally *tt = &s->trials[i];
+        for (int j = 0; j < tt->t->ncrit; j++) {
+            for (int k = 0; k < tt->crit[j].nmiss; k++)
+                free(tt->crit[j].miss[k].item);
+            free(tt->crit[j].miss);
+        }
+        free(tt->crit);
+    }
+    free(s->trials);
+    free(s);
+}
+
+static void
+count_missing(crit_tally *ct, const char *item, long n)
+{
+    for (int k = 0; k < ct->nmiss; k++)
+        if (strcmp(ct->miss[k].item, item) == 0) {
+            ct->miss[k].n += n;
+            return;
+        }
+    if (ct->nmiss == ct->capmiss) {
+        ct->capmiss = ct->capmiss ? 2 * ct->capmiss : 4;
+        ct->miss = xrealloc(ct->miss, (size_t)ct->capmiss * sizeof *ct->miss);
+    }
+    ct->miss[ct->nmiss].item = xstrdup(item);
+    ct->miss[ct->nmiss].n = n;
+    ct->nmiss++;
+}
+
+static void
+add_trial(trial_tally *tt, const trial_result *tr)
+{
+    const trial *t = tt->t;
+    int blockers = 0, blocker = -1;
+    tt->screened++;
+    if (tr->v == V_ELIGIBLE)
+        tt->eligible++;
+    else if (tr->v == V_INELIGIBLE)
+        tt->ineligible++;
+    else
+        tt->incomplete++;
+    for (int j = 0; j < t->ncrit; j++) {
+        const result *res = tr->crit ? tr->crit[j] : NULL;
+        tv v = res ? res->value : TV_UNKNOWN;
+        tv good = t->crit[j].exclusion ? TV_NOT_MET : TV_MET;
+        crit_tally *ct = &tt->crit[j];
+        if (v == good)
+            continue;
+        blockers++;
+        blocker = j;
+        if (v == TV_UNKNOWN) {
+            ct->unknown++;
+            for (int k = 0; res && k < res->nmissing; k++)
+                if (res->missing[k])
+                    count_missing(ct, res->missing[k], 1);
+        } else {
+            ct->excluded++;
+        }
+    }
+    if (blockers == 1)
+        tt->crit[blocker].only_blocker++;
+}
+
+void
+summary_add(summary *s, trial_result *const *res, int n)
+{
+    s->records++;
+    for (int i = 0; i < n && i < s->ntrials; i++)
+        add_trial(&s->trials[i], res[i]);
+}
+
+void
+summary_add_unreadable(summary *s)
+{
+    s->unreadable++;
+}
+
+void
+summary_merge(summary *dst, const summary *src)
+{
+    dst->records += src->records;
+    dst->unreadable += src->unreadable;
+    for (int i = 0; i < dst->ntrials && i < src->ntrials; i++) {
+        trial_tally *d = &dst->trials[i];
+        const trial_tally *x = &src->trials[i];
+        d->screened += x->screened;
+        d->eligible += x->eligible;
+        d->ineligible += x->ineligible;
+        d->incomplete += x->incomplete;
+        for (int j = 0; j < d->t->ncrit; j++) {
+            crit_tally *dc = &d->crit[j];
+            const crit_tally *xc = &x->crit[j];
+            dc->excluded += xc->excluded;
+            dc->unknown += xc->unknown;
+            dc->only_blocker += xc->only_blocker;
+            for (int k = 0; k < xc->nmiss; k++)
+                count_missing(dc, xc->miss[k].item, xc->miss[k].n);
+        }
+    }
+}
+
+/*
+** {======================================================================
+** Rendering
+** =======================================================================
+*/
+
+/* Most often first; ties by name, so the output never depends on which
+** record (or thread) met an item first. */
+static int
+miss_cmp(const void *a, const void *b)
+{
+    const miss_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->item, y->item);
+}
+
+/* The top items of a criterion, sorted, in a fresh array of *n. */
+static miss_count *
+top_missing(const crit_tally *ct, int *n)
+{
+    miss_count *m = xmalloc((size_t)(ct->nmiss ? ct->nmiss : 1) * sizeof *m);
+    memcpy(m, ct->miss, (size_t)ct->nmiss * sizeof *m);
+    qsort(m, (size_t)ct->nmiss, sizeof *m, miss_cmp);
+    *n = ct->nmiss < SUMMARY_TOP_MISSING ? ct->nmiss : SUMMARY_TOP_MISSING;
+    return m;
+}
+
+static void
+json_crit(outbuf *b, const criterion *c, const crit_tally *ct)
+{
+    int n;
+    miss_count *m = top_missing(ct, &n);
+    outbuf_puts(b, "{\"id\":");
+    outbuf_json(b, c->id);
+    outbuf_puts(b, ",\"kind\":");
+    outbuf_json(b, c->exclusion ? "exclusion" : "inclusion");
+    outbuf_printf(b, ",\"excluded\":%ld,\"unknown\":%ld,"
+                  "\"eligible_if_dropped\":%ld,\"missing\":[",
+                  ct->excluded, ct->unknown, ct->only_blocker);
+    for (int k = 0; k < n; k++) {
+        outbuf_puts(b, k ? ",{\"item\":" : "{\"item\":");
+        outbuf_json(b, m[k].item);
+        outbuf_printf(b, ",\"records\":%ld}", m[k].n);
+    }
+    outbuf_puts(b, "]}");
+    free(m);
+}
+
+static void
+json_summary(const summary *s, outbuf *b)
+{
+    outbuf_printf(b, "{\"summary\":{\"records\":%ld,\"screened\":%ld,"
+                  "\"unreadable\":%ld,\"trials\":[",
+                  s->records + s->unreadable, s->records, s->unreadable);
+    for (int i = 0; i < s->ntrials; i++) {
+        const trial_tally *tt = &s->trials[i];
+        const trial *t = tt->t;
+        outbuf_puts(b, i ? ",{\"trial\":" : "{\"trial\":");
+        outbuf_json(b, t->id);
+        outbuf_puts(b, ",\"title\":");
+        outbuf_json(b, t->title);
+        outbuf_printf(b, ",\"screened\":%ld,\"eligible\":%ld,"
+                      "\"ineligible\":%ld,\"incomplete\":%ld,\"criteria\":[",
+                      tt->screened, tt->eligible, tt->ineligible,
+                      tt->incomplete);
+        for (int j = 0; j < t->ncrit; j++) {
+            if (j > 0)
+                outbuf_put(b, ",", 1);
+            json_crit(b, &t->crit[j], &tt->crit[j]);
+        }
+        outbuf_puts(b, "]}");
+    }
+    outbuf_puts(b, "]}}\n");
+}
+
+static void
+pad_to(outbuf *b, size_t start, size_t width)
+{
+    while (b->len - start < width)
+        outbuf_put(b, " ", 1);
+}
+
+static void
+text_crit(outbuf *b, const criterion *c, const crit_tally *ct, int width)
+{
+    int n;
+    miss_count *m = top_missing(ct, &n);
+    size_t start = b->len;
+    outbuf_puts(b, "    ");
+    outbuf_puts(b, c->exclusion ? "exc " : "inc ");
+    outbuf_escaped(b, c->id);
+    pad_to(b, start, (size_t)width + 9);
+    outbuf_printf(b, " %9ld %8ld %10ld  ", ct->excluded, ct->unknown,
+                  ct->only_blocker);
+    for (int k = 0; k < n; k++) {
+        if (k > 0)
+            outbuf_puts(b, ", ");
+        outbuf_escaped(b, m[k].item);
+        outbuf_printf(b, " (%ld)", m[k].n);
+    }
+    if (n == 0)
+        outbuf_puts(b, "-");
+    outbuf_puts(b, "\n");
+    free(m);
+}
+
+static void
+text_summary(const summary *s, outbuf *b)
+{
+    outbuf_printf(b, "Summary: %ld record%s screened", s->records,
+                  s->records == 1 ? "" : "s");
+    if (s->unreadable > 0)
+        outbuf_printf(b, ", %ld could not be read", s->unreadable);
+    outbuf_puts(b, "\n");
+    for (int i = 0; i < s->ntrials; i++) {
+        const trial_tally *tt = &s->trials[i];
+        const trial *t = tt->t;
+        int width = 9;
+        for (int j = 0; j < t->ncrit; j++)
+            if ((int)strlen(t->crit[j].id) > width)
+                width = (int)strlen(t->crit[j].id);
+        if (width > 32)
+            width = 32;
+        outbuf_puts(b, "\n");
+        outbuf_escaped(b, t->id);
+        if (t->title) {
+            outbuf_puts(b, "  ");
+            outbuf_escaped(b, t->title);
+        }
+        outbuf_printf(b, "\n  screened %ld: eligible %ld, ineligible %ld, "
+                      "incomplete %ld\n", tt->screened, tt->eligible,
+                      tt->ineligible, tt->incomplete);
+        size_t start = b->len;
+        outbuf_puts(b, "    criterion");
+        pad_to(b, start, (size_t)width + 9);
+        outbuf_puts(b, "  excluded  unknown  +eligible  most often missing\n");
+        for (int j = 0; j < t->ncrit; j++)
+            text_crit(b, &t->crit[j], &tt->crit[j], width);
+    }
+}
+
+void
+summary_report(const summary *s, report_format format, outbuf *out)
+{
+    if (format == REPORT_NDJSON)
+        json_summary(s, out);
+    else
+        text_summary(s, out);
+}
+
+/* }====================================================================== */

@@ -1,0 +1,45 @@
+/*
+** summary.h -- batch totals and per-criterion attrition (--summary).
+**
+** Per trial: how many records were screened and how many came out
+** eligible, ineligible, incomplete.  Per criterion: how many records it
+** excluded (an inclusion not met, an exclusion met), how many it left
+** unknown, which data items were most often missing for it, and how many
+** more records would be eligible if that criterion alone were dropped
+** (records for which it is the only criterion not satisfied).
+**
+** Each worker thread keeps a summary of its own (no locks); they are
+** merged at the end.  Every figure is a sum, so the result does not depend
+** on which thread screened which record.
+*/
+#ifndef SUMMARY_H
+#define SUMMARY_H
+
+#include "criteria.h"
+#include "eval.h"
+#include "report.h"
+
+typedef struct summary summary;
+
+/* A summary for the trials of ts (as selected; ts must outlive it). */
+summary *summary_new(const trialset *ts);
+void summary_free(summary *s);          /* NULL-safe */
+
+/* One screened record: res[0..n) in trialset order (n = trialset_count). */
+void summary_add(summary *s, trial_result *const *res, int n);
+/* One record that could not be read or was invalid. */
+void summary_add_unreadable(summary *s);
+/* Add src's counts to dst (same trialset). */
+void summary_merge(summary *dst, const summary *src);
+
+/* How many most-often-missing items are shown per criterion. */
+#define SUMMARY_TOP_MISSING 3
+
+/*
+** Render: text (a table per trial) or NDJSON (one line,
+** {"summary":{...}}; see docs/trialscreen.1, SUMMARY).  CSV is not a
+** summary format: the caller picks text for it.
+*/
+void summary_report(const summary *s, report_format format, outbuf *out);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+** verdict.h -- results of evaluation (internal).
+**
+** Every rule node evaluates to a result: a truth value, a reason a
+** coordinator can read, the evidence that decided it, the data that was
+** missing, and time bounds.
+**
+** Time bounds.  Samples are discrete, so "since when has this held" has two
+** answers: since (certain: it certainly held from then to the screening
+** time) and since_early (possible: it may have held from then; TS_NONE
+** means unbounded, e.g. the run reaches the start of the data).  until is
+** the latest time the current value can persist as time passes (an
+** upper-bounded window: "less than 24 h after ECMO start" is met until
+** start + 24 h); TS_NONE means no limit.
+**
+** For a node that is not met yet but will be met when time passes with the
+** data unchanged ("held for more than 5 h" after 3 h; "6 to 24 h after
+** onset" at 2 h), since is that future time.  This is what lets the trial
+** report when its enrolment window opens and closes without any
+** trial-specific arithmetic.  timed is 0 for results with no time
+** information (a fact without a time, a condition without onset): they
+** do not constrain since.
+*/
+#ifndef VERDICT_H
+#define VERDICT_H
+
+#include "eval.h"
+#include "facts.h"
+#include "rules.h"
+
+typedef struct evidence {
+    const char *code;           /* concept name, "birth_date", fact name */
+    const char *value;          /* formatted value, e.g. "58" or "true" */
+    const char *unit;           /* unit of value as shown, or NULL */
+    ts_time t;                  /* time of the item, or TS_NONE */
+    const char *pointer;        /* JSON Pointer into the record: "/observations/17" */
+} evidence;
+
+typedef struct result {
+    tv value;
+    const char *reason;         /* one line, no full stop */
+    int timed;                  /* since/since_early are meaningful */
+    ts_time since;              /* certain start (or future start, see above) */
+    ts_time since_early;        /* possible start; TS_NONE = unbounded */
+    ts_time until;              /* latest moment it can still hold; TS_NONE = none */
+    int nev;
+    evidence *ev;
+    int nmissing;
+    const char **missing;       /* data items whose absence made it unknown */
+    int nkids;
+    struct result **kids;       /* children's results (combinators) */
+    const rule *rule;
+} result;
+
+typedef struct eval_ctx {
+    const record *r;
+    const trial *t;
+    arena *a;
+    result **crit;              /* per criterion, filled as evaluated (refs) */
+    int *busy;                  /* per criterion: being evaluated (cycle guard) */
+} eval_ctx;
+
+struct trial_result {
+    const trial *t;
+    verdict v;
+    result **crit;              /* t->ncrit results, in trial order */
+    int has_window;
+    ts_time opens, closes;      /* TS_NONE when not known */
+    int nmissing;
+    const char **missing;       /* union over undecided criteria, deduplicated */
+    const cohort *cohort;       /* for eligible patients, when exactly one applies */
+    int ncohort_met;            /* how many cohorts are met (for reporting) */
+};
+
+/* eval.c */
+result *eval_rule(eval_ctx *cx, const rule *ru);
+result *result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void result_add_evidence(eval_ctx *cx, result *res, const char *code,
+                         const char *value, const char *unit, ts_time t,
+                         const char *pointer);
+void result_add_missing(eval_ctx *cx, result *res, const char *item);
+void result_take(eval_ctx *cx, result *dst, const result *src); /* evidence + missing */
+
+/* series.c: R_LATEST, R_ANY_VALUE, R_ALL_VALUES, R_SUSTAINED, R_EPISODE,
+** R_CONSECUTIVE on observation concepts (and R_LATEST on derived ones via
+** derived.c). */
+result *eval_series(eval_ctx *cx, const rule *ru);
+
+/* derived.c: the current value of a derived quantity. */
+typedef struct derived_value {
+    int known;                  /* a value could be computed */
+    double v;                   /* in the concept's canonical unit */
+    int lower_bound;            /* a sum over an incomplete section */
+    int timed;
+    ts_time since, since_early; /* how long the value has been as it is,
+                                ** (for VIS: the current rates' configuration;
+                                ** see derived.c) */
+} derived_value;
+/* Compute concept c (kind CK_DERIVED: vis, bmi, steroid_dose) for cx->r at
+** its screening time, adding evidence and missing items to res. */
+derived_value derived_compute(eval_ctx *cx, const concept *c, result *res);
+/* Evaluate R_LATEST on a derived concept, including VIS's since-time
+** search (the time from which the threshold has been exceeded). */
+result *eval_derived(eval_ctx *cx, const rule *ru);
+
+/* events.c: R_AGE, R_SEX, R_TIME_SINCE, R_DURATION, R_CONDITION,
+** R_PROCEDURE, R_LOCATION, R_MEDICATION, R_FACT. */
+result *eval_event(eval_ctx *cx, const rule *ru);
+
+/* Helpers shared by the leaves (eval.c). */
+int cmp_value(const num_cmp_t *c, double canonical);   /* 1 if it satisfies */
+const char *cmp_text(eval_ctx *cx, const num_cmp_t *c); /* "< 65 mm[Hg]" */
+const char *fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical); /* "58 mm[Hg]" */
+const char *pointer_to(eval_ctx *cx, const char *section, int index); /* "/observations/17" */
+const char *fmt_time(eval_ctx *cx, ts_time t);
+
+#endif

@@ -1,0 +1,615 @@
+/*
+** test_batch.c -- batches: threads, order, summary, shards, output file.
+**
+** Runs ./trialscreen through sh, like test_cli.c, on a synthetic cohort
+** made by bench/gencohort (deterministic by seed) and on small records
+** written here.  Nothing is timed: output order, memory and speed are
+** properties checked by comparing outputs (order) or by "make bench"
+** (speed, memory); here only what a run prints and leaves behind counts.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cJSON.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TINY "-c tests/data/cli/criteria/tiny.yaml"
+#define COHORT_N 240
+
+static char tmpdir[64];
+static char cohort[128];        /* tmpdir/cohort.ndjson */
+static const char *bin = "./trialscreen";
+
+typedef struct run_out {
+    int status;
+    char *out, *err;
+    size_t outlen;
+} run_out;
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (len)
+            *len = 0;
+        return calloc(1, 1);
+    }
+    size_t cap = 1 << 16, n = 0, k;
+    char *buf = malloc(cap);
+    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static void
+spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Run "sh -c 'CMD'" where CMD is formatted; stdout and stderr are kept
+** (unless CMD redirects them itself, with OUT and ERR standing for the
+** capture files). */
+static run_out sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static run_out
+sh(const char *fmt, ...)
+{
+    char cmd[8192], full[9000], path[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    snprintf(full, sizeof full, "cd . && { %s ; } >%s/out 2>%s/err </dev/null",
+             cmd, tmpdir, tmpdir);
+    int st = system(full);
+    run_out r;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    snprintf(path, sizeof path, "%s/out", tmpdir);
+    r.out = slurp(path, &r.outlen);
+    snprintf(path, sizeof path, "%s/err", tmpdir);
+    r.err = slurp(path, NULL);
+    return r;
+}
+
+static void
+run_free(run_out *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static int
+count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    if (access("./trialscreen", X_OK) != 0 && chdir("..") != 0)
+        return -1;
+    if (access("./trialscreen", X_OK) != 0 || access("bench/gencohort", X_OK) != 0)
+        return -1;
+    if (getenv("TRIALSCREEN_BIN"))
+        bin = getenv("TRIALSCREEN_BIN");
+    unsetenv("TRIALSCREEN_CRITERIA");
+    strcpy(tmpdir, "/tmp/ts-batch-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(cohort, sizeof cohort, "%s/cohort.ndjson", tmpdir);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "bench/gencohort -n %d -s 7 > %s", COHORT_N, cohort);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+    char cmd[256];
+    (void)state;
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------- threads */
+
+/* The same bytes for any number of jobs, in every format and from every
+** kind of input. */
+static void
+test_output_independent_of_jobs(void **state)
+{
+    static const char *const formats[] = { "--json", "--format csv", "--format text" };
+    (void)state;
+    for (size_t f = 0; f < 3; f++) {
+        run_out one = sh("%s -j1 %s %s", bin, formats[f], cohort);
+        assert_int_equal(one.status, 0);
+        assert_true(one.outlen > 100000);
+        for (int j = 2; j <= 8; j *= 2) {
+            run_out many = sh("%s -j%d %s %s", bin, j, formats[f], cohort);
+            assert_int_equal(many.status, 0);
+            assert_int_equal(many.outlen, one.outlen);
+            assert_memory_equal(many.out, one.out, one.outlen);
+            run_free(&many);
+        }
+        run_free(&one);
+    }
+    /* Standard input and a directory. */
+    run_out a = sh("%s -j1 --json - < %s", bin, cohort);
+    run_out b = sh("cat %s | %s -j3 --json", cohort, bin);
+    assert_int_equal(a.status, 0);
+    assert_int_equal(b.status, 0);
+    assert_int_equal(count_lines(a.out), COHORT_N);
+    assert_string_equal(a.out, b.out);
+    run_free(&a);
+    run_free(&b);
+    a = sh("%s -j1 --json examples tests/data/cli/records", bin);
+    b = sh("%s -j5 --json examples tests/data/cli/records", bin);
+    assert_int_equal(a.status, 3);      /* bad.json is in there */
+    assert_int_equal(b.status, 3);
+    assert_string_equal(a.out, b.out);
+    assert_string_equal(a.err, b.err);
+    run_free(&a);
+    run_free(&b);
+}
+
+/* Bad lines keep their place among good ones, whatever finishes first. */
+static void
+test_errors_keep_their_place(void **state)
+{
+    char path[128];
+    (void)state;
+    snprintf(path, sizeof path, "%s/mixed.ndjson", tmpdir);
+    run_out r = sh("awk 'NR %% 7 == 3 { print \"{bad\" ; next } { print }' %s > %s",
+                   cohort, path);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    for (int j = 1; j <= 4; j += 3) {
+        r = sh("%s -j%d --json %s", bin, j, path);
+        assert_int_equal(r.status, 3);
+        assert_int_equal(count_lines(r.out), COHORT_N);
+        /* Line k of the output is about line k of the input. */
+        const char *p = r.out;
+        for (int k = 1; k <= COHORT_N; k++) {
+            char want[32];
+            snprintf(want, sizeof want, "\"line\":%d,", k);
+            const char *nl = strchr(p, '\n');
+            assert_non_null(nl);
+            char *line = strndup(p, (size_t)(nl - p));
+            if (!strstr(line, want))
+                fail_msg("output line %d lacks %s", k, want);
+            assert_int_equal(strncmp(line, "{\"source\"", 9) == 0, k % 7 == 3);
+            free(line);
+            p = nl + 1;
+        }
+        /* One diagnostic per bad line, in input order. */
+        assert_int_equal(count_lines(r.err), COHORT_N / 7 + (COHORT_N % 7 >= 3));
+        assert_non_null(strstr(r.err, "mixed.ndjson:3:"));
+        assert_true(strstr(r.err, "mixed.ndjson:3:") < strstr(r.err, "mixed.ndjson:10:"));
+        run_free(&r);
+    }
+}
+
+/* A line longer than any read buffer, and the --max-record cap. */
+static void
+test_long_records(void **state)
+{
+    char path[128];
+    (void)state;
+    snprintf(path, sizeof path, "%s/long.ndjson", tmpdir);
+    /* One record with 30,000 observations: about 2 MB on one line. */
+    run_out r = sh("awk 'BEGIN { printf \"{\\\"id\\\":\\\"LONG\\\",\\\"as_of\\\":\\\"2026-03-01T12:00:00Z\\\",\\\"observations\\\":[\";"
+                   " for (i = 0; i < 30000; i++) printf \"%%s{\\\"code\\\":\\\"map\\\",\\\"value\\\":%%d,\\\"unit\\\":\\\"mm[Hg]\\\",\\\"time\\\":\\\"2026-02-28T%%02d:%%02d:00Z\\\"}\","
+                   " i ? \",\" : \"\", 60 + i %% 20, (i / 60) %% 24, i %% 60; print \"]}\" }' > %s", path);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size > (1 << 21));
+
+    r = sh("%s -j2 --json %s", bin, path);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"patient\":\"LONG\""));
+    run_free(&r);
+    /* The cap: one byte short of the line, then exactly the line (the
+    ** file ends with a newline, which is not part of the record). */
+    long long len = (long long)st.st_size - 1;
+    r = sh("%s --json --max-record %lld %s", bin, len - 1, path);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.out, "longer than"));
+    run_free(&r);
+    r = sh("%s --json --max-record %lld %s", bin, len, path);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"patient\":\"LONG\""));
+    run_free(&r);
+    r = sh("%s --json --max-record 1M %s", bin, path);
+    assert_int_equal(r.status, 3);
+    run_free(&r);
+    r = sh("%s --json --max-record 3M %s - < %s", bin, path, cohort);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(count_lines(r.out), COHORT_N + 1);
+    run_free(&r);
+    static const char *const bad[] = { "0", "-1", "3G", "12X", "", "1.5M" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = sh("%s --max-record '%s' %s", bin, bad[i], path);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "--max-record"));
+        run_free(&r);
+    }
+}
+
+/* ------------------------------------------------------------- summary */
+
+static const char summary_records[] =
+    /* eligible */
+    "{\"id\":\"A\",\"as_of\":\"2026-03-01T12:00:00Z\",\"birth_date\":\"1970-01-01\","
+    "\"complete\":[\"conditions\"],\"facts\":{\"informed_consent\":true}}\n"
+    /* too young: inc-age alone */
+    "{\"id\":\"B\",\"as_of\":\"2026-03-01T12:00:00Z\",\"birth_date\":\"2010-01-01\","
+    "\"complete\":[\"conditions\"],\"facts\":{\"informed_consent\":true}}\n"
+    /* consent unknown: inc-consent alone */
+    "{\"id\":\"C\",\"as_of\":\"2026-03-01T12:00:00Z\",\"birth_date\":\"1970-01-01\","
+    "\"complete\":[\"conditions\"]}\n"
+    /* too young and consent unknown: two blockers */
+    "{\"id\":\"D\",\"as_of\":\"2026-03-01T12:00:00Z\",\"birth_date\":\"2012-01-01\","
+    "\"complete\":[\"conditions\"]}\n"
+    /* pregnant: exc-pregnancy alone */
+    "{\"id\":\"E\",\"as_of\":\"2026-03-01T12:00:00Z\",\"birth_date\":\"1990-01-01\","
+    "\"conditions\":[{\"code\":\"pregnancy\"}],\"facts\":{\"informed_consent\":true}}\n"
+    "{not json\n";
+
+static const cJSON *
+find_id(const cJSON *arr, const char *key, const char *id)
+{
+    const cJSON *x;
+    cJSON_ArrayForEach(x, arr) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(x, key);
+        if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+static int
+num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? (int)v->valuedouble : -1;
+}
+
+static void
+check_crit(const cJSON *crits, const char *id, int excluded, int unknown,
+           int if_dropped)
+{
+    const cJSON *c = find_id(crits, "id", id);
+    if (!c)
+        fail_msg("no criterion %s in the summary", id);
+    assert_int_equal(num(c, "excluded"), excluded);
+    assert_int_equal(num(c, "unknown"), unknown);
+    assert_int_equal(num(c, "eligible_if_dropped"), if_dropped);
+}
+
+static void
+test_summary_json(void **state)
+{
+    char path[128];
+    (void)state;
+    snprintf(path, sizeof path, "%s/summary.ndjson", tmpdir);
+    spit(path, summary_records);
+    for (int j = 1; j <= 3; j += 2) {
+        run_out r = sh("%s %s -j%d --json --summary %s", bin, TINY, j, path);
+        assert_int_equal(r.status, 3);
+        assert_int_equal(count_lines(r.out), 7);    /* 5 + 1 error + summary */
+        const char *last = r.out + strlen(r.out) - 1;
+        while (last > r.out && last[-1] != '\n')
+            last--;
+        cJSON *doc = cJSON_Parse(last);
+        assert_non_null(doc);
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "summary");
+        assert_non_null(s);
+        assert_int_equal(num(s, "records"), 6);
+        assert_int_equal(num(s, "screened"), 5);
+        assert_int_equal(num(s, "unreadable"), 1);
+        const cJSON *t = find_id(cJSON_GetObjectItemCaseSensitive(s, "trials"),
+                                 "trial", "TEST-0001");
+        assert_non_null(t);
+        assert_int_equal(num(t, "screened"), 5);
+        assert_int_equal(num(t, "eligible"), 1);
+        assert_int_equal(num(t, "ineligible"), 3);
+        assert_int_equal(num(t, "incomplete"), 1);
+        const cJSON *crits = cJSON_GetObjectItemCaseSensitive(t, "criteria");
+        assert_int_equal(cJSON_GetArraySize(crits), 3);
+        check_crit(crits, "inc-age", 2, 0, 1);
+        check_crit(crits, "inc-consent", 0, 2, 1);
+        check_crit(crits, "exc-pregnancy", 1, 0, 1);
+        const cJSON *miss = cJSON_GetObjectItemCaseSensitive(
+            find_id(crits, "id", "inc-consent"), "missing");
+        const cJSON *m = find_id(miss, "item", "informed_consent");
+        assert_non_null(m);
+        assert_int_equal(num(m, "records"), 2);
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+            find_id(crits, "id", "inc-age"), "missing")), 0);
+        cJSON_Delete(doc);
+        run_free(&r);
+    }
+}
+
+static void
+test_summary_text_and_csv(void **state)
+{
+    char path[128];
+    (void)state;
+    snprintf(path, sizeof path, "%s/summary.ndjson", tmpdir);
+    spit(path, summary_records);
+    run_out r = sh("%s %s --summary %s", bin, TINY, path);
+    assert_int_equal(r.status, 3);
+    const char *s = strstr(r.out, "Summary: 5 records screened, 1 could not be read");
+    assert_non_null(s);
+    assert_non_null(strstr(s, "screened 5: eligible 1, ineligible 3, incomplete 1"));
+    assert_non_null(strstr(s, "informed_consent (2)"));
+    run_free(&r);
+    /* CSV stays a table: the summary goes to stderr. */
+    r = sh("%s %s --format csv --summary %s", bin, TINY, path);
+    assert_int_equal(r.status, 3);
+    assert_null(strstr(r.out, "Summary"));
+    assert_int_equal(count_lines(r.out), 1 + 5);
+    assert_non_null(strstr(r.err, "Summary: 5 records screened"));
+    run_free(&r);
+    /* The bundled trials on the cohort: the same summary for any -j. */
+    run_out a = sh("%s -j1 --summary --json %s | tail -1", bin, cohort);
+    run_out b = sh("%s -j4 --summary --json %s | tail -1", bin, cohort);
+    assert_string_equal(a.out, b.out);
+    assert_non_null(strstr(a.out, "{\"summary\":{\"records\":240,"));
+    run_free(&a);
+    run_free(&b);
+}
+
+/* --------------------------------------------------------------- shards */
+
+/* Shard k of n holds records k, k+n, ...: dealing the shards' lines out
+** in turn gives back the whole output. */
+static void
+test_shards_reassemble(void **state)
+{
+    (void)state;
+    run_out whole = sh("%s --json %s", bin, cohort);
+    assert_int_equal(whole.status, 0);
+    for (int n = 1; n <= 4; n += 3) {
+        char *parts[4];
+        const char *pos[4];
+        int total = 0;
+        for (int k = 1; k <= n; k++) {
+            run_out r = sh("%s --json --shard %d/%d %s", bin, k, n, cohort);
+            assert_int_equal(r.status, 0);
+            total += count_lines(r.out);
+            parts[k - 1] = r.out;
+            pos[k - 1] = r.out;
+            free(r.err);
+        }
+        assert_int_equal(total, COHORT_N);
+        char *merged = calloc(1, whole.outlen + 1);
+        size_t len = 0;
+        for (int i = 0; i < COHORT_N; i++) {
+            const char *p = pos[i % n];
+            const char *nl = strchr(p, '\n');
+            assert_non_null(nl);
+            memcpy(merged + len, p, (size_t)(nl - p + 1));
+            len += (size_t)(nl - p + 1);
+            pos[i % n] = nl + 1;
+        }
+        assert_string_equal(merged, whole.out);
+        free(merged);
+        for (int k = 0; k < n; k++)
+            free(parts[k]);
+    }
+    run_free(&whole);
+    static const char *const bad[] = { "0/3", "4/3", "1/0", "3", "a/b", "1/3x", "-1/3" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        run_out r = sh("%s --shard '%s' %s", bin, bad[i], cohort);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "--shard"));
+        run_free(&r);
+    }
+}
+
+/* ---------------------------------------------------------- output file */
+
+static int
+leftovers(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL)
+        n += strncmp(de->d_name, prefix, strlen(prefix)) == 0 &&
+             strcmp(de->d_name, prefix) != 0;
+    closedir(d);
+    return n;
+}
+
+static void
+test_output_file(void **state)
+{
+    char path[128];
+    (void)state;
+    snprintf(path, sizeof path, "%s/report.ndjson", tmpdir);
+    mode_t mask = umask(0);
+    umask(mask);
+    run_out direct = sh("%s --json %s", bin, cohort);
+    run_out r = sh("%s -j2 --json -o %s %s", bin, path, cohort);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "");
+    size_t n;
+    char *got = slurp(path, &n);
+    assert_int_equal(n, direct.outlen);
+    assert_memory_equal(got, direct.out, n);
+    free(got);
+    assert_int_equal(leftovers(tmpdir, "report.ndjson"), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
+    run_free(&r);
+    run_free(&direct);
+
+    /* A directory that does not exist: status 3, nothing created. */
+    r = sh("%s --json --output %s/no/such/dir/x.ndjson %s", bin, tmpdir, cohort);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "cannot create"));
+    run_free(&r);
+    r = sh("%s -q -o %s %s", bin, path, cohort);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+}
+
+/* Killed mid-run: the old report stays whole, no temporary file is left. */
+static void
+test_output_file_interrupted(void **state)
+{
+    char path[128];
+    int fds[2];
+    (void)state;
+    snprintf(path, sizeof path, "%s/keep.ndjson", tmpdir);
+    spit(path, "old report\n");
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[0], STDIN_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        if (!freopen("/dev/null", "w", stderr))
+            _exit(127);
+        execl(bin, bin, "-j2", "--json", "--output", path, "-", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[0]);
+    /* Feed records and keep the pipe open: the run cannot finish. */
+    char *records = slurp(cohort, NULL);
+    const char *nl = strchr(records, '\n');
+    nl = strchr(nl + 1, '\n');
+    assert_int_equal(write(fds[1], records, (size_t)(nl - records + 1)),
+                     nl - records + 1);
+    free(records);
+    /* Wait (without a fixed delay) for the temporary file to appear. */
+    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    for (int i = 0; i < 1000 && leftovers(tmpdir, "keep.ndjson") == 0; i++)
+        nanosleep(&tick, NULL);
+    assert_int_equal(leftovers(tmpdir, "keep.ndjson"), 1);
+    kill(pid, SIGTERM);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    close(fds[1]);
+    assert_true(WIFSIGNALED(st));
+    assert_int_equal(WTERMSIG(st), SIGTERM);
+    char *now = slurp(path, NULL);
+    assert_string_equal(now, "old report\n");
+    free(now);
+    assert_int_equal(leftovers(tmpdir, "keep.ndjson"), 0);
+}
+
+/* ---------------------------------------------------------- write errors */
+
+static void
+test_closed_pipe_is_quiet(void **state)
+{
+    (void)state;
+    for (int j = 1; j <= 2; j++) {
+        run_out r = sh("{ %s -j%d --json %s %s; echo $? > %s/status; } | head -1",
+                       bin, j, cohort, cohort, tmpdir);
+        assert_int_equal(count_lines(r.out), 1);
+        assert_string_equal(r.err, "");
+        char path[128];
+        snprintf(path, sizeof path, "%s/status", tmpdir);
+        char *status = slurp(path, NULL);
+        assert_string_equal(status, "0\n");
+        free(status);
+        run_free(&r);
+    }
+}
+
+static void
+test_full_disk_is_an_error(void **state)
+{
+    (void)state;
+    for (int j = 1; j <= 2; j++) {
+        run_out r = sh("%s -j%d --json --summary %s > /dev/full", bin, j, cohort);
+        assert_int_equal(r.status, 3);
+        assert_non_null(strstr(r.err, "No space left on device"));
+        assert_int_equal(count_lines(r.err), 1);
+        run_free(&r);
+    }
+}
+
+/* ------------------------------------------------------------- progress */
+
+static void
+test_progress_only_on_a_terminal(void **state)
+{
+    (void)state;
+    /* stderr is a file here: no progress line. */
+    run_out r = sh("%s --json %s > /dev/null", bin, cohort);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    if (system("script -qec true /dev/null > /dev/null 2>&1") != 0) {
+        print_message("skipped: script(1) is not available for a pseudo-terminal\n");
+        return;
+    }
+    /* Under script(1) stderr is a terminal: the last redraw is forced, so
+    ** the final count is there however fast the run was. */
+    r = sh("script -qec '%s -j2 --json %s > /dev/null' /dev/null", bin, cohort);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "240 records"));
+    run_free(&r);
+    r = sh("script -qec '%s --no-progress --json %s > /dev/null' /dev/null", bin, cohort);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "records"));
+    run_free(&r);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_output_independent_of_jobs),
+        cmocka_unit_test(test_errors_keep_their_place),
+        cmocka_unit_test(test_long_records),
+        cmocka_unit_test(test_summary_json),
+        cmocka_unit_test(test_summary_text_and_csv),
+        cmocka_unit_test(test_shards_reassemble),
+        cmocka_unit_test(test_output_file),
+        cmocka_unit_test(test_output_file_interrupted),
+        cmocka_unit_test(test_closed_pipe_is_quiet),
+        cmocka_unit_test(test_full_disk_is_an_error),
+        cmocka_unit_test(test_progress_only_on_a_terminal),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,944 @@
+/*
+** test_cli.c -- the command line, end to end.
+**
+** Runs ./trialscreen (from the repository root) through sh with fixture
+** records from tests/data/cli/ and checks what a user or a pipeline sees:
+** exit statuses, NDJSON parsed back with cJSON, CSV, diagnostics with
+** positions, input order, and failures to write.  Two small trials in
+** tests/data/cli/criteria/ use only rules whose verdicts do not depend on
+** the time-series evaluators; one test uses the bundled criteria.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DATA "tests/data/cli"
+#define TINY "-c " DATA "/criteria/tiny.yaml"
+#define REC DATA "/records/"
+
+static char tmpdir[64];
+static const char *run_env = "";    /* "NAME=value ..." for the next run */
+/* The program under test; TRIALSCREEN_BIN overrides it (a sanitizer build
+** kept outside the tree, for instance). */
+static const char *bin = "./trialscreen";
+
+typedef struct run_out {
+    int status;             /* exit status, or -1 if killed */
+    char *out, *err;
+} run_out;
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return calloc(1, 1);
+    size_t cap = 4096, n = 0, k;
+    char *buf = malloc(cap);
+    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+/* Run "./trialscreen ARGS" with stdin from /dev/null unless ARGS says
+** otherwise; capture stdout and stderr in files of tmpdir. */
+static run_out run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static run_out
+run(const char *fmt, ...)
+{
+    char args[4096], cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    /* ARGS may redirect stdin or stdout itself ("<x", ">/dev/full"). */
+    char out[128];
+    snprintf(out, sizeof out, ">%s/out", tmpdir);
+    snprintf(cmd, sizeof cmd, "exec env %s %s %s %s %s 2>%s/err",
+             run_env, bin, args, strchr(args, '<') ? "" : "</dev/null",
+             strchr(args, '>') ? "" : out, tmpdir);
+    run_env = "";
+    int st = system(cmd);
+    run_out r;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    snprintf(cmd, sizeof cmd, "%s/out", tmpdir);
+    r.out = slurp(cmd, NULL);
+    snprintf(cmd, sizeof cmd, "%s/err", tmpdir);
+    r.err = slurp(cmd, NULL);
+    return r;
+}
+
+static void
+run_free(run_out *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Parse NDJSON output: every line must be one JSON object. */
+static int
+parse_lines(const char *text, cJSON **lines, int max)
+{
+    int n = 0;
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        assert_non_null(nl);                /* every line ends with \n */
+        char *line = strndup(p, (size_t)(nl - p));
+        assert_true(n < max);
+        lines[n] = cJSON_Parse(line);
+        if (!lines[n])
+            fail_msg("not JSON: %s", line);
+        assert_true(cJSON_IsObject(lines[n]));
+        free(line);
+        n++;
+        p = nl + 1;
+    }
+    return n;
+}
+
+static void
+free_lines(cJSON **lines, int n)
+{
+    for (int i = 0; i < n; i++)
+        cJSON_Delete(lines[i]);
+}
+
+static const char *
+str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int
+num(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(v) ? (int)v->valuedouble : -1;
+}
+
+static const cJSON *
+trial_of(const cJSON *line, const char *id)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(line, "trials"))
+        if (str(t, "trial") && strcmp(str(t, "trial"), id) == 0)
+            return t;
+    return NULL;
+}
+
+static const cJSON *
+criterion_of(const cJSON *trial, const char *id)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(trial, "criteria"))
+        if (str(c, "id") && strcmp(str(c, "id"), id) == 0)
+            return c;
+    return NULL;
+}
+
+static int
+array_has(const cJSON *arr, const char *s)
+{
+    const cJSON *v;
+    cJSON_ArrayForEach(v, arr)
+        if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0)
+            return 1;
+    return 0;
+}
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    /* Tests run from the repository root (make check) or from tests/. */
+    if (access("./trialscreen", X_OK) != 0 && chdir("..") != 0)
+        return -1;
+    if (access("./trialscreen", X_OK) != 0)
+        return -1;
+    if (getenv("TRIALSCREEN_BIN"))
+        bin = getenv("TRIALSCREEN_BIN");
+    unsetenv("TRIALSCREEN_CRITERIA");
+    unsetenv("NO_COLOR");
+    strcpy(tmpdir, "/tmp/ts-cli-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+    char cmd[256];
+    (void)state;
+    snprintf(cmd, sizeof cmd, "chmod -R u+rwx %s; rm -rf %s", tmpdir, tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------- options */
+
+static void
+test_version(void **state)
+{
+    (void)state;
+    run_out r = run("--version");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "trialscreen 0.1.0\n");
+    run_free(&r);
+}
+
+/* --help shows every option and the exit statuses, and every long
+** option it names is in the man page too. */
+static void
+test_help_matches_man_page(void **state)
+{
+    (void)state;
+    run_out r = run("--help");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Exit status:"));
+    assert_non_null(strstr(r.out, "  3  some records could not be read"));
+    char *man = slurp("docs/trialscreen.1", NULL);
+    assert_true(strlen(man) > 0);
+    int checked = 0;
+    for (const char *p = r.out; (p = strstr(p, "--")) != NULL; ) {
+        p += 2;
+        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz-");
+        if (n < 2)
+            continue;
+        /* In roff every hyphen of an option is written \-. */
+        char want[128] = "\\-\\-";
+        for (size_t k = 0; k < n && strlen(want) + 3 < sizeof want; k++)
+            strcat(want, p[k] == '-' ? "\\-" : (char[]){ p[k], 0 });
+        if (!strstr(man, want))
+            fail_msg("man page lacks %s", want);
+        checked++;
+    }
+    assert_true(checked >= 14);
+    assert_non_null(strstr(man, "NO_COLOR"));
+    assert_non_null(strstr(man, "TRIALSCREEN_CRITERIA"));
+    free(man);
+    run_free(&r);
+}
+
+static void
+test_usage_errors_exit_2(void **state)
+{
+    static const char *const bad[] = {
+        "--no-such-option " REC "eligible.json",
+        "-x " REC "eligible.json",
+        "--format xml " REC "eligible.json",
+        "--at 2026-02-30T10:00:00Z " REC "eligible.json",
+        "--at",
+        "-j 0 " REC "eligible.json",
+        "--assume-complete bogus " REC "eligible.json",
+        "--color=sometimes " REC "eligible.json",
+        "--json=yes " REC "eligible.json",
+        "trials " REC "eligible.json",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        run_out r = run("%s", bad[i]);
+        if (r.status != 2)
+            fail_msg("'%s' exited %d", bad[i], r.status);
+        assert_string_equal(r.out, "");
+        assert_true(strlen(r.err) > 0);
+        run_free(&r);
+    }
+    run_out r = run("--bogus x.json");
+    assert_non_null(strstr(r.err, "unknown option '--bogus'"));
+    run_free(&r);
+}
+
+static void
+test_unknown_trial_exit_2(void **state)
+{
+    (void)state;
+    run_out r = run(TINY " -t NCT00000000 " REC "eligible.json");
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "NCT00000000"));
+    run_free(&r);
+}
+
+static void
+test_bad_criteria_exit_2(void **state)
+{
+    (void)state;
+    run_out r = run("-c " DATA "/bad-criteria/broken.yaml " REC "eligible.json");
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");     /* nothing screened */
+    assert_non_null(strstr(r.err, DATA "/bad-criteria/broken.yaml:7:"));
+    assert_non_null(strstr(r.err, "abov"));
+    run_free(&r);
+
+    r = run("-c " DATA "/no-such-dir " REC "eligible.json");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "no-such-dir"));
+    run_free(&r);
+}
+
+static void
+test_lint_and_summary_placeholders(void **state)
+{
+    (void)state;
+    /* The bundled criteria lint clean: warnings only, exit 0. */
+    run_out r = run("lint");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "overlap at 60 y"));
+    run_free(&r);
+    r = run(TINY " --summary " REC "eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "P-ELIG"));
+    run_free(&r);
+}
+
+/* ---------------------------------------------------------------- NDJSON */
+
+static void
+test_ndjson_verdicts(void **state)
+{
+    cJSON *l[8];
+    (void)state;
+    run_out r = run("--json " TINY " " REC "eligible.json " REC "ineligible.json "
+                    REC "incomplete.json");
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 8);
+    assert_int_equal(n, 3);
+
+    assert_string_equal(str(l[0], "patient"), "P-ELIG");
+    assert_string_equal(str(l[0], "source"), REC "eligible.json");
+    assert_string_equal(str(l[0], "as_of"), "2026-03-01T12:00:00Z");
+    assert_null(cJSON_GetObjectItemCaseSensitive(l[0], "line"));
+    const cJSON *t = trial_of(l[0], "TEST-0001");
+    assert_non_null(t);
+    assert_string_equal(str(t, "title"), "CLI test trial");
+    assert_string_equal(str(t, "verdict"), "eligible");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "missing")), 0);
+    static const char *const ids[] = { "inc-age", "inc-consent", "exc-pregnancy" };
+    static const char *const res[] = { "met", "met", "not_met" };
+    static const char *const kinds[] = { "inclusion", "inclusion", "exclusion" };
+    const cJSON *crit = cJSON_GetObjectItemCaseSensitive(t, "criteria");
+    assert_int_equal(cJSON_GetArraySize(crit), 3);
+    for (int i = 0; i < 3; i++) {
+        const cJSON *c = cJSON_GetArrayItem(crit, i);
+        assert_string_equal(str(c, "id"), ids[i]);
+        assert_string_equal(str(c, "result"), res[i]);
+        assert_string_equal(str(c, "kind"), kinds[i]);
+        assert_non_null(str(c, "text"));
+        assert_non_null(str(c, "reason"));
+        assert_true(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(c, "evidence")));
+        assert_null(cJSON_GetObjectItemCaseSensitive(c, "evaluated"));
+    }
+    const cJSON *ev = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+        criterion_of(t, "inc-age"), "evidence"), 0);
+    assert_string_equal(str(ev, "code"), "birth_date");
+    assert_string_equal(str(ev, "value"), "1970-01-01");
+
+    t = trial_of(l[1], "TEST-0001");
+    assert_string_equal(str(l[1], "patient"), "P-YOUNG");
+    assert_string_equal(str(t, "verdict"), "ineligible");
+    assert_string_equal(str(criterion_of(t, "inc-age"), "result"), "not_met");
+
+    t = trial_of(l[2], "TEST-0001");
+    assert_string_equal(str(l[2], "patient"), "P-NOCONSENT");
+    assert_string_equal(str(t, "verdict"), "incomplete");
+    assert_string_equal(str(criterion_of(t, "inc-consent"), "result"), "unknown");
+    assert_true(array_has(cJSON_GetObjectItemCaseSensitive(t, "missing"),
+                          "informed_consent"));
+    assert_true(array_has(cJSON_GetObjectItemCaseSensitive(
+        criterion_of(t, "inc-consent"), "missing"), "informed_consent"));
+    free_lines(l, n);
+    run_free(&r);
+}
+
+static void
+test_ndjson_not_evaluated(void **state)
+{
+    cJSON *l[2];
+    (void)state;
+    run_out r = run("--format ndjson -c " DATA "/criteria -t TEST-0002 "
+                    REC "eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_int_equal(parse_lines(r.out, l, 2), 1);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(l[0], "trials")), 1);
+    const cJSON *t = trial_of(l[0], "TEST-0002");
+    assert_string_equal(str(t, "verdict"), "incomplete");
+    const cJSON *c = criterion_of(t, "exc-manual");
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "evaluated")));
+    assert_string_equal(str(c, "result"), "unknown");
+    assert_non_null(str(c, "note"));
+    assert_null(cJSON_GetObjectItemCaseSensitive(criterion_of(t, "inc-adult"),
+                                                 "evaluated"));
+    free_lines(l, 1);
+    run_free(&r);
+}
+
+/* One bad record: an error line of its own, the others still screened. */
+static void
+test_bad_record_in_batch_exit_3(void **state)
+{
+    cJSON *l[4];
+    (void)state;
+    run_out r = run("--json " TINY " " REC "eligible.json " REC "bad.json "
+                    REC "ineligible.json");
+    assert_int_equal(r.status, 3);
+    int n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 3);
+    assert_string_equal(str(l[0], "patient"), "P-ELIG");
+    assert_null(str(l[1], "patient"));
+    assert_string_equal(str(l[1], "source"), REC "bad.json");
+    assert_non_null(strstr(str(l[1], "error"), "expected"));
+    assert_int_equal(num(l[1], "line"), 3);
+    assert_int_equal(num(l[1], "column"), 35);
+    assert_string_equal(str(l[2], "patient"), "P-YOUNG");
+    free_lines(l, n);
+    run_free(&r);
+}
+
+static void
+test_text_errors_on_stderr(void **state)
+{
+    (void)state;
+    run_out r = run(TINY " " REC "bad.json " REC "eligible.json");
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, REC "bad.json:3:35: "));
+    assert_null(strstr(r.out, "bad.json"));
+    assert_non_null(strstr(r.out, "P-ELIG"));
+    assert_non_null(strstr(r.out, "ELIGIBLE"));
+    assert_non_null(strstr(r.out, "TEST-0001"));
+    assert_non_null(strstr(r.out, "age 56"));
+    run_free(&r);
+}
+
+static void
+test_ndjson_line_numbers(void **state)
+{
+    cJSON *l[4];
+    (void)state;
+    run_out r = run("--json " TINY " " REC "batch.ndjson");
+    assert_int_equal(r.status, 3);
+    int n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 3);             /* blank lines 2 and 4 skipped */
+    assert_string_equal(str(l[0], "patient"), "N-1");
+    assert_int_equal(num(l[0], "line"), 1);
+    assert_string_equal(str(l[0], "source"), REC "batch.ndjson");
+    assert_int_equal(num(l[1], "line"), 3);
+    assert_true(num(l[1], "column") > 0);
+    assert_string_equal(str(l[1], "path"), "medications[0].rate");
+    assert_string_equal(str(l[2], "patient"), "N-5");
+    assert_int_equal(num(l[2], "line"), 5);
+    assert_non_null(strstr(r.err, REC "batch.ndjson:3:"));
+    free_lines(l, n);
+    run_free(&r);
+}
+
+static void
+test_stdin(void **state)
+{
+    cJSON *l[4];
+    (void)state;
+    /* "-" explicitly, then no PATH with stdin not a terminal. */
+    static const char *const forms[] = {
+        "--json " TINY " - < " REC "batch.ndjson",
+        "--json " TINY " < " REC "batch.ndjson",
+    };
+    for (int k = 0; k < 2; k++) {
+        run_out r = run("%s", forms[k]);
+        assert_int_equal(r.status, 3);
+        int n = parse_lines(r.out, l, 4);
+        assert_int_equal(n, 3);
+        assert_string_equal(str(l[0], "source"), "<stdin>");
+        assert_int_equal(num(l[2], "line"), 5);
+        free_lines(l, n);
+        run_free(&r);
+    }
+}
+
+/* ------------------------------------------------------------- CSV, text */
+
+static void
+test_csv(void **state)
+{
+    (void)state;
+    run_out r = run("--format csv " TINY " " REC "eligible.json "
+                    REC "incomplete.json");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out,
+        "patient,source,trial,verdict,window_opens,window_closes,missing\n"
+        "P-ELIG," REC "eligible.json,TEST-0001,eligible,,,\n"
+        "P-NOCONSENT," REC "incomplete.json,TEST-0001,incomplete,,,informed_consent\n");
+    run_free(&r);
+
+    /* Two missing items are one field, joined with ';'. */
+    r = run("--format=csv " TINY " " REC "escape.json");
+    assert_non_null(strstr(r.out, ",incomplete,,,informed_consent;pregnancy\n"));
+    run_free(&r);
+}
+
+static void
+test_control_characters_escaped(void **state)
+{
+    cJSON *l[2];
+    (void)state;
+    run_out r = run(TINY " --color=always " REC "escape.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "ESC-\\x1b[2J"));
+    assert_null(strstr(r.out, "ESC-\033"));     /* never the raw byte */
+    run_free(&r);
+
+    r = run("--json " TINY " " REC "escape.json");
+    assert_null(strchr(r.out, '\033'));
+    assert_non_null(strstr(r.out, "\"ESC-\\u001b[2J\""));
+    assert_int_equal(parse_lines(r.out, l, 2), 1);
+    assert_string_equal(str(l[0], "patient"), "ESC-\033[2J");
+    free_lines(l, 1);
+    run_free(&r);
+}
+
+static void
+test_color(void **state)
+{
+    (void)state;
+    run_out r = run(TINY " --color=always " REC "eligible.json");
+    assert_non_null(strstr(r.out, "\033[32m"));     /* green: eligible */
+    run_free(&r);
+    r = run(TINY " --color=never " REC "eligible.json");
+    assert_null(strchr(r.out, '\033'));
+    run_free(&r);
+    r = run(TINY " " REC "eligible.json");          /* not a terminal */
+    assert_null(strchr(r.out, '\033'));
+    run_free(&r);
+}
+
+static void
+test_at_and_assume_complete(void **state)
+{
+    cJSON *l[2];
+    (void)state;
+    run_out r = run("--json --at 2026-03-02T08:30:00+01:00 " TINY " "
+                    REC "open.json");
+    assert_int_equal(r.status, 0);
+    assert_int_equal(parse_lines(r.out, l, 2), 1);
+    assert_string_equal(str(l[0], "as_of"), "2026-03-02T07:30:00Z");
+    /* conditions not complete: pregnancy unknown. */
+    assert_string_equal(str(trial_of(l[0], "TEST-0001"), "verdict"), "incomplete");
+    free_lines(l, 1);
+    run_free(&r);
+
+    r = run("--json --assume-complete conditions " TINY " " REC "open.json");
+    assert_int_equal(parse_lines(r.out, l, 2), 1);
+    assert_string_equal(str(trial_of(l[0], "TEST-0001"), "verdict"), "eligible");
+    free_lines(l, 1);
+    run_free(&r);
+
+    r = run("--at 2026-03-02T08:30:00Z " TINY " " REC "open.json");
+    assert_non_null(strstr(r.out, "screened at 2026-03-02 08:30 UTC (from --at)"));
+    run_free(&r);
+}
+
+static void
+test_quiet(void **state)
+{
+    (void)state;
+    run_out r = run("-q " TINY " " REC "ineligible.json " REC "eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    r = run("--quiet " TINY " " REC "ineligible.json " REC "incomplete.json");
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    r = run("-q " TINY " " REC "eligible.json " REC "bad.json");
+    assert_int_equal(r.status, 3);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "bad.json:3:35:"));
+    run_free(&r);
+}
+
+static void
+test_strict_and_verbose(void **state)
+{
+    (void)state;
+    run_out r = run(TINY " --verbose " REC "extra-field.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "warning"));
+    assert_non_null(strstr(r.err, "ward_bed"));
+    run_free(&r);
+    r = run(TINY " " REC "extra-field.json");
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.err, "ward_bed"));
+    run_free(&r);
+    r = run(TINY " --strict " REC "extra-field.json");
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "ward_bed"));
+    run_free(&r);
+}
+
+/* The enrolment window: before it opens, inside it, after it closed. */
+static void
+test_window(void **state)
+{
+    cJSON *l[2];
+    (void)state;
+#define WIN "-c " DATA "/window/window.yaml " REC "norepinephrine.json"
+    run_out r = run("--at 2026-03-01T06:00:00Z " WIN);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "INELIGIBLE"));
+    assert_non_null(strstr(r.out,
+        "    window opens 08:00 (in 2 h), closes 2026-03-02 02:00\n"));
+    run_free(&r);
+
+    r = run("--at 2026-03-01T12:00:00Z " WIN);
+    assert_non_null(strstr(r.out, "ELIGIBLE    TEST-WIN"));
+    assert_non_null(strstr(r.out,
+        "    eligible since 08:00, window closes 2026-03-02 02:00 — in 14 h\n"));
+    run_free(&r);
+
+    r = run("--at 2026-03-02T06:00:00Z " WIN);
+    assert_non_null(strstr(r.out,
+        "    window opened 2026-03-01 08:00, closed 02:00 (4 h ago)\n"));
+    run_free(&r);
+
+    r = run("--json --at 2026-03-01T12:00:00Z " WIN);
+    assert_int_equal(parse_lines(r.out, l, 2), 1);
+    const cJSON *t = trial_of(l[0], "TEST-WIN");
+    assert_string_equal(str(t, "verdict"), "eligible");
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(t, "window");
+    assert_string_equal(str(w, "opens"), "2026-03-01T08:00:00Z");
+    assert_string_equal(str(w, "closes"), "2026-03-02T02:00:00Z");
+    free_lines(l, 1);
+    run_free(&r);
+
+    r = run("--format csv --at 2026-03-01T12:00:00Z " WIN);
+    assert_non_null(strstr(r.out, "\nP-NE," REC "norepinephrine.json,TEST-WIN,"
+        "eligible,2026-03-01T08:00:00Z,2026-03-02T02:00:00Z,\n"));
+    run_free(&r);
+#undef WIN
+}
+
+/* NDJSON lines longer than any read buffer, CRLF line ends, a last line
+** without a newline; and a line over the cap, which is an error for that
+** line only. */
+static void
+test_ndjson_long_lines(void **state)
+{
+    char path[128];
+    cJSON *l[4];
+    static const char rec[] =
+        "{\"id\":\"L-%d\",\"as_of\":\"2026-03-01T12:00:00Z\"}";
+    (void)state;
+    snprintf(path, sizeof path, "%s/long.ndjson", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, rec, 1);
+    for (int i = 0; i < 300000; i++)
+        fputc(' ', f);
+    fputs("\r\n\r\n", f);
+    fprintf(f, rec, 3);                     /* no newline at the end */
+    fclose(f);
+    run_out r = run("--json " TINY " %s", path);
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(str(l[0], "patient"), "L-1");
+    assert_int_equal(num(l[0], "line"), 1);
+    assert_string_equal(str(l[1], "patient"), "L-3");
+    assert_int_equal(num(l[1], "line"), 3);
+    free_lines(l, n);
+    run_free(&r);
+
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"id\":\"", f);
+    static char xs[1 << 16];
+    memset(xs, 'x', sizeof xs);
+    for (int i = 0; i < 257; i++)          /* 16 MiB + 64 KiB */
+        fwrite(xs, 1, sizeof xs, f);
+    fputs("\"}\n", f);
+    fprintf(f, rec, 2);
+    fputc('\n', f);
+    fclose(f);
+    r = run("--json " TINY " %s", path);
+    assert_int_equal(r.status, 3);
+    n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 2);
+    assert_int_equal(num(l[0], "line"), 1);
+    assert_non_null(strstr(str(l[0], "error"), "16 MiB"));
+    assert_string_equal(str(l[1], "patient"), "L-2");
+    assert_int_equal(num(l[1], "line"), 2);
+    free_lines(l, n);
+    run_free(&r);
+}
+
+/* ------------------------------------------------------------- output I/O */
+
+static void
+test_write_error_dev_full(void **state)
+{
+    static const char *const formats[] = { "text", "ndjson", "csv" };
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    for (int i = 0; i < 3; i++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "--format %s " TINY " " REC "eligible.json "
+                 ">/dev/full", formats[i]);
+        run_out r = run("%s", cmd);
+        assert_int_equal(r.status, 3);
+        assert_non_null(strstr(r.err, "error: writing output: No space left on device"));
+        run_free(&r);
+    }
+    run_out r = run("--help >/dev/full");
+    assert_int_not_equal(r.status, 0);
+    run_free(&r);
+}
+
+/* -------------------------------------------------------------- inputs */
+
+static void
+test_directory_order(void **state)
+{
+    cJSON *l[8];
+    static const char *const want[][2] = {
+        { "dir/a.json", "0" }, { "dir/a.ndjson", "1" }, { "dir/a.ndjson", "2" },
+        { "dir/b.json", "0" }, { "dir/sub.json", "0" }, { "dir/sub/c.json", "0" },
+    };
+    (void)state;
+    run_out r = run("--json " TINY " " DATA "/dir");
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 8);
+    assert_int_equal(n, 6);                 /* notes.txt is not read */
+    for (int i = 0; i < n; i++) {
+        char src[128];
+        snprintf(src, sizeof src, DATA "/%s", want[i][0]);
+        assert_string_equal(str(l[i], "source"), src);
+        int line = atoi(want[i][1]);
+        assert_int_equal(num(l[i], "line"), line ? line : -1);
+    }
+    free_lines(l, n);
+    run_free(&r);
+}
+
+static void
+test_walk_skips_special_files(void **state)
+{
+    char d[128], cmd[1024];
+    cJSON *l[4];
+    (void)state;
+    snprintf(d, sizeof d, "%s/walk", tmpdir);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %s && cp " REC "eligible.json %s/g.json && "
+             "mkfifo %s/p.json && ln -s ../../%s/g.json %s/l.json && "
+             "ln -s /nonexistent %s/dangling.json",
+             d, d, d, d, d, d);
+    assert_int_equal(system(cmd), 0);
+    run_out r = run("--json " TINY " %s", d);  /* must not hang on p.json */
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 1);
+    assert_string_equal(str(l[0], "patient"), "P-ELIG");
+    assert_non_null(strstr(r.err, "p.json': not a regular file"));
+    assert_non_null(strstr(r.err, "l.json': symbolic link"));
+    assert_non_null(strstr(r.err, "dangling.json': symbolic link"));
+    free_lines(l, n);
+    run_free(&r);
+
+    /* An unreadable file is an error naming it; the rest goes on. */
+    if (geteuid() == 0)
+        return;                             /* root reads anything */
+    snprintf(cmd, sizeof cmd, "cp " REC "ineligible.json %s/u.json && "
+             "chmod 000 %s/u.json", d, d);
+    assert_int_equal(system(cmd), 0);
+    r = run("--json " TINY " %s", d);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.out, "Permission denied"));
+    assert_non_null(strstr(r.out, "P-ELIG"));
+    run_free(&r);
+}
+
+static void
+test_missing_file(void **state)
+{
+    cJSON *l[2];
+    (void)state;
+    run_out r = run("--json " TINY " " REC "no-such.json " REC "eligible.json");
+    assert_int_equal(r.status, 3);
+    assert_int_equal(parse_lines(r.out, l, 2), 2);
+    assert_string_equal(str(l[0], "source"), REC "no-such.json");
+    assert_string_equal(str(l[0], "error"),
+                        "cannot open '" REC "no-such.json': No such file or directory");
+    assert_string_equal(str(l[1], "patient"), "P-ELIG");
+    assert_non_null(strstr(r.err, "error: cannot open"));
+    free_lines(l, 2);
+    run_free(&r);
+}
+
+/* The size cap holds in the read loop: a file just over 16 MiB. */
+static void
+test_oversized_file(void **state)
+{
+    char path[128];
+    (void)state;
+    snprintf(path, sizeof path, "%s/big.json", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"id\":\"BIG\",\"as_of\":\"2026-03-01T12:00:00Z\"}", f);
+    static char spaces[1 << 16];
+    memset(spaces, ' ', sizeof spaces);
+    for (int i = 0; i < 256; i++)
+        fwrite(spaces, 1, sizeof spaces, f);
+    fclose(f);
+    run_out r = run("--json " TINY " %s", path);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.out, "larger than the 16 MiB limit"));
+    run_free(&r);
+}
+
+/* --------------------------------------------------------------- criteria */
+
+static void
+test_trials_verb(void **state)
+{
+    cJSON *l[4];
+    (void)state;
+    run_out r = run("trials --json -c " DATA "/criteria");
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(str(l[0], "trial"), "TEST-0001");
+    assert_int_equal(num(l[0], "criteria_count"), 3);
+    assert_string_equal(str(l[0], "file"), DATA "/criteria/tiny.yaml");
+    assert_string_equal(str(l[1], "trial"), "TEST-0002");
+    free_lines(l, n);
+    run_free(&r);
+
+    r = run("trials -c " DATA "/criteria -t TEST-0002");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "TEST-0002"));
+    assert_non_null(strstr(r.out, "exc-manual"));
+    assert_null(strstr(r.out, "TEST-0001"));
+    run_free(&r);
+}
+
+/* With only trial files given, the bundled vocabulary is loaded too, but
+** never twice (the same file by two names is one file). */
+static void
+test_vocabulary_loaded_once(void **state)
+{
+    (void)state;
+    run_out r = run("-q -c criteria/concepts.yaml -c ./criteria/concepts.yaml "
+                    TINY " " REC "eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    r = run("-q -c criteria -c " DATA "/criteria " REC "eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+}
+
+static void
+test_criteria_from_environment(void **state)
+{
+    cJSON *l[4];
+    (void)state;
+    run_env = "TRIALSCREEN_CRITERIA=" DATA "/criteria";
+    run_out r = run("trials --json");
+    assert_int_equal(r.status, 0);
+    assert_int_equal(parse_lines(r.out, l, 4), 2);
+    assert_string_equal(str(l[0], "trial"), "TEST-0001");
+    assert_string_equal(str(l[1], "trial"), "TEST-0002");
+    free_lines(l, 2);
+    run_free(&r);
+
+    /* -c wins over the environment. */
+    run_env = "TRIALSCREEN_CRITERIA=" DATA "/bad-criteria";
+    r = run("trials --json " TINY);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(parse_lines(r.out, l, 4), 1);
+    free_lines(l, 1);
+    run_free(&r);
+}
+
+static void
+test_bundled_criteria(void **state)
+{
+    cJSON *l[2];
+    (void)state;
+    if (access("criteria/nct05184296.yaml", R_OK) != 0)
+        skip();
+    run_out r = run("--json " REC "incomplete.json");
+    assert_int_equal(r.status, 0);
+    assert_int_equal(parse_lines(r.out, l, 2), 1);
+    const cJSON *t = trial_of(l[0], "NCT05184296");
+    assert_non_null(t);
+    assert_string_equal(str(t, "title"), "ECMO-RESCUE");
+    static const char *const ids[] = {
+        "inc-age", "inc-refractory-shock", "inc-myocardial", "inc-consent",
+        "exc-other-cardiac", "exc-obstructive-shock", "exc-cardiac-arrest",
+        "exc-irreversible-or-late", "exc-bleeding", "exc-pad", "exc-neuro",
+        "exc-life-expectancy", "exc-special-population", "exc-other-trial",
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        if (!criterion_of(t, ids[i]))
+            fail_msg("no criterion %s", ids[i]);
+    assert_string_equal(str(criterion_of(t, "inc-age"), "result"), "met");
+    assert_string_equal(str(criterion_of(t, "inc-consent"), "result"), "unknown");
+    assert_string_not_equal(str(t, "verdict"), "eligible");
+    free_lines(l, 1);
+    run_free(&r);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_help_matches_man_page),
+        cmocka_unit_test(test_usage_errors_exit_2),
+        cmocka_unit_test(test_unknown_trial_exit_2),
+        cmocka_unit_test(test_bad_criteria_exit_2),
+        cmocka_unit_test(test_lint_and_summary_placeholders),
+        cmocka_unit_test(test_ndjson_verdicts),
+        cmocka_unit_test(test_ndjson_not_evaluated),
+        cmocka_unit_test(test_bad_record_in_batch_exit_3),
+        cmocka_unit_test(test_text_errors_on_stderr),
+        cmocka_unit_test(test_ndjson_line_numbers),
+        cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_control_characters_escaped),
+        cmocka_unit_test(test_color),
+        cmocka_unit_test(test_at_and_assume_complete),
+        cmocka_unit_test(test_window),
+        cmocka_unit_test(test_ndjson_long_lines),
+        cmocka_unit_test(test_quiet),
+        cmocka_unit_test(test_strict_and_verbose),
+        cmocka_unit_test(test_write_error_dev_full),
+        cmocka_unit_test(test_directory_order),
+        cmocka_unit_test(test_walk_skips_special_files),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_oversized_file),
+        cmocka_unit_test(test_trials_verb),
+        cmocka_unit_test(test_vocabulary_loaded_once),
+        cmocka_unit_test(test_criteria_from_environment),
+        cmocka_unit_test(test_bundled_criteria),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,373 @@
+/*
+** test_eval.c -- the combinators, held-for and the trial verdict/window.
+**
+** Leaves are booleans facts (met / not met / missing = unknown) so that the
+** Kleene tables are tested on every combination; held-for bounds use timed
+** facts and sustained MAP runs.
+*/
+#include "evaltest.h"
+
+#define AT "2026-03-01T12:00:00Z"
+
+static const char *const fact_names[] = {
+    "informed_consent", "adequate_fluid_resuscitation", "refractory_arrhythmia"
+};
+
+/* Set fact i to the truth value v (TV_UNKNOWN: leave it unrecorded). */
+static void
+set_fact(record *r, int i, tv v, const char *time)
+{
+    if (v != TV_UNKNOWN)
+        et_fact_bool(r, fact_names[i], v == TV_MET, time);
+}
+
+static rule *
+fact_rule(record *r, int i)
+{
+    rule *ru = et_leaf(r, R_FACT, fact_names[i]);
+    ru->fact_type = VAL_BOOL;
+    ru->fact_bool = 1;
+    return ru;
+}
+
+static tv
+kleene_and(tv a, tv b)
+{
+    return a < b ? a : b;
+}
+
+static tv
+kleene_or(tv a, tv b)
+{
+    return a > b ? a : b;
+}
+
+static void
+test_kleene_tables(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    for (int a = 0; a < 3; a++) {
+        for (int b = 0; b < 3; b++) {
+            record *r = et_record(v, AT);
+            set_fact(r, 0, (tv)a, NULL);
+            set_fact(r, 1, (tv)b, NULL);
+            et_finish(r);
+            rule *all = et_combine(r, R_ALL, 2, fact_rule(r, 0), fact_rule(r, 1));
+            rule *any = et_combine(r, R_ANY, 2, fact_rule(r, 0), fact_rule(r, 1));
+            rule *not = et_combine(r, R_NOT, 1, fact_rule(r, 0));
+            assert_int_equal(et_eval(r, all)->value, kleene_and((tv)a, (tv)b));
+            assert_int_equal(et_eval(r, any)->value, kleene_or((tv)a, (tv)b));
+            assert_int_equal(et_eval(r, not)->value, TV_MET - a);
+            record_free(r);
+        }
+    }
+    vocab_free(v);
+}
+
+/* at_least 2 of 3: met with two met, not met when even the unknowns
+** cannot reach 2, unknown otherwise. */
+static void
+test_at_least(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    for (int code = 0; code < 27; code++) {
+        tv vals[3] = {(tv)(code % 3), (tv)(code / 3 % 3), (tv)(code / 9)};
+        int met = 0, unk = 0;
+        record *r = et_record(v, AT);
+        for (int i = 0; i < 3; i++) {
+            set_fact(r, i, vals[i], NULL);
+            met += vals[i] == TV_MET;
+            unk += vals[i] == TV_UNKNOWN;
+        }
+        et_finish(r);
+        rule *ru = et_combine(r, R_AT_LEAST, 3, fact_rule(r, 0), fact_rule(r, 1),
+                              fact_rule(r, 2));
+        ru->n = 2;
+        tv want = met >= 2 ? TV_MET : met + unk < 2 ? TV_NOT_MET : TV_UNKNOWN;
+        assert_int_equal(et_eval(r, ru)->value, want);
+        record_free(r);
+    }
+    vocab_free(v);
+}
+
+/* A missing fact is listed as missing by the unknown combinator. */
+static void
+test_missing_propagates(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, NULL);
+    et_finish(r);
+    result *res = et_eval(r, et_combine(r, R_ALL, 2, fact_rule(r, 0), fact_rule(r, 1)));
+    assert_int_equal(res->value, TV_UNKNOWN);
+    assert_int_equal(res->nmissing, 1);
+    assert_string_equal(res->missing[0], "adequate_fluid_resuscitation");
+    record_free(r);
+    vocab_free(v);
+}
+
+/*
+** Held for more than 5 h over a timed fact: a timed fact holds from its
+** time, both bounds.  5 h exactly is not "more than 5 h".
+*/
+static void
+check_timed_fact(vocab *v, const char *time, cmp_op op, tv want)
+{
+    record *r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, time);
+    et_finish(r);
+    result *res = et_eval(r, et_held_for(r, op, "5 h", fact_rule(r, 0)));
+    assert_int_equal(res->value, want);
+    assert_true(res->timed);
+    assert_int_equal(res->since, et_time(time) + 5 * TS_HOUR);
+    record_free(r);
+}
+
+static void
+test_held_for_timed_fact(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    check_timed_fact(v, "2026-03-01T07:00:01Z", CMP_GT, TV_NOT_MET);  /* 4:59:59 */
+    check_timed_fact(v, "2026-03-01T07:00:00Z", CMP_GT, TV_NOT_MET);  /* 5:00:00 */
+    check_timed_fact(v, "2026-03-01T06:59:59Z", CMP_GT, TV_MET);      /* 5:00:01 */
+    check_timed_fact(v, "2026-03-01T07:00:00Z", CMP_GE, TV_MET);      /* at least */
+    check_timed_fact(v, "2026-03-01T07:00:01Z", CMP_GE, TV_NOT_MET);
+    vocab_free(v);
+}
+
+/* A fact without a time cannot show how long anything has held. */
+static void
+test_held_for_untimed(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, NULL);
+    et_finish(r);
+    result *res = et_eval(r, et_held_for(r, CMP_GT, "5 h", fact_rule(r, 0)));
+    assert_int_equal(res->value, TV_UNKNOWN);
+    record_free(r);
+    vocab_free(v);
+}
+
+/* MAP samples every 30 min from first to 12:00 below 65, optionally with a
+** normal reading at 'normal' or a gap before the run. */
+static rule *
+map_sustained(record *r)
+{
+    rule *ru = et_leaf(r, R_SUSTAINED, "map");
+    et_cmp(ru, CMP_LT, 65, 0);
+    return ru;
+}
+
+static void
+low_map_run(record *r, ts_time from)
+{
+    for (ts_time t = from; t <= et_time(AT); t += 30 * TS_MINUTE) {
+        char buf[TS_FMT_LEN];
+        ts_format(t, buf);
+        et_obs(r, "map", 58, buf);
+    }
+}
+
+/*
+** Run bounded by a normal reading: both bounds are the run's first sample,
+** so 5 h 00 min is not met and 5 h 30 min is met.
+*/
+static void
+test_held_for_run_after_normal(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    et_obs(r, "map", 72, "2026-03-01T06:30:00Z");
+    low_map_run(r, et_time("2026-03-01T07:00:00Z"));
+    et_finish(r);
+    result *res = et_eval(r, et_held_for(r, CMP_GT, "5 h", map_sustained(r)));
+    assert_int_equal(res->value, TV_NOT_MET);
+    record_free(r);
+
+    r = et_record(v, AT);
+    et_obs(r, "map", 72, "2026-03-01T06:00:00Z");
+    low_map_run(r, et_time("2026-03-01T06:30:00Z"));
+    et_finish(r);
+    res = et_eval(r, et_held_for(r, CMP_GT, "5 h", map_sustained(r)));
+    assert_int_equal(res->value, TV_MET);
+    assert_int_equal(res->since, et_time("2026-03-01T11:30:00Z"));
+    record_free(r);
+    vocab_free(v);
+}
+
+/*
+** Run bounded by a gap (or by the start of the data): the possible since
+** is earlier than the certain one, so a 3 h run is unknown, not "not met".
+*/
+static void
+test_held_for_run_after_gap(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    et_obs(r, "map", 72, "2026-03-01T04:00:00Z");
+    low_map_run(r, et_time("2026-03-01T09:00:00Z"));    /* gap 04:00 -> 09:00 */
+    et_finish(r);
+    result *res = et_eval(r, et_held_for(r, CMP_GT, "5 h", map_sustained(r)));
+    assert_int_equal(res->value, TV_UNKNOWN);
+    record_free(r);
+
+    /* The normal reading is 8 h back: even the possible run is too short. */
+    r = et_record(v, AT);
+    et_obs(r, "map", 72, "2026-03-01T08:00:00Z");
+    low_map_run(r, et_time("2026-03-01T09:30:00Z"));    /* gap 08:00 -> 09:30 */
+    et_finish(r);
+    res = et_eval(r, et_held_for(r, CMP_GT, "5 h", map_sustained(r)));
+    assert_int_equal(res->value, TV_NOT_MET);
+    record_free(r);
+
+    /* Start of the data: unbounded possible since. */
+    r = et_record(v, AT);
+    low_map_run(r, et_time("2026-03-01T09:00:00Z"));
+    et_finish(r);
+    res = et_eval(r, et_held_for(r, CMP_GT, "5 h", map_sustained(r)));
+    assert_int_equal(res->value, TV_UNKNOWN);
+    record_free(r);
+    vocab_free(v);
+}
+
+/* all: since is the latest of the kids'; an untimed kid does not
+** constrain it.  any: the earliest of the met kids'. */
+static void
+test_since_combination(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, "2026-03-01T04:00:00Z");
+    set_fact(r, 1, TV_MET, "2026-03-01T06:00:00Z");
+    set_fact(r, 2, TV_MET, NULL);
+    et_finish(r);
+    result *all = et_eval(r, et_combine(r, R_ALL, 3, fact_rule(r, 0),
+                                        fact_rule(r, 1), fact_rule(r, 2)));
+    assert_int_equal(all->value, TV_MET);
+    assert_true(all->timed);
+    assert_int_equal(all->since, et_time("2026-03-01T06:00:00Z"));
+    result *any = et_eval(r, et_combine(r, R_ANY, 2, fact_rule(r, 0),
+                                        fact_rule(r, 1)));
+    assert_int_equal(any->since, et_time("2026-03-01T04:00:00Z"));
+    /* An untimed met kid: it may have held for ever. */
+    result *any2 = et_eval(r, et_combine(r, R_ANY, 2, fact_rule(r, 1),
+                                         fact_rule(r, 2)));
+    assert_int_equal(any2->since, et_time("2026-03-01T06:00:00Z"));
+    assert_int_equal(any2->since_early, TS_NONE);
+    record_free(r);
+    vocab_free(v);
+}
+
+/* A trial built in code: inclusion fact + clock, exclusion "clinical
+** criterion held > 12 h" -- the ECMO-RESCUE shape. */
+static trial *
+clock_trial(record *r)
+{
+    trial *t = arena_alloc(r->a, sizeof *t);
+    t->id = "NCT-TEST";
+    t->ncrit = 3;
+    t->crit = arena_alloc(r->a, 3 * sizeof *t->crit);
+    criterion *c = t->crit;
+    c[0].id = "inc-clinical";
+    c[0].evaluated = 1;
+    c[0].rule = et_held_for(r, CMP_GT, "5 h", fact_rule(r, 0));
+    c[1].id = "inc-consent";
+    c[1].evaluated = 1;
+    c[1].rule = fact_rule(r, 1);
+    c[2].id = "exc-late";
+    c[2].exclusion = 1;
+    c[2].evaluated = 1;
+    rule *ref = et_rule(r, R_CRITERION);
+    ref->ref_id = "inc-clinical";
+    ref->ref_index = 0;
+    c[2].rule = et_held_for(r, CMP_GT, "12 h", ref);
+    return t;
+}
+
+static void
+test_trial_window(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, "2026-03-01T01:00:00Z");     /* clinical since 01:00 */
+    set_fact(r, 1, TV_MET, NULL);
+    et_finish(r);
+    trial *t = clock_trial(r);
+    trial_result *tr = eval_trial(t, r, r->a);
+    assert_int_equal(tr->v, V_ELIGIBLE);
+    assert_true(tr->has_window);
+    /* met at 06:00 (01:00 + 5 h); excluded after 18:00 (06:00 + 12 h). */
+    assert_int_equal(tr->opens, et_time("2026-03-01T06:00:00Z"));
+    assert_int_equal(tr->closes, et_time("2026-03-01T18:00:00Z"));
+    assert_int_equal(tr->nmissing, 0);
+    record_free(r);
+
+    /* 12 h after becoming met: ineligible. */
+    r = et_record(v, "2026-03-01T18:00:01Z");
+    set_fact(r, 0, TV_MET, "2026-03-01T01:00:00Z");
+    set_fact(r, 1, TV_MET, NULL);
+    et_finish(r);
+    tr = eval_trial(clock_trial(r), r, r->a);
+    assert_int_equal(tr->v, V_INELIGIBLE);
+    record_free(r);
+
+    /* Consent missing: incomplete, consent listed as missing. */
+    r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, "2026-03-01T01:00:00Z");
+    et_finish(r);
+    tr = eval_trial(clock_trial(r), r, r->a);
+    assert_int_equal(tr->v, V_INCOMPLETE);
+    assert_int_equal(tr->nmissing, 1);
+    assert_string_equal(tr->missing[0], "adequate_fluid_resuscitation");
+    record_free(r);
+    vocab_free(v);
+}
+
+/* A criterion marked "evaluate: false" is always unknown and says so. */
+static void
+test_not_evaluated(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    et_finish(r);
+    trial *t = arena_alloc(r->a, sizeof *t);
+    t->id = "NCT-TEST";
+    t->ncrit = 1;
+    t->crit = arena_alloc(r->a, sizeof *t->crit);
+    t->crit[0].id = "inc-manual";
+    trial_result *tr = eval_trial(t, r, r->a);
+    assert_int_equal(tr->v, V_INCOMPLETE);
+    assert_int_equal(tr->crit[0]->value, TV_UNKNOWN);
+    assert_string_equal(tr->missing[0], "manual check: inc-manual");
+    record_free(r);
+    vocab_free(v);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kleene_tables),
+        cmocka_unit_test(test_at_least),
+        cmocka_unit_test(test_missing_propagates),
+        cmocka_unit_test(test_held_for_timed_fact),
+        cmocka_unit_test(test_held_for_untimed),
+        cmocka_unit_test(test_held_for_run_after_normal),
+        cmocka_unit_test(test_held_for_run_after_gap),
+        cmocka_unit_test(test_since_combination),
+        cmocka_unit_test(test_trial_window),
+        cmocka_unit_test(test_not_evaluated),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

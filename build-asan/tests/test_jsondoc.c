@@ -1,0 +1,450 @@
+/*
+** test_jsondoc.c -- the strict JSON validator: every leniency of cJSON
+** 1.7.15 listed in input-hardening.md s1.2 and the JSON cases of s4.1 must
+** be refused with the right message and position; valid texts must come
+** through with positions on every node.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "jsondoc.h"
+
+/* Parse len bytes of s from a private copy with the NUL the contract
+** demands right after them (so ASan sees any over-read).  Returns 1 if
+** the text was accepted; the document is not kept. */
+static int
+parse_n(const char *s, size_t len, int line_base, ts_error *err)
+{
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    ts_error_clear(err);
+    json_doc *d = json_doc_parse(copy, len, line_base, err);
+    json_doc_free(d);
+    free(copy);
+    return d != NULL;
+}
+
+/* Expect a rejection with exactly this message at line:column. */
+static void
+reject_n(const char *s, size_t len, const char *msg, int line, int column)
+{
+    ts_error err;
+    if (parse_n(s, len, 0, &err))
+        fail_msg("accepted: %s", s);
+    assert_string_equal(err.msg, msg);
+    assert_int_equal(err.line, line);
+    assert_int_equal(err.column, column);
+}
+
+static void
+reject(const char *s, const char *msg, int line, int column)
+{
+    reject_n(s, strlen(s), msg, line, column);
+}
+
+/* The doc and its text, freed together. */
+typedef struct held {
+    json_doc *doc;
+    char *text;
+} held;
+
+static held
+accept(const char *s)
+{
+    ts_error err;
+    held h;
+    size_t len = strlen(s);
+    h.text = xmalloc(len + 1);
+    memcpy(h.text, s, len + 1);
+    ts_error_clear(&err);
+    h.doc = json_doc_parse(h.text, len, 0, &err);
+    if (!h.doc)
+        fail_msg("rejected '%s': %d:%d: %s", s, err.line, err.column, err.msg);
+    return h;
+}
+
+static void
+release(held h)
+{
+    json_doc_free(h.doc);
+    free(h.text);
+}
+
+static void
+assert_pos(const held *h, const cJSON *node, int line, int column)
+{
+    int l, c;
+    assert_non_null(node);
+    json_doc_position(h->doc, node, &l, &c);
+    assert_int_equal(l, line);
+    assert_int_equal(c, column);
+}
+
+/* ------------------------------------------------------------- the tests */
+
+static void
+test_empty(void **state)
+{
+    (void)state;
+    reject("", "empty record", 1, 1);
+    reject("   ", "empty record", 1, 4);
+    reject(" \n\t\r\n ", "empty record", 3, 2);
+    reject("\xEF\xBB\xBF", "empty record", 1, 1);
+}
+
+static void
+test_top_level_non_objects_accepted(void **state)
+{
+    (void)state;
+    held h = accept("[1, 2]");
+    assert_true(cJSON_IsArray(json_doc_root(h.doc)));
+    release(h);
+    h = accept("42");
+    assert_true(cJSON_IsNumber(json_doc_root(h.doc)));
+    assert_true(json_doc_root(h.doc)->valuedouble == 42);
+    release(h);
+    h = accept(" null ");
+    assert_true(cJSON_IsNull(json_doc_root(h.doc)));
+    release(h);
+}
+
+static void
+test_trailing_garbage(void **state)
+{
+    (void)state;
+    reject("{\"a\":1} xyz", "expected end of input after the JSON value, found 'x'", 1, 9);
+    reject("{\"a\":1}{\"b\":2}", "expected end of input after the JSON value, found '{'", 1, 8);
+    reject("[1]]", "expected end of input after the JSON value, found ']'", 1, 4);
+    held h = accept("{\"a\":1} \n\n");
+    release(h);
+}
+
+static void
+test_duplicate_keys(void **state)
+{
+    (void)state;
+    reject("{\n  \"id\": \"a\",\n  \"id\": \"b\"\n}",
+           "duplicate key 'id' (first at 2:3)", 3, 3);
+    /* Compared after unescaping. */
+    reject("{\"a\":1,\"\\u0061\":2}", "duplicate key 'a' (first at 1:2)", 1, 8);
+    reject("{\"x\":{\"k\":1,\"k\":2}}", "duplicate key 'k' (first at 1:7)", 1, 13);
+    ts_error err;
+    assert_false(parse_n("{\"o\":[{\"a\":1,\"a\":2}]}", 21, 0, &err));
+    assert_string_equal(err.path, "o[0]");
+    /* The same key in different objects, or differing only in case, is fine. */
+    held h = accept("{\"a\":{\"a\":1},\"b\":{\"a\":2},\"A\":3}");
+    release(h);
+}
+
+static void
+test_many_keys_linear(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    size_t cap = (size_t)N * 24 + 16, n = 0;
+    char *s = xmalloc(cap);
+    s[n++] = '{';
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(s + n, cap - n, "%s\"key%d\":%d", i ? "," : "", i, i);
+    s[n++] = '}';
+    s[n] = '\0';
+    clock_t t0 = clock();
+    held h = accept(s);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_int_equal(cJSON_GetArraySize(json_doc_root(h.doc)), N);
+    assert_true(secs < 2.0);
+    release(h);
+    /* And the last one duplicating the first is found. */
+    n--;
+    n += (size_t)snprintf(s + n, cap - n, ",\"key0\":1}");
+    ts_error err;
+    assert_false(parse_n(s, n, 0, &err));
+    assert_string_equal(err.msg, "duplicate key 'key0' (first at 1:2)");
+    free(s);
+}
+
+static void
+test_numbers(void **state)
+{
+    (void)state;
+    reject("1e999", "number out of range", 1, 1);
+    reject("[1, -1e999]", "number out of range", 1, 5);
+    reject("01", "invalid number (leading zero)", 1, 1);
+    reject("-01", "invalid number (leading zero)", 1, 1);
+    reject("[1.]", "invalid number (digit expected after '.')", 1, 2);
+    reject("2.e3", "invalid number (digit expected after '.')", 1, 1);
+    reject("-.5", "invalid number (digit expected after '-')", 1, 1);
+    reject("-", "invalid number (digit expected after '-')", 1, 1);
+    reject("1e", "invalid number (digit expected in exponent)", 1, 1);
+    reject("1e+", "invalid number (digit expected in exponent)", 1, 1);
+    reject(".5", "expected a value, found '.'", 1, 1);
+    reject("+1", "expected a value, found '+'", 1, 1);
+    reject("NaN", "expected a value, found 'NaN'", 1, 1);
+    reject("[Infinity]", "expected a value, found 'Infinity'", 1, 2);
+    reject("0x1F", "expected end of input after the JSON value, found 'x'", 1, 2);
+
+    /* The path of an out-of-range number. */
+    ts_error err;
+    const char *s = "{\"observations\":[{\"code\":\"map\",\"value\":1e999}]}";
+    assert_false(parse_n(s, strlen(s), 0, &err));
+    assert_string_equal(err.msg, "number out of range");
+    assert_string_equal(err.path, "observations[0].value");
+
+    held h = accept("[1e-999, -0, -0.0, 0, 99999999999, 1.5E+3, "
+                    "1234567890123456789012345678901234567890123456789012345678901234567890]");
+    const cJSON *r = json_doc_root(h.doc);
+    assert_true(cJSON_GetArrayItem(r, 0)->valuedouble == 0);
+    assert_false(signbit(cJSON_GetArrayItem(r, 1)->valuedouble));
+    assert_false(signbit(cJSON_GetArrayItem(r, 2)->valuedouble));
+    assert_true(cJSON_GetArrayItem(r, 4)->valuedouble == 99999999999.0);
+    assert_true(cJSON_GetArrayItem(r, 5)->valuedouble == 1500.0);
+    assert_true(cJSON_GetArrayItem(r, 6)->valuedouble > 1e69);
+    /* valueint holds the offset, not the saturated number. */
+    assert_pos(&h, cJSON_GetArrayItem(r, 4), 1, 23);
+    release(h);
+}
+
+static void
+test_strings(void **state)
+{
+    (void)state;
+    reject("\"\\uqqqq\"", "invalid \\u escape (expected 4 hex digits)", 1, 2);
+    reject("\"\\u12\"", "invalid \\u escape (expected 4 hex digits)", 1, 2);
+    reject("[\"ab\\u0000cd\"]", "\\u0000 is not allowed in strings", 1, 5);
+    reject("\"a\tb\"", "control character U+0009 in string (write it as an escape)", 1, 3);
+    reject("\"a\x01" "b\"", "control character U+0001 in string (write it as an escape)", 1, 3);
+    reject("{\"a\": \"b\n}", "line break in string (missing closing quote?)", 1, 9);
+    reject("\"\\x\"", "invalid escape '\\x'", 1, 2);
+    reject("\"\\'\"", "invalid escape '\\''", 1, 2);
+    reject("\"\\ud800\"", "lone surrogate '\\ud800'", 1, 2);
+    reject("\"\\ud800\\u0041\"", "lone surrogate '\\ud800'", 1, 2);
+    reject("\"\\udc00\"", "lone surrogate '\\udc00'", 1, 2);
+    reject("\"abc", "unterminated string", 1, 1);
+    reject("'a'", "expected a value, found \"'\"", 1, 1);
+
+    held h = accept("[\"\\ud83d\\ude00\", \"\\u00e9\\n\\/\", \"caf\xC3\xA9\"]");
+    const cJSON *r = json_doc_root(h.doc);
+    assert_string_equal(cJSON_GetArrayItem(r, 0)->valuestring, "\xF0\x9F\x98\x80");
+    assert_string_equal(cJSON_GetArrayItem(r, 1)->valuestring, "\xC3\xA9\n/");
+    assert_string_equal(cJSON_GetArrayItem(r, 2)->valuestring, "caf\xC3\xA9");
+    release(h);
+}
+
+static void
+test_invalid_utf8(void **state)
+{
+    (void)state;
+    reject("{\"name\": \"Jos\xE9\"}",
+           "invalid UTF-8 byte 0xe9 (file may be Latin-1; convert to UTF-8)", 1, 14);
+    reject("\"\x80\"", "invalid UTF-8 byte 0x80 (file may be Latin-1; convert to UTF-8)", 1, 2);
+    reject("\"\xC0\xAF\"", "invalid UTF-8: overlong encoding", 1, 2);
+    reject("\"\xE0\x80\xAF\"", "invalid UTF-8: overlong encoding", 1, 2);
+    reject("\"\xED\xA0\x80\"", "invalid UTF-8: encoded surrogate U+D800", 1, 2);
+    reject("\"\xF4\x90\x80\x80\"", "invalid UTF-8: code point above U+10FFFF", 1, 2);
+    reject("\"\xF8\x88\x80\x80\x80\"",
+           "invalid UTF-8 byte 0xf8 (file may be Latin-1; convert to UTF-8)", 1, 2);
+    /* Truncated at the end of the text. */
+    reject("\"\xE2\x82", "invalid UTF-8 byte 0xe2 (file may be Latin-1; convert to UTF-8)", 1, 2);
+    /* Outside strings. */
+    reject("[1,\xE9]", "invalid UTF-8 byte 0xe9 (file may be Latin-1; convert to UTF-8)", 1, 4);
+    reject("[1,\xC3\xA9]", "expected a value, found a non-ASCII character", 1, 4);
+    /* The largest valid code point passes. */
+    held h = accept("\"\xF4\x8F\xBF\xBF\"");
+    release(h);
+}
+
+static char *
+nested(int n, char open, char close)
+{
+    char *s = xmalloc(2 * (size_t)n + 1);
+    memset(s, open, (size_t)n);
+    memset(s + n, close, (size_t)n);
+    s[2 * n] = '\0';
+    return s;
+}
+
+static void
+test_depth(void **state)
+{
+    (void)state;
+    char *s = nested(JSON_MAX_DEPTH, '[', ']');
+    held h = accept(s);
+    release(h);
+    free(s);
+
+    s = nested(JSON_MAX_DEPTH + 1, '[', ']');
+    reject(s, "nesting deeper than 64 levels", 1, 65);
+    free(s);
+
+    s = nested(1001, '[', ']');
+    reject(s, "nesting deeper than 64 levels", 1, 65);
+    free(s);
+
+    /* Objects count too, and 100,000 levels cost no more than 65. */
+    char obj[16 * 70] = "";
+    for (int i = 0; i < 65; i++)
+        strcat(obj, "{\"a\":");
+    reject(obj, "nesting deeper than 64 levels", 1, 64 * 5 + 1);
+    s = nested(100000, '[', ']');
+    clock_t t0 = clock();
+    reject(s, "nesting deeper than 64 levels", 1, 65);
+    assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 0.1);
+    free(s);
+}
+
+static void
+test_encodings(void **state)
+{
+    (void)state;
+    reject_n("\xFF\xFE{\0}\0", 6, "file is UTF-16; save as UTF-8", 1, 1);
+    reject_n("\xFE\xFF\0{\0}", 6, "file is UTF-16; save as UTF-8", 1, 1);
+    reject_n("{\0}\0", 4, "file is UTF-16; save as UTF-8", 1, 1);
+    reject_n("\0{\0}", 4, "file is UTF-16; save as UTF-8", 1, 1);
+    reject_n("\xFF\xFE\0\0{\0\0\0", 8, "file is UTF-32; save as UTF-8", 1, 1);
+    reject_n("{\0\0\0}\0\0\0", 8, "file is UTF-32; save as UTF-8", 1, 1);
+    reject_n("{\"a\":1}\0{\"b\":2}", 15, "NUL byte", 1, 8);
+    reject_n("{\"a\":\n \"x\0\"}", 11, "NUL byte", 2, 4);
+}
+
+static void
+test_utf8_bom(void **state)
+{
+    (void)state;
+    held h = accept("\xEF\xBB\xBF{\"a\": [1, 2]}");
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(json_doc_root(h.doc), "a");
+    assert_pos(&h, json_doc_root(h.doc), 1, 1);
+    assert_pos(&h, a, 1, 7);
+    assert_pos(&h, cJSON_GetArrayItem(a, 1), 1, 11);
+    release(h);
+    reject("\xEF\xBB\xBF{\"a\":tru}", "expected a value, found 'tru'", 1, 6);
+}
+
+static void
+test_syntax_messages(void **state)
+{
+    (void)state;
+    reject("{\"a\":1 \"b\":2}", "expected ',' or '}' after object member, found '\"'", 1, 8);
+    reject("[1 2]", "expected ',' or ']' after array element, found '2'", 1, 4);
+    reject("{\"a\" 1}", "expected ':' after object key, found '1'", 1, 6);
+    reject("{\"a\":1,}", "trailing comma in object", 1, 8);
+    reject("[1,]", "trailing comma in array", 1, 4);
+    reject("{a:1}", "expected string key or '}', found 'a'", 1, 2);
+    reject("{\"a\":1,2}", "expected string key after ',', found '2'", 1, 8);
+    reject("[1,,2]", "expected a value, found ','", 1, 4);
+    reject("{\"a\":1", "unexpected end of input ('{' at 1:1 is not closed)", 1, 7);
+    reject("[\n  [1,\n", "unexpected end of input ('[' at 2:3 is not closed)", 3, 1);
+    reject("{\"a\":}", "expected a value, found '}'", 1, 6);
+    reject("[1] // comment", "expected end of input after the JSON value, found '/'", 1, 5);
+    reject("[1,\f2]", "expected a value, found U+000C", 1, 4);
+    reject("[truex]", "expected a value, found 'truex'", 1, 2);
+    held h = accept(" [true,false,null] ");
+    release(h);
+}
+
+static void
+test_positions(void **state)
+{
+    (void)state;
+    /* CRLF, lone CR, and columns in characters (é is one column). */
+    held h = accept("{\r\n  \"\xC3\xA9t\xC3\xA9\": 1,\r\n\t\"b\": [true, {\"c\": null}],\r\"d\":\"x\"}");
+    const cJSON *r = json_doc_root(h.doc);
+    assert_pos(&h, r, 1, 1);
+    assert_pos(&h, cJSON_GetObjectItemCaseSensitive(r, "\xC3\xA9t\xC3\xA9"), 2, 10);
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(r, "b");
+    assert_pos(&h, b, 3, 7);
+    assert_pos(&h, cJSON_GetArrayItem(b, 0), 3, 8);
+    const cJSON *c = cJSON_GetArrayItem(b, 1);
+    assert_pos(&h, c, 3, 14);
+    assert_pos(&h, cJSON_GetObjectItemCaseSensitive(c, "c"), 3, 20);
+    assert_pos(&h, cJSON_GetObjectItemCaseSensitive(r, "d"), 4, 5);
+    release(h);
+
+    reject("{\n  \"a\": 1,\n  \"\xC3\xA9\": x\n}", "expected a value, found 'x'", 3, 8);
+}
+
+static void
+test_line_base(void **state)
+{
+    (void)state;
+    ts_error err;
+    assert_false(parse_n("{\"a\":\n01}", 9, 41, &err));
+    assert_int_equal(err.line, 43);
+    assert_int_equal(err.column, 1);
+    assert_false(parse_n("{\"a\":1,\"a\":2}", 13, 9, &err));
+    assert_string_equal(err.msg, "duplicate key 'a' (first at 10:2)");
+    assert_int_equal(err.line, 10);
+
+    char text[] = "{\"a\": 1,\n \"b\": 2}";
+    json_doc *d = json_doc_parse(text, strlen(text), 41, &err);
+    assert_non_null(d);
+    int l, c;
+    json_doc_position(d, cJSON_GetObjectItemCaseSensitive(json_doc_root(d), "b"), &l, &c);
+    assert_int_equal(l, 43);
+    assert_int_equal(c, 7);
+    json_doc_free(d);
+}
+
+static void
+test_type_names(void **state)
+{
+    (void)state;
+    held h = accept("[\"s\", 1, {}, [], true, false, null]");
+    const cJSON *r = json_doc_root(h.doc);
+    const char *want[] = { "string", "number", "object", "array", "boolean", "boolean", "null" };
+    for (int i = 0; i < 7; i++)
+        assert_string_equal(json_type_name(cJSON_GetArrayItem(r, i)), want[i]);
+    release(h);
+}
+
+/* A key cut in the message when it is long, and never raw control bytes. */
+static void
+test_long_key_message(void **state)
+{
+    (void)state;
+    char s[512];
+    char key[201];
+    memset(key, 'k', 200);
+    key[200] = '\0';
+    snprintf(s, sizeof s, "{\"%s\":1,\"%s\":2}", key, key);
+    ts_error err;
+    assert_false(parse_n(s, strlen(s), 0, &err));
+    assert_true(strlen(err.msg) < 100);
+    assert_non_null(strstr(err.msg, "...' (first at 1:2)"));
+    assert_false(parse_n("{\"\\u001b\":1,\"\\u001b\":2}", 23, 0, &err));
+    assert_string_equal(err.msg, "duplicate key '?' (first at 1:2)");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_top_level_non_objects_accepted),
+        cmocka_unit_test(test_trailing_garbage),
+        cmocka_unit_test(test_duplicate_keys),
+        cmocka_unit_test(test_many_keys_linear),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_encodings),
+        cmocka_unit_test(test_utf8_bom),
+        cmocka_unit_test(test_syntax_messages),
+        cmocka_unit_test(test_positions),
+        cmocka_unit_test(test_line_base),
+        cmocka_unit_test(test_type_names),
+        cmocka_unit_test(test_long_key_message),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
