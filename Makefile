@@ -50,7 +50,7 @@ CORE   = arena error timeutil units
 READ   = jsondoc vocab vocabload yamldoc facts record
 CRIT   = criteria rulesyntax
 EVAL   = eval series derived events clock
-OUT    = report input caseload casetest cli batch screen summary outfile progress
+OUT    = report outbuf input inputcrit caseload casetest cli batch screen summary outfile progress
 TOOLS  = lint trialsview
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(TOOLS)
 LIB_OBJS = $(LIB_MODULES:%=src/%.o)
@@ -92,7 +92,7 @@ tests/test_derived: tests/test_derived.o $(T_EVAL)
 tests/test_events: tests/test_events.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_cli: tests/test_cli.o $(T_CORE) trialscreen
-tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/input.o \
+tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/outbuf.o src/input.o src/inputcrit.o \
                  $(TOOLS:%=src/%.o) trialscreen
 
 $(TEST_BINS):

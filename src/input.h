@@ -84,7 +84,7 @@ long long input_total_bytes(const char *const *paths, int npaths);
 /*
 ** Criteria files.  The program needs to know which YAML files to load and
 ** in which order before it reads any record; that is decided here, next
-** to the rest of the file handling, and loaded by cli.c.
+** to the rest of the file handling (inputcrit.c), and loaded by cli.c.
 */
 
 /* A list of owned strings. */

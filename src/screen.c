@@ -245,8 +245,13 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         c.w[i].res = xcalloc((size_t)c.ntrials + 1, sizeof *c.w[i].res);
         c.w[i].sum = o->summary && !o->quiet ? summary_new(ts) : NULL;
     }
-    if (o->progress)
-        c.prog = progress_new(stderr, input_total_bytes(o->paths, o->npaths));
+    if (o->progress) {
+        /* A shard reads everything but screens (and counts) 1/N of it. */
+        long long total = input_total_bytes(o->paths, o->npaths);
+        if (total > 0 && o->shard_n > 1)
+            total /= o->shard_n;
+        c.prog = progress_new(stderr, total);
+    }
     c.in = input_new(o->paths, o->npaths, o->max_record);
     if (!o->quiet && o->ro.format == REPORT_NDJSON)
         c.cache = report_cache_new(ts);

@@ -150,6 +150,8 @@ run_case() {
     local out="$T/out.$name" err="$T/err.$name" rc
     input=${input//\$T/$T}
     expect=${expect//\$T/$T}
+    expect=${expect//\$GOOD/$good}
+    expect=${expect//\$CRIT/$crit}
     outexp=${outexp//\$T/$T}
     case $kind in
     record)

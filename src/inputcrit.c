@@ -1,0 +1,275 @@
+/*
+** inputcrit.c -- which criteria files to load, and in which order.
+**
+** The program must know its criteria before it reads any record: -c
+** paths, else $TRIALSCREEN_CRITERIA, else the bundled criteria next to
+** the executable or in the installed data directory.  Vocabulary files
+** load before the trials that use them; a file reached twice loads once.
+** The declarations are in input.h (with the record iterator, input.c).
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "input.h"
+
+static int
+has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), k = strlen(suf);
+    return n > k && strcmp(s + n - k, suf) == 0;
+}
+
+static char *
+join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    int slash = n > 0 && dir[n - 1] == '/';
+    size_t size = n + strlen(name) + 2;
+    char *p = xmalloc(size);
+    snprintf(p, size, "%s%s%s", dir, slash ? "" : "/", name);
+    return p;
+}
+
+void
+input_list_add(input_list *l, char *s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->s = xrealloc(l->s, (size_t)l->cap * sizeof *l->s);
+    }
+    l->s[l->n++] = s;
+}
+
+void
+input_list_free(input_list *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++)
+        free(l->s[i]);
+    free(l->s);
+    memset(l, 0, sizeof *l);
+}
+
+static int
+is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The directory holding the running executable, or NULL. */
+static char *
+exe_dir(void)
+{
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    return xstrdup(buf[0] ? buf : "/");
+}
+
+char *
+input_bundled_criteria(void)
+{
+    char *dir = exe_dir();
+    if (dir) {
+        char *p = join_path(dir, "criteria");
+        free(dir);
+        if (is_dir(p))
+            return p;
+        free(p);
+    }
+    if (is_dir(TS_DATADIR "/criteria"))
+        return xstrdup(TS_DATADIR "/criteria");
+    if (is_dir("criteria"))
+        return xstrdup("criteria");
+    return NULL;
+}
+
+static void
+default_criteria(input_list *out)
+{
+    const char *env = getenv("TRIALSCREEN_CRITERIA");
+    if (env && *env) {
+        while (*env) {
+            size_t n = strcspn(env, ":");
+            if (n > 0) {
+                char *p = xmalloc(n + 1);
+                memcpy(p, env, n);
+                p[n] = '\0';
+                input_list_add(out, p);
+            }
+            env += n + (env[n] == ':');
+        }
+        return;
+    }
+    char *dir = input_bundled_criteria();
+    if (dir)
+        input_list_add(out, dir);
+}
+
+static int
+is_yaml_name(const char *name)
+{
+    return name[0] != '.' && (has_suffix(name, ".yaml") || has_suffix(name, ".yml"));
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add path's files to out: a directory's *.yaml and *.yml regular files
+** (sorted, not below), or path itself. */
+static int
+expand_criteria(const char *path, input_list *out, ts_error *err)
+{
+    if (!is_dir(path)) {
+        if (access(path, R_OK) != 0) {
+            ts_error_set(err, 0, 0, "cannot open criteria '%s': %s", path,
+                         strerror(errno));
+            return -1;
+        }
+        input_list_add(out, xstrdup(path));
+        return 0;
+    }
+    DIR *d = opendir(path);
+    if (!d) {
+        ts_error_set(err, 0, 0, "cannot open criteria directory '%s': %s",
+                     path, strerror(errno));
+        return -1;
+    }
+    int first = out->n;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!is_yaml_name(de->d_name))
+            continue;
+        char *p = join_path(path, de->d_name);
+        if (is_file(p))
+            input_list_add(out, p);
+        else
+            free(p);
+    }
+    closedir(d);
+    /* An empty directory leaves out->s NULL, which qsort must not see. */
+    if (out->n - first > 1)
+        qsort(out->s + first, (size_t)(out->n - first), sizeof *out->s, cmp_str);
+    return 0;
+}
+
+/*
+** 2: a vocabulary file with concepts; 1: one with codes only (a site's
+** local codes); 0: anything else (a trial).  Only the loading order
+** depends on this and every file is then parsed for real, so a look for
+** the top-level key at the start of a line is enough.
+*/
+static int
+vocab_level(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[512];
+    int level = 0, bol = 1;
+    while (level < 2 && fgets(line, sizeof line, f)) {
+        if (bol && strncmp(line, "concepts:", 9) == 0)
+            level = 2;
+        else if (bol && strncmp(line, "codes:", 6) == 0)
+            level = 1;
+        bol = strchr(line, '\n') != NULL;
+    }
+    fclose(f);
+    return level;
+}
+
+/* Move files of the given level from in to out, skipping files that are
+** already there (by realpath, recorded in seen). */
+static void
+take_level(input_list *in, const int *level, int want, input_list *out,
+           input_list *seen)
+{
+    for (int i = 0; i < in->n; i++) {
+        if (!in->s[i] || level[i] != want)
+            continue;
+        char *real = realpath(in->s[i], NULL);
+        int dup = 0;
+        for (int k = 0; real && k < seen->n && !dup; k++)
+            dup = strcmp(seen->s[k], real) == 0;
+        if (dup) {
+            free(real);
+            free(in->s[i]);
+        } else {
+            if (real)
+                input_list_add(seen, real);
+            input_list_add(out, in->s[i]);
+        }
+        in->s[i] = NULL;
+    }
+}
+
+int
+input_criteria_files(const char *const *paths, int npaths, input_list *out,
+                     ts_error *err)
+{
+    input_list roots = {0}, files = {0}, seen = {0};
+    int rc = -1, *level = NULL;
+
+    for (int i = 0; i < npaths; i++)
+        input_list_add(&roots, xstrdup(paths[i]));
+    if (npaths == 0)
+        default_criteria(&roots);
+    if (roots.n == 0) {
+        ts_error_set(err, 0, 0, "no criteria found: give -c PATH or set "
+                     "TRIALSCREEN_CRITERIA");
+        goto done;
+    }
+    for (int i = 0; i < roots.n; i++)
+        if (expand_criteria(roots.s[i], &files, err) != 0)
+            goto done;
+    level = xcalloc((size_t)files.n + 1, sizeof *level);
+    int concepts = 0;
+    for (int i = 0; i < files.n; i++)
+        concepts += (level[i] = vocab_level(files.s[i])) == 2;
+    if (concepts == 0) {
+        char *dir = input_bundled_criteria();
+        char *p = dir ? join_path(dir, "concepts.yaml") : NULL;
+        free(dir);
+        if (p && is_file(p)) {
+            char *real = realpath(p, NULL);
+            if (real)
+                input_list_add(&seen, real);
+            input_list_add(out, p);
+        } else {
+            free(p);
+        }
+    }
+    for (int want = 2; want >= 0; want--)
+        take_level(&files, level, want, out, &seen);
+    rc = 0;
+done:
+    free(level);
+    input_list_free(&roots);
+    input_list_free(&files);
+    input_list_free(&seen);
+    return rc;
+}
