@@ -230,13 +230,19 @@ check-asan:
 VG_LOG = build-valgrind
 VG_CMD = $(VALGRIND) -q --error-exitcode=1 --leak-check=full \
          --errors-for-leak-kinds=definite,indirect --log-file=$(CURDIR)/$(VG_LOG)/vg.%p.log
+# The two halves run side by side: valgrind is slow, and there are 2 cores.
 check-valgrind: trialscreen tests/test_cli
 	@rm -rf $(VG_LOG) && mkdir -p $(VG_LOG)
-	TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen' ./tests/test_cli
-	TS_WRAPPER='$(VG_CMD)' bash tests/bad-input/run.sh ./trialscreen
-	@bad=$$(find $(VG_LOG) -name 'vg.*.log' -size +0c); \
+	@echo "== tests/test_cli and tests/bad-input under valgrind"
+	@TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen' ./tests/test_cli \
+	    > $(VG_LOG)/test_cli.out 2>&1 & pid=$$!; \
+	TS_WRAPPER='$(VG_CMD)' bash tests/bad-input/run.sh ./trialscreen; rc=$$?; \
+	wait $$pid || { cat $(VG_LOG)/test_cli.out; rc=1; }; \
+	grep -E 'PASSED|FAILED' $(VG_LOG)/test_cli.out; \
+	bad=$$(find $(VG_LOG) -name 'vg.*.log' -size +0c); \
 	if [ -n "$$bad" ]; then cat $$bad; echo "check-valgrind: valgrind reported errors"; exit 1; fi; \
-	echo "check-valgrind: $$(ls $(VG_LOG) | wc -l) processes, no valgrind errors"
+	[ $$rc -eq 0 ] || { echo "check-valgrind: FAILED"; exit 1; }; \
+	echo "check-valgrind: $$(ls $(VG_LOG)/vg.*.log | wc -l) processes, no valgrind errors"
 
 .PRECIOUS: $(FUZZ_DIR)/%.o $(REPLAY_DIR)/%.o
 .PHONY: fuzz fuzz-replay check-bad-input check-cases check-asan check-valgrind

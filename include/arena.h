@@ -22,10 +22,12 @@ typedef struct arena arena;
 arena *arena_new(void);
 /* Free every block of the arena and the arena itself.  NULL is a no-op. */
 void arena_free(arena *a);
-/* Forget every allocation but keep the first block for reuse. */
+/* Forget every allocation; keep a few blocks for reuse. */
 void arena_reset(arena *a);
 /* Return n bytes aligned for any type, zero-filled. */
 void *arena_alloc(arena *a, size_t n);
+/* The same, not zero-filled (for callers that write every byte). */
+void *arena_alloc_raw(arena *a, size_t n);
 /* Grow an array allocated from this arena: returns a new copy with room for
 ** newcap elements (old contents copied, rest zeroed). */
 void *arena_grow(arena *a, void *old, size_t oldcap, size_t newcap, size_t elsize);
@@ -36,6 +38,15 @@ char *arena_printf(arena *a, const char *fmt, ...)
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
 /* Bytes handed out since creation or the last reset (for benchmarks). */
 size_t arena_used(const arena *a);
+
+/*
+** Per-record arenas without malloc: arena_take returns an empty arena,
+** from this thread's few reset ones if it has any; arena_give resets a and
+** keeps it for this thread's next arena_take (or frees it).  Either way a
+** is gone for the caller.  A thread's kept arenas are freed when it ends.
+*/
+arena *arena_take(void);
+void arena_give(arena *a);
 
 /* malloc/realloc that exit on failure; for the few allocations that are
 ** not per record. */

@@ -3,9 +3,19 @@
 **
 ** Blocks are at least ARENA_BLOCK bytes; a request larger than that gets a
 ** block of its own so that one 10 MB string does not waste a 10 MB tail.
+**
+** A screener allocates the same few hundred kilobytes for every record and
+** drops them all at once.  Giving the blocks back to malloc after each
+** record and asking for them again for the next made glibc trim and grow
+** the heap (page faults, malloc_consolidate) once per record.  So
+** arena_reset keeps up to ARENA_KEEP standard blocks for reuse, and each
+** thread keeps a few reset arenas (arena_take, arena_give) for the
+** per-record arenas of the JSON reader and the fact model: in the steady
+** state a record costs no malloc at all.
 */
 #include "arena.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +23,8 @@
 
 #define ARENA_BLOCK (64 * 1024)
 #define ARENA_ALIGN 16
+#define ARENA_KEEP 16           /* standard blocks arena_reset keeps (1 MiB) */
+#define POOL_MAX 4              /* reset arenas a thread keeps */
 
 struct block {
     struct block *next;
@@ -23,6 +35,7 @@ struct block {
 
 struct arena {
     struct block *head;     /* current block; older ones follow */
+    struct block *spare;    /* standard blocks kept by arena_reset */
     size_t total;           /* bytes handed out */
 };
 
@@ -84,8 +97,19 @@ arena_new(void)
 {
     arena *a = xmalloc(sizeof *a);
     a->head = block_new(ARENA_BLOCK);
+    a->spare = NULL;
     a->total = 0;
     return a;
+}
+
+static void
+free_chain(struct block *b)
+{
+    while (b) {
+        struct block *next = b->next;
+        free(b);
+        b = next;
+    }
 }
 
 void
@@ -93,38 +117,70 @@ arena_free(arena *a)
 {
     if (!a)
         return;
-    struct block *b = a->head;
-    while (b) {
-        struct block *next = b->next;
-        free(b);
-        b = next;
-    }
+    free_chain(a->head);
+    free_chain(a->spare);
     free(a);
 }
 
 void
 arena_reset(arena *a)
 {
-    /* Keep the oldest block (the standard-sized first one), free the rest. */
-    struct block *b = a->head, *keep = NULL;
+    /* Standard blocks go to the spare list (up to ARENA_KEEP of them, the
+    ** ones already there included); big ones, and any beyond that, are
+    ** freed, so one huge record does not pin its memory for the rest of
+    ** the run. */
+    int kept = 0;
+    for (struct block *s = a->spare; s; s = s->next)
+        kept++;
+    struct block *b = a->head;
     while (b) {
         struct block *next = b->next;
-        if (next == NULL && b->size == ARENA_BLOCK)
-            keep = b;
-        else
+        if (b->size == ARENA_BLOCK && kept < ARENA_KEEP) {
+            b->next = a->spare;
+            a->spare = b;
+            kept++;
+        } else {
             free(b);
+        }
         b = next;
     }
-    if (!keep)
-        keep = block_new(ARENA_BLOCK);
-    keep->used = 0;
-    keep->next = NULL;
-    a->head = keep;
+    if (a->spare) {
+        a->head = a->spare;
+        a->spare = a->spare->next;
+    } else {
+        a->head = block_new(ARENA_BLOCK);
+    }
+    a->head->used = 0;
+    a->head->next = NULL;
     a->total = 0;
+}
+
+/* A fresh standard block for the head: a spare one if there is one. */
+static struct block *
+next_block(arena *a)
+{
+    struct block *b = a->spare;
+    if (b) {
+        a->spare = b->next;
+        b->used = 0;
+    } else {
+        b = block_new(ARENA_BLOCK);
+    }
+    b->next = a->head;
+    a->head = b;
+    return b;
 }
 
 void *
 arena_alloc(arena *a, size_t n)
+{
+    void *p = arena_alloc_raw(a, n);
+    memset(p, 0, n);
+    return p;
+}
+
+void *
+arena_alloc_raw(arena *a, size_t n)
 {
     size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (need < n)
@@ -139,17 +195,13 @@ arena_alloc(arena *a, size_t n)
             big->next = b->next;
             b->next = big;
             a->total += need;
-            memset(big->data, 0, need);
             return big->data;
         }
-        b = block_new(ARENA_BLOCK);
-        b->next = a->head;
-        a->head = b;
+        b = next_block(a);
     }
     void *p = b->data + b->used;
     b->used += need;
     a->total += need;
-    memset(p, 0, need);
     return p;
 }
 
@@ -158,16 +210,18 @@ arena_grow(arena *a, void *old, size_t oldcap, size_t newcap, size_t elsize)
 {
     if (elsize && newcap > SIZE_MAX / elsize)
         oom();
-    void *p = arena_alloc(a, newcap * elsize);
-    if (old && oldcap)
-        memcpy(p, old, (oldcap < newcap ? oldcap : newcap) * elsize);
+    unsigned char *p = arena_alloc_raw(a, newcap * elsize);
+    size_t keep = old ? (oldcap < newcap ? oldcap : newcap) * elsize : 0;
+    if (keep)
+        memcpy(p, old, keep);
+    memset(p + keep, 0, newcap * elsize - keep);
     return p;
 }
 
 char *
 arena_strndup(arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -179,21 +233,123 @@ arena_strdup(arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
+/*
+** The evaluator formats tens of thousands of reasons and evidence strings
+** per second, and vsnprintf's set-up alone costs more than most of them.
+** This does the conversions those messages use (%s, %.*s, %.Ns, %d, %ld,
+** %lld with a width and the '0' flag, %%) exactly as printf does, in one
+** pass and without a call per piece; for anything else, or a text longer
+** than size - 1, it returns -1 and the caller uses vsnprintf.
+*/
+static int
+quick_format(char *out, size_t size, const char *fmt, va_list ap)
+{
+    char *o = out, *end = out + size - 1;      /* room for the NUL */
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%') {
+            if (o == end)
+                return -1;
+            *o++ = *f;
+            continue;
+        }
+        f++;
+        int zero = 0, width = 0, prec = -1, lng = 0;
+        if (*f == '0') {
+            zero = 1;
+            f++;
+        }
+        while (*f >= '0' && *f <= '9')
+            width = width * 10 + (*f++ - '0');
+        if (*f == '.') {
+            f++;
+            if (*f == '*') {
+                prec = va_arg(ap, int);
+                f++;
+            } else {
+                for (prec = 0; *f >= '0' && *f <= '9'; f++)
+                    prec = prec * 10 + (*f - '0');
+            }
+        }
+        while (*f == 'l' && lng < 2) {
+            lng++;
+            f++;
+        }
+        if (*f == '%' && !zero && !width && prec < 0 && !lng) {
+            if (o == end)
+                return -1;
+            *o++ = '%';
+        } else if (*f == 's' && !zero && !width && !lng) {
+            const char *str = va_arg(ap, const char *);
+            if (!str)
+                str = "(null)";
+            for (int i = 0; str[i] && (prec < 0 || i < prec); i++) {
+                if (o == end)
+                    return -1;
+                *o++ = str[i];
+            }
+        } else if (*f == 'd' && prec < 0) {
+            long long v = lng == 2 ? va_arg(ap, long long)
+                        : lng == 1 ? va_arg(ap, long) : va_arg(ap, int);
+            char d[24], *p = d + sizeof d;
+            unsigned long long u = v < 0 ? 0 - (unsigned long long)v
+                                         : (unsigned long long)v;
+            do
+                *--p = (char)('0' + u % 10);
+            while ((u /= 10) != 0);
+            int n = (int)(d + sizeof d - p) + (v < 0);
+            if (end - o < (n > width ? n : width))
+                return -1;
+            if (v < 0 && zero)
+                *o++ = '-';
+            for (; n < width; n++)
+                *o++ = zero ? '0' : ' ';
+            if (v < 0 && !zero)
+                *o++ = '-';
+            while (p < d + sizeof d)
+                *o++ = *p++;
+        } else {
+            return -1;
+        }
+    }
+    *o = '\0';
+    return (int)(o - out);
+}
+
 char *
 arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
-    /* Most messages are short: format into a stack buffer first and
-    ** only format twice when it does not fit. */
+    /* Straight into the current block when quick_format can do it; then
+    ** a stack buffer, formatting twice only when that is too small. */
     char small[256];
     va_list ap2;
+    struct block *b = a->head;
+    int n;
+    if (b->size - b->used >= sizeof small) {
+        char *p = (char *)b->data + b->used;
+        va_copy(ap2, ap);
+        n = quick_format(p, b->size - b->used, fmt, ap2);
+        va_end(ap2);
+        if (n >= 0) {
+            /* used and size are multiples of ARENA_ALIGN: this fits */
+            size_t need = ((size_t)n + ARENA_ALIGN) & ~(size_t)(ARENA_ALIGN - 1);
+            b->used += need;
+            a->total += need;
+            return p;
+        }
+    }
     va_copy(ap2, ap);
-    int n = vsnprintf(small, sizeof small, fmt, ap2);
+    n = quick_format(small, sizeof small, fmt, ap2);
+    va_end(ap2);
+    if (n >= 0)
+        return arena_strndup(a, small, (size_t)n);
+    va_copy(ap2, ap);
+    n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     if (n < 0)
         n = 0;
     if ((size_t)n < sizeof small)
         return arena_strndup(a, small, (size_t)n);
-    char *p = arena_alloc(a, (size_t)n + 1);
+    char *p = arena_alloc_raw(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
@@ -212,4 +368,77 @@ size_t
 arena_used(const arena *a)
 {
     return a->total;
+}
+
+/* ------------------------------------------------------------ the pool */
+
+/*
+** Each thread's reset arenas hang off a pthread key whose destructor frees
+** them when the thread ends, so worker threads leave nothing behind (a
+** _Thread_local pointer would be lost with the thread).  If the key cannot
+** be created, arena_take and arena_give fall back to arena_new and
+** arena_free.
+*/
+typedef struct pool {
+    int n;
+    arena *a[POOL_MAX];
+} pool;
+
+static pthread_key_t pool_key;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static int pool_ok;
+
+static void
+pool_destroy(void *p)
+{
+    pool *pl = p;
+    for (int i = 0; i < pl->n; i++)
+        arena_free(pl->a[i]);
+    free(pl);
+}
+
+static void
+pool_init(void)
+{
+    pool_ok = pthread_key_create(&pool_key, pool_destroy) == 0;
+}
+
+static pool *
+my_pool(void)
+{
+    pthread_once(&pool_once, pool_init);
+    if (!pool_ok)
+        return NULL;
+    pool *pl = pthread_getspecific(pool_key);
+    if (!pl) {
+        pl = xcalloc(1, sizeof *pl);
+        if (pthread_setspecific(pool_key, pl) != 0) {
+            free(pl);
+            return NULL;
+        }
+    }
+    return pl;
+}
+
+arena *
+arena_take(void)
+{
+    pool *pl = my_pool();
+    if (pl && pl->n > 0)
+        return pl->a[--pl->n];
+    return arena_new();
+}
+
+void
+arena_give(arena *a)
+{
+    if (!a)
+        return;
+    pool *pl = my_pool();
+    if (pl && pl->n < POOL_MAX) {
+        arena_reset(a);
+        pl->a[pl->n++] = a;
+    } else {
+        arena_free(a);
+    }
 }

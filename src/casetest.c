@@ -311,7 +311,9 @@ add_dir(input_list *l, const char *dir, ts_error *err)
         }
     }
     closedir(d);
-    qsort(l->s + first, (size_t)(l->n - first), sizeof *l->s, cmp_str);
+    /* An empty directory leaves l->s NULL, which qsort must not see. */
+    if (l->n - first > 1)
+        qsort(l->s + first, (size_t)(l->n - first), sizeof *l->s, cmp_str);
     return 0;
 }
 

@@ -92,7 +92,7 @@ med_none(eval_ctx *cx, result *res, const concept *c, const med_list *l,
          const char *what)
 {
     if (l->n > 0 || leaf_complete(cx, SEC_MEDICATIONS)) {
-        leaf_say(cx, res, TV_NOT_MET, "%s", what);
+        leaf_set(res, TV_NOT_MET, what);
     } else {
         leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
         result_add_missing(cx, res, c->name);
@@ -336,10 +336,10 @@ eval_duration(eval_ctx *cx, const rule *ru)
         }
     }
     if (met) {
-        leaf_say(cx, res, TV_MET, "%s", reason);
+        leaf_set(res, TV_MET, reason);
         leaf_times(res, since, forever ? TS_NONE : until);
     } else {
-        leaf_say(cx, res, TV_NOT_MET, "%s", reason);
+        leaf_set(res, TV_NOT_MET, reason);
         if (later != TS_NONE)
             leaf_times(res, later, TS_NONE);
     }

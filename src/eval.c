@@ -46,14 +46,28 @@ result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
     return res;
 }
 
+/* A result whose reason is made already (a kid's, or a static string):
+** result_new(..., "%s", reason) without the copy. */
+static result *
+result_say(eval_ctx *cx, const rule *ru, tv value, const char *reason)
+{
+    result *res = result_new(cx, ru, value, NULL);
+    res->reason = reason ? reason : "(null)";
+    return res;
+}
+
 void
 result_add_evidence(eval_ctx *cx, result *res, const char *code,
                     const char *value, const char *unit, ts_time t,
                     const char *pointer)
 {
-    /* Evidence lists are short; grow by one keeps them exact-sized. */
-    res->ev = arena_grow(cx->a, res->ev, (size_t)res->nev,
-                         (size_t)res->nev + 1, sizeof *res->ev);
+    /* Capacity doubles at each power of two (the list is only ever
+    ** appended to, here): an infusion changing rate hourly has dozens of
+    ** entries, and growing by one copied the list once per entry. */
+    int n = res->nev;
+    if ((n & (n - 1)) == 0)
+        res->ev = arena_grow(cx->a, res->ev, (size_t)n, n ? 2 * (size_t)n : 1,
+                             sizeof *res->ev);
     evidence *e = &res->ev[res->nev++];
     e->code = code;
     e->value = value;
@@ -153,10 +167,25 @@ fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical)
     return arena_printf(cx->a, "%s%s%s", buf, u ? " " : "", u ? u : "");
 }
 
+/* "/section/index", made for every piece of evidence: no printf. */
 const char *
 pointer_to(eval_ctx *cx, const char *section, int index)
 {
-    return arena_printf(cx->a, "/%s/%d", section, index);
+    char num[16], *d = num + sizeof num;
+    unsigned u = index < 0 ? 0 - (unsigned)index : (unsigned)index;
+    do
+        *--d = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (index < 0)
+        *--d = '-';
+    size_t sl = strlen(section), dl = (size_t)(num + sizeof num - d);
+    char *p = arena_alloc_raw(cx->a, sl + dl + 3);
+    p[0] = '/';
+    memcpy(p + 1, section, sl);
+    p[sl + 1] = '/';
+    memcpy(p + sl + 2, d, dl);
+    p[sl + dl + 2] = '\0';
+    return p;
 }
 
 const char *
@@ -175,19 +204,49 @@ fmt_time(eval_ctx *cx, ts_time t)
 ** =======================================================
 */
 
+/*
+** Joining two at a time ("%s; %s") copied the first reasons again for
+** every later one; this measures them all, then copies each once.  A
+** single reason is returned as it is.
+*/
+const char *
+reasons_join(eval_ctx *cx, result *const *r, int n, int want, int skip_empty)
+{
+    size_t len = 0;
+    int count = 0;
+    const char *only = NULL;
+    for (int i = 0; i < n; i++) {
+        const char *s = r[i]->reason ? r[i]->reason : "(null)";
+        if ((want >= 0 && (int)r[i]->value != want) || (skip_empty && !*s))
+            continue;
+        len += strlen(s) + (count ? 2 : 0);
+        only = s;
+        count++;
+    }
+    if (count <= 1)
+        return only;
+    char *out = arena_alloc_raw(cx->a, len + 1), *o = out;
+    for (int i = 0, k = 0; i < n; i++) {
+        const char *s = r[i]->reason ? r[i]->reason : "(null)";
+        if ((want >= 0 && (int)r[i]->value != want) || (skip_empty && !*s))
+            continue;
+        if (k++) {
+            memcpy(o, "; ", 2);
+            o += 2;
+        }
+        size_t sl = strlen(s);
+        memcpy(o, s, sl);
+        o += sl;
+    }
+    *o = '\0';
+    return out;
+}
+
 /* Join the reasons of the kids whose value is want (or all if want < 0). */
 static const char *
 join_reasons(eval_ctx *cx, result **kids, int n, int want)
 {
-    const char *s = NULL;
-    for (int i = 0; i < n; i++) {
-        if (want >= 0 && (int)kids[i]->value != want)
-            continue;
-        if (!kids[i]->reason || !*kids[i]->reason)
-            continue;
-        s = s ? arena_printf(cx->a, "%s; %s", s, kids[i]->reason)
-              : kids[i]->reason;
-    }
+    const char *s = reasons_join(cx, kids, n, want, 1);
     return s ? s : "";
 }
 
@@ -384,7 +443,7 @@ eval_held_for(eval_ctx *cx, const rule *ru)
             res = result_new(cx, ru, v, "%s; no time information to show it "
                              "has held for %s %s", k->reason, op, dur);
         else
-            res = result_new(cx, ru, v, "%s", k->reason);
+            res = result_say(cx, ru, v, k->reason);
         result_take(cx, res, k);
         goto done;
     }
@@ -397,7 +456,7 @@ eval_held_for(eval_ctx *cx, const rule *ru)
     int possible = early_at == TS_NONE || (strict ? now > early_at : now >= early_at);
 
     if (k->value == TV_NOT_MET) {
-        res = result_new(cx, ru, TV_NOT_MET, "%s", k->reason);
+        res = result_say(cx, ru, TV_NOT_MET, k->reason);
     } else if (k->value == TV_MET && certain) {
         char held[64];
         ts_format_seconds(now - k->since, held, sizeof held);
@@ -426,7 +485,7 @@ eval_held_for(eval_ctx *cx, const rule *ru)
                                                                          : k->since),
                          k->reason);
     } else {
-        res = result_new(cx, ru, TV_UNKNOWN, "%s", k->reason);
+        res = result_say(cx, ru, TV_UNKNOWN, k->reason);
     }
     result_take(cx, res, k);
     res->timed = 1;

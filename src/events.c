@@ -35,12 +35,19 @@
 result *
 leaf_new(eval_ctx *cx, const rule *ru)
 {
-    result *res = result_new(cx, ru, TV_UNKNOWN, "%s", "");
+    result *res = result_new(cx, ru, TV_UNKNOWN, NULL);     /* reason "" */
     res->timed = 0;
     res->since = TS_NONE;
     res->since_early = TS_NONE;
     res->until = TS_NONE;
     return res;
+}
+
+void
+leaf_set(result *res, tv value, const char *reason)
+{
+    res->value = value;
+    res->reason = reason;
 }
 
 void
@@ -193,11 +200,10 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
     for (int i = 0; i < n; i++)
         best = tv_max(best, part[i]->value);
     res = leaf_new(cx, ru);
+    reason = reasons_join(cx, part, n, best, 0);
     for (int i = 0; i < n; i++) {
         if (part[i]->value != best)
             continue;
-        reason = reason ? arena_printf(cx->a, "%s; %s", reason, part[i]->reason)
-                        : part[i]->reason;
         result_take(cx, res, part[i]);
         if (best != TV_MET)
             continue;
@@ -213,7 +219,7 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
         res->timed = 0;
         res->since = res->since_early = TS_NONE;
     }
-    leaf_say(cx, res, best, "%s", reason ? reason : "no concepts");
+    leaf_set(res, best, reason ? reason : "no concepts");
     return res;
 }
 
@@ -463,7 +469,7 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
                 res->since = time_earliest(res->since, e->onset);
         }
     }
-    leaf_say(cx, res, best, "%s", reason);
+    leaf_set(res, best, reason);
     /* Unknown from the entries themselves (suspected, onset not given):
     ** say what must be found out. */
     if (best == TV_UNKNOWN)
@@ -594,7 +600,7 @@ proc_one(eval_ctx *cx, const rule *ru, const concept *c)
         if (v == TV_MET)
             res->since = time_earliest(res->since, e->start);
     }
-    leaf_say(cx, res, best, "%s", reason);
+    leaf_set(res, best, reason);
     if (best == TV_MET)
         leaf_times(res, res->since, TS_NONE);
     else

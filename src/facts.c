@@ -22,7 +22,7 @@
 record *
 facts_new(const vocab *v, const char *id)
 {
-    arena *a = arena_new();
+    arena *a = arena_take();    /* record_free gives it back */
     record *r = arena_alloc(a, sizeof *r);
     size_t n = (size_t)vocab_count(v);
     r->a = a;

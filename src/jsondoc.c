@@ -12,21 +12,35 @@
 **
 ** The validator is non-recursive: an explicit stack of at most
 ** JSON_MAX_DEPTH frames, so a file of 100,000 '[' costs 65 steps.  Duplicate
-** keys are found with one hash set for the whole document keyed by (object
-** serial number, unescaped key), so an object with 10^5 members is linear.
+** keys: an object's first LINEAR_KEYS keys are compared with each other
+** (records are made of small objects, and comparing four short keys costs
+** less than hashing them); past that, its keys go into one hash set for the
+** whole document keyed by (object serial number, unescaped key), so an
+** object with 10^5 members is still linear.
 **
-** Positions: the validator records the byte offset of every value in
+** Positions: the validator can record the byte offset of every value in
 ** pre-order (a container before its children, members in document order).
 ** cJSON keeps members in document order too, so a pre-order walk of its
 ** tree meets the nodes in the same order, and we store each offset in the
 ** node's valueint.  valueint is otherwise useless to us (it saturates at
 ** INT_MAX and nobody may read it as a number), which is why we can borrow
 ** it.  Texts longer than INT_MAX bytes are refused for the same reason.
+** Only records with a problem ever need a position, so the offsets are
+** found the first time one is asked for, by checking the text again.
+**
+** Memory: a document lives in an arena of its own (arena_take), and so
+** does everything the check needs (line table, offsets, key set).  cJSON
+** allocates through hooks that use that arena while it parses one of our
+** texts (a thread-local pointer: workers parse concurrently) and malloc
+** otherwise; its free hook does nothing for arena memory.  So building a
+** tree costs no malloc, and freeing it is one arena_give: the tree is
+** never passed to cJSON_Delete.
 */
 #include "jsondoc.h"
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,13 +58,17 @@
 ** record reader frees the document before it returns).
 */
 struct json_doc {
+    arena *a;               /* the document, its tree and its tables */
     cJSON *root;
     const char *buf;
     size_t len;
     size_t *lines;          /* offset of the first byte of each line */
     int nlines, caplines;
     int line_base;
+    int have_offsets;       /* valueint of every node holds its offset */
 };
+
+#define LINEAR_KEYS 16          /* keys of one object compared pairwise */
 
 /* One open container of the validator. */
 typedef struct frame {
@@ -60,6 +78,8 @@ typedef struct frame {
     const char *key;        /* object: current key (unescaped), or NULL */
     size_t keylen;
     size_t off;             /* offset of the bracket */
+    size_t first_key;       /* object: its keys in the key stack from here */
+    int hashed;             /* object: its keys are in the hash set too */
 } frame;
 
 typedef struct key_entry {
@@ -75,16 +95,20 @@ typedef struct checker {
     const char *p;          /* next byte; *p == '\0' at the end */
     json_doc *doc;          /* its line table is filled as we go */
     ts_error *err;
-    arena *tmp;             /* unescaped keys; freed after the check */
+    arena *tmp;             /* unescaped keys and the tables: the doc's */
     frame stack[JSON_MAX_DEPTH];
     int depth;
     unsigned nobjects;
-    key_entry *keys;
+    key_entry *open_keys;   /* keys of the open objects, innermost last */
+    size_t nopen, capopen;
+    key_entry *keys;        /* the hash set's keys */
     size_t nkeys, capkeys;
     uint32_t *slots;        /* open addressing: 1 + index into keys, 0 empty */
     size_t nslots;
+    int want_offsets;       /* record value offsets (for positions) */
     int *offs;              /* pre-order value offsets */
     size_t noffs, capoffs;
+    int maybe_neg_zero;     /* a number may read as -0 */
 } checker;
 
 /* ---------------------------------------------------------------- positions */
@@ -93,8 +117,10 @@ static void
 add_line(json_doc *d, size_t start)
 {
     if (d->nlines == d->caplines) {
-        d->caplines = d->caplines ? 2 * d->caplines : 16;
-        d->lines = xrealloc(d->lines, (size_t)d->caplines * sizeof *d->lines);
+        int cap = d->caplines ? 2 * d->caplines : 16;
+        d->lines = arena_grow(d->a, d->lines, (size_t)d->caplines, (size_t)cap,
+                              sizeof *d->lines);
+        d->caplines = cap;
     }
     d->lines[d->nlines++] = start;
 }
@@ -122,15 +148,6 @@ locate(const json_doc *d, size_t off, int *line, int *column)
             col++;
     *line = d->line_base + lo + 1;
     *column = col;
-}
-
-void
-json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column)
-{
-    *line = *column = 0;
-    if (!doc || !node || node->valueint < 0)
-        return;
-    locate(doc, (size_t)node->valueint, line, column);
 }
 
 /* ------------------------------------------------------------------- errors */
@@ -291,7 +308,7 @@ fail_unexpected(checker *ck, const char *what)
 
 /* Skip JSON whitespace, recording where lines start (\n, \r\n or \r). */
 static void
-skip_ws(checker *ck)
+skip_ws_slow(checker *ck)
 {
     const char *p = ck->p;
     for (;;) {
@@ -310,6 +327,14 @@ skip_ws(checker *ck)
         }
     }
     ck->p = p;
+}
+
+/* Most values are not preceded by blanks (NDJSON has none at all). */
+static inline void
+skip_ws(checker *ck)
+{
+    if ((unsigned char)*ck->p <= ' ')
+        skip_ws_slow(ck);
 }
 
 /* Four hex digits at s (stops at the NUL), or -1. */
@@ -400,6 +425,19 @@ check_u_escape(checker *ck, const char **pp)
     return 0;
 }
 
+/* Bytes that stand for themselves in a string: printable ASCII but '"'
+** and '\\'. */
+#define PLAIN16(c) \
+    P(c + 0) P(c + 1) P(c + 2) P(c + 3) P(c + 4) P(c + 5) P(c + 6) P(c + 7) \
+    P(c + 8) P(c + 9) P(c + 10) P(c + 11) P(c + 12) P(c + 13) P(c + 14) P(c + 15)
+#define P(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\'),
+static const unsigned char plain_byte[256] = {
+    PLAIN16(0x00) PLAIN16(0x10) PLAIN16(0x20) PLAIN16(0x30)
+    PLAIN16(0x40) PLAIN16(0x50) PLAIN16(0x60) PLAIN16(0x70)
+};
+#undef P
+#undef PLAIN16
+
 /*
 ** A string at ck->p (the opening quote).  If key is not NULL, also return
 ** its unescaped bytes (pointing into the text when there are no escapes).
@@ -411,6 +449,9 @@ scan_string(checker *ck, const char **key, size_t *keylen)
     int escaped = 0;
     char why[128];
     for (;;) {
+        /* Plain ASCII is most of every record: skip it in a tight loop. */
+        while (plain_byte[(unsigned char)*p])
+            p++;
         unsigned char c = (unsigned char)*p;
         if (c == '"')
             break;
@@ -470,6 +511,11 @@ scan_number(checker *ck)
         p++;
     if (!is_digit(*p))
         return fail_at(ck, off, "invalid number (digit expected after '-')");
+    const char *int_start = p;
+    /* Only a negative number below 1 (or with a huge negative exponent,
+    ** see below) can read as -0, which must become 0. */
+    if (*start == '-' && *p == '0')
+        ck->maybe_neg_zero = 1;
     if (*p == '0') {
         p++;
         if (is_digit(*p))
@@ -478,6 +524,7 @@ scan_number(checker *ck)
         while (is_digit(*p))
             p++;
     }
+    long magnitude = (long)(p - int_start);     /* value < 10^magnitude */
     if (*p == '.') {
         p++;
         if (!is_digit(*p))
@@ -487,16 +534,30 @@ scan_number(checker *ck)
     }
     if (*p == 'e' || *p == 'E') {
         p++;
+        int neg = *p == '-';
         if (*p == '+' || *p == '-')
             p++;
         if (!is_digit(*p))
             return fail_at(ck, off, "invalid number (digit expected in exponent)");
-        while (is_digit(*p))
+        long e = 0;
+        while (is_digit(*p)) {
+            if (e < 100000)
+                e = e * 10 + (*p - '0');
             p++;
+        }
+        magnitude += neg ? -e : e;
+        if (*start == '-' && neg && e > 300)
+            ck->maybe_neg_zero = 1;
     }
     size_t n = (size_t)(p - start);
     if (n > MAX_NUMBER_LEN)
         return fail_at(ck, off, "number too long (%zu characters)", n);
+    /* Below 10^308 a number cannot overflow a double (DBL_MAX is 1.8e308):
+    ** only the rare one above needs strtod to tell. */
+    if (magnitude <= 308) {
+        ck->p = p;
+        return 0;
+    }
     /* strtod on a copy: the text after the token could extend it ("0x1"). */
     char small[64], *copy = n < sizeof small ? small : xmalloc(n + 1);
     memcpy(copy, start, n);
@@ -540,6 +601,17 @@ scan_literal(checker *ck)
 
 /* ---------------------------------------------------------------- key set */
 
+/* Double a table in the arena; unlike arena_grow, leave the new part
+** as it is (it is written before it is read). */
+static void *
+grow_table(arena *a, void *old, size_t n, size_t newcap, size_t elsize)
+{
+    void *p = arena_alloc_raw(a, newcap * elsize);
+    if (n)
+        memcpy(p, old, n * elsize);
+    return p;
+}
+
 static uint32_t
 key_hash(unsigned serial, const char *key, size_t len)
 {
@@ -556,25 +628,25 @@ static void
 keyset_grow(checker *ck)
 {
     size_t n = ck->nslots ? 2 * ck->nslots : 64;
-    uint32_t *slots = xcalloc(n, sizeof *slots);
+    uint32_t *slots = arena_alloc(ck->tmp, n * sizeof *slots);
     for (size_t i = 0; i < ck->nkeys; i++) {
         size_t j = ck->keys[i].hash & (n - 1);
         while (slots[j])
             j = (j + 1) & (n - 1);
         slots[j] = (uint32_t)(i + 1);
     }
-    free(ck->slots);
     ck->slots = slots;
     ck->nslots = n;
 }
 
-/* Add a key of object serial; return the earlier entry if it is there. */
+/* The hash set: the key with hash h of object serial, or NULL and it is
+** added. */
 static const key_entry *
-keyset_add(checker *ck, unsigned serial, const char *key, size_t len, size_t off)
+keyset_put(checker *ck, unsigned serial, uint32_t h, const char *key, size_t len,
+           size_t off)
 {
     if (2 * (ck->nkeys + 1) > ck->nslots)
         keyset_grow(ck);
-    uint32_t h = key_hash(serial, key, len);
     size_t j = h & (ck->nslots - 1);
     while (ck->slots[j]) {
         const key_entry *k = &ck->keys[ck->slots[j] - 1];
@@ -584,11 +656,54 @@ keyset_add(checker *ck, unsigned serial, const char *key, size_t len, size_t off
         j = (j + 1) & (ck->nslots - 1);
     }
     if (ck->nkeys == ck->capkeys) {
-        ck->capkeys = ck->capkeys ? 2 * ck->capkeys : 64;
-        ck->keys = xrealloc(ck->keys, ck->capkeys * sizeof *ck->keys);
+        size_t cap = ck->capkeys ? 2 * ck->capkeys : 256;
+        ck->keys = grow_table(ck->tmp, ck->keys, ck->nkeys, cap, sizeof *ck->keys);
+        ck->capkeys = cap;
     }
     ck->keys[ck->nkeys] = (key_entry){ serial, h, key, len, off };
     ck->slots[j] = (uint32_t)++ck->nkeys;
+    return NULL;
+}
+
+/* Add a key of object serial; return the earlier entry if it is there. */
+static const key_entry *
+keyset_add(checker *ck, unsigned serial, const char *key, size_t len, size_t off)
+{
+    return keyset_put(ck, serial, key_hash(serial, key, len), key, len, off);
+}
+
+/*
+** A key of the innermost object f: the earlier one if f has it already,
+** else NULL and the key is remembered.  Compared with the object's other
+** keys one by one while it has few, through the hash set after that.
+*/
+static const key_entry *
+key_seen(checker *ck, frame *f, const char *key, size_t len, size_t off)
+{
+    if (f->hashed)
+        return keyset_add(ck, f->serial, key, len, off);
+    for (size_t i = f->first_key; i < ck->nopen; i++) {
+        const key_entry *k = &ck->open_keys[i];
+        if (k->len == len && memcmp(k->key, key, len) == 0)
+            return k;
+    }
+    if (ck->nopen - f->first_key == LINEAR_KEYS) {
+        /* A big object: from now on, the hash set. */
+        for (size_t i = f->first_key; i < ck->nopen; i++) {
+            const key_entry *k = &ck->open_keys[i];
+            keyset_add(ck, f->serial, k->key, k->len, k->off);
+        }
+        ck->nopen = f->first_key;
+        f->hashed = 1;
+        return keyset_add(ck, f->serial, key, len, off);
+    }
+    if (ck->nopen == ck->capopen) {
+        size_t cap = ck->capopen ? 2 * ck->capopen : 64;
+        ck->open_keys = grow_table(ck->tmp, ck->open_keys, ck->nopen, cap,
+                                   sizeof *ck->open_keys);
+        ck->capopen = cap;
+    }
+    ck->open_keys[ck->nopen++] = (key_entry){ f->serial, 0, key, len, off };
     return NULL;
 }
 
@@ -597,9 +712,12 @@ keyset_add(checker *ck, unsigned serial, const char *key, size_t len, size_t off
 static void
 add_offset(checker *ck, size_t off)
 {
+    if (!ck->want_offsets)
+        return;
     if (ck->noffs == ck->capoffs) {
-        ck->capoffs = ck->capoffs ? 2 * ck->capoffs : 256;
-        ck->offs = xrealloc(ck->offs, ck->capoffs * sizeof *ck->offs);
+        size_t cap = ck->capoffs ? 2 * ck->capoffs : 1024;
+        ck->offs = grow_table(ck->tmp, ck->offs, ck->noffs, cap, sizeof *ck->offs);
+        ck->capoffs = cap;
     }
     ck->offs[ck->noffs++] = (int)off;
 }
@@ -621,7 +739,7 @@ check_key(checker *ck, int after_comma)
     }
     if (scan_string(ck, &key, &len) < 0)
         return -1;
-    const key_entry *first = keyset_add(ck, f->serial, key, len, off);
+    const key_entry *first = key_seen(ck, f, key, len, off);
     if (first) {
         char shown[KEY_SHOW + 8];
         int fl, fc;
@@ -648,10 +766,18 @@ open_container(checker *ck, char kind)
     memset(f, 0, sizeof *f);
     f->kind = kind;
     f->off = off;
+    f->first_key = ck->nopen;
     if (kind == '{')
         f->serial = ++ck->nobjects;
     ck->p++;
     return 0;
+}
+
+/* An object's keys are forgotten when it closes. */
+static void
+close_container(checker *ck)
+{
+    ck->nopen = ck->stack[--ck->depth].first_key;
 }
 
 /* End of input inside a container: point at the end, name the opener. */
@@ -689,7 +815,7 @@ check_text(checker *ck)
                 skip_ws(ck);
                 if (*ck->p == (c == '{' ? '}' : ']')) {
                     ck->p++;
-                    ck->depth--;
+                    close_container(ck);
                     state = S_AFTER;
                 } else {
                     state = c == '{' ? S_KEY : S_VALUE;
@@ -718,7 +844,7 @@ check_text(checker *ck)
             char close = f->kind == '{' ? '}' : ']';
             if (*ck->p == close) {
                 ck->p++;
-                ck->depth--;
+                close_container(ck);
             } else if (*ck->p == ',') {
                 ck->p++;
                 if (f->kind == '{') {
@@ -775,19 +901,51 @@ check_encoding(checker *ck, size_t len)
     return 0;
 }
 
-static void
-checker_release(checker *ck)
-{
-    arena_free(ck->tmp);
-    free(ck->keys);
-    free(ck->slots);
-    free(ck->offs);
-}
-
 /* --------------------------------------------------------------- the tree */
 
+/* The arena cJSON allocates from on this thread, while it parses. */
+static _Thread_local arena *tree_arena;
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *
+tree_malloc(size_t n)
+{
+    return tree_arena ? arena_alloc_raw(tree_arena, n) : malloc(n);
+}
+
+/* cJSON frees a half-built tree when a parse fails; in the arena there is
+** nothing to free (and free() must never see arena memory). */
+static void
+tree_free(void *p)
+{
+    if (!tree_arena)
+        free(p);
+}
+
+static void
+install_hooks(void)
+{
+    cJSON_Hooks h = { tree_malloc, tree_free };
+    cJSON_InitHooks(&h);
+}
+
+/* cJSON builds the tree of a checked text in arena a. */
+static cJSON *
+build_tree(arena *a, const char *buf, size_t len)
+{
+    pthread_once(&hooks_once, install_hooks);
+    /* len + 1 and require_null_terminated: cJSON sees the NUL and must end
+    ** exactly there (input-hardening.md s1.1). */
+    const char *end = NULL;
+    tree_arena = a;
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+    tree_arena = NULL;
+    return root;
+}
+
 /*
-** Pre-order walk of cJSON's tree: the n-th node met gets the n-th offset.
+** Pre-order walk of cJSON's tree: the n-th node met gets the n-th offset
+** (with offs NULL, only -0 becomes 0: that is done on every walk).
 ** cJSON nodes have no parent pointer, hence the stack (depth is capped).
 */
 static int
@@ -798,9 +956,11 @@ attach_offsets(cJSON *root, const int *offs, size_t noffs)
     size_t i = 0;
     cJSON *n = root;
     while (n) {
-        if (i == noffs)
-            return -1;
-        n->valueint = offs[i++];
+        if (offs) {
+            if (i == noffs)
+                return -1;
+            n->valueint = offs[i++];
+        }
         if (cJSON_IsNumber(n) && n->valuedouble == 0)
             n->valuedouble = 0.0;           /* -0 -> 0 */
         if (n->child) {
@@ -815,7 +975,53 @@ attach_offsets(cJSON *root, const int *offs, size_t noffs)
         if (n)
             n = n->next;
     }
-    return i == noffs ? 0 : -1;
+    return !offs || i == noffs ? 0 : -1;
+}
+
+static size_t
+bom_length(const char *buf, size_t len)
+{
+    return (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+}
+
+/*
+** The offset of every value, the first time a position is asked for: the
+** text passed the check once, so it passes again, this time noting where
+** each value starts (and finding the same lines), and the offsets go into
+** the tree.  Returns -1 if that fails (positions are then 0:0).
+*/
+static int
+find_offsets(json_doc *d)
+{
+    ts_error err;
+    checker ck = { 0 };
+    if (d->have_offsets)
+        return d->have_offsets > 0 ? 0 : -1;
+    d->have_offsets = -1;
+    ck.buf = d->buf;
+    ck.doc = d;
+    ck.err = &err;
+    ck.tmp = d->a;
+    ck.want_offsets = 1;
+    ck.p = d->buf + bom_length(d->buf, d->len);
+    d->nlines = 1;
+    skip_ws(&ck);
+    if (check_text(&ck) < 0 || attach_offsets(d->root, ck.offs, ck.noffs) < 0)
+        return -1;
+    d->have_offsets = 1;
+    return 0;
+}
+
+/* The doc is const to its readers; the offsets it finds on demand are a
+** cache of what it already knows (hence the cast). */
+void
+json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column)
+{
+    *line = *column = 0;
+    if (!doc || !node || !doc->root || find_offsets((json_doc *)doc) < 0
+        || node->valueint < 0)
+        return;
+    locate(doc, (size_t)node->valueint, line, column);
 }
 
 json_doc *
@@ -824,7 +1030,9 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
     ts_error dummy;
     if (!err)
         err = &dummy;
-    json_doc *d = xcalloc(1, sizeof *d);
+    arena *a = arena_take();
+    json_doc *d = arena_alloc(a, sizeof *d);
+    d->a = a;
     d->buf = buf;
     d->len = len;
     d->line_base = line_base;
@@ -833,9 +1041,9 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
     ck.p = buf;
     ck.doc = d;
     ck.err = err;
-    ck.tmp = arena_new();
+    ck.tmp = a;
 
-    size_t bom = (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+    size_t bom = bom_length(buf, len);
     add_line(d, bom);
     if (len > INT_MAX - 1) {
         fail_at(&ck, 0, "record too large (%zu bytes)", len);
@@ -856,18 +1064,15 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
     if (check_text(&ck) < 0)
         goto fail;
 
-    /* len + 1 and require_null_terminated: cJSON sees the NUL and must end
-    ** exactly there (input-hardening.md s1.1). */
-    const char *end = NULL;
-    d->root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
-    if (!d->root || attach_offsets(d->root, ck.offs, ck.noffs) < 0) {
+    d->root = build_tree(a, buf, len);
+    if (!d->root) {
         fail_at(&ck, 0, "cannot build the JSON tree (out of memory?)");
         goto fail;
     }
-    checker_release(&ck);
+    if (ck.maybe_neg_zero)
+        attach_offsets(d->root, NULL, 0);
     return d;
 fail:
-    checker_release(&ck);
     json_doc_free(d);
     return NULL;
 }
@@ -875,11 +1080,8 @@ fail:
 void
 json_doc_free(json_doc *doc)
 {
-    if (!doc)
-        return;
-    cJSON_Delete(doc->root);
-    free(doc->lines);
-    free(doc);
+    if (doc)
+        arena_give(doc->a);     /* the tree, the tables and doc itself */
 }
 
 const cJSON *

@@ -12,6 +12,9 @@
 result *leaf_new(eval_ctx *cx, const rule *ru);
 void leaf_say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* leaf_say(cx, res, value, "%s", reason) for a reason that is made already
+** (in the arena or static): no copy. */
+void leaf_set(result *res, tv value, const char *reason);
 /* The leaf holds from since (certainly) until until (TS_NONE: no limit). */
 void leaf_times(result *res, ts_time since, ts_time until);
 int leaf_complete(const eval_ctx *cx, unsigned section);

@@ -17,8 +17,9 @@
 #include "arena.h"
 #include "report.h"
 
-void
-outbuf_put(outbuf *b, const char *s, size_t n)
+/* Room for n more bytes and the NUL. */
+static void
+reserve(outbuf *b, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 1024;
@@ -27,7 +28,21 @@ outbuf_put(outbuf *b, const char *s, size_t n)
         b->p = xrealloc(b->p, cap);
         b->cap = cap;
     }
-    memcpy(b->p + b->len, s, n);
+}
+
+void
+outbuf_put(outbuf *b, const char *s, size_t n)
+{
+    reserve(b, n);
+    /* Reports are built from many small pieces ("{\"id\":", ","): a
+    ** loop is cheaper than a call for those. */
+    if (n <= 16) {
+        char *o = b->p + b->len;
+        for (size_t i = 0; i < n; i++)
+            o[i] = s[i];
+    } else {
+        memcpy(b->p + b->len, s, n);
+    }
     b->len += n;
     b->p[b->len] = '\0';
 }
@@ -145,52 +160,81 @@ outbuf_escaped(outbuf *b, const char *s)
 }
 
 /* Bytes that go into a JSON string as they are: printable ASCII other
-** than the quote and the backslash.  Runs of them are copied in one go,
-** which is most of every report (criterion texts, reasons, codes). */
-static size_t
-json_plain_run(const unsigned char *p)
-{
-    const unsigned char *q = p;
-    while (*q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\')
-        q++;
-    return (size_t)(q - p);
-}
+** than the quote and the backslash. */
+#define PLAIN16(c) \
+    P(c + 0) P(c + 1) P(c + 2) P(c + 3) P(c + 4) P(c + 5) P(c + 6) P(c + 7) \
+    P(c + 8) P(c + 9) P(c + 10) P(c + 11) P(c + 12) P(c + 13) P(c + 14) P(c + 15)
+#define P(c) ((c) >= 0x20 && (c) < 0x7f && (c) != '"' && (c) != '\\'),
+static const unsigned char json_plain[256] = {
+    PLAIN16(0x00) PLAIN16(0x10) PLAIN16(0x20) PLAIN16(0x30)
+    PLAIN16(0x40) PLAIN16(0x50) PLAIN16(0x60) PLAIN16(0x70)
+};
+#undef P
+#undef PLAIN16
 
+/*
+** A JSON string.  No byte becomes more than 6 ("\u001f", "\ufffd" for
+** one invalid byte), so room for all of s is made once and the bytes are
+** written in place: printable ASCII other than the quote and the
+** backslash (most of every report: reasons, codes, times) in runs, the
+** rest escaped.
+*/
 void
 outbuf_json(outbuf *b, const char *s)
 {
+    static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    outbuf_put(b, "\"", 1);
+    reserve(b, 6 * strlen((const char *)p) + 2);
+    char *o = b->p + b->len;
+    *o++ = '"';
     while (*p) {
-        size_t run = json_plain_run(p);
-        if (run > 0) {
-            outbuf_put(b, (const char *)p, run);
-            p += run;
+        const unsigned char *q = p;
+        while (json_plain[*q])
+            q++;
+        if (q > p) {
+            memcpy(o, p, (size_t)(q - p));
+            o += q - p;
+            p = q;
             continue;
         }
         unsigned cp;
         int n = utf8_decode(p, &cp);
         if (n == 0) {
-            outbuf_puts(b, "\\ufffd");      /* never emit invalid UTF-8 */
+            memcpy(o, "\\ufffd", 6);        /* never emit invalid UTF-8 */
+            o += 6;
             p++;
             continue;
         }
+        const char *esc = NULL;
         switch (cp) {
-        case '"':  outbuf_puts(b, "\\\""); break;
-        case '\\': outbuf_puts(b, "\\\\"); break;
-        case '\b': outbuf_puts(b, "\\b"); break;
-        case '\f': outbuf_puts(b, "\\f"); break;
-        case '\n': outbuf_puts(b, "\\n"); break;
-        case '\r': outbuf_puts(b, "\\r"); break;
-        case '\t': outbuf_puts(b, "\\t"); break;
+        case '"':  esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
         default:
+            break;
+        }
+        if (esc) {
+            *o++ = esc[0];
+            *o++ = esc[1];
+        } else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029) {
             /* U+2028/2029 are valid JSON but end a line in JavaScript. */
-            if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
-                outbuf_printf(b, "\\u%04x", cp);
-            else
-                outbuf_put(b, (const char *)p, (size_t)n);
+            memcpy(o, "\\u", 2);
+            o[2] = hex[(cp >> 12) & 0xf];
+            o[3] = hex[(cp >> 8) & 0xf];
+            o[4] = hex[(cp >> 4) & 0xf];
+            o[5] = hex[cp & 0xf];
+            o += 6;
+        } else {
+            memcpy(o, p, (size_t)n);
+            o += n;
         }
         p += n;
     }
-    outbuf_put(b, "\"", 1);
+    *o++ = '"';
+    *o = '\0';
+    b->len = (size_t)(o - b->p);
 }

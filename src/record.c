@@ -88,11 +88,30 @@ fail_type(reader *rd, const cJSON *node, const char *path, const char *expected)
 
 /* ---------------------------------------------------------------- fields */
 
+/*
+** Field names are short, and they are compared several times for every
+** item of every record: a loop here costs far less than a call to the
+** library's strcmp, which is built for long strings.
+*/
+static int
+same_name(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
 static const cJSON *
 field(const cJSON *obj, const char *name)
 {
-    /* Never cJSON_GetObjectItem: it ignores case (input-hardening s1.2). */
-    return cJSON_GetObjectItemCaseSensitive(obj, name);
+    /* Never cJSON_GetObjectItem: it ignores case (input-hardening s1.2).
+    ** This is cJSON_GetObjectItemCaseSensitive, with same_name. */
+    const cJSON *m = obj ? obj->child : NULL;
+    while (m && m->string && !same_name(m->string, name))
+        m = m->next;
+    return m && m->string ? m : NULL;
 }
 
 /* An optional field: absent and null both mean "not given". */
@@ -150,6 +169,22 @@ indexed(char *out, size_t size, const char *name, int i)
     append(out, size, &len, "]");
 }
 
+/* Rewrite the index of pre = name[..] in place (name is base bytes long). */
+static void
+index_digits(char *pre, size_t size, size_t base, int i)
+{
+    char num[16], *p = num + sizeof num;
+    unsigned u = (unsigned)i;
+    size_t len = base + 1;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    pre[len] = '\0';
+    append(pre, size, &len, p);
+    append(pre, size, &len, "]");
+}
+
 static int
 missing(reader *rd, const cJSON *obj, const char *prefix, const char *name)
 {
@@ -166,9 +201,10 @@ get_str(reader *rd, const cJSON *obj, const char *prefix, const char *name,
     *out = NULL;
     if (!n)
         return required ? missing(rd, obj, prefix, name) : 0;
-    join(path, sizeof path, prefix, name);
-    if (!cJSON_IsString(n))
+    if (!cJSON_IsString(n)) {
+        join(path, sizeof path, prefix, name);
         return fail_type(rd, n, path, "string");
+    }
     *out = n->valuestring;
     return 0;
 }
@@ -204,11 +240,12 @@ get_amount(reader *rd, const cJSON *obj, const char *prefix, const char *name,
     *node = NULL;
     if (!n)
         return 0;
-    join(path, sizeof path, prefix, name);
-    if (!cJSON_IsNumber(n))
-        return fail_type(rd, n, path, "number");
-    if (n->valuedouble < 0)
+    if (!cJSON_IsNumber(n) || n->valuedouble < 0) {
+        join(path, sizeof path, prefix, name);
+        if (!cJSON_IsNumber(n))
+            return fail_type(rd, n, path, "number");
         return fail(rd, n, path, "must not be negative");
+    }
     *node = n;
     return 0;
 }
@@ -217,7 +254,7 @@ static int
 known_name(const char *name, const char *const *known)
 {
     for (; *known; known++)
-        if (strcmp(name, *known) == 0)
+        if (same_name(name, *known))
             return 1;
     return 0;
 }
@@ -261,10 +298,11 @@ get_concept(reader *rd, const cJSON *obj, const char *prefix, concept_kind kind,
     *c = NULL;
     if (get_str(rd, obj, prefix, "code", 1, &code) < 0)
         return -1;
-    join(path, sizeof path, prefix, "code");
+    const concept *k = code[0] ? vocab_find(rd->r->vocab, code) : NULL;
+    if (!k || k->kind != kind)     /* the path only for a message */
+        join(path, sizeof path, prefix, "code");
     if (!code[0])
         return fail(rd, field(obj, "code"), path, "must not be empty");
-    const concept *k = vocab_find(rd->r->vocab, code);
     if (!k) {
         warn(rd, field(obj, "code"), path, "unknown code '%.*s' (ignored)", SHOW, code);
     } else if (k->kind != kind
@@ -406,9 +444,10 @@ read_observation(reader *rd, const cJSON *it, const char *pre, int i)
     const cJSON *v = field(it, "value");
     if (!v)
         return missing(rd, it, pre, "value");
-    join(path, sizeof path, pre, "value");
-    if (!cJSON_IsNumber(v) && !cJSON_IsBool(v) && !cJSON_IsString(v))
+    if (!cJSON_IsNumber(v) && !cJSON_IsBool(v) && !cJSON_IsString(v)) {
+        join(path, sizeof path, pre, "value");
         return fail_type(rd, v, path, "number, boolean or string");
+    }
     if (get_str(rd, it, pre, "unit", 0, &unit) < 0
         || get_time(rd, it, pre, "time", 1, &t) < 0)
         return -1;
@@ -431,7 +470,10 @@ read_observation(reader *rd, const cJSON *it, const char *pre, int i)
         s->raw = v->valuedouble;
         convert_sample(r, c, s, 0);
         char why[256];
-        if (s->unit && unit_parse(s->unit, NULL, why, sizeof why) != UNIT_OK) {
+        /* A unit that converted to the concept's parsed; others are checked
+        ** here only to warn. */
+        int parsed = s->ok && c->unit;
+        if (s->unit && !parsed && unit_parse(s->unit, NULL, why, sizeof why) != UNIT_OK) {
             join(path, sizeof path, pre, "unit");
             warn(rd, field(it, "unit"), path, "%s", why);
         }
@@ -532,11 +574,13 @@ read_procedure(reader *rd, const cJSON *it, const char *pre, int i)
     /* Every other member is an attribute ("mode": "VA") and a string. */
     cJSON_ArrayForEach(m, it) {
         char path[256];
-        if (!strcmp(m->string, "code") || !strcmp(m->string, "start") || !strcmp(m->string, "end"))
+        if (same_name(m->string, "code") || same_name(m->string, "start")
+            || same_name(m->string, "end"))
             continue;
-        join(path, sizeof path, pre, m->string);
-        if (!cJSON_IsString(m))
+        if (!cJSON_IsString(m)) {
+            join(path, sizeof path, pre, m->string);
             return fail_type(rd, m, path, "string");
+        }
         nattrs++;
     }
     if (!c)
@@ -549,7 +593,8 @@ read_procedure(reader *rd, const cJSON *it, const char *pre, int i)
     e->keys = arena_alloc(r->a, (size_t)nattrs * sizeof *e->keys);
     e->vals = arena_alloc(r->a, (size_t)nattrs * sizeof *e->vals);
     cJSON_ArrayForEach(m, it) {
-        if (!strcmp(m->string, "code") || !strcmp(m->string, "start") || !strcmp(m->string, "end"))
+        if (same_name(m->string, "code") || same_name(m->string, "start")
+            || same_name(m->string, "end"))
             continue;
         e->keys[e->nattrs] = arena_strdup(r->a, m->string);
         e->vals[e->nattrs++] = arena_strdup(r->a, m->valuestring);
@@ -590,9 +635,12 @@ read_section(reader *rd, const cJSON *root, const char *name, item_reader fn)
         return 0;
     if (!cJSON_IsArray(sec))
         return fail_type(rd, sec, name, "array");
+    char pre[64];
+    size_t base = strlen(name);     /* "observations[" once, then digits */
+    indexed(pre, sizeof pre, name, 0);
     cJSON_ArrayForEach(it, sec) {
-        char pre[64];
-        indexed(pre, sizeof pre, name, i);
+        if (i > 0)
+            index_digits(pre, sizeof pre, base, i);
         if (!cJSON_IsObject(it))
             return fail_type(rd, it, pre, "object");
         if (fn(rd, it, pre, i) < 0)
@@ -849,7 +897,7 @@ void
 record_free(record *r)
 {
     if (r)
-        arena_free(r->a);   /* the record itself lives in its arena */
+        arena_give(r->a);   /* the record itself lives in its arena */
 }
 
 const char *

@@ -430,7 +430,21 @@ ts_format_short(ts_time t, char buf[TS_FMT_LEN])
         return;
     }
     ts_to_civil(t, &y, &mo, &d, &h, &mi, NULL);
-    snprintf(buf, TS_FMT_LEN, "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+    if (y < 0 || y > 9999) {
+        snprintf(buf, TS_FMT_LEN, "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+        return;
+    }
+    /* Every reason that names a time comes here: no snprintf either. */
+    put_digits(buf, y, 4);
+    buf[4] = '-';
+    put_digits(buf + 5, mo, 2);
+    buf[7] = '-';
+    put_digits(buf + 8, d, 2);
+    buf[10] = ' ';
+    put_digits(buf + 11, h, 2);
+    buf[13] = ':';
+    put_digits(buf + 14, mi, 2);
+    buf[16] = '\0';
 }
 
 /* ------------------------------------------------------------------ */

@@ -16,6 +16,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,11 +394,14 @@ run(parser *P, const char *code, int lenient, parsed *x)
 ** A record converts the same few units thousands of times ("mm[Hg]" for
 ** every blood pressure), and parsing one costs far more than comparing
 ** it, so each thread remembers the last units it parsed successfully.
-** Thread-local: screening threads never share it and need no lock.
+** Thread-local: screening threads never share it and need no lock.  A
+** cohort uses a dozen or two units, hence 32 entries; each carries a hash
+** of its code so that a lookup compares strings only once.
 */
-#define PARSE_CACHE 8
+#define PARSE_CACHE 32
 
 typedef struct cached_unit {
+    uint32_t hash;
     char code[UNIT_CODE_MAX + 1];
     parsed x;
 } cached_unit;
@@ -405,22 +409,43 @@ typedef struct cached_unit {
 static _Thread_local cached_unit parse_cache[PARSE_CACHE];
 static _Thread_local int parse_cache_next;
 
-static int
-cache_find(const char *code, parsed *x)
+/* The hash of code, and its length in *len. */
+static uint32_t
+code_hash(const char *code, size_t *len)
 {
-    for (int i = 0; i < PARSE_CACHE; i++)
-        if (parse_cache[i].code[0] && strcmp(parse_cache[i].code, code) == 0) {
+    uint32_t h = 2166136261u;
+    const char *p = code;
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    *len = (size_t)(p - code);
+    return h;
+}
+
+static int
+cache_find(const char *code, uint32_t hash, parsed *x)
+{
+    for (int i = 0; i < PARSE_CACHE; i++) {
+        const char *a = parse_cache[i].code, *b = code;
+        if (parse_cache[i].hash != hash || !*a)
+            continue;
+        while (*a && *a == *b) {    /* short codes: no strcmp call */
+            a++;
+            b++;
+        }
+        if (*a == *b) {
             *x = parse_cache[i].x;
             return 1;
         }
+    }
     return 0;
 }
 
 static void
-cache_add(const char *code, const parsed *x)
+cache_add(const char *code, uint32_t hash, const parsed *x)
 {
     cached_unit *c = &parse_cache[parse_cache_next];
     parse_cache_next = (parse_cache_next + 1) % PARSE_CACHE;
+    c->hash = hash;
     memcpy(c->code, code, strlen(code) + 1);    /* <= UNIT_CODE_MAX */
     c->x = *x;
 }
@@ -430,10 +455,14 @@ parse_full(const char *code, parsed *x, char *why, size_t whysize)
 {
     parser P, L;
     int lenient;
+    uint32_t hash = 0;
+    size_t len = 0;
 
-    if (code != NULL && *code != '\0' && strlen(code) <= UNIT_CODE_MAX
-        && cache_find(code, x))
-        return UNIT_OK;
+    if (code != NULL && *code != '\0') {
+        hash = code_hash(code, &len);
+        if (len <= UNIT_CODE_MAX && cache_find(code, hash, x))
+            return UNIT_OK;
+    }
     if (code == NULL || *code == '\0') {
         set_why(why, whysize, "empty unit (write '1' for a plain number)");
         return UNIT_UNKNOWN;
@@ -443,7 +472,7 @@ parse_full(const char *code, parsed *x, char *why, size_t whysize)
         return UNIT_UNKNOWN;
     }
     if (run(&P, code, 0, x)) {
-        cache_add(code, x);
+        cache_add(code, hash, x);
         return UNIT_OK;
     }
     lenient = run(&L, code, 1, x);
@@ -613,6 +642,107 @@ fmt_sig(double v, int p, char *buf, size_t size)
 }
 
 /*
+** v rounded to the integer m times 10^-k, as %g writes it: plain digits,
+** no trailing zeros after the point.  0 if it does not fit in size.
+*/
+static int
+put_rounded(double v, long m, int k, char *buf, size_t size)
+{
+    char d[32], *o = d, digits[8];
+    int nd = 0;
+    for (long q = m; nd == 0 || q > 0; q /= 10)
+        nd++;
+    for (int i = nd - 1; i >= 0; i--, m /= 10)
+        digits[i] = (char)('0' + m % 10);
+    if (v < 0)
+        *o++ = '-';
+    if (k <= 0) {
+        memcpy(o, digits, (size_t)nd);
+        o += nd;
+        for (int i = 0; i < -k; i++)
+            *o++ = '0';
+    } else {
+        int intd = nd - k;          /* digits before the point */
+        if (intd > 0) {
+            memcpy(o, digits, (size_t)intd);
+            o += intd;
+        } else {
+            *o++ = '0';
+        }
+        char *point = o;
+        *o++ = '.';
+        for (int i = intd; i < 0; i++)
+            *o++ = '0';
+        for (int i = intd > 0 ? intd : 0; i < nd; i++)
+            *o++ = digits[i];
+        while (o[-1] == '0')
+            o--;
+        if (o - 1 == point)
+            o--;
+    }
+    if ((size_t)(o - d) >= size)
+        return 0;
+    memcpy(buf, d, (size_t)(o - d));
+    buf[o - d] = '\0';
+    return 1;
+}
+
+/*
+** num_format without snprintf and strtod, for the values screening prints
+** most (rates, doses, scores from 0.0001 to a million, where %g writes
+** plain digits): round v to p significant digits in double arithmetic and
+** keep the first p whose value is num_cmp-equal to v; failing that, the
+** 6 digits num_format shows for a visibly rounded value.  Returns 0 when
+** it cannot tell, and num_format's own loop runs.
+**
+** Why this is the loop's answer.  The scaled value v * 10^k is off by an
+** ulp at most, so its nearest integer m is snprintf's exactly rounded one
+** unless the scaled value is within an ulp of a tie (x.5).  Near a tie,
+** both roundings are half a unit of the p-th digit away from v, at least
+** 5e-7 of v, and num_cmp (1e-9) refuses either: that p is skipped by both.
+** The value read back, m / 10^k or m * 10^-k, is one correctly rounded
+** operation on exact numbers, i.e. what strtod returns for the digits.
+** Only the 6-digit fallback prints digits num_cmp did not check, so there
+** a near tie gives up.
+*/
+static int
+fmt_fast(double v, char *buf, size_t size)
+{
+    static const double pow10[] = {
+        1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12
+    };
+    double a = fabs(v);
+    int x = -4;                     /* 10^x <= a < 10^(x+1), about */
+    long m = 0;
+    int k = 0, tie = 0;
+    if (!(a >= 1e-4 && a < 1e6))
+        return 0;
+    while (x < 5 && a >= (x + 1 < 0 ? 1 / pow10[-(x + 1)] : pow10[x + 1]))
+        x++;
+    for (int p = 1; p <= 6; p++) {
+        k = p - 1 - x;              /* decimals; k < 0: 10^-k units */
+        double scaled = k >= 0 ? a * pow10[k] : a / pow10[-k];
+        double fl = floor(scaled);
+        tie = fabs(scaled - fl - 0.5) < 1e-6;
+        m = (long)fl + (scaled - fl >= 0.5);
+        if (m >= (long)pow10[p]) {  /* 9.96 to 2 digits: 10, one digit more */
+            m /= 10;
+            k--;
+        }
+        /* Exact integers divided or multiplied once: r is the double
+        ** strtod would read back from the digits. */
+        double r = k >= 0 ? (double)m / pow10[k] : (double)m * pow10[-k];
+        if (num_cmp(v < 0 ? -r : r, v) == 0)
+            return put_rounded(v, m, k, buf, size);
+    }
+    /* num_format's "%.6g" when it shows 6 significant digits (no trailing
+    ** zero) and v < 1e5. */
+    if (!tie && m % 10 != 0 && m >= 100000 && a < 1e5)
+        return put_rounded(v, m, k, buf, size);
+    return 0;
+}
+
+/*
 ** The fewest digits (at most 6) that read back equal under num_cmp, so
 ** that 1.1 * 100 + 0.1 * 100 prints as 120.  A value that needs more is
 ** shown with 6 digits if they visibly are rounded ("0.333333"), but with
@@ -650,6 +780,8 @@ num_format(double v, char *buf, size_t size)
             return;
         }
     }
+    if (fmt_fast(v, buf, size))
+        return;
     for (p = 1; p <= 6; p++) {
         fmt_sig(v, p, buf, size);
         if (num_cmp(strtod(buf, NULL), v) == 0)

@@ -81,6 +81,11 @@ void result_add_evidence(eval_ctx *cx, result *res, const char *code,
                          const char *pointer);
 void result_add_missing(eval_ctx *cx, result *res, const char *item);
 void result_take(eval_ctx *cx, result *dst, const result *src); /* evidence + missing */
+/* The reasons of the results r[0..n) whose value is want (of all, if want
+** < 0) joined with "; ", leaving out empty ones if skip_empty; NULL if
+** there are none.  One allocation, however many reasons. */
+const char *reasons_join(eval_ctx *cx, result *const *r, int n, int want,
+                         int skip_empty);
 
 /* series.c: R_LATEST, R_ANY_VALUE, R_ALL_VALUES, R_SUSTAINED, R_EPISODE,
 ** R_CONSECUTIVE on observation concepts (and R_LATEST on derived ones via

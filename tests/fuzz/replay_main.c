@@ -54,16 +54,19 @@ replay_dir(const char *dir, int verbose)
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        if (n == cap)
-            names = realloc(names, (size_t)(cap = cap ? 2 * cap : 64) * sizeof *names);
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            if (!(names = realloc(names, (size_t)cap * sizeof *names)))
+                abort();
+        }
         size_t k = strlen(dir) + strlen(e->d_name) + 2;
-        names[n] = malloc(k);
-        if (!names || !names[n])
+        if (!(names[n] = malloc(k)))
             abort();
         snprintf(names[n++], k, "%s/%s", dir, e->d_name);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof *names, compare_names);
+    if (n > 1)
+        qsort(names, (size_t)n, sizeof *names, compare_names);
     int done = 0;
     for (int i = 0; i < n; i++) {
         struct stat st;
