@@ -6,10 +6,12 @@
 ** shared/design/input-hardening.md s1.2).  So every document goes through
 ** our own RFC 8259 validator first, which rejects all of that with a
 ** line:column, and only then through cJSON, which is left as a mere tree
-** builder.  The validator records the byte offset of every value in
-** pre-order; after cJSON has built the tree we store each node's offset in
-** its valueint field (which we never read as a number: it saturates) so
-** that any later semantic error can be given a real line:column.
+** builder.  The first time a position is asked for, the validator finds
+** the byte offset of every value in pre-order and we store each node's
+** offset in its valueint field (which we never read as a number: it
+** saturates) so that any later semantic error can be given a real
+** line:column.  A document, its tree and its tables live in one arena:
+** cJSON allocates there while it parses our text (jsondoc.c).
 */
 #ifndef JSONDOC_H
 #define JSONDOC_H

@@ -220,6 +220,12 @@ finish_concept(record *r, int i, ts_time at)
             s->s[k++] = s->s[j];
     s->n = k;
     s->s = sort_by_time(r->a, s->s, s->n, sizeof *s->s, offsetof(sample, t));
+    /* The series' one index: a rule on a look-back need not read what
+    ** comes before it to know whether there are unusable values. */
+    s->first_unusable = 0;
+    while (s->first_unusable < s->n && s->s[s->first_unusable].type == VAL_NUMBER
+           && s->s[s->first_unusable].ok)
+        s->first_unusable++;
 
     med_list *m = &r->meds[i];
     k = 0;

@@ -38,6 +38,8 @@ typedef struct sample {
 typedef struct series {
     int n;
     sample *s;
+    int first_unusable;     /* index of the first sample that is not a
+                            ** usable number, or n (set by facts_finish) */
 } series;
 
 typedef enum med_kind {

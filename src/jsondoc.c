@@ -199,7 +199,8 @@ fail_at(checker *ck, size_t off, const char *fmt, ...)
     ** of range"); for a broken structure ("expected ',' or '}'") the last
     ** key read is a red herring, the line and column say it all. */
     if (strncmp(ck->err->msg, "expected", 8) != 0 &&
-        strncmp(ck->err->msg, "trailing comma", 14) != 0)
+        strncmp(ck->err->msg, "trailing comma", 14) != 0 &&
+        strncmp(ck->err->msg, "unexpected end", 14) != 0)
         build_path(ck, ck->err->path, sizeof ck->err->path);
     return -1;
 }

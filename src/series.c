@@ -16,6 +16,12 @@
 ** look-back includes its end: a value exactly 6 h old is within 6 h.  The
 ** record holds nothing after the screening time, so "now" is r->at and the
 ** samples end at or before it.
+**
+** The samples are sorted by time (facts.c), so a look-back's first sample
+** is found by binary search, and a sample is compared with the threshold
+** only when a rule looks at it (state()): a rule on the last 6 h of a
+** nine-day series reads the samples of those 6 h and the few around them
+** that decide where a run starts, not the whole series.
 */
 #include "verdict.h"
 
@@ -25,8 +31,9 @@
 #include "timeutil.h"
 #include "units.h"
 
-/* How a sample stands against the rule's comparison. */
-enum { S_N, S_Q, S_U };
+/* How a sample stands against the rule's comparison (S_UNSET: not looked
+** at yet). */
+enum { S_UNSET, S_N, S_Q, S_U };
 
 /* One leaf being evaluated: the rule, its samples and their states. */
 typedef struct leaf {
@@ -36,8 +43,9 @@ typedef struct leaf {
     const char *name;           /* as shown in reasons: "MAP", "lactate" */
     const char *cmp;            /* "< 65 mm[Hg]" */
     const sample *s;
-    unsigned char *st;          /* S_N, S_Q or S_U per sample */
+    unsigned char *st;          /* per sample: use state(), not st[] */
     int n;
+    int first_unusable;         /* the series' (facts.h) */
     ts_time now;
     ts_time wstart;             /* start of the look-back, TS_NONE if none */
 } leaf;
@@ -74,6 +82,17 @@ static int
 usable(const sample *s)
 {
     return s->type == VAL_NUMBER && s->ok;
+}
+
+/* The state of sample i, compared with the threshold the first time a rule
+** looks at it. */
+static int
+state(const leaf *lf, int i)
+{
+    unsigned char *st = &lf->st[i];
+    if (*st == S_UNSET)
+        *st = !usable(&lf->s[i]) ? S_U : cmp_value(&lf->ru->cmp, lf->s[i].v) ? S_Q : S_N;
+    return *st;
 }
 
 static const char *
@@ -191,16 +210,22 @@ no_gap(const leaf *lf, int i, int j)
     return lf->s[j].t <= ts_shift(lf->s[i].t, max_gap(lf->ru), +1);
 }
 
-/* Index of the first sample at or after the look-back start. */
+/* Index of the first sample at or after the look-back start (binary
+** search: the samples are sorted by time). */
 static int
 window_first(const leaf *lf)
 {
-    int i = 0;
+    int lo = 0, hi = lf->n;
     if (lf->wstart == TS_NONE)
         return 0;
-    while (i < lf->n && lf->s[i].t < lf->wstart)
-        i++;
-    return i;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (lf->s[mid].t < lf->wstart)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /*
@@ -213,7 +238,7 @@ static ts_time
 possible_start(const leaf *lf, int i)
 {
     int k = i - 1;
-    while (k >= 0 && lf->st[k] != S_N)
+    while (k >= 0 && state(lf, k) != S_N)
         k--;
     return k < 0 ? TS_NONE : lf->s[k + 1].t;
 }
@@ -223,7 +248,7 @@ static int
 run_start(const leaf *lf, int last)
 {
     int i = last;
-    while (i > 0 && lf->st[i - 1] == S_Q)
+    while (i > 0 && state(lf, i - 1) == S_Q)
         i--;
     return i;
 }
@@ -290,7 +315,7 @@ latest_sample(leaf *lf, result **out)
         *out = too_old(lf, i);
         return -1;
     }
-    if (lf->st[i] == S_U) {
+    if (state(lf, i) == S_U) {
         *out = unusable(lf, i, "latest");
         return -1;
     }
@@ -312,7 +337,7 @@ eval_latest(leaf *lf)
     int last = latest_sample(lf, &res);
     if (last < 0)
         return res;
-    if (lf->st[last] == S_N)
+    if (state(lf, last) == S_N)
         return latest_fails(lf, last);
 
     res = result_new(lf->cx, lf->ru, TV_MET, "latest %s %s at %s is %s",
@@ -344,7 +369,7 @@ eval_any_value(leaf *lf)
     if (first == lf->n)
         return no_data(lf);
     for (int i = first; i < lf->n; i++) {
-        if (lf->st[i] == S_Q) {
+        if (state(lf, i) == S_Q) {
             res = result_new(lf->cx, lf->ru, TV_MET, "%s %s at %s is %s",
                              lf->name, value_of(lf, i), time_of(lf, i), lf->cmp);
             add_sample(lf, res, i);
@@ -352,7 +377,7 @@ eval_any_value(leaf *lf)
             ** a start: it carries no since. */
             return res;
         }
-        if (lf->st[i] == S_U && u < 0)
+        if (state(lf, i) == S_U && u < 0)
             u = i;
     }
     if (u >= 0) {
@@ -383,13 +408,13 @@ eval_all_values(leaf *lf)
     if (first == lf->n)
         return no_data(lf);
     for (int i = first; i < lf->n; i++) {
-        if (lf->st[i] == S_N) {
+        if (state(lf, i) == S_N) {
             res = result_new(lf->cx, lf->ru, TV_NOT_MET, "%s %s at %s is not %s",
                              lf->name, value_of(lf, i), time_of(lf, i), lf->cmp);
             add_sample(lf, res, i);
             return res;
         }
-        if (lf->st[i] == S_U && u < 0)
+        if (state(lf, i) == S_U && u < 0)
             u = i;
     }
     if (u >= 0)
@@ -425,7 +450,7 @@ eval_sustained(leaf *lf)
     int last = latest_sample(lf, &res);
     if (last < 0)
         return res;
-    if (lf->st[last] == S_N)
+    if (state(lf, last) == S_N)
         return latest_fails(lf, last);
     if (lf->now > ts_shift(lf->s[last].t, max_gap(lf->ru), +1)) {
         res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
@@ -438,17 +463,17 @@ eval_sustained(leaf *lf)
     }
 
     int first = last;
-    while (first > 0 && lf->st[first - 1] == S_Q && no_gap(lf, first - 1, first))
+    while (first > 0 && state(lf, first - 1) == S_Q && no_gap(lf, first - 1, first))
         first--;
 
     ts_time since = lf->s[first].t, early;
     int bound = first - 1;      /* the sample that bounds the possible run */
     if (first == 0) {
         early = TS_NONE;
-    } else if (lf->st[first - 1] == S_N && no_gap(lf, first - 1, first)) {
+    } else if (state(lf, first - 1) == S_N && no_gap(lf, first - 1, first)) {
         early = since;
     } else {
-        while (bound >= 0 && lf->st[bound] != S_N)
+        while (bound >= 0 && state(lf, bound) != S_N)
             bound--;
         early = bound < 0 ? TS_NONE : lf->s[bound].t;
     }
@@ -462,7 +487,7 @@ eval_sustained(leaf *lf)
     res = result_new(lf->cx, lf->ru, TV_MET, "%s %s since %s (%s)%s", lf->name,
                      lf->cmp, fmt_time(lf->cx, since),
                      elapsed(lf, lf->now - since), more);
-    if (bound >= 0 && lf->st[bound] == S_N)
+    if (bound >= 0 && state(lf, bound) == S_N)
         add_sample(lf, res, bound);
     add_sample(lf, res, first);
     if (first != last)
@@ -499,17 +524,17 @@ static void
 possible_extent(const leaf *lf, int a, int b, ts_time *lo, ts_time *hi)
 {
     int k;
-    if (a > 0 && lf->st[a - 1] == S_N && no_gap(lf, a - 1, a)) {
+    if (a > 0 && state(lf, a - 1) == S_N && no_gap(lf, a - 1, a)) {
         *lo = lf->s[a].t;
     } else {
-        for (k = a - 1; k >= 0 && lf->st[k] != S_N; k--)
+        for (k = a - 1; k >= 0 && state(lf, k) != S_N; k--)
             ;
         *lo = k < 0 ? TS_NONE : lf->s[k].t;
     }
-    if (b + 1 < lf->n && lf->st[b + 1] == S_N && no_gap(lf, b, b + 1)) {
+    if (b + 1 < lf->n && state(lf, b + 1) == S_N && no_gap(lf, b, b + 1)) {
         *hi = lf->s[b].t;
     } else {
-        for (k = b + 1; k < lf->n && lf->st[k] != S_N; k++)
+        for (k = b + 1; k < lf->n && state(lf, k) != S_N; k++)
             ;
         *hi = k < lf->n ? lf->s[k].t : lf->now;
     }
@@ -541,15 +566,24 @@ eval_episode(leaf *lf)
     int early_unbounded = 0;
     result *res;
 
-    if (window_first(lf) == lf->n)
+    int wfirst = window_first(lf), a0;
+    if (wfirst == lf->n)
         return no_data(lf);
+    /* Runs that end before the last N sample ahead of the window can
+    ** neither reach into it nor be an episode in it: start after that
+    ** sample.  What they could add is "unusable values" to the message,
+    ** which the series' index tells without reading them. */
+    for (a0 = wfirst; a0 > 0 && state(lf, a0 - 1) != S_N; a0--)
+        ;
+    if (lf->first_unusable < a0)
+        any_u = 1;
 
-    for (int a = 0; a < lf->n; a++) {
+    for (int a = a0; a < lf->n; a++) {
         int b = a;
-        if (lf->st[a] == S_N)
+        if (state(lf, a) == S_N)
             continue;
-        if (lf->st[a] == S_Q)
-            while (b + 1 < lf->n && lf->st[b + 1] == S_Q && no_gap(lf, b, b + 1))
+        if (state(lf, a) == S_Q)
+            while (b + 1 < lf->n && state(lf, b + 1) == S_Q && no_gap(lf, b, b + 1))
                 b++;
         else
             any_u = 1;
@@ -561,7 +595,7 @@ eval_episode(leaf *lf)
         if (hi >= clip_lo(lf, lo) && lasts(clip_lo(lf, lo), hi, ru->lasting))
             maybe = 1;
 
-        if (lf->st[a] == S_Q && lf->s[b].t >= clip_lo(lf, TS_NONE)) {
+        if (state(lf, a) == S_Q && lf->s[b].t >= clip_lo(lf, TS_NONE)) {
             ts_time first = clip_lo(lf, lf->s[a].t);
             if (lf->s[b].t - first > longest) {
                 longest = lf->s[b].t - first;
@@ -639,7 +673,7 @@ eval_consecutive(leaf *lf)
     int last = latest_sample(lf, &res);
     if (last < 0)
         return res;
-    if (lf->st[last] == S_N)
+    if (state(lf, last) == S_N)
         return latest_fails(lf, last);
 
     int first = run_start(lf, last);
@@ -653,7 +687,7 @@ eval_consecutive(leaf *lf)
     if (got < count) {
         const char *howmany = got == 1 ? "only one"
             : arena_printf(lf->cx->a, "only %d", got);
-        const char *stop = first > 0 && lf->st[first - 1] == S_U
+        const char *stop = first > 0 && state(lf, first - 1) == S_U
             ? arena_printf(lf->cx->a, "; %s at %s is unusable: %s", lf->name,
                            time_of(lf, first - 1), why_unusable(&lf->s[first - 1]))
             : "";
@@ -727,11 +761,9 @@ eval_series(eval_ctx *cx, const rule *ru)
     if (r->obs) {
         lf.n = r->obs[lf.c->index].n;
         lf.s = r->obs[lf.c->index].s;
+        lf.first_unusable = r->obs[lf.c->index].first_unusable;
     }
-    lf.st = arena_alloc(cx->a, (size_t)(lf.n ? lf.n : 1));
-    for (int i = 0; i < lf.n; i++)
-        lf.st[i] = !usable(&lf.s[i]) ? S_U
-                 : cmp_value(&ru->cmp, lf.s[i].v) ? S_Q : S_N;
+    lf.st = arena_alloc(cx->a, (size_t)(lf.n ? lf.n : 1));    /* S_UNSET */
 
     switch (ru->kind) {
     case R_LATEST:      return eval_latest(&lf);
