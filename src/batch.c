@@ -47,6 +47,7 @@ typedef struct pool {
     long nread;             /* slots read so far (next seq to read) */
     long nclaimed;          /* slots taken by workers */
     long nwritten;          /* slots written (next seq to write) */
+    int reader_waiting;     /* the reader found the queue full */
     int reader_done;
     int stop;
 } pool;
@@ -103,8 +104,15 @@ reader_main(void *arg)
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     pthread_mutex_lock(&p->mu);
     while (!p->stop) {
-        while (!p->stop && p->nread - p->nwritten >= p->nslots)
-            pthread_cond_wait(&p->space, &p->mu);
+        /* A full queue: sleep until half of it is free, not until one
+        ** slot is, so the reader and the writer do not wake each other
+        ** once per record. */
+        if (p->nread - p->nwritten >= p->nslots) {
+            p->reader_waiting = 1;
+            while (!p->stop && p->nread - p->nwritten > p->nslots / 2)
+                pthread_cond_wait(&p->space, &p->mu);
+            p->reader_waiting = 0;
+        }
         if (p->stop)
             break;
         long seq = p->nread;
@@ -177,7 +185,8 @@ write_loop(pool *p)
         pthread_mutex_lock(&p->mu);
         p->done[k] = 0;
         p->nwritten++;
-        pthread_cond_signal(&p->space);
+        if (p->reader_waiting && p->nread - p->nwritten <= p->nslots / 2)
+            pthread_cond_signal(&p->space);
         if (stopped) {
             p->stop = 1;
             pthread_cond_broadcast(&p->space);

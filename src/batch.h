@@ -49,7 +49,7 @@ typedef struct batch_ops {
 
 /* Slots per worker thread: enough to keep every worker busy while one
 ** slow record holds up the writer, few enough to keep memory flat. */
-#define BATCH_SLOTS_PER_JOB 4
+#define BATCH_SLOTS_PER_JOB 16
 
 /*
 ** Run the batch on jobs worker threads (jobs >= 1).  Returns 0 when the
