@@ -551,7 +551,10 @@ csv_record(outbuf *b, const record *r, trial_result *const *res, int n)
         }
         csv_field(b, joined.p ? joined.p : "");
         outbuf_free(&joined);
-        outbuf_put(b, "\n", 1);
+        outbuf_put(b, ",", 1);
+        csv_field(b, tr->cohort ? tr->cohort->id : "");
+        /* A truncated exclusion list is said in every output. */
+        outbuf_puts(b, tr->t->list_incomplete ? ",true\n" : ",false\n");
     }
 }
 
@@ -560,7 +563,7 @@ report_begin(const report_opts *o, outbuf *out)
 {
     if (o->format == REPORT_CSV)
         outbuf_puts(out, "patient,source,trial,verdict,window_opens,"
-                         "window_closes,missing\n");
+                         "window_closes,missing,cohort,exclusions_incomplete\n");
 }
 
 void
