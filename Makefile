@@ -47,7 +47,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
-READ   = jsondoc vocab vocabload yamldoc facts record
+READ   = jsondoc jsoncheck vocab vocabload yamldoc facts record recorditems
 CRIT   = criteria rulesyntax
 EVAL   = eval series derived events clock
 OUT    = report outbuf input inputcrit caseload casetest cli batch screen summary outfile progress
@@ -83,7 +83,7 @@ T_EVAL = $(T_CRIT) $(EVAL:%=src/%.o)
 
 tests/test_timeutil: tests/test_timeutil.o $(T_CORE)
 tests/test_units: tests/test_units.o $(T_CORE)
-tests/test_jsondoc: tests/test_jsondoc.o $(T_CORE) src/jsondoc.o
+tests/test_jsondoc: tests/test_jsondoc.o $(T_CORE) src/jsondoc.o src/jsoncheck.o
 tests/test_record: tests/test_record.o $(T_READ)
 tests/test_criteria: tests/test_criteria.o $(T_CRIT)
 tests/test_eval: tests/test_eval.o $(T_EVAL)

@@ -509,7 +509,8 @@ emit(outbuf *b, int flush)
     if (outbuf_write(b, stdout) == 0 && (!flush || fflush(stdout) == 0))
         return 0;
     int e = errno ? errno : EIO;
-    fprintf(stderr, "error: writing output: %s\n", strerror(e));
+    if (e != EPIPE)             /* a closed pipe (| head) ends quietly */
+        fprintf(stderr, "error: writing output: %s\n", strerror(e));
     return -1;
 }
 
@@ -519,6 +520,8 @@ finish_output(void)
     errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         int e = errno ? errno : EIO;
+        if (e == EPIPE)
+            return 0;
         fprintf(stderr, "error: writing output: %s\n", strerror(e));
         return -1;
     }

@@ -279,7 +279,9 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
 
     int failed = 0;
     if (!o->quiet && !c.out.closed_pipe) {
-        if (c.out.failed || outfile_commit(&c.out) != 0) {
+        /* The final flush can be the write that finds the pipe closed:
+        ** that is still a quiet end, not a write error. */
+        if ((c.out.failed || outfile_commit(&c.out) != 0) && !c.out.closed_pipe) {
             write_error(&c.out, o->output);
             failed = 1;
         }

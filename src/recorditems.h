@@ -1,0 +1,66 @@
+/*
+** recorditems.h -- the two halves of the record reader (internal).
+**
+** record.c reads a record as a whole (record_parse, the top-level fields,
+** the sections as arrays) and provides the field helpers below;
+** recorditems.c reads each item of a section into the record's facts and
+** does the unit conversions.  Every helper that can fail sets rd->err with
+** the message, the JSON path and the line:column of the node, and returns
+** -1; a reader stops at the first error.  Warnings go to the record.
+*/
+#ifndef RECORDITEMS_H
+#define RECORDITEMS_H
+
+#include <stddef.h>
+
+#include "facts.h"
+#include "jsondoc.h"
+#include "record.h"
+
+#define SHOW 64                 /* bytes of a value quoted in a message */
+
+typedef struct reader {
+    record *r;                  /* NULL until the id is read */
+    const json_doc *doc;
+    const record_opts *opts;
+    ts_error *err;
+    ts_time latest;             /* latest timestamp seen, or TS_NONE */
+} reader;
+
+/* record.c: messages and fields */
+
+/* An error at node (path: "medications[3].rate"); returns -1. */
+int rec_fail(reader *rd, const cJSON *node, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A warning "LINE:COLUMN: PATH: MESSAGE" added to rd->r. */
+void rec_warn(reader *rd, const cJSON *node, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* "expected <expected>, found <type of node>". */
+int rec_fail_type(reader *rd, const cJSON *node, const char *path, const char *expected);
+int rec_same_name(const char *a, const char *b);
+/* The member name of obj (case-sensitive), or NULL. */
+const cJSON *rec_field(const cJSON *obj, const char *name);
+/* An optional field: absent and null both mean "not given". */
+const cJSON *rec_opt_field(const cJSON *obj, const char *name);
+/* prefix.name into out; a path too long for the buffer is cut. */
+void rec_join(char *out, size_t size, const char *prefix, const char *name);
+int rec_missing(reader *rd, const cJSON *obj, const char *prefix, const char *name);
+/* A string field; *out is NULL when an optional field is absent. */
+int rec_get_str(reader *rd, const cJSON *obj, const char *prefix, const char *name,
+                int required, const char **out);
+/* Fields the contract does not know: a warning, or an error if strict. */
+int rec_check_fields(reader *rd, const cJSON *obj, const char *prefix,
+                     const char *const *known);
+
+/* recorditems.c: one item of a section (pre is its path, i its index), the
+** facts object, and the conversions that needed the screening time. */
+
+int read_observation(reader *rd, const cJSON *it, const char *pre, int i);
+int read_medication(reader *rd, const cJSON *it, const char *pre, int i);
+int read_condition(reader *rd, const cJSON *it, const char *pre, int i);
+int read_procedure(reader *rd, const cJSON *it, const char *pre, int i);
+int read_location(reader *rd, const cJSON *it, const char *pre, int i);
+int read_facts(reader *rd, const cJSON *root);
+void convert_late(record *r);
+
+#endif
