@@ -50,6 +50,14 @@ typedef struct ts_error {
 void ts_error_clear(ts_error *e);
 void ts_error_set(ts_error *e, int line, int column, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Write a reason into why[0..whysize) when why is not NULL: the "why"
+** out-parameter convention of timeutil and units. */
+void ts_why(char *why, size_t whysize, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Write a reason into why[0..whysize) when why is not NULL: the "why"
+** out-parameter convention of timeutil and units. */
+void ts_why(char *why, size_t whysize, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Format as "file:line:column: path: msg" leaving out the parts not known. */
 void ts_error_format(const ts_error *e, char *buf, size_t size);
 

@@ -91,12 +91,7 @@ static void
 med_none(eval_ctx *cx, result *res, const concept *c, const med_list *l,
          const char *what)
 {
-    if (l->n > 0 || leaf_complete(cx, SEC_MEDICATIONS)) {
-        leaf_set(res, TV_NOT_MET, what);
-    } else {
-        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-        result_add_missing(cx, res, c->name);
-    }
+    leaf_none(cx, res, c, l->n > 0 || leaf_complete(cx, SEC_MEDICATIONS), "%s", what);
 }
 
 result *
@@ -175,13 +170,8 @@ event_procedure(eval_ctx *cx, const rule *ru, const concept *c, result *res)
                             pointer_to(cx, "procedures", pick->src));
         return pick->start;
     }
-    if (l->n > 0 || leaf_complete(cx, SEC_PROCEDURES)) {
-        leaf_say(cx, res, TV_NOT_MET, ru->ongoing ? "%s is not ongoing" : "no %s recorded",
-            c->name);
-    } else {
-        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-        result_add_missing(cx, res, c->name);
-    }
+    leaf_none(cx, res, c, l->n > 0 || leaf_complete(cx, SEC_PROCEDURES),
+              ru->ongoing ? "%s is not ongoing" : "no %s recorded", c->name);
     return TS_NONE;
 }
 
@@ -202,11 +192,9 @@ event_condition(eval_ctx *cx, const concept *c, result *res)
             return pick->onset;
         leaf_say(cx, res, TV_UNKNOWN, "onset of %s not recorded", c->name);
         result_add_missing(cx, res, arena_printf(cx->a, "%s onset", c->name));
-    } else if (l->n > 0 || leaf_complete(cx, SEC_CONDITIONS)) {
-        leaf_say(cx, res, TV_NOT_MET, "no %s", c->name);
     } else {
-        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-        result_add_missing(cx, res, c->name);
+        leaf_none(cx, res, c, l->n > 0 || leaf_complete(cx, SEC_CONDITIONS),
+                  "no %s", c->name);
     }
     return TS_NONE;
 }
@@ -297,12 +285,8 @@ eval_duration(eval_ctx *cx, const rule *ru)
     }
     l = &cx->r->procs[c->index];
     if (l->n == 0) {
-        if (leaf_complete(cx, SEC_PROCEDURES)) {
-            leaf_say(cx, res, TV_NOT_MET, "no %s recorded (procedures complete)", c->name);
-        } else {
-            leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-            result_add_missing(cx, res, c->name);
-        }
+        leaf_none(cx, res, c, leaf_complete(cx, SEC_PROCEDURES),
+                  "no %s recorded (procedures complete)", c->name);
         return res;
     }
     for (int i = 0; i < l->n; i++) {

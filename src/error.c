@@ -47,3 +47,14 @@ ts_error_format(const ts_error *e, char *buf, size_t size)
     ADD("%s", e->msg);
 #undef ADD
 }
+
+void
+ts_why(char *why, size_t whysize, const char *fmt, ...)
+{
+    va_list ap;
+    if (why == NULL || whysize == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(why, whysize, fmt, ap);
+    va_end(ap);
+}

@@ -77,6 +77,22 @@ leaf_complete(const eval_ctx *cx, unsigned section)
     return (cx->r->complete & section) != 0;
 }
 
+void
+leaf_none(eval_ctx *cx, result *res, const concept *c, int decided,
+          const char *fmt, ...)
+{
+    if (decided) {
+        va_list ap;
+        va_start(ap, fmt);
+        res->value = TV_NOT_MET;
+        res->reason = arena_vprintf(cx->a, fmt, ap);
+        va_end(ap);
+    } else {
+        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
+        result_add_missing(cx, res, c->name);
+    }
+}
+
 static tv
 tv_max(tv a, tv b)
 {
@@ -443,12 +459,8 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
     int untimed = 0;
 
     if (l->n == 0) {
-        if (leaf_complete(cx, SEC_CONDITIONS)) {
-            leaf_say(cx, res, TV_NOT_MET, "no %s recorded (conditions complete)", c->name);
-        } else {
-            leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-            result_add_missing(cx, res, c->name);
-        }
+        leaf_none(cx, res, c, leaf_complete(cx, SEC_CONDITIONS),
+                  "no %s recorded (conditions complete)", c->name);
         return res;
     }
     for (int i = 0; i < l->n; i++)
@@ -579,12 +591,8 @@ proc_one(eval_ctx *cx, const rule *ru, const concept *c)
     tv best = TV_NOT_MET, v;
 
     if (l->n == 0) {
-        if (leaf_complete(cx, SEC_PROCEDURES)) {
-            leaf_say(cx, res, TV_NOT_MET, "no %s recorded (procedures complete)", c->name);
-        } else {
-            leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-            result_add_missing(cx, res, c->name);
-        }
+        leaf_none(cx, res, c, leaf_complete(cx, SEC_PROCEDURES),
+                  "no %s recorded (procedures complete)", c->name);
         return res;
     }
     for (int i = 0; i < l->n; i++)

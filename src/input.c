@@ -57,8 +57,8 @@ struct input {
     int skipping;           /* discarding the rest of an overlong line */
 };
 
-static int
-has_suffix(const char *s, const char *suf)
+int
+input_has_suffix(const char *s, const char *suf)
 {
     size_t n = strlen(s), k = strlen(suf);
     return n > k && strcmp(s + n - k, suf) == 0;
@@ -67,17 +67,17 @@ has_suffix(const char *s, const char *suf)
 static int
 is_ndjson_name(const char *path)
 {
-    return has_suffix(path, ".ndjson") || has_suffix(path, ".jsonl");
+    return input_has_suffix(path, ".ndjson") || input_has_suffix(path, ".jsonl");
 }
 
 static int
 is_record_name(const char *path)
 {
-    return has_suffix(path, ".json") || is_ndjson_name(path);
+    return input_has_suffix(path, ".json") || is_ndjson_name(path);
 }
 
-static char *
-join_path(const char *dir, const char *name)
+char *
+input_join_path(const char *dir, const char *name)
 {
     size_t n = strlen(dir);
     int slash = n > 0 && dir[n - 1] == '/';
@@ -208,7 +208,7 @@ walk_dir(input *in, const char *dir, int depth, int top)
         struct stat st;
         if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
             continue;       /* vanished between readdir and stat */
-        char *path = join_path(dir, name);
+        char *path = input_join_path(dir, name);
         if (S_ISDIR(st.st_mode)) {
             walk_dir(in, path, depth + 1, 0);
             free(path);
@@ -595,7 +595,7 @@ dir_bytes(const char *dir, int depth, int top)
             fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            char *path = join_path(dir, de->d_name);
+            char *path = input_join_path(dir, de->d_name);
             total += dir_bytes(path, depth + 1, 0);
             free(path);
         } else if (S_ISREG(st.st_mode) && is_record_name(de->d_name)) {

@@ -116,6 +116,10 @@ char *input_bundled_criteria(void);
 int input_criteria_files(const char *const *paths, int npaths,
                          input_list *out, ts_error *err);
 
+/* Path helpers shared by input.c and inputcrit.c. */
+int input_has_suffix(const char *s, const char *suffix);
+char *input_join_path(const char *dir, const char *name);  /* malloc'd */
+
 /* The name stdin is given in messages and output. */
 #define INPUT_STDIN_NAME "<stdin>"
 

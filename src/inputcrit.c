@@ -18,24 +18,6 @@
 #include "arena.h"
 #include "input.h"
 
-static int
-has_suffix(const char *s, const char *suf)
-{
-    size_t n = strlen(s), k = strlen(suf);
-    return n > k && strcmp(s + n - k, suf) == 0;
-}
-
-static char *
-join_path(const char *dir, const char *name)
-{
-    size_t n = strlen(dir);
-    int slash = n > 0 && dir[n - 1] == '/';
-    size_t size = n + strlen(name) + 2;
-    char *p = xmalloc(size);
-    snprintf(p, size, "%s%s%s", dir, slash ? "" : "/", name);
-    return p;
-}
-
 void
 input_list_add(input_list *l, char *s)
 {
@@ -92,7 +74,7 @@ input_bundled_criteria(void)
 {
     char *dir = exe_dir();
     if (dir) {
-        char *p = join_path(dir, "criteria");
+        char *p = input_join_path(dir, "criteria");
         free(dir);
         if (is_dir(p))
             return p;
@@ -130,7 +112,7 @@ default_criteria(input_list *out)
 static int
 is_yaml_name(const char *name)
 {
-    return name[0] != '.' && (has_suffix(name, ".yaml") || has_suffix(name, ".yml"));
+    return name[0] != '.' && (input_has_suffix(name, ".yaml") || input_has_suffix(name, ".yml"));
 }
 
 static int
@@ -164,7 +146,7 @@ expand_criteria(const char *path, input_list *out, ts_error *err)
     while ((de = readdir(d)) != NULL) {
         if (!is_yaml_name(de->d_name))
             continue;
-        char *p = join_path(path, de->d_name);
+        char *p = input_join_path(path, de->d_name);
         if (is_file(p))
             input_list_add(out, p);
         else
@@ -252,7 +234,7 @@ input_criteria_files(const char *const *paths, int npaths, input_list *out,
         concepts += (level[i] = vocab_level(files.s[i])) == 2;
     if (concepts == 0) {
         char *dir = input_bundled_criteria();
-        char *p = dir ? join_path(dir, "concepts.yaml") : NULL;
+        char *p = dir ? input_join_path(dir, "concepts.yaml") : NULL;
         free(dir);
         if (p && is_file(p)) {
             char *real = realpath(p, NULL);

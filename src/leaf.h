@@ -18,6 +18,11 @@ void leaf_set(result *res, tv value, const char *reason);
 /* The leaf holds from since (certainly) until until (TS_NONE: no limit). */
 void leaf_times(result *res, ts_time since, ts_time until);
 int leaf_complete(const eval_ctx *cx, unsigned section);
+/* Nothing qualifies.  When the record can say so (decided: the concept has
+** entries, or its section is complete) the leaf is not met, for the reason
+** given; otherwise it is unknown and the concept is listed as missing. */
+void leaf_none(eval_ctx *cx, result *res, const concept *c, int decided,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Earliest of two times where TS_NONE means "none yet". */
 ts_time time_earliest(ts_time a, ts_time b);
 

@@ -33,20 +33,6 @@ static const char *const month_names[12] = {
     "August", "September", "October", "November", "December"
 };
 
-static void
-set_why(char *why, size_t whysize, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_why(char *why, size_t whysize, const char *fmt, ...)
-{
-    va_list ap;
-    if (why == NULL || whysize == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(why, whysize, fmt, ap);
-    va_end(ap);
-}
 
 /* Copy at most QUOTE_MAX characters of s[0..len) for quoting in a reason. */
 static const char *
@@ -188,25 +174,25 @@ parse_ymd(const char *s, size_t wholelen, int *yp, int *mp, int *dp,
     if (m >= 0 && s[7] == '-')
         d = digits(s + 8, 2);
     if (d < 0 || is_digit(s[10])) {
-        set_why(why, whysize, "invalid date '%s' (expected YYYY-MM-DD)",
+        ts_why(why, whysize, "invalid date '%s' (expected YYYY-MM-DD)",
                 quote(q, s, wholelen));
         return -1;
     }
     quote(q, s, 10);
     if (y < 1) {
-        set_why(why, whysize, "invalid date '%s' (years go from 0001 to 9999)", q);
+        ts_why(why, whysize, "invalid date '%s' (years go from 0001 to 9999)", q);
         return -1;
     }
     if (m < 1 || m > 12) {
-        set_why(why, whysize, "invalid date '%s' (month %02d does not exist)", q, m);
+        ts_why(why, whysize, "invalid date '%s' (month %02d does not exist)", q, m);
         return -1;
     }
     dim = ts_days_in_month(y, m);
     if (d < 1 || d > dim) {
         if (d < 1)
-            set_why(why, whysize, "invalid date '%s' (day 00 does not exist)", q);
+            ts_why(why, whysize, "invalid date '%s' (day 00 does not exist)", q);
         else
-            set_why(why, whysize, "invalid date '%s' (%s %04d has %d days)",
+            ts_why(why, whysize, "invalid date '%s' (%s %04d has %d days)",
                     q, month_names[m - 1], y, dim);
         return -1;
     }
@@ -224,13 +210,13 @@ ts_parse_date(const char *s, int *year, int *month, int *day,
     int y, m, d;
 
     if (s == NULL || *s == '\0') {
-        set_why(why, whysize, "empty date");
+        ts_why(why, whysize, "empty date");
         return -1;
     }
     if (parse_ymd(s, strlen(s), &y, &m, &d, why, whysize) < 0)
         return -1;
     if (s[10] != '\0') {
-        set_why(why, whysize, "invalid date '%s' (expected YYYY-MM-DD only)",
+        ts_why(why, whysize, "invalid date '%s' (expected YYYY-MM-DD only)",
                 quote(q, s, strlen(s)));
         return -1;
     }
@@ -263,21 +249,21 @@ parse_hms(const char **pp, int *secs, char *why, size_t whysize)
     if (mi >= 0 && p[5] == ':')
         s = digits(p + 6, 2);
     if (s < 0) {
-        set_why(why, whysize, "invalid time '%s' (expected hh:mm:ss)",
+        ts_why(why, whysize, "invalid time '%s' (expected hh:mm:ss)",
                 quote(q, p, time_span(p)));
         return -1;
     }
     quote(q, p, 8);
     if (h > 23) {
-        set_why(why, whysize, "invalid time '%s' (hours go from 00 to 23)", q);
+        ts_why(why, whysize, "invalid time '%s' (hours go from 00 to 23)", q);
         return -1;
     }
     if (mi > 59) {
-        set_why(why, whysize, "invalid time '%s' (minutes go from 00 to 59)", q);
+        ts_why(why, whysize, "invalid time '%s' (minutes go from 00 to 59)", q);
         return -1;
     }
     if (s > 60 || (s == 60 && (h != 23 || mi != 59))) {
-        set_why(why, whysize,
+        ts_why(why, whysize,
                 "invalid time '%s' (seconds go from 00 to 59, or 60 at 23:59)", q);
         return -1;
     }
@@ -286,7 +272,7 @@ parse_hms(const char **pp, int *secs, char *why, size_t whysize)
     p += 8;
     if (*p == '.') {
         if (!is_digit(p[1])) {
-            set_why(why, whysize, "invalid time '%s' (expected digits after '.')",
+            ts_why(why, whysize, "invalid time '%s' (expected digits after '.')",
                     quote(q, *pp, time_span(*pp)));
             return -1;
         }
@@ -316,18 +302,18 @@ parse_offset(const char **pp, int *offset, char *why, size_t whysize)
     }
     quote(q, p, strlen(p));
     if (*p != '+' && *p != '-') {
-        set_why(why, whysize, "invalid UTC offset '%s' (expected Z or +hh:mm)", q);
+        ts_why(why, whysize, "invalid UTC offset '%s' (expected Z or +hh:mm)", q);
         return -1;
     }
     h = digits(p + 1, 2);
     if (h >= 0 && p[3] == ':')
         m = digits(p + 4, 2);
     if (m < 0) {
-        set_why(why, whysize, "invalid UTC offset '%s' (expected Z or +hh:mm)", q);
+        ts_why(why, whysize, "invalid UTC offset '%s' (expected Z or +hh:mm)", q);
         return -1;
     }
     if (h > 23 || m > 59) {
-        set_why(why, whysize, "invalid UTC offset '%s' (offsets go to +-23:59)",
+        ts_why(why, whysize, "invalid UTC offset '%s' (offsets go to +-23:59)",
                 quote(q, p, 6));
         return -1;
     }
@@ -345,7 +331,7 @@ ts_parse_time(const char *s, ts_time *out, char *why, size_t whysize)
     int y, m, d, secs, offset;
 
     if (s == NULL || *s == '\0') {
-        set_why(why, whysize, "empty timestamp");
+        ts_why(why, whysize, "empty timestamp");
         return -1;
     }
     if (parse_ymd(s, strlen(s), &y, &m, &d, why, whysize) < 0)
@@ -356,14 +342,14 @@ ts_parse_time(const char *s, ts_time *out, char *why, size_t whysize)
         return 0;
     }
     if (*p != 'T' && *p != 't' && *p != ' ') {
-        set_why(why, whysize,
+        ts_why(why, whysize,
                 "invalid timestamp '%s' (expected 'T' between date and time)",
                 quote(q, s, strlen(s)));
         return -1;
     }
     p++;
     if (*p == '\0') {
-        set_why(why, whysize, "invalid timestamp '%s' (missing time after '%c')",
+        ts_why(why, whysize, "invalid timestamp '%s' (missing time after '%c')",
                 quote(q, s, strlen(s)), p[-1]);
         return -1;
     }
@@ -372,7 +358,7 @@ ts_parse_time(const char *s, ts_time *out, char *why, size_t whysize)
     if (parse_offset(&p, &offset, why, whysize) < 0)
         return -1;
     if (*p != '\0') {
-        set_why(why, whysize, "invalid timestamp '%s' (unexpected '%s' at the end)",
+        ts_why(why, whysize, "invalid timestamp '%s' (unexpected '%s' at the end)",
                 quote(q, s, strlen(s)), quote(q2, p, strlen(p)));
         return -1;
     }
@@ -547,36 +533,36 @@ dur_term(const char **pp, const char *whole, ts_duration *acc, unsigned *seen,
                 amount = amount * 10 + (*p - '0');
                 scale *= 10;
             } else if (*p != '0') {
-                set_why(why, whysize, "invalid duration '%s' (too many decimals)", q);
+                ts_why(why, whysize, "invalid duration '%s' (too many decimals)", q);
                 return -1;
             }
     }
     if (ndig == 0) {
-        set_why(why, whysize,
+        ts_why(why, whysize,
                 "invalid duration '%s' (expected a number and a unit, such as '30 min')", q);
         return -1;
     }
     if (ndig > 12) {
-        set_why(why, whysize, "invalid duration '%s' (too long)", q);
+        ts_why(why, whysize, "invalid duration '%s' (too long)", q);
         return -1;
     }
     p = skip_space(p);
     for (unit = p; is_alpha(*p); p++)
         ;
     if (p == unit) {
-        set_why(why, whysize,
+        ts_why(why, whysize,
                 "invalid duration '%s' (a number needs a unit: s, min, h, d, wk, mo, a)", q);
         return -1;
     }
     du = find_dur_unit(unit, (size_t)(p - unit));
     if (du == NULL) {
-        set_why(why, whysize,
+        ts_why(why, whysize,
                 "unknown unit '%s' in duration '%s' (use s, min, h, d, wk, mo, a)",
                 quote(u, unit, (size_t)(p - unit)), q);
         return -1;
     }
     if (*seen & (1u << (du - dur_units))) {
-        set_why(why, whysize, "invalid duration '%s' (unit '%s' given twice)", q, du->name);
+        ts_why(why, whysize, "invalid duration '%s' (unit '%s' given twice)", q, du->name);
         return -1;
     }
     *seen |= 1u << (du - dur_units);
@@ -584,12 +570,12 @@ dur_term(const char **pp, const char *whole, ts_duration *acc, unsigned *seen,
     /* amount < 10^18 here and per <= 604800: check before multiplying. */
     per = du->seconds ? du->seconds : du->months;
     if (amount > INT64_MAX / per) {
-        set_why(why, whysize, "invalid duration '%s' (too long)", q);
+        ts_why(why, whysize, "invalid duration '%s' (too long)", q);
         return -1;
     }
     total = amount * per;
     if (total % scale != 0) {
-        set_why(why, whysize, "invalid duration '%s' (not a whole number of %s)",
+        ts_why(why, whysize, "invalid duration '%s' (not a whole number of %s)",
                 q, du->seconds ? "seconds" : "months");
         return -1;
     }
@@ -599,7 +585,7 @@ dur_term(const char **pp, const char *whole, ts_duration *acc, unsigned *seen,
     else
         acc->months += (int)(total > DUR_MAX_MONTHS ? DUR_MAX_MONTHS + 1 : total);
     if (acc->seconds > DUR_MAX_SECONDS || acc->months > DUR_MAX_MONTHS) {
-        set_why(why, whysize, "invalid duration '%s' (too long)", q);
+        ts_why(why, whysize, "invalid duration '%s' (too long)", q);
         return -1;
     }
     *pp = skip_space(p);
@@ -615,11 +601,11 @@ ts_parse_duration(const char *s, ts_duration *out, char *why, size_t whysize)
     const char *p;
 
     if (s == NULL || *(p = skip_space(s)) == '\0') {
-        set_why(why, whysize, "empty duration");
+        ts_why(why, whysize, "empty duration");
         return -1;
     }
     if (*p == '-') {
-        set_why(why, whysize, "invalid duration '%s' (durations cannot be negative)",
+        ts_why(why, whysize, "invalid duration '%s' (durations cannot be negative)",
                 quote(q, s, strlen(s)));
         return -1;
     }

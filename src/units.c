@@ -13,6 +13,7 @@
 ** "mg/dL"), so a second, lenient parse runs only to suggest a spelling.
 */
 #include "units.h"
+#include "ts.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -136,20 +137,6 @@ typedef struct parser {
     char bad[UNIT_CODE_MAX + 1];        /* the symbol that failed */
 } parser;
 
-static void
-set_why(char *why, size_t whysize, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_why(char *why, size_t whysize, const char *fmt, ...)
-{
-    va_list ap;
-    if (why == NULL || whysize == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(why, whysize, fmt, ap);
-    va_end(ap);
-}
 
 static void
 emit(parser *P, const char *s, size_t n)
@@ -464,11 +451,11 @@ parse_full(const char *code, parsed *x, char *why, size_t whysize)
             return UNIT_OK;
     }
     if (code == NULL || *code == '\0') {
-        set_why(why, whysize, "empty unit (write '1' for a plain number)");
+        ts_why(why, whysize, "empty unit (write '1' for a plain number)");
         return UNIT_UNKNOWN;
     }
     if (strlen(code) > UNIT_CODE_MAX) {
-        set_why(why, whysize, "unknown unit '%.40s...' (too long)", code);
+        ts_why(why, whysize, "unknown unit '%.40s...' (too long)", code);
         return UNIT_UNKNOWN;
     }
     if (run(&P, code, 0, x)) {
@@ -477,14 +464,14 @@ parse_full(const char *code, parsed *x, char *why, size_t whysize)
     }
     lenient = run(&L, code, 1, x);
     if (P.temp || (!lenient && L.temp)) {
-        set_why(why, whysize, "unsupported unit '%s' (temperatures are not converted)", code);
+        ts_why(why, whysize, "unsupported unit '%s' (temperatures are not converted)", code);
     } else if (lenient && L.corrected) {
-        set_why(why, whysize, "unknown unit '%s' (did you mean '%s'?)", code, L.out);
+        ts_why(why, whysize, "unknown unit '%s' (did you mean '%s'?)", code, L.out);
     } else if (P.bad[0] && strcmp(P.bad, code) != 0) {
-        set_why(why, whysize, "unknown unit '%s' ('%s' is not a supported UCUM unit)",
+        ts_why(why, whysize, "unknown unit '%s' ('%s' is not a supported UCUM unit)",
                 code, P.bad);
     } else {
-        set_why(why, whysize, "unknown unit '%s'", code);
+        ts_why(why, whysize, "unknown unit '%s'", code);
     }
     return UNIT_UNKNOWN;
 }
@@ -533,13 +520,13 @@ unit_factor(const char *from, const char *to, const unit_ctx *ctx,
 
     if (parse_full(from, &a, reason, sizeof reason) != UNIT_OK
         || parse_full(to, &b, reason, sizeof reason) != UNIT_OK) {
-        set_why(why, whysize, "cannot convert '%s' to '%s': %s",
+        ts_why(why, whysize, "cannot convert '%s' to '%s': %s",
                 from ? from : "", to ? to : "", reason);
         return UNIT_UNKNOWN;
     }
     difference(&a, &b, diff, &others);
     if (a.eq != b.eq) {
-        set_why(why, whysize,
+        ts_why(why, whysize,
                 "cannot convert '%s' to '%s' (equivalents depend on the ion's charge)",
                 from, to);
         return UNIT_INCOMPATIBLE;
@@ -551,7 +538,7 @@ unit_factor(const char *from, const char *to, const unit_ctx *ctx,
     /* Mass <-> amount: divide mass by g/mol, or multiply amount by it. */
     if (!others && diff[DIM_MASS] * diff[DIM_AMOUNT] == -1) {
         if (!usable(mm)) {
-            set_why(why, whysize,
+            ts_why(why, whysize,
                     "cannot convert '%s' to '%s' without the substance's molar mass",
                     from, to);
             return UNIT_NEEDS_MOLAR_MASS;
@@ -562,7 +549,7 @@ unit_factor(const char *from, const char *to, const unit_ctx *ctx,
     /* Per body mass: multiply by the weight in grams, or divide by it. */
     if (!others && diff[DIM_AMOUNT] == 0 && (diff[DIM_MASS] == 1 || diff[DIM_MASS] == -1)) {
         if (!usable(w)) {
-            set_why(why, whysize, "cannot convert '%s' to '%s' without a body weight",
+            ts_why(why, whysize, "cannot convert '%s' to '%s' without a body weight",
                     from, to);
             return UNIT_NEEDS_WEIGHT;
         }
@@ -570,7 +557,7 @@ unit_factor(const char *from, const char *to, const unit_ctx *ctx,
         *factor = (diff[DIM_MASS] > 0 ? a.u.factor / w : a.u.factor * w) / b.u.factor;
         return UNIT_OK;
     }
-    set_why(why, whysize, "cannot convert '%s' to '%s' (different dimensions)", from, to);
+    ts_why(why, whysize, "cannot convert '%s' to '%s' (different dimensions)", from, to);
     return UNIT_INCOMPATIBLE;
 }
 
