@@ -47,7 +47,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
-READ   = jsondoc jsoncheck vocab vocabload yamldoc facts record recorditems
+READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems
 CRIT   = criteria rulesyntax
 EVAL   = eval series derived events clock
 OUT    = report outbuf input inputcrit caseload casetest cli batch screen summary outfile progress

@@ -33,6 +33,15 @@ typedef struct concept {
     int index;              /* dense index, 0 .. vocab_count - 1 */
     int ncodes;
     const char **codes;     /* "loinc:8478-0", ... */
+    /* A condition that is a narrower form of another ("moderate to severe
+    ** aortic regurgitation" of "aortic regurgitation"): an entry of the
+    ** broader one that is present leaves it unknown (the severity is not
+    ** recorded), one that is ruled out rules it out.  NULL: none. */
+    const struct concept *broader;
+    /* Conditions only one sex can have (pregnancy, lactation): the sex bit
+    ** (1 << SEX_FEMALE, facts.h); 0 for any.  A patient recorded with
+    ** another sex does not have it unless an entry says otherwise. */
+    unsigned sexes;
     const char *file;       /* where it was defined (NULL if built in) */
     int line, column;
 } concept;

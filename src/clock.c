@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "leaf.h"
+#include "spans.h"
 #include "timeutil.h"
 #include "units.h"
 #include "verdict.h"
@@ -31,41 +32,19 @@ med_zero(const med_entry *e)
     return e->kind != MED_COURSE && e->raw == 0;
 }
 
-/* Entries that run over an interval: infusions, regimens, courses. */
-static int
-med_runs(const med_entry *e)
-{
-    return e->kind != MED_DOSE && !med_zero(e);
-}
-
 /*
-** The course running at the screening time: adjacent or overlapping
-** intervals merge, a gap or a rate of 0 (not an interval here) ends a
-** course.  Returns the index of its first entry, or -1 if nothing runs
-** now, and sets *onset.
+** The course running at the screening time (spans.c: gaps and zero-rate
+** pauses up to 1 h do not end it).  Returns the index of its first entry,
+** or -1 if nothing runs now, and sets *onset.
 */
 static int
 med_course(const record *r, const med_list *l, ts_time *onset)
 {
-    ts_time s = TS_NONE, e = TS_NONE;
-    int first = -1;
-
-    for (int i = 0; i < l->n; i++) {
-        const med_entry *m = &l->e[i];
-        if (!med_runs(m))
-            continue;
-        if (first < 0 || (e != TS_NONE && m->start > e)) {
-            first = i;
-            s = m->start;
-            e = m->end;
-        } else if (e != TS_NONE && (m->end == TS_NONE || m->end > e)) {
-            e = m->end;
-        }
-    }
-    if (first < 0 || s > r->at || (e != TS_NONE && e <= r->at))
+    span c;
+    if (!span_course_now(l, r->at, &c))
         return -1;
-    *onset = s;
-    return first;
+    *onset = c.start;
+    return c.first;
 }
 
 /* Evidence for the running entries of the course starting at first. */
@@ -76,7 +55,7 @@ med_evidence(eval_ctx *cx, result *res, const concept *c, const med_list *l, int
 
     for (int i = first; i < l->n; i++) {
         const med_entry *m = &l->e[i];
-        if (!med_runs(m))
+        if (!span_med_runs(m))
             continue;
         num_format(m->raw, num, sizeof num);
         result_add_evidence(cx, res, c->name,
@@ -99,7 +78,7 @@ med_one(eval_ctx *cx, const rule *ru, const concept *c)
 {
     const med_list *l = &cx->r->meds[c->index];
     result *res = leaf_new(cx, ru);
-    ts_time onset, from;
+    ts_time onset, from, first_given = TS_NONE;
     const med_entry *given = NULL;
     char num[32];
     int first;
@@ -126,6 +105,8 @@ med_one(eval_ctx *cx, const rule *ru, const concept *c)
             end = cx->r->at;
         if ((end == TS_NONE ? m->start : end) < from)
             continue;
+        if (!given)
+            first_given = span_med_runs(m) ? span_course_onset(l, i) : m->start;
         given = m;
         num_format(m->raw, num, sizeof num);
         result_add_evidence(cx, res, c->name,
@@ -140,6 +121,7 @@ med_one(eval_ctx *cx, const rule *ru, const concept *c)
     }
     leaf_say(cx, res, TV_MET, "%s given %s, within %s", c->name,
         fmt_time(cx, given->start), dur_str(cx, ru->within));
+    leaf_times(res, first_given, TS_NONE);
     return res;
 }
 
@@ -156,19 +138,17 @@ static ts_time
 event_procedure(eval_ctx *cx, const rule *ru, const concept *c, result *res)
 {
     const proc_list *l = &cx->r->procs[c->index];
-    const proc_entry *pick = NULL;
+    span *ep;
+    int ne = leaf_episodes(cx, l, &ep);
 
-    /* The ongoing entry (the earliest, if the record has several), or
-    ** the latest one. */
-    for (int i = 0; i < l->n; i++) {
-        const proc_entry *e = &l->e[i];
-        if (!ru->ongoing || (e->end == TS_NONE && !pick))
-            pick = e;
-    }
-    if (pick) {
-        result_add_evidence(cx, res, c->name, NULL, NULL, pick->start,
-                            pointer_to(cx, "procedures", pick->src));
-        return pick->start;
+    /* The ongoing episode, or the latest one: an ongoing one is always the
+    ** last (nothing starts after the screening time). */
+    if (ne > 0 && (!ru->ongoing || ep[ne - 1].end == TS_NONE)) {
+        const span *p = &ep[ne - 1];
+        for (int i = p->first; i <= p->last; i++)
+            result_add_evidence(cx, res, c->name, NULL, NULL, l->e[i].start,
+                                pointer_to(cx, "procedures", l->e[i].src));
+        return p->start;
     }
     leaf_none(cx, res, c, l->n > 0 || leaf_complete(cx, SEC_PROCEDURES),
               ru->ongoing ? "%s is not ongoing" : "no %s recorded", c->name);
@@ -289,8 +269,10 @@ eval_duration(eval_ctx *cx, const rule *ru)
                   "no %s recorded (procedures complete)", c->name);
         return res;
     }
-    for (int i = 0; i < l->n; i++) {
-        const proc_entry *e = &l->e[i];
+    span *ep;
+    int ne = leaf_episodes(cx, l, &ep);
+    for (int i = 0; i < ne; i++) {
+        const span *e = &ep[i];
         ts_time end = e->end == TS_NONE ? now : e->end, from, to;
         int ok;
         const char *why;
@@ -303,7 +285,7 @@ eval_duration(eval_ctx *cx, const rule *ru)
             : arena_printf(cx->a, "%s lasted %s (%s)", c->name,
                            secs_str(cx, end - e->start), text);
         result_add_evidence(cx, res, c->name, secs_str(cx, end - e->start), NULL,
-                            e->start, pointer_to(cx, "procedures", e->src));
+                            e->start, pointer_to(cx, "procedures", l->e[e->first].src));
         if (ok) {
             if (!met)
                 reason = why;

@@ -173,6 +173,53 @@ parse_cohorts(trialset *ts, const ynode *list, trial *t, ts_error *err)
     return 0;
 }
 
+/*
+** window: {from: RULE, opens: D, closes: D, note: TEXT}.  The trial's own
+** time limits as one anchor and two offsets: the window opens at the
+** anchor's certain since + opens and closes at its possible since +
+** closes (docs/evaluation.md, "The enrolment window").  Written once per
+** trial rather than inferred from the criteria, because the registry's
+** limits are about one clock (ECMO start, norepinephrine onset, the
+** shock), not about every criterion that happens to carry a time.
+*/
+static int
+get_offset(const ynode *map, const char *key, ts_duration *out, ts_error *err)
+{
+    const ynode *n = ydoc_get(map, key);
+    const char *s;
+    char why[200], what[40];
+    memset(out, 0, sizeof *out);
+    if (!n)
+        return 0;
+    snprintf(what, sizeof what, "'%s'", key);
+    if (ydoc_string(n, what, &s, err) < 0)
+        return -1;
+    if (ts_parse_duration(s, out, why, sizeof why) < 0)
+        return ydoc_error(err, n, "%s: %s", what, why);
+    return 0;
+}
+
+static int
+parse_window(trialset *ts, const ynode *n, trial *t, ts_error *err)
+{
+    static const char *const keys[] = { "from", "opens", "closes", "note", NULL };
+    const ynode *from;
+    if (ydoc_expect_map(n, "'window'", err) < 0 ||
+        ydoc_check_keys(n, keys, "'window'", err) < 0 ||
+        get_str(ts, n, "note", 0, "window", &t->window_note, err) < 0)
+        return -1;
+    if (!(from = ydoc_get(n, "from")))
+        return ydoc_error(err, n, "'window' needs 'from' (the rule whose since "
+                          "anchors it)");
+    if (!ydoc_get(n, "closes"))
+        return ydoc_error(err, n, "'window' needs 'closes' (how long after "
+                          "the anchor it closes)");
+    if (get_offset(n, "opens", &t->window_opens, err) < 0 ||
+        get_offset(n, "closes", &t->window_closes, err) < 0)
+        return -1;
+    return (t->window_from = rule_parse(ts->a, ts->v, from, err)) ? 0 : -1;
+}
+
 /* ------------------------------------------------------------ references */
 
 /*
@@ -277,6 +324,10 @@ resolve_refs(trial *t, ts_error *err)
         w.cur = 0;
         rc = rule_depth(&w, t->cohorts[i].rule, 0) < 0 ? -1 : 0;
     }
+    if (t->window_from && rc == 0) {
+        w.cur = 0;
+        rc = rule_depth(&w, t->window_from, 0) < 0 ? -1 : 0;
+    }
     free(w.state);
     free(w.depth);
     return rc;
@@ -322,7 +373,7 @@ static int
 load_trial(trialset *ts, const ydoc *d, ts_error *err)
 {
     static const char *const keys[] = {
-        "trial", "inclusion", "exclusion", "cohorts", NULL
+        "trial", "inclusion", "exclusion", "cohorts", "window", NULL
     };
     const ynode *root = d->root, *inc, *exc, *co, *meta;
     trial *t = arena_alloc(ts->a, sizeof *t);
@@ -358,6 +409,8 @@ load_trial(trialset *ts, const ydoc *d, ts_error *err)
     if (rc < 0)
         return -1;
     if ((co = ydoc_get(root, "cohorts")) && parse_cohorts(ts, co, t, err) < 0)
+        return -1;
+    if ((co = ydoc_get(root, "window")) && parse_window(ts, co, t, err) < 0)
         return -1;
     if (resolve_refs(t, err) < 0)
         return -1;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spans.h"
 #include "timeutil.h"
 #include "units.h"
 
@@ -300,14 +301,21 @@ convert(eval_ctx *cx, sum *s, const concept *c, const med_entry *e,
 ** the screening time, plus single doses given in the 24 h up to it.  The
 ** 24 h are half-open, (now - 24 h, now], so that a once-daily dose given
 ** at the same hour yesterday and today counts once, not twice.
+**
+** With before_admission, only the regimens and infusions whose course
+** began before the current admission (spans.c): long-term treatment, as
+** opposed to a course started in hospital (stress-dose hydrocortisone).
+** With no stay covering the screening time no course can be shown to
+** predate the admission, and the sum is 0.
 */
 static sum
-steroid_sum(eval_ctx *cx, result *res)
+steroid_sum(eval_ctx *cx, result *res, int before_admission)
 {
     const record *r = cx->r;
     ts_time now = r->at, day_ago = now - TS_DAY;
     unit_ctx uc = {0, weight_kg(r)};
     sum s = {0};
+    ts_time admitted = before_admission ? span_admission_start(r, now) : TS_NONE;
 
     s.incomplete = section_incomplete(r, steroid_drugs, NDRUGS(steroid_drugs));
     s.lower_bound = s.incomplete;
@@ -317,6 +325,10 @@ steroid_sum(eval_ctx *cx, result *res)
         for (int j = 0; ml && j < ml->n; j++) {
             const med_entry *e = &ml->e[j];
             double mg = 0;
+            if (before_admission &&
+                (e->kind == MED_DOSE || !running_at(e, now) || admitted == TS_NONE ||
+                 span_course_onset(ml, j) >= admitted))
+                continue;
             if (e->kind == MED_DOSE) {
                 if (e->start == TS_NONE || e->start <= day_ago || e->start > now)
                     continue;
@@ -357,12 +369,11 @@ compute(eval_ctx *cx, const concept *c, result *res, detail *d)
         d->dv.known = 1;
         d->dv.v = d->s.v;
         d->dv.lower_bound = d->s.lower_bound;
-        d->dv.timed = 1;
-        d->dv.since = d->dv.since_early = TS_NONE;
     } else if (strcmp(c->name, "bmi") == 0) {
         bmi(cx, c, res, d);
-    } else if (strcmp(c->name, "steroid_dose") == 0) {
-        d->s = steroid_sum(cx, res);
+    } else if (strcmp(c->name, "steroid_dose") == 0 ||
+               strcmp(c->name, "steroid_dose_before_admission") == 0) {
+        d->s = steroid_sum(cx, res, strcmp(c->name, "steroid_dose") != 0);
         if (c->unit && unit_factor("mg/d", c->unit, NULL, &f, NULL, 0) != UNIT_OK) {
             d->why = "prednisolone-equivalent dose: the concept's unit is not a daily dose";
             return;
@@ -394,6 +405,8 @@ shown(const concept *c)
         return "BMI";
     if (strcmp(c->name, "steroid_dose") == 0)
         return "prednisolone-equivalent dose";
+    if (strcmp(c->name, "steroid_dose_before_admission") == 0)
+        return "prednisolone-equivalent dose of courses begun before admission";
     return c->name;
 }
 
@@ -430,14 +443,19 @@ by_time_desc(const void *a, const void *b)
 }
 
 /*
-** Since when VIS has satisfied the comparison: walk back over the change
-** points (every start and end of a VIS-drug entry up to now), taking the
-** score on each constant segment, to the earliest t with the comparison
-** holding on all of [t, now].  Returns 0 if it held before any drug was
-** recorded (no time information), else 1 with *since set.
+** Since when VIS has satisfied the comparison.  The score is constant
+** between change points (every start and end of a VIS-drug entry up to
+** now); walking back over them, the certain since is the earliest t with
+** the comparison met on all of [t, now], and the possible since the
+** earliest with it met or unknown on all of [t, now] -- a lower-bound sum
+** at or below the threshold is unknown, not below (trials.md,
+** "Since-times"), so the possible since reaches back through such
+** stretches, to the end of the last one that rules it out.  TS_NONE:
+** unbounded (nothing rules it out back to before the first drug).
 */
-static int
-vis_since(eval_ctx *cx, const num_cmp_t *cmp, ts_time *since)
+static void
+vis_since(eval_ctx *cx, const num_cmp_t *cmp, tv now_value, ts_time *since,
+          ts_time *early)
 {
     const record *r = cx->r;
     ts_time now = r->at, *pt = NULL;
@@ -462,22 +480,30 @@ vis_since(eval_ctx *cx, const num_cmp_t *cmp, ts_time *since)
     if (n > 1)              /* pt is NULL when no drug was recorded */
         qsort(pt, n, sizeof *pt, by_time_desc);
 
-    *since = now;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && pt[i] == pt[i - 1])
+    /* The segment [pt[i], next) has the score at pt[i]; before the last
+    ** change point nothing was running. */
+    int certain = now_value == TV_MET;
+    *since = *early = now;
+    for (size_t i = 0; i <= n; i++) {
+        if (i > 0 && i < n && pt[i] == pt[i - 1])
             continue;
-        sum s = vis_at(cx, pt[i], NULL);
-        if (decide(cmp, s.v, s.lower_bound) != TV_MET)
-            return 1;
-        *since = pt[i];
+        ts_time at = i < n ? pt[i] : (n > 0 ? pt[n - 1] - 1 : now);
+        sum s = vis_at(cx, at, NULL);
+        tv v = decide(cmp, s.v, s.lower_bound);
+        if (v != TV_MET)
+            certain = 0;
+        if (v == TV_NOT_MET)
+            return;
+        if (i == n) {               /* held before any drug: unbounded */
+            if (certain)
+                *since = TS_NONE;
+            *early = TS_NONE;
+            return;
+        }
+        if (certain)
+            *since = pt[i];
+        *early = pt[i];
     }
-    /* Before the first change point nothing was running. */
-    if (n > 0) {
-        sum s = vis_at(cx, pt[n - 1] - 1, NULL);
-        if (decide(cmp, s.v, s.lower_bound) != TV_MET)
-            return 1;
-    }
-    return 0;
 }
 
 /* "others may be running (medications not marked complete)", or the first
@@ -508,7 +534,10 @@ eval_derived(eval_ctx *cx, const rule *ru)
     tv v = decide(&ru->cmp, d.dv.v, d.dv.lower_bound);
     const char *from = d.dv.lower_bound ? " from the listed drugs" : "";
     res->value = v;
+    if (v != TV_NOT_MET && strcmp(c->name, "vis") == 0)
+        vis_since(cx, &ru->cmp, v, &res->since, &res->since_early);
     if (v == TV_UNKNOWN) {
+        res->since = TS_NONE;
         res->reason = arena_printf(cx->a, "%s %s%s; %s", name, val, from,
                                    bound_reason(&d.s));
         for (int i = 0; i < d.s.nmissing; i++)
@@ -519,13 +548,6 @@ eval_derived(eval_ctx *cx, const rule *ru)
     }
     res->reason = arena_printf(cx->a, "%s %s%s is %s%s", name, val, from,
                                v == TV_MET ? "" : "not ", cmp);
-    if (v == TV_MET && strcmp(c->name, "vis") == 0) {
-        ts_time since;
-        if (vis_since(cx, &ru->cmp, &since)) {
-            res->timed = 1;
-            res->since = res->since_early = since;
-        }
-    }
     return res;
 }
 

@@ -268,19 +268,41 @@ eval_kids(eval_ctx *cx, const rule *ru)
     return kids;
 }
 
-/* "Will become met by time alone": a not-met (or unknown) result that
-** carries a since in the future. */
-static int
-future(const eval_ctx *cx, const result *k)
+/*
+** Since-times (verdict.h) are instants where TS_NONE, the smallest
+** ts_time, means "unbounded": so the latest of several bounds is their
+** maximum and the earliest their minimum, with no special case for
+** unbounded ones.
+*/
+static ts_time
+time_max(ts_time a, ts_time b)
 {
-    return k->timed && k->since != TS_NONE && k->since >= cx->r->at;
+    return a > b ? a : b;
+}
+
+static ts_time
+time_min(ts_time a, ts_time b)
+{
+    return a < b ? a : b;
+}
+
+/* The result of a combinator over kids, with its reason, evidence and
+** missing items taken from the kids that share its value. */
+static result *
+combine(eval_ctx *cx, const rule *ru, result **kids, tv v)
+{
+    result *res = result_new(cx, ru, v, NULL);
+    res->kids = kids;
+    res->nkids = ru->nkids;
+    res->reason = join_reasons(cx, kids, ru->nkids, v);
+    take_from(cx, res, kids, ru->nkids, v);
+    return res;
 }
 
 /*
-** all: Kleene AND.  Its since is the latest of its kids' (it holds only
-** once every kid holds); a kid without time information does not
-** constrain it.  A not-met "all" keeps a since only if every not-met kid
-** will become met by itself.
+** all: Kleene AND.  It holds once every kid holds: both its since-times
+** are the latest of its kids' (a met kid's certain since, a met or unknown
+** kid's possible since).  until is the earliest of its kids'.
 */
 static result *
 eval_all(eval_ctx *cx, const rule *ru)
@@ -291,43 +313,27 @@ eval_all(eval_ctx *cx, const rule *ru)
         if (kids[i]->value < v)
             v = kids[i]->value;
 
-    result *res = result_new(cx, ru, v, NULL);
-    res->kids = kids;
-    res->nkids = ru->nkids;
-    res->reason = join_reasons(cx, kids, ru->nkids, v);
-    take_from(cx, res, kids, ru->nkids, v);
-
-    int timed = 0, blocked = 0, early_unbounded = 1;
+    result *res = combine(cx, ru, kids, v);
+    if (v == TV_NOT_MET)
+        return res;
     ts_time since = TS_NONE, early = TS_NONE, until = TS_NONE;
     for (int i = 0; i < ru->nkids; i++) {
         const result *k = kids[i];
-        if (k->value == TV_NOT_MET && !future(cx, k))
-            blocked = 1;
+        since = time_max(since, k->since);
+        early = time_max(early, k->since_early);
         if (k->until != TS_NONE && (until == TS_NONE || k->until < until))
             until = k->until;
-        if (!k->timed)
-            continue;
-        timed = 1;
-        if (since == TS_NONE || k->since > since)
-            since = k->since;
-        if (k->since_early != TS_NONE) {
-            if (early_unbounded || k->since_early > early)
-                early = k->since_early;
-            early_unbounded = 0;
-        }
     }
+    res->since = v == TV_MET ? since : TS_NONE;
+    res->since_early = early;
     res->until = until;
-    if (timed && !blocked) {
-        res->timed = 1;
-        res->since = since;
-        res->since_early = early_unbounded ? TS_NONE : early;
-    }
     return res;
 }
 
 /*
-** any: Kleene OR.  Its since is the earliest of its met kids'; a met kid
-** without time information means it may have held for ever.
+** any: Kleene OR.  The certain since is the earliest of its met kids'; the
+** possible since the earliest of its met and unknown kids' (an unknown kid
+** may have held from its own possible since).
 */
 static result *
 eval_any(eval_ctx *cx, const rule *ru)
@@ -338,51 +344,31 @@ eval_any(eval_ctx *cx, const rule *ru)
         if (kids[i]->value > v)
             v = kids[i]->value;
 
-    result *res = result_new(cx, ru, v, NULL);
-    res->kids = kids;
-    res->nkids = ru->nkids;
-    res->reason = join_reasons(cx, kids, ru->nkids, v);
-    take_from(cx, res, kids, ru->nkids, v);
-
-    int timed = 0, untimed_met = 0, until_open = 0;
-    ts_time since = TS_NONE, early = TS_NONE, until = TS_NONE;
-    int early_unbounded = 0;
+    result *res = combine(cx, ru, kids, v);
+    if (v == TV_NOT_MET)
+        return res;
+    ts_time since = INT64_MAX, early = INT64_MAX, until = TS_NONE;
+    int until_open = 0;
     for (int i = 0; i < ru->nkids; i++) {
         const result *k = kids[i];
-        /* For a met "any", only met kids count; otherwise the kids that
-        ** will become met by time alone (the earliest decides). */
-        int counts = v == TV_MET ? k->value == TV_MET
-                                 : (future(cx, k) || (k->value == TV_UNKNOWN && k->timed));
-        /* An unknown kid without time may hold, and may have held for ever. */
-        if (v == TV_UNKNOWN && k->value == TV_UNKNOWN && !k->timed)
-            early_unbounded = 1;
-        if (!counts)
+        if (k->value == TV_NOT_MET)
             continue;
+        early = time_min(early, k->since_early);
+        if (k->value != TV_MET)
+            continue;
+        since = time_min(since, k->since);
         if (k->until == TS_NONE)
             until_open = 1;
-        else if (until == TS_NONE || k->until > until)
+        else if (k->until > until)
             until = k->until;
-        if (!k->timed) {
-            untimed_met = 1;
-            continue;
-        }
-        timed = 1;
-        if (since == TS_NONE || k->since < since)
-            since = k->since;
-        if (k->since_early == TS_NONE)
-            early_unbounded = 1;
-        else if (early == TS_NONE || k->since_early < early)
-            early = k->since_early;
     }
+    res->since = v == TV_MET ? since : TS_NONE;
+    res->since_early = early;
     res->until = until_open ? TS_NONE : until;
-    if (timed) {
-        res->timed = 1;
-        res->since = since;
-        res->since_early = (early_unbounded || untimed_met) ? TS_NONE : early;
-    }
     return res;
 }
 
+/* not: no since-times (what does not hold has no start in the data). */
 static result *
 eval_not(eval_ctx *cx, const rule *ru)
 {
@@ -396,6 +382,66 @@ eval_not(eval_ctx *cx, const rule *ru)
     return res;
 }
 
+/* The first concept named in a rule tree, for a missing item. */
+static const char *
+first_concept(const rule *ru)
+{
+    if (ru->nconcepts > 0 && ru->concepts[0])
+        return ru->concepts[0]->name;
+    for (int i = 0; i < ru->nkids; i++) {
+        const char *s = first_concept(ru->kids[i]);
+        if (s)
+            return s;
+    }
+    return NULL;
+}
+
+/*
+** needs_check: what the data show is not enough on its own (a steroid
+** course that may have begun in hospital): met becomes unknown, and the
+** coordinator is asked to check; not met and unknown stay as they are.
+*/
+static result *
+eval_check(eval_ctx *cx, const rule *ru)
+{
+    result *k = eval_rule(cx, ru->kids[0]);
+    result *res;
+    if (k->value == TV_MET) {
+        const char *what = first_concept(ru->kids[0]);
+        res = result_new(cx, ru, TV_UNKNOWN, "%s: to be checked by hand",
+                         k->reason);
+        result_add_missing(cx, res, what ? arena_printf(cx->a, "manual check: %s",
+                                                        what) : "manual check");
+    } else {
+        res = result_say(cx, ru, k->value, k->reason);
+    }
+    res->kids = arena_alloc(cx->a, sizeof *res->kids);
+    res->kids[0] = k;
+    res->nkids = 1;
+    result_take(cx, res, k);
+    if (k->value != TV_NOT_MET)
+        res->since_early = k->since_early;
+    return res;
+}
+
+/* The k-th earliest (1-based) of n times, sorting t in place. */
+static ts_time
+kth_earliest(ts_time *t, int n, int k)
+{
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && t[j - 1] > t[j]; j--) {
+            ts_time x = t[j];
+            t[j] = t[j - 1];
+            t[j - 1] = x;
+        }
+    return t[k - 1];
+}
+
+/*
+** at_least N of: met once N kids are met, so its certain since is the
+** N-th earliest of the met kids' certain sinces, and its possible since
+** the N-th earliest of the met and unknown kids' possible ones.
+*/
 static result *
 eval_at_least(eval_ctx *cx, const rule *ru)
 {
@@ -416,15 +462,30 @@ eval_at_least(eval_ctx *cx, const rule *ru)
     res->kids = kids;
     res->nkids = ru->nkids;
     take_from(cx, res, kids, ru->nkids, v == TV_MET ? TV_MET : TV_UNKNOWN);
-    if (v == TV_NOT_MET)
+    if (v == TV_NOT_MET) {
         take_from(cx, res, kids, ru->nkids, TV_NOT_MET);
+        return res;
+    }
+    ts_time *c = arena_alloc(cx->a, (size_t)ru->nkids * sizeof *c);
+    ts_time *p = arena_alloc(cx->a, (size_t)ru->nkids * sizeof *p);
+    int nc = 0, np = 0;
+    for (int i = 0; i < ru->nkids; i++) {
+        if (kids[i]->value == TV_NOT_MET)
+            continue;
+        p[np++] = kids[i]->since_early;
+        if (kids[i]->value == TV_MET)
+            c[nc++] = kids[i]->since;
+    }
+    res->since = v == TV_MET ? kth_earliest(c, nc, ru->n) : TS_NONE;
+    res->since_early = kth_earliest(p, np, ru->n);
     return res;
 }
 
 /*
 ** held for D: met when the certain since is more than D ago, not met when
-** even the earliest possible since is not, unknown in between.  Its own
-** since is the kid's + D: the moment the clock runs out.
+** even the possible since is not, unknown in between (an unknown kid can
+** never make it met, but can make it "not yet").  It holds from each of
+** its kid's bounds + D.
 */
 static result *
 eval_held_for(eval_ctx *cx, const rule *ru)
@@ -437,38 +498,35 @@ eval_held_for(eval_ctx *cx, const rule *ru)
     int strict = ru->hold.op != CMP_GE;
     result *res;
 
-    if (!k->timed) {
-        tv v = k->value == TV_NOT_MET ? TV_NOT_MET : TV_UNKNOWN;
-        if (k->value == TV_MET)
-            res = result_new(cx, ru, v, "%s; no time information to show it "
-                             "has held for %s %s", k->reason, op, dur);
-        else
-            res = result_say(cx, ru, v, k->reason);
-        result_take(cx, res, k);
-        goto done;
-    }
-
     ts_time done_at = ts_shift(k->since, ru->hold.lo, +1);
-    ts_time early_at = k->since_early == TS_NONE ? TS_NONE
-                     : ts_shift(k->since_early, ru->hold.lo, +1);
-    /* With "more than", the clock must have run past done_at. */
-    int certain = strict ? now > done_at : now >= done_at;
-    int possible = early_at == TS_NONE || (strict ? now > early_at : now >= early_at);
+    ts_time early_at = ts_shift(k->since_early, ru->hold.lo, +1);
+    /* With "more than", the clock must have run past done_at; TS_NONE
+    ** (unbounded) has always run past it. */
+    int certain = k->value == TV_MET &&
+                  (k->since == TS_NONE || (strict ? now > done_at : now >= done_at));
+    int possible = k->since_early == TS_NONE ||
+                   (strict ? now > early_at : now >= early_at);
 
     if (k->value == TV_NOT_MET) {
         res = result_say(cx, ru, TV_NOT_MET, k->reason);
-    } else if (k->value == TV_MET && certain) {
+    } else if (certain) {
+        if (k->since == TS_NONE) {
+            res = result_new(cx, ru, TV_MET, "held for %s %s (no start in the "
+                             "data): %s", op, dur, k->reason);
+        } else {
+            char held[64];
+            ts_format_seconds(now - k->since, held, sizeof held);
+            res = result_new(cx, ru, TV_MET, "held for %s (%s %s): %s", held, op,
+                             dur, k->reason);
+        }
+    } else if (!possible) {
         char held[64];
-        ts_format_seconds(now - k->since, held, sizeof held);
-        res = result_new(cx, ru, TV_MET, "held for %s (%s %s): %s", held, op,
-                         dur, k->reason);
-    } else if (k->value == TV_MET && !possible) {
-        char held[64];
-        ts_format_seconds(now - (k->since_early != TS_NONE ? k->since_early : k->since),
-                          held, sizeof held);
+        ts_format_seconds(now - k->since_early, held, sizeof held);
         res = result_new(cx, ru, TV_NOT_MET,
                          "held for at most %s, not %s %s yet (met at %s if it goes on): %s",
-                         held, op, dur, fmt_time(cx, done_at), k->reason);
+                         held, op, dur,
+                         fmt_time(cx, k->value == TV_MET ? done_at : early_at),
+                         k->reason);
     } else if (k->value == TV_MET) {
         char held[64];
         ts_format_seconds(now - k->since, held, sizeof held);
@@ -477,24 +535,15 @@ eval_held_for(eval_ctx *cx, const rule *ru)
                          "%s %s needed: %s", held, fmt_time(cx, k->since), op, dur,
                          k->reason);
         result_add_missing(cx, res, "data before the current run");
-    } else if (k->timed && !possible) {
-        /* Unknown now, but even if it holds it began too recently. */
-        res = result_new(cx, ru, TV_NOT_MET,
-                         "could not have held %s %s yet (at the earliest from %s): %s",
-                         op, dur, fmt_time(cx, k->since_early != TS_NONE ? k->since_early
-                                                                         : k->since),
-                         k->reason);
     } else {
         res = result_say(cx, ru, TV_UNKNOWN, k->reason);
     }
     result_take(cx, res, k);
-    res->timed = 1;
-    res->since = done_at;
-    res->since_early = early_at;
-    res->until = k->until;
-    if (k->value == TV_NOT_MET && !future(cx, k))
-        res->timed = 0;
-done:
+    if (res->value != TV_NOT_MET) {
+        res->since = res->value == TV_MET ? done_at : TS_NONE;
+        res->since_early = early_at;
+        res->until = k->until;
+    }
     res->kids = arena_alloc(cx->a, sizeof *res->kids);
     res->kids[0] = (result *)k;
     res->nkids = 1;
@@ -518,7 +567,6 @@ eval_reference(eval_ctx *cx, const rule *ru)
     result *res = result_new(cx, ru, k->value, "%s %s", ru->ref_id,
                              k->value == TV_MET ? "met"
                              : k->value == TV_NOT_MET ? "not met" : "unknown");
-    res->timed = k->timed;
     res->since = k->since;
     res->since_early = k->since_early;
     res->until = k->until;
@@ -536,6 +584,7 @@ eval_rule(eval_ctx *cx, const rule *ru)
     case R_NOT:         return eval_not(cx, ru);
     case R_AT_LEAST:    return eval_at_least(cx, ru);
     case R_HELD_FOR:    return eval_held_for(cx, ru);
+    case R_CHECK:       return eval_check(cx, ru);
     case R_CRITERION:   return eval_reference(cx, ru);
     case R_LATEST:
         if (ru->nconcepts && ru->concepts[0]->kind == CK_DERIVED)
@@ -598,40 +647,49 @@ add_missing(eval_ctx *cx, trial_result *tr, const result *res)
 }
 
 /*
-** The enrolment window comes from the criteria's time bounds, never from
-** trial-specific code: it opens at the latest since of the inclusion
-** criteria that carry time, and closes at the earliest of the inclusion
-** criteria's until and the moments an exclusion clock will run out.  It
-** uses the possible (earliest) bound of an exclusion clock, so that the
-** window never reaches into a time where the patient may already be
-** excluded.  It is reported only when some upper time limit exists (age limits are not
-** windows: age leaves carry no time).
+** The enrolment window is the trial's own time limit, declared once in its
+** file (window: from, opens, closes) and reported whatever the verdict, so
+** a coordinator sees when a patient may become eligible or until when
+** missing data must be chased.  It exists when the anchor rule is met: it
+** opens at the anchor's certain since + opens and closes at its possible
+** since + closes -- the earliest moment the limit may have run out, so
+** that inside the window the patient is certainly within it.  None when
+** that possible since is unbounded or the window would be empty.
 */
 static void
 find_window(eval_ctx *cx, trial_result *tr)
 {
-    ts_time opens = TS_NONE, closes = TS_NONE;
-    for (int i = 0; i < cx->t->ncrit; i++) {
-        const criterion *c = &cx->t->crit[i];
-        const result *res = tr->crit[i];
-        ts_time limit = TS_NONE;
-        if (!c->exclusion) {
-            if (res->timed && res->since != TS_NONE &&
-                (opens == TS_NONE || res->since > opens))
-                opens = res->since;
-            limit = res->until;
-        } else if (res->value != TV_MET && future(cx, res)) {
-            /* The earliest moment the exclusion may be met: after it the
-            ** verdict is no longer "eligible" for certain. */
-            limit = res->since_early != TS_NONE
-                  ? res->since_early : res->since;
-        }
-        if (limit != TS_NONE && (closes == TS_NONE || limit < closes))
-            closes = limit;
-    }
-    tr->has_window = closes != TS_NONE;
-    tr->opens = tr->has_window ? opens : TS_NONE;
+    const trial *t = cx->t;
+    tr->has_window = 0;
+    tr->opens = tr->closes = TS_NONE;
+    if (!t->window_from)
+        return;
+    const result *a = eval_rule(cx, t->window_from);
+    if (a->value != TV_MET || a->since == TS_NONE || a->since_early == TS_NONE)
+        return;
+    ts_time opens = ts_shift(a->since, t->window_opens, +1);
+    ts_time closes = ts_shift(a->since_early, t->window_closes, +1);
+    if (closes <= opens)
+        return;
+    tr->has_window = 1;
+    tr->opens = opens;
     tr->closes = closes;
+}
+
+/*
+** Since when an eligible patient has been eligible, as the data show it:
+** the latest of the inclusion criteria's certain sinces and the window's
+** opening.  Exclusions are judged at the screening time only, so they do
+** not move it.  TS_NONE when nothing carries a time.
+*/
+static ts_time
+find_eligible_since(const eval_ctx *cx, const trial_result *tr)
+{
+    ts_time since = tr->has_window ? tr->opens : TS_NONE;
+    for (int i = 0; i < cx->t->ncrit; i++)
+        if (!cx->t->crit[i].exclusion)
+            since = time_max(since, tr->crit[i]->since);
+    return since;
 }
 
 static void
@@ -677,8 +735,11 @@ eval_trial(const trial *t, const record *r, arena *a)
             if (tr->crit[i]->value == TV_UNKNOWN)
                 add_missing(&cx, tr, tr->crit[i]);
     find_window(&cx, tr);
-    if (tr->v == V_ELIGIBLE)
+    tr->eligible_since = TS_NONE;
+    if (tr->v == V_ELIGIBLE) {
+        tr->eligible_since = find_eligible_since(&cx, tr);
         find_cohort(&cx, tr);
+    }
     return tr;
 }
 

@@ -18,6 +18,8 @@
 ** strict "below D" is met until event + D - 1 s, a strict "above D" from
 ** event + D + 1 s.
 */
+#include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +27,7 @@
 #include "timeutil.h"
 #include "units.h"
 #include "leaf.h"
+#include "spans.h"
 #include "verdict.h"
 
 
@@ -36,7 +39,6 @@ result *
 leaf_new(eval_ctx *cx, const rule *ru)
 {
     result *res = result_new(cx, ru, TV_UNKNOWN, NULL);     /* reason "" */
-    res->timed = 0;
     res->since = TS_NONE;
     res->since_early = TS_NONE;
     res->until = TS_NONE;
@@ -60,12 +62,11 @@ leaf_say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The leaf holds from since (certainly: these are recorded event times)
-** until until (TS_NONE: no limit). */
+/* The leaf holds from since (certainly and possibly: these are recorded
+** event times) until until (TS_NONE: no limit). */
 void
 leaf_times(result *res, ts_time since, ts_time until)
 {
-    res->timed = 1;
     res->since = since;
     res->since_early = since;
     res->until = until;
@@ -200,8 +201,9 @@ in_window(ts_time x, ts_time from, ts_time to)
 /*
 ** Kleene OR over per-concept results: the value is the best one; the
 ** reason, evidence and missing data come from the concepts that have it.
-** A met concept without time information holds "for ever" as far as the
-** data shows, so it makes the whole leaf untimed.
+** Since-times as for "any": the certain since is the earliest of the met
+** concepts', the possible since the earliest of the met and unknown ones'
+** (TS_NONE, unbounded, is the smallest time).
 */
 static result *
 any_of(eval_ctx *cx, const rule *ru, result **part, int n)
@@ -209,7 +211,7 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
     result *res;
     const char *reason = NULL;
     tv best = TV_NOT_MET;
-    int untimed = 0;
+    ts_time since = INT64_MAX, early = INT64_MAX;
 
     if (n == 1)
         return part[0];
@@ -218,22 +220,18 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
     res = leaf_new(cx, ru);
     reason = reasons_join(cx, part, n, best, 0);
     for (int i = 0; i < n; i++) {
-        if (part[i]->value != best)
+        if (part[i]->value == best)
+            result_take(cx, res, part[i]);
+        if (part[i]->value == TV_NOT_MET)
             continue;
-        result_take(cx, res, part[i]);
-        if (best != TV_MET)
-            continue;
-        if (!part[i]->timed) {
-            untimed = 1;
-        } else {
-            res->timed = 1;
-            res->since = time_earliest(res->since, part[i]->since);
-            res->since_early = res->since;
-        }
+        if (part[i]->since_early < early)
+            early = part[i]->since_early;
+        if (part[i]->value == TV_MET && part[i]->since < since)
+            since = part[i]->since;
     }
-    if (untimed) {
-        res->timed = 0;
-        res->since = res->since_early = TS_NONE;
+    if (best != TV_NOT_MET) {
+        res->since = best == TV_MET ? since : TS_NONE;
+        res->since_early = early;
     }
     leaf_set(res, best, reason ? reason : "no concepts");
     return res;
@@ -313,7 +311,45 @@ age_ok(const num_cmp_t *c, long age)
     return 1;
 }
 
-/* Age limits are not windows: the result is untimed. */
+/*
+** The first midnight (UTC) at which the age in unit u reaches n: the
+** birthday, or day count, that met a lower bound ("a patient who turned 18
+** this morning is eligible since midnight").  Civil arithmetic gives the
+** candidate; ts_age, which handles 29 February, has the last word.
+*/
+static ts_time
+age_reached(const record *r, long n, age_unit u)
+{
+    int y = r->birth_y, m = r->birth_m, d = r->birth_d;
+    if (u == AGE_DAYS) {
+        return ts_from_civil(y, m, d, 0, 0, 0) + (ts_time)n * TS_DAY;
+    }
+    long months = (long)(y) * 12 + (m - 1) + (u == AGE_MONTHS ? n : 12 * n);
+    y = (int)(months / 12);
+    m = (int)(months % 12) + 1;
+    if (d > ts_days_in_month(y, m))
+        d = ts_days_in_month(y, m);
+    ts_time t = ts_from_civil(y, m, d, 0, 0, 0);
+    for (int i = 0; i < 4 && ts_age(r->birth_y, r->birth_m, r->birth_d, t, u) < n; i++)
+        t += TS_DAY;
+    return t;
+}
+
+/* The age a lower bound needs, in whole units; -1 for no lower bound. */
+static long
+age_floor(const num_cmp_t *c)
+{
+    switch (c->op) {
+    case CMP_GE:
+    case CMP_EQ:
+    case CMP_BETWEEN:   return (long)ceil(c->lo - 1e-9);
+    case CMP_GT:        return (long)floor(c->lo + 1e-9) + 1;
+    default:            return -1;
+    }
+}
+
+/* Age limits are not windows; a met lower bound holds since the birthday
+** that reached it, an upper bound does not constrain since. */
 static result *
 eval_age(eval_ctx *cx, const rule *ru)
 {
@@ -342,6 +378,8 @@ eval_age(eval_ctx *cx, const rule *ru)
     met = age_ok(&ru->cmp, age);
     leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "age %ld %s %s", age, u,
         age_phrase(cx, &ru->cmp, age, met, u));
+    if (met && age_floor(&ru->cmp) > 0)
+        leaf_times(res, age_reached(r, age_floor(&ru->cmp), ru->age_unit), TS_NONE);
     return res;
 }
 
@@ -448,6 +486,44 @@ cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
     return TV_MET;
 }
 
+static result *cond_one(eval_ctx *cx, const rule *ru, const concept *c);
+
+/*
+** A concept without entries.  A condition only the other sex can have
+** (pregnancy, lactation for a male patient) is absent; a narrower form
+** ("moderate to severe aortic regurgitation") is read from its broader
+** concept: a present entry of it leaves the severity unknown, a ruled-out
+** one rules it out; otherwise absent only in a complete section.
+*/
+static void
+cond_none(eval_ctx *cx, const rule *ru, const concept *c, result *res)
+{
+    const record *r = cx->r;
+    if (c->sexes && (r->sex == SEX_MALE || r->sex == SEX_FEMALE) &&
+        !(c->sexes & (1u << r->sex))) {
+        leaf_say(cx, res, TV_NOT_MET, "no %s (sex %s)", c->name,
+                 r->sex == SEX_MALE ? "male" : "female");
+        result_add_evidence(cx, res, "sex", r->sex == SEX_MALE ? "male" : "female",
+                            NULL, TS_NONE, "/sex");
+        return;
+    }
+    if (c->broader) {
+        const result *b = cond_one(cx, ru, c->broader);
+        result_take(cx, res, b);
+        res->since_early = b->since_early;
+        if (b->value == TV_MET) {
+            leaf_say(cx, res, TV_UNKNOWN, "%s; %s not recorded (the severity "
+                     "decides)", b->reason, c->name);
+            result_add_missing(cx, res, c->name);
+        } else {
+            leaf_set(res, b->value, b->reason);
+        }
+        return;
+    }
+    leaf_none(cx, res, c, leaf_complete(cx, SEC_CONDITIONS),
+              "no %s recorded (conditions complete)", c->name);
+}
+
 static result *
 cond_one(eval_ctx *cx, const rule *ru, const concept *c)
 {
@@ -456,16 +532,16 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
     result *res = leaf_new(cx, ru);
     const char *why, *reason = "";
     tv best = TV_NOT_MET, v;
-    int untimed = 0;
+    ts_time since = INT64_MAX;
 
     if (l->n == 0) {
-        leaf_none(cx, res, c, leaf_complete(cx, SEC_CONDITIONS),
-                  "no %s recorded (conditions complete)", c->name);
+        cond_none(cx, ru, c, res);
         return res;
     }
     for (int i = 0; i < l->n; i++)
         best = tv_max(best, cond_entry_value(cx, ru, c, &l->e[i], from, &why));
-    /* The entries that decided are the evidence; the latest one speaks. */
+    /* The entries that decided are the evidence; the latest one speaks.
+    ** Their onsets are the since-times (an entry without onset: unbounded). */
     for (int i = 0; i < l->n; i++) {
         const cond_entry *e = &l->e[i];
         v = cond_entry_value(cx, ru, c, e, from, &why);
@@ -474,12 +550,8 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
         reason = why;
         result_add_evidence(cx, res, c->name, cond_status_names[e->status], NULL,
                             e->onset, pointer_to(cx, "conditions", e->src));
-        if (v == TV_MET) {
-            if (e->onset == TS_NONE)
-                untimed = 1;
-            else
-                res->since = time_earliest(res->since, e->onset);
-        }
+        if (e->onset < since)
+            since = e->onset;
     }
     leaf_set(res, best, reason);
     /* Unknown from the entries themselves (suspected, onset not given):
@@ -487,10 +559,10 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
     if (best == TV_UNKNOWN)
         result_add_missing(cx, res, arena_printf(cx->a, "%s (to be confirmed)",
                                                  c->name));
-    if (best == TV_MET && !untimed)
-        leaf_times(res, res->since, TS_NONE);
-    else
-        res->since = TS_NONE;
+    if (best == TV_MET)
+        leaf_times(res, since, TS_NONE);
+    else if (best == TV_UNKNOWN)
+        res->since_early = since;
     return res;
 }
 
@@ -498,13 +570,42 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
 /* Procedures                                                         */
 /* ------------------------------------------------------------------ */
 
+/*
+** An attribute of an episode: the latest of its entries that records it
+** speaks (a later charting entry may carry a change of mode), so that *at
+** is that entry's index.
+*/
 static const char *
-proc_attr(const proc_entry *e, const char *key)
+proc_attr(const proc_list *l, const span *ep, const char *key, int *at)
 {
-    for (int i = 0; i < e->nattrs; i++)
-        if (strcmp(e->keys[i], key) == 0)
-            return e->vals[i];
+    for (int i = ep->last; i >= ep->first; i--) {
+        const proc_entry *e = &l->e[i];
+        for (int k = 0; k < e->nattrs; k++)
+            if (strcmp(e->keys[k], key) == 0) {
+                *at = i;
+                return e->vals[k];
+            }
+    }
+    *at = ep->last;
     return NULL;
+}
+
+/* Attribute values as charted vary in case and dashes: "V-A", "va" and
+** "VA" are one mode. */
+static int
+attr_equal(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == '-')
+            a++;
+        while (*b == '-')
+            b++;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+        if (!*a)
+            return 1;
+        a++, b++;
+    }
 }
 
 /* "VA or not given" for reasons. */
@@ -520,25 +621,22 @@ attr_allowed(eval_ctx *cx, const rule *ru)
 }
 
 /*
-** The attribute test on one entry that qualifies by time: a value in the
+** The attribute test on one episode that qualifies by time: a value in the
 ** list passes; no value passes only if the list allows it (a NULL
 ** element), and is unknown otherwise (ECMO without a recorded intent).
 */
 static tv
-proc_attr_value(eval_ctx *cx, const rule *ru, const proc_entry *e,
-                const char **detail)
+proc_attr_value(eval_ctx *cx, const rule *ru, const char *val, const char **detail)
 {
-    const char *val;
     int null_ok = 0;
 
     *detail = "";
     if (!ru->attr_key)
         return TV_MET;
-    val = proc_attr(e, ru->attr_key);
     for (int i = 0; i < ru->nattr_vals; i++) {
         if (!ru->attr_vals[i])
             null_ok = 1;
-        else if (val && strcmp(val, ru->attr_vals[i]) == 0) {
+        else if (val && attr_equal(val, ru->attr_vals[i])) {
             *detail = arena_printf(cx->a, ", %s %s", ru->attr_key, val);
             return TV_MET;
         }
@@ -558,27 +656,34 @@ proc_attr_value(eval_ctx *cx, const rule *ru, const proc_entry *e,
 }
 
 static tv
-proc_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
-                 const proc_entry *e, ts_time from, const char **why)
+proc_episode_value(eval_ctx *cx, const rule *ru, const concept *c,
+                   const span *ep, const char *attr, ts_time from, const char **why)
 {
     const char *detail, *when;
     tv v;
 
-    if (ru->ongoing && e->end != TS_NONE) {
-        *why = arena_printf(cx->a, "%s ended %s", c->name, fmt_time(cx, e->end));
+    if (ru->ongoing && ep->end != TS_NONE) {
+        *why = arena_printf(cx->a, "%s ended %s", c->name, fmt_time(cx, ep->end));
         return TV_NOT_MET;
     }
-    if (ru->has_within && e->end != TS_NONE && e->end < from) {
+    if (ru->has_within && ep->end != TS_NONE && ep->end < from) {
         *why = arena_printf(cx->a, "%s ended %s, more than %s ago", c->name,
-                            fmt_time(cx, e->end), dur_str(cx, ru->within));
+                            fmt_time(cx, ep->end), dur_str(cx, ru->within));
         return TV_NOT_MET;
     }
-    v = proc_attr_value(cx, ru, e, &detail);
-    when = e->end == TS_NONE
-         ? arena_printf(cx->a, "ongoing since %s", fmt_time(cx, e->start))
-         : arena_printf(cx->a, "%s to %s", fmt_time(cx, e->start), fmt_time(cx, e->end));
+    v = proc_attr_value(cx, ru, attr, &detail);
+    when = ep->end == TS_NONE
+         ? arena_printf(cx->a, "ongoing since %s", fmt_time(cx, ep->start))
+         : arena_printf(cx->a, "%s to %s", fmt_time(cx, ep->start), fmt_time(cx, ep->end));
     *why = arena_printf(cx->a, "%s %s%s", c->name, when, detail);
     return v;
+}
+
+int
+leaf_episodes(eval_ctx *cx, const proc_list *l, span **out)
+{
+    *out = arena_alloc(cx->a, (size_t)(l->n ? l->n : 1) * sizeof **out);
+    return span_episodes(l, *out);
 }
 
 static result *
@@ -588,29 +693,40 @@ proc_one(eval_ctx *cx, const rule *ru, const concept *c)
     ts_time from = ru->has_within ? ts_shift(cx->r->at, ru->within, -1) : TS_NONE;
     result *res = leaf_new(cx, ru);
     const char *why, *reason = "";
-    tv best = TV_NOT_MET, v;
+    tv best = TV_NOT_MET;
+    span *ep;
+    int at;
 
     if (l->n == 0) {
         leaf_none(cx, res, c, leaf_complete(cx, SEC_PROCEDURES),
                   "no %s recorded (procedures complete)", c->name);
         return res;
     }
-    for (int i = 0; i < l->n; i++)
-        best = tv_max(best, proc_entry_value(cx, ru, c, &l->e[i], from, &why));
-    for (int i = 0; i < l->n; i++) {
-        const proc_entry *e = &l->e[i];
-        v = proc_entry_value(cx, ru, c, e, from, &why);
-        if (v != best)
+    int ne = leaf_episodes(cx, l, &ep);
+    tv *v = arena_alloc(cx->a, (size_t)ne * sizeof *v);
+    const char **whys = arena_alloc(cx->a, (size_t)ne * sizeof *whys);
+    const char **attr = arena_alloc(cx->a, (size_t)ne * sizeof *attr);
+    for (int k = 0; k < ne; k++) {
+        attr[k] = ru->attr_key ? proc_attr(l, &ep[k], ru->attr_key, &at) : NULL;
+        v[k] = proc_episode_value(cx, ru, c, &ep[k], attr[k], from, &why);
+        whys[k] = why;
+        best = tv_max(best, v[k]);
+    }
+    for (int k = 0; k < ne; k++) {
+        if (v[k] != best)
             continue;
-        reason = why;
-        result_add_evidence(cx, res, c->name, ru->attr_key ? proc_attr(e, ru->attr_key) : NULL,
-                            NULL, e->start, pointer_to(cx, "procedures", e->src));
-        if (v == TV_MET)
-            res->since = time_earliest(res->since, e->start);
+        reason = whys[k];
+        for (int i = ep[k].first; i <= ep[k].last; i++)
+            result_add_evidence(cx, res, c->name, attr[k], NULL, l->e[i].start,
+                                pointer_to(cx, "procedures", l->e[i].src));
+        if (best != TV_NOT_MET && res->since == TS_NONE)
+            res->since = ep[k].start;
     }
     leaf_set(res, best, reason);
     if (best == TV_MET)
         leaf_times(res, res->since, TS_NONE);
+    else if (best == TV_UNKNOWN)
+        res->since_early = res->since, res->since = TS_NONE;
     else
         res->since = TS_NONE;
     return res;
@@ -646,27 +762,18 @@ loc_last_run(const loc_list *l, ts_time *start, ts_time *end)
     return first;
 }
 
-/* Whether the record places the patient anywhere at all. */
-static int
-any_location(const record *r)
-{
-    int n = vocab_count(r->vocab);
-    for (int i = 0; i < n; i++)
-        if (vocab_at(r->vocab, i)->kind == CK_LOCATION && r->locs[i].n > 0)
-            return 1;
-    return 0;
-}
-
 /*
 ** The start of the stay in c covering the screening time, or TS_NONE with
-** the leaf's value when there is none (not met, or unknown when the
-** record says nothing about where the patient is).
+** the leaf's value when there is none: not met when a stay elsewhere
+** covers it or the locations are complete, unknown otherwise (a stay that
+** ended hours ago says nothing of where the patient is now).
 */
 ts_time
 loc_current(eval_ctx *cx, const concept *c, result *res)
 {
     const loc_list *l = &cx->r->locs[c->index];
-    ts_time s, e, now = cx->r->at;
+    ts_time s = TS_NONE, e = TS_NONE, now = cx->r->at;
+    const concept *here;
     int first;
 
     if (l->n > 0) {
@@ -676,11 +783,17 @@ loc_current(eval_ctx *cx, const concept *c, result *res)
                                 pointer_to(cx, "locations", l->e[i].src));
         if (s <= now && (e == TS_NONE || now < e))
             return s;
-        leaf_say(cx, res, TV_NOT_MET, "not in %s now (left %s)", c->name, fmt_time(cx, e));
-    } else if (any_location(cx->r) || leaf_complete(cx, SEC_LOCATIONS)) {
-        leaf_say(cx, res, TV_NOT_MET, "not in %s now", c->name);
-    } else {
-        leaf_say(cx, res, TV_UNKNOWN, "location not recorded (%s)", c->name);
+    }
+    const char *left = l->n > 0 ? arena_printf(cx->a, " (left %s)", fmt_time(cx, e)) : "";
+    if ((here = span_place_at(cx->r, now)) != NULL)
+        leaf_say(cx, res, TV_NOT_MET, "not in %s now: in %s%s", c->name,
+                 here->name, left);
+    else if (leaf_complete(cx, SEC_LOCATIONS))
+        leaf_say(cx, res, TV_NOT_MET, "not in %s now%s (locations complete)",
+                 c->name, left);
+    else {
+        leaf_say(cx, res, TV_UNKNOWN, "no stay recorded covering the screening "
+                 "time (%s)%s", c->name, left);
         result_add_missing(cx, res, c->name);
     }
     return TS_NONE;
@@ -742,6 +855,7 @@ eval_fact(eval_ctx *cx, const rule *ru)
     result_add_evidence(cx, res, c->name, val, NULL, f->t, fact_pointer(cx, c->name));
     /* A look-back on a fact: one recorded before it no longer speaks for
     ** now (an untimed fact is taken as current). */
+    res->since_early = f->t;
     if (ru->has_within && f->t != TS_NONE &&
         f->t < ts_shift(cx->r->at, ru->within, -1)) {
         leaf_say(cx, res, TV_UNKNOWN, "%s recorded %s, more than %s ago", c->name,

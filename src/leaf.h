@@ -4,6 +4,7 @@
 #ifndef LEAF_H
 #define LEAF_H
 
+#include "spans.h"
 #include "verdict.h"
 
 #define DUR_TEXT_LEN 64
@@ -32,6 +33,10 @@ const char *dur_cmp_text(eval_ctx *cx, const dur_cmp *d);
 /* The instants at which the time elapsed since t satisfies d. */
 void dur_window(const dur_cmp *d, ts_time t, ts_time *from, ts_time *to);
 int in_window(ts_time x, ts_time from, ts_time to);
+
+/* The episodes of a procedure's entries (spans.c), allocated in the
+** arena; returns how many. */
+int leaf_episodes(eval_ctx *cx, const proc_list *l, span **out);
 
 extern const char *const cond_status_names[];
 /* Start of the current merged stay in location c, or TS_NONE with res set. */

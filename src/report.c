@@ -150,7 +150,7 @@ crit_result(outbuf *b, const result *res)
         outbuf_puts(b, ",\"missing\":");
         json_strings(b, res->missing, res->nmissing);
     }
-    if (res && res->timed && res->since != TS_NONE) {
+    if (res && res->value == TV_MET && res->since != TS_NONE) {
         outbuf_puts(b, ",\"since\":");
         json_time(b, res->since);
     }

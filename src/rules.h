@@ -31,6 +31,8 @@ typedef enum rule_kind {
     R_HELD_FOR,     /* any rule with "for: {more_than: 5 h}" (or
                     ** at_least) is wrapped in one of these              */
     R_CRITERION,    /* criterion: inc-refractory-shock (same trial)      */
+    R_CHECK,        /* needs_check: rule -- met by the data, but a
+                    ** coordinator must confirm: met becomes unknown   */
 
     /* Demographics. */
     R_AGE,          /* age: {between: [18, 75]}   unit: a | mo | d (default a) */
@@ -180,6 +182,12 @@ struct trial {
     criterion *crit;            /* inclusion first, then exclusion, file order */
     int ncohorts;
     cohort *cohorts;
+    /* window: {from: rule, opens: D, closes: D}: the enrolment window,
+    ** from the certain since of `from` + opens to its possible since +
+    ** closes, when `from` is met (docs/evaluation.md). */
+    rule *window_from;          /* NULL: the trial has no window */
+    ts_duration window_opens, window_closes;
+    const char *window_note;
 };
 
 /* Names for messages and docs. */

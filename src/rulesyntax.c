@@ -73,6 +73,7 @@ static const struct head {
     { "all",         R_ALL,         0, 0 },
     { "any",         R_ANY,         0, 0 },
     { "not",         R_NOT,         0, 0 },
+    { "needs_check", R_CHECK,       0, 0 },
     { "at_least",    R_AT_LEAST,    M_OF, 0 },
     { "criterion",   R_CRITERION,   0, 0 },
     { "age",         R_AGE,         M_UNIT, 0 },
@@ -623,6 +624,7 @@ parse_kind(struct rctx *c, const ynode *map, const struct head *h,
     case R_ANY:
         return parse_list(c, hv, h->kind == R_ALL ? "'all'" : "'any'", depth, r);
     case R_NOT:
+    case R_CHECK:
         r->kids = arena_alloc(c->a, sizeof *r->kids);
         r->nkids = 1;
         return (r->kids[0] = parse_rule(c, hv, depth + 1)) ? 0 : -1;

@@ -229,28 +229,81 @@ window_first(const leaf *lf)
 }
 
 /*
-** The first sample of the possible run that ends at certain-run start i
-** when no gap rule applies: back over Q and U samples to the last N, whose
-** successor starts it; TS_NONE if the run may reach the start of the data.
-** A run preceded by an N sample possibly starts where it certainly starts.
+** Since-times of the run that ends at the latest sample `last`
+** (docs/evaluation.md, "Since-times"), with `gap` the leaf's maximum gap
+** (a look-back W for "latest within W").
+**
+** run_first: the first sample of the gap-free run of Q samples ending at
+** last -- the certain since.
 */
-static ts_time
-possible_start(const leaf *lf, int i)
-{
-    int k = i - 1;
-    while (k >= 0 && state(lf, k) != S_N)
-        k--;
-    return k < 0 ? TS_NONE : lf->s[k + 1].t;
-}
-
-/* First index of the run of Q samples ending at index last (no gap rule). */
 static int
-run_start(const leaf *lf, int last)
+run_first(const leaf *lf, int last, ts_duration gap)
 {
     int i = last;
-    while (i > 0 && state(lf, i - 1) == S_Q)
+    while (i > 0 && state(lf, i - 1) == S_Q &&
+           lf->s[i].t <= ts_shift(lf->s[i - 1].t, gap, +1))
         i--;
     return i;
+}
+
+/*
+** The possible since: walk back from last through Q and U samples, across
+** gaps, to the last N sample; the first Q sample after it when that lies
+** within the gap of it, else the N sample's own time (the condition may
+** have begun right after it); TS_NONE (unbounded) when there is none.
+** Also the possible since of an unknown leaf: a stale or unreadable run
+** still says since when it may have lasted.
+*/
+static ts_time
+walk_back(const leaf *lf, int last, ts_duration gap)
+{
+    int k = last;
+    while (k >= 0 && state(lf, k) != S_N)
+        k--;
+    if (k < 0)
+        return TS_NONE;
+    for (int j = k + 1; j <= last; j++)
+        if (state(lf, j) == S_Q)
+            return lf->s[j].t <= ts_shift(lf->s[k].t, gap, +1) ? lf->s[j].t
+                                                               : lf->s[k].t;
+    return lf->s[k].t;
+}
+
+/*
+** The gap that bounds a run for since-times: the look-back W of "latest
+** within W" and of consecutive values (a value W old is still current);
+** no limit for a latest value without a look-back; else the rule's
+** maximum gap (sustained).
+*/
+static ts_duration
+run_gap(const leaf *lf)
+{
+    const rule *ru = lf->ru;
+    if (ru->kind == R_LATEST || ru->kind == R_CONSECUTIVE) {
+        if (ru->has_within)
+            return ru->within;
+        if (ru->kind == R_LATEST)
+            return (ts_duration){ INT64_MAX / 4, 0 };
+    }
+    return max_gap(ru);
+}
+
+/* An unknown leaf whose latest sample is last keeps its possible since. */
+static result *
+keep_early(const leaf *lf, result *res, int last)
+{
+    if (last >= 0 && last < lf->n)
+        res->since_early = walk_back(lf, last, run_gap(lf));
+    return res;
+}
+
+/* A met leaf: certain since from the run, possible since from the walk. */
+static void
+run_times(const leaf *lf, result *res, int last)
+{
+    ts_duration gap = run_gap(lf);
+    res->since = lf->s[run_first(lf, last, gap)].t;
+    res->since_early = walk_back(lf, last, gap);
 }
 
 /* }====================================================== */
@@ -312,11 +365,11 @@ latest_sample(leaf *lf, result **out)
         return -1;
     }
     if (lf->wstart != TS_NONE && lf->s[i].t < lf->wstart) {
-        *out = too_old(lf, i);
+        *out = keep_early(lf, too_old(lf, i), i);
         return -1;
     }
     if (state(lf, i) == S_U) {
-        *out = unusable(lf, i, "latest");
+        *out = keep_early(lf, unusable(lf, i, "latest"), i);
         return -1;
     }
     return i;
@@ -343,20 +396,9 @@ eval_latest(leaf *lf)
     res = result_new(lf->cx, lf->ru, TV_MET, "latest %s %s at %s is %s",
                      lf->name, value_of(lf, last), time_of(lf, last), lf->cmp);
     add_sample(lf, res, last);
-    /*
-    ** One value says what holds at its time, not since when.  Only a run
-    ** that follows a value not meeting the threshold shows when it began;
-    ** otherwise the leaf carries no time and does not constrain since (so
-    ** a lab drawn late does not push back an enrolment window, and an
-    ** exclusion clock is not started later than the evidence allows).
-    */
-    int first = run_start(lf, last);
-    ts_time early = possible_start(lf, first);
-    if (early != TS_NONE) {
-        res->timed = 1;
-        res->since = lf->s[first].t;
-        res->since_early = early;
-    }
+    /* A single qualifying value is met since its own sample; a run of
+    ** them (no gap longer than the look-back) since its first. */
+    run_times(lf, res, last);
     return res;
 }
 
@@ -459,24 +501,14 @@ eval_sustained(leaf *lf)
                          duration(lf, max_gap(lf->ru)));
         add_sample(lf, res, last);
         result_add_missing(lf->cx, res, lf->c->name);
-        return res;
+        return keep_early(lf, res, last);
     }
 
-    int first = last;
-    while (first > 0 && state(lf, first - 1) == S_Q && no_gap(lf, first - 1, first))
-        first--;
-
-    ts_time since = lf->s[first].t, early;
+    int first = run_first(lf, last, max_gap(lf->ru));
+    ts_time since = lf->s[first].t, early = walk_back(lf, last, max_gap(lf->ru));
     int bound = first - 1;      /* the sample that bounds the possible run */
-    if (first == 0) {
-        early = TS_NONE;
-    } else if (state(lf, first - 1) == S_N && no_gap(lf, first - 1, first)) {
-        early = since;
-    } else {
-        while (bound >= 0 && state(lf, bound) != S_N)
-            bound--;
-        early = bound < 0 ? TS_NONE : lf->s[bound].t;
-    }
+    while (bound >= 0 && state(lf, bound) != S_N)
+        bound--;
 
     const char *more = "";
     if (early == TS_NONE)
@@ -487,12 +519,11 @@ eval_sustained(leaf *lf)
     res = result_new(lf->cx, lf->ru, TV_MET, "%s %s since %s (%s)%s", lf->name,
                      lf->cmp, fmt_time(lf->cx, since),
                      elapsed(lf, lf->now - since), more);
-    if (bound >= 0 && state(lf, bound) == S_N)
+    if (bound >= 0)
         add_sample(lf, res, bound);
     add_sample(lf, res, first);
     if (first != last)
         add_sample(lf, res, last);
-    res->timed = 1;
     res->since = since;
     res->since_early = early;
     return res;
@@ -621,7 +652,6 @@ eval_episode(leaf *lf)
         add_sample(lf, res, met_a);
         if (met_b != met_a)
             add_sample(lf, res, met_b);
-        res->timed = 1;
         res->since = since;
         res->since_early = early_unbounded ? TS_NONE : early;
         return res;
@@ -658,11 +688,13 @@ eval_episode(leaf *lf)
 */
 
 /*
-** The latest sample and, walking back through the run of Q samples ending
-** at it, each the latest one at least `spacing` before the previously
-** chosen (exactly `spacing` is enough); then the trend over the chosen
-** ones, equal values accepted.  since is the start of the run (when the
-** condition began), not the second sample.
+** The `count` (2) latest samples -- adjacent samples, never a pair picked
+** further back -- must all qualify, each at least `spacing` after the one
+** before it (exactly `spacing` is enough), the trend accepting equal
+** values.  A latest sample that does not qualify, or an earlier one of the
+** pair, makes the leaf not met; too few samples, or an unreadable one,
+** unknown.  The since-time is the first of the current run of qualifying
+** values (when the lactacemia began), not the second sample.
 */
 static result *
 eval_consecutive(leaf *lf)
@@ -676,64 +708,67 @@ eval_consecutive(leaf *lf)
     if (state(lf, last) == S_N)
         return latest_fails(lf, last);
 
-    int first = run_start(lf, last);
-    int *pick = arena_alloc(lf->cx->a, (size_t)count * sizeof *pick);
-    int got = 1;
-    pick[0] = last;
-    for (int j = last - 1; j >= first && got < count; j--)
-        if (lf->s[j].t <= ts_shift(lf->s[pick[got - 1]].t, ru->spacing, -1))
-            pick[got++] = j;
-
-    if (got < count) {
-        const char *howmany = got == 1 ? "only one"
-            : arena_printf(lf->cx->a, "only %d", got);
-        const char *stop = first > 0 && state(lf, first - 1) == S_U
-            ? arena_printf(lf->cx->a, "; %s at %s is unusable: %s", lf->name,
-                           time_of(lf, first - 1), why_unusable(&lf->s[first - 1]))
-            : "";
+    int first = last - count + 1;
+    if (first < 0) {
         res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
-                         "%s %s %s at least %s apart in the current run "
-                         "(latest at %s); %d needed%s",
-                         howmany, lf->name, lf->cmp, duration(lf, ru->spacing),
-                         time_of(lf, last), count, stop);
-        for (int k = got - 1; k >= 0; k--)
-            add_sample(lf, res, pick[k]);
-        if (*stop)
-            add_sample(lf, res, first - 1);
-        else
-            result_add_missing(lf->cx, res, lf->c->name);
-        return res;
+                         "only %d %s value%s (latest %s at %s); %d needed",
+                         last + 1, lf->name, last ? "s" : "", value_of(lf, last),
+                         time_of(lf, last), count);
+        add_sample(lf, res, last);
+        result_add_missing(lf->cx, res, lf->c->name);
+        return keep_early(lf, res, last);
+    }
+    for (int k = last - 1; k >= first; k--) {
+        if (state(lf, k) == S_U) {
+            res = unusable(lf, k, "an earlier");
+            add_sample(lf, res, last);
+            return keep_early(lf, res, last);
+        }
+        if (state(lf, k) == S_N) {
+            res = result_new(lf->cx, lf->ru, TV_NOT_MET,
+                             "%s %s at %s is not %s (latest %s at %s)", lf->name,
+                             value_of(lf, k), time_of(lf, k), lf->cmp,
+                             value_of(lf, last), time_of(lf, last));
+            add_sample(lf, res, k);
+            add_sample(lf, res, last);
+            return res;
+        }
     }
 
     /* The chosen values from the earliest: "6 mmol/L at ..., 7 mmol/L at ...". */
     const char *list = "";
-    for (int k = count - 1; k >= 0; k--)
+    for (int k = first; k <= last; k++)
         list = arena_printf(lf->cx->a, "%s%s%s at %s", list, *list ? ", " : "",
-                            value_of(lf, pick[k]), time_of(lf, pick[k]));
+                            value_of(lf, k), time_of(lf, k));
 
-    for (int k = count - 1; k > 0; k--) {
-        int c = num_cmp(lf->s[pick[k - 1]].v, lf->s[pick[k]].v);
-        int bad = (ru->trend == TREND_NON_DECREASING && c < 0) ||
-                  (ru->trend == TREND_NON_INCREASING && c > 0);
+    for (int k = first + 1; k <= last; k++) {
+        const char *bad = NULL;
+        int c = num_cmp(lf->s[k].v, lf->s[k - 1].v);
+        if (lf->s[k].t < ts_shift(lf->s[k - 1].t, ru->spacing, +1))
+            bad = arena_printf(lf->cx->a, "only %s apart, %s needed",
+                               elapsed(lf, lf->s[k].t - lf->s[k - 1].t),
+                               duration(lf, ru->spacing));
+        else if (ru->trend == TREND_NON_DECREASING && c < 0)
+            bad = "decreasing";
+        else if (ru->trend == TREND_NON_INCREASING && c > 0)
+            bad = "increasing";
         if (bad) {
             res = result_new(lf->cx, lf->ru, TV_NOT_MET, "%s %s: %s, %s",
-                             lf->name, lf->cmp, list,
-                             c < 0 ? "decreasing" : "increasing");
-            for (int m = count - 1; m >= 0; m--)
-                add_sample(lf, res, pick[m]);
+                             lf->name, lf->cmp, list, bad);
+            for (int m = first; m <= last; m++)
+                add_sample(lf, res, m);
             return res;
         }
     }
 
     const char *how = ru->trend == TREND_NON_DECREASING ? ", non-decreasing"
                       : ru->trend == TREND_NON_INCREASING ? ", non-increasing" : "";
+    int since = run_first(lf, last, run_gap(lf));
     res = result_new(lf->cx, lf->ru, TV_MET, "%s %s: %s%s; since %s", lf->name,
-                     lf->cmp, list, how, time_of(lf, first));
-    for (int k = count - 1; k >= 0; k--)
-        add_sample(lf, res, pick[k]);
-    res->timed = 1;
-    res->since = lf->s[first].t;
-    res->since_early = possible_start(lf, first);
+                     lf->cmp, list, how, time_of(lf, since));
+    for (int k = first; k <= last; k++)
+        add_sample(lf, res, k);
+    run_times(lf, res, last);
     return res;
 }
 

@@ -15,6 +15,7 @@
 */
 #include <ctype.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -308,6 +309,11 @@ put_rule(outbuf *out, const rule *r, int nested)
         put_rule(out, r->kids[0], 0);
         outbuf_puts(out, ")");
         return;
+    case R_CHECK:
+        outbuf_puts(out, "to be checked by hand if (");
+        put_rule(out, r->kids[0], 0);
+        outbuf_puts(out, ")");
+        return;
     case R_CRITERION:
         outbuf_printf(out, "%s met", r->ref_id);
         return;
@@ -393,6 +399,28 @@ text_meta(outbuf *out, const char *label, const char *value)
     outbuf_puts(out, "\n");
 }
 
+/*
+** The enrolment window in words: "from (medication norepinephrine running
+** now) met + 6 h to its possible start + 24 h".  NULL without one.
+*/
+static char *
+window_words(const trial *t)
+{
+    outbuf w = {0};
+    if (!t->window_from)
+        return NULL;
+    outbuf_puts(&w, "while (");
+    trialsview_rule(&w, t->window_from);
+    outbuf_puts(&w, ") is met: opens at its start");
+    if (t->window_opens.seconds || t->window_opens.months) {
+        outbuf_puts(&w, " + ");
+        put_duration(&w, t->window_opens);
+    }
+    outbuf_puts(&w, ", closes at its earliest possible start + ");
+    put_duration(&w, t->window_closes);
+    return w.p;
+}
+
 /* One criterion or cohort: "├─ inc-age  age from 18 to 75 y". */
 static void
 text_item(outbuf *out, const char *indent, int last, const char *id,
@@ -460,6 +488,9 @@ text_trial(outbuf *out, const trial *t)
     text_meta(out, "source", t->source);
     text_meta(out, "version", t->version);
     text_meta(out, "file", trialsview_path(t->file));
+    char *win = window_words(t);
+    text_meta(out, "window", win);
+    free(win);
     text_section(out, t, 0, 0, width);
     text_section(out, t, 1, t->ncohorts == 0, width);
     if (t->ncohorts == 0)
@@ -557,6 +588,10 @@ md_trial(outbuf *out, const trial *t)
     md_meta(out, "Criteria version", t->version, 0);
     md_meta(out, "File", trialsview_path(t->file), 1);
     md_meta(out, "Note", t->note, 0);
+    char *win = window_words(t);
+    md_meta(out, "Enrolment window", win, 0);
+    free(win);
+    md_meta(out, "Window note", t->window_note, 0);
     if (t->list_incomplete) {
         outbuf_puts(out, "- **Exclusion list incomplete**");
         if (t->incomplete_note) {

@@ -437,9 +437,58 @@ cache_add(const char *code, uint32_t hash, const parsed *x)
     c->x = *x;
 }
 
+/*
+** Spellings that are not UCUM but unambiguous, accepted because real
+** exports use them (docs/patient-record.md, "Times and units"): "mmHg"
+** and "mm Hg" for mm[Hg]; "mcg" and a micro sign (U+00B5 or U+03BC) for
+** the prefix u, also inside rates ("mcg/kg/min").  Rewrites code into
+** out, component by component; returns 0 when nothing changed.
+*/
+static int
+accepted_alias(const char *code, char *out, size_t size)
+{
+    size_t o = 0;
+    int changed = 0;
+    const char *p = code;
+
+    while (*p) {
+        size_t n = strcspn(p, "/.");
+        const char *sub = NULL;
+        size_t skip = 0;
+        if ((n == 4 && strncmp(p, "mmHg", 4) == 0) ||
+            (n == 5 && strncmp(p, "mm Hg", 5) == 0))
+            sub = "mm[Hg]", skip = n;
+        else if (n >= 3 && strncmp(p, "mcg", 3) == 0)
+            sub = "ug", skip = 3;
+        else if (n > 2 && ((p[0] == '\xc2' && p[1] == '\xb5') ||
+                           (p[0] == '\xce' && p[1] == '\xbc')))
+            sub = "u", skip = 2;
+        if (sub) {
+            size_t sl = strlen(sub);
+            if (o + sl >= size)
+                return 0;
+            memcpy(out + o, sub, sl);
+            o += sl;
+            p += skip;
+            n -= skip;
+            changed = 1;
+        }
+        if (o + n + 1 >= size)
+            return 0;
+        memcpy(out + o, p, n);
+        o += n;
+        p += n;
+        if (*p)
+            out[o++] = *p++;
+    }
+    out[o] = '\0';
+    return changed;
+}
+
 static unit_status
 parse_full(const char *code, parsed *x, char *why, size_t whysize)
 {
+    char alias[UNIT_CODE_MAX + 8];
     parser P, L;
     int lenient;
     uint32_t hash = 0;
@@ -458,7 +507,8 @@ parse_full(const char *code, parsed *x, char *why, size_t whysize)
         ts_why(why, whysize, "unknown unit '%.40s...' (too long)", code);
         return UNIT_UNKNOWN;
     }
-    if (run(&P, code, 0, x)) {
+    if (run(&P, code, 0, x) ||
+        (accepted_alias(code, alias, sizeof alias) && run(&L, alias, 0, x))) {
         cache_add(code, hash, x);
         return UNIT_OK;
     }

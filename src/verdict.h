@@ -5,21 +5,16 @@
 ** coordinator can read, the evidence that decided it, the data that was
 ** missing, and time bounds.
 **
-** Time bounds.  Samples are discrete, so "since when has this held" has two
-** answers: since (certain: it certainly held from then to the screening
-** time) and since_early (possible: it may have held from then; TS_NONE
-** means unbounded, e.g. the run reaches the start of the data).  until is
-** the latest time the current value can persist as time passes (an
-** upper-bounded window: "less than 24 h after ECMO start" is met until
-** start + 24 h); TS_NONE means no limit.
-**
-** For a node that is not met yet but will be met when time passes with the
-** data unchanged ("held for more than 5 h" after 3 h; "6 to 24 h after
-** onset" at 2 h), since is that future time.  This is what lets the trial
-** report when its enrolment window opens and closes without any
-** trial-specific arithmetic.  timed is 0 for results with no time
-** information (a fact without a time, a condition without onset): they
-** do not constrain since.
+** Time bounds (docs/evaluation.md, "Since-times").  Samples are discrete,
+** so "since when has this held" has two answers: since, the certain
+** since (it certainly held from then to the screening time; meaningful
+** for a met result), and since_early, the possible since (it may have held
+** from then; meaningful for a met or unknown result).  TS_NONE, the
+** smallest ts_time, means unbounded: an untimed fact or condition, a run
+** that reaches the start of the data.  So combinators take plain maxima
+** and minima.  until is the latest time the current value can persist as
+** time passes ("less than 24 h after ECMO start" is met until start +
+** 24 h); TS_NONE means no limit.
 */
 #ifndef VERDICT_H
 #define VERDICT_H
@@ -39,8 +34,7 @@ typedef struct evidence {
 typedef struct result {
     tv value;
     const char *reason;         /* one line, no full stop */
-    int timed;                  /* since/since_early are meaningful */
-    ts_time since;              /* certain start (or future start, see above) */
+    ts_time since;              /* certain since; TS_NONE = unbounded */
     ts_time since_early;        /* possible start; TS_NONE = unbounded */
     ts_time until;              /* latest moment it can still hold; TS_NONE = none */
     int nev;
@@ -66,6 +60,8 @@ struct trial_result {
     result **crit;              /* t->ncrit results, in trial order */
     int has_window;
     ts_time opens, closes;      /* TS_NONE when not known */
+    ts_time eligible_since;     /* eligible verdicts: since when (TS_NONE:
+                                ** no criterion carries a time) */
     int nmissing;
     const char **missing;       /* union over undecided criteria, deduplicated */
     const cohort *cohort;       /* for eligible patients, when exactly one applies */
@@ -97,10 +93,6 @@ typedef struct derived_value {
     int known;                  /* a value could be computed */
     double v;                   /* in the concept's canonical unit */
     int lower_bound;            /* a sum over an incomplete section */
-    int timed;
-    ts_time since, since_early; /* how long the value has been as it is,
-                                ** (for VIS: the current rates' configuration;
-                                ** see derived.c) */
 } derived_value;
 /* Compute concept c (kind CK_DERIVED: vis, bmi, steroid_dose) for cx->r at
 ** its screening time, adding evidence and missing items to res. */

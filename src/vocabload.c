@@ -126,7 +126,8 @@ load_concept(vocab *v, const char *file, const ynode *key, const ynode *spec,
              ts_error *err)
 {
     static const char *const keys[] = {
-        "kind", "label", "unit", "molar_mass", "codes", "note", NULL
+        "kind", "label", "unit", "molar_mass", "codes", "note", "broader",
+        "sex", NULL
     };
     const ynode *n;
     concept_kind kind = CK_FACT;
@@ -167,6 +168,20 @@ load_concept(vocab *v, const char *file, const ynode *key, const ynode *spec,
     c->line = key->line;
     c->column = key->column;
 
+    if ((n = ydoc_get(spec, "sex"))) {
+        const char *sx;
+        if (ydoc_string(n, "'sex'", &sx, err) < 0)
+            return -1;
+        if (kind != CK_CONDITION)
+            return ydoc_error(err, n, "'sex' is only for conditions");
+        /* The bit numbers are those of enum sex in facts.h. */
+        if (strcmp(sx, "female") == 0)
+            c->sexes = 1u << 1;
+        else if (strcmp(sx, "male") == 0)
+            c->sexes = 1u << 2;
+        else
+            return ydoc_error(err, n, "'sex' must be female or male");
+    }
     if ((n = ydoc_get(spec, "codes"))) {
         if (n->kind == Y_SCALAR)
             return add_code(v, c, n, err);
@@ -176,6 +191,30 @@ load_concept(vocab *v, const char *file, const ynode *key, const ynode *spec,
             if (add_code(v, c, n->items[i], err) < 0)
                 return -1;
     }
+    return 0;
+}
+
+/* "broader: aortic_regurgitation": another condition, possibly defined
+** later in the file, hence a second pass. */
+static int
+link_broader(vocab *v, const ynode *key, const ynode *spec, ts_error *err)
+{
+    const ynode *n = ydoc_get(spec, "broader");
+    const char *name;
+    if (!n)
+        return 0;
+    if (ydoc_string(n, "'broader'", &name, err) < 0)
+        return -1;
+    concept *c = (concept *)vocab_find(v, key->str);
+    const concept *b = vocab_find(v, name);
+    if (!b)
+        return ydoc_error(err, n, "unknown concept '%s'", name);
+    if (c->kind != CK_CONDITION || b->kind != CK_CONDITION)
+        return ydoc_error(err, n, "'broader' links a condition to a condition");
+    if (b == c || b->broader)
+        return ydoc_error(err, n, "'broader' must name a condition that has "
+                          "no broader one itself");
+    c->broader = b;
     return 0;
 }
 
@@ -216,6 +255,9 @@ vocab_load_doc(vocab *v, const ydoc *d, unsigned parts, ts_error *err)
             return -1;
         for (int i = 0; i < n->n; i++)
             if (load_concept(v, file, YKEY(n, i), YVAL(n, i), err) < 0)
+                return -1;
+        for (int i = 0; i < n->n; i++)
+            if (link_broader(v, YKEY(n, i), YVAL(n, i), err) < 0)
                 return -1;
     }
     if ((parts & VOCAB_CODES) && (n = ydoc_get(d->root, "codes")))

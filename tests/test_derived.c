@@ -144,7 +144,7 @@ vis_120_1_is_above_120(void **state)
     result *res = run(latest("vis", CMP_GT, 120));
     assert_int_equal(res->value, TV_MET);
     assert_string_equal(res->reason, "VIS 120.1 is > 120");
-    assert_true(res->timed);
+    assert_true(res->since != TS_NONE);
     assert_int_equal(res->since, ago(2 * H));
     assert_int_equal(res->since_early, ago(2 * H));
     /* Evidence: each running drug, in its unit, from its start. */
@@ -309,7 +309,7 @@ bmi_40_exactly(void **state)
     obs("height", 175, 20 * H);
     result *res = run(latest("bmi", CMP_GE, 40));
     assert_int_equal(res->value, TV_MET);
-    assert_false(res->timed);
+    assert_true(res->since == TS_NONE);
     assert_string_equal(res->reason, "BMI 40 kg/m2 is \u2265 40 kg/m2");
     assert_int_equal(res->nev, 2);
     assert_int_equal(et_eval(R, latest("bmi", CMP_GT, 40))->value, TV_NOT_MET);
@@ -359,7 +359,7 @@ steroid_stress_dose(void **state)
     med("hydrocortisone", MED_REGIMEN, 200, "mg/d", 2 * 24 * H, -1);
     result *res = run(latest("steroid_dose", CMP_GT, 10));
     assert_int_equal(res->value, TV_MET);     /* a lower bound proves "above" */
-    assert_false(res->timed);
+    assert_true(res->since == TS_NONE);
     derived_value dv = compute("steroid_dose");
     assert_int_equal(num_cmp(dv.v, 50), 0);
     assert_true(dv.lower_bound);

@@ -430,12 +430,14 @@ test_shock_location(void **state)
 {
     (void)state;
     static const struct { const char *code; int start, end; tv want; } cases[] = {
-        {"icu", HM(-3, 30), HM(11, 0), TV_NOT_MET},     /* left at 11:00 */
-        {"icu", HM(-3, 30), NOW, TV_NOT_MET},           /* left now */
+        {"icu", HM(-3, 30), HM(11, 0), TV_NOT_MET},     /* left at 11:00 for the ward */
+        {"icu", HM(-3, 30), NOW, TV_UNKNOWN},           /* left now, nowhere known */
         {"icu", HM(-3, 30), NOW + 1, TV_MET},           /* leaves after now */
         {"picu", HM(-3, 30), NONE, TV_NOT_MET},         /* picu is not icu */
-        {"icu", HM(7, 0), NONE, TV_NOT_MET},            /* 5 h exactly */
-        {"icu", HM(6, 59), NONE, TV_MET},
+        /* Admitted later than the shock began: the 5-h clock runs on the
+        ** shock state only, so an ICU stay of 5 h does not restart it. */
+        {"icu", HM(7, 0), NONE, TV_MET},
+        {"icu", HM(11, 59), NONE, TV_MET},
         {NULL, 0, 0, TV_UNKNOWN},                       /* no location at all */
     };
     patient p;
@@ -450,7 +452,8 @@ test_shock_location(void **state)
                    cases[i].code, when(cases[i].start), when(cases[i].end));
         if (i == 0)     /* and went to the ward */
             sb_add(&p.loc, "{\"code\": \"ward\", \"start\": \"%s\"}", when(HM(11, 0)));
-        check(&p, SHOCK, cases[i].want, cases[i].code ? NULL : "icu", (int)i);
+        check(&p, SHOCK, cases[i].want, cases[i].want == TV_UNKNOWN ? "icu" : NULL,
+              (int)i);
     }
 }
 
@@ -501,12 +504,13 @@ test_shock_septic(void **state)
     };
     run_cond_cases(cases, sizeof cases / sizeof cases[0]);
 
-    /* The onset starts the clock: 07:30 + 5 h is after now. */
+    /* A diagnosis charted after the shock state began does not restart
+    ** the 5-h clock: it must hold now, and it moves the criterion's since. */
     patient p;
     base(&p);
     p.replace = "septic_shock";
     sb_add(&p.conds, "{\"code\": \"septic_shock\", \"onset\": \"%s\"}", when(HM(7, 30)));
-    EXPECT(&p, SHOCK, TV_NOT_MET);
+    EXPECT(&p, SHOCK, TV_MET);
 }
 
 static void
@@ -517,9 +521,10 @@ test_shock_fluids(void **state)
         {"true", TV_MET},                   /* no time: does not constrain */
         {"false", TV_NOT_MET},
         {"\"yes\"", TV_UNKNOWN},            /* only a boolean can be true */
-        /* Timed: holds from its time; 4 h ago cannot satisfy a 5 h clock. */
-        {"{\"value\": true, \"time\": \"2026-03-01T08:00:00Z\"}", TV_NOT_MET},
-        {"{\"value\": true, \"time\": \"2026-03-01T07:00:00Z\"}", TV_NOT_MET},
+        /* Timed: holds from its time, and must hold now; the 5-h clock
+        ** runs on the shock state only, so a later assessment does not
+        ** restart it. */
+        {"{\"value\": true, \"time\": \"2026-03-01T11:00:00Z\"}", TV_MET},
         {"{\"value\": true, \"time\": \"2026-03-01T06:59:00Z\"}", TV_MET},
     };
     patient p;
@@ -620,8 +625,9 @@ test_shock_map(void **state)
 }
 
 /*
-** Two consecutive lactate values > 5 mmol/L at least 30 min apart,
-** non-decreasing, the latest within 6 h; the other paths not met.  The
+** The two latest lactate values > 5 mmol/L at least 30 min apart,
+** non-decreasing, the latest within 6 h (two latest too close, or the
+** earlier not > 5: not met); the other paths not met.  The
 ** since-time is the first value of the run (so a normal value at 06:30
 ** then a run from 07:00 is exactly 5 h: not met); a run that starts the
 ** lactate data may have begun earlier (unknown; see the report).
@@ -637,7 +643,7 @@ test_shock_lactate(void **state)
         int m[3];
         tv want;
     } cases[] = {
-        {2, {6.0, 6.5}, "mmol/L", {HM(6, 0), HM(6, 29)}, TV_UNKNOWN},  /* 29 min apart */
+        {2, {6.0, 6.5}, "mmol/L", {HM(6, 0), HM(6, 29)}, TV_NOT_MET},  /* 29 min apart */
         {2, {6.0, 6.5}, "mmol/L", {HM(6, 0), HM(6, 30)}, TV_MET},      /* 30 min */
         {2, {6.0, 6.5}, "mmol/L", {HM(6, 0), HM(6, 31)}, TV_MET},      /* 31 min */
         {2, {6.0, 6.0}, "mmol/L", {HM(6, 0), HM(7, 0)}, TV_MET},       /* equal */
@@ -647,7 +653,7 @@ test_shock_lactate(void **state)
         {2, {6.0, 6.5}, "mmol/L", {HM(5, 0), HM(5, 59)}, TV_UNKNOWN},  /* 6 h 01 old */
         {2, {6.0, 6.5}, "mmol/L", {HM(5, 0), HM(6, 0)}, TV_MET},       /* 6 h old */
         {1, {6.0}, "mmol/L", {HM(9, 0)}, TV_UNKNOWN},                  /* one value */
-        {2, {45.04, 54.1}, "mg/dL", {HM(6, 0), HM(7, 0)}, TV_UNKNOWN}, /* one > 5 */
+        {2, {45.04, 54.1}, "mg/dL", {HM(6, 0), HM(7, 0)}, TV_NOT_MET}, /* earlier not > 5 */
         {3, {2.0, 6.0, 6.5}, "mmol/L", {HM(6, 30), HM(7, 0), HM(8, 0)}, TV_NOT_MET},
         {3, {2.0, 6.0, 6.5}, "mmol/L", {HM(6, 30), HM(6, 59), HM(8, 0)}, TV_MET},
         {2, {6.0, 6.5}, "mmol/L", {HM(7, 0), HM(8, 0)}, TV_UNKNOWN},   /* starts the data */
@@ -827,8 +833,18 @@ test_exclusion_conditions(void **state)
         {"exc-other-cardiac", "chronic_heart_failure", "active", 1, TV_MET},
         {"exc-other-cardiac", "congenital_heart_disease", "active", 1, TV_MET},
         {"exc-other-cardiac", "pericardial_effusion", "active", 1, TV_MET},
-        {"exc-other-cardiac", "aortic_regurgitation", "active", 1, TV_MET},
-        {"exc-other-cardiac", "aortic_coarctation", "active", 1, TV_MET},
+        /* "Moderate to severe" AR and "severe" coarctation: the narrow
+        ** concept decides; the broad one alone leaves the severity
+        ** unknown, ruled out it rules the narrow one out. */
+        {"exc-other-cardiac", "aortic_regurgitation_moderate_severe", "active", 1, TV_MET},
+        {"exc-other-cardiac", "aortic_regurgitation_moderate_severe", "absent", 1, TV_NOT_MET},
+        {"exc-other-cardiac", "aortic_regurgitation", "active", 1, TV_UNKNOWN},
+        {"exc-other-cardiac", "aortic_regurgitation", "active", 0, TV_UNKNOWN},
+        {"exc-other-cardiac", "aortic_regurgitation", "absent", 0, TV_UNKNOWN},
+        {"exc-other-cardiac", "aortic_regurgitation", "absent", 1, TV_NOT_MET},
+        {"exc-other-cardiac", "aortic_coarctation_severe", "active", 1, TV_MET},
+        {"exc-other-cardiac", "aortic_coarctation", "active", 1, TV_UNKNOWN},
+        {"exc-other-cardiac", "aortic_coarctation", "resolved", 1, TV_NOT_MET},
         {"exc-other-cardiac", "acute_myocardial_infarction", "suspected", 1, TV_UNKNOWN},
         {"exc-other-cardiac", "acute_myocardial_infarction", "resolved", 1, TV_NOT_MET},
         {"exc-other-cardiac", "acute_myocardial_infarction", "absent", 1, TV_NOT_MET},

@@ -121,8 +121,8 @@ check_timed_fact(vocab *v, const char *time, cmp_op op, tv want)
     et_finish(r);
     result *res = et_eval(r, et_held_for(r, op, "5 h", fact_rule(r, 0)));
     assert_int_equal(res->value, want);
-    assert_true(res->timed);
-    assert_int_equal(res->since, et_time(time) + 5 * TS_HOUR);
+    if (want == TV_MET)
+        assert_int_equal(res->since, et_time(time) + 5 * TS_HOUR);
     record_free(r);
 }
 
@@ -139,7 +139,9 @@ test_held_for_timed_fact(void **state)
     vocab_free(v);
 }
 
-/* A fact without a time cannot show how long anything has held. */
+/* A fact without a time is unbounded (trials.md, Since-times: "Untimed:
+** unbounded"): as far as the data show it has held for ever.  An unknown
+** one without a time may have held for ever too. */
 static void
 test_held_for_untimed(void **state)
 {
@@ -149,7 +151,15 @@ test_held_for_untimed(void **state)
     set_fact(r, 0, TV_MET, NULL);
     et_finish(r);
     result *res = et_eval(r, et_held_for(r, CMP_GT, "5 h", fact_rule(r, 0)));
+    assert_int_equal(res->value, TV_MET);
+    assert_int_equal(res->since, TS_NONE);
+    record_free(r);
+
+    r = et_record(v, AT);
+    et_finish(r);
+    res = et_eval(r, et_held_for(r, CMP_GT, "5 h", fact_rule(r, 0)));
     assert_int_equal(res->value, TV_UNKNOWN);
+    assert_int_equal(res->since_early, TS_NONE);
     record_free(r);
     vocab_free(v);
 }
@@ -253,16 +263,38 @@ test_since_combination(void **state)
     result *all = et_eval(r, et_combine(r, R_ALL, 3, fact_rule(r, 0),
                                         fact_rule(r, 1), fact_rule(r, 2)));
     assert_int_equal(all->value, TV_MET);
-    assert_true(all->timed);
+    assert_true(all->since != TS_NONE);
     assert_int_equal(all->since, et_time("2026-03-01T06:00:00Z"));
     result *any = et_eval(r, et_combine(r, R_ANY, 2, fact_rule(r, 0),
                                         fact_rule(r, 1)));
     assert_int_equal(any->since, et_time("2026-03-01T04:00:00Z"));
-    /* An untimed met kid: it may have held for ever. */
+    /* An untimed met kid: it has held for ever as far as the data show. */
     result *any2 = et_eval(r, et_combine(r, R_ANY, 2, fact_rule(r, 1),
                                          fact_rule(r, 2)));
-    assert_int_equal(any2->since, et_time("2026-03-01T06:00:00Z"));
+    assert_int_equal(any2->since, TS_NONE);
     assert_int_equal(any2->since_early, TS_NONE);
+    record_free(r);
+
+    /* any: the possible since is the earliest over met AND unknown kids;
+    ** the certain one over met kids only.  Fact 1 is unknown (a string
+    ** where a boolean is needed) but timed at 03:00. */
+    r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, "2026-03-01T06:00:00Z");
+    fact_entry *f = facts_set_fact(r, vocab_find(v, fact_names[1]));
+    f->type = VAL_STRING;
+    f->s = "pending";
+    f->t = et_time("2026-03-01T03:00:00Z");
+    et_finish(r);
+    result *any3 = et_eval(r, et_combine(r, R_ANY, 2, fact_rule(r, 0),
+                                         fact_rule(r, 1)));
+    assert_int_equal(any3->value, TV_MET);
+    assert_int_equal(any3->since, et_time("2026-03-01T06:00:00Z"));
+    assert_int_equal(any3->since_early, et_time("2026-03-01T03:00:00Z"));
+    /* all: the latest of the kids' possible sinces, unknown kids too. */
+    result *all3 = et_eval(r, et_combine(r, R_ALL, 2, fact_rule(r, 0),
+                                         fact_rule(r, 1)));
+    assert_int_equal(all3->value, TV_UNKNOWN);
+    assert_int_equal(all3->since_early, et_time("2026-03-01T06:00:00Z"));
     record_free(r);
     vocab_free(v);
 }
@@ -290,6 +322,9 @@ clock_trial(record *r)
     ref->ref_id = "inc-clinical";
     ref->ref_index = 0;
     c[2].rule = et_held_for(r, CMP_GT, "12 h", ref);
+    /* window: {from: {criterion: inc-clinical}, closes: 12 h} */
+    t->window_from = ref;
+    t->window_closes = et_dur("12 h");
     return t;
 }
 

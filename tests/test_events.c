@@ -106,7 +106,9 @@ test_age_years_bounds(void **state)
     res = age_at(&r, "2008-03-01", AT, AGE_YEARS, CMP_BETWEEN, 18, 75);
     assert_int_equal(res->value, TV_MET);
     assert_string_equal(res->reason, "age 18 y is within 18\u201375 y");
-    assert_int_equal(res->timed, 0);
+    /* A lower bound is met since the birthday that reached it. */
+    assert_int_equal(res->since, et_time("2026-03-01T00:00:00Z"));
+    assert_int_equal(res->since_early, et_time("2026-03-01T00:00:00Z"));
     assert_int_equal(res->nev, 1);
     assert_string_equal(res->ev[0].code, "birth_date");
     assert_string_equal(res->ev[0].value, "2008-03-01");
@@ -297,7 +299,7 @@ test_condition_since_and_entries(void **state)
     et_finish(r);
     result *res = et_eval(r, et_leaf(r, R_CONDITION, "septic_shock"));
     assert_int_equal(res->value, TV_MET);
-    assert_int_equal(res->timed, 1);
+    assert_true(res->since != TS_NONE);
     assert_true(res->since == et_time("2026-02-28T23:00:00Z"));
     assert_true(res->since_early == res->since);
     assert_true(res->until == TS_NONE);
@@ -311,7 +313,7 @@ test_condition_since_and_entries(void **state)
     et_finish(r);
     res = et_eval(r, et_leaf(r, R_CONDITION, "septic_shock"));
     assert_int_equal(res->value, TV_MET);
-    assert_int_equal(res->timed, 0);
+    assert_true(res->since == TS_NONE);
     record_free(r);
 
     /* Resolved and suspected (suspicion not enough): unknown. */
@@ -427,7 +429,7 @@ test_procedure_ongoing(void **state)
     ru->ongoing = 1;
     result *res = et_eval(r, ru);
     assert_int_equal(res->value, TV_MET);
-    assert_int_equal(res->timed, 1);
+    assert_true(res->since != TS_NONE);
     assert_true(res->since == et_time("2026-03-01T09:00:00Z"));
     assert_string_equal(res->ev[0].pointer, "/procedures/1");
     record_free(r);
@@ -703,12 +705,20 @@ test_medication_course_merging(void **state)
     /* Adjacent intervals merge. */
     assert_true(course_onset(0.8, -1, "2026-03-01T07:00:00Z")
                 == et_time("2026-03-01T02:00:00Z"));
-    /* A one-minute gap splits. */
+    /* A gap of up to 1 h (a syringe change) does not end the course... */
     assert_true(course_onset(0.8, -1, "2026-03-01T07:01:00Z")
-                == et_time("2026-03-01T07:01:00Z"));
-    /* A rate of 0 in between splits. */
+                == et_time("2026-03-01T02:00:00Z"));
+    assert_true(course_onset(0.8, -1, "2026-03-01T08:00:00Z")
+                == et_time("2026-03-01T02:00:00Z"));
+    /* ...a longer one does. */
+    assert_true(course_onset(0.8, -1, "2026-03-01T08:00:01Z")
+                == et_time("2026-03-01T08:00:01Z"));
+    /* A rate of 0 in between is a pause: up to 1 h it keeps the course,
+    ** longer it ends it. */
     assert_true(course_onset(0.8, 0, "2026-03-01T08:00:00Z")
-                == et_time("2026-03-01T08:00:00Z"));
+                == et_time("2026-03-01T02:00:00Z"));
+    assert_true(course_onset(0.8, 0, "2026-03-01T08:01:00Z")
+                == et_time("2026-03-01T08:01:00Z"));
     /* A non-zero rate in between keeps it one course. */
     assert_true(course_onset(0.8, 0.5, "2026-03-01T08:00:00Z")
                 == et_time("2026-03-01T02:00:00Z"));
@@ -725,8 +735,8 @@ tacrolimus_within(med_kind kind, const char *start, const char *end)
     ru->within = et_dur("30 d");
     result *res = et_eval(r, ru);
     tv v = res->value;
-    if (v == TV_MET)
-        assert_int_equal(res->timed, 0);
+    if (v == TV_MET)    /* since the administration (course) began */
+        assert_int_equal(res->since, et_time(start));
     record_free(r);
     return v;
 }
@@ -795,7 +805,7 @@ test_time_since_between(void **state)
         result *res = noradr_window(&r, cases[i].at);
         assert_int_equal(res->value, cases[i].want);
         /* The window is reported whatever the value. */
-        assert_int_equal(res->timed, 1);
+        assert_true(res->since != TS_NONE);
         assert_true(res->since == et_time("2026-03-01T08:00:00Z"));
         assert_true(res->until == et_time("2026-03-02T02:00:00Z"));
         record_free(r);
@@ -824,7 +834,7 @@ test_time_since_not_running(void **state)
         ru->dcmp.hi = et_dur("24 h");
         result *res = et_eval(r, ru);
         assert_int_equal(res->value, comp ? TV_NOT_MET : TV_UNKNOWN);
-        assert_int_equal(res->timed, 0);
+        assert_true(res->since == TS_NONE);
         record_free(r);
     }
     /* Recorded but stopped: not met even in an incomplete section. */
@@ -979,7 +989,7 @@ test_duration_cpr(void **state)
 
     res = cpr_lasting(&r, "2026-02-28T10:00:00Z", "2026-02-28T10:31:00Z");
     assert_int_equal(res->value, TV_MET);
-    assert_int_equal(res->timed, 1);
+    assert_true(res->since != TS_NONE);
     assert_true(res->since == et_time("2026-02-28T10:30:01Z"));
     assert_true(res->until == TS_NONE);
     record_free(r);
@@ -988,7 +998,7 @@ test_duration_cpr(void **state)
     res = cpr_lasting(&r, "2026-03-01T11:40:00Z", NULL);
     assert_int_equal(res->value, TV_NOT_MET);
     assert_string_equal(res->reason, "cpr ongoing for 20 min (> 30 min)");
-    assert_int_equal(res->timed, 1);
+    assert_true(res->since != TS_NONE);
     assert_true(res->since == et_time("2026-03-01T12:10:01Z"));
     record_free(r);
 
@@ -1025,7 +1035,7 @@ test_fact_bool(void **state)
     et_finish(r);
     result *res = et_eval(r, bool_rule(r, "informed_consent", 1));
     assert_int_equal(res->value, TV_MET);
-    assert_int_equal(res->timed, 0);
+    assert_true(res->since == TS_NONE);
     assert_string_equal(res->ev[0].pointer, "/facts/informed_consent");
     assert_string_equal(res->ev[0].value, "true");
     assert_int_equal(et_eval(r, bool_rule(r, "informed_consent", 0))->value, TV_NOT_MET);
@@ -1091,7 +1101,7 @@ test_fact_timed(void **state)
     et_finish(r);
     result *res = et_eval(r, bool_rule(r, "adequate_fluid_resuscitation", 1));
     assert_int_equal(res->value, TV_MET);
-    assert_int_equal(res->timed, 1);
+    assert_true(res->since != TS_NONE);
     assert_true(res->since == et_time("2026-03-01T08:00:00Z"));
     assert_true(res->since_early == res->since);
     /* Recorded after the screening time: not there yet. */

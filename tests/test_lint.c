@@ -457,9 +457,9 @@ test_trials_views(void **state)
                            "75 y\n"));
     assert_non_null(strstr(out, "inc-refractory-shock      all of: in icu now; "
                            "septic_shock present; adequate_fluid_resuscitation "
-                           "is true; latest vis > 120; [any of: map < 65 mm[Hg] "
-                           "sustained; "));
-    assert_non_null(strstr(out, "]; held for more than 5 h\n"));
+                           "is true; [all of: latest vis > 120; [any of: map "
+                           "< 65 mm[Hg] sustained; "));
+    assert_non_null(strstr(out, "]; held for more than 5 h]\n"));
     assert_non_null(strstr(out, "└─ exclusion (10)\n"));
     free(out);
 

@@ -109,7 +109,7 @@ latest_met_since_after_normal(void **state)
     obs("map", 55, 30);
     result *res = run(leaf(R_LATEST, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_MET);
-    assert_true(res->timed);
+    assert_true(res->since != TS_NONE);
     assert_int_equal(res->since, ago(4 * H));
     assert_int_equal(res->since_early, ago(4 * H));
     assert_int_equal(res->until, TS_NONE);
@@ -130,8 +130,10 @@ latest_run_reaches_start_of_data(void **state)
     obs("map", 55, 30);
     result *res = run(leaf(R_LATEST, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_MET);
-    /* Unbounded at the start of the data: no time information. */
-    assert_false(res->timed);
+    /* Certainly since the run's first sample; possibly since before the
+    ** data began (unbounded). */
+    assert_int_equal(res->since, ago(4 * H));
+    assert_int_equal(res->since_early, TS_NONE);
 }
 
 static void
@@ -162,7 +164,10 @@ latest_lookback_includes_its_end(void **state)
     within(ru, "24 h");
     result *res = run(ru);
     assert_int_equal(res->value, TV_MET);
-    assert_false(res->timed);
+    /* A single qualifying value is met since its own sample (a late first
+    ** LVEF gives a late since), possibly since for ever. */
+    assert_int_equal(res->since, ago(24 * H));
+    assert_int_equal(res->since_early, TS_NONE);
 }
 
 static void
@@ -191,7 +196,7 @@ latest_no_data(void **state)
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_string_equal(res->reason, "no LVEF value in the last 24 h");
     assert_true(has_missing(res, "lvef"));
-    assert_false(res->timed);
+    assert_true(res->since == TS_NONE);
 }
 
 static void
@@ -217,7 +222,9 @@ latest_unusable(void **state)
     assert_string_equal(res->ev[0].unit, "kPa2");
 }
 
-/* An unusable sample stops the certain run; the possible one goes on. */
+/* An unusable sample stops the certain run; the possible one walks back
+** through it to the normal reading, and starts at the first qualifying
+** sample after it (trials.md, Since-times). */
 static void
 latest_run_through_unusable(void **state)
 {
@@ -229,7 +236,7 @@ latest_run_through_unusable(void **state)
     result *res = run(leaf(R_LATEST, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_MET);
     assert_int_equal(res->since, ago(2 * H));
-    assert_int_equal(res->since_early, ago(4 * H));
+    assert_int_equal(res->since_early, ago(2 * H));
 }
 
 /* }====================================================== */
@@ -250,7 +257,7 @@ any_value_window_edge(void **state)
     within(ru, "6 h");
     result *res = run(ru);
     assert_int_equal(res->value, TV_MET);
-    assert_false(res->timed);     /* a look-back carries no since */
+    assert_true(res->since == TS_NONE);     /* a look-back carries no since */
 
     R->obs[et_concept(R, "lactate")->index].s[0].t = ago(6 * H + 1);
     res = et_eval(R, ru);
@@ -302,7 +309,7 @@ all_values_cases(void **state)
     within(ru, "6 h");
     result *res = run(ru);
     assert_int_equal(res->value, TV_MET);
-    assert_false(res->timed);
+    assert_true(res->since == TS_NONE);
 
     series *se = &R->obs[et_concept(R, "map")->index];
     se->s[2].v = 64.9;          /* sorted: 7 h, 5 h, 60 min */
@@ -412,11 +419,14 @@ sustained_gap_61_breaks_the_run(void **state)
     result *res = run(leaf(R_SUSTAINED, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_MET);
     assert_int_equal(res->since, ago(H));
-    /* Back through the gap to the last normal value. */
-    assert_int_equal(res->since_early, ago(3 * H));
+    /* Back through the gap to the last normal value; the first low value
+    ** after it lies within the 1 h gap of it, so it may have begun there. */
+    assert_int_equal(res->since_early, ago(2 * H + 1));
 }
 
-/* Bounded by a gap: the possible since is the last non-qualifying value. */
+/* Bounded by a gap: the possible since walks back across it to the last
+** non-qualifying value, and starts at the first qualifying one after it
+** (within the 1 h gap of it). */
 static void
 sustained_bounded_by_gap(void **state)
 {
@@ -430,7 +440,7 @@ sustained_bounded_by_gap(void **state)
     result *res = run(ru);
     assert_int_equal(res->value, TV_MET);
     assert_int_equal(res->since, ago(150));
-    assert_int_equal(res->since_early, ago(5 * H));
+    assert_int_equal(res->since_early, ago(4 * H));
     assert_int_equal(et_eval(R, et_held_for(R, CMP_GT, "2 h", ru))->value, TV_MET);
     assert_int_equal(et_eval(R, et_held_for(R, CMP_GT, "3 h", ru))->value, TV_UNKNOWN);
     assert_int_equal(et_eval(R, et_held_for(R, CMP_GT, "5 h", ru))->value, TV_NOT_MET);
@@ -481,7 +491,7 @@ sustained_unusable_and_empty(void **state)
 }
 
 /* An unusable value inside the run: certain since after it, possible
-** since back to the last normal value. */
+** since back to the first low value after the last normal one. */
 static void
 sustained_unusable_inside_run(void **state)
 {
@@ -494,6 +504,22 @@ sustained_unusable_inside_run(void **state)
     result *res = run(leaf(R_SUSTAINED, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_MET);
     assert_int_equal(res->since, ago(H));
+    assert_int_equal(res->since_early, ago(3 * H));
+}
+
+/* The first qualifying value after the normal one lies beyond the gap:
+** the possible since is the normal value's own time. */
+static void
+sustained_possible_since_beyond_gap(void **state)
+{
+    (void)state;
+    obs("map", 70, 4 * H);
+    obs("map", 60, 2 * H);
+    obs("map", 60, H);
+    obs("map", 60, 0);
+    result *res = run(leaf(R_SUSTAINED, "map", CMP_LT, 65));
+    assert_int_equal(res->value, TV_MET);
+    assert_int_equal(res->since, ago(2 * H));
     assert_int_equal(res->since_early, ago(4 * H));
 }
 
@@ -525,7 +551,7 @@ episode_30_min_met(void **state)
     obs("sbp", 110, 0);
     result *res = run(sbp_episode());
     assert_int_equal(res->value, TV_MET);
-    assert_true(res->timed);
+    assert_true(res->since != TS_NONE);
     assert_int_equal(res->since, ago(150));     /* 180 min ago + 30 min */
     assert_int_equal(res->since_early, ago(150));
     assert_int_equal(res->nev, 2);
@@ -697,16 +723,45 @@ consecutive_spacing_30_met(void **state)
     assert_int_equal(res->ev[1].t, ago(30));
 }
 
+/* The two latest 29 min apart: not met (trials.md, "Two consecutive
+** values"), not unknown: no pair is picked further back. */
 static void
-consecutive_spacing_29_unknown(void **state)
+consecutive_spacing_29_not_met(void **state)
 {
     (void)state;
     obs("lactate", 6, 59);
     obs("lactate", 7, 30);
     result *res = run(lactate_rule());
+    assert_int_equal(res->value, TV_NOT_MET);
+    assert_non_null(strstr(res->reason, "only 29 min apart, 30 min needed"));
+    assert_int_equal(res->nmissing, 0);
+}
+
+/* One qualifying sample: unknown, the lactate is asked for. */
+static void
+consecutive_single_sample_unknown(void **state)
+{
+    (void)state;
+    obs("lactate", 6, 30);
+    result *res = run(lactate_rule());
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "only one lactate > 5 mmol/L"));
     assert_true(has_missing(res, "lactate"));
+    assert_int_equal(res->since_early, TS_NONE);    /* no normal value before */
+}
+
+/* The earlier of the two latest does not qualify: not met, even with a
+** qualifying pair further back. */
+static void
+consecutive_earlier_not_qualifying(void **state)
+{
+    (void)state;
+    obs("lactate", 6, 4 * H);
+    obs("lactate", 7, 3 * H);
+    obs("lactate", 2, 90);
+    obs("lactate", 6, 30);
+    result *res = run(lactate_rule());
+    assert_int_equal(res->value, TV_NOT_MET);
+    assert_non_null(strstr(res->reason, "is not > 5 mmol/L"));
 }
 
 static void
@@ -757,21 +812,29 @@ consecutive_non_increasing(void **state)
     assert_int_equal(et_eval(R, ru)->value, TV_NOT_MET);
 }
 
-/* Walking back picks the latest value at least 30 min before, not the
-** previous sample. */
+/*
+** The two latest samples, never a pair picked further back: 6.2 at 08:00,
+** 6.6 at 10:31, 6.9 at 11:00 is not met (29 min apart) although 08:00 and
+** 11:00 would qualify; with 10:30 instead it is met, since 08:00 (when the
+** lactacemia began, the values lying within the 6 h look-back of each
+** other), possibly for ever (no normal value before).
+*/
 static void
-consecutive_picks_by_spacing(void **state)
+consecutive_two_latest_only(void **state)
 {
     (void)state;
-    obs("lactate", 5.5, 180);
-    obs("lactate", 6, 90);
-    obs("lactate", 8, 40);
-    obs("lactate", 7, 20);
+    obs("lactate", 6.2, 4 * H);
+    obs("lactate", 6.6, 89);
+    obs("lactate", 6.9, 60);
     result *res = run(lactate_rule());
-    assert_int_equal(res->value, TV_MET);       /* 6 then 7, 8 skipped */
+    assert_int_equal(res->value, TV_NOT_MET);
+    R->obs[et_concept(R, "lactate")->index].s[1].t = ago(90);
+    res = et_eval(R, lactate_rule());
+    assert_int_equal(res->value, TV_MET);
     assert_int_equal(res->ev[0].t, ago(90));
-    assert_int_equal(res->ev[1].t, ago(20));
-    assert_int_equal(res->since, ago(180));     /* when lactacemia began */
+    assert_int_equal(res->ev[1].t, ago(60));
+    assert_int_equal(res->since, ago(4 * H));
+    assert_int_equal(res->since_early, TS_NONE);
 }
 
 static void
@@ -869,6 +932,7 @@ main(void)
         T(sustained_latest_age_against_gap),
         T(sustained_unusable_and_empty),
         T(sustained_unusable_inside_run),
+        T(sustained_possible_since_beyond_gap),
         T(episode_30_min_met),
         T(episode_since_early_bounds),
         T(episode_29_min_not_met),
@@ -879,11 +943,13 @@ main(void)
         T(episode_clipped_to_window),
         T(episode_unusable_cases),
         T(consecutive_spacing_30_met),
-        T(consecutive_spacing_29_unknown),
+        T(consecutive_spacing_29_not_met),
+        T(consecutive_single_sample_unknown),
+        T(consecutive_earlier_not_qualifying),
         T(consecutive_spacing_31_met),
         T(consecutive_trend),
         T(consecutive_non_increasing),
-        T(consecutive_picks_by_spacing),
+        T(consecutive_two_latest_only),
         T(consecutive_latest_cases),
         T(consecutive_tolerance_breaks_run),
         T(consecutive_no_data),

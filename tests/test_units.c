@@ -126,6 +126,15 @@ test_parse_factors(void **state)
     unit_is("100", 100, 0, 0, 0, 0, 0);
     unit_is("mm[Hg]", 133322, 1, -1, -2, 0, 0);  /* 133.322 Pa, Pa = 1000 g/(m.s2) */
     unit_is("[iU]", 1, 0, 0, 0, 0, 1);
+    /* Accepted aliases (docs/patient-record.md): unambiguous spellings
+    ** real exports use, also inside rates. */
+    unit_is("mmHg", 133322, 1, -1, -2, 0, 0);
+    unit_is("mm Hg", 133322, 1, -1, -2, 0, 0);
+    unit_is("mcg", 1e-6, 1, 0, 0, 0, 0);
+    unit_is("mcg/kg/min", 1e-6 / 1e3 / 60, 0, 0, -1, 0, 0);
+    unit_is("\xc2\xb5g", 1e-6, 1, 0, 0, 0, 0);             /* micro sign */
+    unit_is("\xce\xbcg/kg/min", 1e-6 / 1e3 / 60, 0, 0, -1, 0, 0);  /* mu */
+    unit_is("mmHg/min", 133322.0 / 60, 1, -1, -3, 0, 0);
 }
 
 static void
@@ -135,9 +144,9 @@ test_parse_unknown(void **state)
     unknown("mg/dl", "unknown unit 'mg/dl' (did you mean 'mg/dL'?)");
     unknown("MMOL/L", "did you mean 'mmol/L'?");
     unknown("ml/h", "did you mean 'mL/h'?");
-    unknown("mmHg", "did you mean 'mm[Hg]'?");
-    unknown("mcg/kg/min", "did you mean 'ug/kg/min'?");
-    unknown("\xc2\xb5g/min", "did you mean 'ug/min'?");
+    unknown("mm/Hg", "unknown unit 'mm/Hg'");
+    unknown("MCG/kg/min", "did you mean 'ug/kg/min'?");
+    unknown("mmHG", "did you mean 'mm[Hg]'?");
     unknown("IU/h", "did you mean '[iU]/h'?");
     unknown("KG", "did you mean 'kg'?");
     unknown("mmhg", "did you mean 'mm[Hg]'?");
