@@ -210,7 +210,7 @@ static const char *const case_keys[] = {
     "name", "note", "at", "record", "file", "merge", "expect", NULL
 };
 static const char *const trial_keys[] = {
-    "verdict", "criteria", "missing", "window", "cohort", NULL
+    "verdict", "criteria", "missing", "window", "eligible_since", "cohort", NULL
 };
 
 /* A path named in the case file, relative to the case file's directory. */
@@ -423,6 +423,20 @@ parse_window(cfile *f, trial_expect *te, const ynode *n)
     return 0;
 }
 
+/* eligible_since: TIME, or none. */
+static int
+parse_since(cfile *f, trial_expect *te, const ynode *n)
+{
+    const char *s;
+    te->since_at = n;
+    te->has_since = 1;
+    te->since = TS_NONE;
+    if (n->kind == Y_SCALAR && get_string(f, n, "'eligible_since'", &s) == 0 &&
+        strcmp(s, "none") == 0)
+        return 0;
+    return get_time(f, n, "'eligible_since'", &te->since);
+}
+
 static int
 parse_cohort(cfile *f, trial_expect *te, const ynode *n)
 {
@@ -476,6 +490,8 @@ parse_trial_expect(cfile *f, trial_expect *te, const ynode *k, const ynode *v)
         get_strings(f, n, "'missing'", &te->nmissing, &te->missing) != 0)
         return -1;
     if ((n = ydoc_get(v, "window")) && parse_window(f, te, n) != 0)
+        return -1;
+    if ((n = ydoc_get(v, "eligible_since")) && parse_since(f, te, n) != 0)
         return -1;
     if ((n = ydoc_get(v, "cohort")) && parse_cohort(f, te, n) != 0)
         return -1;

@@ -74,6 +74,8 @@ static const char *
 time_text(runner *st, ts_time t)
 {
     char buf[TS_FMT_LEN];
+    if (t == TS_NONE)
+        return "none";
     ts_format(t, buf);
     return arena_strdup(st->a, buf);
 }
@@ -173,6 +175,15 @@ check_window(runner *st, const trial_expect *te, const trial_result *tr)
 }
 
 static void
+check_since(runner *st, const trial_expect *te, const trial_result *tr)
+{
+    ts_time got = tr->v == V_ELIGIBLE ? tr->eligible_since : TS_NONE;
+    if (te->has_since && got != te->since)
+        mismatch(st, te->since_at, "%s: expected eligible_since %s, got %s",
+                 te->t->id, time_text(st, te->since), time_text(st, got));
+}
+
+static void
 check_trial(runner *st, const trial_expect *te, const trial_result *tr)
 {
     const char *id = te->t->id;
@@ -182,6 +193,7 @@ check_trial(runner *st, const trial_expect *te, const trial_result *tr)
     check_criteria(st, te, tr);
     check_missing(st, te, tr);
     check_window(st, te, tr);
+    check_since(st, te, tr);
     if (te->has_cohort && tr->cohort != te->cohort) {
         const char *why = tr->v != V_ELIGIBLE
             ? arena_printf(st->a, " (the verdict is %s: cohorts are given "

@@ -65,6 +65,9 @@ typedef struct trial_expect {
     int check_opens, check_closes;
     ts_time opens, closes;      /* TS_NONE: "none" */
     const ynode *window_at;
+    int has_since;              /* eligible_since: checked */
+    ts_time since;              /* TS_NONE: "none" */
+    const ynode *since_at;
     int has_cohort;
     const cohort *cohort;       /* NULL: "none" */
     const ynode *cohort_at;

@@ -258,6 +258,10 @@ json_trial(outbuf *b, const trial_result *tr, const crit_parts *parts)
         json_time(b, tr->closes);
         outbuf_put(b, "}", 1);
     }
+    if (tr->v == V_ELIGIBLE && tr->eligible_since != TS_NONE) {
+        outbuf_puts(b, ",\"eligible_since\":");
+        json_time(b, tr->eligible_since);
+    }
     outbuf_puts(b, ",\"missing\":");
     json_strings(b, tr->missing, tr->nmissing);
     if (tr->cohort)
@@ -356,30 +360,34 @@ text_when(outbuf *b, ts_time at, ts_time t, const char *verb_future,
     }
 }
 
+/*
+** "eligible since 09:00, window closes 21:30 — in 9 h 30 min" for an
+** eligible patient; otherwise the window, from when it opens to when it
+** closes, so a coordinator sees when the patient may become eligible.
+*/
 static void
 text_window(outbuf *b, const trial_result *tr, ts_time at)
 {
-    if (!tr->has_window || (tr->opens == TS_NONE && tr->closes == TS_NONE))
+    char clock[40];
+    int since = tr->v == V_ELIGIBLE && tr->eligible_since != TS_NONE;
+    if (!since && !tr->has_window)
         return;
     outbuf_puts(b, "    ");
-    if (tr->opens != TS_NONE && tr->opens <= at) {
-        char clock[40];
-        clock_text(at, tr->opens, clock, sizeof clock);
-        outbuf_printf(b, "%s %s", tr->v == V_ELIGIBLE ? "eligible since"
-                                                      : "window opened", clock);
-        if (tr->closes != TS_NONE) {
+    if (since) {
+        clock_text(at, tr->eligible_since, clock, sizeof clock);
+        outbuf_printf(b, "eligible since %s", clock);
+        if (tr->has_window) {
             outbuf_puts(b, ", ");
             text_when(b, at, tr->closes, "window closes", "closed", 1);
         }
-    } else if (tr->opens != TS_NONE) {
-        text_when(b, at, tr->opens, "window opens", "window opened", 0);
-        if (tr->closes != TS_NONE) {
-            char clock[40];
-            clock_text(at, tr->closes, clock, sizeof clock);
-            outbuf_printf(b, ", closes %s", clock);
-        }
+    } else if (tr->opens <= at) {
+        clock_text(at, tr->opens, clock, sizeof clock);
+        outbuf_printf(b, "window opened %s, ", clock);
+        text_when(b, at, tr->closes, "closes", "closed", 1);
     } else {
-        text_when(b, at, tr->closes, "window closes", "window closed", 1);
+        text_when(b, at, tr->opens, "window opens", "window opened", 0);
+        clock_text(at, tr->closes, clock, sizeof clock);
+        outbuf_printf(b, ", closes %s", clock);
     }
     outbuf_puts(b, "\n");
 }
@@ -531,17 +539,19 @@ csv_record(outbuf *b, const record *r, trial_result *const *res, int n)
 {
     for (int i = 0; i < n; i++) {
         const trial_result *tr = res[i];
-        char t1[TS_FMT_LEN] = "", t2[TS_FMT_LEN] = "";
+        char t1[TS_FMT_LEN] = "", t2[TS_FMT_LEN] = "", t3[TS_FMT_LEN] = "";
         if (tr->has_window && tr->opens != TS_NONE)
             ts_format(tr->opens, t1);
         if (tr->has_window && tr->closes != TS_NONE)
             ts_format(tr->closes, t2);
+        if (tr->v == V_ELIGIBLE && tr->eligible_since != TS_NONE)
+            ts_format(tr->eligible_since, t3);
         csv_field(b, record_id(r));
         outbuf_put(b, ",", 1);
         csv_field(b, record_source(r));
         outbuf_put(b, ",", 1);
         csv_field(b, tr->t->id);
-        outbuf_printf(b, ",%s,%s,%s,", verdict_name(tr->v), t1, t2);
+        outbuf_printf(b, ",%s,%s,%s,%s,", verdict_name(tr->v), t1, t2, t3);
         /* The list is one field: join first, then quote as a whole. */
         outbuf joined = {0};
         for (int k = 0; k < tr->nmissing; k++) {
@@ -563,7 +573,8 @@ report_begin(const report_opts *o, outbuf *out)
 {
     if (o->format == REPORT_CSV)
         outbuf_puts(out, "patient,source,trial,verdict,window_opens,"
-                         "window_closes,missing,cohort,exclusions_incomplete\n");
+                         "window_closes,eligible_since,missing,cohort,"
+                         "exclusions_incomplete\n");
 }
 
 void

@@ -481,15 +481,15 @@ test_csv(void **state)
                     REC "incomplete.json");
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out,
-        "patient,source,trial,verdict,window_opens,window_closes,missing,"
-        "cohort,exclusions_incomplete\n"
-        "P-ELIG," REC "eligible.json,TEST-0001,eligible,,,,,false\n"
-        "P-NOCONSENT," REC "incomplete.json,TEST-0001,incomplete,,,informed_consent,,false\n");
+        "patient,source,trial,verdict,window_opens,window_closes,"
+        "eligible_since,missing,cohort,exclusions_incomplete\n"
+        "P-ELIG," REC "eligible.json,TEST-0001,eligible,,,1988-01-01T00:00:00Z,,,false\n"
+        "P-NOCONSENT," REC "incomplete.json,TEST-0001,incomplete,,,,informed_consent,,false\n");
     run_free(&r);
 
     /* Two missing items are one field, joined with ';'. */
     r = run("--format=csv " TINY " " REC "escape.json");
-    assert_non_null(strstr(r.out, ",incomplete,,,informed_consent;pregnancy,,false\n"));
+    assert_non_null(strstr(r.out, ",incomplete,,,,informed_consent;pregnancy,,false\n"));
     run_free(&r);
 }
 
@@ -629,7 +629,8 @@ test_window(void **state)
 
     r = run("--format csv --at 2026-03-01T12:00:00Z " WIN);
     assert_non_null(strstr(r.out, "\nP-NE," REC "norepinephrine.json,TEST-WIN,"
-        "eligible,2026-03-01T08:00:00Z,2026-03-02T02:00:00Z,,,false\n"));
+        "eligible,2026-03-01T08:00:00Z,2026-03-02T02:00:00Z,"
+        "2026-03-01T08:00:00Z,,,false\n"));
     run_free(&r);
 #undef WIN
 }
