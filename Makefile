@@ -61,6 +61,7 @@ TESTS = test_timeutil test_units test_jsondoc test_record test_criteria \
         test_eval test_series test_derived test_events test_cli test_ecmo_rescue
 TESTS += test_lint
 TESTS += test_batch
+TESTS += test_spans
 TEST_BINS = $(TESTS:%=tests/%)
 
 all: trialscreen
@@ -90,6 +91,7 @@ tests/test_eval: tests/test_eval.o $(T_EVAL)
 tests/test_series: tests/test_series.o $(T_EVAL)
 tests/test_derived: tests/test_derived.o $(T_EVAL)
 tests/test_events: tests/test_events.o $(T_EVAL)
+tests/test_spans: tests/test_spans.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_cli: tests/test_cli.o $(T_CORE) trialscreen
 tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/outbuf.o src/input.o src/inputcrit.o \

@@ -815,6 +815,36 @@ test_err_not_regular(void **state)
     rmdir(dir);
 }
 
+/* window: {from, opens, closes, note}, errors at their positions. */
+static void
+test_window(void **state)
+{
+    (void)state;
+    trialset *ts = load_ok(EMPTY "window:\n  from: {medication: norepinephrine}\n"
+                           "  opens: 6 h\n  closes: 24 h\n  note: n\n");
+    const trial *t = trialset_at(ts, 0);
+    assert_non_null(t->window_from);
+    assert_int_equal(t->window_from->kind, R_MEDICATION);
+    assert_int_equal(secs(t->window_opens), 6 * TS_HOUR);
+    assert_int_equal(secs(t->window_closes), 24 * TS_HOUR);
+    assert_string_equal(t->window_note, "n");
+    trialset_free(ts);
+
+    ERR(EMPTY "window:\n  opens: 6 h\n  closes: 24 h\n", 5, 3,
+        "'window' needs 'from'");
+    ERR(EMPTY "window:\n  from: {medication: norepinephrine}\n", 5, 3,
+        "'window' needs 'closes'");
+    ERR(EMPTY "window:\n  from: {medication: norepinephrine}\n  closes: 24 x\n", 6, 11,
+        "'closes':");
+    ERR(EMPTY "window:\n  from: {medication: norepinephrine}\n  closes: 24 h\n"
+        "  close: 1 h\n", 7, 3, "unknown key 'close'");
+    ERR(EMPTY "window:\n  from: {medication: norepinephrin}\n  closes: 24 h\n", 5, 22,
+        "norepinephrin");
+    ERR(EMPTY "window:\n  from: {criterion: nope}\n  closes: 24 h\n", 5, 9,
+        "unknown criterion 'nope'");
+    ERR(EMPTY "window: 24 h\n", 4, 9, "'window'");
+}
+
 static void
 vocab_err(const char *src, int line, int col, const char *want)
 {
@@ -836,6 +866,16 @@ test_err_vocabulary(void **state)
     vocab_err("concepts:\n  x: {kind: condition, unit: mg}\n", 2, 30,
               "a condition has no unit");
     vocab_err("concepts:\n  x: {unit: mg}\n", 2, 6, "concept 'x' has no 'kind'");
+    vocab_err("concepts:\n  x: {kind: condition, broader: y}\n", 2, 33,
+              "unknown concept 'y'");
+    vocab_err("concepts:\n  x: {kind: condition, broader: y}\n  y: {kind: fact}\n",
+              2, 33, "'broader' links a condition to a condition");
+    vocab_err("concepts:\n  x: {kind: condition, broader: x}\n", 2, 33,
+              "'broader' must name a condition that has no broader one");
+    vocab_err("concepts:\n  x: {kind: condition, sex: woman}\n", 2, 29,
+              "'sex' must be female or male");
+    vocab_err("concepts:\n  x: {kind: fact, sex: female}\n", 2, 24,
+              "'sex' is only for conditions");
     vocab_err("concepts:\n  Bad-Name: {kind: fact}\n", 2, 3,
               "concept name 'Bad-Name' must start with a lower-case letter");
     vocab_err("concepts:\n  x: {kind: fact, codes: [\"loinc 1\"]}\n", 2, 27,
@@ -888,6 +928,7 @@ main(void)
         cmocka_unit_test(test_err_node_budget),
         cmocka_unit_test(test_err_not_regular),
         cmocka_unit_test(test_err_vocabulary),
+        cmocka_unit_test(test_window),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -368,6 +368,52 @@ test_trial_window(void **state)
     vocab_free(v);
 }
 
+/* needs_check: met becomes unknown with a manual check asked for; not
+** met and unknown stay; the possible since is kept. */
+static void
+test_needs_check(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    for (int a = 0; a < 3; a++) {
+        record *r = et_record(v, AT);
+        set_fact(r, 0, (tv)a, "2026-03-01T03:00:00Z");
+        et_finish(r);
+        result *res = et_eval(r, et_combine(r, R_CHECK, 1, fact_rule(r, 0)));
+        tv want = a == TV_MET ? TV_UNKNOWN : (tv)a;
+        assert_int_equal(res->value, want);
+        if (a == TV_MET) {
+            assert_int_equal(res->nmissing, 1);
+            assert_string_equal(res->missing[0], "manual check: informed_consent");
+            assert_non_null(strstr(res->reason, "to be checked by hand"));
+            assert_int_equal(res->since_early, et_time("2026-03-01T03:00:00Z"));
+        }
+        record_free(r);
+    }
+    vocab_free(v);
+}
+
+/* at_least N: met since the N-th earliest met kid. */
+static void
+test_at_least_since(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, "2026-03-01T04:00:00Z");
+    set_fact(r, 1, TV_MET, "2026-03-01T06:00:00Z");
+    set_fact(r, 2, TV_MET, "2026-03-01T02:00:00Z");
+    et_finish(r);
+    rule *ru = et_combine(r, R_AT_LEAST, 3, fact_rule(r, 0), fact_rule(r, 1),
+                          fact_rule(r, 2));
+    ru->n = 2;
+    result *res = et_eval(r, ru);
+    assert_int_equal(res->value, TV_MET);
+    assert_int_equal(res->since, et_time("2026-03-01T04:00:00Z"));
+    record_free(r);
+    vocab_free(v);
+}
+
 /* A criterion marked "evaluate: false" is always unknown and says so. */
 static void
 test_not_evaluated(void **state)
@@ -398,6 +444,8 @@ main(void)
         cmocka_unit_test(test_missing_propagates),
         cmocka_unit_test(test_held_for_timed_fact),
         cmocka_unit_test(test_held_for_untimed),
+        cmocka_unit_test(test_needs_check),
+        cmocka_unit_test(test_at_least_since),
         cmocka_unit_test(test_held_for_run_after_normal),
         cmocka_unit_test(test_held_for_run_after_gap),
         cmocka_unit_test(test_since_combination),

@@ -95,6 +95,35 @@ age_value(const char *birth, const char *at, age_unit u, cmp_op op,
     return v;
 }
 
+/* A lower bound is met since the birthday that reached it; an upper
+** bound does not constrain since. */
+static void
+test_age_since(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *birth; age_unit u; cmp_op op; double lo, hi; const char *since;
+    } cases[] = {
+        {"2008-03-01", AGE_YEARS, CMP_GE, 18, 0, "2026-03-01T00:00:00Z"},
+        {"2008-02-29", AGE_YEARS, CMP_GE, 18, 0, "2026-03-01T00:00:00Z"},  /* common year */
+        {"2004-02-29", AGE_YEARS, CMP_GE, 18, 0, "2022-03-01T00:00:00Z"},
+        {"1970-05-01", AGE_YEARS, CMP_BETWEEN, 18, 75, "1988-05-01T00:00:00Z"},
+        {"1970-05-01", AGE_YEARS, CMP_GT, 17, 0, "1988-05-01T00:00:00Z"},  /* > 17: 18 */
+        {"2026-01-31", AGE_DAYS, CMP_GE, 29, 0, "2026-03-01T00:00:00Z"},
+        {"2025-08-31", AGE_MONTHS, CMP_GE, 6, 0, "2026-03-01T00:00:00Z"},  /* no 31 Feb */
+        {"1970-05-01", AGE_YEARS, CMP_LE, 75, 0, NULL},                    /* upper only */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        record *r;
+        result *res = age_at(&r, cases[i].birth, AT, cases[i].u, cases[i].op,
+                             cases[i].lo, cases[i].hi);
+        assert_int_equal(res->value, TV_MET);
+        if (res->since != et_time(cases[i].since))
+            fail_msg("case %zu: since %lld", i, (long long)res->since);
+        record_free(r);
+    }
+}
+
 static void
 test_age_years_bounds(void **state)
 {
@@ -611,6 +640,110 @@ test_location_not_recorded(void **state)
     }
 }
 
+/*
+** Only a stay elsewhere that covers the screening time proves "not in X
+** now": an ED stay that ended hours ago leaves "in ICU now" unknown
+** unless the locations are complete.
+*/
+static void
+test_location_elsewhere_proves(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code, *start, *end;
+        unsigned complete;
+        tv want;
+    } cases[] = {
+        {"ward", "2026-02-28T10:00:00Z", "2026-02-28T16:00:00Z", 0, TV_UNKNOWN},
+        {"ward", "2026-02-28T10:00:00Z", "2026-02-28T16:00:00Z", SEC_LOCATIONS, TV_NOT_MET},
+        {"ward", "2026-02-28T10:00:00Z", NULL, 0, TV_NOT_MET},
+        {"icu", "2026-02-28T10:00:00Z", "2026-03-01T11:00:00Z", 0, TV_UNKNOWN},
+        {"icu", "2026-02-28T10:00:00Z", "2026-03-01T11:00:00Z", SEC_LOCATIONS, TV_NOT_MET},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        record *r = et_record(voc, AT);
+        r->complete = cases[i].complete;
+        et_loc(r, cases[i].code, cases[i].start, cases[i].end);
+        et_finish(r);
+        result *res = et_eval(r, et_leaf(r, R_LOCATION, "icu"));
+        if (res->value != cases[i].want)
+            fail_msg("case %zu: %s, expected %s: %s", i, tv_name(res->value),
+                     tv_name(cases[i].want), res->reason);
+        if (cases[i].want == TV_UNKNOWN)
+            assert_missing(res, "icu");
+        record_free(r);
+    }
+}
+
+/* A condition only women can have: absent for a man without entries,
+** decided by entries when there are some, unknown for a woman. */
+static void
+test_condition_sex_specific(void **state)
+{
+    (void)state;
+    concept *preg = (concept *)vocab_find(voc, "pregnancy");
+    preg->sexes = 1u << SEX_FEMALE;
+    static const struct { sex sx; int entry; tv want; } cases[] = {
+        {SEX_MALE, 0, TV_NOT_MET},
+        {SEX_FEMALE, 0, TV_UNKNOWN},
+        {SEX_OTHER, 0, TV_UNKNOWN},
+        {SEX_NONE, 0, TV_UNKNOWN},
+        {SEX_MALE, 1, TV_MET},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        record *r = et_record(voc, AT);
+        r->sex = cases[i].sx;
+        if (cases[i].entry)
+            et_cond(r, "pregnancy", ST_ACTIVE, NULL);
+        et_finish(r);
+        result *res = et_eval(r, et_leaf(r, R_CONDITION, "pregnancy"));
+        if (res->value != cases[i].want)
+            fail_msg("case %zu: %s: %s", i, tv_name(res->value), res->reason);
+        if (res->value == TV_NOT_MET)
+            assert_int_equal(res->nmissing, 0);
+        record_free(r);
+    }
+    preg->sexes = 0;
+}
+
+/* A narrower concept read from its broader one when it has no entries. */
+static void
+test_condition_narrower(void **state)
+{
+    (void)state;
+    concept *narrow = (concept *)vocab_find(voc, "acute_myocardial_infarction");
+    narrow->broader = vocab_find(voc, "pulmonary_embolism");   /* any two do */
+    static const struct {
+        int narrow_entry; cond_status broad; int broad_entry; unsigned complete; tv want;
+    } cases[] = {
+        {0, ST_ACTIVE, 1, 0, TV_UNKNOWN},               /* severity unknown */
+        {0, ST_ACTIVE, 1, SEC_CONDITIONS, TV_UNKNOWN},
+        {0, ST_ABSENT, 1, 0, TV_NOT_MET},               /* broad ruled out */
+        {0, ST_RESOLVED, 1, 0, TV_NOT_MET},
+        {0, ST_ACTIVE, 0, 0, TV_UNKNOWN},               /* neither listed */
+        {0, ST_ACTIVE, 0, SEC_CONDITIONS, TV_NOT_MET},
+        {1, ST_ACTIVE, 1, 0, TV_MET},                   /* the narrow decides */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        record *r = et_record(voc, AT);
+        r->complete = cases[i].complete;
+        if (cases[i].narrow_entry)
+            et_cond(r, "acute_myocardial_infarction", ST_ACTIVE, NULL);
+        if (cases[i].broad_entry)
+            et_cond(r, "pulmonary_embolism", cases[i].broad, "2026-02-28T10:00:00Z");
+        et_finish(r);
+        result *res = et_eval(r, et_leaf(r, R_CONDITION, "acute_myocardial_infarction"));
+        if (res->value != cases[i].want)
+            fail_msg("case %zu: %s: %s", i, tv_name(res->value), res->reason);
+        if (i == 0) {
+            assert_missing(res, "acute_myocardial_infarction");
+            assert_int_equal(res->since_early, et_time("2026-02-28T10:00:00Z"));
+        }
+        record_free(r);
+    }
+    narrow->broader = NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Medications                                                        */
 /* ------------------------------------------------------------------ */
@@ -1114,6 +1247,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_age_years_bounds),
+        cmocka_unit_test(test_age_since),
         cmocka_unit_test(test_age_29_february),
         cmocka_unit_test(test_age_days),
         cmocka_unit_test(test_age_missing),
@@ -1129,6 +1263,9 @@ main(void)
         cmocka_unit_test(test_location_merge),
         cmocka_unit_test(test_location_end_exclusive),
         cmocka_unit_test(test_location_not_recorded),
+        cmocka_unit_test(test_location_elsewhere_proves),
+        cmocka_unit_test(test_condition_sex_specific),
+        cmocka_unit_test(test_condition_narrower),
         cmocka_unit_test(test_medication_running),
         cmocka_unit_test(test_medication_course_merging),
         cmocka_unit_test(test_medication_within),
