@@ -103,7 +103,13 @@ med_one(eval_ctx *cx, const rule *ru, const concept *c)
             continue;
         if (end == TS_NONE && m->kind != MED_DOSE)
             end = cx->r->at;
-        if ((end == TS_NONE ? m->start : end) < from)
+        /* A single dose counts at its time.  A course given until the
+        ** start of the look-back was given in it ("look-backs include
+        ** their end", as for procedures); an infusion "running at some
+        ** time" in it must have run after its start: [start, end) ended
+        ** exactly then did not. */
+        if (end == TS_NONE ? m->start < from
+                           : ru->infusion ? end <= from : end < from)
             continue;
         if (!given)
             first_given = span_med_runs(m) ? span_course_onset(l, i) : m->start;
@@ -303,6 +309,10 @@ eval_duration(eval_ctx *cx, const rule *ru)
     }
     if (met) {
         leaf_set(res, TV_MET, reason);
+        /* The written boundary ("> 30 min": start + 30 min), as for
+        ** time_since, not the first whole second past it. */
+        if (ru->dcmp.op == CMP_GT)
+            since--;
         leaf_times(res, since, forever ? TS_NONE : until);
     } else {
         leaf_set(res, TV_NOT_MET, reason);

@@ -654,7 +654,8 @@ add_missing(eval_ctx *cx, trial_result *tr, const result *res)
 ** opens at the anchor's certain since + opens and closes at its possible
 ** since + closes -- the earliest moment the limit may have run out, so
 ** that inside the window the patient is certainly within it.  None when
-** that possible since is unbounded or the window would be empty.
+** that possible since is unbounded or the window would be empty (closes
+** before it opens).
 */
 static void
 find_window(eval_ctx *cx, trial_result *tr)
@@ -669,7 +670,7 @@ find_window(eval_ctx *cx, trial_result *tr)
         return;
     ts_time opens = ts_shift(a->since, t->window_opens, +1);
     ts_time closes = ts_shift(a->since_early, t->window_closes, +1);
-    if (closes <= opens)
+    if (closes < opens)         /* a single instant is still a window */
         return;
     tr->has_window = 1;
     tr->opens = opens;

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,9 +76,17 @@ outfile_open(outfile *o, const char *path)
     o->tmp = xmalloc(n + 8);
     memcpy(o->tmp, path, n);
     memcpy(o->tmp + n, ".XXXXXX", 8);
+    /* A signal between mkstemp and the handler would leave the file
+    ** behind: hold the signals until the handler knows its name. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
+        sigaddset(&block, caught[i]);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         int e = errno;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         free(o->tmp);
         o->tmp = NULL;
         errno = e;
@@ -87,6 +96,7 @@ outfile_open(outfile *o, const char *path)
     umask(mask);
     (void)fchmod(fd, 0666 & ~mask);
     watch_signals(o->tmp);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     o->f = fdopen(fd, "w");
     if (!o->f) {
         int e = errno;

@@ -415,8 +415,9 @@ eval_any_value(leaf *lf)
             res = result_new(lf->cx, lf->ru, TV_MET, "%s %s at %s is %s",
                              lf->name, value_of(lf, i), time_of(lf, i), lf->cmp);
             add_sample(lf, res, i);
-            /* "Any value in the window" is a look-back, not a state with
-            ** a start: it carries no since. */
+            /* A timed item: the data show it met from the first
+            ** qualifying sample in the window. */
+            res->since = res->since_early = lf->s[i].t;
             return res;
         }
         if (state(lf, i) == S_U && u < 0)
@@ -562,7 +563,11 @@ possible_extent(const leaf *lf, int a, int b, ts_time *lo, ts_time *hi)
             ;
         *lo = k < 0 ? TS_NONE : lf->s[k].t;
     }
-    if (b + 1 < lf->n && state(lf, b + 1) == S_N && no_gap(lf, b, b + 1)) {
+    if ((b + 1 < lf->n && state(lf, b + 1) == S_N && no_gap(lf, b, b + 1)) ||
+        (b + 1 == lf->n && lf->now <= ts_shift(lf->s[b].t, max_gap(lf->ru), +1))) {
+        /* Bounded by a non-qualifying sample, or the latest sample is
+        ** recent: the time since it is no gap over the maximum, not
+        ** missing data (trials.md, "Episode in a window"). */
         *hi = lf->s[b].t;
     } else {
         for (k = b + 1; k < lf->n && state(lf, k) != S_N; k++)

@@ -549,6 +549,15 @@ difference(const parsed *a, const parsed *b, int diff[DIM_COUNT], int *others)
 }
 
 static int
+dimensionless(const parsed *x)
+{
+    for (int i = 0; i < DIM_COUNT; i++)
+        if (x->u.dim[i] != 0)
+            return 0;
+    return 1;
+}
+
+static int
 usable(double v)
 {
     return isfinite(v) && v > 0;
@@ -583,6 +592,14 @@ unit_factor(const char *from, const char *to, const unit_ctx *ctx,
     }
     if (!others && diff[DIM_MASS] == 0 && diff[DIM_AMOUNT] == 0) {
         *factor = a.u.factor / b.u.factor;
+        /* UCUM reads an annotation as 1, so 7 % would be a score of
+        ** 0.07: a score and a scaled fraction are different things. */
+        if (*factor != 1 && (strchr(from, '{') || strchr(to, '{')) &&
+            dimensionless(&a)) {
+            ts_why(why, whysize, "cannot convert '%s' to '%s' (a score is not "
+                   "a fraction)", from, to);
+            return UNIT_INCOMPATIBLE;
+        }
         return UNIT_OK;
     }
     /* Mass <-> amount: divide mass by g/mol, or multiply amount by it. */

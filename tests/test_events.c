@@ -874,10 +874,30 @@ tacrolimus_within(med_kind kind, const char *start, const char *end)
     return v;
 }
 
+/* "An infusion running at some time in the look-back": [start, end), so
+** one that ended exactly at the look-back's start did not run in it. */
+static tv
+infusion_within(const char *end)
+{
+    record *r = et_record(voc, AT);
+    r->complete = SEC_MEDICATIONS;
+    et_infusion(r, "norepinephrine", 0.2, "2026-02-27T10:00:00Z", end);
+    et_finish(r);
+    rule *ru = et_leaf(r, R_MEDICATION, "norepinephrine");
+    ru->has_within = 1;
+    ru->within = et_dur("48 h");
+    ru->infusion = 1;
+    tv v = et_eval(r, ru)->value;
+    record_free(r);
+    return v;
+}
+
 static void
 test_medication_within(void **state)
 {
     (void)state;
+    assert_int_equal(infusion_within("2026-02-27T12:00:00Z"), TV_NOT_MET);
+    assert_int_equal(infusion_within("2026-02-27T12:00:01Z"), TV_MET);
     assert_int_equal(tacrolimus_within(MED_DOSE, "2026-01-30T12:00:00Z", NULL), TV_MET);
     assert_int_equal(tacrolimus_within(MED_DOSE, "2026-01-30T11:59:59Z", NULL), TV_NOT_MET);
     assert_int_equal(tacrolimus_within(MED_REGIMEN, "2025-12-01T00:00:00Z", NULL), TV_MET);
@@ -1123,7 +1143,8 @@ test_duration_cpr(void **state)
     res = cpr_lasting(&r, "2026-02-28T10:00:00Z", "2026-02-28T10:31:00Z");
     assert_int_equal(res->value, TV_MET);
     assert_true(res->since != TS_NONE);
-    assert_true(res->since == et_time("2026-02-28T10:30:01Z"));
+    /* since the written boundary, start + 30 min, as time_since reports */
+    assert_true(res->since == et_time("2026-02-28T10:30:00Z"));
     assert_true(res->until == TS_NONE);
     record_free(r);
 

@@ -257,7 +257,9 @@ any_value_window_edge(void **state)
     within(ru, "6 h");
     result *res = run(ru);
     assert_int_equal(res->value, TV_MET);
-    assert_true(res->since == TS_NONE);     /* a look-back carries no since */
+    /* met since the first qualifying sample in the look-back */
+    assert_int_equal(res->since, ago(6 * H));
+    assert_int_equal(res->since_early, ago(6 * H));
 
     R->obs[et_concept(R, "lactate")->index].s[0].t = ago(6 * H + 1);
     res = et_eval(R, ru);
@@ -616,9 +618,21 @@ episode_open_end(void **state)
     result *res = run(sbp_episode());
     assert_int_equal(res->value, TV_NOT_MET);   /* 25 min at most */
 
+    /* 20 min seen, the latest sample 10 min old: the time since it is
+    ** no gap over 1 h, so nothing hides a longer episode. */
     R->obs[et_concept(R, "sbp")->index].s[1].t = ago(30);
     res = et_eval(R, sbp_episode());
-    assert_int_equal(res->value, TV_UNKNOWN);   /* 20 seen, 30 possible */
+    assert_int_equal(res->value, TV_NOT_MET);
+
+    /* The latest low sample 61 min old: missing data since, unknown. */
+    R->obs[et_concept(R, "sbp")->index].s[0].t = ago(H + 31);
+    R->obs[et_concept(R, "sbp")->index].s[1].t = ago(H + 21);
+    R->obs[et_concept(R, "sbp")->index].s[2].t = ago(H + 1);
+    res = et_eval(R, sbp_episode());
+    assert_int_equal(res->value, TV_UNKNOWN);
+    R->obs[et_concept(R, "sbp")->index].s[2].t = ago(H);
+    res = et_eval(R, sbp_episode());
+    assert_int_equal(res->value, TV_NOT_MET);
 }
 
 static void
