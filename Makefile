@@ -295,3 +295,22 @@ bench: trialscreen bench/gencohort bench/parsefloor
 	@sh bench/run.sh
 
 .PHONY: bench check-scaling
+
+# ------------------------------------------------------------ cross-check
+# An independent reference (tests/xcheck/ref.py, written from the design
+# brief alone) against ./trialscreen on generated patients around every
+# boundary; any difference fails.  Needs python3 (skipped without it).
+check: check-xcheck
+check-xcheck: trialscreen
+	@if ! command -v python3 >/dev/null 2>&1; then \
+	    echo "check-xcheck: skipped (python3 not installed)"; exit 0; fi; \
+	out=$$(mktemp --suffix=.ndjson); \
+	python3 tests/xcheck/gen.py 300 7 > $$out && \
+	python3 tests/xcheck/gen.py scen 300 8 >> $$out && \
+	python3 tests/xcheck/compare.py $$out --bin ./trialscreen > $$out.report; rc=$$?; \
+	tail -n 2 $$out.report; \
+	if [ $$rc -ne 0 ]; then cat $$out.report; fi; \
+	rm -f $$out $$out.report; \
+	[ $$rc -eq 0 ] || { echo "check-xcheck: trialscreen and the reference disagree"; exit 1; }
+
+.PHONY: check-xcheck
