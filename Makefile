@@ -51,6 +51,7 @@ READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditem
 CRIT   = criteria rulesyntax
 EVAL   = eval series derived events clock
 OUT    = report outbuf input inputcrit caseload casetest cli batch screen summary outfile progress
+OUT   += recview replay replaywhen replayout replaysum
 TOOLS  = lint trialsview
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(TOOLS)
 LIB_OBJS = $(LIB_MODULES:%=src/%.o)

@@ -29,6 +29,7 @@
 #include "input.h"
 #include "lint.h"
 #include "record.h"
+#include "replay.h"
 #include "report.h"
 #include "screen.h"
 #include "timeutil.h"
@@ -60,6 +61,11 @@ typedef struct cli_opts {
     unsigned assume;        /* --assume-complete: SEC_* bits */
     color_when color;
     int help, version;
+    /* replay only */
+    int replay_opt;         /* some replay option was given */
+    ts_time from, to;       /* --from, --to, or TS_NONE */
+    int64_t step, min_window;   /* --step, --min-window (seconds) */
+    int points, every_point;    /* --points, --every-point */
 } cli_opts;
 
 static const char usage_text[] =
@@ -67,6 +73,7 @@ static const char usage_text[] =
 "       trialscreen trials [OPTIONS]\n"
 "       trialscreen lint [OPTIONS] [CRITERIA ...]\n"
 "       trialscreen test [-c PATH]... [-v] CASES...\n"
+"       trialscreen replay [OPTIONS] [PATH ...]\n"
 "       trialscreen --help | --version\n"
 "\n"
 "Screen patient records against clinical-trial eligibility criteria.\n"
@@ -80,6 +87,11 @@ static const char usage_text[] =
 "             exit 2 on errors, 0 with warnings only\n"
 "  test       run case files: records with the verdicts they must get\n"
 "             (docs/case-tests.md; 'trialscreen test --help')\n"
+"  replay     every trial's verdict over each patient's stay, on a grid of\n"
+"             --step from the first timestamp to the screening time, each\n"
+"             point as 'screen --at' sees it: timelines, eligible intervals\n"
+"             (--json), one line per point (--points), or the feasibility\n"
+"             summary (--summary); docs/replay.md\n"
 "\n"
 "PATH is a patient record (*.json), an NDJSON file (*.ndjson, *.jsonl: one\n"
 "record a line), a directory (every such file below it, in sorted path\n"
@@ -120,6 +132,22 @@ static const char usage_text[] =
 "      --strict             unknown top-level record fields are errors\n"
 "      --verbose            print record warnings on standard error\n"
 "      --color[=WHEN]       colour text output: auto (default), always, never\n"
+"\n"
+"Replay options:\n"
+"      --step DURATION      grid step: 90s, 15m (or 15 min), 1h, 2d; multiples\n"
+"                           counted from 00:00 UTC (default 15m)\n"
+"      --from TIME          start of the grid (default: the record's first\n"
+"                           timestamp)\n"
+"      --to TIME            end of the grid and screening time (default: the\n"
+"                           record's as_of, else its latest time)\n"
+"      --points             one NDJSON line per grid point with every verdict\n"
+"      --summary            feasibility per trial instead of patients: ever\n"
+"                           eligible, eligible time, time to eligibility, hour\n"
+"                           and weekday of first eligibility, short intervals\n"
+"      --min-window DURATION  eligible intervals shorter than this are counted\n"
+"                           as missed by --summary (default 1h)\n"
+"      --every-point        evaluate every trial at every point (no skipping;\n"
+"                           slower, same verdicts)\n"
 "  -h, --help               show this help and exit\n"
 "      --version            show the version and exit\n"
 "\n"
@@ -164,7 +192,8 @@ enum {
     O_CRITERIA = 'c', O_TRIAL = 't', O_JOBS = 'j', O_QUIET = 'q',
     O_HELP = 'h', O_OUTPUT = 'o',
     O_AT = 256, O_FORMAT, O_JSON, O_SUMMARY, O_ASSUME, O_STRICT, O_VERBOSE,
-    O_COLOR, O_VERSION, O_SHARD, O_MAX_RECORD, O_NO_PROGRESS
+    O_COLOR, O_VERSION, O_SHARD, O_MAX_RECORD, O_NO_PROGRESS,
+    O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };  /* optional: only as --x=v */
@@ -193,6 +222,12 @@ static const struct option_def {
     { "colour", O_COLOR, ARG_OPTIONAL },
     { "help", O_HELP, ARG_NONE },
     { "version", O_VERSION, ARG_NONE },
+    { "from", O_FROM, ARG_REQUIRED },
+    { "to", O_TO, ARG_REQUIRED },
+    { "step", O_STEP, ARG_REQUIRED },
+    { "min-window", O_MIN_WINDOW, ARG_REQUIRED },
+    { "points", O_POINTS, ARG_NONE },
+    { "every-point", O_EVERY_POINT, ARG_NONE },
     { NULL, 0, 0 }
 };
 
@@ -268,6 +303,37 @@ parse_size(cli_opts *o, const char *arg)
     return 0;
 }
 
+/* A replay duration (--step, --min-window): the criteria files' syntax,
+** plus "15m" for minutes (months make no sense for a grid). */
+static int
+parse_seconds(const char *name, const char *arg, int64_t *out)
+{
+    char buf[64], why[256];
+    ts_duration d;
+    size_t n = strlen(arg);
+    if (n > 1 && n < sizeof buf - 3 && arg[n - 1] == 'm'
+        && (arg[n - 2] == ' ' || (arg[n - 2] >= '0' && arg[n - 2] <= '9'))) {
+        snprintf(buf, sizeof buf, "%.*smin", (int)(n - 1), arg);
+        arg = buf;
+    }
+    if (ts_parse_duration(arg, &d, why, sizeof why) != 0)
+        return usage_error("invalid --%s: %s", name, why);
+    if (d.months || d.seconds <= 0)
+        return usage_error("invalid --%s '%s' (expected seconds, minutes, "
+                           "hours or days, more than 0)", name, arg);
+    *out = d.seconds;
+    return 0;
+}
+
+static int
+parse_replay_time(const char *name, const char *arg, ts_time *out)
+{
+    char why[256];
+    if (ts_parse_time(arg, out, why, sizeof why) != 0)
+        return usage_error("invalid --%s time '%s': %s", name, arg, why);
+    return 0;
+}
+
 /* Apply one option with its argument (NULL if none). */
 static int
 apply_option(cli_opts *o, int id, const char *arg)
@@ -326,6 +392,14 @@ apply_option(cli_opts *o, int id, const char *arg)
     case O_VERSION: o->version = 1; return 0;
     case O_ASSUME:
         return parse_sections(arg, &o->assume);
+    case O_FROM:    o->replay_opt = 1; return parse_replay_time("from", arg, &o->from);
+    case O_TO:      o->replay_opt = 1; return parse_replay_time("to", arg, &o->to);
+    case O_STEP:    o->replay_opt = 1; return parse_seconds("step", arg, &o->step);
+    case O_MIN_WINDOW:
+        o->replay_opt = 1;
+        return parse_seconds("min-window", arg, &o->min_window);
+    case O_POINTS:  o->replay_opt = 1; o->points = 1; return 0;
+    case O_EVERY_POINT: o->replay_opt = 1; o->every_point = 1; return 0;
     case O_COLOR:
         if (!arg || strcmp(arg, "always") == 0)
             o->color = COLOR_ALWAYS;
@@ -419,6 +493,7 @@ parse_args(cli_opts *o, int argc, char **argv)
     o->trials = xcalloc(room, sizeof *o->trials);
     o->paths = xcalloc(room, sizeof *o->paths);
     o->at = TS_NONE;
+    o->from = o->to = TS_NONE;
     o->verb = find_verb("screen");
     if (argc > 1 && find_verb(argv[1])) {
         o->verb = find_verb(argv[1]);
@@ -661,10 +736,62 @@ check_trials(const cli_opts *o)
 static int
 check_screen(const cli_opts *o)
 {
+    if (o->replay_opt)
+        return usage_error("--from, --to, --step, --min-window, --points and "
+                           "--every-point are for 'replay'");
     if (o->markdown)
         return usage_error("--format markdown is only for 'trials'");
     if (o->output && o->quiet)
         return usage_error("--output and --quiet do not go together");
+    return 0;
+}
+
+/* The replay verb: replay.c runs it on the worker pool. */
+static int
+verb_replay(const cli_opts *o, trialset *ts, const vocab *v)
+{
+    static const char *const dash[] = { "-" };
+    replay_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.paths = o->paths;
+    ro.npaths = o->npaths;
+    if (ro.npaths == 0) {
+        if (isatty(STDIN_FILENO))
+            return usage_error("no input: give a PATH, or pipe NDJSON records "
+                               "into standard input");
+        ro.paths = dash;
+        ro.npaths = 1;
+    }
+    ro.ropts = (record_opts){ o->to, o->assume, o->strict };
+    ro.output = o->points ? REPLAY_POINTS
+                : o->format == REPORT_NDJSON ? REPLAY_JSON : REPLAY_TEXT;
+    ro.json = o->format == REPORT_NDJSON;
+    ro.summary = o->summary;
+    ro.every_point = o->every_point;
+    ro.from = o->from;
+    ro.step = o->step > 0 ? o->step : 15 * TS_MINUTE;
+    ro.min_window = o->min_window > 0 ? o->min_window : TS_HOUR;
+    ro.verbose = o->verbose;
+    ro.progress = !o->no_progress && isatty(STDERR_FILENO);
+    ro.jobs = o->jobs > 0 ? o->jobs : batch_cpu_count();
+    ro.max_record = o->max_record;
+    ro.outpath = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
+    return replay_run(&ro, ts, v);
+}
+
+static int
+check_replay(const cli_opts *o)
+{
+    if (o->format == REPORT_CSV || o->markdown)
+        return usage_error("'replay' prints text or ndjson (--json)");
+    if (o->at != TS_NONE)
+        return usage_error("'replay' takes --to, not --at");
+    if (o->quiet || o->shard_n)
+        return usage_error("'replay' takes no --quiet or --shard");
+    if (o->points && o->summary)
+        return usage_error("--points and --summary do not go together");
+    if (o->from != TS_NONE && o->to != TS_NONE && o->from > o->to)
+        return usage_error("--from is after --to");
     return 0;
 }
 
@@ -688,6 +815,7 @@ static const struct verb_def {
     { "trials", 1, check_trials, verb_trials, NULL },
     { "lint",   0, check_lint,   verb_lint,   NULL },
     { "test",   0, NULL,         NULL,        casetest_main },
+    { "replay", 1, check_replay, verb_replay, NULL },
 };
 
 static const struct verb_def *

@@ -1,0 +1,312 @@
+/*
+** replaywhen.c -- when can a trial's verdict change (see replaywhen.h).
+**
+** Built once per trial, from its rule tree:
+**   - the concepts it reads.  A derived concept (VIS, BMI, steroid dose)
+**     reads drugs and body measures that derived.c names, so it counts as
+**     reading every medication, weight and height; "in the ICU now" is
+**     false while the patient is anywhere else, so a location counts as
+**     reading every location.  Weight is always read:
+**     per-kg units are converted with the weight known at t;
+**   - the offsets: every duration a leaf writes, with the sums and
+**     differences of a leaf's own durations (an episode "lasting D within
+**     W" ends its effect at t - W + D); a held-for limit adds itself to
+**     each offset below it ("held for 5 h" of "6 h after onset" changes
+**     at onset + 11 h); a reference adds the referenced criterion's.  One
+**     hour and one day are always included: the default max_gap and the
+**     steroid dose's day, which no rule writes;
+**   - whether it needs midnights: age is counted in calendar days, and
+**     month arithmetic clamps to the end of a month.
+** Erring on the side of more instants only costs time; fewer would cost
+** correctness, which the tests guard.
+*/
+#include "replaywhen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "rules.h"
+
+#define MAX_OFFSETS 4096        /* more than any real trial needs */
+
+struct trial_clock {
+    int nconcepts;
+    int *concepts;              /* indexes of the concepts read */
+    int noffsets;
+    ts_duration *offsets;       /* distinct; {0, 0} included */
+    int midnights;              /* add every 00:00 UTC */
+    int every_point;            /* too many offsets to list: evaluate every
+                                ** grid point */
+};
+
+typedef struct offsets {
+    ts_duration d[MAX_OFFSETS];
+    int n;
+    int overflow;
+} offsets;
+
+static void
+add_offset(offsets *o, ts_duration d)
+{
+    for (int i = 0; i < o->n; i++)
+        if (o->d[i].seconds == d.seconds && o->d[i].months == d.months)
+            return;
+    if (o->n < MAX_OFFSETS)
+        o->d[o->n++] = d;
+    else
+        o->overflow = 1;
+}
+
+typedef struct walk {
+    const trial *t;
+    const vocab *v;
+    char *reads;                /* per concept */
+    int midnights;
+    int *visiting;              /* per criterion: reference guard */
+} walk;
+
+static void
+read_concept(walk *w, const concept *c)
+{
+    if (!c)
+        return;
+    int n = vocab_count(w->v);
+    if (c->kind == CK_LOCATION) {
+        for (int i = 0; i < n; i++)
+            if (vocab_at(w->v, i)->kind == CK_LOCATION)
+                w->reads[i] = 1;
+        return;
+    }
+    if (c->kind != CK_DERIVED) {
+        w->reads[c->index] = 1;
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        if (vocab_at(w->v, i)->kind == CK_MEDICATION)
+            w->reads[i] = 1;
+    read_concept(w, vocab_find(w->v, "weight"));
+    read_concept(w, vocab_find(w->v, "height"));
+}
+
+/* The durations a leaf writes, with their sums and differences. */
+static void
+leaf_offsets(walk *w, const rule *ru, offsets *o)
+{
+    ts_duration d[6];
+    int n = 0;
+    if (ru->has_within)
+        d[n++] = ru->within;
+    d[n++] = ru->max_gap;
+    d[n++] = ru->lasting;
+    d[n++] = ru->spacing;
+    d[n++] = ru->dcmp.lo;
+    d[n++] = ru->dcmp.hi;
+    add_offset(o, (ts_duration){0, 0});
+    for (int i = 0; i < n; i++) {
+        if (d[i].months)
+            w->midnights = 1;
+        add_offset(o, d[i]);
+        for (int j = 0; j < n; j++) {
+            ts_duration s = { d[i].seconds + d[j].seconds, d[i].months + d[j].months };
+            add_offset(o, s);
+            if (d[i].months == 0 && d[j].months == 0 && d[i].seconds > d[j].seconds)
+                add_offset(o, (ts_duration){ d[i].seconds - d[j].seconds, 0 });
+        }
+    }
+}
+
+static void rule_offsets(walk *w, const rule *ru, offsets *o);
+
+static void
+criterion_offsets(walk *w, int ci, offsets *o)
+{
+    if (ci < 0 || ci >= w->t->ncrit || w->visiting[ci] || !w->t->crit[ci].rule)
+        return;
+    w->visiting[ci] = 1;
+    rule_offsets(w, w->t->crit[ci].rule, o);
+    w->visiting[ci] = 0;
+}
+
+static void
+rule_offsets(walk *w, const rule *ru, offsets *o)
+{
+    if (!ru)
+        return;
+    switch (ru->kind) {
+    case R_ALL: case R_ANY: case R_NOT: case R_AT_LEAST:
+        for (int i = 0; i < ru->nkids; i++)
+            rule_offsets(w, ru->kids[i], o);
+        return;
+    case R_HELD_FOR: {
+        offsets *kid = xcalloc(1, sizeof *kid);
+        for (int i = 0; i < ru->nkids; i++)
+            rule_offsets(w, ru->kids[i], kid);
+        ts_duration h[2] = { ru->hold.lo, ru->hold.hi };
+        for (int i = 0; i < kid->n; i++) {
+            add_offset(o, kid->d[i]);
+            for (int j = 0; j < 2; j++) {
+                if (h[j].months)
+                    w->midnights = 1;
+                add_offset(o, (ts_duration){ kid->d[i].seconds + h[j].seconds,
+                                             kid->d[i].months + h[j].months });
+            }
+        }
+        o->overflow |= kid->overflow;
+        free(kid);
+        return;
+    }
+    case R_CRITERION:
+        criterion_offsets(w, ru->ref_index, o);
+        return;
+    case R_AGE:
+        w->midnights = 1;
+        return;
+    case R_SEX:
+        return;
+    default:
+        for (int i = 0; i < ru->nconcepts; i++) {
+            read_concept(w, ru->concepts[i]);
+            if (ru->concepts[i] && ru->concepts[i]->kind == CK_DERIVED) {
+                add_offset(o, (ts_duration){ TS_DAY, 0 });
+                add_offset(o, (ts_duration){ TS_HOUR, 0 });
+            }
+        }
+        leaf_offsets(w, ru, o);
+        return;
+    }
+}
+
+trial_clock *
+trial_clock_new(const trial *t, const vocab *v)
+{
+    int nv = vocab_count(v);
+    walk w = { t, v, xcalloc((size_t)nv + 1, 1), 0,
+               xcalloc((size_t)t->ncrit + 1, sizeof(int)) };
+    offsets *o = xcalloc(1, sizeof *o);
+    add_offset(o, (ts_duration){ 0, 0 });
+    add_offset(o, (ts_duration){ TS_HOUR, 0 });
+    add_offset(o, (ts_duration){ TS_DAY, 0 });
+    read_concept(&w, vocab_find(v, "weight"));
+    for (int i = 0; i < t->ncrit; i++)
+        criterion_offsets(&w, i, o);
+
+    trial_clock *c = xcalloc(1, sizeof *c);
+    c->concepts = xcalloc((size_t)nv + 1, sizeof *c->concepts);
+    for (int i = 0; i < nv; i++)
+        if (w.reads[i])
+            c->concepts[c->nconcepts++] = i;
+    c->offsets = xcalloc((size_t)o->n, sizeof *c->offsets);
+    memcpy(c->offsets, o->d, (size_t)o->n * sizeof *o->d);
+    c->noffsets = o->n;
+    c->midnights = w.midnights;
+    c->every_point = o->overflow;
+    free(o);
+    free(w.reads);
+    free(w.visiting);
+    return c;
+}
+
+void
+trial_clock_free(trial_clock *c)
+{
+    if (!c)
+        return;
+    free(c->concepts);
+    free(c->offsets);
+    free(c);
+}
+
+int
+trial_clock_every_point(const trial_clock *c)
+{
+    return c->every_point;
+}
+
+void
+instants_free(instants *in)
+{
+    free(in->t);
+    in->t = NULL;
+    in->n = in->cap = 0;
+}
+
+static void
+push(instants *in, ts_time t, ts_time from, ts_time to)
+{
+    if (t == TS_NONE || t < from || t > to)
+        return;
+    if (in->n == in->cap) {
+        in->cap = in->cap ? 2 * in->cap : 256;
+        in->t = xrealloc(in->t, (size_t)in->cap * sizeof *in->t);
+    }
+    in->t[in->n++] = t;
+}
+
+/* x and x plus each offset.  A month offset also gives the days around
+** it: month arithmetic clamps to the month's end, which moves the
+** instant by up to three days. */
+static void
+push_shifted(const trial_clock *c, instants *in, ts_time x, ts_time from, ts_time to)
+{
+    if (x == TS_NONE || x > to)
+        return;
+    for (int i = 0; i < c->noffsets; i++) {
+        ts_duration d = c->offsets[i];
+        ts_time y = d.months ? ts_shift(x, d, 1) : x + d.seconds;
+        if (d.months)
+            for (int k = -1; k <= 3; k++)
+                push(in, y + k * TS_DAY, from, to);
+        else
+            push(in, y, from, to);
+    }
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+    ts_time x = *(const ts_time *)a, y = *(const ts_time *)b;
+    return (x > y) - (x < y);
+}
+
+void
+trial_clock_instants(const trial_clock *c, const record *r, ts_time from,
+                     ts_time to, instants *out)
+{
+    out->n = 0;
+    for (int k = 0; k < c->nconcepts; k++) {
+        int i = c->concepts[k];
+        for (int j = 0; j < r->obs[i].n; j++)
+            push_shifted(c, out, r->obs[i].s[j].t, from, to);
+        for (int j = 0; j < r->meds[i].n; j++) {
+            push_shifted(c, out, r->meds[i].e[j].start, from, to);
+            push_shifted(c, out, r->meds[i].e[j].end, from, to);
+        }
+        for (int j = 0; j < r->conds[i].n; j++) {
+            push_shifted(c, out, r->conds[i].e[j].onset, from, to);
+            push_shifted(c, out, r->conds[i].e[j].end, from, to);
+        }
+        for (int j = 0; j < r->procs[i].n; j++) {
+            push_shifted(c, out, r->procs[i].e[j].start, from, to);
+            push_shifted(c, out, r->procs[i].e[j].end, from, to);
+        }
+        for (int j = 0; j < r->locs[i].n; j++) {
+            push_shifted(c, out, r->locs[i].e[j].start, from, to);
+            push_shifted(c, out, r->locs[i].e[j].end, from, to);
+        }
+        if (r->facts[i])
+            push_shifted(c, out, r->facts[i]->t, from, to);
+    }
+    if (c->midnights && from != TS_NONE) {
+        ts_time m = from - ((from % TS_DAY) + TS_DAY) % TS_DAY;
+        for (; m <= to; m += TS_DAY)
+            push(out, m, from, to);
+    }
+    if (out->n > 1)
+        qsort(out->t, (size_t)out->n, sizeof *out->t, cmp_time);
+    int k = 0;
+    for (int i = 0; i < out->n; i++)
+        if (k == 0 || out->t[i] != out->t[k - 1])
+            out->t[k++] = out->t[i];
+    out->n = k;
+}

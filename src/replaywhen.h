@@ -1,0 +1,42 @@
+/*
+** replaywhen.h -- when can a trial's verdict change (internal, replay).
+**
+** A trial's verdict at t depends on the record only through the items of
+** the concepts its rules read, and on t only through comparisons of t
+** with those items' times shifted by the durations its rules write
+** (look-backs, gaps, held-for limits, time-since bounds), and through the
+** calendar date (age).  So between two consecutive "change instants"
+** (an item time plus one of those offsets, or a midnight) the verdict is
+** constant, and replay evaluates a trial at a grid point only when a
+** change instant lies between the previous grid point and it (both
+** included).  replay's tests check that this gives the same verdicts as
+** evaluating every point.
+*/
+#ifndef REPLAYWHEN_H
+#define REPLAYWHEN_H
+
+#include "criteria.h"
+#include "record.h"
+
+typedef struct trial_clock trial_clock;
+
+/* What trial t reads and which offsets its rules write; vocab v. */
+trial_clock *trial_clock_new(const trial *t, const vocab *v);
+void trial_clock_free(trial_clock *c);      /* NULL-safe */
+/* 1 if the trial writes too many durations to list its instants: replay
+** then evaluates it at every grid point. */
+int trial_clock_every_point(const trial_clock *c);
+
+/* A growable array of instants. */
+typedef struct instants {
+    ts_time *t;
+    int n, cap;
+} instants;
+
+/* Fill out with the sorted, distinct change instants of c's trial for
+** record r that lie in [from, to]. */
+void trial_clock_instants(const trial_clock *c, const record *r, ts_time from,
+                          ts_time to, instants *out);
+void instants_free(instants *in);
+
+#endif
