@@ -63,6 +63,7 @@ TESTS = test_timeutil test_units test_jsondoc test_record test_criteria \
 TESTS += test_lint
 TESTS += test_batch
 TESTS += test_spans
+TESTS += test_replay
 TEST_BINS = $(TESTS:%=tests/%)
 
 all: trialscreen
@@ -287,6 +288,7 @@ bench/gencohort: bench/gencohort.c
 bench/parsefloor: bench/parsefloor.c src/input.o src/arena.o src/error.o
 	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 tests/test_batch: tests/test_batch.o $(T_CORE) trialscreen bench/gencohort
+tests/test_replay: tests/test_replay.o $(T_EVAL) trialscreen bench/gencohort
 
 check: check-scaling
 check-scaling: trialscreen bench/gencohort

@@ -14,7 +14,9 @@
 **     each offset below it ("held for 5 h" of "6 h after onset" changes
 **     at onset + 11 h); a reference adds the referenced criterion's.  One
 **     hour and one day are always included: the default max_gap and the
-**     steroid dose's day, which no rule writes;
+**     steroid dose's day, which no rule writes; and every offset is also
+**     taken an hour later, since an infusion course survives a pause of
+**     up to an hour (spans.h);
 **   - whether it needs midnights: age is counted in calendar days, and
 **     month arithmetic clamps to the end of a month.
 ** Erring on the side of more instants only costs time; fewer would cost
@@ -133,12 +135,7 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
 {
     if (!ru)
         return;
-    switch (ru->kind) {
-    case R_ALL: case R_ANY: case R_NOT: case R_AT_LEAST:
-        for (int i = 0; i < ru->nkids; i++)
-            rule_offsets(w, ru->kids[i], o);
-        return;
-    case R_HELD_FOR: {
+    if (ru->kind == R_HELD_FOR) {
         offsets *kid = xcalloc(1, sizeof *kid);
         for (int i = 0; i < ru->nkids; i++)
             rule_offsets(w, ru->kids[i], kid);
@@ -156,25 +153,30 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
         free(kid);
         return;
     }
+    /* Combinators (all, any, not, at_least, needs_check, and any kind
+    ** added later) pass their children's offsets up. */
+    for (int i = 0; i < ru->nkids; i++)
+        rule_offsets(w, ru->kids[i], o);
+    switch (ru->kind) {
     case R_CRITERION:
         criterion_offsets(w, ru->ref_index, o);
         return;
     case R_AGE:
         w->midnights = 1;
         return;
-    case R_SEX:
-        return;
     default:
-        for (int i = 0; i < ru->nconcepts; i++) {
-            read_concept(w, ru->concepts[i]);
-            if (ru->concepts[i] && ru->concepts[i]->kind == CK_DERIVED) {
-                add_offset(o, (ts_duration){ TS_DAY, 0 });
-                add_offset(o, (ts_duration){ TS_HOUR, 0 });
-            }
-        }
-        leaf_offsets(w, ru, o);
-        return;
+        break;
     }
+    if (ru->nconcepts == 0 && ru->nkids > 0)
+        return;
+    for (int i = 0; i < ru->nconcepts; i++) {
+        read_concept(w, ru->concepts[i]);
+        if (ru->concepts[i] && ru->concepts[i]->kind == CK_DERIVED) {
+            add_offset(o, (ts_duration){ TS_DAY, 0 });
+            add_offset(o, (ts_duration){ TS_HOUR, 0 });
+        }
+    }
+    leaf_offsets(w, ru, o);
 }
 
 trial_clock *
@@ -190,6 +192,10 @@ trial_clock_new(const trial *t, const vocab *v)
     read_concept(&w, vocab_find(v, "weight"));
     for (int i = 0; i < t->ncrit; i++)
         criterion_offsets(&w, i, o);
+    /* An infusion course survives pauses of up to an hour (spans.h): each
+    ** limit may also count from an hour after an entry ends. */
+    for (int i = 0, n = o->n; i < n; i++)
+        add_offset(o, (ts_duration){ o->d[i].seconds + TS_HOUR, o->d[i].months });
 
     trial_clock *c = xcalloc(1, sizeof *c);
     c->concepts = xcalloc((size_t)nv + 1, sizeof *c->concepts);

@@ -1,0 +1,576 @@
+/*
+** test_replay.c -- replay: every point is what `screen --at` says there.
+**
+** The contract of the replay verb is that its verdict for a trial at a
+** point t is the verdict of screening the record with --at t.  The main
+** test checks it at every point: it runs ./trialscreen replay --points on
+** a generated cohort (bench/gencohort) and on hand-made records that
+** exercise the view's special cases (per-kg rates before and after the
+** weight changes, ends after t, timed facts, moves between places), and
+** for each line parses the record afresh with --at t in this process --
+** the path of the screen verb: record_parse, then eval_trial -- and
+** compares every trial's verdict.  A few points are also checked against
+** real `trialscreen --at` runs.  Then: skipping gives the same bytes as
+** --every-point and any number of threads; the expected intervals of each
+** bundled trial's time logic (tests/data/replay/); the summary; usage
+** errors; unreadable records.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "criteria.h"
+#include "eval.h"
+#include "record.h"
+#include "rules.h"
+#include "timeutil.h"
+#include "vocab.h"
+
+#define COHORT_N 60
+
+static char tmpdir[64];
+static char cohort_path[128];
+static const char *bin = "./trialscreen";
+static vocab *voc;
+static trialset *trials;
+
+typedef struct run_out {
+    int status;
+    char *out, *err;
+    size_t outlen;
+} run_out;
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    size_t cap = 1 << 16, n = 0, k;
+    if (!f) {
+        if (len)
+            *len = 0;
+        return calloc(1, 1);
+    }
+    char *buf = malloc(cap);
+    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static run_out sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static run_out
+sh(const char *fmt, ...)
+{
+    char cmd[8192], full[9000], path[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    snprintf(full, sizeof full, "{ %s ; } >%s/out 2>%s/err </dev/null",
+             cmd, tmpdir, tmpdir);
+    int st = system(full);
+    run_out r;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    snprintf(path, sizeof path, "%s/out", tmpdir);
+    r.out = slurp(path, &r.outlen);
+    snprintf(path, sizeof path, "%s/err", tmpdir);
+    r.err = slurp(path, NULL);
+    return r;
+}
+
+static void
+run_free(run_out *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static int
+count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* --------------------------------------------------- the reference */
+
+/* The records of an NDJSON text, one per line, with their ids. */
+typedef struct recline {
+    const char *text;
+    size_t len;
+    char id[128];
+} recline;
+
+static int
+split_records(char *text, recline *out, int max)
+{
+    int n = 0;
+    for (char *p = text; *p && n < max; ) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        cJSON *j = cJSON_ParseWithLength(p, len);
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+        out[n].text = p;
+        out[n].len = len;
+        snprintf(out[n].id, sizeof out[n].id, "%s",
+                 cJSON_IsString(id) ? id->valuestring : "");
+        cJSON_Delete(j);
+        n++;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return n;
+}
+
+/* The verdict of trial i for rec screened with --at at: record_parse and
+** eval_trial, as screen.c does. */
+static const char *
+screen_at(const recline *rec, ts_time at, int i, arena *a)
+{
+    record_opts ro = { at, 0, 0 };
+    ts_error err;
+    char *buf = malloc(rec->len + 1);
+    memcpy(buf, rec->text, rec->len);
+    buf[rec->len] = '\0';
+    record *r = record_parse(buf, rec->len, "ref", 0, voc, &ro, &err);
+    free(buf);
+    if (!r)
+        return "unreadable";
+    trial_result *tr = eval_trial(trialset_at(trials, i), r, a);
+    const char *name = verdict_name(trial_result_verdict(tr));
+    record_free(r);
+    arena_reset(a);
+    return name;
+}
+
+/*
+** Every line of `replay --points` output out is compared with the
+** reference on the records of the NDJSON text recs.  Returns the number of
+** points checked; fails on the first difference.
+*/
+static long
+check_points(const char *out, char *recs)
+{
+    static recline rl[COHORT_N + 16];
+    int nrec = split_records(recs, rl, COHORT_N + 16);
+    int ntrials = trialset_count(trials);
+    arena *a = arena_new();
+    long points = 0;
+    int cur = 0;
+    for (const char *p = out; *p; ) {
+        const char *nl = strchr(p, '\n');
+        assert_non_null(nl);
+        cJSON *j = cJSON_ParseWithLength(p, (size_t)(nl - p));
+        assert_non_null(j);
+        const char *patient = cJSON_GetObjectItemCaseSensitive(j, "patient")->valuestring;
+        const char *ats = cJSON_GetObjectItemCaseSensitive(j, "at")->valuestring;
+        const cJSON *verdicts = cJSON_GetObjectItemCaseSensitive(j, "verdicts");
+        while (cur < nrec && strcmp(rl[cur].id, patient) != 0)
+            cur++;
+        assert_true(cur < nrec);
+        ts_time at;
+        assert_int_equal(ts_parse_time(ats, &at, NULL, 0), 0);
+        for (int i = 0; i < ntrials; i++) {
+            const char *id = trialset_at(trials, i)->id;
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(verdicts, id);
+            assert_true(cJSON_IsString(v));
+            const char *want = screen_at(&rl[cur], at, i, a);
+            if (strcmp(v->valuestring, want) != 0)
+                fail_msg("%s at %s, %s: replay says %s, screen --at says %s",
+                         patient, ats, id, v->valuestring, want);
+        }
+        cJSON_Delete(j);
+        points++;
+        p = nl + 1;
+    }
+    arena_free(a);
+    return points;
+}
+
+/* ---------------------------------------------------------- the tests */
+
+static void
+test_points_equal_screen_at_cohort(void **state)
+{
+    (void)state;
+    run_out r = sh("%s replay --points --step 1h -j2 %s", bin, cohort_path);
+    assert_int_equal(r.status, 0);
+    char *recs = slurp(cohort_path, NULL);
+    long n = check_points(r.out, recs);
+    assert_true(n > 2000);
+    free(recs);
+    run_free(&r);
+}
+
+/*
+** Hand-made records for the view's special cases, at 15 min: a per-kg
+** infusion started before any weight and a weight that changes (the rate
+** is converted with the weight known at each point), an infusion that
+** ends, a paused course, a procedure and a condition with ends, a timed
+** fact, a move from the ED to the ICU and out again.
+*/
+static const char special[] =
+"{\"format\":\"patient-record/1\",\"id\":\"VIEW-1\",\"as_of\":\"2026-03-02T06:00:00Z\","
+"\"birth_date\":\"1960-03-01\",\"sex\":\"male\",\"complete\":[\"conditions\",\"procedures\",\"medications\"],"
+"\"locations\":[{\"code\":\"ed\",\"start\":\"2026-03-01T05:00:00Z\",\"end\":\"2026-03-01T07:10:00Z\"},"
+"{\"code\":\"icu\",\"start\":\"2026-03-01T07:10:00Z\",\"end\":\"2026-03-02T04:00:00Z\"},"
+"{\"code\":\"ward\",\"start\":\"2026-03-02T04:00:00Z\"}],"
+"\"conditions\":[{\"code\":\"septic_shock\",\"onset\":\"2026-03-01T05:30:00Z\",\"end\":\"2026-03-02T02:00:00Z\"},"
+"{\"code\":\"sepsis\",\"onset\":\"2026-03-01T05:20:00Z\"}],"
+"\"procedures\":[{\"code\":\"ecmo\",\"start\":\"2026-03-01T09:00:00Z\",\"end\":\"2026-03-01T20:00:00Z\",\"mode\":\"VA\"},"
+"{\"code\":\"mechanical_ventilation\",\"start\":\"2026-03-01T08:00:00Z\"}],"
+"\"medications\":[{\"code\":\"norepinephrine\",\"rate\":0.5,\"unit\":\"ug/kg/min\",\"start\":\"2026-03-01T06:00:00Z\",\"end\":\"2026-03-01T16:00:00Z\"},"
+"{\"code\":\"norepinephrine\",\"rate\":0.6,\"unit\":\"ug/kg/min\",\"start\":\"2026-03-01T16:40:00Z\",\"end\":\"2026-03-02T01:00:00Z\"},"
+"{\"code\":\"epinephrine\",\"rate\":0.3,\"unit\":\"ug/kg/min\",\"start\":\"2026-03-01T09:00:00Z\"},"
+"{\"code\":\"vasopressin\",\"rate\":2.4,\"unit\":\"U/h\",\"start\":\"2026-03-01T10:00:00Z\",\"end\":\"2026-03-01T18:00:00Z\"},"
+"{\"code\":\"hydrocortisone\",\"dose\":50,\"unit\":\"mg\",\"start\":\"2026-03-01T12:00:00Z\"}],"
+"\"observations\":["
+"{\"code\":\"weight\",\"value\":70,\"unit\":\"kg\",\"time\":\"2026-03-01T08:00:00Z\"},"
+"{\"code\":\"weight\",\"value\":95,\"unit\":\"kg\",\"time\":\"2026-03-01T14:00:00Z\"},"
+"{\"code\":\"height\",\"value\":172,\"unit\":\"cm\",\"time\":\"2026-03-01T08:00:00Z\"},"
+"{\"code\":\"map\",\"value\":58,\"unit\":\"mm[Hg]\",\"time\":\"2026-03-01T06:00:00Z\"},"
+"{\"code\":\"map\",\"value\":57,\"unit\":\"mm[Hg]\",\"time\":\"2026-03-01T07:00:00Z\"},"
+"{\"code\":\"map\",\"value\":55,\"unit\":\"mm[Hg]\",\"time\":\"2026-03-01T08:00:00Z\"},"
+"{\"code\":\"map\",\"value\":70,\"unit\":\"mm[Hg]\",\"time\":\"2026-03-01T13:00:00Z\"},"
+"{\"code\":\"lactate\",\"value\":5.5,\"unit\":\"mmol/L\",\"time\":\"2026-03-01T06:30:00Z\"},"
+"{\"code\":\"lactate\",\"value\":6.1,\"unit\":\"mmol/L\",\"time\":\"2026-03-01T07:30:00Z\"},"
+"{\"code\":\"lactate\",\"value\":2.5,\"unit\":\"mmol/L\",\"time\":\"2026-03-01T19:00:00Z\"},"
+"{\"code\":\"sofa\",\"value\":9,\"time\":\"2026-03-01T07:00:00Z\"},"
+"{\"code\":\"mottling_score\",\"value\":2,\"time\":\"2026-03-01T12:00:00Z\"},"
+"{\"code\":\"platelets\",\"value\":25,\"unit\":\"10*3/uL\",\"time\":\"2026-03-01T22:00:00Z\"},"
+"{\"code\":\"lvef\",\"value\":25,\"unit\":\"%\",\"time\":\"2026-03-01T09:30:00Z\"}],"
+"\"facts\":{\"informed_consent\":{\"value\":true,\"time\":\"2026-03-01T11:00:00Z\"},"
+"\"adequate_fluid_resuscitation\":true}}\n";
+
+static void
+test_points_equal_screen_at_special(void **state)
+{
+    char path[128];
+    (void)state;
+    snprintf(path, sizeof path, "%s/special.ndjson", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(special, f);
+    fclose(f);
+    run_out r = sh("%s replay --points --step 15m %s", bin, path);
+    assert_int_equal(r.status, 0);
+    char *recs = slurp(path, NULL);
+    assert_true(check_points(r.out, recs) > 90);
+    free(recs);
+    run_free(&r);
+}
+
+/* A few points against real `trialscreen --at` runs, not just the
+** library path: at the edges of the 12-h clock. */
+static void
+test_points_equal_screen_at_processes(void **state)
+{
+    static const char *const at[] = {
+        "2026-03-01T09:30:00Z", "2026-03-01T09:45:00Z", "2026-03-01T21:00:00Z",
+        "2026-03-01T21:15:00Z", "2026-03-01T21:45:00Z", "2026-03-02T03:00:00Z",
+    };
+    (void)state;
+    run_out p = sh("%s replay --points -t NCT05184296 "
+                   "tests/data/replay/ecmo-rescue-12h.json", bin);
+    assert_int_equal(p.status, 0);
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        char needle[64];
+        snprintf(needle, sizeof needle, "\"at\":\"%s\"", at[i]);
+        const char *line = strstr(p.out, needle);
+        assert_non_null(line);
+        run_out s = sh("%s --json -t NCT05184296 --at %s "
+                       "tests/data/replay/ecmo-rescue-12h.json", bin, at[i]);
+        assert_int_equal(s.status, 0);
+        cJSON *j = cJSON_Parse(s.out);
+        const cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "trials"), 0);
+        const char *v = cJSON_GetObjectItemCaseSensitive(t0, "verdict")->valuestring;
+        char want[64];
+        snprintf(want, sizeof want, "\"NCT05184296\":\"%s\"", v);
+        const char *eol = strchr(line, '\n');
+        const char *hit = strstr(line, want);
+        assert_true(hit && hit < eol);
+        cJSON_Delete(j);
+        run_free(&s);
+    }
+    run_free(&p);
+}
+
+/* Skipping unchanged points gives the bytes of evaluating them all, in
+** every format, with any number of threads. */
+static void
+test_skipping_changes_nothing(void **state)
+{
+    static const char *const formats[] = { "--points", "--json", "" };
+    (void)state;
+    for (size_t f = 0; f < 3; f++) {
+        run_out all = sh("%s replay --every-point -j1 %s %s", bin, formats[f], cohort_path);
+        assert_int_equal(all.status, 0);
+        assert_true(all.outlen > 10000);
+        for (int j = 1; j <= 3; j += 2) {
+            run_out some = sh("%s replay -j%d %s %s", bin, j, formats[f], cohort_path);
+            assert_int_equal(some.status, 0);
+            assert_int_equal(some.outlen, all.outlen);
+            assert_memory_equal(some.out, all.out, all.outlen);
+            run_free(&some);
+        }
+        run_free(&all);
+    }
+}
+
+/* The eligible intervals of one trial for one record, as "from/to;...". */
+static char *
+intervals(const char *tid, const char *extra, const char *path)
+{
+    run_out r = sh("%s replay --json -t %s %s %s", bin, tid, extra, path);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(count_lines(r.out), 1);
+    cJSON *j = cJSON_Parse(r.out);
+    assert_non_null(j);
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(j, "trials"), tid);
+    const cJSON *iv;
+    static char buf[1024];
+    buf[0] = '\0';
+    cJSON_ArrayForEach(iv, cJSON_GetObjectItemCaseSensitive(t, "eligible")) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, sizeof buf - n, "%s%s/%s", n ? ";" : "",
+                 cJSON_GetObjectItemCaseSensitive(iv, "from")->valuestring,
+                 cJSON_GetObjectItemCaseSensitive(iv, "to")->valuestring);
+    }
+    cJSON_Delete(j);
+    run_free(&r);
+    return buf;
+}
+
+/*
+** Each trial's time logic, as intervals at 15 min (tests/data/replay/):
+**   - ECMO-RESCUE's 5-h clock (refractory shock held for more than 5 h
+**     from 04:30: eligible at the first point after 09:30) and its 12-h
+**     clock (held for more than 12 h with the myocardial criterion from
+**     09:30: excluded after 21:30, undecided from 21:15 since the
+**     lactate run may have begun earlier);
+**   - a look-back expiring: the example patient's latest lactate (09:00)
+**     leaves its 6-h look-back after 15:00 when the stay is replayed on
+**     with no new data;
+**   - I-MICRO's 6-24 h after norepinephrine start (10:00), both ends
+**     included;
+**   - the hemoperfusion trial's ECMO for less than 24 h (from 10:00).
+*/
+static void
+test_expected_intervals(void **state)
+{
+    (void)state;
+    assert_string_equal(intervals("NCT05184296", "", "tests/data/replay/ecmo-rescue-12h.json"),
+                        "2026-03-01T09:45:00Z/2026-03-01T21:15:00Z");
+    assert_string_equal(intervals("NCT05184296", "--to 2026-03-02T06:00:00Z",
+                                  "examples/ecmo-rescue-eligible.json"),
+                        "2026-03-01T09:45:00Z/2026-03-01T15:15:00Z");
+    assert_string_equal(intervals("NCT03788837", "", "tests/data/replay/imicro-window.json"),
+                        "2026-03-01T16:00:00Z/2026-03-02T10:15:00Z");
+    assert_string_equal(intervals("NCT03729765", "", "tests/data/replay/ecmo-24h.json"),
+                        "2026-03-01T10:00:00Z/2026-03-02T10:00:00Z");
+    /* At 1 h the grid is coarser; the last point is the screening time. */
+    assert_string_equal(intervals("NCT03729765", "--step 1h --from 2026-03-01T08:30:00Z "
+                                  "--to 2026-03-02T09:30:00Z",
+                                  "tests/data/replay/ecmo-24h.json"),
+                        "2026-03-01T10:00:00Z/2026-03-02T09:30:00Z");
+}
+
+static void
+test_grid(void **state)
+{
+    (void)state;
+    /* 90 s from 09:59 to the screening time 10:05:30: 10:00:00, 10:01:30,
+    ** ... 10:04:30 (4 points after 10:00) and 10:05:30 itself. */
+    run_out r = sh("%s replay --points --step 90s --from 2026-03-01T09:59:00Z "
+                   "--to 2026-03-01T10:05:30Z -t NCT03729765 "
+                   "tests/data/replay/ecmo-24h.json", bin);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(count_lines(r.out), 5);
+    assert_non_null(strstr(r.out, "\"at\":\"2026-03-01T10:00:00Z\""));
+    assert_non_null(strstr(r.out, "\"at\":\"2026-03-01T10:04:30Z\""));
+    assert_non_null(strstr(r.out, "\"at\":\"2026-03-01T10:05:30Z\""));
+    run_free(&r);
+    /* From the first timestamp (06:00) at 2d: multiples of 2 days from
+    ** 1970-01-01, so 2 March 00:00, then the screening time. */
+    r = sh("%s replay --points --step 2d tests/data/replay/ecmo-24h.json", bin);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(count_lines(r.out), 2);
+    assert_non_null(strstr(r.out, "\"at\":\"2026-03-02T00:00:00Z\""));
+    assert_non_null(strstr(r.out, "\"at\":\"2026-03-02T14:00:00Z\""));
+    run_free(&r);
+}
+
+static void
+test_text_timeline(void **state)
+{
+    (void)state;
+    run_out r = sh("%s replay -t NCT03729765 tests/data/replay/ecmo-24h.json", bin);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "one character per 15 min"));
+    assert_non_null(strstr(r.out, "NCT03729765 Hemoperfusion on ECMO: eligible 1 d"));
+    /* 06:00 to 10:00 ineligible (16 points), then eligible to 12:00. */
+    assert_non_null(strstr(r.out, "    2026-03-01 00:00                         "
+                           "\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7"
+                           "\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u00b7\u2588"));
+    /* A full row of one character is not drawn twice: 12:00 to 24:00 is. */
+    assert_non_null(strstr(r.out, "    2026-03-01 12:00 \u2588\u2588"));
+    run_free(&r);
+    r = sh("%s replay --step 1h --to 2026-03-09T14:00:00Z -t NCT03729765 "
+           "tests/data/replay/ecmo-24h.json", bin);
+    assert_int_equal(r.status, 0);
+    /* At 1 h a row is 48 h, from a multiple of 2 days since 1970. */
+    assert_non_null(strstr(r.out, "    2026-03-04 00:00 to 2026-03-07 23:00: all \u00b7\n"));
+    run_free(&r);
+}
+
+static void
+test_summary(void **state)
+{
+    (void)state;
+    run_out r = sh("%s replay --summary --json tests/data/replay/", bin);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(count_lines(r.out), 1);
+    cJSON *j = cJSON_Parse(r.out);
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "summary");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "patients")->valueint, 3);
+    const cJSON *t;
+    int seen = 0;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "trials")) {
+        const char *id = cJSON_GetObjectItemCaseSensitive(t, "trial")->valuestring;
+        if (strcmp(id, "NCT03729765") != 0)
+            continue;
+        seen = 1;
+        /* One patient, eligible 24 h from 10:00 on a Sunday (UTC), 4 h
+        ** after its first data. */
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(t, "ever_eligible")->valueint, 1);
+        const cJSON *et = cJSON_GetObjectItemCaseSensitive(t, "eligible_time");
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(et, "median_seconds")->valueint, 86400);
+        const cJSON *tf = cJSON_GetObjectItemCaseSensitive(t, "first_data_to_eligible");
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(tf, "median_seconds")->valueint, 14400);
+        assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(t, "first_eligible_hour"), 10)->valueint, 1);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(t, "first_eligible_weekday"), "sun")->valueint, 1);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(t, "intervals")->valueint, 1);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(t, "short_intervals")->valueint, 0);
+    }
+    assert_true(seen);
+    cJSON_Delete(j);
+    run_free(&r);
+    /* A --min-window longer than the interval counts it as missed. */
+    r = sh("%s replay --summary --min-window 2d -t NCT03729765 "
+           "tests/data/replay/ecmo-24h.json", bin);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "ever eligible          1 of 1 (100.0%)"));
+    assert_non_null(strstr(r.out, "intervals              1, of which 1 shorter than 2 d"));
+    run_free(&r);
+}
+
+static void
+test_unreadable_records_go_on(void **state)
+{
+    char path[128];
+    (void)state;
+    snprintf(path, sizeof path, "%s/mixed.ndjson", tmpdir);
+    run_out r = sh("{ head -2 %s; echo '{bad'; sed -n 3p %s; } > %s", cohort_path, cohort_path, path);
+    run_free(&r);
+    r = sh("%s replay --json %s", bin, path);
+    assert_int_equal(r.status, 3);
+    assert_int_equal(count_lines(r.out), 4);
+    assert_non_null(strstr(r.err, "mixed.ndjson:3:"));
+    run_free(&r);
+}
+
+static void
+test_usage_errors(void **state)
+{
+    static const char *const bad[] = {
+        "replay --step 0s examples/", "replay --step 1mo examples/",
+        "replay --step fast examples/", "replay --at 2026-03-01T00:00:00Z examples/",
+        "replay --points --summary examples/", "replay --format csv examples/",
+        "--step 1h examples/", "replay --from 2026-03-02T00:00:00Z "
+        "--to 2026-03-01T00:00:00Z examples/",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        run_out r = sh("%s %s", bin, bad[i]);
+        if (r.status != 2)
+            fail_msg("'%s' exited %d", bad[i], r.status);
+        assert_non_null(strstr(r.err, "trialscreen: "));
+        run_free(&r);
+    }
+}
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    if (access("./trialscreen", X_OK) != 0 && chdir("..") != 0)
+        return -1;
+    if (access("./trialscreen", X_OK) != 0 || access("bench/gencohort", X_OK) != 0)
+        return -1;
+    if (getenv("TRIALSCREEN_BIN"))
+        bin = getenv("TRIALSCREEN_BIN");
+    unsetenv("TRIALSCREEN_CRITERIA");
+    strcpy(tmpdir, "/tmp/ts-replay-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(cohort_path, sizeof cohort_path, "%s/cohort_path.ndjson", tmpdir);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "bench/gencohort -n %d -s 11 -d 4 > %s", COHORT_N, cohort_path);
+    if (system(cmd) != 0)
+        return -1;
+    ts_error err;
+    voc = vocab_new();
+    trials = trialset_new(voc);
+    return trialset_load(trials, "criteria", &err) == 0 ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+    char cmd[256];
+    (void)state;
+    trialset_free(trials);
+    vocab_free(voc);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_points_equal_screen_at_cohort),
+        cmocka_unit_test(test_points_equal_screen_at_special),
+        cmocka_unit_test(test_points_equal_screen_at_processes),
+        cmocka_unit_test(test_skipping_changes_nothing),
+        cmocka_unit_test(test_expected_intervals),
+        cmocka_unit_test(test_grid),
+        cmocka_unit_test(test_text_timeline),
+        cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_unreadable_records_go_on),
+        cmocka_unit_test(test_usage_errors),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
