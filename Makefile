@@ -288,7 +288,7 @@ bench/gencohort: bench/gencohort.c
 bench/parsefloor: bench/parsefloor.c src/input.o src/arena.o src/error.o
 	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 tests/test_batch: tests/test_batch.o $(T_CORE) trialscreen bench/gencohort
-tests/test_replay: tests/test_replay.o $(T_EVAL) trialscreen bench/gencohort
+tests/test_replay: tests/test_replay.o $(T_EVAL) src/recview.o trialscreen bench/gencohort
 
 check: check-scaling
 check-scaling: trialscreen bench/gencohort

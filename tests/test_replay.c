@@ -31,7 +31,9 @@
 #include "arena.h"
 #include "criteria.h"
 #include "eval.h"
+#include "facts.h"
 #include "record.h"
+#include "recview.h"
 #include "rules.h"
 #include "timeutil.h"
 #include "vocab.h"
@@ -280,6 +282,65 @@ test_points_equal_screen_at_special(void **state)
     run_free(&r);
 }
 
+/* The view of a record at t holds what parsing it with --at t gives,
+** item by item: the contract of recview.c, checked directly. */
+static void
+test_view_equals_parse_at(void **state)
+{
+    (void)state;
+    record_opts full_opts = { TS_NONE, 0, 0 };
+    ts_error err;
+    size_t len = strlen(special) - 1;
+    char *text = strndup(special, len);     /* record_parse wants a NUL */
+    record *full = record_parse(text, len, "special", 0, voc, &full_opts, &err);
+    assert_non_null(full);
+    arena *a = arena_new();
+    int nv = vocab_count(voc), checked = 0, reconverted = 0;
+    for (ts_time t = record_first_time(full); t <= record_at(full); t += 20 * TS_MINUTE) {
+        record_opts at_opts = { t, 0, 0 };
+        record *p = record_parse(text, len, "special", 0, voc, &at_opts, &err);
+        assert_non_null(p);
+        record *v = record_view_at(full, t, a);
+        assert_true(v->at == p->at);
+        for (int i = 0; i < nv; i++) {
+            assert_int_equal(v->obs[i].n, p->obs[i].n);
+            assert_int_equal(v->obs[i].first_unusable, p->obs[i].first_unusable);
+            for (int j = 0; j < p->obs[i].n; j++) {
+                assert_true(v->obs[i].s[j].t == p->obs[i].s[j].t);
+                assert_int_equal(v->obs[i].s[j].ok, p->obs[i].s[j].ok);
+                assert_true(!p->obs[i].s[j].ok || v->obs[i].s[j].v == p->obs[i].s[j].v);
+            }
+            assert_int_equal(v->meds[i].n, p->meds[i].n);
+            for (int j = 0; j < p->meds[i].n; j++) {
+                const med_entry *x = &v->meds[i].e[j], *y = &p->meds[i].e[j];
+                assert_true(x->start == y->start && x->end == y->end);
+                assert_int_equal(x->ok, y->ok);
+                assert_true(!y->ok || x->amount == y->amount);
+                reconverted += x->ok && x->amount != full->meds[i].e[j].amount;
+                checked++;
+            }
+            assert_int_equal(v->conds[i].n, p->conds[i].n);
+            for (int j = 0; j < p->conds[i].n; j++)
+                assert_true(v->conds[i].e[j].end == p->conds[i].e[j].end);
+            assert_int_equal(v->procs[i].n, p->procs[i].n);
+            for (int j = 0; j < p->procs[i].n; j++)
+                assert_true(v->procs[i].e[j].end == p->procs[i].e[j].end);
+            assert_int_equal(v->locs[i].n, p->locs[i].n);
+            for (int j = 0; j < p->locs[i].n; j++)
+                assert_true(v->locs[i].e[j].end == p->locs[i].e[j].end);
+            assert_int_equal(v->facts[i] != NULL, p->facts[i] != NULL);
+        }
+        record_free(p);
+        arena_reset(a);
+    }
+    /* The test saw rates converted with another weight than the last. */
+    assert_true(checked > 100);
+    assert_true(reconverted > 0);
+    arena_free(a);
+    record_free(full);
+    free(text);
+}
+
 /* A few points against real `trialscreen --at` runs, not just the
 ** library path: at the edges of the 12-h clock. */
 static void
@@ -389,6 +450,9 @@ test_expected_intervals(void **state)
                         "2026-03-01T16:00:00Z/2026-03-02T10:15:00Z");
     assert_string_equal(intervals("NCT03729765", "", "tests/data/replay/ecmo-24h.json"),
                         "2026-03-01T10:00:00Z/2026-03-02T10:00:00Z");
+    /* The same patient turning 18 on 2 March: eligible from midnight. */
+    assert_string_equal(intervals("NCT03729765", "", "tests/data/replay/ecmo-turns-18.json"),
+                        "2026-03-02T00:00:00Z/2026-03-02T10:00:00Z");
     /* At 1 h the grid is coarser; the last point is the screening time. */
     assert_string_equal(intervals("NCT03729765", "--step 1h --from 2026-03-01T08:30:00Z "
                                   "--to 2026-03-02T09:30:00Z",
@@ -453,7 +517,7 @@ test_summary(void **state)
     assert_int_equal(count_lines(r.out), 1);
     cJSON *j = cJSON_Parse(r.out);
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "summary");
-    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "patients")->valueint, 3);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "patients")->valueint, 4);
     const cJSON *t;
     int seen = 0;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "trials")) {
@@ -461,17 +525,23 @@ test_summary(void **state)
         if (strcmp(id, "NCT03729765") != 0)
             continue;
         seen = 1;
-        /* One patient, eligible 24 h from 10:00 on a Sunday (UTC), 4 h
-        ** after its first data. */
-        assert_int_equal(cJSON_GetObjectItemCaseSensitive(t, "ever_eligible")->valueint, 1);
+        /* Two patients: eligible 24 h from Sunday 10:00 (UTC), 4 h after
+        ** the first data, and 10 h from Monday 00:00, 18 h after it.  The
+        ** quartiles interpolate between the two. */
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(t, "ever_eligible")->valueint, 2);
         const cJSON *et = cJSON_GetObjectItemCaseSensitive(t, "eligible_time");
-        assert_int_equal(cJSON_GetObjectItemCaseSensitive(et, "median_seconds")->valueint, 86400);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(et, "median_seconds")->valueint, 61200);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(et, "q1_seconds")->valueint, 48600);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(et, "q3_seconds")->valueint, 73800);
         const cJSON *tf = cJSON_GetObjectItemCaseSensitive(t, "first_data_to_eligible");
-        assert_int_equal(cJSON_GetObjectItemCaseSensitive(tf, "median_seconds")->valueint, 14400);
-        assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(t, "first_eligible_hour"), 10)->valueint, 1);
-        assert_int_equal(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(t, "first_eligible_weekday"), "sun")->valueint, 1);
-        assert_int_equal(cJSON_GetObjectItemCaseSensitive(t, "intervals")->valueint, 1);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(tf, "median_seconds")->valueint, 39600);
+        const cJSON *h = cJSON_GetObjectItemCaseSensitive(t, "first_eligible_hour");
+        assert_int_equal(cJSON_GetArrayItem(h, 10)->valueint, 1);
+        assert_int_equal(cJSON_GetArrayItem(h, 0)->valueint, 1);
+        const cJSON *wd = cJSON_GetObjectItemCaseSensitive(t, "first_eligible_weekday");
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(wd, "sun")->valueint, 1);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(wd, "mon")->valueint, 1);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(t, "intervals")->valueint, 2);
         assert_int_equal(cJSON_GetObjectItemCaseSensitive(t, "short_intervals")->valueint, 0);
     }
     assert_true(seen);
@@ -564,6 +634,7 @@ main(void)
         cmocka_unit_test(test_points_equal_screen_at_cohort),
         cmocka_unit_test(test_points_equal_screen_at_special),
         cmocka_unit_test(test_points_equal_screen_at_processes),
+        cmocka_unit_test(test_view_equals_parse_at),
         cmocka_unit_test(test_skipping_changes_nothing),
         cmocka_unit_test(test_expected_intervals),
         cmocka_unit_test(test_grid),
