@@ -5,8 +5,9 @@
 ** screening time when given), lay out the grid, and walk it.  At each
 ** point, a trial is evaluated again only if one of its change instants
 ** (replaywhen.c) lies between the previous point and this one, both
-** included; otherwise its verdict cannot have changed and the previous
-** one is kept.  When some trial needs evaluating, the record is viewed
+** included, or, while it is ineligible, once a criterion that excludes
+** the patient can have changed; otherwise its verdict cannot have
+** changed and the previous one is kept.  When some trial needs evaluating, the record is viewed
 ** as it was at the point (recview.c: what `--at t` would have read) and
 ** those trials are screened on the view with eval_trial, exactly as the
 ** screen verb does.  --every-point evaluates every trial at every point:
@@ -43,6 +44,8 @@ typedef struct rworker {
     instants *inst;             /* per trial */
     int *cursor;                /* per trial, into inst */
     unsigned char *need;        /* per trial: evaluate at this point */
+    ts_time *until;             /* per trial: ineligible at least until this
+                                ** instant (TS_NONE: not known to be) */
     replaysum *sum;
 } rworker;
 
@@ -140,10 +143,12 @@ changed(rworker *w, int j, ts_time prev, ts_time t)
     return c < in->n && in->t[c] <= t;
 }
 
+/* The windows reported while the patient was eligible or incomplete
+** (an ineligible stretch is not evaluated at every change). */
 static void
 add_window(replay_result *rr, int j, const trial_result *tr)
 {
-    if (!tr->has_window)
+    if (!tr->has_window || tr->v == V_INELIGIBLE)
         return;
     replay_window *win = &rr->win[j * REPLAY_MAX_WINDOWS];
     int n = rr->nwin[j];
@@ -153,6 +158,30 @@ add_window(replay_result *rr, int j, const trial_result *tr)
     if (n < REPLAY_MAX_WINDOWS)
         win[n] = (replay_window){ tr->opens, tr->closes };
     rr->nwin[j] = n + 1;        /* counts past the cap: "and more" */
+}
+
+/*
+** An ineligible verdict lasts as long as one of the criteria that made it
+** so keeps its value: until the latest of their next change instants.
+** Most patients are ineligible most of the time, for a reason that does
+** not change at every new vital sign (age, a missing diagnosis, a
+** location), so this is where most evaluations are saved.
+*/
+static ts_time
+ineligible_until(replay_ctx *c, int j, const trial_result *tr, const record *r,
+                 ts_time t)
+{
+    const trial *tl = trialset_at(c->ts, j);
+    ts_time until = TS_NONE;
+    for (int i = 0; i < tl->ncrit; i++) {
+        tv bad = tl->crit[i].exclusion ? TV_MET : TV_NOT_MET;
+        if (tr->crit[i]->value != bad)
+            continue;
+        ts_time next = trial_clock_next(c->clock[j], i, r, t);
+        if (until == TS_NONE || next > until)
+            until = next;
+    }
+    return until;
 }
 
 /* Every trial at every point of rr's grid, for the parsed record r. */
@@ -168,13 +197,17 @@ replay_points(replay_ctx *c, rworker *w, const record *r)
     for (int j = 0; j < nt; j++) {
         trial_clock_instants(c->clock[j], r, rr->at[0], rr->at[n - 1], &w->inst[j]);
         w->cursor[j] = 0;
+        w->until[j] = TS_NONE;
     }
     for (int k = 0; k < n; k++) {
         int any = 0;
         for (int j = 0; j < nt; j++) {
-            w->need[j] = k == 0 || c->o->every_point
-                         || trial_clock_every_point(c->clock[j])
-                         || changed(w, j, rr->at[k - 1], rr->at[k]);
+            if (k == 0 || c->o->every_point || trial_clock_every_point(c->clock[j]))
+                w->need[j] = 1;
+            else if (w->until[j] != TS_NONE)
+                w->need[j] = rr->at[k] >= w->until[j];
+            else
+                w->need[j] = changed(w, j, rr->at[k - 1], rr->at[k]);
             any |= w->need[j];
             if (!w->need[j])
                 rr->v[j * n + k] = rr->v[j * n + k - 1];
@@ -189,6 +222,8 @@ replay_points(replay_ctx *c, rworker *w, const record *r)
             rr->v[j * n + k] = (unsigned char)trial_result_verdict(tr);
             add_window(rr, j, tr);
             rr->evaluations++;
+            w->until[j] = tr->v == V_INELIGIBLE && !c->o->every_point
+                          ? ineligible_until(c, j, tr, r, rr->at[k]) : TS_NONE;
         }
         arena_reset(w->a);
     }
@@ -328,6 +363,7 @@ workers_free(replay_ctx *c, int jobs)
         free(w->inst);
         free(w->cursor);
         free(w->need);
+        free(w->until);
         replaysum_free(w->sum);
     }
     free(c->w);
@@ -367,6 +403,7 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
         w->inst = xcalloc((size_t)c.ntrials + 1, sizeof *w->inst);
         w->cursor = xcalloc((size_t)c.ntrials + 1, sizeof *w->cursor);
         w->need = xcalloc((size_t)c.ntrials + 1, 1);
+        w->until = xcalloc((size_t)c.ntrials + 1, sizeof *w->until);
         w->sum = o->summary ? replaysum_new(ts, o->step, o->min_window) : NULL;
     }
     if (o->progress)

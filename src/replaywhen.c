@@ -32,7 +32,9 @@
 
 #define MAX_OFFSETS 4096        /* more than any real trial needs */
 
-struct trial_clock {
+/* What one criterion, or a whole trial, reads and which offsets it
+** writes. */
+typedef struct part {
     int nconcepts;
     int *concepts;              /* indexes of the concepts read */
     int noffsets;
@@ -40,6 +42,12 @@ struct trial_clock {
     int midnights;              /* add every 00:00 UTC */
     int every_point;            /* too many offsets to list: evaluate every
                                 ** grid point */
+} part;
+
+struct trial_clock {
+    part all;                   /* the whole trial */
+    int ncrit;
+    part *crit;                 /* per criterion */
 };
 
 typedef struct offsets {
@@ -179,8 +187,9 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
     leaf_offsets(w, ru, o);
 }
 
-trial_clock *
-trial_clock_new(const trial *t, const vocab *v)
+/* The part of criterion ci of t, or of the whole trial if ci < 0. */
+static void
+part_build(part *p, const trial *t, const vocab *v, int ci)
 {
     int nv = vocab_count(v);
     walk w = { t, v, xcalloc((size_t)nv + 1, 1), 0,
@@ -191,26 +200,44 @@ trial_clock_new(const trial *t, const vocab *v)
     add_offset(o, (ts_duration){ TS_DAY, 0 });
     read_concept(&w, vocab_find(v, "weight"));
     for (int i = 0; i < t->ncrit; i++)
-        criterion_offsets(&w, i, o);
+        if (ci < 0 || i == ci)
+            criterion_offsets(&w, i, o);
     /* An infusion course survives pauses of up to an hour (spans.h): each
     ** limit may also count from an hour after an entry ends. */
     for (int i = 0, n = o->n; i < n; i++)
         add_offset(o, (ts_duration){ o->d[i].seconds + TS_HOUR, o->d[i].months });
 
-    trial_clock *c = xcalloc(1, sizeof *c);
-    c->concepts = xcalloc((size_t)nv + 1, sizeof *c->concepts);
+    p->concepts = xcalloc((size_t)nv + 1, sizeof *p->concepts);
     for (int i = 0; i < nv; i++)
         if (w.reads[i])
-            c->concepts[c->nconcepts++] = i;
-    c->offsets = xcalloc((size_t)o->n, sizeof *c->offsets);
-    memcpy(c->offsets, o->d, (size_t)o->n * sizeof *o->d);
-    c->noffsets = o->n;
-    c->midnights = w.midnights;
-    c->every_point = o->overflow;
+            p->concepts[p->nconcepts++] = i;
+    p->offsets = xcalloc((size_t)o->n, sizeof *p->offsets);
+    memcpy(p->offsets, o->d, (size_t)o->n * sizeof *o->d);
+    p->noffsets = o->n;
+    p->midnights = w.midnights;
+    p->every_point = o->overflow;
     free(o);
     free(w.reads);
     free(w.visiting);
+}
+
+trial_clock *
+trial_clock_new(const trial *t, const vocab *v)
+{
+    trial_clock *c = xcalloc(1, sizeof *c);
+    part_build(&c->all, t, v, -1);
+    c->ncrit = t->ncrit;
+    c->crit = xcalloc((size_t)t->ncrit + 1, sizeof *c->crit);
+    for (int i = 0; i < t->ncrit; i++)
+        part_build(&c->crit[i], t, v, i);
     return c;
+}
+
+static void
+part_free(part *p)
+{
+    free(p->concepts);
+    free(p->offsets);
 }
 
 void
@@ -218,15 +245,17 @@ trial_clock_free(trial_clock *c)
 {
     if (!c)
         return;
-    free(c->concepts);
-    free(c->offsets);
+    part_free(&c->all);
+    for (int i = 0; i < c->ncrit; i++)
+        part_free(&c->crit[i]);
+    free(c->crit);
     free(c);
 }
 
 int
 trial_clock_every_point(const trial_clock *c)
 {
-    return c->every_point;
+    return c->all.every_point;
 }
 
 void
@@ -253,7 +282,7 @@ push(instants *in, ts_time t, ts_time from, ts_time to)
 ** it: month arithmetic clamps to the month's end, which moves the
 ** instant by up to three days. */
 static void
-push_shifted(const trial_clock *c, instants *in, ts_time x, ts_time from, ts_time to)
+push_shifted(const part *c, instants *in, ts_time x, ts_time from, ts_time to)
 {
     if (x == TS_NONE || x > to)
         return;
@@ -275,34 +304,51 @@ cmp_time(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/*
+** Every item time of the concepts p reads (starts, ends, onsets, fact
+** times), given to fn with ctx.
+*/
+static void
+each_time(const part *p, const record *r, void (*fn)(void *ctx, ts_time x), void *ctx)
+{
+    for (int k = 0; k < p->nconcepts; k++) {
+        int i = p->concepts[k];
+        for (int j = 0; j < r->obs[i].n; j++)
+            fn(ctx, r->obs[i].s[j].t);
+        for (int j = 0; j < r->meds[i].n; j++)
+            fn(ctx, r->meds[i].e[j].start), fn(ctx, r->meds[i].e[j].end);
+        for (int j = 0; j < r->conds[i].n; j++)
+            fn(ctx, r->conds[i].e[j].onset), fn(ctx, r->conds[i].e[j].end);
+        for (int j = 0; j < r->procs[i].n; j++)
+            fn(ctx, r->procs[i].e[j].start), fn(ctx, r->procs[i].e[j].end);
+        for (int j = 0; j < r->locs[i].n; j++)
+            fn(ctx, r->locs[i].e[j].start), fn(ctx, r->locs[i].e[j].end);
+        if (r->facts[i])
+            fn(ctx, r->facts[i]->t);
+    }
+}
+
+typedef struct collect {
+    const part *p;
+    instants *out;
+    ts_time from, to;
+} collect;
+
+static void
+collect_one(void *vctx, ts_time x)
+{
+    collect *c = vctx;
+    push_shifted(c->p, c->out, x, c->from, c->to);
+}
+
 void
-trial_clock_instants(const trial_clock *c, const record *r, ts_time from,
+trial_clock_instants(const trial_clock *tc, const record *r, ts_time from,
                      ts_time to, instants *out)
 {
+    const part *c = &tc->all;
     out->n = 0;
-    for (int k = 0; k < c->nconcepts; k++) {
-        int i = c->concepts[k];
-        for (int j = 0; j < r->obs[i].n; j++)
-            push_shifted(c, out, r->obs[i].s[j].t, from, to);
-        for (int j = 0; j < r->meds[i].n; j++) {
-            push_shifted(c, out, r->meds[i].e[j].start, from, to);
-            push_shifted(c, out, r->meds[i].e[j].end, from, to);
-        }
-        for (int j = 0; j < r->conds[i].n; j++) {
-            push_shifted(c, out, r->conds[i].e[j].onset, from, to);
-            push_shifted(c, out, r->conds[i].e[j].end, from, to);
-        }
-        for (int j = 0; j < r->procs[i].n; j++) {
-            push_shifted(c, out, r->procs[i].e[j].start, from, to);
-            push_shifted(c, out, r->procs[i].e[j].end, from, to);
-        }
-        for (int j = 0; j < r->locs[i].n; j++) {
-            push_shifted(c, out, r->locs[i].e[j].start, from, to);
-            push_shifted(c, out, r->locs[i].e[j].end, from, to);
-        }
-        if (r->facts[i])
-            push_shifted(c, out, r->facts[i]->t, from, to);
-    }
+    collect col = { c, out, from, to };
+    each_time(c, r, collect_one, &col);
     if (c->midnights && from != TS_NONE) {
         ts_time m = from - ((from % TS_DAY) + TS_DAY) % TS_DAY;
         for (; m <= to; m += TS_DAY)
@@ -315,4 +361,45 @@ trial_clock_instants(const trial_clock *c, const record *r, ts_time from,
         if (k == 0 || out->t[i] != out->t[k - 1])
             out->t[k++] = out->t[i];
     out->n = k;
+}
+
+typedef struct next {
+    const part *p;
+    ts_time t, best;
+} next;
+
+/* The earliest of x and x plus each offset that is at or after n->t. */
+static void
+next_one(void *vctx, ts_time x)
+{
+    next *n = vctx;
+    if (x == TS_NONE)
+        return;
+    for (int i = 0; i < n->p->noffsets; i++) {
+        ts_duration d = n->p->offsets[i];
+        ts_time y = d.months ? ts_shift(x, d, 1) - TS_DAY : x + d.seconds;
+        if (y < n->t && d.months)
+            for (int k = 0; k < 4 && y < n->t; k++)
+                y += TS_DAY;
+        if (y >= n->t && y < n->best)
+            n->best = y;
+    }
+}
+
+ts_time
+trial_clock_next(const trial_clock *tc, int ci, const record *r, ts_time t)
+{
+    const part *p = &tc->crit[ci];
+    if (p->every_point)
+        return t;
+    next n = { p, t, INT64_MAX };
+    each_time(p, r, next_one, &n);
+    if (p->midnights) {
+        ts_time m = t - ((t % TS_DAY) + TS_DAY) % TS_DAY;
+        if (m < t)
+            m += TS_DAY;
+        if (m < n.best)
+            n.best = m;
+    }
+    return n.best;
 }

@@ -39,4 +39,9 @@ void trial_clock_instants(const trial_clock *c, const record *r, ts_time from,
                           ts_time to, instants *out);
 void instants_free(instants *in);
 
+/* The first change instant at or after t of criterion ci alone (INT64_MAX
+** if none): while a criterion excludes the patient, the verdict stays
+** ineligible until then, whatever the rest of the trial does. */
+ts_time trial_clock_next(const trial_clock *c, int ci, const record *r, ts_time t);
+
 #endif
