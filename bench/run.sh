@@ -108,3 +108,23 @@ for n in $sizes; do
     done
     rm -f "$tmp/cohort.ndjson"
 done
+
+# ---------------------------------------------------------------- replay
+# replay (docs/replay.md): the 5 bundled trials at 15-min steps over each
+# stay, against one screen of the same records, both on every CPU; the
+# target is at most 30x (issue 15).  REPLAY_SIZE sets the cohort (10k).
+rn=${REPLAY_SIZE:-10000}
+bench/gencohort -n "$rn" -s 1 > "$tmp/replay.ndjson"
+rbytes=$(wc -c < "$tmp/replay.ndjson")
+echo
+echo "== replay: $rn records at 15 min, $cpus threads"
+measure "screen" "$rbytes" "$rn" "$ts" --json -j "$cpus" "$tmp/replay.ndjson"
+rscreen=$(cat "$tmp/last")
+measure "replay --json" "$rbytes" "$rn" "$ts" replay --json -j "$cpus" "$tmp/replay.ndjson"
+rreplay=$(cat "$tmp/last")
+measure "replay --summary" "$rbytes" "$rn" "$ts" replay --summary -j "$cpus" "$tmp/replay.ndjson"
+awk -v a="$rscreen" -v b="$rreplay" 'BEGIN { a = a < 0.01 ? 0.01 : a
+    printf "  %-22s %7.1fx the time of one screen (target <= 30x)\n", "", b / a }'
+"$ts" replay --points "$tmp/replay.ndjson" -j "$cpus" | wc -l |
+    awk -v n="$rn" '{ printf "  %-22s %d points, %.0f per record\n", "", $1, $1 / n }'
+rm -f "$tmp/replay.ndjson"
