@@ -223,7 +223,7 @@ text_duration(outbuf *b, quartiles q)
 {
     char m[64], lo[64], hi[64];
     if (!q.known) {
-        outbuf_printf(b, "%-30s", "-");
+        outbuf_puts(b, "-");
         return;
     }
     ts_format_seconds((int64_t)llround(q.median), m, sizeof m);
@@ -231,7 +231,7 @@ text_duration(outbuf *b, quartiles q)
     ts_format_seconds((int64_t)llround(q.q3), hi, sizeof hi);
     char buf[200];
     snprintf(buf, sizeof buf, "%s (%s to %s)", m, lo, hi);
-    outbuf_printf(b, "%-30s", buf);
+    outbuf_puts(b, buf);
 }
 
 static void
@@ -241,22 +241,22 @@ text_trial(outbuf *b, const replaysum *s, int j, quartiles et, quartiles tf)
     const trial *tr = trialset_at(s->ts, j);
     double pct = s->patients ? 100.0 * (double)t->ever_eligible / (double)s->patients : 0;
     outbuf_printf(b, "%s%s%s\n", tr->id, tr->title ? " " : "", tr->title ? tr->title : "");
-    outbuf_printf(b, "  ever eligible          %ld of %ld (%.1f%%)\n",
+    outbuf_printf(b, "  ever eligible                 %ld of %ld (%.1f%%)\n",
                   t->ever_eligible, s->patients, pct);
     outbuf_printf(b, "  incomplete, never ineligible  %ld\n",
                   t->incomplete_never_ineligible);
-    outbuf_puts(b, "  eligible time          ");
+    outbuf_puts(b, "  eligible time                 ");
     text_duration(b, et);
-    outbuf_puts(b, "\n  first data to eligible ");
+    outbuf_puts(b, "\n  first data to eligible        ");
     text_duration(b, tf);
-    outbuf_printf(b, "\n  intervals              %ld, of which %ld shorter than ",
+    outbuf_printf(b, "\n  intervals                     %ld, of which %ld shorter than ",
                   t->intervals, t->short_intervals);
     char mw[64];
     ts_format_seconds(s->min_window, mw, sizeof mw);
-    outbuf_printf(b, "%s\n  first eligible, hour   ", mw);
+    outbuf_printf(b, "%s\n  first eligible, hour (UTC)    ", mw);
     for (int i = 0; i < 24; i++)
         outbuf_printf(b, i ? " %ld" : "%ld", t->hour[i]);
-    outbuf_puts(b, "  (00 to 23 UTC)\n  first eligible, day    ");
+    outbuf_puts(b, "  (00 to 23)\n  first eligible, weekday       ");
     for (int i = 0; i < 7; i++)
         outbuf_printf(b, "%s%s %ld", i ? ", " : "", days[i], t->weekday[i]);
     outbuf_puts(b, "\n");

@@ -551,8 +551,8 @@ test_summary(void **state)
     r = sh("%s replay --summary --min-window 2d -t NCT03729765 "
            "tests/data/replay/ecmo-24h.json", bin);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "ever eligible          1 of 1 (100.0%)"));
-    assert_non_null(strstr(r.out, "intervals              1, of which 1 shorter than 2 d"));
+    assert_non_null(strstr(r.out, "ever eligible                 1 of 1 (100.0%)"));
+    assert_non_null(strstr(r.out, "intervals                     1, of which 1 shorter than 2 d"));
     run_free(&r);
 }
 
