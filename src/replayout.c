@@ -213,56 +213,54 @@ row_label(outbuf *b, ts_time t)
     outbuf_printf(b, "    %s ", buf);
 }
 
-/* One row's characters, or -1 in *same if they are not all one glyph
-** (a row that is not full is never "all one"). */
+/* A run of full rows of one glyph: as a row if it is one, else as
+** "FIRST to LAST: all G". */
+static void
+flush_run(outbuf *b, const replay_result *rr, ts_time first, ts_time last, int g)
+{
+    row_label(b, first * ROW * rr->step);
+    if (first == last) {
+        for (int i = 0; i < ROW; i++)
+            outbuf_puts(b, glyph[g]);
+        outbuf_puts(b, "\n");
+        return;
+    }
+    char end[TS_FMT_LEN];
+    ts_format_short((last * ROW + ROW - 1) * rr->step, end);
+    outbuf_printf(b, "to %s: all %s\n", end, glyph[g]);
+}
+
+/* Trial j's timeline: rows of ROW slots; a point's slot is its time in
+** steps (rounded up: the screening time). */
 static void
 text_timeline(outbuf *b, const replay_result *rr, int j)
 {
     const unsigned char *v = rr->v + (size_t)j * (size_t)rr->npoints;
     int n = rr->npoints, k = 0;
-    ts_time run_row = TS_NONE, run_last = TS_NONE;
-    int run_v = -1, run_rows = 0;
+    ts_time run_first = 0, run_last = 0;
+    int run_g = -1;                 /* glyph of the pending run, -1: none */
     while (k < n) {
         ts_time row = slot_of(rr->at[k], rr->step) / ROW;
-        int start = k, full = 1, same = v[k];
         ts_time expect = row * ROW;
-        while (k < n && slot_of(rr->at[k], rr->step) / ROW == row) {
-            if (slot_of(rr->at[k], rr->step) != expect)
-                full = 0;
+        int start = k, full = 1, same = v[k];
+        for (; k < n && slot_of(rr->at[k], rr->step) / ROW == row; k++) {
+            ts_time s = slot_of(rr->at[k], rr->step);
+            full &= s == expect;
             if (v[k] != same)
                 same = -1;
-            expect = slot_of(rr->at[k], rr->step) + 1;
-            k++;
+            expect = s + 1;
         }
-        if (expect != (row + 1) * ROW)
-            full = 0;
-        if (full && same >= 0 && (run_v == same || run_v < 0)) {
-            if (run_v < 0)
-                run_row = row;
-            run_v = same;
+        full &= expect == (row + 1) * ROW;
+        if (full && same >= 0 && same == run_g && row == run_last + 1) {
             run_last = row;
-            run_rows++;
             continue;
         }
-        /* Flush a pending run of uniform rows. */
-        if (run_rows > 0) {
-            row_label(b, run_row * ROW * rr->step);
-            if (run_rows == 1) {
-                for (int i = 0; i < ROW; i++)
-                    outbuf_puts(b, glyph[run_v]);
-                outbuf_puts(b, "\n");
-            } else {
-                char end[TS_FMT_LEN];
-                ts_format_short((run_last * ROW + ROW - 1) * rr->step, end);
-                outbuf_printf(b, "to %s: all %s\n", end, glyph[run_v]);
-            }
-            run_rows = 0;
-            run_v = -1;
-        }
+        if (run_g >= 0)
+            flush_run(b, rr, run_first, run_last, run_g);
+        run_g = -1;
         if (full && same >= 0) {
-            run_row = run_last = row;
-            run_v = same;
-            run_rows = 1;
+            run_first = run_last = row;
+            run_g = same;
             continue;
         }
         row_label(b, row * ROW * rr->step);
@@ -276,18 +274,8 @@ text_timeline(outbuf *b, const replay_result *rr, int j)
         }
         outbuf_puts(b, "\n");
     }
-    if (run_rows > 0) {
-        row_label(b, run_row * ROW * rr->step);
-        if (run_rows == 1) {
-            for (int i = 0; i < ROW; i++)
-                outbuf_puts(b, glyph[run_v]);
-            outbuf_puts(b, "\n");
-        } else {
-            char end[TS_FMT_LEN];
-            ts_format_short((run_last * ROW + ROW - 1) * rr->step, end);
-            outbuf_printf(b, "to %s: all %s\n", end, glyph[run_v]);
-        }
-    }
+    if (run_g >= 0)
+        flush_run(b, rr, run_first, run_last, run_g);
 }
 
 static void

@@ -908,6 +908,34 @@ test_bundled_criteria(void **state)
     run_free(&r);
 }
 
+/* replay (docs/replay.md; tests/test_replay.c has the rest): one record's
+** eligible interval, every output, an unreadable record in the batch.
+** Here so that check-valgrind runs the verb too. */
+static void
+test_replay_verb(void **state)
+{
+    (void)state;
+    run_out r = run("replay --json -t NCT05184296 examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"eligible\":[{\"from\":\"2026-03-01T09:45:00Z\","
+                              "\"to\":\"2026-03-01T12:00:00Z\"}]"));
+    run_free(&r);
+    r = run("replay --points --step 1h -t NCT05184296 examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "{\"patient\":\"ICU-0042\",\"at\":\"2026-03-01T12:00:00Z\","
+                              "\"verdicts\":{\"NCT05184296\":\"eligible\"}}\n"));
+    run_free(&r);
+    r = run("replay -j2 examples/ecmo-rescue-eligible.json tests/data/cli/records/bad.json");
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.out, "NCT05184296 ECMO-RESCUE: eligible 2 h 15 min in 1 interval"));
+    assert_non_null(strstr(r.err, "bad.json"));
+    run_free(&r);
+    r = run("replay --summary --json examples/");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "{\"summary\":{\"patients\":"));
+    run_free(&r);
+}
+
 int
 main(void)
 {
@@ -941,6 +969,7 @@ main(void)
         cmocka_unit_test(test_vocabulary_loaded_once),
         cmocka_unit_test(test_criteria_from_environment),
         cmocka_unit_test(test_bundled_criteria),
+        cmocka_unit_test(test_replay_verb),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
