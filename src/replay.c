@@ -239,8 +239,13 @@ replay_item(replay_ctx *c, rworker *w, const input_item *item, outbuf *out,
     record *r = record_parse(item->buf, item->len, item->source,
                              item->line > 0 ? item->line - 1 : 0, c->v,
                              &o->ropts, err);
-    if (!r)
+    if (!r) {
+        /* The reader names screen's option; replay's is --to. */
+        char *at = strstr(err->msg, "use --at");
+        if (at)
+            memcpy(at, "use --to", 8);
         return -1;
+    }
     if (o->verbose)
         for (int i = 0; i < record_nwarnings(r); i++) {
             outbuf_escaped(diag, item->source);

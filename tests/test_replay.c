@@ -569,6 +569,18 @@ test_unreadable_records_go_on(void **state)
     assert_int_equal(count_lines(r.out), 4);
     assert_non_null(strstr(r.err, "mixed.ndjson:3:"));
     run_free(&r);
+    /* No time at all: the reader's advice names replay's option. */
+    r = sh("echo '{\"format\":\"patient-record/1\",\"id\":\"x\"}' | %s replay", bin);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "no screening time; use --to"));
+    run_free(&r);
+    /* A grid too long to hold is an error for that record only. */
+    r = sh("%s replay --json --step 90s --from 1900-01-01T00:00:00Z "
+           "tests/data/replay/ecmo-24h.json examples/ecmo-rescue-eligible.json", bin);
+    assert_int_equal(r.status, 3);
+    assert_int_equal(count_lines(r.out), 2);
+    assert_non_null(strstr(r.err, "use --from or a longer --step"));
+    run_free(&r);
 }
 
 static void
