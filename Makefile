@@ -18,7 +18,7 @@ DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS     = yaml-0.1 libcjson
+PKGS     = yaml-0.1 libcjson sqlite3
 
 ifeq ($(wildcard .git),)
 WERROR ?= 0
@@ -52,8 +52,9 @@ CRIT   = criteria rulesyntax
 EVAL   = eval series derived events clock
 OUT    = report outbuf input inputcrit caseload casetest cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum
+FHIR   = fhirin fhirstore fhirmap records
 TOOLS  = lint trialsview
-LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(TOOLS)
+LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(FHIR) $(TOOLS)
 LIB_OBJS = $(LIB_MODULES:%=src/%.o)
 
 HDRS = $(wildcard include/*.h src/*.h)
@@ -112,7 +113,7 @@ check: trialscreen $(TEST_BINS)
 # Install the Debian packages the build and the tests need, if missing.
 deps:
 	@missing=""; \
-	for p in yaml-0.1:libyaml-dev libcjson:libcjson-dev cmocka:libcmocka-dev; do \
+	for p in yaml-0.1:libyaml-dev libcjson:libcjson-dev cmocka:libcmocka-dev sqlite3:libsqlite3-dev; do \
 	    pc=$${p%%:*}; pkg=$${p#*:}; \
 	    command -v $(PKG_CONFIG) >/dev/null 2>&1 && $(PKG_CONFIG) --exists $$pc || missing="$$missing $$pkg"; \
 	done; \

@@ -30,6 +30,7 @@
 #include "lint.h"
 #include "record.h"
 #include "replay.h"
+#include "records.h"
 #include "report.h"
 #include "screen.h"
 #include "timeutil.h"
@@ -70,6 +71,7 @@ typedef struct cli_opts {
 
 static const char usage_text[] =
 "usage: trialscreen [screen] [OPTIONS] [PATH ...]\n"
+"       trialscreen records [OPTIONS] [PATH ...]\n"
 "       trialscreen trials [OPTIONS]\n"
 "       trialscreen lint [OPTIONS] [CRITERIA ...]\n"
 "       trialscreen test [-c PATH]... [-v] CASES...\n"
@@ -80,6 +82,8 @@ static const char usage_text[] =
 "\n"
 "Verbs:\n"
 "  screen     screen records (the default verb)\n"
+"  records    print the patient-record/1 records read from PATH (records or\n"
+"             FHIR) as NDJSON, one a line: what the screener understood\n"
 "  trials     list the loaded trials: each criterion's rule in plain words\n"
 "  lint       check criteria files (CRITERIA and -c, else the default ones):\n"
 "             errors that stop loading, overlapping inclusion and exclusion\n"
@@ -656,6 +660,25 @@ verb_screen(const cli_opts *o, trialset *ts, const vocab *v)
     return screen_run(&so, ts, v);
 }
 
+/* The records verb: what screen would read, printed (records.c). */
+static int
+verb_records(const cli_opts *o, trialset *ts, const vocab *v)
+{
+    static const char *const dash[] = { "-" };
+    (void)ts;
+    const char *const *paths = o->paths;
+    int npaths = o->npaths;
+    if (npaths == 0) {
+        if (isatty(STDIN_FILENO))
+            return usage_error("no input: give a PATH, or pipe NDJSON into "
+                               "standard input");
+        paths = dash;
+        npaths = 1;
+    }
+    record_opts ro = { o->at, o->assume, o->strict };
+    return records_run(paths, npaths, o->max_record, v, &ro);
+}
+
 static int
 verb_trials(const cli_opts *o, trialset *ts, const vocab *v)
 {
@@ -812,6 +835,7 @@ static const struct verb_def {
     int (*main)(int argc, char **argv);
 } verbs[] = {
     { "screen", 1, check_screen, verb_screen, NULL },
+    { "records", 1, check_screen, verb_records, NULL },
     { "trials", 1, check_trials, verb_trials, NULL },
     { "lint",   0, check_lint,   verb_lint,   NULL },
     { "test",   0, NULL,         NULL,        casetest_main },

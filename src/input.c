@@ -137,6 +137,8 @@ input_item_release(input_item *item)
         return;
     free(item->source);
     free(item->buf);
+    if (item->extra && item->extra_free)
+        item->extra_free(item->extra);
     memset(item, 0, sizeof *item);
 }
 

@@ -39,7 +39,8 @@
 typedef enum input_kind {
     INPUT_RECORD,       /* buf/len hold one JSON text */
     INPUT_ERROR,        /* err says why a file or line could not be read */
-    INPUT_WARNING       /* err says what was skipped and why (not an error) */
+    INPUT_WARNING,      /* err says what was skipped and why (not an error) */
+    INPUT_FHIR          /* extra holds one patient's FHIR resources (fhir.h) */
 } input_kind;
 
 /*
@@ -54,6 +55,8 @@ typedef struct input_item {
     char *buf;          /* INPUT_RECORD: the text, with buf[len] == '\0' */
     size_t len;
     ts_error err;       /* INPUT_ERROR / INPUT_WARNING: msg (file is NULL) */
+    void *extra;        /* INPUT_FHIR: the patient's group, freed with */
+    void (*extra_free)(void *);     /* extra_free (input.c knows no FHIR) */
 } input_item;
 
 typedef struct input input;

@@ -25,6 +25,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "eval.h"
+#include "fhir.h"
 #include "input.h"
 #include "outfile.h"
 #include "progress.h"
@@ -49,7 +50,8 @@ typedef struct screen_ctx {
     const trialset *ts;
     const vocab *v;
     int ntrials;
-    input *in;
+    fhir_input *in;         /* records, and patients read from FHIR */
+    fhir_counts skipped;    /* writer: what the FHIR mapping skipped */
     long nitems;            /* reader: items seen, for --shard */
     worker *w;
     outfile out;
@@ -92,7 +94,7 @@ screen_read(void *vctx, batch_slot *s)
 {
     screen_ctx *c = vctx;
     const screen_opts *o = c->o;
-    while (input_next(c->in, &s->item)) {
+    while (fhirin_next(c->in, &s->item)) {
         if (o->shard_n == 0)
             return 1;
         if (s->item.kind == INPUT_WARNING) {
@@ -104,6 +106,32 @@ screen_read(void *vctx, batch_slot *s)
         input_item_release(&s->item);
     }
     return 0;
+}
+
+/*
+** The record of an item: its text, or the record made of a patient's FHIR
+** resources (fhirmap.c).  An error in a FHIR resource names the
+** resource's file (err->file); one in the record made from it has no
+** column worth giving (the text was made here).
+*/
+static record *
+screen_parse(screen_ctx *c, const input_item *item, ts_error *err)
+{
+    if (item->kind != INPUT_FHIR)
+        return record_parse(item->buf, item->len, item->source,
+                            item->line > 0 ? item->line - 1 : 0, c->v,
+                            &c->o->ropts, err);
+    size_t len = 0;
+    char *text = fhir_map(item->extra, c->v, &len, err);
+    if (!text)
+        return NULL;
+    record *r = record_parse(text, len, item->source,
+                             item->line > 0 ? item->line - 1 : 0, c->v,
+                             &c->o->ropts, err);
+    free(text);
+    if (!r)
+        err->column = 0;
+    return r;
 }
 
 /* Worker thread: one item into s->out and s->diag. */
@@ -124,8 +152,10 @@ screen_work(void *vctx, int wi, batch_slot *s)
     }
     s->flags |= F_ITEM;
     if (item->kind == INPUT_ERROR) {
+        /* fhirin.c's errors have a position and path (err.file set);
+        ** input.c's are I/O messages that name their file. */
         report_error(&o->ro, out, &s->diag, item->source, item->line,
-                     &item->err, 1);
+                     &item->err, item->err.file == NULL);
         s->flags |= F_BAD;
         if (w->sum)
             summary_add_unreadable(w->sum);
@@ -133,11 +163,10 @@ screen_work(void *vctx, int wi, batch_slot *s)
     }
     ts_error err;
     ts_error_clear(&err);
-    record *r = record_parse(item->buf, item->len, item->source,
-                             item->line > 0 ? item->line - 1 : 0, c->v,
-                             &o->ropts, &err);
+    record *r = screen_parse(c, item, &err);
     if (!r) {
-        report_error(&o->ro, out, &s->diag, item->source, item->line, &err, 0);
+        report_error(&o->ro, out, &s->diag, err.file ? err.file : item->source,
+                     item->line, &err, 0);
         s->flags |= F_BAD;
         if (w->sum)
             summary_add_unreadable(w->sum);
@@ -179,6 +208,8 @@ screen_write(void *vctx, batch_slot *s)
             progress_clear(c->prog);
         rc = outfile_write(&c->out, &s->out, c->flush_each);
     }
+    if (s->item.kind == INPUT_FHIR)
+        fhir_counts_add(&c->skipped, &((fhir_group *)s->item.extra)->skipped);
     if (s->flags & F_ITEM) {
         c->done++;
         c->bytes += (long long)s->item.len + (s->item.line > 0);
@@ -252,7 +283,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
             total /= o->shard_n;
         c.prog = progress_new(stderr, total);
     }
-    c.in = input_new(o->paths, o->npaths, o->max_record);
+    c.in = fhirin_new(input_new(o->paths, o->npaths, o->max_record));
     if (!o->quiet && o->ro.format == REPORT_NDJSON)
         c.cache = report_cache_new(ts);
 
@@ -274,8 +305,14 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     ** not a record of the run). */
     progress_update(c.prog, c.done, c.bytes, 1);
     progress_free(c.prog);
-    if (!o->quiet && o->summary && !c.out.closed_pipe && !c.out.failed)
+    if (!cancelled)
+        fhir_counts_add(&c.skipped, fhirin_counts(c.in));
+    if (!o->quiet && !cancelled)
+        fhir_skipped_warnings(&c.skipped, fhirin_orphans(c.in), stderr);
+    if (!o->quiet && o->summary && !c.out.closed_pipe && !c.out.failed) {
+        summary_set_skipped(c.w[0].sum, &c.skipped);
         write_summary(&c, jobs);
+    }
 
     int failed = 0;
     if (!o->quiet && !c.out.closed_pipe) {
@@ -290,7 +327,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     }
     /* A cancelled reader may have left the iterator half-updated. */
     if (!cancelled)
-        input_free(c.in);
+        fhirin_free(c.in);
     for (int i = 0; i < jobs; i++) {
         arena_free(c.w[i].a);
         free(c.w[i].res);

@@ -45,6 +45,7 @@ struct summary {
     trial_tally *trials;
     long records;           /* screened */
     long unreadable;
+    fhir_counts skipped;    /* FHIR resources not read (all zero: none) */
 };
 
 summary *
@@ -220,12 +221,54 @@ json_crit(outbuf *b, const criterion *c, const crit_tally *ct)
     free(m);
 }
 
+void
+summary_set_skipped(summary *s, const fhir_counts *c)
+{
+    if (s)
+        s->skipped = *c;
+}
+
+/* ,"skipped":{"type":3,...}: only when FHIR resources were skipped. */
+static void
+json_skipped(const summary *s, outbuf *b)
+{
+    int k = 0;
+    if (fhir_counts_total(&s->skipped) == 0)
+        return;
+    outbuf_puts(b, ",\"fhir_skipped\":{");
+    for (int i = 0; i < FS_COUNT; i++)
+        if (s->skipped.n[i] > 0)
+            outbuf_printf(b, "%s\"%s\":%ld", k++ ? "," : "",
+                          fhir_skip_key((fhir_skip)i), s->skipped.n[i]);
+    outbuf_puts(b, "}");
+}
+
+static void
+text_skipped(const summary *s, outbuf *b)
+{
+    char buf[1024];
+    long total = fhir_counts_total(&s->skipped);
+    if (total == 0)
+        return;
+    outbuf_printf(b, "FHIR resources skipped: %ld\n", total);
+    for (int i = 0; i < FS_COUNT; i++) {
+        if (s->skipped.n[i] == 0)
+            continue;
+        fhir_skipped_text(&s->skipped, (fhir_skip)i, buf, sizeof buf);
+        outbuf_printf(b, "  %8ld  ", s->skipped.n[i]);
+        outbuf_escaped(b, buf);
+        outbuf_puts(b, "\n");
+    }
+}
+
 static void
 json_summary(const summary *s, outbuf *b)
 {
     outbuf_printf(b, "{\"summary\":{\"records\":%ld,\"screened\":%ld,"
-                  "\"unreadable\":%ld,\"trials\":[",
+                  "\"unreadable\":%ld",
                   s->records + s->unreadable, s->records, s->unreadable);
+    json_skipped(s, b);
+    outbuf_puts(b, ",\"trials\":[");
     for (int i = 0; i < s->ntrials; i++) {
         const trial_tally *tt = &s->trials[i];
         const trial *t = tt->t;
@@ -286,6 +329,7 @@ text_summary(const summary *s, outbuf *b)
     if (s->unreadable > 0)
         outbuf_printf(b, ", %ld could not be read", s->unreadable);
     outbuf_puts(b, "\n");
+    text_skipped(s, b);
     for (int i = 0; i < s->ntrials; i++) {
         const trial_tally *tt = &s->trials[i];
         const trial *t = tt->t;

@@ -17,6 +17,7 @@
 
 #include "criteria.h"
 #include "eval.h"
+#include "fhir.h"
 #include "report.h"
 
 typedef struct summary summary;
@@ -31,6 +32,10 @@ void summary_add(summary *s, trial_result *const *res, int n);
 void summary_add_unreadable(summary *s);
 /* Add src's counts to dst (same trialset). */
 void summary_merge(summary *dst, const summary *src);
+
+/* The FHIR resources the run skipped, per reason (--summary shows them
+** when there are any). */
+void summary_set_skipped(summary *s, const fhir_counts *c);
 
 /* How many most-often-missing items are shown per criterion. */
 #define SUMMARY_TOP_MISSING 3
