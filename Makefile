@@ -121,6 +121,8 @@ deps:
 	command -v $(CC) >/dev/null 2>&1 || missing="$$missing gcc make"; \
 	command -v parallel >/dev/null 2>&1 || missing="$$missing parallel"; \
 	[ -x /usr/bin/time ] || missing="$$missing time"; \
+	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
+	python3 -c 'import yaml' >/dev/null 2>&1 || missing="$$missing python3-yaml"; \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
 	    if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
@@ -318,3 +320,18 @@ check-xcheck: trialscreen
 	[ $$rc -eq 0 ] || { echo "check-xcheck: trialscreen and the reference disagree"; exit 1; }
 
 .PHONY: check-xcheck
+
+# ------------------------------------------------------------ FHIR
+# The records of examples/ and tests/cases/ written as FHIR (Bundles and a
+# shuffled Bulk export) must screen exactly as the records do
+# (tests/fhir/roundtrip.py, docs/fhir.md); the FHIR fixtures and the
+# Synthea sample are in tests/test_cli.c.
+
+check: check-fhir
+check-fhir: trialscreen
+	@echo "== FHIR round trip (tests/fhir/roundtrip.py)"
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/ts-roundtrip.XXXXXX") && \
+	    python3 tests/fhir/roundtrip.py ./trialscreen "$$d/work"; rc=$$?; \
+	    rm -rf "$$d"; exit $$rc
+
+.PHONY: check-fhir
