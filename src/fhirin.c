@@ -146,7 +146,7 @@ fhir_skipped_warnings(const fhir_counts *c, const char *orphans, FILE *fp)
         fprintf(fp, "warning: FHIR: %ld resource%s skipped: %s", c->n[i],
                 c->n[i] == 1 ? "" : "s", buf);
         if (i == FS_NO_PATIENT && orphans)
-            fprintf(fp, "; first at %s", orphans);
+            fprintf(fp, " (first at %s)", orphans);
         fputs("\n", fp);
     }
 }
@@ -233,13 +233,13 @@ item_error(input_item *item, const json_doc *doc, const cJSON *node,
 {
     va_list ap;
     int line = 0, col = 0;
+    json_doc_position(doc, node, &line, &col);  /* doc reads item->buf */
     free(item->buf);
     item->buf = NULL;
     item->len = 0;
     item->kind = INPUT_ERROR;
     ts_error_clear(&item->err);
     item->err.file = item->source;     /* a position, not an I/O message */
-    json_doc_position(doc, node, &line, &col);
     item->err.line = line;
     item->err.column = col;
     snprintf(item->err.path, sizeof item->err.path, "%s%s%s", prefix,
@@ -484,9 +484,10 @@ bundle_group(fhir_input *f, input_item *item, const json_doc *doc)
                     es[i].patient = p;
             if (es[i].patient < 0) {
                 f->counts.n[FS_NO_PATIENT]++;
-                if (!f->orphans[0])
-                    snprintf(f->orphans, sizeof f->orphans, "%s:%d",
-                             item->source, es[i].line);
+                size_t k = strlen(f->orphans);
+                if (f->counts.n[FS_NO_PATIENT] <= 3)
+                    snprintf(f->orphans + k, sizeof f->orphans - k, "%s%s:%d",
+                             k ? ", " : "", item->source, es[i].line);
             }
         }
         for (int p = 0; p < n; p++) {
@@ -531,13 +532,12 @@ spill(fhir_input *f, input_item *item, const json_doc *doc)
     }
     char *key = patient || type_shared(ri.type) ? tid_of(&ri)
               : ri.pref ? ref_key(ri.pref, "Patient") : NULL;
-    if (!key) {
-        f->counts.n[FS_NO_PATIENT]++;       /* a shared one without id too */
-        if (!f->orphans[0])
-            snprintf(f->orphans, sizeof f->orphans, "%s:%d", item->source,
-                     item->line);
-        return;
-    }
+    if (!key && type_shared(ri.type))
+        return;                 /* no id: nothing can refer to it */
+    /* A resource naming no patient is kept under a key no Patient has,
+    ** so that fhirstore_finish lists all orphans in input order. */
+    if (!key)
+        key = xstrdup("");
     char *tid = tid_of(&ri);
     ts_error_clear(&err);
     if (!f->store)
@@ -625,8 +625,11 @@ drain_start(fhir_input *f, input_item *item)
         return 1;
     }
     f->counts.n[FS_NO_PATIENT] += orphans;
-    if (orphans > 0 && !f->orphans[0])
-        snprintf(f->orphans, sizeof f->orphans, "%s", where);
+    if (orphans > 0) {
+        size_t n = strlen(f->orphans);
+        snprintf(f->orphans + n, sizeof f->orphans - n, "%s%s", n ? ", " : "",
+                 where);
+    }
     return 0;
 }
 

@@ -144,7 +144,7 @@ coding_concept(const vocab *v, const char *sys, const char *code)
     };
     char key[512];
     if (strcmp(sys, CONCEPT_SYSTEM) == 0)
-        return strchr(code, ':') ? NULL : vocab_find(v, code);
+        return vocab_find(v, code);         /* a name, or loinc:..., local:... */
     for (size_t i = 0; i < sizeof systems / sizeof systems[0]; i++)
         if (strcmp(sys, systems[i].uri) == 0) {
             snprintf(key, sizeof key, "%s:%s", systems[i].prefix, code);

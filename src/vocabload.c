@@ -7,6 +7,7 @@
 **           unit: "mm[Hg]", codes: [loinc:8478-0]}
 **   codes:                       # optional: more codes for known concepts
 **     local:MAP1: map
+**     "http://hospital.example.org/fhir/lab|K-LACT": lactate   # FHIR
 **
 ** A file may hold either section or both.  Loading goes in two passes
 ** (every "concepts" section, then every "codes" section) so that a site's
@@ -56,10 +57,26 @@ check_name(const ynode *n, ts_error *err)
     return 0;
 }
 
+/*
+** A code is system:code (loinc:8478-0), or, for a site's own FHIR code
+** system, the FHIR token form SYSTEM-URI|code
+** (http://hospital.example.org/fhir/lab|K-LACT): fhirmap.c looks a coding
+** of a system it has no prefix for up in that form.
+*/
 static int
 check_code(const ynode *n, ts_error *err)
 {
-    const char *s = n->str, *colon = strchr(s, ':');
+    const char *s = n->str, *colon = strchr(s, ':'), *bar = strchr(s, '|');
+    if (bar) {
+        int ok = bar > s && bar[1] != '\0' && !strchr(bar + 1, '|');
+        for (const char *p = s; ok && *p; p++)
+            ok = isgraph((unsigned char)*p);
+        if (!ok)
+            return ydoc_error(err, n, "code '%s' must be written SYSTEM|code "
+                              "(a FHIR code system URI, a bar, the code), "
+                              "with no spaces", s);
+        return 0;
+    }
     int ok = colon && colon > s && colon[1] != '\0';
     for (const char *p = s; ok && p < colon; p++)
         ok = isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '.';
