@@ -10,6 +10,9 @@
 **   a Bulk manifest            ("transactionTime" and "output"): its time
 **                              becomes the screening time of the patients
 **                              grouped from loose resources;
+**   a Bulk log line            ("eventId" and "exportId", log.ndjson of
+**                              the SMART tools): not patient data, passed
+**                              over;
 **   a Bundle                   grouped here, in memory (a Bundle is one
 **                              size-capped text): one patient item per
 **                              Patient entry, queued in entry order;
@@ -34,6 +37,7 @@
 #include "fhir.h"
 #include "fhirstore.h"
 #include "jsondoc.h"
+#include "timeutil.h"
 
 struct fhir_input {
     input *in;
@@ -463,9 +467,14 @@ bundle_group(fhir_input *f, input_item *item, const json_doc *doc)
     const cJSON *entries = cJSON_GetObjectItemCaseSensitive(root, "entry");
     int cap = cJSON_IsArray(entries) ? cJSON_GetArraySize(entries) : 0, n;
     bentry *es = xcalloc((size_t)cap + 1, sizeof *es);
+    char why[128];
+    ts_time when;
     if (ts && !cJSON_IsString(ts)) {
         item_error(item, doc, ts, "", "timestamp", "must be a string, not %s",
                    json_type_name(ts));
+        queue_push(f, item);
+    } else if (ts && ts_parse_time(ts->valuestring, &when, why, sizeof why) != 0) {
+        item_error(item, doc, ts, "", "timestamp", "%s", why);
         queue_push(f, item);
     } else if (bundle_entries(f, item, doc, es, &n) < 0) {
         queue_push(f, item);
@@ -564,7 +573,8 @@ static int
 classify(fhir_input *f, input_item *item)
 {
     int manifest = memmem(item->buf, item->len, "\"transactionTime\"", 17) != NULL;
-    if (!manifest && !memmem(item->buf, item->len, "\"resourceType\"", 14))
+    int log = memmem(item->buf, item->len, "\"eventId\"", 9) != NULL;
+    if (!manifest && !log && !memmem(item->buf, item->len, "\"resourceType\"", 14))
         return 1;
     ts_error err;
     json_doc *doc = json_doc_parse(item->buf, item->len,
@@ -575,10 +585,22 @@ classify(fhir_input *f, input_item *item)
     int taken = 1;
     if (!cJSON_IsObject(root)) {
         taken = 0;                  /* the record reader says why */
-    } else if (!rt && cJSON_IsString(tt) &&
+    } else if (!rt && tt &&
                cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "output"))) {
-        free(f->as_of);             /* a Bulk manifest */
-        f->as_of = xstrdup(tt->valuestring);
+        char why[128];              /* a Bulk manifest */
+        ts_time t;
+        if (!cJSON_IsString(tt) || ts_parse_time(tt->valuestring, &t, why,
+                                                 sizeof why) != 0) {
+            item_error(item, doc, tt, "", "transactionTime", "%s",
+                       cJSON_IsString(tt) ? why : "must be a string");
+            taken = 0;
+        } else {
+            free(f->as_of);
+            f->as_of = xstrdup(tt->valuestring);
+        }
+    } else if (!rt && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "eventId"))
+               && cJSON_GetObjectItemCaseSensitive(root, "exportId")) {
+        ;                           /* a line of a Bulk export's log.ndjson */
     } else if (!rt) {
         taken = 0;
     } else if (!cJSON_IsString(rt)) {

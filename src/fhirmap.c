@@ -592,6 +592,9 @@ map_medication(mapper *m, const cJSON *o)
                      : dv ? quantity_unit(m, dose, "dosage.dose", &bad) : NULL;
     if (bad)
         return -1;
+    if ((rv && rv->valuedouble < 0) || (dv && dv->valuedouble < 0))
+        return fail(m, rv ? rv : dv, rv ? "dosage.rateQuantity.value"
+                    : "dosage.dose.value", "must not be negative");
     if (!k || k->kind != CK_MEDICATION) {
         skip(m, FS_CODE);
         return 0;
