@@ -65,6 +65,7 @@ TESTS += test_lint
 TESTS += test_batch
 TESTS += test_spans
 TESTS += test_replay
+TESTS += test_fhir
 TEST_BINS = $(TESTS:%=tests/%)
 
 all: trialscreen
@@ -97,6 +98,7 @@ tests/test_events: tests/test_events.o $(T_EVAL)
 tests/test_spans: tests/test_spans.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_cli: tests/test_cli.o $(T_CORE) trialscreen
+tests/test_fhir: tests/test_fhir.o trialscreen
 tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/outbuf.o src/input.o src/inputcrit.o \
                  $(TOOLS:%=src/%.o) trialscreen
 
