@@ -100,7 +100,10 @@ static const char usage_text[] =
 "PATH is a patient record (*.json), an NDJSON file (*.ndjson, *.jsonl: one\n"
 "record a line), a directory (every such file below it, in sorted path\n"
 "order), or - for NDJSON on standard input (the default when no PATH is\n"
-"given and standard input is not a terminal).\n"
+"given and standard input is not a terminal).  FHIR R4 is read too, known\n"
+"by its \"resourceType\": a Bundle file gives its patients in place; other\n"
+"resources (a Bulk export directory, FHIR NDJSON) are grouped by patient\n"
+"and screened after the rest of the input (docs/fhir.md).\n"
 "\n"
 "Options:\n"
 "  -c, --criteria PATH      criteria file or directory (repeatable); default:\n"
@@ -166,6 +169,8 @@ static const char usage_text[] =
 "Environment:\n"
 "  NO_COLOR              if set and not empty: no colour (unless --color=always)\n"
 "  TRIALSCREEN_CRITERIA  criteria paths (separated by ':') used without -c\n"
+"  SQLITE_TMPDIR, TMPDIR where FHIR resources are grouped (a file removed at\n"
+"                        exit, about the size of the export)\n"
 "\n"
 "See trialscreen(1) for the output formats.\n";
 
