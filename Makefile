@@ -161,7 +161,7 @@ CLANG ?= clang
 VALGRIND ?= valgrind
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?= -timeout=5 -rss_limit_mb=1024 -max_len=65536
-FUZZERS = criteria record screen
+FUZZERS = criteria record screen fhir
 FUZZ_DIR = build-fuzz
 REPLAY_DIR = build-replay
 ASAN_DIR = build-asan
@@ -200,6 +200,7 @@ $(REPLAY_DIR)/%-replay: $(REPLAY_DIR)/fuzz_%.o $(REPLAY_LIB)
 fuzz: $(FUZZERS:%=$(FUZZ_DIR)/%-fuzzer)
 	@for f in $(FUZZERS); do \
 	    k=record; d=json; [ $$f = criteria ] && k=criteria && d=yaml; \
+	    [ $$f = fhir ] && k=fhir; \
 	    mkdir -p tests/fuzz/corpus-run/$$f; \
 	    echo "== fuzz $$f for $(FUZZ_SECONDS) s"; \
 	    ./$(FUZZ_DIR)/$$f-fuzzer -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) \
@@ -210,7 +211,7 @@ fuzz: $(FUZZERS:%=$(FUZZ_DIR)/%-fuzzer)
 
 fuzz-replay: $(FUZZERS:%=$(REPLAY_DIR)/%-replay)
 	@for f in $(FUZZERS); do \
-	    k=record; [ $$f = criteria ] && k=criteria; \
+	    k=record; [ $$f = criteria ] && k=criteria; [ $$f = fhir ] && k=fhir; \
 	    ./$(REPLAY_DIR)/$$f-replay tests/fuzz/corpus/$$k \
 	        tests/fuzz/regressions/$$k || exit 1; \
 	done

@@ -128,3 +128,38 @@ awk -v a="$rscreen" -v b="$rreplay" 'BEGIN { a = a < 0.01 ? 0.01 : a
 "$ts" replay --points "$tmp/replay.ndjson" -j "$cpus" | wc -l |
     awk -v n="$rn" '{ printf "  %-22s %d points, %.0f per record\n", "", $1, $1 / n }'
 rm -f "$tmp/replay.ndjson"
+# ------------------------------------------------------------ FHIR
+# The same cohort as FHIR R4 (tests/fhir/tofhir.py, the round-trip test's
+# converter): a shuffled Bulk export and one Bundle per patient, against
+# the record form.  MB/s is of each form's own bytes (FHIR is ~4x larger).
+# BENCH_FHIR_SIZE patients (default 1000); BENCH_FHIR_SIZE=0 skips it.
+fhir_rows() {
+    n=${BENCH_FHIR_SIZE:-1000}
+    [ "$n" -gt 0 ] || return 0
+    if ! command -v python3 >/dev/null 2>&1; then
+        echo; echo "== FHIR: skipped (python3 is missing; make deps installs it)"
+        return 0
+    fi
+    bench/gencohort -n "$n" -s 1 > "$tmp/fcohort.ndjson"
+    mkdir -p "$tmp/bulk" "$tmp/bundles"
+    python3 tests/fhir/tofhir.py bulk "$tmp/fcohort.ndjson" "$tmp/bulk" --seed 1 --split 100000
+    python3 tests/fhir/tofhir.py bundles "$tmp/fcohort.ndjson" "$tmp/bundles"
+    rb=$(wc -c < "$tmp/fcohort.ndjson")
+    kb=$(cat "$tmp/bulk"/*.ndjson | wc -c)
+    bb=$(cat "$tmp/bundles"/*.json | wc -c)
+    echo
+    awk -v n="$n" -v r="$rb" -v k="$kb" -v b="$bb" 'BEGIN {
+        printf "== FHIR: %d patients: records %.1f MB, Bulk export %.1f MB, Bundles %.1f MB\n",
+               n, r / 1e6, k / 1e6, b / 1e6 }'
+    at="--at 2026-03-01T12:00:00Z"
+    # shellcheck disable=SC2086
+    measure "records, $cpus threads" "$rb" "$n" "$ts" --json $at -j "$cpus" "$tmp/fcohort.ndjson"
+    # shellcheck disable=SC2086
+    measure "Bulk export, 1 thread" "$kb" "$n" "$ts" --json $at -j1 "$tmp/bulk"
+    # shellcheck disable=SC2086
+    measure "Bulk export, $cpus thr" "$kb" "$n" "$ts" --json $at -j "$cpus" "$tmp/bulk"
+    # shellcheck disable=SC2086
+    measure "Bundles, $cpus threads" "$bb" "$n" "$ts" --json $at -j "$cpus" "$tmp/bundles"
+    rm -rf "$tmp/fcohort.ndjson" "$tmp/bulk" "$tmp/bundles"
+}
+fhir_rows
