@@ -61,6 +61,14 @@ long fhir_counts_total(const fhir_counts *c);
 ** read (Claim 3, Device 1)". */
 void fhir_skipped_text(const fhir_counts *c, fhir_skip why, char *buf,
                        size_t size);
+/*
+** Append "FILE N, lines L1, L2, L3" (the first nlines positions of the n
+** resources of FILE that have no patient) to buf[0..size), "; " between
+** files; past FHIR_ORPHAN_FILES files only "...".
+*/
+#define FHIR_ORPHAN_FILES 5
+void fhir_orphans_add(char *buf, size_t size, const char *file, long n,
+                      const int *lines, int nlines);
 /* One line per reason on fp: "warning: FHIR: 3 resources skipped: ...". */
 void fhir_skipped_warnings(const fhir_counts *c, const char *orphans, FILE *fp);
 

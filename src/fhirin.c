@@ -47,7 +47,7 @@ struct fhir_input {
     int draining;               /* all input read: handing out the store */
     char *as_of;                /* the Bulk manifest's transactionTime */
     fhir_counts counts;
-    char orphans[512];
+    char orphans[1024];
 };
 
 /* ------------------------------------------------------------- counts */
@@ -140,6 +140,33 @@ fhir_skipped_text(const fhir_counts *c, fhir_skip why, char *buf, size_t size)
 }
 
 void
+fhir_orphans_add(char *buf, size_t size, const char *file, long n,
+                 const int *lines, int nlines)
+{
+    size_t k = strlen(buf);
+    int files = 0;
+    for (const char *p = buf; *p; p++)
+        files += *p == ';';
+    if (k > 0)
+        files++;
+    if (files > FHIR_ORPHAN_FILES || k + 8 >= size)
+        return;
+    if (files == FHIR_ORPHAN_FILES) {
+        snprintf(buf + k, size - k, "; ...");
+        return;
+    }
+    int w = snprintf(buf + k, size - k, "%s%s %ld, line%s", k ? "; " : "", file,
+                     n, nlines > 1 ? "s" : "");
+    k += w > 0 ? (size_t)w : 0;
+    for (int i = 0; i < nlines && k < size; i++) {
+        w = snprintf(buf + k, size - k, "%s %d", i ? "," : "", lines[i]);
+        k += w > 0 ? (size_t)w : 0;
+    }
+    if (nlines < n && k < size)
+        snprintf(buf + k, size - k, ", ...");
+}
+
+void
 fhir_skipped_warnings(const fhir_counts *c, const char *orphans, FILE *fp)
 {
     char buf[1024];
@@ -150,7 +177,7 @@ fhir_skipped_warnings(const fhir_counts *c, const char *orphans, FILE *fp)
         fprintf(fp, "warning: FHIR: %ld resource%s skipped: %s", c->n[i],
                 c->n[i] == 1 ? "" : "s", buf);
         if (i == FS_NO_PATIENT && orphans)
-            fprintf(fp, " (first at %s)", orphans);
+            fprintf(fp, " (per file: %s)", orphans);
         fputs("\n", fp);
     }
 }
@@ -466,6 +493,8 @@ bundle_group(fhir_input *f, input_item *item, const json_doc *doc)
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
     const cJSON *entries = cJSON_GetObjectItemCaseSensitive(root, "entry");
     int cap = cJSON_IsArray(entries) ? cJSON_GetArraySize(entries) : 0, n;
+    int lines[3];
+    long norphans = 0;
     bentry *es = xcalloc((size_t)cap + 1, sizeof *es);
     char why[128];
     ts_time when;
@@ -491,13 +520,13 @@ bundle_group(fhir_input *f, input_item *item, const json_doc *doc)
                 if (strcmp(es[p].ri.type, "Patient") == 0 &&
                     names_patient(es[i].ri.pref, &es[p]))
                     es[i].patient = p;
-            if (es[i].patient < 0) {
-                f->counts.n[FS_NO_PATIENT]++;
-                size_t k = strlen(f->orphans);
-                if (f->counts.n[FS_NO_PATIENT] <= 3)
-                    snprintf(f->orphans + k, sizeof f->orphans - k, "%s%s:%d",
-                             k ? ", " : "", item->source, es[i].line);
-            }
+            if (es[i].patient < 0 && norphans++ < 3)
+                lines[norphans - 1] = es[i].line;
+        }
+        if (norphans > 0) {
+            f->counts.n[FS_NO_PATIENT] += norphans;
+            fhir_orphans_add(f->orphans, sizeof f->orphans, item->source,
+                             norphans, lines, norphans < 3 ? (int)norphans : 3);
         }
         for (int p = 0; p < n; p++) {
             if (strcmp(es[p].ri.type, "Patient") != 0)
@@ -632,12 +661,12 @@ drain_start(fhir_input *f, input_item *item)
 {
     ts_error err;
     long orphans = 0;
-    char where[256];
     f->draining = 1;
     if (!f->store)
         return 0;
     ts_error_clear(&err);
-    if (fhirstore_finish(f->store, &orphans, where, sizeof where, &err) < 0) {
+    if (fhirstore_finish(f->store, &orphans, f->orphans, sizeof f->orphans,
+                         &err) < 0) {
         memset(item, 0, sizeof *item);
         item->kind = INPUT_ERROR;
         item->source = xstrdup("FHIR");
@@ -647,11 +676,6 @@ drain_start(fhir_input *f, input_item *item)
         return 1;
     }
     f->counts.n[FS_NO_PATIENT] += orphans;
-    if (orphans > 0) {
-        size_t n = strlen(f->orphans);
-        snprintf(f->orphans + n, sizeof f->orphans - n, "%s%s", n ? ", " : "",
-                 where);
-    }
     return 0;
 }
 

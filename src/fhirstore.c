@@ -169,24 +169,33 @@ fhirstore_finish(fhir_store *s, long *orphans, char *where, size_t size,
                  ts_error *err)
 {
     sqlite3_stmt *st = NULL;
-    size_t n = 0;
+    int cur = -1, lines[3], nlines = 0;
+    long n = 0;
     *orphans = 0;
-    where[0] = '\0';
     if (s->in_tx && exec(s, "COMMIT", err) < 0)
         return -1;
     s->in_tx = 0;
     if (exec(s, "CREATE INDEX res_pkey ON res(pkey, seq);"
                 "CREATE INDEX pat_key ON pat(key)", err) < 0
         || prepare(s, "SELECT src, line FROM res WHERE pkey NOT IN "
-                      "(SELECT key FROM pat) ORDER BY seq", &st, err) < 0)
+                      "(SELECT key FROM pat) ORDER BY src, seq", &st, err) < 0)
         return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (++*orphans <= 3 && n < size) {
-            int k = snprintf(where + n, size - n, "%s%s:%d", n ? ", " : "",
-                             s->sources[sqlite3_column_int(st, 0)],
-                             sqlite3_column_int(st, 1));
-            n += k > 0 ? (size_t)k : 0;
+    /* Per file, in input order: how many, and the first few lines. */
+    for (;;) {
+        int row = sqlite3_step(st) == SQLITE_ROW;
+        int src = row ? sqlite3_column_int(st, 0) : -1;
+        if (src != cur && n > 0)
+            fhir_orphans_add(where, size, s->sources[cur], n, lines, nlines);
+        if (!row)
+            break;
+        if (src != cur) {
+            cur = src;
+            n = nlines = 0;
         }
+        if (nlines < 3)
+            lines[nlines++] = sqlite3_column_int(st, 1);
+        n++;
+        ++*orphans;
     }
     sqlite3_finalize(st);
     if (prepare(s, "SELECT key, src, line, text FROM pat ORDER BY ord",

@@ -36,7 +36,8 @@ int fhirstore_add(fhir_store *s, int kind, const char *key, const char *tid,
 
 /*
 ** After the last add: the resources whose patient never came (counted into
-** *orphans, with the first few positions written into where[0..size)).
+** *orphans; per file, the count and first lines appended to where[0..size)
+** by fhir_orphans_add).
 ** Returns 0 or -1 with err set.
 */
 int fhirstore_finish(fhir_store *s, long *orphans, char *where, size_t size,

@@ -285,8 +285,7 @@ test_bulk_skipped_warnings(void **state)
         "warning: FHIR: 2 resources skipped: no coding maps to a concept of the right kind\n"
         "warning: FHIR: 2 resources skipped: status entered-in-error, cancelled or not-done\n"
         "warning: FHIR: 2 resources skipped: no patient, or a patient not in the input "
-        "(first at tests/data/fhir/bulk/Observation.000.ndjson:3, "
-        "tests/data/fhir/bulk/Observation.000.ndjson:5)\n"
+        "(per file: tests/data/fhir/bulk/Observation.000.ndjson 2, lines 3, 5)\n"
         "warning: FHIR: 1 resource skipped: same type and id read before\n");
     run_free(&r);
     /* -q prints nothing */
@@ -326,7 +325,7 @@ test_stdin(void **state)
     run_out r = run("", "records - < %s/Observation.000.ndjson", BULK);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");             /* no Patient: no record */
-    assert_non_null(strstr(r.err, "5 resources skipped: no patient, or a patient not in the input (first at <stdin>:1, <stdin>:2, <stdin>:3)"));
+    assert_non_null(strstr(r.err, "5 resources skipped: no patient, or a patient not in the input (per file: <stdin> 5, lines 1, 2, 3, ...)"));
     run_free(&r);
     r = run("", "--json --no-progress --at 2026-03-01T12:00:00Z - < %s/Patient.000.ndjson", BULK);
     assert_int_equal(r.status, 0);
