@@ -422,16 +422,40 @@ typedef struct bentry {
     int line;
 } bentry;
 
-/* Does ref name the Patient of entry e? */
+/* The Patients of a Bundle by id and by fullUrl, for looking up the
+** patient a reference names without scanning every entry. */
+typedef struct pkey {
+    const char *key;
+    int idx;
+} pkey;
+
 static int
-names_patient(const char *ref, const bentry *e)
+pkey_cmp(const void *a, const void *b)
 {
-    if (e->url && strcmp(ref, e->url) == 0)
-        return 1;
-    char *k = e->ri.id ? ref_key(ref, "Patient") : NULL;
-    int same = k && strcmp(k + strlen("Patient/"), e->ri.id) == 0;
-    free(k);
-    return same;
+    return strcmp(((const pkey *)a)->key, ((const pkey *)b)->key);
+}
+
+static int
+pkey_find(const pkey *keys, int n, const char *key)
+{
+    pkey want = { key, -1 };
+    const pkey *hit = n > 0 ? bsearch(&want, keys, (size_t)n, sizeof *keys, pkey_cmp)
+                            : NULL;
+    return hit ? hit->idx : -1;
+}
+
+/* The entry index of the Patient ref names (its fullUrl, or "Patient/ID"
+** in any form ref_key reads), or -1. */
+static int
+patient_of(const char *ref, const pkey *byurl, int nurl, const pkey *byid, int nid)
+{
+    int p = pkey_find(byurl, nurl, ref);
+    if (p < 0) {
+        char *k = ref_key(ref, "Patient");
+        p = k ? pkey_find(byid, nid, k + strlen("Patient/")) : -1;
+        free(k);
+    }
+    return p;
 }
 
 static void
@@ -485,6 +509,48 @@ bundle_entries(fhir_input *f, input_item *item, const json_doc *doc,
     return 0;
 }
 
+/* One item per Patient entry, in entry order, with its resources (each
+** patient's list is linked through next[], so this is linear) and every
+** Medication and Location of the Bundle. */
+static void
+bundle_queue(fhir_input *f, const input_item *item, const bentry *es, int n,
+             const char *ts)
+{
+    int *next = xcalloc((size_t)n + 1, sizeof *next);
+    int *head = xcalloc((size_t)n + 1, sizeof *head);
+    int *tail = xcalloc((size_t)n + 1, sizeof *tail);
+    for (int i = 0; i < n; i++)
+        head[i] = tail[i] = next[i] = -1;
+    for (int i = 0; i < n; i++) {
+        int p = es[i].patient;
+        if (p < 0)
+            continue;
+        if (tail[p] < 0)
+            head[p] = i;
+        else
+            next[tail[p]] = i;
+        tail[p] = i;
+    }
+    for (int p = 0; p < n; p++) {
+        if (strcmp(es[p].ri.type, "Patient") != 0)
+            continue;
+        fhir_group *g = fhir_group_new();
+        input_item it;
+        bundle_item_add(g, &es[p], p, item->source);
+        for (int i = head[p]; i >= 0; i = next[i])
+            bundle_item_add(g, &es[i], i, item->source);
+        for (int i = 0; i < n; i++)
+            if (type_shared(es[i].ri.type))
+                bundle_item_add(g, &es[i], i, item->source);
+        g->as_of = ts ? xstrdup(ts) : NULL;
+        fhir_item(&it, g, item->source, es[p].line);
+        queue_push(f, &it);
+    }
+    free(next);
+    free(head);
+    free(tail);
+}
+
 /* One item per Patient entry, queued; everything else counted or joined. */
 static void
 bundle_group(fhir_input *f, input_item *item, const json_doc *doc)
@@ -508,6 +574,19 @@ bundle_group(fhir_input *f, input_item *item, const json_doc *doc)
     } else if (bundle_entries(f, item, doc, es, &n) < 0) {
         queue_push(f, item);
     } else {
+        pkey *byurl = xcalloc((size_t)n + 1, sizeof *byurl);
+        pkey *byid = xcalloc((size_t)n + 1, sizeof *byid);
+        int nurl = 0, nid = 0;
+        for (int i = 0; i < n; i++) {
+            if (strcmp(es[i].ri.type, "Patient") != 0)
+                continue;
+            if (es[i].url)
+                byurl[nurl++] = (pkey){ es[i].url, i };
+            if (es[i].ri.id)
+                byid[nid++] = (pkey){ es[i].ri.id, i };
+        }
+        qsort(byurl, (size_t)nurl, sizeof *byurl, pkey_cmp);
+        qsort(byid, (size_t)nid, sizeof *byid, pkey_cmp);
         for (int i = 0; i < n; i++) {
             const char *t = es[i].ri.type;
             if (strcmp(t, "Patient") == 0 || type_shared(t))
@@ -516,31 +595,19 @@ bundle_group(fhir_input *f, input_item *item, const json_doc *doc)
                 fhir_count_type(&f->counts, t);
                 continue;
             }
-            for (int p = 0; p < n && es[i].ri.pref && es[i].patient < 0; p++)
-                if (strcmp(es[p].ri.type, "Patient") == 0 &&
-                    names_patient(es[i].ri.pref, &es[p]))
-                    es[i].patient = p;
+            if (es[i].ri.pref)
+                es[i].patient = patient_of(es[i].ri.pref, byurl, nurl, byid, nid);
             if (es[i].patient < 0 && norphans++ < 3)
                 lines[norphans - 1] = es[i].line;
         }
+        free(byurl);
+        free(byid);
         if (norphans > 0) {
             f->counts.n[FS_NO_PATIENT] += norphans;
             fhir_orphans_add(f->orphans, sizeof f->orphans, item->source,
                              norphans, lines, norphans < 3 ? (int)norphans : 3);
         }
-        for (int p = 0; p < n; p++) {
-            if (strcmp(es[p].ri.type, "Patient") != 0)
-                continue;
-            fhir_group *g = fhir_group_new();
-            input_item it;
-            bundle_item_add(g, &es[p], p, item->source);
-            for (int i = 0; i < n; i++)
-                if (es[i].patient == p || type_shared(es[i].ri.type))
-                    bundle_item_add(g, &es[i], i, item->source);
-            g->as_of = ts ? xstrdup(ts->valuestring) : NULL;
-            fhir_item(&it, g, item->source, es[p].line);
-            queue_push(f, &it);
-        }
+        bundle_queue(f, item, es, n, ts ? ts->valuestring : NULL);
     }
     free(es);
 }

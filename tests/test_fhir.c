@@ -212,6 +212,29 @@ test_bundle_screens_as_its_record(void **state)
     run_free(&b);
 }
 
+/* A Bundle of several patients: one record per Patient entry, in entry
+** order, each with the entries that name it (by fullUrl or Patient/ID,
+** before or after it); an entry naming a patient not in the Bundle is
+** counted with its file and line. */
+static void
+test_bundle_of_patients(void **state)
+{
+    (void)state;
+    run_out r = run("", "records %s/two-patients-bundle.json", FHIR);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out,
+        "{\"format\":\"patient-record/1\",\"id\":\"TWO-A\",\"birth_date\":\"1990-01-01\","
+        "\"sex\":\"female\",\"as_of\":\"2026-03-01T12:00:00Z\",\"observations\":"
+        "[{\"code\":\"map\",\"value\":71,\"unit\":\"mm[Hg]\",\"time\":\"2026-03-01T11:00:00Z\"}]}\n"
+        "{\"format\":\"patient-record/1\",\"id\":\"TWO-B\",\"birth_date\":\"1955-05-05\","
+        "\"sex\":\"male\",\"as_of\":\"2026-03-01T12:00:00Z\",\"observations\":"
+        "[{\"code\":\"map\",\"value\":55,\"unit\":\"mm[Hg]\",\"time\":\"2026-03-01T10:00:00Z\"}]}\n");
+    assert_string_equal(r.err, "warning: FHIR: 1 resource skipped: no patient, or a "
+        "patient not in the input (per file: tests/data/fhir/two-patients-bundle.json "
+        "1, line 23)\n");
+    run_free(&r);
+}
+
 /* --at beats Bundle.timestamp, which beats the latest time of the data. */
 static void
 test_bundle_screening_time(void **state)
@@ -506,6 +529,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bundle_record),
         cmocka_unit_test(test_bundle_screens_as_its_record),
+        cmocka_unit_test(test_bundle_of_patients),
         cmocka_unit_test(test_bundle_screening_time),
         cmocka_unit_test(test_bulk_order_and_time),
         cmocka_unit_test(test_bulk_skipped_warnings),
