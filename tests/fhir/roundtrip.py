@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """roundtrip.py -- the records of examples/ and tests/cases/, screened as
-records and as FHIR (Bundles, and a shuffled Bulk export), must get the
-same verdicts and criterion results.
+records and as FHIR (a Bundle per patient, one Bundle of all the patients
+of a group, and a shuffled Bulk export), must get the same verdicts and
+criterion results.
 
   python3 tests/fhir/roundtrip.py ./trialscreen [WORKDIR]
 
@@ -146,9 +147,11 @@ def run_group(binary, work, key, recs, stats):
     os.makedirs(kdir)
     tofhir.bundles(fsrc, bdir)
     tofhir.bulk(fsrc, kdir, seed=len(recs), split=40, manifest=as_of)
+    one = os.path.join(work, "all-in-one-bundle.json")
+    tofhir.one_bundle(fsrc, one, as_of)
     fargs = atargs + sum((["--assume-complete", c] for c in complete), [])
     want = {o["patient"]: o for o in good}
-    for name, d in (("bundles", bdir), ("bulk", kdir)):
+    for name, d in (("bundles", bdir), ("bulk", kdir), ("one bundle", one)):
         got, err = screen(binary, fargs + [d])
         gotd = {o.get("patient"): o for o in got}
         for pid, o in want.items():
@@ -182,7 +185,7 @@ def main(argv):
         except (KeyError, TypeError, AttributeError) as e:
             stats["diffs"].append(("convert", str(key), "", None, str(e), ""))
     print("roundtrip: %d records in %d groups (%d rejected by the record "
-          "reader); %d of %d screenings identical (Bundles and Bulk)"
+          "reader); %d of %d screenings identical (a Bundle each, one Bundle of all, Bulk)"
           % (n, len(groups), stats["rejected"], stats["same"], stats["compared"]))
     for name, pid, d, got, want, err in stats["diffs"]:
         print("DIFFERS (%s) %s in %s\n  fhir:   %s\n  record: %s\n  stderr: %s"

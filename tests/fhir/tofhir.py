@@ -6,6 +6,7 @@ mapping contract, not from the C code, so that the round-trip test checks
 one against the other:
 
   tofhir.py bundles RECORDS.ndjson OUTDIR       one Bundle file per record
+  tofhir.py bundle RECORDS.ndjson FILE [TIME]   one Bundle of every record
   tofhir.py bulk RECORDS.ndjson OUTDIR [--seed N] [--split N] [--manifest TIME]
         a Bulk Data export: Type.000.ndjson ... (at most --split lines a
         file), every file's lines shuffled except the Patients' order
@@ -181,6 +182,21 @@ def bundles(src, outdir):
             f.write("\n")
 
 
+def one_bundle(src, path, timestamp=None):
+    w = Writer()
+    entries = []
+    for rec in read_records(src):
+        for r in [w.patient(rec)] + w.resources(rec):
+            entries.append({"fullUrl": "urn:uuid:%s-%s" % (r["resourceType"], r["id"]),
+                            "resource": r})
+    b = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    if timestamp:
+        b["timestamp"] = timestamp
+    with open(path, "w") as f:
+        json.dump(b, f, indent=1)
+        f.write("\n")
+
+
 def bulk(src, outdir, seed, split, manifest):
     w = Writer()
     files = {}
@@ -207,10 +223,13 @@ def bulk(src, outdir, seed, split, manifest):
 
 
 def main(argv):
-    if len(argv) < 4 or argv[1] not in ("bundles", "bulk"):
+    if len(argv) < 4 or argv[1] not in ("bundles", "bundle", "bulk"):
         sys.exit(__doc__)
     if argv[1] == "bundles":
         bundles(argv[2], argv[3])
+        return
+    if argv[1] == "bundle":
+        one_bundle(argv[2], argv[3], argv[4] if len(argv) > 4 else None)
         return
     opts = {"--seed": "1", "--split": "1000000", "--manifest": None}
     rest = argv[4:]
