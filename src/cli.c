@@ -823,6 +823,17 @@ check_replay(const cli_opts *o)
     return 0;
 }
 
+/* records prints NDJSON records to standard output, nothing else. */
+static int
+check_records(const cli_opts *o)
+{
+    if (o->output || o->summary || o->quiet || o->shard_n > 0 || o->markdown
+        || o->format == REPORT_CSV)
+        return usage_error("'records' prints NDJSON records on standard output: "
+                           "-o, --summary, -q, --shard and --format do not apply");
+    return 0;
+}
+
 /*
 ** The verbs.  To add one: write verb_NAME, add a row, and document it in
 ** usage_text and docs/trialscreen.1.  run gets the parsed options and,
@@ -840,7 +851,7 @@ static const struct verb_def {
     int (*main)(int argc, char **argv);
 } verbs[] = {
     { "screen", 1, check_screen, verb_screen, NULL },
-    { "records", 1, check_screen, verb_records, NULL },
+    { "records", 1, check_records, verb_records, NULL },
     { "trials", 1, check_trials, verb_trials, NULL },
     { "lint",   0, check_lint,   verb_lint,   NULL },
     { "test",   0, NULL,         NULL,        casetest_main },

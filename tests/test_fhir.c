@@ -457,6 +457,48 @@ test_tmpdir_clean(void **state)
     run_free(&r);
 }
 
+/* ------------------------------------------------------ records verb */
+
+/* records: a record file comes out as one compact NDJSON line; an invalid
+** record is reported as screen would and not printed (exit 3); options
+** that concern reports are usage errors. */
+static void
+test_records_verb(void **state)
+{
+    (void)state;
+    run_out r = run("", "records examples/ecmo-rescue-eligible.json "
+                    "tests/bad-input/records/date-feb30.json %s", ICU);
+    assert_int_equal(r.status, 3);
+    assert_int_equal(count_lines(r.out), 2);
+    const char *head = "{\"format\":\"patient-record/1\",\"id\":\"ICU-0042\","
+                       "\"as_of\":\"2026-03-01T12:00:00Z\",";
+    assert_true(strncmp(r.out, head, strlen(head)) == 0);
+    assert_non_null(strstr(r.out, "\n{\"format\":\"patient-record/1\",\"id\":\"ICU-FHIR-01\""));
+    assert_non_null(strstr(r.err, "tests/bad-input/records/date-feb30.json:"));
+    run_free(&r);
+    /* what records prints screens as the input does */
+    run_out a = run("", "--json --no-progress examples/ecmo-rescue-eligible.json");
+    run_out b = run("", "records examples/ecmo-rescue-eligible.json");
+    char path[128];
+    snprintf(path, sizeof path, "%s/rec.ndjson", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(b.out, f);
+    fclose(f);
+    run_out c = run("", "--json --no-progress %s", path);
+    char *x = without_source(a.out), *y = without_source(c.out);
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+    run_free(&a);
+    run_free(&b);
+    run_free(&c);
+    r = run("", "records -o %s/x.ndjson %s", tmpdir, ICU);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "'records' prints NDJSON records on standard output"));
+    run_free(&r);
+}
+
 /* ------------------------------------------------------- site codes */
 
 /* A site's own code systems, in a vocabulary file of its own beside the
@@ -540,6 +582,7 @@ main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_never_a_record),
         cmocka_unit_test(test_tmpdir_clean),
+        cmocka_unit_test(test_records_verb),
         cmocka_unit_test(test_site_codes),
         cmocka_unit_test(test_synthea),
     };
