@@ -1,10 +1,14 @@
 /*
 ** fhirstore.c -- group loose FHIR resources by patient through SQLite.
 **
-** Four tables: pat (Patients, in input order), res (everything else of a
-** patient, keyed by its patient), shared (Medication and Location, keyed
-** by type and id) and seen (type and id of every resource kept, for
-** duplicates).  Inserts run in one transaction with no journal: the
+** Three tables: pat (Patients, in input order, unique by id), res
+** (everything else of a patient, keyed by its patient, with its type and
+** id) and shared (Medication and Location, unique by type and id).  A
+** duplicate Patient or shared resource is refused by its unique key; a
+** duplicate of another resource is found when its patient's group is
+** read (it has the same patient, so it is in the same group): keeping a
+** global index of every type and id would cost a random B-tree insert
+** per resource.  Inserts run in one transaction with no journal: the
 ** database lives only as long as this run, so durability buys nothing.
 ** The index on res(pkey) is made once, after the last insert, which is
 ** much cheaper than keeping it up to date row by row.
@@ -22,7 +26,7 @@
 
 struct fhir_store {
     sqlite3 *db;
-    sqlite3_stmt *ins_pat, *ins_res, *ins_shared, *ins_seen;
+    sqlite3_stmt *ins_pat, *ins_res, *ins_shared;
     sqlite3_stmt *next_pat, *pat_res, *get_shared;
     char **sources;
     int nsources, capsources;
@@ -70,20 +74,18 @@ fhirstore_new(ts_error *err)
     if (exec(s, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
                 "PRAGMA temp_store=FILE; PRAGMA locking_mode=EXCLUSIVE", err) < 0
         || exec(s, pragma, err) < 0
-        || exec(s, "CREATE TABLE pat(ord INTEGER PRIMARY KEY, key TEXT, "
+        || exec(s, "CREATE TABLE pat(ord INTEGER PRIMARY KEY, key TEXT UNIQUE, "
                    "src INTEGER, line INTEGER, text BLOB);"
                    "CREATE TABLE res(seq INTEGER PRIMARY KEY, pkey TEXT, "
-                   "src INTEGER, line INTEGER, refs TEXT, text BLOB);"
+                   "src INTEGER, line INTEGER, refs TEXT, text BLOB, tid TEXT);"
                    "CREATE TABLE shared(key TEXT PRIMARY KEY, src INTEGER, "
-                   "line INTEGER, text BLOB) WITHOUT ROWID;"
-                   "CREATE TABLE seen(tid TEXT PRIMARY KEY) WITHOUT ROWID", err) < 0
-        || prepare(s, "INSERT INTO pat(key, src, line, text) VALUES(?,?,?,?)",
-                   &s->ins_pat, err) < 0
-        || prepare(s, "INSERT INTO res(pkey, src, line, refs, text) "
-                      "VALUES(?,?,?,?,?)", &s->ins_res, err) < 0
+                   "line INTEGER, text BLOB) WITHOUT ROWID", err) < 0
+        || prepare(s, "INSERT OR IGNORE INTO pat(key, src, line, text) "
+                      "VALUES(?,?,?,?)", &s->ins_pat, err) < 0
+        || prepare(s, "INSERT INTO res(pkey, src, line, refs, text, tid) "
+                      "VALUES(?,?,?,?,?,?)", &s->ins_res, err) < 0
         || prepare(s, "INSERT OR IGNORE INTO shared VALUES(?,?,?,?)",
-                   &s->ins_shared, err) < 0
-        || prepare(s, "INSERT OR IGNORE INTO seen VALUES(?)", &s->ins_seen, err) < 0) {
+                   &s->ins_shared, err) < 0) {
         fhirstore_free(s);
         return NULL;
     }
@@ -98,7 +100,6 @@ fhirstore_free(fhir_store *s)
     sqlite3_finalize(s->ins_pat);
     sqlite3_finalize(s->ins_res);
     sqlite3_finalize(s->ins_shared);
-    sqlite3_finalize(s->ins_seen);
     sqlite3_finalize(s->next_pat);
     sqlite3_finalize(s->pat_res);
     sqlite3_finalize(s->get_shared);
@@ -144,13 +145,6 @@ fhirstore_add(fhir_store *s, int kind, const char *key, const char *tid,
             return -1;
         s->in_tx = 1;
     }
-    if (tid) {
-        sqlite3_bind_text(s->ins_seen, 1, tid, -1, SQLITE_TRANSIENT);
-        if (run(s, s->ins_seen, err) < 0)
-            return -1;
-        if (sqlite3_changes(s->db) == 0)
-            return 1;
-    }
     int src = source_index(s, source);
     sqlite3_stmt *st = kind == 'P' ? s->ins_pat : kind == 'S' ? s->ins_shared
                      : s->ins_res;
@@ -160,8 +154,13 @@ fhirstore_add(fhir_store *s, int kind, const char *key, const char *tid,
     sqlite3_bind_int(st, col++, line);
     if (kind == 'R')
         sqlite3_bind_text(st, col++, refs, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob64(st, col, text, (sqlite3_uint64)len, SQLITE_TRANSIENT);
-    return run(s, st, err);
+    sqlite3_bind_blob64(st, col++, text, (sqlite3_uint64)len, SQLITE_TRANSIENT);
+    if (kind == 'R')
+        sqlite3_bind_text(st, col, tid, -1, SQLITE_TRANSIENT);
+    if (run(s, st, err) < 0)
+        return -1;
+    /* 'P' and 'S' rows are unique by key: nothing inserted, a duplicate. */
+    return kind != 'R' && sqlite3_changes(s->db) == 0 ? 1 : 0;
 }
 
 int
@@ -175,8 +174,7 @@ fhirstore_finish(fhir_store *s, long *orphans, char *where, size_t size,
     if (s->in_tx && exec(s, "COMMIT", err) < 0)
         return -1;
     s->in_tx = 0;
-    if (exec(s, "CREATE INDEX res_pkey ON res(pkey, seq);"
-                "CREATE INDEX pat_key ON pat(key)", err) < 0
+    if (exec(s, "CREATE INDEX res_pkey ON res(pkey, seq)", err) < 0
         || prepare(s, "SELECT src, line FROM res WHERE pkey NOT IN "
                       "(SELECT key FROM pat) ORDER BY src, seq", &st, err) < 0)
         return -1;
@@ -200,7 +198,7 @@ fhirstore_finish(fhir_store *s, long *orphans, char *where, size_t size,
     sqlite3_finalize(st);
     if (prepare(s, "SELECT key, src, line, text FROM pat ORDER BY ord",
                 &s->next_pat, err) < 0
-        || prepare(s, "SELECT src, line, refs, text FROM res WHERE pkey = ? "
+        || prepare(s, "SELECT src, line, refs, text, tid FROM res WHERE pkey = ? "
                       "ORDER BY seq", &s->pat_res, err) < 0
         || prepare(s, "SELECT src, line, text FROM shared WHERE key = ?",
                    &s->get_shared, err) < 0)
@@ -245,6 +243,56 @@ add_refs(fhir_store *s, fhir_group *g, const char *refs, char ***have, int *nhav
     }
 }
 
+/* A resource of a patient's group with its type and id, for duplicates. */
+typedef struct tid_ref {
+    char *tid;
+    int seq;                /* its place among the patient's resources */
+    int gidx;               /* its index in the group */
+} tid_ref;
+
+static int
+tid_cmp(const void *a, const void *b)
+{
+    const tid_ref *x = a, *y = b;
+    int c = strcmp(x->tid, y->tid);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/*
+** Drop from g every resource whose type and id came earlier among the
+** patient's resources (tids[0..n), in input order), counting them.  The
+** shared resources in g have no entry in tids and stay.
+*/
+static void
+drop_duplicates(fhir_group *g, tid_ref *tids, int n)
+{
+    char *drop = xcalloc((size_t)g->n + 1, 1);
+    int ndrop = 0;
+    if (n > 1)
+        qsort(tids, (size_t)n, sizeof *tids, tid_cmp);
+    for (int i = 1; i < n; i++)
+        if (strcmp(tids[i].tid, tids[i - 1].tid) == 0) {
+            drop[tids[i].gidx] = 1;
+            ndrop++;
+        }
+    if (ndrop > 0) {
+        int k = 0;
+        for (int i = 0; i < g->n; i++) {
+            if (!drop[i]) {
+                g->res[k++] = g->res[i];
+                continue;
+            }
+            free(g->res[i].url);
+            free(g->res[i].source);
+            free(g->res[i].path);
+            free(g->res[i].text);
+        }
+        g->n = k;
+        g->skipped.n[FS_DUPLICATE] += ndrop;
+    }
+    free(drop);
+}
+
 int
 fhirstore_next(fhir_store *s, fhir_group **out, const char **source,
                int *line, ts_error *err)
@@ -263,11 +311,23 @@ fhirstore_next(fhir_store *s, fhir_group **out, const char **source,
     *line = sqlite3_column_int(s->next_pat, 2);
     sqlite3_bind_text(s->pat_res, 1, (const char *)sqlite3_column_text(s->next_pat, 0),
                       -1, SQLITE_TRANSIENT);
+    tid_ref *tids = NULL;
+    int ntids = 0, seq = 0;
     while ((rc = sqlite3_step(s->pat_res)) == SQLITE_ROW) {
+        const char *tid = (const char *)sqlite3_column_text(s->pat_res, 4);
         add_row(s, g, s->pat_res, 0, 3);
+        if (tid) {
+            tids = xrealloc(tids, (size_t)(ntids + 1) * sizeof *tids);
+            tids[ntids++] = (tid_ref){ xstrdup(tid), seq, g->n - 1 };
+        }
+        seq++;
         add_refs(s, g, (const char *)sqlite3_column_text(s->pat_res, 2), &have, &nhave);
     }
     sqlite3_reset(s->pat_res);
+    drop_duplicates(g, tids, ntids);
+    for (int i = 0; i < ntids; i++)
+        free(tids[i].tid);
+    free(tids);
     for (int i = 0; i < nhave; i++)
         free(have[i]);
     free(have);
