@@ -241,7 +241,7 @@ VG_LOG = build-valgrind
 VG_CMD = $(VALGRIND) -q --error-exitcode=1 --leak-check=full \
          --errors-for-leak-kinds=definite,indirect --log-file=$(CURDIR)/$(VG_LOG)/vg.%p.log
 # The two halves run side by side: valgrind is slow, and there are 2 cores.
-check-valgrind: trialscreen tests/test_cli
+check-valgrind: trialscreen tests/test_cli tests/test_fhir
 	@rm -rf $(VG_LOG) && mkdir -p $(VG_LOG)
 	@echo "== tests/test_cli and tests/bad-input under valgrind"
 	@TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen' ./tests/test_cli \
@@ -249,6 +249,9 @@ check-valgrind: trialscreen tests/test_cli
 	TS_WRAPPER='$(VG_CMD)' bash tests/bad-input/run.sh ./trialscreen; rc=$$?; \
 	wait $$pid || { cat $(VG_LOG)/test_cli.out; rc=1; }; \
 	grep -E 'PASSED|FAILED' $(VG_LOG)/test_cli.out; \
+	TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen' ./tests/test_fhir \
+	    > $(VG_LOG)/test_fhir.out 2>&1 || { cat $(VG_LOG)/test_fhir.out; rc=1; }; \
+	grep -E 'PASSED|FAILED' $(VG_LOG)/test_fhir.out; \
 	bad=$$(find $(VG_LOG) -name 'vg.*.log' -size +0c); \
 	if [ -n "$$bad" ]; then cat $$bad; echo "check-valgrind: valgrind reported errors"; exit 1; fi; \
 	[ $$rc -eq 0 ] || { echo "check-valgrind: FAILED"; exit 1; }; \
