@@ -331,7 +331,7 @@ check-xcheck: trialscreen
 # The records of examples/ and tests/cases/ written as FHIR (Bundles and a
 # shuffled Bulk export) must screen exactly as the records do
 # (tests/fhir/roundtrip.py, docs/fhir.md); the FHIR fixtures and the
-# Synthea sample are in tests/test_cli.c.
+# Synthea sample are in tests/test_fhir.c.
 
 check: check-fhir
 check-fhir: trialscreen
