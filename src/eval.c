@@ -604,6 +604,7 @@ eval_rule(eval_ctx *cx, const rule *ru)
     case R_LOCATION:
     case R_MEDICATION:
     case R_FACT:        return eval_event(cx, ru);
+    case R_TOTAL:       return eval_total(cx, ru);
     }
     return result_new(cx, ru, TV_UNKNOWN, "internal error: unknown rule kind %d",
                       (int)ru->kind);

@@ -247,6 +247,9 @@ leaf_bound(const rule *r)
         return b;
     case R_TIME_SINCE:
     case R_DURATION:
+        /* A class course or a first_of has no one concept to compare. */
+        if (r->one_course || r->event == EV_FIRST_OF)
+            return b;
         b.s = r->kind == R_TIME_SINCE ? S_SINCE : S_LASTED;
         b.key = r->concepts[0]->index;
         b.same_value = 1;
