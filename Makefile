@@ -64,6 +64,7 @@ TESTS += test_lint
 TESTS += test_batch
 TESTS += test_spans
 TESTS += test_replay
+TESTS += test_total
 TEST_BINS = $(TESTS:%=tests/%)
 
 all: trialscreen
@@ -94,6 +95,7 @@ tests/test_series: tests/test_series.o $(T_EVAL)
 tests/test_derived: tests/test_derived.o $(T_EVAL)
 tests/test_events: tests/test_events.o $(T_EVAL)
 tests/test_spans: tests/test_spans.o $(T_EVAL)
+tests/test_total: tests/test_total.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_cli: tests/test_cli.o $(T_CORE) trialscreen
 tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/outbuf.o src/input.o src/inputcrit.o \
