@@ -20,6 +20,9 @@
 **               that cannot both hold (latest lactate > 5 and < 3), an age
 **               bound no whole number of years passes, an episode longer
 **               than its look-back window.
+**   no-effect   a modifier the evaluator never reads in its combination
+**               (`infusion: true` without `within`; `one_course` on one
+**               drug): a warning, the rule does not say what was meant.
 **   empty-text  a criterion whose registry text is empty.
 **   list-incomplete
 **               a trial whose exclusion list is marked incomplete (a
@@ -506,6 +509,28 @@ never_leaf(trial_ctx *c, const rule *r)
     }
 }
 
+/*
+** Modifiers the evaluator never reads in this combination: the author
+** meant something the rule does not say.  `infusion: true` filters the
+** look-back of `within` only (what runs now is never a single dose);
+** `one_course: true` on one drug is that drug's own course.
+*/
+static void
+no_effect(trial_ctx *c, const rule *r)
+{
+    if (r->kind != R_MEDICATION)
+        return;
+    if (r->infusion && !r->has_within)
+        add(c->r, LINT_WARNING, "no-effect", c->t->file, r->line, r->column,
+            c->order, "'infusion: true' changes nothing without 'within': a "
+            "drug running now is never a single dose (add 'within: D' for "
+            "an infusion given in the last D)");
+    if (r->one_course && r->nconcepts == 1)
+        add(c->r, LINT_WARNING, "no-effect", c->t->file, r->line, r->column,
+            c->order, "'one_course: true' changes nothing with one drug: "
+            "list the drugs of the class");
+}
+
 /* The conjuncts of a top-most all: two on one value that cannot both hold. */
 static void
 never_conjunction(trial_ctx *c, const rule *r)
@@ -542,6 +567,7 @@ never_met(trial_ctx *c, const rule *r, int in_conjunction)
     if (conjunctive(r) && !in_conjunction)
         never_conjunction(c, r);
     never_leaf(c, r);
+    no_effect(c, r);
     for (int i = 0; i < r->nkids; i++)
         never_met(c, r->kids[i], conjunctive(r));
 }

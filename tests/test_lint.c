@@ -350,6 +350,27 @@ test_empty_text(void **state)
 
 /* ---------------------------------------------------------- load errors */
 
+/* A modifier that changes nothing is a warning, where it changes nothing
+** only: with `within` the same `infusion: true` is silent. */
+static void
+test_no_effect(void **state)
+{
+    (void)state;
+    lint_report r = lint_pair("{medication: [norepinephrine, vasopressin], infusion: true}",
+                              "{medication: norepinephrine, one_course: true}");
+    assert_int_equal(r.errors, 0);
+    assert_int_equal(r.n, 2);
+    for (int i = 0; i < r.n; i++)
+        assert_string_equal(r.d[i].check, "no-effect");
+    assert_non_null(strstr(r.d[0].msg, "'infusion: true' changes nothing without 'within'"));
+    assert_non_null(strstr(r.d[1].msg, "'one_course: true' changes nothing with one drug"));
+    lint_report_free(&r);
+    r = lint_pair("{medication: [norepinephrine, vasopressin], infusion: true, within: 48 h}",
+                  "{medication: [norepinephrine, vasopressin], one_course: true}");
+    assert_int_equal(r.n, 0);
+    lint_report_free(&r);
+}
+
 static void
 test_all_load_errors_of_a_file(void **state)
 {
@@ -509,6 +530,7 @@ main(void)
         cmocka_unit_test(test_never_met),
         cmocka_unit_test(test_never_met_boundaries),
         cmocka_unit_test(test_empty_text),
+        cmocka_unit_test(test_no_effect),
         cmocka_unit_test(test_all_load_errors_of_a_file),
         cmocka_unit_test(test_duplicate_trial_and_other_files_go_on),
         cmocka_unit_test(test_format),
