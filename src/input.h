@@ -116,6 +116,15 @@ char *input_bundled_criteria(void);
 int input_criteria_files(const char *const *paths, int npaths,
                          input_list *out, ts_error *err);
 
+/*
+** lint's files: as input_criteria_files, but a trial FILE given on its
+** own also brings the vocabulary files beside it (its directory's files
+** with `concepts` or `codes`) and the bundled concepts.yaml, so that a
+** site's trial lints against the vocabulary it will be screened with.
+*/
+int input_lint_files(const char *const *paths, int npaths, input_list *out,
+                     ts_error *err);
+
 /* Path helpers shared by input.c and inputcrit.c. */
 int input_has_suffix(const char *s, const char *suffix);
 char *input_join_path(const char *dir, const char *name);  /* malloc'd */

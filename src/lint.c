@@ -783,7 +783,7 @@ lint_paths(const char *const *paths, int npaths, lint_report *r,
 {
     input_list files = {0};
     ts_error_clear(err);
-    if (input_criteria_files(paths, npaths, &files, err) != 0) {
+    if (input_lint_files(paths, npaths, &files, err) != 0) {
         input_list_free(&files);
         return -1;
     }

@@ -168,6 +168,27 @@ get_bool(struct rctx *c, const ynode *map, const char *key, int *out)
     return ydoc_bool(n, what, out, c->err);
 }
 
+/*
+** The files the vocabulary was loaded from, in load order ("a.yaml,
+** b.yaml"): an unknown concept may be in a file that was not loaded.
+*/
+static const char *
+vocab_files(struct rctx *c)
+{
+    const char *s = NULL;
+    for (int i = 0; i < vocab_count(c->v); i++) {
+        const char *f = vocab_at(c->v, i)->file;
+        int dup = 0;
+        for (int j = 0; f && j < i && !dup; j++) {
+            const char *g = vocab_at(c->v, j)->file;
+            dup = g && strcmp(f, g) == 0;
+        }
+        if (f && !dup)
+            s = s ? arena_printf(c->a, "%s, %s", s, f) : f;
+    }
+    return s ? s : "no file (built in)";
+}
+
 /* Look up a concept and check that its kind fits the head. */
 static const concept *
 get_concept(struct rctx *c, const ynode *n, const struct head *h)
@@ -194,7 +215,7 @@ get_concept(struct rctx *c, const ynode *n, const struct head *h)
                        name, best);
         else
             ydoc_error(c->err, n, "unknown concept '%s' (not in the "
-                       "vocabulary, criteria/concepts.yaml)", name);
+                       "vocabulary loaded from %s)", name, vocab_files(c));
         return NULL;
     }
     if (h->concepts & K(k->kind))

@@ -371,6 +371,21 @@ test_no_effect(void **state)
     lint_report_free(&r);
 }
 
+/* lint FILE loads the vocabulary files beside FILE with the bundled one,
+** and an unknown concept names the files the vocabulary came from. */
+static void
+test_site_vocabulary_beside_file(void **state)
+{
+    (void)state;
+    char *out = capture("./trialscreen lint " DATA "site/trial.yaml 2>&1");
+    assert_null(strstr(out, "site_fluid_score"));
+    assert_non_null(strstr(out, "trial.yaml:7:41: error: unknown concept 'zzzqqqxx' "
+                                "(not in the vocabulary loaded from "));
+    assert_non_null(strstr(out, "criteria/concepts.yaml, " DATA "site/site-concepts.yaml)"));
+    free(out);
+    assert_int_equal(sh("./trialscreen lint -q " DATA "site/trial.yaml"), 2);
+}
+
 static void
 test_all_load_errors_of_a_file(void **state)
 {
@@ -531,6 +546,7 @@ main(void)
         cmocka_unit_test(test_never_met_boundaries),
         cmocka_unit_test(test_empty_text),
         cmocka_unit_test(test_no_effect),
+        cmocka_unit_test(test_site_vocabulary_beside_file),
         cmocka_unit_test(test_all_load_errors_of_a_file),
         cmocka_unit_test(test_duplicate_trial_and_other_files_go_on),
         cmocka_unit_test(test_format),
