@@ -239,6 +239,15 @@ run_case(runner *st, const tcase *c)
     else if (r && c->error)
         mismatch(st, c->error_at, "expected a record error containing '%s', "
                  "but the record was read", c->error);
+    else if (r && record_nwarnings(r) != c->warnings)
+        /* An unknown code or an ignored field: the case would be judged
+        ** on a record other than the one its author wrote. */
+        mismatch(st, c->at, "the case record has %d warning%s (expected %d)%s%s "
+                 "(fix the record, or say 'warnings: N' when the case tests "
+                 "them: a typo must not make a case pass)",
+                 record_nwarnings(r), record_nwarnings(r) == 1 ? "" : "s",
+                 c->warnings, record_nwarnings(r) ? ", first: " : "",
+                 record_nwarnings(r) ? record_warning(r, 0) : "");
     else if (r) {
         for (int i = 0; i < f->ntrials; i++)
             st->res[i] = eval_trial(f->trials[i], r, st->a);

@@ -936,6 +936,37 @@ test_replay_verb(void **state)
     run_free(&r);
 }
 
+/* trialscreen test: a record warning (here a misspelt code) fails the
+** case, unless the case says it carries that many warnings. */
+static void
+test_case_record_warnings(void **state)
+{
+    (void)state;
+    char path[256];
+    static const char *const body[] = { "", "    warnings: 1\n", "    warnings: 2\n" };
+    static const int want[] = { 1, 0, 1 };
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/typo-%d.yaml", tmpdir, k);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f, "at: \"2026-03-01T12:00:00Z\"\ntrials: [NCT03668236]\ncases:\n"
+                "  - name: typo\n%s    record:\n      id: p\n"
+                "      observations:\n        - {code: lactat, value: 3, unit: mmol/L,"
+                " time: \"2026-03-01T11:00:00Z\"}\n"
+                "    expect:\n      NCT03668236: {criteria: {inc-septic-shock: unknown}}\n",
+                body[k]);
+        fclose(f);
+        run_out r = run("test %s", path);
+        assert_int_equal(r.status != 0, want[k]);
+        if (k == 0)
+            assert_non_null(strstr(r.out, "the case record has 1 warning (expected 0), "
+                                          "first: "));
+        if (k == 2)
+            assert_non_null(strstr(r.out, "has 1 warning (expected 2)"));
+        run_free(&r);
+    }
+}
+
 int
 main(void)
 {
@@ -970,6 +1001,7 @@ main(void)
         cmocka_unit_test(test_criteria_from_environment),
         cmocka_unit_test(test_bundled_criteria),
         cmocka_unit_test(test_replay_verb),
+        cmocka_unit_test(test_case_record_warnings),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
