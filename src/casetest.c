@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "arena.h"
+#include "coverage.h"
 #include "criteria.h"
 #include "eval.h"
 #include "input.h"
@@ -49,6 +50,7 @@ typedef struct runner {
     outbuf diffs;               /* the current case's mismatches */
     const ynode *first;         /* where the first mismatch was expected */
     int verbose;
+    coverage *cov;              /* --coverage, else NULL */
     int passed, failed;
 } runner;
 
@@ -249,8 +251,11 @@ run_case(runner *st, const tcase *c)
                  c->warnings, record_nwarnings(r) ? ", first: " : "",
                  record_nwarnings(r) ? record_warning(r, 0) : "");
     else if (r) {
-        for (int i = 0; i < f->ntrials; i++)
+        for (int i = 0; i < f->ntrials; i++) {
             st->res[i] = eval_trial(f->trials[i], r, st->a);
+            if (st->cov)
+                coverage_add(st->cov, st->res[i]);
+        }
         for (int i = 0; i < c->nexp; i++)
             check_trial(st, &c->exp[i], st->res[c->exp[i].tindex]);
     }
@@ -288,7 +293,7 @@ run_case(runner *st, const tcase *c)
 */
 
 static const char usage_text[] =
-"usage: trialscreen test [-c PATH]... [-v] CASES...\n"
+"usage: trialscreen test [-c PATH]... [-v] [--coverage] CASES...\n"
 "\n"
 "Run case files: patient records with the verdicts they must get.\n"
 "CASES is a case file (YAML) or a directory (every *.yaml in it, sorted).\n"
@@ -298,6 +303,8 @@ static const char usage_text[] =
 "                       (repeatable; default: the bundled criteria)\n"
 "  -v, --verbose        also list passing cases, and print the full report\n"
 "                       of each failing case\n"
+"      --coverage       after each file, every criterion and sub-rule with\n"
+"                       whether the cases saw it met, not met and unknown\n"
 "  -h, --help           show this help\n"
 "\n"
 "Prints one line per failing case and 'N passed, M failed'.  Exit status:\n"
@@ -373,6 +380,8 @@ run_file(runner *st, const char *path, const char *const *crit, int ncrit)
             if (outbuf_write(&st->out, stdout) != 0)
                 break;
         }
+        if (st->cov)
+            coverage_print(st->cov, f.trials, f.ntrials, path, &st->out);
         free(st->res);
         st->res = NULL;
         st->f = NULL;
@@ -425,6 +434,9 @@ casetest_main(int argc, char **argv)
             crit[ncrit++] = a + 11;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             st.verbose = 1;
+        } else if (strcmp(a, "--coverage") == 0) {
+            if (!st.cov)
+                st.cov = coverage_new();
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             rc = fflush(stdout) == 0 ? CASETEST_PASS : CASETEST_BAD_FILE;
@@ -454,6 +466,7 @@ done:
     outbuf_free(&st.out);
     outbuf_free(&st.diffs);
     arena_free(st.a);
+    coverage_free(st.cov);
     input_list_free(&files);
     free(crit);
     return rc;

@@ -72,7 +72,7 @@ static const char usage_text[] =
 "usage: trialscreen [screen] [OPTIONS] [PATH ...]\n"
 "       trialscreen trials [OPTIONS]\n"
 "       trialscreen lint [OPTIONS] [CRITERIA ...]\n"
-"       trialscreen test [-c PATH]... [-v] CASES...\n"
+"       trialscreen test [-c PATH]... [-v] [--coverage] CASES...\n"
 "       trialscreen replay [OPTIONS] [PATH ...]\n"
 "       trialscreen --help | --version\n"
 "\n"

@@ -967,6 +967,34 @@ test_case_record_warnings(void **state)
     }
 }
 
+/* test --coverage: per criterion and sub-rule, what the cases saw. */
+static void
+test_case_coverage(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/coverage.yaml", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("at: \"2026-03-01T12:00:00Z\"\ntrials: [NCT03668236]\ncases:\n"
+          "  - name: one\n    record: {id: p, birth_date: \"1960-01-01\","
+          " facts: {consent_obtainable: false}}\n"
+          "    expect:\n      NCT03668236: {criteria: {exc-consent: met}}\n"
+          "  - name: two\n    record: {id: q, birth_date: \"2010-01-01\","
+          " facts: {consent_obtainable: true}}\n"
+          "    expect:\n      NCT03668236: {criteria: {exc-consent: not_met}}\n", f);
+    fclose(f);
+    run_out r = run("test --coverage %s", path);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "NCT03668236 inc-age\n  met not_met -------  age ≥ 18 y\n"));
+    assert_non_null(strstr(r.out, "NCT03668236 exc-consent\n  met not_met -------  "
+                                  "consent_obtainable is false\n"));
+    /* sub-rules, indented under their criterion */
+    assert_non_null(strstr(r.out, "  --- ------- unknown    latest burn_tbsa > 10 %\n"));
+    assert_non_null(strstr(r.out, "2 passed, 0 failed"));
+    run_free(&r);
+}
+
 int
 main(void)
 {
@@ -1002,6 +1030,7 @@ main(void)
         cmocka_unit_test(test_bundled_criteria),
         cmocka_unit_test(test_replay_verb),
         cmocka_unit_test(test_case_record_warnings),
+        cmocka_unit_test(test_case_coverage),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
