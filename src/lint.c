@@ -712,6 +712,38 @@ lint_trial(const trial *t, int order, lint_report *r)
 ** =======================================================================
 */
 
+/*
+** A rule that fails to parse: its own first error, then every sub-rule
+** (the items of all / any / of, the rule of not / needs_check) parsed on
+** its own, so that every problem of a criterion is reported, not the
+** first.  A sub-rule's error that is also its parent's first is the same
+** finding, which add() does not repeat.
+*/
+static void
+search_rule(lint_report *r, const vocab *v, arena *a, const ynode *n,
+            const char *file, int order, int depth)
+{
+    static const char *const lists[] = { "all", "any", "of", NULL };
+    static const char *const singles[] = { "not", "needs_check", NULL };
+    ts_error err;
+    ts_error_clear(&err);
+    if (rule_parse(a, v, n, &err))
+        return;
+    add(r, LINT_ERROR, "load", file, err.line, err.column, order, "%s", err.msg);
+    if (n->kind != Y_MAP || depth >= RULE_MAX_DEPTH)
+        return;
+    for (int k = 0; lists[k]; k++) {
+        const ynode *l = ydoc_get(n, lists[k]);
+        for (int i = 0; l && l->kind == Y_SEQ && i < l->n; i++)
+            search_rule(r, v, a, l->items[i], file, order, depth + 1);
+    }
+    for (int k = 0; singles[k]; k++) {
+        const ynode *one = ydoc_get(n, singles[k]);
+        if (one)
+            search_rule(r, v, a, one, file, order, depth + 1);
+    }
+}
+
 /* A file that failed: the rule of every criterion and cohort on its own,
 ** duplicate ids, missing or empty text. */
 static void
@@ -767,10 +799,8 @@ search_file(lint_report *r, const vocab *v, const char *file, int order)
                 if (nids[cohorts] < MAX_LEAVES)
                     ids[cohorts][nids[cohorts]++] = cohorts ? item : id;
             }
-            ts_error_clear(&err);
-            if (rn && !rule_parse(a, v, rn, &err))
-                add(r, LINT_ERROR, "load", file, err.line, err.column, order,
-                    "%s", err.msg);
+            if (rn)
+                search_rule(r, v, a, rn, file, order, 0);
         }
     }
     arena_free(a);

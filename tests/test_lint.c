@@ -386,6 +386,26 @@ test_site_vocabulary_beside_file(void **state)
     assert_int_equal(sh("./trialscreen lint -q " DATA "site/trial.yaml"), 2);
 }
 
+/* Every problem in one criterion, not the first: each sub-rule of all,
+** any, not is parsed on its own. */
+static void
+test_every_error_of_a_criterion(void **state)
+{
+    static const char *const want[] = {
+        "8:19: error: unknown concept 'lactat' (did you mean 'lactate'?)",
+        "12:26: error: unknown concept 'sepsiss' (did you mean 'sepsis'?)",
+        "14:19: error: expected true or false for 'is', found 'yes' ('yes' is "
+        "not a boolean here; write true or false)",
+        "18:19: error: unit 'kg' does not fit concept 'map' (mm[Hg])",
+    };
+    (void)state;
+    lint_report r = lint_one(DATA "rule-errors.yaml");
+    assert_int_equal(r.n, 4);
+    for (int i = 0; i < r.n; i++)
+        assert_string_equal(line_of(&r, i), want[i]);
+    lint_report_free(&r);
+}
+
 static void
 test_all_load_errors_of_a_file(void **state)
 {
@@ -546,6 +566,7 @@ main(void)
         cmocka_unit_test(test_never_met_boundaries),
         cmocka_unit_test(test_empty_text),
         cmocka_unit_test(test_no_effect),
+        cmocka_unit_test(test_every_error_of_a_criterion),
         cmocka_unit_test(test_site_vocabulary_beside_file),
         cmocka_unit_test(test_all_load_errors_of_a_file),
         cmocka_unit_test(test_duplicate_trial_and_other_files_go_on),
