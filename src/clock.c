@@ -302,7 +302,10 @@ event_first_of(eval_ctx *cx, const rule *ru, result *res, const char **verb)
              : event_time(cx, e, e->concepts[0], part[i], &v);
         if (s[i] != TS_NONE && (t == TS_NONE || s[i] < t)) {
             t = s[i];
-            *verb = e->event == EV_CONDITION ? "onset" : "started";
+            *verb = e->event == EV_CONDITION
+                  ? arena_printf(cx->a, "(%s onset)", e->concepts[0]->name)
+                  : e->one_course ? "(drug course started)"
+                  : arena_printf(cx->a, "(%s %s)", e->concepts[0]->name, v);
         }
         if (s[i] == TS_NONE)
             why = arena_printf(cx->a, "%s%s%s", why, *why ? "; " : "",
@@ -382,7 +385,7 @@ eval_time_since(eval_ctx *cx, const rule *ru)
     if (ru->dcmp.op == CMP_GT)
         from--;
     leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)",
-        ru->event == EV_FIRST_OF ? "first start" : ru->one_course ?
+        ru->event == EV_FIRST_OF ? "earliest known start" : ru->one_course ?
         arena_printf(cx->a, "course of %s", class_name(cx, ru)) : c->name, verb,
         fmt_time(cx, t), secs_str(cx, now - t), dur_cmp_text(cx, &ru->dcmp));
     leaf_times(res, from, to);
