@@ -27,6 +27,7 @@
 #include "arena.h"
 #include "coverage.h"
 #include "criteria.h"
+#include "diag.h"
 #include "eval.h"
 #include "input.h"
 #include "record.h"
@@ -261,12 +262,11 @@ run_case(runner *st, const tcase *c)
     }
     if (st->first) {
         st->failed++;
-        outbuf_printf(&st->out, "%s:%d:%d: case '", f->path, st->first->line,
-                      st->first->column);
-        outbuf_escaped(&st->out, c->name);
-        outbuf_puts(&st->out, "': ");
-        outbuf_put(&st->out, st->diffs.p, st->diffs.len);
-        outbuf_puts(&st->out, "\n");
+        /* diffs holds escaped text already; diag_put escapes again only
+        ** what is unsafe, which escaped text no longer contains. */
+        outbuf_put(&st->diffs, "", 1);
+        diag_putf(&st->out, TS_LEVEL_ERROR, f->path, st->first->line,
+                  st->first->column, "case '%s': %s", c->name, st->diffs.p);
         if (st->verbose && r) {
             report_opts text = { REPORT_TEXT, 0 };
             report_record(&text, &st->out, r, 0, st->res, f->ntrials);
@@ -348,15 +348,10 @@ add_dir(input_list *l, const char *dir, ts_error *err)
 static void
 print_file_error(const cfile *f)
 {
-    char buf[1024];
-    outbuf b = {0};
     ts_error e = *f->err;
     if (!e.file)
         e.file = f->path;
-    ts_error_format(&e, buf, sizeof buf);
-    outbuf_escaped(&b, buf);
-    fprintf(stderr, "%s\n", b.p);
-    outbuf_free(&b);
+    diag_print(stderr, &e);
 }
 
 /* Read, check and run one case file.  Returns 0, or -1 if it is bad. */
@@ -393,9 +388,11 @@ run_file(runner *st, const char *path, const char *const *crit, int ncrit)
 static int
 usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, PROG ": ");
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'trialscreen test --help' for more information.\n", stderr);
+    ts_error e;
+    ts_error_clear(&e);
+    snprintf(e.msg, sizeof e.msg, fmt, arg);
+    diag_print(stderr, &e);
+    fputs("Try 'trialscreen test --help' for more information.\n", stderr);
     return CASETEST_BAD_FILE;
 }
 
@@ -458,7 +455,8 @@ casetest_main(int argc, char **argv)
     }
     outbuf_printf(&st.out, "%d passed, %d failed\n", st.passed, st.failed);
     if (outbuf_write(&st.out, stdout) != 0 || fflush(stdout) != 0) {
-        fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing output: %s",
+                    strerror(errno));
         bad = 1;
     }
     rc = bad ? CASETEST_BAD_FILE : st.failed ? CASETEST_FAIL : CASETEST_PASS;

@@ -25,6 +25,7 @@
 #include "casetest.h"
 #include "cli.h"
 #include "criteria.h"
+#include "diag.h"
 #include "eval.h"
 #include "input.h"
 #include "lint.h"
@@ -173,12 +174,14 @@ static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 static int
 usage_error(const char *fmt, ...)
 {
+    ts_error e;
     va_list ap;
-    fputs(PROG ": ", stderr);
+    ts_error_clear(&e);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(e.msg, sizeof e.msg, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'trialscreen --help' for more information.\n", stderr);
+    diag_print(stderr, &e);
+    fputs("Try 'trialscreen --help' for more information.\n", stderr);
     return EXIT_USAGE;
 }
 
@@ -527,15 +530,10 @@ parse_args(cli_opts *o, int argc, char **argv)
 static void
 print_error(const ts_error *err, const char *file)
 {
-    char buf[1024];
-    outbuf b = {0};
     ts_error e = *err;
     if (!e.file)
         e.file = file;
-    ts_error_format(&e, buf, sizeof buf);
-    outbuf_escaped(&b, buf);
-    fprintf(stderr, "%s\n", b.p ? b.p : "");
-    outbuf_free(&b);
+    diag_print(stderr, &e);
 }
 
 /*
@@ -550,7 +548,7 @@ load_criteria(const cli_opts *o, trialset *ts)
     ts_error_clear(&err);
     int rc = EXIT_USAGE;
     if (input_criteria_files(o->criteria, o->ncriteria, &files, &err) != 0) {
-        fprintf(stderr, PROG ": %s\n", err.msg);
+        diag_print(stderr, &err);
         goto done;
     }
     for (int i = 0; i < files.n; i++)
@@ -559,7 +557,8 @@ load_criteria(const cli_opts *o, trialset *ts)
             goto done;
         }
     if (trialset_count(ts) == 0) {
-        fputs(PROG ": no trials found in the criteria\n", stderr);
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "no trials found in the criteria");
         goto done;
     }
     rc = 0;
@@ -585,7 +584,8 @@ emit(outbuf *b, int flush)
         return 0;
     int e = errno ? errno : EIO;
     if (e != EPIPE)             /* a closed pipe (| head) ends quietly */
-        fprintf(stderr, "error: writing output: %s\n", strerror(e));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "writing output: %s", strerror(e));
     return -1;
 }
 
@@ -597,7 +597,8 @@ finish_output(void)
         int e = errno ? errno : EIO;
         if (e == EPIPE)
             return 0;
-        fprintf(stderr, "error: writing output: %s\n", strerror(e));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "writing output: %s", strerror(e));
         return -1;
     }
     return 0;
@@ -694,7 +695,7 @@ verb_lint(const cli_opts *o, trialset *ts, const vocab *v)
     ts_error err;
     int rc = EXIT_OK;
     if (lint_paths(paths, n, &lr, &err) != 0) {
-        fprintf(stderr, PROG ": %s\n", err.msg);
+        diag_print(stderr, &err);
         rc = EXIT_USAGE;
     } else {
         outbuf out = {0};

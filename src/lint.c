@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "critload.h"
+#include "diag.h"
 #include "input.h"
 #include "lint.h"
 #include "trialsview.h"
@@ -136,14 +137,9 @@ lint_format(const lint_report *r, int ndjson, outbuf *out)
             outbuf_puts(out, "}\n");
             continue;
         }
-        outbuf_escaped(out, file);
-        if (d->line > 0)
-            outbuf_printf(out, ":%d", d->line);
-        if (d->line > 0 && d->column > 0)
-            outbuf_printf(out, ":%d", d->column);
-        outbuf_printf(out, ": %s: ", level);
-        outbuf_escaped(out, d->msg);
-        outbuf_puts(out, "\n");
+        diag_putf(out, d->level == LINT_ERROR ? TS_LEVEL_ERROR
+                                              : TS_LEVEL_WARNING,
+                  file, d->line, d->column, "%s", d->msg);
     }
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "report.h"
 #include "timeutil.h"
 #include "verdict.h"
@@ -615,18 +616,12 @@ report_error(const report_opts *o, outbuf *out, outbuf *diag,
     }
     if (!diag)
         return;
-    char buf[1024];
-    if (io) {
-        outbuf_puts(diag, "error: ");
-        outbuf_escaped(diag, err->msg);
-    } else {
-        ts_error e = *err;
-        e.file = source;
-        e.line = eline;
-        ts_error_format(&e, buf, sizeof buf);
-        outbuf_escaped(diag, buf);
-    }
-    outbuf_puts(diag, "\n");
+    /* An I/O message names its file itself ("cannot open 'x': ..."). */
+    ts_error e = *err;
+    e.level = TS_LEVEL_ERROR;
+    e.file = io ? NULL : source;
+    e.line = io ? 0 : eline;
+    diag_put(diag, &e);
 }
 
 /*

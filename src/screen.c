@@ -24,6 +24,7 @@
 #include "arena.h"
 #include "batch.h"
 #include "cli.h"
+#include "diag.h"
 #include "eval.h"
 #include "input.h"
 #include "outfile.h"
@@ -67,17 +68,12 @@ record_warnings(outbuf *diag, const record *r, const char *source, int line)
 {
     for (int i = 0; i < record_nwarnings(r); i++) {
         const char *w = record_warning(r, i);
-        int wl, wc, skip = 0;
-        outbuf_escaped(diag, source);
+        int wl = line, wc = 0, skip = 0;
         /* A warning that starts with its own "line:column: " takes the
         ** place of the record's line: "x.json:5:15: warning: ...". */
-        if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) == 2 && skip > 0)
-            outbuf_printf(diag, ":%d:%d", wl, wc);
-        else if (line > 0)
-            outbuf_printf(diag, ":%d", line);
-        outbuf_puts(diag, ": warning: ");
-        outbuf_escaped(diag, w + skip);
-        outbuf_puts(diag, "\n");
+        if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) != 2 || skip == 0)
+            wl = line, wc = 0, skip = 0;
+        diag_putf(diag, TS_LEVEL_WARNING, source, wl, wc, "%s", w + skip);
     }
 }
 
@@ -117,9 +113,9 @@ screen_work(void *vctx, int wi, batch_slot *s)
     outbuf *out = o->quiet ? NULL : &s->out;
 
     if (item->kind == INPUT_WARNING) {
-        outbuf_puts(&s->diag, "warning: ");
-        outbuf_escaped(&s->diag, item->err.msg);
-        outbuf_puts(&s->diag, "\n");
+        ts_error e = item->err;
+        e.level = TS_LEVEL_WARNING;
+        diag_put(&s->diag, &e);
         return;
     }
     s->flags |= F_ITEM;
@@ -193,9 +189,11 @@ static void
 write_error(const outfile *out, const char *path)
 {
     if (path)
-        fprintf(stderr, "error: writing '%s': %s\n", path, strerror(out->err));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing '%s': %s",
+                    path, strerror(out->err));
     else
-        fprintf(stderr, "error: writing output: %s\n", strerror(out->err));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing output: %s",
+                    strerror(out->err));
 }
 
 /* The summary after the records: on the report's stream, except for CSV,
@@ -231,8 +229,8 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     ** SIGPIPE would skip the clean-up of --output's temporary file. */
     signal(SIGPIPE, SIG_IGN);
     if (!o->quiet && outfile_open(&c.out, o->output) != 0) {
-        fprintf(stderr, "trialscreen: cannot create '%s': %s\n", o->output,
-                strerror(errno));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "cannot create '%s': %s", o->output, strerror(errno));
         return EXIT_BAD_INPUT;
     }
     c.flush_each = o->ro.format == REPORT_TEXT && !o->output;
@@ -266,7 +264,8 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     if (!stopped) {
         int rc = batch_run(&screen_ops, &c, jobs, &cancelled);
         if (rc < 0) {
-            fputs("trialscreen: cannot start worker threads\n", stderr);
+            diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                        "cannot start worker threads");
             c.bad = 1;
         }
     }

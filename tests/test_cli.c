@@ -427,6 +427,40 @@ test_text_errors_on_stderr(void **state)
     run_free(&r);
 }
 
+/* One diagnostic format from every verb (diag.h): screen, usage, lint,
+** test. */
+static void
+test_one_diagnostic_format(void **state)
+{
+    (void)state;
+    run_out r = run(TINY " " REC "bad.json");
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "trialscreen: " REC "bad.json:3:35: error: "));
+    run_free(&r);
+    r = run("--bogus");
+    assert_int_equal(r.status, 2);
+    assert_true(strncmp(r.err, "trialscreen: error: unknown option '--bogus'\n",
+                        45) == 0);
+    run_free(&r);
+    r = run("lint " DATA "/bad-criteria/broken.yaml");
+    assert_int_equal(r.status, 2);
+    assert_true(strncmp(r.out, "trialscreen: " DATA "/bad-criteria/broken.yaml:",
+                        strlen("trialscreen: " DATA "/bad-criteria/broken.yaml:"))
+                == 0);
+    assert_non_null(strstr(r.out, ": error: "));
+    run_free(&r);
+    r = run("test " DATA "/cases/failing.yaml");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "trialscreen: " DATA "/cases/failing.yaml:"
+                           "14:28: error: case 'wrongly expected ineligible': "
+                           "TEST-0001: expected ineligible, got eligible\n"));
+    run_free(&r);
+    r = run("test --bogus");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "trialscreen: error: unknown option '--bogus'"));
+    run_free(&r);
+}
+
 static void
 test_ndjson_line_numbers(void **state)
 {
@@ -1009,6 +1043,7 @@ main(void)
         cmocka_unit_test(test_ndjson_not_evaluated),
         cmocka_unit_test(test_bad_record_in_batch_exit_3),
         cmocka_unit_test(test_text_errors_on_stderr),
+        cmocka_unit_test(test_one_diagnostic_format),
         cmocka_unit_test(test_ndjson_line_numbers),
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_csv),

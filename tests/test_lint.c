@@ -468,7 +468,8 @@ test_format(void **state)
     lint_report r = lint_one(DATA "empty-text.yaml");
     outbuf b = {0};
     lint_format(&r, 0, &b);
-    assert_string_equal(b.p, DATA "empty-text.yaml:6:5: error: criterion "
+    assert_string_equal(b.p, "trialscreen: " DATA "empty-text.yaml:6:5: "
+        "error: criterion "
         "'inc-icu' has an empty 'text' (quote the registry text it encodes)\n");
     b.len = 0;
     lint_format(&r, 1, &b);
