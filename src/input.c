@@ -55,6 +55,13 @@ struct input {
     size_t rcap, rstart, rend, scanned;
     int eof;
     int skipping;           /* discarding the rest of an overlong line */
+
+    /* Standard input may hold JSON documents that span lines (jq's
+    ** output) instead of NDJSON: decided on its first non-blank line. */
+    int docs_ok;            /* this stream may be documents (stdin) */
+    int docs;               /* it is: doc_next splits it */
+    int depth, in_str, esc; /* doc_next's scan state */
+    int started, vline;     /* inside a value; the line it began on */
 };
 
 int
@@ -344,6 +351,7 @@ stream_close(input *in)
     in->name = NULL;
     in->rstart = in->rend = in->scanned = 0;
     in->eof = in->skipping = 0;
+    in->docs_ok = in->docs = 0;
 }
 
 static void
@@ -355,6 +363,8 @@ stream_open(input *in, int fd, int own, const char *name)
     in->lineno = 0;
     in->rstart = in->rend = in->scanned = 0;
     in->eof = in->skipping = 0;
+    in->docs_ok = fd == STDIN_FILENO;
+    in->docs = in->depth = in->in_str = in->esc = in->started = 0;
 }
 
 static int
@@ -382,6 +392,133 @@ stream_make_room(input *in)
     }
 }
 
+/*
+** {======================================================================
+** JSON documents on standard input
+** =======================================================================
+*/
+
+/* Scan one byte of a JSON text: strings, and nesting outside them.
+** Returns 1 when a top-level object or array has just been closed. */
+static int
+doc_scan(input *in, char ch)
+{
+    if (in->in_str) {
+        if (in->esc)
+            in->esc = 0;
+        else if (ch == '\\')
+            in->esc = 1;
+        else if (ch == '"')
+            in->in_str = 0;
+        return 0;
+    }
+    if (ch == '"')
+        in->in_str = 1;
+    else if (ch == '{' || ch == '[')
+        in->depth++;
+    else if ((ch == '}' || ch == ']') && --in->depth <= 0)
+        return 1;
+    return 0;
+}
+
+/*
+** `jq . patient.json | trialscreen`: the first non-blank line of standard
+** input opens an object that it does not close, and ends where a pretty
+** printer breaks a line (after '{', '[' or ','), not in the middle of a
+** token as a truncated NDJSON line would.  Then standard input is read as
+** JSON documents one after another, whatever their line breaks.
+*/
+static int
+starts_documents(input *in, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i == n || s[i] != '{')
+        return 0;
+    for (size_t k = i; k < n; k++)
+        if (doc_scan(in, s[k]))
+            break;
+    int open = in->depth > 0 && !in->in_str;
+    in->depth = in->in_str = in->esc = 0;
+    while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    return open && strchr("{[,", s[n - 1]) != NULL;
+}
+
+/* Hand out the text [rstart, scanned) as one record begun on vline. */
+static void
+doc_emit(input *in, input_item *item)
+{
+    size_t n = in->scanned - in->rstart;
+    item->kind = INPUT_RECORD;
+    item->source = xstrdup(in->name);
+    item->line = in->vline;
+    item->buf = xmalloc(n + 1);
+    memcpy(item->buf, in->rbuf + in->rstart, n);
+    item->buf[n] = '\0';
+    item->len = n;
+    in->rstart = in->scanned;
+    in->started = in->depth = in->in_str = in->esc = 0;
+}
+
+/* Next document.  Text that is not an object or array runs to the end of
+** the input and is handed out as it is: the parser says what is wrong. */
+static int
+doc_next(input *in, input_item *item)
+{
+    for (;;) {
+        while (in->scanned < in->rend) {
+            char ch = in->rbuf[in->scanned++];
+            if (!in->started) {
+                if (ch == '\n')
+                    in->lineno++;
+                if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
+                    in->rstart = in->scanned;
+                    continue;
+                }
+                in->started = 1;
+                in->vline = in->lineno + 1;
+            } else if (ch == '\n') {
+                in->lineno++;
+            }
+            if (doc_scan(in, ch)) {
+                doc_emit(in, item);
+                return 1;
+            }
+        }
+        if (in->started && in->scanned - in->rstart > in->max) {
+            char lim[32];
+            set_msg(item, INPUT_ERROR, in->name, in->vline,
+                    "'%s': the document at line %d is larger than the %s "
+                    "limit", in->name, in->vline,
+                    limit_text(in->max, lim, sizeof lim));
+            stream_close(in);
+            return 1;
+        }
+        if (in->eof) {
+            int got = in->started;
+            if (got)
+                doc_emit(in, item);
+            stream_close(in);
+            return got;
+        }
+        stream_make_room(in);
+        ssize_t k = read_some(in->fd, in->rbuf + in->rend, in->rcap - in->rend);
+        if (k < 0) {
+            set_msg(item, INPUT_ERROR, in->name, in->lineno + 1,
+                    "cannot read '%s': %s", in->name, strerror(errno));
+            stream_close(in);
+            return 1;
+        }
+        if (k == 0)
+            in->eof = 1;
+        in->rend += (size_t)k;
+    }
+}
+
+/* }====================================================================== */
+
 /* Turn [rstart, end) into an item (or skip it); consume through end + 1.
 ** Returns 1 if an item was produced. */
 static int
@@ -390,6 +527,14 @@ stream_emit(input *in, size_t end, input_item *item)
     const char *s = in->rbuf + in->rstart;
     size_t n = end - in->rstart;
     int skipped = in->skipping;
+    if (in->docs_ok && !skipped && end < in->rend && !is_blank(s, n)) {
+        in->docs_ok = 0;
+        if (starts_documents(in, s, n)) {
+            in->docs = 1;           /* rescan this line as a document */
+            in->scanned = in->rstart;
+            return 0;
+        }
+    }
     in->lineno++;
     in->rstart = end < in->rend ? end + 1 : end;
     in->scanned = in->rstart;
@@ -422,6 +567,8 @@ static int
 stream_next(input *in, input_item *item)
 {
     for (;;) {
+        if (in->docs)
+            return doc_next(in, item);
         char *nl = in->rend > in->scanned
                  ? memchr(in->rbuf + in->scanned, '\n', in->rend - in->scanned)
                  : NULL;

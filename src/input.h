@@ -14,7 +14,9 @@
 **   a directory        every *.json, *.ndjson, *.jsonl below it, recursively,
 **                      sorted by path (bytewise); symbolic links inside the
 **                      walk are not followed and non-regular files skipped
-**   "-"                NDJSON on standard input
+**   "-"                NDJSON on standard input, or JSON documents that
+**                      span lines (jq's output), decided on its first
+**                      non-blank line
 ** A file named on the command line is followed through a symbolic link and
 ** may be a FIFO (process substitution); other extensions are read as one
 ** JSON record.

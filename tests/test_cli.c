@@ -505,6 +505,32 @@ test_stdin(void **state)
     }
 }
 
+/* jq . patient.json | trialscreen: JSON documents that span lines, one
+** after another, are read as records; each keeps the line it starts on. */
+static void
+test_stdin_documents(void **state)
+{
+    cJSON *l[4];
+    (void)state;
+    run_out r = run("--json " TINY " < " DATA "/stdin/two-documents.txt");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    int n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(str(l[0], "patient"), "P-ELIG");
+    assert_int_equal(num(l[0], "line"), 1);
+    assert_string_equal(str(l[1], "patient"), "P-YOUNG");
+    assert_int_equal(num(l[1], "line"), 16);
+    free_lines(l, n);
+    run_free(&r);
+    /* A first line that is a whole object stays NDJSON. */
+    r = run("--json " TINY " < " REC "batch.ndjson");
+    n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 3);
+    free_lines(l, n);
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------- CSV, text */
 
 static void
@@ -1046,6 +1072,7 @@ main(void)
         cmocka_unit_test(test_one_diagnostic_format),
         cmocka_unit_test(test_ndjson_line_numbers),
         cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_stdin_documents),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_control_characters_escaped),
         cmocka_unit_test(test_color),
