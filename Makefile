@@ -50,7 +50,7 @@ CORE   = arena error timeutil units
 READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems
 CRIT   = criteria rulesyntax
 EVAL   = eval series derived events clock total
-OUT    = report outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
+OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum
 TOOLS  = lint trialsview
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(TOOLS)
@@ -100,7 +100,7 @@ tests/test_total: tests/test_total.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_diag: tests/test_diag.o $(T_CORE) src/outbuf.o src/diag.o
 tests/test_cli: tests/test_cli.o $(T_CORE) trialscreen
-tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/outbuf.o src/diag.o src/input.o src/inputcrit.o \
+tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/decide.o src/outbuf.o src/diag.o src/input.o src/inputcrit.o \
                  $(TOOLS:%=src/%.o) trialscreen
 
 $(TEST_BINS):

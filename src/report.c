@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "decide.h"
 #include "diag.h"
 #include "report.h"
 #include "timeutil.h"
@@ -393,16 +394,17 @@ text_window(outbuf *b, const trial_result *tr, ts_time at)
     outbuf_puts(b, "\n");
 }
 
-/* Marks show the criterion's own result; the colour shows its effect on
-** eligibility (an exclusion that is met is red). */
+/* Marks and colours show the criterion's effect on eligibility: an
+** exclusion that is met is a red ✗, one that is not met a green ✓ (its
+** reason says which way the criterion itself went). */
 static void
 text_criterion(const report_opts *o, outbuf *b, const criterion *c,
                const result *res, int width)
 {
     tv v = res ? res->value : TV_UNKNOWN;
-    const char *mark = v == TV_MET ? "✓" : v == TV_NOT_MET ? "✗" : "?";
-    const char *colour = v == TV_UNKNOWN ? C_YELLOW
-                       : (v == TV_MET) != (c->exclusion != 0) ? C_GREEN : C_RED;
+    int good = (v == TV_MET) != (c->exclusion != 0);
+    const char *mark = v == TV_UNKNOWN ? "?" : good ? "✓" : "✗";
+    const char *colour = v == TV_UNKNOWN ? C_YELLOW : good ? C_GREEN : C_RED;
     outbuf_puts(b, "      ");
     paint(o, b, colour);
     outbuf_puts(b, mark);
@@ -434,6 +436,20 @@ text_list(outbuf *b, const char *label, const char *const *s, int n)
     outbuf_puts(b, "\n");
 }
 
+/* " — not met: inc-x; excluded by exc-y" on the trial's line. */
+static void
+text_deciding(outbuf *b, const trial_result *tr)
+{
+    outbuf why = {0};
+    decide_line(&why, tr);
+    if (why.len > 0) {
+        outbuf_put(&why, "", 1);
+        outbuf_puts(b, " — ");
+        outbuf_escaped(b, why.p);
+    }
+    outbuf_free(&why);
+}
+
 static void
 text_trial(const report_opts *o, outbuf *b, const trial_result *tr, ts_time at)
 {
@@ -453,6 +469,7 @@ text_trial(const report_opts *o, outbuf *b, const trial_result *tr, ts_time at)
         outbuf_puts(b, "  ");
         outbuf_escaped(b, t->title);
     }
+    text_deciding(b, tr);
     outbuf_puts(b, "\n");
     text_window(b, tr, at);
     if (tr->cohort) {
@@ -530,6 +547,12 @@ text_record(const report_opts *o, outbuf *b, const record *r, int line,
         outbuf_puts(b, "\n");
         text_trial(o, b, res[i], at);
     }
+    if (decide_sections_hint(r, res, n))
+        outbuf_puts(b, "\n  hint: no section of this record is marked complete, so"
+                       " a condition,\n  procedure, medication or location that"
+                       " is not listed is unknown, not\n  absent; list the"
+                       " complete sections in \"complete\" or use"
+                       " --assume-complete\n");
     outbuf_puts(b, "\n");
 }
 

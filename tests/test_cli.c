@@ -531,6 +531,40 @@ test_stdin_documents(void **state)
     run_free(&r);
 }
 
+/* The trial's line says what decided it; marks show each criterion's
+** effect (a met exclusion is the ✗). */
+static void
+test_trial_line(void **state)
+{
+    (void)state;
+    run_out r = run("-t NCT05184296 examples/ecmo-rescue-ineligible.json "
+                    "examples/ecmo-rescue-incomplete.json "
+                    "examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "  INELIGIBLE  NCT05184296  ECMO-RESCUE — "
+                                  "excluded by exc-obstructive-shock\n"));
+    assert_non_null(strstr(r.out, "      ✗ exc-obstructive-shock     "
+                                  "pulmonary_embolism suspected"));
+    assert_non_null(strstr(r.out, "  INCOMPLETE  NCT05184296  ECMO-RESCUE — "
+                                  "unknown: inc-myocardial (lvef, "));
+    assert_non_null(strstr(r.out, "  ELIGIBLE    NCT05184296  ECMO-RESCUE\n"));
+    assert_non_null(strstr(r.out, "      ✓ exc-obstructive-shock     "
+                                  "pulmonary_embolism absent"));
+    assert_null(strstr(r.out, "hint:"));
+    run_free(&r);
+    r = run("-t NCT03948048 examples/ecmo-rescue-ineligible.json");
+    assert_non_null(strstr(r.out, "— not met: inc-age, "
+                                  "inc-septic-shock-picu\n"));
+    run_free(&r);
+    /* No section complete, and the unknowns are conditions: a hint. */
+    r = run("-t NCT05184296 - < " DATA "/stdin/no-complete.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "— unknown: exc-other-cardiac ("));
+    assert_non_null(strstr(r.out, "  hint: no section of this record is "
+                                  "marked complete"));
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------- CSV, text */
 
 static void
@@ -1073,6 +1107,7 @@ main(void)
         cmocka_unit_test(test_ndjson_line_numbers),
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_stdin_documents),
+        cmocka_unit_test(test_trial_line),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_control_characters_escaped),
         cmocka_unit_test(test_color),
