@@ -88,7 +88,7 @@ decide_line(outbuf *b, const trial_result *tr)
 }
 
 void
-decide_reasons(outbuf *b, const trial_result *tr)
+decide_reasons(outbuf *b, const trial_result *tr, const char *sep)
 {
     int first = 1;
     for (int i = 0; i < tr->t->ncrit; i++) {
@@ -96,7 +96,7 @@ decide_reasons(outbuf *b, const trial_result *tr)
             continue;
         const result *res = tr->crit ? tr->crit[i] : NULL;
         if (!first)
-            outbuf_puts(b, "; ");
+            outbuf_puts(b, sep);
         outbuf_puts(b, tr->t->crit[i].id);
         outbuf_puts(b, ": ");
         outbuf_puts(b, res && res->reason ? res->reason : "not evaluated");

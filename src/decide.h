@@ -29,8 +29,9 @@ int decide_is_deciding(const trial_result *tr, int i);
 /* Append the one-line reason (plain text, not escaped) to b. */
 void decide_line(outbuf *b, const trial_result *tr);
 
-/* Append "id: reason" for each deciding criterion, joined with "; ". */
-void decide_reasons(outbuf *b, const trial_result *tr);
+/* Append "id: reason" for each deciding criterion, joined with sep (a
+** reason may itself hold "; "). */
+void decide_reasons(outbuf *b, const trial_result *tr, const char *sep);
 
 /*
 ** 1 when the record marks no section complete and most of the data the

@@ -558,8 +558,35 @@ text_record(const report_opts *o, outbuf *b, const record *r, int line,
 
 /* }====================================================================== */
 
+/* The columns after the first nine: why a row is what it is. */
 static void
-csv_record(outbuf *b, const record *r, trial_result *const *res, int n)
+csv_why(outbuf *b, const record *r, int line, const trial_result *tr)
+{
+    char at[TS_FMT_LEN];
+    outbuf tmp = {0};
+    ts_format(record_at(r), at);
+    outbuf_printf(b, "%s,", at);
+    if (line > 0)
+        outbuf_printf(b, "%d", line);
+    outbuf_put(b, ",", 1);
+    csv_field(b, tr->t->title);
+    outbuf_put(b, ",", 1);
+    decide_line(&tmp, tr);
+    outbuf_put(&tmp, "", 1);
+    csv_field(b, tmp.p);
+    outbuf_put(b, ",", 1);
+    tmp.len = 0;
+    /* One criterion a line: a reason may hold "; " itself. */
+    decide_reasons(&tmp, tr, "\n");
+    outbuf_put(&tmp, "", 1);
+    csv_field(b, tmp.p);
+    outbuf_puts(b, ",\n");         /* error: empty for a screened record */
+    outbuf_free(&tmp);
+}
+
+static void
+csv_record(outbuf *b, const record *r, int line, trial_result *const *res,
+           int n)
 {
     for (int i = 0; i < n; i++) {
         const trial_result *tr = res[i];
@@ -588,8 +615,29 @@ csv_record(outbuf *b, const record *r, trial_result *const *res, int n)
         outbuf_put(b, ",", 1);
         csv_field(b, tr->cohort ? tr->cohort->id : "");
         /* A truncated exclusion list is said in every output. */
-        outbuf_puts(b, tr->t->list_incomplete ? ",true\n" : ",false\n");
+        outbuf_puts(b, tr->t->list_incomplete ? ",true," : ",false,");
+        csv_why(b, r, line, tr);
     }
+}
+
+/* A record that could not be read still has its row, so that no patient
+** silently disappears from a spreadsheet. */
+static void
+csv_error(outbuf *b, const char *source, int line, const ts_error *err)
+{
+    char msg[1024];
+    ts_error e = *err;
+    e.file = NULL;
+    e.line = err->line > 0 ? err->line : line;
+    ts_error_format(&e, msg, sizeof msg);
+    outbuf_put(b, ",", 1);
+    csv_field(b, source);
+    outbuf_puts(b, ",,,,,,,,,,");
+    if (line > 0)
+        outbuf_printf(b, "%d", line);
+    outbuf_puts(b, ",,,,");
+    csv_field(b, msg);
+    outbuf_puts(b, "\n");
 }
 
 void
@@ -598,7 +646,8 @@ report_begin(const report_opts *o, outbuf *out)
     if (o->format == REPORT_CSV)
         outbuf_puts(out, "patient,source,trial,verdict,window_opens,"
                          "window_closes,eligible_since,missing,cohort,"
-                         "exclusions_incomplete\n");
+                         "exclusions_incomplete,screened_at,line,title,"
+                         "deciding,reasons,error\n");
 }
 
 void
@@ -616,7 +665,7 @@ report_record_cached(const report_opts *o, const report_cache *cache,
     switch (o->format) {
     case REPORT_TEXT:   text_record(o, out, r, line, res, n); break;
     case REPORT_NDJSON: ndjson_record(out, cache, r, line, res, n); break;
-    case REPORT_CSV:    csv_record(out, r, res, n); break;
+    case REPORT_CSV:    csv_record(out, r, line, res, n); break;
     }
 }
 
@@ -637,6 +686,8 @@ report_error(const report_opts *o, outbuf *out, outbuf *diag,
             json_member(out, "path", err->path);
         outbuf_puts(out, "}\n");
     }
+    if (out && o->format == REPORT_CSV)
+        csv_error(out, source, line, err);
     if (!diag)
         return;
     /* An I/O message names its file itself ("cannot open 'x': ..."). */

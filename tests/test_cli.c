@@ -576,14 +576,117 @@ test_csv(void **state)
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out,
         "patient,source,trial,verdict,window_opens,window_closes,"
-        "eligible_since,missing,cohort,exclusions_incomplete\n"
-        "P-ELIG," REC "eligible.json,TEST-0001,eligible,,,1988-01-01T00:00:00Z,,,false\n"
-        "P-NOCONSENT," REC "incomplete.json,TEST-0001,incomplete,,,,informed_consent,,false\n");
+        "eligible_since,missing,cohort,exclusions_incomplete,screened_at,line,"
+        "title,deciding,reasons,error\n"
+        "P-ELIG," REC "eligible.json,TEST-0001,eligible,,,1988-01-01T00:00:00Z,"
+        ",,false,2026-03-01T12:00:00Z,,CLI test trial,,,\n"
+        "P-NOCONSENT," REC "incomplete.json,TEST-0001,incomplete,,,,"
+        "informed_consent,,false,2026-03-01T12:00:00Z,,CLI test trial,"
+        "unknown: inc-consent (informed_consent),"
+        "inc-consent: informed_consent not recorded,\n");
     run_free(&r);
 
     /* Two missing items are one field, joined with ';'. */
     r = run("--format=csv " TINY " " REC "escape.json");
-    assert_non_null(strstr(r.out, ",incomplete,,,,informed_consent;pregnancy,,false\n"));
+    assert_non_null(strstr(r.out, ",incomplete,,,,informed_consent;pregnancy,,false,"));
+    run_free(&r);
+}
+
+/* RFC 4180, as a spreadsheet reads it: quoted fields may hold commas,
+** doubled quotes and line breaks.  Splits text into rows of fields;
+** returns the number of rows. */
+enum { CSV_COLS = 16 };
+typedef struct csv_row {
+    char *f[CSV_COLS + 4];
+    int n;
+} csv_row;
+
+static int
+csv_parse(const char *p, csv_row *rows, int max)
+{
+    int nr = 0;
+    while (*p) {
+        assert_true(nr < max);
+        csv_row *r = &rows[nr++];
+        r->n = 0;
+        for (;;) {
+            char *f = calloc(1, strlen(p) + 1), *w = f;
+            if (*p == '"') {
+                for (p++;; p++) {
+                    assert_true(*p != '\0');       /* a quote left open */
+                    if (*p == '"' && p[1] == '"')
+                        *w++ = '"', p++;
+                    else if (*p == '"')
+                        break;
+                    else
+                        *w++ = *p;
+                }
+                p++;
+                assert_true(*p == ',' || *p == '\n');
+            } else {
+                while (*p && *p != ',' && *p != '\n') {
+                    assert_true(*p != '"');         /* a bare quote */
+                    *w++ = *p++;
+                }
+            }
+            assert_true(r->n < CSV_COLS + 4);
+            r->f[r->n++] = f;
+            if (*p++ != ',')
+                break;
+        }
+    }
+    return nr;
+}
+
+static void
+csv_free(csv_row *rows, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < rows[i].n; k++)
+            free(rows[i].f[k]);
+}
+
+/* Every record has its rows, with the deciding criteria and their
+** reasons; a record that cannot be read has a row with its error. */
+static void
+test_csv_why_and_error_rows(void **state)
+{
+    csv_row rows[8];
+    (void)state;
+    run_out r = run("--format csv -c " DATA "/csv/quoted.yaml "
+                    REC "incomplete.json " REC "batch.ndjson " REC "bad.json "
+                    REC "escape.json");
+    assert_int_equal(r.status, 3);
+    int n = csv_parse(r.out, rows, 8);
+    assert_int_equal(n, 7);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(rows[i].n, CSV_COLS);
+    assert_string_equal(rows[0].f[10], "screened_at");
+    assert_string_equal(rows[0].f[15], "error");
+    /* incomplete.json */
+    assert_string_equal(rows[1].f[12], "A \"quoted\", two-line\ntitle");
+    assert_string_equal(rows[1].f[10], "2026-03-01T12:00:00Z");
+    assert_string_equal(rows[1].f[13], "unknown: inc-consent (informed_consent)");
+    assert_string_equal(rows[1].f[14], "inc-consent: informed_consent not recorded");
+    /* batch.ndjson: line 1 eligible, line 3 unreadable, line 5 too young */
+    assert_string_equal(rows[2].f[3], "eligible");
+    assert_string_equal(rows[2].f[11], "1");
+    assert_string_equal(rows[2].f[13], "");
+    assert_string_equal(rows[3].f[0], "");
+    assert_string_equal(rows[3].f[1], REC "batch.ndjson");
+    assert_string_equal(rows[3].f[11], "3");
+    assert_string_equal(rows[3].f[15], "3:91: medications[0].rate: must not "
+                                       "be negative");
+    assert_string_equal(rows[4].f[13], "not met: inc-age");
+    assert_string_equal(rows[4].f[11], "5");
+    /* bad.json: its error holds a quote */
+    assert_string_equal(rows[5].f[1], REC "bad.json");
+    assert_string_equal(rows[5].f[15], "3:35: expected ',' or '}' after object "
+                                       "member, found '\"'");
+    /* escape.json: two reasons, one a line */
+    assert_string_equal(rows[6].f[14], "inc-consent: informed_consent not "
+                        "recorded\nexc-pregnancy: pregnancy not recorded");
+    csv_free(rows, n);
     run_free(&r);
 }
 
@@ -724,7 +827,7 @@ test_window(void **state)
     r = run("--format csv --at 2026-03-01T12:00:00Z " WIN);
     assert_non_null(strstr(r.out, "\nP-NE," REC "norepinephrine.json,TEST-WIN,"
         "eligible,2026-03-01T08:00:00Z,2026-03-02T02:00:00Z,"
-        "2026-03-01T08:00:00Z,,,false\n"));
+        "2026-03-01T08:00:00Z,,,false,"));
     run_free(&r);
 #undef WIN
 }
@@ -1108,6 +1211,7 @@ main(void)
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_stdin_documents),
         cmocka_unit_test(test_trial_line),
+        cmocka_unit_test(test_csv_why_and_error_rows),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_control_characters_escaped),
         cmocka_unit_test(test_color),
