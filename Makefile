@@ -48,7 +48,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
 READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems
-CRIT   = criteria rulesyntax
+CRIT   = criteria rulesyntax trialpick
 EVAL   = eval series derived events clock total
 OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum

@@ -579,21 +579,23 @@ int
 trialset_select(trialset *ts, const char *const *ids, int nids, ts_error *err)
 {
     int k = 0;
+    const trial **want = xcalloc((size_t)nids + 1, sizeof *want);
     ts_error_clear(err);
     for (int i = 0; i < nids; i++)
-        if (!trialset_find(ts, ids[i])) {
-            ts_error_set(err, 0, 0, "unknown trial '%s'", ids[i]);
+        if (!(want[i] = trialset_pick(ts, ids[i], err))) {
+            free(want);
             return -1;
         }
     /* Keep the loaded order, which is the order of the reports. */
     for (int i = 0; i < ts->n; i++) {
         int keep = 0;
         for (int j = 0; j < nids && !keep; j++)
-            keep = strcmp(ts->items[i]->id, ids[j]) == 0;
+            keep = ts->items[i] == want[j];
         if (keep)
             ts->items[k++] = ts->items[i];
     }
     ts->n = k;
+    free(want);
     return 0;
 }
 

@@ -565,6 +565,72 @@ test_trial_line(void **state)
     run_free(&r);
 }
 
+/* -t takes an id in any case or a short title; a near miss suggests. */
+static void
+test_trial_selection(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "NCT05184296", "nct05184296", "ECMO-RESCUE", "ecmo rescue",
+    };
+    for (int i = 0; i < 4; i++) {
+        run_out r = run("-t '%s' examples/ecmo-rescue-eligible.json", names[i]);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "  ELIGIBLE    NCT05184296  ECMO-RESCUE"));
+        assert_null(strstr(r.out, "NCT03788837"));
+        run_free(&r);
+    }
+    run_out r = run("-t i-micro -t NCT05184296 examples/ecmo-rescue-eligible.json");
+    assert_non_null(strstr(r.out, "NCT03788837  I-MICRO"));
+    assert_non_null(strstr(r.out, "NCT05184296  ECMO-RESCUE"));
+    run_free(&r);
+    r = run("-t NCT05184269 examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "trialscreen: error: unknown trial "
+                           "'NCT05184269' (did you mean 'NCT05184296'?)\n"));
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    r = run("-t ecmo-rescu examples/ecmo-rescue-eligible.json");
+    assert_non_null(strstr(r.err, "(did you mean 'ECMO-RESCUE'?)"));
+    run_free(&r);
+    r = run("-t XYZ examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown trial 'XYZ' (loaded trials: "
+                           "NCT03729765, NCT03788837, "));
+    run_free(&r);
+}
+
+/* --help lists the bundled trials: exactly those 'trials' loads. */
+static void
+test_help_lists_bundled_trials(void **state)
+{
+    cJSON *l[16];
+    (void)state;
+    run_out h = run("--help");
+    run_out t = run("trials --json");
+    assert_int_equal(t.status, 0);
+    const char *sec = strstr(h.out, "Bundled trials");
+    assert_non_null(sec);
+    const char *end = strstr(sec, "\n\n");
+    assert_non_null(end);
+    int listed = -1;                    /* the heading line */
+    for (const char *p = sec; p < end; p = strchr(p, '\n') + 1)
+        listed++;
+    int n = parse_lines(t.out, l, 16);
+    assert_int_equal(listed, n);
+    for (int i = 0; i < n; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "\n  %s  %s\n", str(l[i], "trial"),
+                 str(l[i], "title"));
+        const char *at = strstr(sec, want);
+        if (!at || at >= end)
+            fail_msg("--help does not list '%s'", want + 1);
+    }
+    free_lines(l, n);
+    run_free(&h);
+    run_free(&t);
+}
+
 /* ------------------------------------------------------------- CSV, text */
 
 static void
@@ -1211,6 +1277,8 @@ main(void)
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_stdin_documents),
         cmocka_unit_test(test_trial_line),
+        cmocka_unit_test(test_trial_selection),
+        cmocka_unit_test(test_help_lists_bundled_trials),
         cmocka_unit_test(test_csv_why_and_error_rows),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_control_characters_escaped),
