@@ -52,7 +52,7 @@ CRIT   = criteria rulesyntax trialpick
 EVAL   = eval series derived events clock total
 OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum
-TOOLS  = lint trialsview
+TOOLS  = lint trialsview conceptsview
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(TOOLS)
 LIB_OBJS = $(LIB_MODULES:%=src/%.o)
 

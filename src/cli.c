@@ -24,6 +24,7 @@
 #include "batch.h"
 #include "casetest.h"
 #include "cli.h"
+#include "conceptsview.h"
 #include "criteria.h"
 #include "diag.h"
 #include "eval.h"
@@ -75,6 +76,7 @@ static const char usage_text[] =
 "       trialscreen lint [OPTIONS] [CRITERIA ...]\n"
 "       trialscreen test [-c PATH]... [-v] [--coverage] CASES...\n"
 "       trialscreen replay [OPTIONS] [PATH ...]\n"
+"       trialscreen concepts [-c PATH]... [--format text|markdown|ndjson]\n"
 "       trialscreen --help | --version\n"
 "\n"
 "Screen patient records against clinical-trial eligibility criteria.\n"
@@ -93,6 +95,8 @@ static const char usage_text[] =
 "             point as 'screen --at' sees it: timelines, eligible intervals\n"
 "             (--json), one line per point (--points), or the feasibility\n"
 "             summary (--summary); docs/replay.md\n"
+"  concepts   list the vocabulary: every concept a record may use, its kind,\n"
+"             canonical unit and standard codes\n"
 "\n"
 "PATH is a patient record (*.json), an NDJSON file (*.ndjson, *.jsonl: one\n"
 "record a line), a directory (every such file below it, in sorted path\n"
@@ -108,8 +112,9 @@ static const char usage_text[] =
 "                           ecmo-rescue)\n"
 "      --at TIME            screening time for every record (RFC 3339 or 'now');\n"
 "                           default: the record's as_of, else its latest time\n"
-"      --format FORMAT      text (default), ndjson or csv; 'trials': text,\n"
-"                           ndjson or markdown; 'lint': text or ndjson\n"
+"      --format FORMAT      text (default), ndjson or csv; 'trials' and\n"
+"                           'concepts': text, ndjson or markdown; 'lint':\n"
+"                           text or ndjson\n"
 "      --json               same as --format ndjson\n"
 "  -j, --jobs N             worker threads (default: one per CPU); the output\n"
 "                           order never depends on N\n"
@@ -687,6 +692,36 @@ verb_trials(const cli_opts *o, trialset *ts, const vocab *v)
     return rc ? EXIT_BAD_INPUT : EXIT_OK;
 }
 
+/* The vocabulary of the loaded criteria (-c adds a site's own). */
+static int
+verb_concepts(const cli_opts *o, trialset *ts, const vocab *v)
+{
+    (void)ts;
+    outbuf out = {0};
+    if (o->quiet)
+        return EXIT_OK;
+    conceptsview(&out, v, o->markdown ? CONCEPTS_MARKDOWN
+                          : o->format == REPORT_NDJSON ? CONCEPTS_NDJSON
+                          : CONCEPTS_TEXT);
+    int rc = emit(&out, 0) != 0 || finish_output() != 0;
+    outbuf_free(&out);
+    return rc ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+static int
+check_concepts(const cli_opts *o)
+{
+    if (o->npaths > 0)
+        return usage_error("'concepts' takes no PATH (use -c for criteria)");
+    if (o->format == REPORT_CSV)
+        return usage_error("'concepts' prints text, ndjson or markdown, "
+                           "not csv");
+    if (o->ntrials > 0)
+        return usage_error("'concepts' takes no -t: the vocabulary is shared "
+                           "by every trial");
+    return 0;
+}
+
 /* }====================================================================== */
 
 /* lint.c loads the criteria itself, each file on its own, so that one
@@ -827,6 +862,7 @@ static const struct verb_def {
     { "lint",   0, check_lint,   verb_lint,   NULL },
     { "test",   0, NULL,         NULL,        casetest_main },
     { "replay", 1, check_replay, verb_replay, NULL },
+    { "concepts", 1, check_concepts, verb_concepts, NULL },
 };
 
 static const struct verb_def *

@@ -631,6 +631,59 @@ test_help_lists_bundled_trials(void **state)
     run_free(&t);
 }
 
+/* trialscreen concepts: the vocabulary, as a table, NDJSON or Markdown. */
+static void
+test_concepts_verb(void **state)
+{
+    cJSON *l[400];
+    (void)state;
+    run_out r = run("concepts");
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "concept ", 8) == 0);
+    assert_non_null(strstr(r.out, "\nmap "));
+    assert_non_null(strstr(r.out, " observation  mm[Hg] "));
+    int rows = -1;                      /* the header */
+    for (const char *p = r.out; *p; p++)
+        rows += *p == '\n';
+    run_free(&r);
+
+    r = run("concepts --json");
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 400);
+    assert_int_equal(n, rows);
+    int found = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(str(l[i], "name"), "map") != 0)
+            continue;
+        found = 1;
+        assert_string_equal(str(l[i], "kind"), "observation");
+        assert_string_equal(str(l[i], "unit"), "mm[Hg]");
+        const cJSON *codes = cJSON_GetObjectItemCaseSensitive(l[i], "codes");
+        assert_string_equal(cJSON_GetArrayItem(codes, 0)->valuestring,
+                            "loinc:8478-0");
+    }
+    assert_true(found);
+    /* Ordered by kind, then name. */
+    assert_string_equal(str(l[0], "kind"), "observation");
+    assert_string_equal(str(l[n - 1], "kind"), "derived");
+    free_lines(l, n);
+    run_free(&r);
+
+    r = run("concepts --format markdown");
+    assert_true(strncmp(r.out, "| concept | label | kind | unit | codes |\n"
+                        "|---|---|---|---|---|\n", 62) == 0);
+    assert_non_null(strstr(r.out, "| `map` | "));
+    run_free(&r);
+
+    r = run("concepts --format csv");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "trialscreen: error: 'concepts' prints text"));
+    run_free(&r);
+    r = run("concepts x.json");
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------- CSV, text */
 
 static void
@@ -1279,6 +1332,7 @@ main(void)
         cmocka_unit_test(test_trial_line),
         cmocka_unit_test(test_trial_selection),
         cmocka_unit_test(test_help_lists_bundled_trials),
+        cmocka_unit_test(test_concepts_verb),
         cmocka_unit_test(test_csv_why_and_error_rows),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_control_characters_escaped),
