@@ -110,7 +110,8 @@ static const char usage_text[] =
 "  -t, --trial ID           screen only this trial (repeatable): its id or\n"
 "                           short title, in any case (nct05184296,\n"
 "                           ecmo-rescue)\n"
-"      --at TIME            screening time for every record (RFC 3339 or 'now');\n"
+"      --at TIME            screening time for every record (RFC 3339, seconds\n"
+"                           optional: 2026-03-01T12:00Z; or 'now');\n"
 "                           default: the record's as_of, else its latest time\n"
 "      --format FORMAT      text (default), ndjson or csv; 'trials' and\n"
 "                           'concepts': text, ndjson or markdown; 'lint':\n"
@@ -352,6 +353,26 @@ parse_replay_time(const char *name, const char *arg, ts_time *out)
     return 0;
 }
 
+/*
+** --at TIME: RFC 3339 as in records, and also without seconds
+** ("2026-03-01T12:00Z", "2026-03-01 12:00"), as people type a time.
+** Records stay strict: only the command line is forgiving.
+*/
+static int
+parse_at(const char *arg, ts_time *t, char *why, size_t whysize)
+{
+    if (ts_parse_time(arg, t, why, whysize) == 0)
+        return 0;
+    size_t n = strlen(arg);
+    if (n < 16 || n > 64 || !strchr("Tt ", arg[10]) || arg[13] != ':' ||
+        !strchr("0123456789", arg[14]) || !strchr("0123456789", arg[15]) ||
+        (arg[16] != '\0' && !strchr("Zz+-", arg[16])))
+        return -1;
+    char buf[80];
+    snprintf(buf, sizeof buf, "%.16s:00%s", arg, arg + 16);
+    return ts_parse_time(buf, t, why, whysize);
+}
+
 /* Apply one option with its argument (NULL if none). */
 static int
 apply_option(cli_opts *o, int id, const char *arg)
@@ -370,7 +391,7 @@ apply_option(cli_opts *o, int id, const char *arg)
             o->at = (ts_time)time(NULL);
             return 0;
         }
-        if (ts_parse_time(arg, &o->at, why, sizeof why) != 0)
+        if (parse_at(arg, &o->at, why, sizeof why) != 0)
             return usage_error("invalid --at time '%s': %s", arg, why);
         return 0;
     case O_FORMAT:

@@ -69,6 +69,24 @@ get_str(trialset *ts, const ynode *map, const char *key, int required,
     return 0;
 }
 
+/*
+** The encoders marked texts they could not take from the registry as
+** "[registry wording not in seed 003]": a note about their sources that
+** means nothing to a coordinator.  Every output says "[registry wording
+** unavailable]" instead; the criteria file keeps its marker.
+*/
+static const char *
+shown_text(trialset *ts, const char *text)
+{
+    static const char marker[] = "[registry wording not in seed ";
+    const char *at = text ? strstr(text, marker) : NULL;
+    const char *end = at ? strchr(at, ']') : NULL;
+    if (!end)
+        return text;
+    return arena_printf(ts->a, "%.*s[registry wording unavailable]%s",
+                        (int)(at - text), text, end + 1);
+}
+
 /* Ids appear in reports, CSV columns and -t options: keep them plain. */
 static int
 check_id(const ynode *n, const char *what, ts_error *err)
@@ -99,6 +117,7 @@ parse_criterion(trialset *ts, const ynode *n, int exclusion, criterion *cr,
         get_str(ts, n, "text", 1, "criterion", &cr->text, err) < 0 ||
         get_str(ts, n, "note", 0, "criterion", &cr->note, err) < 0)
         return -1;
+    cr->text = shown_text(ts, cr->text);
     cr->exclusion = exclusion;
     cr->line = n->line;
     cr->column = n->column;

@@ -163,7 +163,8 @@ fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical)
 {
     char buf[32];
     const char *u = shown_unit(c->unit);
-    num_format(canonical * (c->scale != 0 ? c->scale : 1), buf, sizeof buf);
+    num_format_clinical(canonical * (c->scale != 0 ? c->scale : 1), buf,
+                        sizeof buf);
     return arena_printf(cx->a, "%s%s%s", buf, u ? " " : "", u ? u : "");
 }
 

@@ -394,6 +394,28 @@ text_window(outbuf *b, const trial_result *tr, ts_time at)
     outbuf_puts(b, "\n");
 }
 
+/*
+** A reason for people: escaped, and with the UCUM unit mm[Hg] written
+** mmHg as on every monitor (the brackets are UCUM's way of saying "of
+** mercury"; NDJSON keeps the UCUM code).
+*/
+static void
+text_reason(outbuf *b, const char *s)
+{
+    static const char ucum[] = "mm[Hg]";
+    const char *hit;
+    while ((hit = strstr(s, ucum)) != NULL) {
+        outbuf tmp = {0};
+        outbuf_put(&tmp, s, (size_t)(hit - s));
+        outbuf_put(&tmp, "", 1);
+        outbuf_escaped(b, tmp.p);
+        outbuf_free(&tmp);
+        outbuf_puts(b, "mmHg");
+        s = hit + sizeof ucum - 1;
+    }
+    outbuf_escaped(b, s);
+}
+
 /* Marks and colours show the criterion's effect on eligibility: an
 ** exclusion that is met is a red ✗, one that is not met a green ✓ (its
 ** reason says which way the criterion itself went). */
@@ -415,7 +437,7 @@ text_criterion(const report_opts *o, outbuf *b, const criterion *c,
     for (int pad = width - (int)(b->len - before); pad > 0; pad--)
         outbuf_put(b, " ", 1);
     outbuf_puts(b, "  ");
-    outbuf_escaped(b, res && res->reason ? res->reason : "not evaluated");
+    text_reason(b, res && res->reason ? res->reason : "not evaluated");
     if (!c->evaluated) {
         paint(o, b, C_DIM);
         outbuf_puts(b, " [not evaluated]");

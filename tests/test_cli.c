@@ -684,6 +684,38 @@ test_concepts_verb(void **state)
     run_free(&r);
 }
 
+/* Text as clinicians read it: mmHg, rounded computed values, no encoder's
+** notes; NDJSON keeps the UCUM code.  --at without seconds. */
+static void
+test_text_for_people(void **state)
+{
+    (void)state;
+    run_out r = run("-t ECMO-RESCUE --at 2026-03-01T12:00Z "
+                    "examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "screened at 2026-03-01 12:00 UTC (from --at)"));
+    assert_non_null(strstr(r.out, "MAP < 65 mmHg since"));
+    assert_null(strstr(r.out, "mm[Hg]"));
+    run_free(&r);
+    r = run("--json -t ECMO-RESCUE examples/ecmo-rescue-eligible.json");
+    assert_non_null(strstr(r.out, "MAP < 65 mm[Hg] since"));
+    run_free(&r);
+    /* 54.1 mg/dL of lactate is 6.0 mmol/L, not 6.00577. */
+    r = run("-t ECMO-RESCUE examples/ecmo-rescue-ineligible.json");
+    assert_non_null(strstr(r.out, "6.0 mmol/L (54.1 mg/dL)"));
+    assert_null(strstr(r.out, "6.00577"));
+    run_free(&r);
+    r = run("--at '2026-03-01 12:00' -t I-MICRO --json "
+            "examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "[registry wording unavailable]"));
+    assert_null(strstr(r.out, "registry wording not in seed"));
+    run_free(&r);
+    r = run("--at 2026-03-01T12:0Z examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------- CSV, text */
 
 static void
@@ -1333,6 +1365,7 @@ main(void)
         cmocka_unit_test(test_trial_selection),
         cmocka_unit_test(test_help_lists_bundled_trials),
         cmocka_unit_test(test_concepts_verb),
+        cmocka_unit_test(test_text_for_people),
         cmocka_unit_test(test_csv_why_and_error_rows),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_control_characters_escaped),
