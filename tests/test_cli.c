@@ -716,6 +716,26 @@ test_text_for_people(void **state)
     run_free(&r);
 }
 
+/* examples/ screens each example patient once. */
+static void
+test_examples_without_duplicates(void **state)
+{
+    cJSON *l[32];
+    (void)state;
+    run_out r = run("--json examples/");
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 32);
+    assert_true(n >= 4);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < i; k++)
+            if (strcmp(str(l[i], "patient"), str(l[k], "patient")) == 0)
+                fail_msg("examples/: patient %s twice (%s, %s)",
+                         str(l[i], "patient"), str(l[k], "source"),
+                         str(l[i], "source"));
+    free_lines(l, n);
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------- CSV, text */
 
 static void
@@ -1366,6 +1386,7 @@ main(void)
         cmocka_unit_test(test_help_lists_bundled_trials),
         cmocka_unit_test(test_concepts_verb),
         cmocka_unit_test(test_text_for_people),
+        cmocka_unit_test(test_examples_without_duplicates),
         cmocka_unit_test(test_csv_why_and_error_rows),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_control_characters_escaped),
