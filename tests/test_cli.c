@@ -736,6 +736,26 @@ test_examples_without_duplicates(void **state)
     run_free(&r);
 }
 
+/* --json --summary: the summary line is {"summary":{...}} only, and no
+** record line has a "summary" member (the documented jq filters). */
+static void
+test_json_summary_distinguishable(void **state)
+{
+    cJSON *l[16];
+    (void)state;
+    run_out r = run("--json --summary examples/ " REC "bad.json");
+    assert_int_equal(r.status, 3);
+    int n = parse_lines(r.out, l, 16);
+    assert_true(n >= 3);
+    for (int i = 0; i < n - 1; i++)
+        assert_null(cJSON_GetObjectItemCaseSensitive(l[i], "summary"));
+    assert_int_equal(cJSON_GetArraySize(l[n - 1]), 1);
+    assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(l[n - 1],
+                                                                 "summary")));
+    free_lines(l, n);
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------- CSV, text */
 
 static void
@@ -1387,6 +1407,7 @@ main(void)
         cmocka_unit_test(test_concepts_verb),
         cmocka_unit_test(test_text_for_people),
         cmocka_unit_test(test_examples_without_duplicates),
+        cmocka_unit_test(test_json_summary_distinguishable),
         cmocka_unit_test(test_csv_why_and_error_rows),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_control_characters_escaped),
