@@ -13,6 +13,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/trialscreen
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 CC      ?= cc
@@ -135,10 +136,13 @@ install: trialscreen
 	cp trialscreen $(DESTDIR)$(BINDIR)/trialscreen
 	cp docs/trialscreen.1 $(DESTDIR)$(MANDIR)/man1/trialscreen.1
 	cp criteria/*.yaml $(DESTDIR)$(DATADIR)/criteria/
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR)
+	cp completion/trialscreen.bash $(DESTDIR)$(BASHCOMPDIR)/trialscreen
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/trialscreen $(DESTDIR)$(MANDIR)/man1/trialscreen.1
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/trialscreen
 
 clean:
 	rm -f trialscreen src/*.o tests/*.o $(TEST_BINS)
@@ -213,6 +217,11 @@ fuzz-replay: $(FUZZERS:%=$(REPLAY_DIR)/%-replay)
 	    ./$(REPLAY_DIR)/$$f-replay tests/fuzz/corpus/$$k \
 	        tests/fuzz/regressions/$$k || exit 1; \
 	done
+
+# The bash completion (tests/completion.sh) is part of "make check".
+check: check-completion
+check-completion: trialscreen
+	@bash tests/completion.sh ./trialscreen
 
 # The bad-input catalogue is part of "make check".
 check: check-bad-input
