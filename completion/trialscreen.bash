@@ -40,7 +40,7 @@ _trialscreen()
     verb=screen
     if ((COMP_CWORD > 1)); then
         case ${COMP_WORDS[1]} in
-        screen|trials|lint|test|concepts) verb=${COMP_WORDS[1]} ;;
+        screen|trials|lint|test|concepts|replay) verb=${COMP_WORDS[1]} ;;
         esac
     fi
 
@@ -67,7 +67,10 @@ _trialscreen()
     -o|--output)
         COMPREPLY=($(compgen -f -- "$cur"))
         return ;;
-    -j|--jobs|--shard|--max-record)
+    --from|--to)
+        [[ $verb == replay ]] && return
+        ;;
+    -j|--jobs|--shard|--max-record|--step|--min-window)
         return ;;
     esac
 
@@ -79,22 +82,26 @@ _trialscreen()
         local opts
         case $verb in
         test) opts="--criteria --verbose --help" ;;
-        *) opts="--criteria --trial --at --format --json --jobs --summary
+        *) [[ $verb == replay ]] &&
+               opts="--step --from --to --min-window --points --every-point"
+           opts+=" --criteria --trial --at --format --json --jobs --summary
                  --output --shard --max-record --no-progress --quiet
                  --assume-complete --strict --verbose --color= --help
                  --version" ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-        [[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
+        [[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
         return
     fi
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W "screen trials lint test concepts" -- "$cur"))
+        COMPREPLY=($(compgen -W "screen trials lint test concepts replay" -- "$cur"))
     fi
     case $verb in
     lint|test)
         COMPREPLY+=($(_trialscreen_files "$cur" yaml yml)) ;;
     trials|concepts) ;;
+    replay)
+        COMPREPLY+=($(_trialscreen_files "$cur" json ndjson jsonl)) ;;
     *)
         COMPREPLY+=($(_trialscreen_files "$cur" json ndjson jsonl)) ;;
     esac

@@ -37,6 +37,8 @@ expect() {      # expect WANT WORDS...
 }
 
 expect concepts conc
+expect replay rep
+expect --step replay --st
 expect trials tr
 expect --trial --tr
 expect --assume-complete --assume
@@ -53,7 +55,9 @@ if complete_words --format c | grep -qx markdown; then
 for o in $("$bin" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     word=$o
     case $o in --color|--colour) word=--colo o=--color= ;; esac
-    if complete_words "$word" | grep -qx -- "$o"; then ok; else
+    # Verb-specific options (replay's) are offered after their verb.
+    if { complete_words "$word"; complete_words replay "$word"; } |
+       grep -qx -- "$o"; then ok; else
         bad "option $o (in --help) is not completed"; fi
 done
 
