@@ -27,6 +27,7 @@
 #include "arena.h"
 #include "batch.h"
 #include "cli.h"
+#include "diag.h"
 #include "eval.h"
 #include "input.h"
 #include "outfile.h"
@@ -247,12 +248,9 @@ replay_item(replay_ctx *c, rworker *w, const input_item *item, outbuf *out,
         return -1;
     }
     if (o->verbose)
-        for (int i = 0; i < record_nwarnings(r); i++) {
-            outbuf_escaped(diag, item->source);
-            outbuf_puts(diag, ": warning: ");
-            outbuf_escaped(diag, record_warning(r, i));
-            outbuf_puts(diag, "\n");
-        }
+        for (int i = 0; i < record_nwarnings(r); i++)
+            diag_putf(diag, TS_LEVEL_WARNING, item->source, item->line, 0,
+                      "%s", record_warning(r, i));
     replay_result *rr = &w->rr;
     rr->end = record_at(r);
     rr->first = record_first_time(r);
@@ -300,9 +298,9 @@ replay_work(void *vctx, int wi, batch_slot *s)
     outbuf *out = c->o->summary ? NULL : &s->out;
 
     if (item->kind == INPUT_WARNING) {
-        outbuf_puts(&s->diag, "warning: ");
-        outbuf_escaped(&s->diag, item->err.msg);
-        outbuf_puts(&s->diag, "\n");
+        ts_error e = item->err;
+        e.level = TS_LEVEL_WARNING;
+        diag_put(&s->diag, &e);
         return;
     }
     s->flags |= F_ITEM;
@@ -390,8 +388,8 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
 
     signal(SIGPIPE, SIG_IGN);
     if (outfile_open(&c.out, o->outpath) != 0) {
-        fprintf(stderr, "trialscreen: cannot create '%s': %s\n", o->outpath,
-                strerror(errno));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "cannot create '%s': %s",
+                    o->outpath, strerror(errno));
         return EXIT_BAD_INPUT;
     }
     c.flush_each = o->output == REPLAY_TEXT && !o->summary && !o->outpath;
@@ -423,7 +421,8 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
         outbuf_free(&head);
     }
     if (!stopped && batch_run(&replay_ops, &c, jobs, &cancelled) < 0) {
-        fputs("trialscreen: cannot start worker threads\n", stderr);
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "cannot start worker threads");
         c.bad = 1;
     }
     progress_update(c.prog, c.done, c.bytes, 1);
@@ -440,10 +439,11 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
     if (!c.out.closed_pipe) {
         if ((c.out.failed || outfile_commit(&c.out) != 0) && !c.out.closed_pipe) {
             if (o->outpath)
-                fprintf(stderr, "error: writing '%s': %s\n", o->outpath,
-                        strerror(c.out.err));
+                diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                            "writing '%s': %s", o->outpath, strerror(c.out.err));
             else
-                fprintf(stderr, "error: writing output: %s\n", strerror(c.out.err));
+                diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                            "writing output: %s", strerror(c.out.err));
             failed = 1;
         }
     } else {
