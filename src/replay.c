@@ -248,9 +248,15 @@ replay_item(replay_ctx *c, rworker *w, const input_item *item, outbuf *out,
         return -1;
     }
     if (o->verbose)
-        for (int i = 0; i < record_nwarnings(r); i++)
-            diag_putf(diag, TS_LEVEL_WARNING, item->source, item->line, 0,
-                      "%s", record_warning(r, i));
+        for (int i = 0; i < record_nwarnings(r); i++) {
+            const char *wt = record_warning(r, i);
+            int wl = item->line, wc = 0, skip = 0;
+            /* "5:15: ..." carries its own position (as in screen.c). */
+            if (sscanf(wt, "%d:%d: %n", &wl, &wc, &skip) != 2 || skip == 0)
+                wl = item->line, wc = 0, skip = 0;
+            diag_putf(diag, TS_LEVEL_WARNING, item->source, wl, wc, "%s",
+                      wt + skip);
+        }
     replay_result *rr = &w->rr;
     rr->end = record_at(r);
     rr->first = record_first_time(r);
