@@ -86,7 +86,7 @@ _trialscreen()
                opts="--step --from --to --min-window --points --every-point"
            opts+=" --criteria --trial --at --format --json --jobs --summary
                  --output --shard --max-record --no-progress --quiet
-                 --assume-complete --strict --verbose --color= --help
+                 --assume-complete --strict --verbose --color= --coverage --help
                  --version" ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -162,6 +162,7 @@ static const char usage_text[] =
 "      --version            show the version and exit\n"
 "\n"
 "Bundled trials (tests/test_cli.c keeps this list true):\n"
+"  NCT03668236  CLASSIC\n"
 "  NCT03729765  Hemoperfusion on ECMO\n"
 "  NCT03788837  I-MICRO\n"
 "  NCT03948048  Pediatric ECMO timing in septic shock\n"

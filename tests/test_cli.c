@@ -595,8 +595,7 @@ test_trial_selection(void **state)
     run_free(&r);
     r = run("-t XYZ examples/ecmo-rescue-eligible.json");
     assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "unknown trial 'XYZ' (loaded trials: "
-                           "NCT03729765, NCT03788837, "));
+    assert_non_null(strstr(r.err, "unknown trial 'XYZ' (loaded trials: "));
     run_free(&r);
 }
 
@@ -728,7 +727,10 @@ test_examples_without_duplicates(void **state)
     assert_true(n >= 4);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < i; k++)
-            if (strcmp(str(l[i], "patient"), str(l[k], "patient")) == 0)
+            if (strcmp(str(l[i], "patient"), str(l[k], "patient")) == 0 &&
+                strcmp(str(l[i], "as_of"), str(l[k], "as_of")) == 0 &&
+                cJSON_Compare(cJSON_GetObjectItem(l[i], "trials"),
+                              cJSON_GetObjectItem(l[k], "trials"), 1))
                 fail_msg("examples/: patient %s twice (%s, %s)",
                          str(l[i], "patient"), str(l[k], "source"),
                          str(l[i], "source"));
