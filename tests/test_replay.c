@@ -453,6 +453,12 @@ test_expected_intervals(void **state)
     /* The same patient turning 18 on 2 March: eligible from midnight. */
     assert_string_equal(intervals("NCT03729765", "", "tests/data/replay/ecmo-turns-18.json"),
                         "2026-03-02T00:00:00Z/2026-03-02T10:00:00Z");
+    /* CLASSIC: 100 mL/h of crystalloid from 02:00 reaches 1 L at 12:00,
+    ** between any two data times -- a total grows continuously, so its
+    ** trial is evaluated at every point; the 12-h shock clock (from
+    ** 01:00) excludes after 13:00. */
+    assert_string_equal(intervals("NCT03668236", "", "tests/data/replay/classic-fluids.json"),
+                        "2026-03-01T12:00:00Z/2026-03-01T13:15:00Z");
     /* At 1 h the grid is coarser; the last point is the screening time. */
     assert_string_equal(intervals("NCT03729765", "--step 1h --from 2026-03-01T08:30:00Z "
                                   "--to 2026-03-02T09:30:00Z",
@@ -517,7 +523,7 @@ test_summary(void **state)
     assert_int_equal(count_lines(r.out), 1);
     cJSON *j = cJSON_Parse(r.out);
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "summary");
-    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "patients")->valueint, 4);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "patients")->valueint, 5);
     const cJSON *t;
     int seen = 0;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "trials")) {
