@@ -15,8 +15,11 @@
 ** node's valueint.  valueint is otherwise useless to us (it saturates at
 ** INT_MAX and nobody may read it as a number), which is why we can borrow
 ** it.  Texts longer than INT_MAX bytes are refused for the same reason.
-** Only records with a problem ever need a position, so the offsets are
-** found the first time one is asked for, by checking the text again.
+** Only records with a problem or a warning need positions, so the offsets
+** are found the first time one is asked for, by one forward skim of the
+** text (it passed the check: the skim trusts the grammar), and many
+** positions are resolved at once in one more forward pass
+** (json_doc_positions): linear in the record, however many are asked for.
 **
 ** Memory: a document lives in an arena of its own (arena_take), and so
 ** does everything the check needs (line table, offsets, key set).  cJSON
@@ -158,29 +161,111 @@ bom_length(const char *buf, size_t len)
     return (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
 }
 
+/* Bytes that end a number or a literal in a text that passed the check. */
+static const unsigned char ends_scalar[256] = {
+    ['\0'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+    [','] = 1, [']'] = 1, ['}'] = 1,
+};
+
+/* Past the string whose opening quote is at p (the text passed the check:
+** every backslash starts a two-byte escape or a \uXXXX). */
+static const char *
+skip_string(const char *p)
+{
+    for (p++; *p != '"'; p++)
+        if (*p == '\\')
+            p++;
+    return p + 1;
+}
+
 /*
-** The offset of every value, the first time a position is asked for: the
-** text passed the check once, so it passes again, this time noting where
-** each value starts (and finding the same lines), and the offsets go into
-** the tree.  Returns -1 if that fails (positions are then 0:0).
+** The offset of every value in pre-order and the line table, in one
+** forward pass over a text that passed the check: it trusts the grammar,
+** so it only has to tell keys from values and find where values start,
+** which costs a small fraction of checking again.  Fills *offs (in the
+** doc's arena) and *noffs; returns -1 past JSON_MAX_DEPTH (cannot happen
+** after the check).
+*/
+static int
+skim_offsets(json_doc *d, int **offs, size_t *noffs)
+{
+    const char *buf = d->buf, *p = buf + bom_length(buf, d->len);
+    char open[JSON_MAX_DEPTH];
+    int depth = 0, want_key = 0;
+    size_t n = 0, cap = 256;
+    int *o = arena_alloc_raw(d->a, cap * sizeof *o);
+    d->nlines = 1;
+    for (;;) {
+        char c = *p;
+        if (c == '\0')
+            break;
+        if (n == cap) {
+            int *bigger = arena_alloc_raw(d->a, 2 * cap * sizeof *o);
+            memcpy(bigger, o, n * sizeof *o);
+            o = bigger;
+            cap *= 2;
+        }
+        switch (c) {
+        case ' ': case '\t': case ':':
+            p++;
+            break;
+        case '\n':
+            p++;
+            json_add_line(d, (size_t)(p - buf));
+            break;
+        case '\r':
+            p++;
+            if (*p != '\n')
+                json_add_line(d, (size_t)(p - buf));
+            break;
+        case '{': case '[':
+            if (depth == JSON_MAX_DEPTH)
+                return -1;
+            o[n++] = (int)(p - buf);
+            open[depth++] = c;
+            want_key = c == '{';
+            p++;
+            break;
+        case '}': case ']':
+            depth--;
+            p++;
+            break;
+        case ',':
+            want_key = depth > 0 && open[depth - 1] == '{';
+            p++;
+            break;
+        case '"':
+            if (!want_key)
+                o[n++] = (int)(p - buf);
+            want_key = 0;
+            p = skip_string(p);
+            break;
+        default:                        /* a number or a literal */
+            o[n++] = (int)(p - buf);
+            for (p++; !ends_scalar[(unsigned char)*p]; p++)
+                ;
+            break;
+        }
+    }
+    *offs = o;
+    *noffs = n;
+    return 0;
+}
+
+/*
+** The offset of every value, the first time a position is asked for (the
+** skim above), stored in the tree.  Returns -1 if that fails (positions
+** are then 0:0).
 */
 static int
 find_offsets(json_doc *d)
 {
-    ts_error err;
-    checker ck = { 0 };
+    int *offs;
+    size_t noffs;
     if (d->have_offsets)
         return d->have_offsets > 0 ? 0 : -1;
     d->have_offsets = -1;
-    ck.buf = d->buf;
-    ck.doc = d;
-    ck.err = &err;
-    ck.tmp = d->a;
-    ck.want_offsets = 1;
-    ck.p = d->buf + bom_length(d->buf, d->len);
-    d->nlines = 1;
-    json_skip_ws(&ck);
-    if (json_check_text(&ck) < 0 || attach_offsets(d->root, ck.offs, ck.noffs) < 0)
+    if (skim_offsets(d, &offs, &noffs) < 0 || attach_offsets(d->root, offs, noffs) < 0)
         return -1;
     d->have_offsets = 1;
     return 0;
@@ -196,6 +281,50 @@ json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column
         || node->valueint < 0)
         return;
     json_locate(doc, (size_t)node->valueint, line, column);
+}
+
+/*
+** Many positions at once, in time linear in the text: the nodes are taken
+** in the order of their offsets and the line and column found in one
+** forward walk (json_locate for each would count from the start of the
+** line every time: a one-line NDJSON record made that quadratic).
+*/
+void
+json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
+                   int *lines, int *columns)
+{
+    for (int i = 0; i < n; i++)
+        lines[i] = columns[i] = 0;
+    if (n <= 0 || !doc || !doc->root || find_offsets((json_doc *)doc) < 0)
+        return;
+    int *order = arena_alloc_raw(doc->a, (size_t)n * sizeof *order);
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (!nodes[i] || nodes[i]->valueint < 0)
+            continue;
+        /* Insertion sort: nodes come nearly in order (they are met in
+        ** document order while reading). */
+        int j = m++, off = nodes[i]->valueint;
+        while (j > 0 && nodes[order[j - 1]]->valueint > off) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    int li = 0, col = 1;
+    size_t pos = doc->lines[0];
+    for (int k = 0; k < m; k++) {
+        size_t off = (size_t)nodes[order[k]]->valueint;
+        while (li + 1 < doc->nlines && doc->lines[li + 1] <= off) {
+            pos = doc->lines[++li];
+            col = 1;
+        }
+        for (; pos < off && pos < doc->len; pos++)
+            if (((unsigned char)doc->buf[pos] & 0xC0) != 0x80)
+                col++;
+        lines[order[k]] = doc->line_base + li + 1;
+        columns[order[k]] = col;
+    }
 }
 
 json_doc *
