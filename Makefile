@@ -47,7 +47,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
-READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems
+READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems warnings
 CRIT   = criteria rulesyntax
 EVAL   = eval series derived events clock total
 OUT    = report outbuf input inputcrit caseload casetest coverage cli batch screen summary outfile progress

@@ -226,7 +226,7 @@ static void
 run_case(runner *st, const tcase *c)
 {
     cfile *f = st->f;
-    record_opts ro = { c->time, 0, 0 };
+    record_opts ro = { c->time, 0, 0, RW_ALL };      /* cases count every warning */
     ts_error err;
     ts_error_clear(&err);
     st->first = NULL;

@@ -54,6 +54,7 @@ typedef struct cli_opts {
     int markdown;           /* --format markdown ('trials' only) */
     int jobs;               /* -j; 0: one per CPU */
     int summary, quiet, strict, verbose;
+    int no_warnings;        /* --no-warnings */
     int no_progress;        /* --no-progress */
     int shard_k, shard_n;   /* --shard K/N; n 0: none */
     size_t max_record;      /* --max-record; 0: the default */
@@ -129,8 +130,11 @@ static const char usage_text[] =
 "                           treat SECTION as complete in every record:\n"
 "                           conditions, procedures, medications, locations\n"
 "                           or all (repeatable, or comma-separated)\n"
-"      --strict             unknown top-level record fields are errors\n"
-"      --verbose            print record warnings on standard error\n"
+"      --strict             what would be a warning is an error: the record\n"
+"                           is refused (unknown fields, codes, units)\n"
+"      --no-warnings        no warnings about ignored record data (by default\n"
+"                           one line per record and reason on standard error)\n"
+"      --verbose            also every ignored item, with its JSON path\n"
 "      --color[=WHEN]       colour text output: auto (default), always, never\n"
 "\n"
 "Replay options:\n"
@@ -193,7 +197,7 @@ enum {
     O_HELP = 'h', O_OUTPUT = 'o',
     O_AT = 256, O_FORMAT, O_JSON, O_SUMMARY, O_ASSUME, O_STRICT, O_VERBOSE,
     O_COLOR, O_VERSION, O_SHARD, O_MAX_RECORD, O_NO_PROGRESS,
-    O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT
+    O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT, O_NO_WARNINGS
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };  /* optional: only as --x=v */
@@ -218,6 +222,7 @@ static const struct option_def {
     { "assume-complete", O_ASSUME, ARG_REQUIRED },
     { "strict", O_STRICT, ARG_NONE },
     { "verbose", O_VERBOSE, ARG_NONE },
+    { "no-warnings", O_NO_WARNINGS, ARG_NONE },
     { "color", O_COLOR, ARG_OPTIONAL },
     { "colour", O_COLOR, ARG_OPTIONAL },
     { "help", O_HELP, ARG_NONE },
@@ -388,6 +393,7 @@ apply_option(cli_opts *o, int id, const char *arg)
     case O_QUIET:   o->quiet = 1; return 0;
     case O_STRICT:  o->strict = 1; return 0;
     case O_VERBOSE: o->verbose = 1; return 0;
+    case O_NO_WARNINGS: o->no_warnings = 1; return 0;
     case O_HELP:    o->help = 1; return 0;
     case O_VERSION: o->version = 1; return 0;
     case O_ASSUME:
@@ -641,11 +647,15 @@ verb_screen(const cli_opts *o, trialset *ts, const vocab *v)
         so.paths = dash;
         so.npaths = 1;
     }
-    so.ropts = (record_opts){ o->at, o->assume, o->strict };
+    /* Warnings: their positions are looked for only if they are printed. */
+    int rw = o->quiet || (o->no_warnings && !o->verbose) ? RW_COUNT
+           : o->verbose ? RW_ALL : RW_GROUPS;
+    so.ropts = (record_opts){ o->at, o->assume, o->strict, rw };
     so.ro = (report_opts){ o->format,
                            o->format == REPORT_TEXT && !o->output && use_color(o) };
     so.quiet = o->quiet;
-    so.verbose = o->verbose;
+    so.verbose = o->verbose && !o->quiet;
+    so.warnings = !o->quiet && !o->no_warnings;
     so.summary = o->summary;
     so.progress = !o->no_progress && !o->quiet && isatty(STDERR_FILENO);
     so.jobs = o->jobs > 0 ? o->jobs : batch_cpu_count();
@@ -762,7 +772,8 @@ verb_replay(const cli_opts *o, trialset *ts, const vocab *v)
         ro.paths = dash;
         ro.npaths = 1;
     }
-    ro.ropts = (record_opts){ o->to, o->assume, o->strict };
+    ro.ropts = (record_opts){ o->to, o->assume, o->strict,
+                              o->verbose ? RW_ALL : RW_COUNT };
     ro.output = o->points ? REPLAY_POINTS
                 : o->format == REPORT_NDJSON ? REPLAY_JSON : REPLAY_TEXT;
     ro.json = o->format == REPORT_NDJSON;

@@ -62,20 +62,58 @@ typedef struct screen_ctx {
     int bad, eligible;
 } screen_ctx;
 
+/* "trialscreen: SOURCE:LINE:COLUMN: warning: " (the record's line, or
+** none, when the position is not known). */
 static void
-record_warnings(outbuf *diag, const record *r, const char *source, int line)
+warning_head(outbuf *diag, const char *source, int line, int column, int rline)
+{
+    outbuf_puts(diag, "trialscreen: ");
+    outbuf_escaped(diag, source);
+    if (line > 0)
+        outbuf_printf(diag, ":%d:%d", line, column);
+    else if (rline > 0)
+        outbuf_printf(diag, ":%d", rline);
+    outbuf_puts(diag, ": warning: ");
+}
+
+/*
+** What the reader ignored, by default: one line per reason, at its first
+** item, "trialscreen: x.ndjson:7:5: warning: ICU-7: 3 observations
+** ignored: unknown code 'lactat' (did you mean 'lactate'?)".
+*/
+static void
+group_warnings(outbuf *diag, const record *r, const char *source, int rline)
+{
+    char msg[640];
+    int n = record_nwarning_groups(r), line, column;
+    for (int i = 0; i < n; i++) {
+        record_warning_group(r, i, msg, sizeof msg, &line, &column);
+        warning_head(diag, source, line, column, rline);
+        outbuf_escaped(diag, record_id(r));
+        outbuf_puts(diag, ": ");
+        outbuf_escaped(diag, msg);
+        outbuf_puts(diag, "\n");
+    }
+    if (record_more_warnings(r) > 0) {
+        warning_head(diag, source, 0, 0, rline);
+        outbuf_escaped(diag, record_id(r));
+        outbuf_printf(diag, ": %d more items ignored for other reasons\n",
+                      record_more_warnings(r));
+    }
+}
+
+/* --verbose: every warning, "trialscreen: x.json:5:15: warning: PATH: ...". */
+static void
+record_warnings(outbuf *diag, const record *r, const char *source, int rline)
 {
     for (int i = 0; i < record_nwarnings(r); i++) {
         const char *w = record_warning(r, i);
-        int wl, wc, skip = 0;
-        outbuf_escaped(diag, source);
+        int wl = 0, wc = 0, skip = 0;
         /* A warning that starts with its own "line:column: " takes the
-        ** place of the record's line: "x.json:5:15: warning: ...". */
-        if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) == 2 && skip > 0)
-            outbuf_printf(diag, ":%d:%d", wl, wc);
-        else if (line > 0)
-            outbuf_printf(diag, ":%d", line);
-        outbuf_puts(diag, ": warning: ");
+        ** place of the record's line. */
+        if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) != 2 || skip == 0)
+            wl = wc = skip = 0;
+        warning_head(diag, source, wl, wc, rline);
         outbuf_escaped(diag, w + skip);
         outbuf_puts(diag, "\n");
     }
@@ -143,6 +181,8 @@ screen_work(void *vctx, int wi, batch_slot *s)
             summary_add_unreadable(w->sum);
         return;
     }
+    if (o->warnings || o->verbose)
+        group_warnings(&s->diag, r, item->source, item->line);
     if (o->verbose)
         record_warnings(&s->diag, r, item->source, item->line);
     for (int i = 0; i < c->ntrials; i++) {

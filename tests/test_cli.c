@@ -582,9 +582,20 @@ test_strict_and_verbose(void **state)
     assert_non_null(strstr(r.err, "warning"));
     assert_non_null(strstr(r.err, "ward_bed"));
     run_free(&r);
+    /* By default, one line per reason, in the one diagnostic format. */
     r = run(TINY " " REC "extra-field.json");
     assert_int_equal(r.status, 0);
-    assert_null(strstr(r.err, "ward_bed"));
+    assert_non_null(strstr(r.err, "trialscreen: " REC "extra-field.json:"));
+    assert_non_null(strstr(r.err, ": warning: "));
+    assert_non_null(strstr(r.err, "unknown field 'ward_bed' (ignored)"));
+    run_free(&r);
+    r = run(TINY " --no-warnings " REC "extra-field.json");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    r = run(TINY " -q " REC "extra-field.json");
+    assert_string_equal(r.err, "");
+    assert_string_equal(r.out, "");
     run_free(&r);
     r = run(TINY " --strict " REC "extra-field.json");
     assert_int_equal(r.status, 3);

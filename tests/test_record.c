@@ -286,7 +286,7 @@ test_screening_time_precedence(void **state)
         " \"observations\": [{\"code\": \"map\", \"value\": 60, \"unit\": \"mm[Hg]\","
         " \"time\": \"2026-03-01T13:00:00Z\"}]}";
     ts_error err;
-    record_opts opts = { T("2026-03-01T10:00:00Z"), 0, 0 };
+    record_opts opts = { T("2026-03-01T10:00:00Z"), 0, 0, RW_ALL };
     record *r = parse_opts(text, &opts, &err);
     assert_non_null(r);
     assert_true(record_at(r) == T("2026-03-01T10:00:00Z"));
@@ -653,7 +653,7 @@ test_warnings(void **state)
 
     /* --strict: the unknown top-level field is an error. */
     ts_error err;
-    record_opts opts = { TS_NONE, 0, 1 };
+    record_opts opts = { TS_NONE, 0, 1, RW_ALL };
     assert_null(parse_opts(AS_OF "\"extra\": 1}", &opts, &err));
     assert_string_equal(err.path, "extra");
     assert_string_equal(err.msg, "unknown field");
@@ -682,7 +682,7 @@ test_complete_and_null_optionals(void **state)
 {
     (void)state;
     ts_error err;
-    record_opts opts = { TS_NONE, SEC_LOCATIONS, 0 };
+    record_opts opts = { TS_NONE, SEC_LOCATIONS, 0, RW_ALL };
     record *r = parse_opts(AS_OF "\"complete\": [\"procedures\"], \"sex\": null,"
                            " \"conditions\": [{\"code\": \"septic_shock\", \"end\": null,"
                            " \"status\": \"suspected\"}]}", &opts, &err);

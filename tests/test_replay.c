@@ -149,7 +149,7 @@ split_records(char *text, recline *out, int max)
 static const char *
 screen_at(const recline *rec, ts_time at, int i, arena *a)
 {
-    record_opts ro = { at, 0, 0 };
+    record_opts ro = { at, 0, 0, RW_COUNT };
     ts_error err;
     char *buf = malloc(rec->len + 1);
     memcpy(buf, rec->text, rec->len);
@@ -288,7 +288,7 @@ static void
 test_view_equals_parse_at(void **state)
 {
     (void)state;
-    record_opts full_opts = { TS_NONE, 0, 0 };
+    record_opts full_opts = { TS_NONE, 0, 0, RW_COUNT };
     ts_error err;
     size_t len = strlen(special) - 1;
     char *text = strndup(special, len);     /* record_parse wants a NUL */
@@ -297,7 +297,7 @@ test_view_equals_parse_at(void **state)
     arena *a = arena_new();
     int nv = vocab_count(voc), checked = 0, reconverted = 0;
     for (ts_time t = record_first_time(full); t <= record_at(full); t += 20 * TS_MINUTE) {
-        record_opts at_opts = { t, 0, 0 };
+        record_opts at_opts = { t, 0, 0, RW_COUNT };
         record *p = record_parse(text, len, "special", 0, voc, &at_opts, &err);
         assert_non_null(p);
         record *v = record_view_at(full, t, a);
