@@ -35,6 +35,7 @@ struct json_doc {
     int nlines, caplines;
     int line_base;
     int have_offsets;       /* valueint of every node holds its offset */
+    int ascii;              /* every byte is ASCII (a byte is a column) */
 };
 
 /* One open container of the validator. */

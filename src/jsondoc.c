@@ -32,6 +32,8 @@
 #include "jsondoc.h"
 
 #include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,15 +169,20 @@ static const unsigned char ends_scalar[256] = {
     [','] = 1, [']'] = 1, ['}'] = 1,
 };
 
-/* Past the string whose opening quote is at p (the text passed the check:
-** every backslash starts a two-byte escape or a \uXXXX). */
+/* Past the string whose opening quote is at p, in a text that passed the
+** check: the first quote after it that no odd run of backslashes escapes
+** (strchr is the library's vectorised search). */
 static const char *
 skip_string(const char *p)
 {
-    for (p++; *p != '"'; p++)
-        if (*p == '\\')
-            p++;
-    return p + 1;
+    for (;;) {
+        const char *q = strchr(p + 1, '"'), *b = q;
+        while (b[-1] == '\\')
+            b--;
+        if ((q - b) % 2 == 0)
+            return q + 1;
+        p = q;
+    }
 }
 
 /*
@@ -319,6 +326,10 @@ json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
             pos = doc->lines[++li];
             col = 1;
         }
+        if (doc->ascii && off >= pos && off <= doc->len) {
+            col += (int)(off - pos);        /* a byte is a character */
+            pos = off;
+        }
         for (; pos < off && pos < doc->len; pos++)
             if (((unsigned char)doc->buf[pos] & 0xC0) != 0x80)
                 col++;
@@ -326,6 +337,201 @@ json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
         columns[order[k]] = col;
     }
 }
+
+/*
+** {======================================================================
+** One parse: cJSON first, and our validator only to explain a failure
+** =======================================================================
+**
+** cJSON accepts more than RFC 8259 (jsoncheck.c lists what).  Rather than
+** validating every text and then parsing it, we let cJSON parse a text
+** in which none of its leniencies can hide, and check on its tree what
+** only a tree shows:
+**   - before cJSON, one pass over the bytes (plain_text): no backslash
+**     (so no \u0000, bad escape or lone surrogate), no byte above 0x7F
+**     (so no invalid UTF-8, and no BOM), no control character but blanks
+**     between tokens (so none in strings: cJSON copies them), and every
+**     number of the RFC grammar and short (cJSON reads "01", "1." and
+**     "-.5"; it cuts numbers at 63 characters);
+**   - cJSON with the NUL required right after the value (no trailing
+**     data);
+**   - on the tree (tree_ok): no duplicate key, depth at most
+**     JSON_MAX_DEPTH, every number finite; -0 becomes 0.
+** A text that fails any of these goes to the validator as before, which
+** finds the first problem with its line, column and path, so every
+** message is the validator's, byte for byte; a text the validator then
+** passes (non-ASCII strings, escapes, a big object: all valid) is parsed
+** again.  Most records are plain ASCII: they are read once.
+*/
+
+/*
+** Any byte that is not printable ASCII or a blank, or is a backslash, in
+** buf[0..len)?  Eight bytes at a time (SWAR): a byte below 0x20 or at or
+** above 0x80, or equal to '\\', sets its high bit in the mask.  Blanks
+** (\t \n \r) are allowed here and looked for by *blanks.
+*/
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static uint64_t
+has_byte(uint64_t x, unsigned char c)
+{
+    uint64_t y = x ^ (ONES * c);
+    return (y - ONES) & ~y & HIGHS;
+}
+
+static int
+odd_bytes(const char *buf, size_t len, int *blanks)
+{
+    size_t i = 0;
+    *blanks = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, buf + i, 8);
+        uint64_t low = (x - ONES * 0x20) & ~x & HIGHS;     /* < 0x20 */
+        if (((x & HIGHS) | low | has_byte(x, '\\')) == 0)
+            continue;
+        for (size_t k = i; k < i + 8; k++) {
+            unsigned char c = (unsigned char)buf[k];
+            if (c == '\t' || c == '\n' || c == '\r')
+                *blanks = 1;
+            else if (c < 0x20 || c >= 0x80 || c == '\\')
+                return 1;
+        }
+    }
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == '\t' || c == '\n' || c == '\r')
+            *blanks = 1;
+        else if (c < 0x20 || c >= 0x80 || c == '\\')
+            return 1;
+    }
+    return 0;
+}
+
+static int
+digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A number of the RFC grammar at p, at most 63 characters: its end, or
+** NULL. */
+static const char *
+plain_number(const char *p)
+{
+    const char *start = p;
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (digit(*p))
+        while (digit(*p))
+            p++;
+    else
+        return NULL;
+    if (*p == '.') {
+        if (!digit(*++p))
+            return NULL;
+        while (digit(*p))
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!digit(*p))
+            return NULL;
+        while (digit(*p))
+            p++;
+    }
+    return digit(*p) || p - start > 63 ? NULL : p;
+}
+
+/* Nothing in buf[0..len) that cJSON would let through (see above). */
+static int
+plain_text(const char *buf, size_t len)
+{
+    int blanks;
+    if (odd_bytes(buf, len, &blanks))
+        return 0;
+    /* Printable ASCII and blanks only: look at the tokens, skipping
+    ** strings (no backslash: the first quote ends one). */
+    const char *p = buf, *end = buf + len;
+    while (p < end) {
+        char c = *p;
+        if (c == '"') {
+            const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
+            if (!q)
+                return 0;
+            if (blanks)                 /* a blank inside a string */
+                for (const char *b = p + 1; b < q; b++)
+                    if (*b == '\t' || *b == '\n' || *b == '\r')
+                        return 0;
+            p = q + 1;
+        } else if (c == '-' || digit(c)) {
+            if (!(p = plain_number(p)))
+                return 0;
+        } else {
+            p++;
+        }
+    }
+    return 1;
+}
+
+/* Two members of one object with the same key?  Objects of more than
+** LINEAR_KEYS members are left to the validator's hash set. */
+#define LINEAR_KEYS 16
+
+static int
+keys_unique(const cJSON *obj)
+{
+    int n = 0;
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        if (++n > LINEAR_KEYS)
+            return 0;
+        for (const cJSON *k = obj->child; k != m; k = k->next)
+            if (k->string[0] == m->string[0] && strcmp(k->string, m->string) == 0)
+                return 0;
+    }
+    return 1;
+}
+
+/*
+** What cJSON's tree shows and its parser let through: duplicate keys,
+** nesting deeper than JSON_MAX_DEPTH, numbers that are not finite.  -0
+** becomes 0 on the way (jsondoc.h).  Pre-order, without recursion.
+*/
+static int
+tree_ok(cJSON *root)
+{
+    cJSON *stack[JSON_MAX_DEPTH];
+    int depth = 0;
+    cJSON *n = root;
+    while (n) {
+        if (cJSON_IsNumber(n)) {
+            if (!isfinite(n->valuedouble))
+                return 0;
+            if (n->valuedouble == 0)
+                n->valuedouble = 0.0;       /* -0 -> 0 */
+        } else if (cJSON_IsObject(n) || cJSON_IsArray(n)) {
+            if (depth == JSON_MAX_DEPTH || (cJSON_IsObject(n) && !keys_unique(n)))
+                return 0;
+            if (n->child) {
+                stack[depth++] = n;
+                n = n->child;
+                continue;
+            }
+        }
+        while (n && !n->next)
+            n = depth ? stack[--depth] : NULL;
+        if (n)
+            n = n->next;
+    }
+    return 1;
+}
+
+/* }====================================================================== */
 
 json_doc *
 json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
@@ -355,6 +561,16 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
     if (buf[len] != '\0') {
         json_fail_at(&ck, 0, "text is not NUL-terminated");
         goto fail;
+    }
+    /* The one parse (see above); the line table fills when a position is
+    ** first asked for. */
+    if (plain_text(buf, len)) {
+        d->root = build_tree(a, buf, len);
+        d->ascii = 1;
+        if (d->root && tree_ok(d->root))
+            return d;
+        d->ascii = 0;
+        d->root = NULL;                 /* its memory goes with the arena */
     }
     if (json_check_encoding(&ck, len) < 0)
         goto fail;
