@@ -268,7 +268,7 @@ run_case(runner *st, const tcase *c)
         outbuf_put(&st->out, st->diffs.p, st->diffs.len);
         outbuf_puts(&st->out, "\n");
         if (st->verbose && r) {
-            report_opts text = { REPORT_TEXT, 0 };
+            report_opts text = { REPORT_TEXT, 0, DETAIL_FULL };
             report_record(&text, &st->out, r, 0, st->res, f->ntrials);
         }
     } else {

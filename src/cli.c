@@ -55,6 +55,7 @@ typedef struct cli_opts {
     int jobs;               /* -j; 0: one per CPU */
     int summary, quiet, strict, verbose;
     int no_warnings;        /* --no-warnings */
+    report_detail detail;   /* --detail */
     int no_progress;        /* --no-progress */
     int shard_k, shard_n;   /* --shard K/N; n 0: none */
     size_t max_record;      /* --max-record; 0: the default */
@@ -108,6 +109,11 @@ static const char usage_text[] =
 "      --format FORMAT      text (default), ndjson or csv; 'trials': text,\n"
 "                           ndjson or markdown; 'lint': text or ndjson\n"
 "      --json               same as --format ndjson\n"
+"      --detail LEVEL       how much of each trial: full (default: criteria\n"
+"                           with registry text, reason, evidence), criteria\n"
+"                           (id, result, reason, missing, since, until) or\n"
+"                           verdicts (verdict, window, missing, cohort);\n"
+"                           text and ndjson\n"
 "  -j, --jobs N             worker threads (default: one per CPU); the output\n"
 "                           order never depends on N\n"
 "      --summary            after the records: per trial, how many were\n"
@@ -197,7 +203,8 @@ enum {
     O_HELP = 'h', O_OUTPUT = 'o',
     O_AT = 256, O_FORMAT, O_JSON, O_SUMMARY, O_ASSUME, O_STRICT, O_VERBOSE,
     O_COLOR, O_VERSION, O_SHARD, O_MAX_RECORD, O_NO_PROGRESS,
-    O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT, O_NO_WARNINGS
+    O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT, O_NO_WARNINGS,
+    O_DETAIL
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };  /* optional: only as --x=v */
@@ -223,6 +230,7 @@ static const struct option_def {
     { "strict", O_STRICT, ARG_NONE },
     { "verbose", O_VERBOSE, ARG_NONE },
     { "no-warnings", O_NO_WARNINGS, ARG_NONE },
+    { "detail", O_DETAIL, ARG_REQUIRED },
     { "color", O_COLOR, ARG_OPTIONAL },
     { "colour", O_COLOR, ARG_OPTIONAL },
     { "help", O_HELP, ARG_NONE },
@@ -394,6 +402,17 @@ apply_option(cli_opts *o, int id, const char *arg)
     case O_STRICT:  o->strict = 1; return 0;
     case O_VERBOSE: o->verbose = 1; return 0;
     case O_NO_WARNINGS: o->no_warnings = 1; return 0;
+    case O_DETAIL:
+        if (strcmp(arg, "full") == 0)
+            o->detail = DETAIL_FULL;
+        else if (strcmp(arg, "criteria") == 0)
+            o->detail = DETAIL_CRITERIA;
+        else if (strcmp(arg, "verdicts") == 0)
+            o->detail = DETAIL_VERDICTS;
+        else
+            return usage_error("unknown detail '%s' (expected verdicts, criteria "
+                               "or full)", arg);
+        return 0;
     case O_HELP:    o->help = 1; return 0;
     case O_VERSION: o->version = 1; return 0;
     case O_ASSUME:
@@ -652,7 +671,8 @@ verb_screen(const cli_opts *o, trialset *ts, const vocab *v)
            : o->verbose ? RW_ALL : RW_GROUPS;
     so.ropts = (record_opts){ o->at, o->assume, o->strict, rw };
     so.ro = (report_opts){ o->format,
-                           o->format == REPORT_TEXT && !o->output && use_color(o) };
+                           o->format == REPORT_TEXT && !o->output && use_color(o),
+                           o->detail };
     so.quiet = o->quiet;
     so.verbose = o->verbose && !o->quiet;
     so.warnings = !o->quiet && !o->no_warnings;
@@ -671,7 +691,7 @@ verb_trials(const cli_opts *o, trialset *ts, const vocab *v)
 {
     (void)v;
     report_opts ro = { o->format == REPORT_NDJSON ? REPORT_NDJSON : REPORT_TEXT,
-                       0 };
+                       0, DETAIL_FULL };
     outbuf out = {0};
     if (o->quiet)
         return EXIT_OK;

@@ -384,7 +384,8 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
     c.v = v;
     c.ntrials = trialset_count(ts);
     c.ro = (report_opts){ o->json || o->output != REPLAY_TEXT ? REPORT_NDJSON
-                                                              : REPORT_TEXT, 0 };
+                                                              : REPORT_TEXT, 0,
+                          DETAIL_FULL };
     if (o->summary)
         c.ro.format = REPORT_TEXT;
 

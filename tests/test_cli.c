@@ -603,6 +603,44 @@ test_strict_and_verbose(void **state)
     run_free(&r);
 }
 
+/* --detail: full (the default), criteria without texts and evidence,
+** verdicts only; the same verdicts every time. */
+static void
+test_detail(void **state)
+{
+    (void)state;
+    run_out full = run(TINY " --json " REC "eligible.json");
+    run_out same = run(TINY " --json --detail full " REC "eligible.json");
+    run_out crit = run(TINY " --json --detail criteria " REC "eligible.json");
+    run_out verd = run(TINY " --json --detail verdicts " REC "eligible.json");
+    assert_int_equal(full.status, 0);
+    assert_string_equal(full.out, same.out);
+    assert_non_null(strstr(full.out, "\"evidence\":"));
+    assert_non_null(strstr(full.out, "\"text\":"));
+    assert_non_null(strstr(crit.out, "\"criteria\":[{\"id\":"));
+    assert_non_null(strstr(crit.out, "\"reason\":"));
+    assert_null(strstr(crit.out, "\"evidence\":"));
+    assert_null(strstr(crit.out, "\"text\":"));
+    assert_null(strstr(verd.out, "\"criteria\":"));
+    assert_non_null(strstr(verd.out, "\"verdict\":\"eligible\""));
+    assert_true(strlen(verd.out) < strlen(crit.out));
+    assert_true(strlen(crit.out) < strlen(full.out));
+    run_free(&full);
+    run_free(&same);
+    run_free(&crit);
+    run_free(&verd);
+
+    run_out text = run(TINY " --detail verdicts " REC "eligible.json");
+    assert_int_equal(text.status, 0);
+    assert_non_null(strstr(text.out, "ELIGIBLE"));
+    assert_null(strstr(text.out, "inclusion"));
+    run_free(&text);
+    run_out bad = run(TINY " --detail some " REC "eligible.json");
+    assert_int_equal(bad.status, 2);
+    assert_non_null(strstr(bad.err, "unknown detail 'some'"));
+    run_free(&bad);
+}
+
 /* The enrolment window: before it opens, inside it, after it closed. */
 static void
 test_window(void **state)
@@ -1030,6 +1068,7 @@ main(void)
         cmocka_unit_test(test_ndjson_long_lines),
         cmocka_unit_test(test_quiet),
         cmocka_unit_test(test_strict_and_verbose),
+        cmocka_unit_test(test_detail),
         cmocka_unit_test(test_write_error_dev_full),
         cmocka_unit_test(test_directory_order),
         cmocka_unit_test(test_walk_skips_special_files),
