@@ -1,14 +1,17 @@
 /*
-** jsondoc.c -- strict JSON: our own RFC 8259 validator in front of cJSON.
+** jsondoc.c -- strict JSON: cJSON parses once, our validator explains.
 **
-** cJSON 1.7.15 is a lenient parser and its nodes carry no positions, so
-** every text is first checked by the validator of jsoncheck.c, which knows
-** the whole grammar and reports line:column and the JSON path of the first
-** problem.  Only a text that passes is handed to cJSON, which is then
-** nothing but a tree builder.  This file is that glue: the allocation
-** hooks, the tree, the positions and the API of jsondoc.h.
+** cJSON 1.7.15 is a lenient parser and its nodes carry no positions.  Most
+** records are plain ASCII without escapes: for them a cheap byte scan and
+** token pass rule out what cJSON would let through, cJSON builds the tree
+** and the tree is checked (see "One parse" below).  Every other text, and
+** every text that fails, is checked by the validator of jsoncheck.c,
+** which knows the whole grammar and reports line:column and the JSON path
+** of the first problem; only a text that passes is then given to cJSON.
+** This file is that glue: the allocation hooks, the tree, the one parse,
+** the positions and the API of jsondoc.h.
 **
-** Positions: the validator can record the byte offset of every value in
+** Positions: the skim below finds the byte offset of every value in
 ** pre-order (a container before its children, members in document order).
 ** cJSON keeps members in document order too, so a pre-order walk of its
 ** tree meets the nodes in the same order, and we store each offset in the
