@@ -603,6 +603,39 @@ test_strict_and_verbose(void **state)
     run_free(&r);
 }
 
+/* Warnings by default: one line per record and reason, at the line and
+** column of the first item, in the one diagnostic format; the same from
+** every thread count; stdout does not change. */
+static void
+test_warnings_by_default(void **state)
+{
+    (void)state;
+    static const char *const want =
+        "trialscreen: " REC "warnings.ndjson:2:68: warning: W-2: 3 observations ignored: "
+        "unknown code 'lactat' (did you mean 'lactate'?)\n"
+        "trialscreen: " REC "warnings.ndjson:2:166: warning: W-2: 2 observations ignored: "
+        "unknown unit 'mm/Hg' ('Hg' is not a supported UCUM unit)\n"
+        "trialscreen: " REC "warnings.ndjson:2:358: warning: W-2: 1 observation ignored: "
+        "'norepinephrine' is a medication, not an observation\n";
+    run_out one = run(TINY " --json -j1 " REC "warnings.ndjson");
+    run_out two = run(TINY " --json -j2 " REC "warnings.ndjson");
+    run_out off = run(TINY " --json --no-warnings " REC "warnings.ndjson");
+    assert_int_equal(one.status, 0);
+    assert_string_equal(one.err, want);
+    assert_string_equal(two.err, want);
+    assert_string_equal(off.err, "");
+    assert_string_equal(one.out, off.out);
+    run_free(&one);
+    run_free(&two);
+    run_free(&off);
+    /* --strict: the record with warnings is refused, the other screened. */
+    run_out strict = run(TINY " --json --strict " REC "warnings.ndjson");
+    assert_int_equal(strict.status, 3);
+    assert_non_null(strstr(strict.out, "\"patient\":\"W-1\""));
+    assert_non_null(strstr(strict.out, "\"error\":\"unknown code 'lactat'\""));
+    run_free(&strict);
+}
+
 /* --detail: full (the default), criteria without texts and evidence,
 ** verdicts only; the same verdicts every time. */
 static void
@@ -1069,6 +1102,7 @@ main(void)
         cmocka_unit_test(test_quiet),
         cmocka_unit_test(test_strict_and_verbose),
         cmocka_unit_test(test_detail),
+        cmocka_unit_test(test_warnings_by_default),
         cmocka_unit_test(test_write_error_dev_full),
         cmocka_unit_test(test_directory_order),
         cmocka_unit_test(test_walk_skips_special_files),
