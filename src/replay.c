@@ -351,7 +351,17 @@ replay_write(void *vctx, batch_slot *s)
     return rc;
 }
 
-static const batch_ops replay_ops = { replay_read, replay_work, replay_write };
+/* The writer gave up (a closed pipe, a full disk): wake the reader. */
+static void
+replay_interrupt(void *vctx)
+{
+    replay_ctx *c = vctx;
+    input_interrupt(c->in);
+}
+
+static const batch_ops replay_ops = {
+    replay_read, replay_work, replay_write, replay_interrupt
+};
 
 static void
 workers_free(replay_ctx *c, int jobs)
@@ -416,14 +426,14 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
         c.prog = progress_new(stderr, input_total_bytes(o->paths, o->npaths));
     c.in = input_new(o->paths, o->npaths, o->max_record);
 
-    int stopped = 0, cancelled = 0;
+    int stopped = 0;
     if (!o->summary) {
         outbuf head = {0};
         replay_head(&head, o);
         stopped = outfile_write(&c.out, &head, 0) != 0;
         outbuf_free(&head);
     }
-    if (!stopped && batch_run(&replay_ops, &c, jobs, &cancelled) < 0) {
+    if (!stopped && batch_run(&replay_ops, &c, jobs) < 0) {
         fputs("trialscreen: cannot start worker threads\n", stderr);
         c.bad = 1;
     }
@@ -450,8 +460,7 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
     } else {
         outfile_abort(&c.out);
     }
-    if (!cancelled)
-        input_free(c.in);
+    input_free(c.in);
     workers_free(&c, jobs);
     for (int j = 0; j < c.ntrials; j++)
         trial_clock_free(c.clock[j]);

@@ -227,7 +227,17 @@ screen_write(void *vctx, batch_slot *s)
     return rc;
 }
 
-static const batch_ops screen_ops = { screen_read, screen_work, screen_write };
+/* The writer gave up (a closed pipe, a full disk): wake the reader. */
+static void
+screen_interrupt(void *vctx)
+{
+    screen_ctx *c = vctx;
+    input_interrupt(c->in);
+}
+
+static const batch_ops screen_ops = {
+    screen_read, screen_work, screen_write, screen_interrupt
+};
 
 static void
 write_error(const outfile *out, const char *path)
@@ -296,7 +306,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     if (!o->quiet && o->ro.format == REPORT_NDJSON)
         c.cache = report_cache_new(ts);
 
-    int stopped = 0, cancelled = 0;
+    int stopped = 0;
     if (!o->quiet) {
         outbuf head = {0};
         report_begin(&o->ro, &head);
@@ -304,7 +314,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         outbuf_free(&head);
     }
     if (!stopped) {
-        int rc = batch_run(&screen_ops, &c, jobs, &cancelled);
+        int rc = batch_run(&screen_ops, &c, jobs);
         if (rc < 0) {
             fputs("trialscreen: cannot start worker threads\n", stderr);
             c.bad = 1;
@@ -328,9 +338,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     } else {
         outfile_abort(&c.out);
     }
-    /* A cancelled reader may have left the iterator half-updated. */
-    if (!cancelled)
-        input_free(c.in);
+    input_free(c.in);
     for (int i = 0; i < jobs; i++) {
         arena_free(c.w[i].a);
         free(c.w[i].res);
