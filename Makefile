@@ -52,6 +52,7 @@ CRIT   = criteria rulesyntax
 EVAL   = eval series derived events clock total
 OUT    = report outbuf input inputcrit caseload casetest coverage cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum
+OUT   += merge
 TOOLS  = lint trialsview
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(TOOLS)
 LIB_OBJS = $(LIB_MODULES:%=src/%.o)
@@ -299,7 +300,13 @@ check-scaling: trialscreen bench/gencohort
 bench: trialscreen bench/gencohort bench/parsefloor
 	@sh bench/run.sh
 
-.PHONY: bench check-scaling
+# The Slurm recipe of docs/scaling.md on a throw-away single-node cluster
+# (tests/slurm/run.sh): installs slurm-wlm and munge if missing (as root),
+# else skips with a message.  Not part of "make check"; .ci/run runs it.
+check-slurm: trialscreen bench/gencohort
+	@bash tests/slurm/run.sh ./trialscreen
+
+.PHONY: bench check-scaling check-slurm
 
 # ------------------------------------------------------------ cross-check
 # An independent reference (tests/xcheck/ref.py, written from the design

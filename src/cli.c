@@ -28,6 +28,7 @@
 #include "eval.h"
 #include "input.h"
 #include "lint.h"
+#include "merge.h"
 #include "record.h"
 #include "replay.h"
 #include "report.h"
@@ -76,6 +77,7 @@ static const char usage_text[] =
 "       trialscreen lint [OPTIONS] [CRITERIA ...]\n"
 "       trialscreen test [-c PATH]... [-v] [--coverage] CASES...\n"
 "       trialscreen replay [OPTIONS] [PATH ...]\n"
+"       trialscreen merge --shards N | --blocks [-o FILE] FILE...\n"
 "       trialscreen --help | --version\n"
 "\n"
 "Screen patient records against clinical-trial eligibility criteria.\n"
@@ -94,6 +96,8 @@ static const char usage_text[] =
 "             point as 'screen --at' sees it: timelines, eligible intervals\n"
 "             (--json), one line per point (--points), or the feasibility\n"
 "             summary (--summary); docs/replay.md\n"
+"  merge      put the --json outputs of --shard K/N runs (or of blocks)\n"
+"             back into one, summaries combined ('trialscreen merge --help')\n"
 "\n"
 "PATH is a patient record (*.json), an NDJSON file (*.ndjson, *.jsonl: one\n"
 "record a line), a directory (every such file below it, in sorted path\n"
@@ -847,6 +851,7 @@ static const struct verb_def {
     { "lint",   0, check_lint,   verb_lint,   NULL },
     { "test",   0, NULL,         NULL,        casetest_main },
     { "replay", 1, check_replay, verb_replay, NULL },
+    { "merge",  0, NULL,         NULL,        merge_main },
 };
 
 static const struct verb_def *
