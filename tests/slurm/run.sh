@@ -127,6 +127,8 @@ free_port() {   # a TCP port nobody listens on, from a seed
     die "no free port"
 }
 
+# slurmd finds its node by the short host name; addresses are given, so
+# the name need not resolve.
 host=$(hostname -s)
 ctld_port=$(free_port $((20000 + $$ % 1000 * 20)))
 slurmd_port=$(free_port $((ctld_port + 1)))
@@ -145,7 +147,7 @@ for _ in $(seq 1 50); do [ -S "$sock" ] && break; alive munged; sleep 0.1; done
 
 cat > "$tmp/slurm.conf" <<EOF
 ClusterName=trialscreen-test
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 SlurmctldPort=$ctld_port
@@ -169,8 +171,9 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 MpiDefault=none
 ReturnToService=2
+SlurmdParameters=config_overrides
 PlugStackConfig=$tmp/plugstack.conf
-NodeName=$host CPUs=2 State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 : > "$tmp/plugstack.conf"
