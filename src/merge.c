@@ -817,9 +817,14 @@ parse_args(merge_opts *o, int argc, char **argv)
                     o->nfiles, o->nfiles == 1 ? "" : "s",
                     o->nfiles < o->nshards ? "a shard is missing"
                                            : "more files than shards");
-    for (int i = 0; o->mode == MODE_SHARDS && i < o->nfiles; i++)
-        if (strcmp(o->files[i], "-") == 0)
+    for (int i = 0; i < o->nfiles; i++) {
+        if (strcmp(o->files[i], "-") != 0)
+            continue;
+        if (o->mode == MODE_SHARDS)
             return usage("shards are read twice: name files, not -");
+        if (o->nfiles > 1)
+            return usage("- (standard input) must be the only FILE");
+    }
     qsort(o->files, (size_t)o->nfiles, sizeof *o->files, natural_cmp);
     for (int i = 1; i < o->nfiles; i++)
         if (strcmp(o->files[i], o->files[i - 1]) == 0 &&

@@ -686,6 +686,8 @@ test_merge_refuses(void **state)
           "--shards 4 but 3 files given: a shard is missing" },
         { "", "out.*.ndjson", "say how the outputs were split" },
         { "", "--shards 0 out.*.ndjson", "is not a number of shards" },
+        { "", "--shards 1 - < out.1.ndjson", "shards are read twice" },
+        { "", "--blocks out.1.ndjson - < out.2.ndjson", "must be the only FILE" },
         { "", "--shards 4 out.1.ndjson out.2.ndjson out.3.ndjson nope.ndjson",
           "cannot open 'nope.ndjson'" },
         { "cp five.4.ndjson x.4.ndjson", "--shards 4 out.[123].ndjson x.4.ndjson",
