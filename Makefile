@@ -48,11 +48,12 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
-READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems
+READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems warnings
 CRIT   = criteria rulesyntax trialpick
 EVAL   = eval series derived events clock total
 OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum
+OUT   += merge
 TOOLS  = lint trialsview conceptsview
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(TOOLS)
 LIB_OBJS = $(LIB_MODULES:%=src/%.o)
@@ -310,7 +311,13 @@ check-scaling: trialscreen bench/gencohort
 bench: trialscreen bench/gencohort bench/parsefloor
 	@sh bench/run.sh
 
-.PHONY: bench check-scaling
+# The Slurm recipe of docs/scaling.md on a throw-away single-node cluster
+# (tests/slurm/run.sh): installs slurm-wlm and munge if missing (as root),
+# else skips with a message.  Not part of "make check"; .ci/run runs it.
+check-slurm: trialscreen bench/gencohort
+	@bash tests/slurm/run.sh ./trialscreen
+
+.PHONY: bench check-scaling check-slurm
 
 # ------------------------------------------------------------ cross-check
 # An independent reference (tests/xcheck/ref.py, written from the design

@@ -40,7 +40,7 @@ _trialscreen()
     verb=screen
     if ((COMP_CWORD > 1)); then
         case ${COMP_WORDS[1]} in
-        screen|trials|lint|test|concepts|replay) verb=${COMP_WORDS[1]} ;;
+        screen|trials|lint|test|concepts|replay|merge) verb=${COMP_WORDS[1]} ;;
         esac
     fi
 
@@ -70,7 +70,10 @@ _trialscreen()
     --from|--to)
         [[ $verb == replay ]] && return
         ;;
-    -j|--jobs|--shard|--max-record|--step|--min-window)
+    --detail)
+        COMPREPLY=($(compgen -W "verdicts criteria full" -- "$cur"))
+        return ;;
+    -j|--jobs|--shard|--shards|--max-record|--step|--min-window)
         return ;;
     esac
 
@@ -84,17 +87,18 @@ _trialscreen()
         test) opts="--criteria --verbose --help" ;;
         *) [[ $verb == replay ]] &&
                opts="--step --from --to --min-window --points --every-point"
-           opts+=" --criteria --trial --at --format --json --jobs --summary
-                 --output --shard --max-record --no-progress --quiet
-                 --assume-complete --strict --verbose --color= --coverage --help
-                 --version" ;;
+           [[ $verb == merge ]] && opts="--shards --blocks"
+           opts+=" --criteria --trial --at --format --json --detail --jobs
+                 --summary --output --shard --max-record --no-progress --quiet
+                 --no-warnings --assume-complete --strict --verbose --color=
+                 --coverage --help --version" ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         [[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
         return
     fi
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W "screen trials lint test concepts replay" -- "$cur"))
+        COMPREPLY=($(compgen -W "screen trials lint test concepts replay merge" -- "$cur"))
     fi
     case $verb in
     lint|test)

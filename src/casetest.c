@@ -227,7 +227,7 @@ static void
 run_case(runner *st, const tcase *c)
 {
     cfile *f = st->f;
-    record_opts ro = { c->time, 0, 0 };
+    record_opts ro = { c->time, 0, 0, RW_ALL };      /* cases count every warning */
     ts_error err;
     ts_error_clear(&err);
     st->first = NULL;
@@ -268,7 +268,7 @@ run_case(runner *st, const tcase *c)
         diag_putf(&st->out, TS_LEVEL_ERROR, f->path, st->first->line,
                   st->first->column, "case '%s': %s", c->name, st->diffs.p);
         if (st->verbose && r) {
-            report_opts text = { REPORT_TEXT, 0 };
+            report_opts text = { REPORT_TEXT, 0, DETAIL_FULL };
             report_record(&text, &st->out, r, 0, st->res, f->ntrials);
         }
     } else {

@@ -30,6 +30,7 @@
 #include "eval.h"
 #include "input.h"
 #include "lint.h"
+#include "merge.h"
 #include "record.h"
 #include "replay.h"
 #include "report.h"
@@ -56,6 +57,8 @@ typedef struct cli_opts {
     int markdown;           /* --format markdown ('trials' only) */
     int jobs;               /* -j; 0: one per CPU */
     int summary, quiet, strict, verbose;
+    int no_warnings;        /* --no-warnings */
+    report_detail detail;   /* --detail */
     int no_progress;        /* --no-progress */
     int shard_k, shard_n;   /* --shard K/N; n 0: none */
     size_t max_record;      /* --max-record; 0: the default */
@@ -77,6 +80,7 @@ static const char usage_text[] =
 "       trialscreen test [-c PATH]... [-v] [--coverage] CASES...\n"
 "       trialscreen replay [OPTIONS] [PATH ...]\n"
 "       trialscreen concepts [-c PATH]... [--format text|markdown|ndjson]\n"
+"       trialscreen merge --shards N | --blocks [-o FILE] FILE...\n"
 "       trialscreen --help | --version\n"
 "\n"
 "Screen patient records against clinical-trial eligibility criteria.\n"
@@ -97,6 +101,8 @@ static const char usage_text[] =
 "             summary (--summary); docs/replay.md\n"
 "  concepts   list the vocabulary: every concept a record may use, its kind,\n"
 "             canonical unit and standard codes\n"
+"  merge      put the --json outputs of --shard K/N runs (or of blocks)\n"
+"             back into one, summaries combined ('trialscreen merge --help')\n"
 "\n"
 "PATH is a patient record (*.json), an NDJSON file (*.ndjson, *.jsonl: one\n"
 "record a line), a directory (every such file below it, in sorted path\n"
@@ -117,6 +123,11 @@ static const char usage_text[] =
 "                           'concepts': text, ndjson or markdown; 'lint':\n"
 "                           text or ndjson\n"
 "      --json               same as --format ndjson\n"
+"      --detail LEVEL       how much of each trial: full (default: criteria\n"
+"                           with registry text, reason, evidence), criteria\n"
+"                           (id, result, reason, missing, since, until) or\n"
+"                           verdicts (verdict, window, missing, cohort);\n"
+"                           text and ndjson\n"
 "  -j, --jobs N             worker threads (default: one per CPU); the output\n"
 "                           order never depends on N\n"
 "      --summary            after the records: per trial, how many were\n"
@@ -139,8 +150,11 @@ static const char usage_text[] =
 "                           treat SECTION as complete in every record:\n"
 "                           conditions, procedures, medications, locations\n"
 "                           or all (repeatable, or comma-separated)\n"
-"      --strict             unknown top-level record fields are errors\n"
-"      --verbose            print record warnings on standard error\n"
+"      --strict             what would be a warning is an error: the record\n"
+"                           is refused (unknown fields, codes, units)\n"
+"      --no-warnings        no warnings about ignored record data (by default\n"
+"                           one line per record and reason on standard error)\n"
+"      --verbose            also every ignored item, with its JSON path\n"
 "      --color[=WHEN]       colour text output: auto (default), always, never\n"
 "\n"
 "Replay options:\n"
@@ -213,7 +227,8 @@ enum {
     O_HELP = 'h', O_OUTPUT = 'o',
     O_AT = 256, O_FORMAT, O_JSON, O_SUMMARY, O_ASSUME, O_STRICT, O_VERBOSE,
     O_COLOR, O_VERSION, O_SHARD, O_MAX_RECORD, O_NO_PROGRESS,
-    O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT
+    O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT, O_NO_WARNINGS,
+    O_DETAIL
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };  /* optional: only as --x=v */
@@ -238,6 +253,8 @@ static const struct option_def {
     { "assume-complete", O_ASSUME, ARG_REQUIRED },
     { "strict", O_STRICT, ARG_NONE },
     { "verbose", O_VERBOSE, ARG_NONE },
+    { "no-warnings", O_NO_WARNINGS, ARG_NONE },
+    { "detail", O_DETAIL, ARG_REQUIRED },
     { "color", O_COLOR, ARG_OPTIONAL },
     { "colour", O_COLOR, ARG_OPTIONAL },
     { "help", O_HELP, ARG_NONE },
@@ -428,6 +445,18 @@ apply_option(cli_opts *o, int id, const char *arg)
     case O_QUIET:   o->quiet = 1; return 0;
     case O_STRICT:  o->strict = 1; return 0;
     case O_VERBOSE: o->verbose = 1; return 0;
+    case O_NO_WARNINGS: o->no_warnings = 1; return 0;
+    case O_DETAIL:
+        if (strcmp(arg, "full") == 0)
+            o->detail = DETAIL_FULL;
+        else if (strcmp(arg, "criteria") == 0)
+            o->detail = DETAIL_CRITERIA;
+        else if (strcmp(arg, "verdicts") == 0)
+            o->detail = DETAIL_VERDICTS;
+        else
+            return usage_error("unknown detail '%s' (expected verdicts, criteria "
+                               "or full)", arg);
+        return 0;
     case O_HELP:    o->help = 1; return 0;
     case O_VERSION: o->version = 1; return 0;
     case O_ASSUME:
@@ -679,11 +708,16 @@ verb_screen(const cli_opts *o, trialset *ts, const vocab *v)
         so.paths = dash;
         so.npaths = 1;
     }
-    so.ropts = (record_opts){ o->at, o->assume, o->strict };
+    /* Warnings: their positions are looked for only if they are printed. */
+    int rw = o->quiet || (o->no_warnings && !o->verbose) ? RW_COUNT
+           : o->verbose ? RW_ALL : RW_GROUPS;
+    so.ropts = (record_opts){ o->at, o->assume, o->strict, rw };
     so.ro = (report_opts){ o->format,
-                           o->format == REPORT_TEXT && !o->output && use_color(o) };
+                           o->format == REPORT_TEXT && !o->output && use_color(o),
+                           o->detail };
     so.quiet = o->quiet;
-    so.verbose = o->verbose;
+    so.verbose = o->verbose && !o->quiet;
+    so.warnings = !o->quiet && !o->no_warnings;
     so.summary = o->summary;
     so.progress = !o->no_progress && !o->quiet && isatty(STDERR_FILENO);
     so.jobs = o->jobs > 0 ? o->jobs : batch_cpu_count();
@@ -699,7 +733,7 @@ verb_trials(const cli_opts *o, trialset *ts, const vocab *v)
 {
     (void)v;
     report_opts ro = { o->format == REPORT_NDJSON ? REPORT_NDJSON : REPORT_TEXT,
-                       0 };
+                       0, DETAIL_FULL };
     outbuf out = {0};
     if (o->quiet)
         return EXIT_OK;
@@ -830,7 +864,8 @@ verb_replay(const cli_opts *o, trialset *ts, const vocab *v)
         ro.paths = dash;
         ro.npaths = 1;
     }
-    ro.ropts = (record_opts){ o->to, o->assume, o->strict };
+    ro.ropts = (record_opts){ o->to, o->assume, o->strict,
+                              o->verbose ? RW_ALL : RW_COUNT };
     ro.output = o->points ? REPLAY_POINTS
                 : o->format == REPORT_NDJSON ? REPLAY_JSON : REPLAY_TEXT;
     ro.json = o->format == REPORT_NDJSON;
@@ -885,6 +920,7 @@ static const struct verb_def {
     { "test",   0, NULL,         NULL,        casetest_main },
     { "replay", 1, check_replay, verb_replay, NULL },
     { "concepts", 1, check_concepts, verb_concepts, NULL },
+    { "merge",  0, NULL,         NULL,        merge_main },
 };
 
 static const struct verb_def *

@@ -70,6 +70,12 @@ input *input_new(const char *const *paths, int npaths, size_t max_record);
 ** Returns 1 when an item was produced, 0 at the end of all input.
 */
 int input_next(input *in, input_item *item);
+/*
+** Make input_next return 0 (the end) from now on, waking it if it is
+** blocked reading.  Safe to call from another thread than the one calling
+** input_next (the batch's writer stopping its reader), and more than once.
+*/
+void input_interrupt(input *in);
 /* Free what an item owns and clear it.  NULL-safe, idempotent. */
 void input_item_release(input_item *item);
 /* Close any open file and free the iterator.  NULL is a no-op. */

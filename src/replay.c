@@ -355,7 +355,17 @@ replay_write(void *vctx, batch_slot *s)
     return rc;
 }
 
-static const batch_ops replay_ops = { replay_read, replay_work, replay_write };
+/* The writer gave up (a closed pipe, a full disk): wake the reader. */
+static void
+replay_interrupt(void *vctx)
+{
+    replay_ctx *c = vctx;
+    input_interrupt(c->in);
+}
+
+static const batch_ops replay_ops = {
+    replay_read, replay_work, replay_write, replay_interrupt
+};
 
 static void
 workers_free(replay_ctx *c, int jobs)
@@ -388,7 +398,8 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
     c.v = v;
     c.ntrials = trialset_count(ts);
     c.ro = (report_opts){ o->json || o->output != REPLAY_TEXT ? REPORT_NDJSON
-                                                              : REPORT_TEXT, 0 };
+                                                              : REPORT_TEXT, 0,
+                          DETAIL_FULL };
     if (o->summary)
         c.ro.format = REPORT_TEXT;
 
@@ -419,14 +430,14 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
         c.prog = progress_new(stderr, input_total_bytes(o->paths, o->npaths));
     c.in = input_new(o->paths, o->npaths, o->max_record);
 
-    int stopped = 0, cancelled = 0;
+    int stopped = 0;
     if (!o->summary) {
         outbuf head = {0};
         replay_head(&head, o);
         stopped = outfile_write(&c.out, &head, 0) != 0;
         outbuf_free(&head);
     }
-    if (!stopped && batch_run(&replay_ops, &c, jobs, &cancelled) < 0) {
+    if (!stopped && batch_run(&replay_ops, &c, jobs) < 0) {
         diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
                     "cannot start worker threads");
         c.bad = 1;
@@ -455,8 +466,7 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
     } else {
         outfile_abort(&c.out);
     }
-    if (!cancelled)
-        input_free(c.in);
+    input_free(c.in);
     workers_free(&c, jobs);
     for (int j = 0; j < c.ntrials; j++)
         trial_clock_free(c.clock[j]);

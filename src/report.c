@@ -135,19 +135,22 @@ crit_tail(outbuf *b, const criterion *c)
     outbuf_put(b, "}", 1);
 }
 
+/* The result of a criterion; its evidence unless --detail criteria. */
 static void
-crit_result(outbuf *b, const result *res)
+crit_result(outbuf *b, const result *res, int with_evidence)
 {
     json_member(b, "result", tv_name(res ? res->value : TV_UNKNOWN));
     json_member(b, "reason", res && res->reason ? res->reason
                                                 : "not evaluated");
-    outbuf_puts(b, ",\"evidence\":[");
-    for (int i = 0; res && i < res->nev; i++) {
-        if (i > 0)
-            outbuf_put(b, ",", 1);
-        json_evidence(b, &res->ev[i]);
+    if (with_evidence) {
+        outbuf_puts(b, ",\"evidence\":[");
+        for (int i = 0; res && i < res->nev; i++) {
+            if (i > 0)
+                outbuf_put(b, ",", 1);
+            json_evidence(b, &res->ev[i]);
+        }
+        outbuf_put(b, "]", 1);
     }
-    outbuf_put(b, "]", 1);
     if (res && res->nmissing > 0) {
         outbuf_puts(b, ",\"missing\":");
         json_strings(b, res->missing, res->nmissing);
@@ -230,15 +233,30 @@ cached_criteria(const report_cache *c, const trial *t, int i)
     return NULL;
 }
 
+/* --detail criteria: what decided, without the texts and the evidence. */
+static void
+json_criterion_brief(outbuf *b, const criterion *c, const result *res)
+{
+    outbuf_puts(b, "{\"id\":");
+    outbuf_json(b, c->id);
+    json_member(b, "kind", crit_kind(c));
+    crit_result(b, res, 0);
+    outbuf_put(b, "}", 1);
+}
+
 static void
 json_criterion(outbuf *b, const criterion *c, const result *res,
-               const crit_parts *parts)
+               const crit_parts *parts, report_detail detail)
 {
+    if (detail == DETAIL_CRITERIA) {
+        json_criterion_brief(b, c, res);
+        return;
+    }
     if (parts)
         outbuf_put(b, parts->head.p, parts->head.len);
     else
         crit_head(b, c);
-    crit_result(b, res);
+    crit_result(b, res, 1);
     if (parts)
         outbuf_put(b, parts->tail.p, parts->tail.len);
     else
@@ -246,7 +264,8 @@ json_criterion(outbuf *b, const criterion *c, const result *res,
 }
 
 static void
-json_trial(outbuf *b, const trial_result *tr, const crit_parts *parts)
+json_trial(outbuf *b, const trial_result *tr, const crit_parts *parts,
+           report_detail detail)
 {
     const trial *t = tr->t;
     outbuf_puts(b, "{\"trial\":");
@@ -270,19 +289,23 @@ json_trial(outbuf *b, const trial_result *tr, const crit_parts *parts)
         json_member(b, "cohort", tr->cohort->id);
     if (t->list_incomplete)
         outbuf_puts(b, ",\"exclusions_incomplete\":true");
+    if (detail == DETAIL_VERDICTS) {
+        outbuf_put(b, "}", 1);
+        return;
+    }
     outbuf_puts(b, ",\"criteria\":[");
     for (int i = 0; i < t->ncrit; i++) {
         if (i > 0)
             outbuf_put(b, ",", 1);
         json_criterion(b, &t->crit[i], tr->crit ? tr->crit[i] : NULL,
-                       parts ? &parts[i] : NULL);
+                       parts ? &parts[i] : NULL, detail);
     }
     outbuf_puts(b, "]}");
 }
 
 static void
 ndjson_record(outbuf *b, const report_cache *cache, const record *r, int line,
-              trial_result *const *res, int n)
+              trial_result *const *res, int n, report_detail detail)
 {
     outbuf_puts(b, "{\"patient\":");
     outbuf_json(b, record_id(r));
@@ -295,7 +318,7 @@ ndjson_record(outbuf *b, const report_cache *cache, const record *r, int line,
     for (int i = 0; i < n; i++) {
         if (i > 0)
             outbuf_put(b, ",", 1);
-        json_trial(b, res[i], cached_criteria(cache, res[i]->t, i));
+        json_trial(b, res[i], cached_criteria(cache, res[i]->t, i), detail);
     }
     outbuf_puts(b, "]}\n");
 }
@@ -508,7 +531,7 @@ text_trial(const report_opts *o, outbuf *b, const trial_result *tr, ts_time at)
     }
     if (width > 28)
         width = 28;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 2 && o->detail != DETAIL_VERDICTS; pass++) {
         int header = 0;
         for (int i = 0; i < t->ncrit; i++) {
             if (t->crit[i].exclusion != pass)
@@ -686,7 +709,7 @@ report_record_cached(const report_opts *o, const report_cache *cache,
 {
     switch (o->format) {
     case REPORT_TEXT:   text_record(o, out, r, line, res, n); break;
-    case REPORT_NDJSON: ndjson_record(out, cache, r, line, res, n); break;
+    case REPORT_NDJSON: ndjson_record(out, cache, r, line, res, n, o->detail); break;
     case REPORT_CSV:    csv_record(out, r, line, res, n); break;
     }
 }

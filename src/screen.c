@@ -63,16 +63,39 @@ typedef struct screen_ctx {
     int bad, eligible;
 } screen_ctx;
 
+/*
+** What the reader ignored, by default: one line per reason, at its first
+** item, "trialscreen: x.ndjson:7:5: warning: ICU-7: 3 observations
+** ignored: unknown code 'lactat' (did you mean 'lactate'?)" -- at the
+** record's line when the item's position is not known.
+*/
 static void
-record_warnings(outbuf *diag, const record *r, const char *source, int line)
+group_warnings(outbuf *diag, const record *r, const char *source, int rline)
+{
+    char msg[640];
+    int n = record_nwarning_groups(r), line, column;
+    for (int i = 0; i < n; i++) {
+        record_warning_group(r, i, msg, sizeof msg, &line, &column);
+        diag_putf(diag, TS_LEVEL_WARNING, source, line > 0 ? line : rline,
+                  line > 0 ? column : 0, "%s: %s", record_id(r), msg);
+    }
+    if (record_more_warnings(r) > 0)
+        diag_putf(diag, TS_LEVEL_WARNING, source, rline, 0,
+                  "%s: %d more items ignored for other reasons", record_id(r),
+                  record_more_warnings(r));
+}
+
+/* --verbose: every warning, "trialscreen: x.json:5:15: warning: PATH: ...". */
+static void
+record_warnings(outbuf *diag, const record *r, const char *source, int rline)
 {
     for (int i = 0; i < record_nwarnings(r); i++) {
         const char *w = record_warning(r, i);
-        int wl = line, wc = 0, skip = 0;
+        int wl = rline, wc = 0, skip = 0;
         /* A warning that starts with its own "line:column: " takes the
-        ** place of the record's line: "x.json:5:15: warning: ...". */
+        ** place of the record's line. */
         if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) != 2 || skip == 0)
-            wl = line, wc = 0, skip = 0;
+            wl = rline, wc = 0, skip = 0;
         diag_putf(diag, TS_LEVEL_WARNING, source, wl, wc, "%s", w + skip);
     }
 }
@@ -139,6 +162,8 @@ screen_work(void *vctx, int wi, batch_slot *s)
             summary_add_unreadable(w->sum);
         return;
     }
+    if (o->warnings || o->verbose)
+        group_warnings(&s->diag, r, item->source, item->line);
     if (o->verbose)
         record_warnings(&s->diag, r, item->source, item->line);
     for (int i = 0; i < c->ntrials; i++) {
@@ -183,7 +208,17 @@ screen_write(void *vctx, batch_slot *s)
     return rc;
 }
 
-static const batch_ops screen_ops = { screen_read, screen_work, screen_write };
+/* The writer gave up (a closed pipe, a full disk): wake the reader. */
+static void
+screen_interrupt(void *vctx)
+{
+    screen_ctx *c = vctx;
+    input_interrupt(c->in);
+}
+
+static const batch_ops screen_ops = {
+    screen_read, screen_work, screen_write, screen_interrupt
+};
 
 static void
 write_error(const outfile *out, const char *path)
@@ -254,7 +289,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     if (!o->quiet && o->ro.format == REPORT_NDJSON)
         c.cache = report_cache_new(ts);
 
-    int stopped = 0, cancelled = 0;
+    int stopped = 0;
     if (!o->quiet) {
         outbuf head = {0};
         report_begin(&o->ro, &head);
@@ -262,7 +297,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         outbuf_free(&head);
     }
     if (!stopped) {
-        int rc = batch_run(&screen_ops, &c, jobs, &cancelled);
+        int rc = batch_run(&screen_ops, &c, jobs);
         if (rc < 0) {
             diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
                         "cannot start worker threads");
@@ -287,9 +322,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     } else {
         outfile_abort(&c.out);
     }
-    /* A cancelled reader may have left the iterator half-updated. */
-    if (!cancelled)
-        input_free(c.in);
+    input_free(c.in);
     for (int i = 0; i < jobs; i++) {
         arena_free(c.w[i].a);
         free(c.w[i].res);

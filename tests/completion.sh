@@ -55,8 +55,9 @@ if complete_words --format c | grep -qx markdown; then
 for o in $("$bin" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     word=$o
     case $o in --color|--colour) word=--colo o=--color= ;; esac
-    # Verb-specific options (replay's) are offered after their verb.
-    if { complete_words "$word"; complete_words replay "$word"; } |
+    # Verb-specific options (replay's, merge's) are offered after their verb.
+    if { complete_words "$word"; complete_words replay "$word";
+         complete_words merge "$word"; } |
        grep -qx -- "$o"; then ok; else
         bad "option $o (in --help) is not completed"; fi
 done

@@ -972,14 +972,96 @@ test_strict_and_verbose(void **state)
     assert_non_null(strstr(r.err, "warning"));
     assert_non_null(strstr(r.err, "ward_bed"));
     run_free(&r);
+    /* By default, one line per reason, in the one diagnostic format. */
     r = run(TINY " " REC "extra-field.json");
     assert_int_equal(r.status, 0);
-    assert_null(strstr(r.err, "ward_bed"));
+    assert_non_null(strstr(r.err, "trialscreen: " REC "extra-field.json:"));
+    assert_non_null(strstr(r.err, ": warning: "));
+    assert_non_null(strstr(r.err, "unknown field 'ward_bed' (ignored)"));
+    run_free(&r);
+    r = run(TINY " --no-warnings " REC "extra-field.json");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    r = run(TINY " -q " REC "extra-field.json");
+    assert_string_equal(r.err, "");
+    assert_string_equal(r.out, "");
     run_free(&r);
     r = run(TINY " --strict " REC "extra-field.json");
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "ward_bed"));
     run_free(&r);
+}
+
+/* Warnings by default: one line per record and reason, at the line and
+** column of the first item, in the one diagnostic format; the same from
+** every thread count; stdout does not change. */
+static void
+test_warnings_by_default(void **state)
+{
+    (void)state;
+    static const char *const want =
+        "trialscreen: " REC "warnings.ndjson:2:68: warning: W-2: 3 observations ignored: "
+        "unknown code 'lactat' (did you mean 'lactate'?)\n"
+        "trialscreen: " REC "warnings.ndjson:2:166: warning: W-2: 2 observations ignored: "
+        "unknown unit 'mm/Hg' ('Hg' is not a supported UCUM unit)\n"
+        "trialscreen: " REC "warnings.ndjson:2:358: warning: W-2: 1 observation ignored: "
+        "'norepinephrine' is a medication, not an observation\n";
+    run_out one = run(TINY " --json -j1 " REC "warnings.ndjson");
+    run_out two = run(TINY " --json -j2 " REC "warnings.ndjson");
+    run_out off = run(TINY " --json --no-warnings " REC "warnings.ndjson");
+    assert_int_equal(one.status, 0);
+    assert_string_equal(one.err, want);
+    assert_string_equal(two.err, want);
+    assert_string_equal(off.err, "");
+    assert_string_equal(one.out, off.out);
+    run_free(&one);
+    run_free(&two);
+    run_free(&off);
+    /* --strict: the record with warnings is refused, the other screened. */
+    run_out strict = run(TINY " --json --strict " REC "warnings.ndjson");
+    assert_int_equal(strict.status, 3);
+    assert_non_null(strstr(strict.out, "\"patient\":\"W-1\""));
+    assert_non_null(strstr(strict.out, "\"error\":\"unknown code 'lactat'\""));
+    run_free(&strict);
+}
+
+/* --detail: full (the default), criteria without texts and evidence,
+** verdicts only; the same verdicts every time. */
+static void
+test_detail(void **state)
+{
+    (void)state;
+    run_out full = run(TINY " --json " REC "eligible.json");
+    run_out same = run(TINY " --json --detail full " REC "eligible.json");
+    run_out crit = run(TINY " --json --detail criteria " REC "eligible.json");
+    run_out verd = run(TINY " --json --detail verdicts " REC "eligible.json");
+    assert_int_equal(full.status, 0);
+    assert_string_equal(full.out, same.out);
+    assert_non_null(strstr(full.out, "\"evidence\":"));
+    assert_non_null(strstr(full.out, "\"text\":"));
+    assert_non_null(strstr(crit.out, "\"criteria\":[{\"id\":"));
+    assert_non_null(strstr(crit.out, "\"reason\":"));
+    assert_null(strstr(crit.out, "\"evidence\":"));
+    assert_null(strstr(crit.out, "\"text\":"));
+    assert_null(strstr(verd.out, "\"criteria\":"));
+    assert_non_null(strstr(verd.out, "\"verdict\":\"eligible\""));
+    assert_true(strlen(verd.out) < strlen(crit.out));
+    assert_true(strlen(crit.out) < strlen(full.out));
+    run_free(&full);
+    run_free(&same);
+    run_free(&crit);
+    run_free(&verd);
+
+    run_out text = run(TINY " --detail verdicts " REC "eligible.json");
+    assert_int_equal(text.status, 0);
+    assert_non_null(strstr(text.out, "ELIGIBLE"));
+    assert_null(strstr(text.out, "inclusion"));
+    run_free(&text);
+    run_out bad = run(TINY " --detail some " REC "eligible.json");
+    assert_int_equal(bad.status, 2);
+    assert_non_null(strstr(bad.err, "unknown detail 'some'"));
+    run_free(&bad);
 }
 
 /* The enrolment window: before it opens, inside it, after it closed. */
@@ -1419,6 +1501,8 @@ main(void)
         cmocka_unit_test(test_ndjson_long_lines),
         cmocka_unit_test(test_quiet),
         cmocka_unit_test(test_strict_and_verbose),
+        cmocka_unit_test(test_detail),
+        cmocka_unit_test(test_warnings_by_default),
         cmocka_unit_test(test_write_error_dev_full),
         cmocka_unit_test(test_directory_order),
         cmocka_unit_test(test_walk_skips_special_files),
