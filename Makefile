@@ -13,6 +13,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/trialscreen
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 CC      ?= cc
@@ -47,13 +48,14 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
-READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems
-CRIT   = criteria rulesyntax
-EVAL   = eval series derived events clock
-OUT    = report outbuf input inputcrit caseload casetest cli batch screen summary outfile progress
+READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems warnings
+CRIT   = criteria rulesyntax trialpick
+EVAL   = eval series derived events clock total
+OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum
+OUT   += merge
 FHIR   = fhirin fhirstore fhirmap records
-TOOLS  = lint trialsview
+TOOLS  = lint trialsview conceptsview
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(FHIR) $(TOOLS)
 LIB_OBJS = $(LIB_MODULES:%=src/%.o)
 
@@ -66,6 +68,8 @@ TESTS += test_batch
 TESTS += test_spans
 TESTS += test_replay
 TESTS += test_fhir
+TESTS += test_total
+TESTS += test_diag
 TEST_BINS = $(TESTS:%=tests/%)
 
 all: trialscreen
@@ -96,10 +100,12 @@ tests/test_series: tests/test_series.o $(T_EVAL)
 tests/test_derived: tests/test_derived.o $(T_EVAL)
 tests/test_events: tests/test_events.o $(T_EVAL)
 tests/test_spans: tests/test_spans.o $(T_EVAL)
+tests/test_total: tests/test_total.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
+tests/test_diag: tests/test_diag.o $(T_CORE) src/outbuf.o src/diag.o
 tests/test_cli: tests/test_cli.o $(T_CORE) trialscreen
 tests/test_fhir: tests/test_fhir.o trialscreen
-tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/outbuf.o src/input.o src/inputcrit.o \
+tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/decide.o src/outbuf.o src/diag.o src/input.o src/inputcrit.o \
                  $(TOOLS:%=src/%.o) trialscreen
 
 $(TEST_BINS):
@@ -136,10 +142,13 @@ install: trialscreen
 	cp trialscreen $(DESTDIR)$(BINDIR)/trialscreen
 	cp docs/trialscreen.1 $(DESTDIR)$(MANDIR)/man1/trialscreen.1
 	cp criteria/*.yaml $(DESTDIR)$(DATADIR)/criteria/
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR)
+	cp completion/trialscreen.bash $(DESTDIR)$(BASHCOMPDIR)/trialscreen
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/trialscreen $(DESTDIR)$(MANDIR)/man1/trialscreen.1
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/trialscreen
 
 clean:
 	rm -f trialscreen src/*.o tests/*.o $(TEST_BINS)
@@ -215,6 +224,11 @@ fuzz-replay: $(FUZZERS:%=$(REPLAY_DIR)/%-replay)
 	    ./$(REPLAY_DIR)/$$f-replay tests/fuzz/corpus/$$k \
 	        tests/fuzz/regressions/$$k || exit 1; \
 	done
+
+# The bash completion (tests/completion.sh) is part of "make check".
+check: check-completion
+check-completion: trialscreen
+	@bash tests/completion.sh ./trialscreen
 
 # The bad-input catalogue is part of "make check".
 check: check-bad-input
@@ -306,7 +320,13 @@ check-scaling: trialscreen bench/gencohort
 bench: trialscreen bench/gencohort bench/parsefloor
 	@sh bench/run.sh
 
-.PHONY: bench check-scaling
+# The Slurm recipe of docs/scaling.md on a throw-away single-node cluster
+# (tests/slurm/run.sh): installs slurm-wlm and munge if missing (as root),
+# else skips with a message.  Not part of "make check"; .ci/run runs it.
+check-slurm: trialscreen bench/gencohort
+	@bash tests/slurm/run.sh ./trialscreen
+
+.PHONY: bench check-scaling check-slurm
 
 # ------------------------------------------------------------ cross-check
 # An independent reference (tests/xcheck/ref.py, written from the design

@@ -1,7 +1,7 @@
 /*
 ** gencohort.c -- a synthetic ICU cohort for benchmarks and scaling tests.
 **
-** usage: gencohort [-n RECORDS] [-s SEED] [-d DAYS]
+** usage: gencohort [-n RECORDS] [-s SEED] [-d DAYS] [-r]
 **
 ** Writes RECORDS patient records (patient-record/1, docs/patient-record.md)
 ** as NDJSON on standard output.  Record i depends only on SEED and i, so
@@ -19,6 +19,14 @@
 ** ineligible and incomplete patients and most see eligible ones (a
 ** screening cohort is mostly ineligible, as in real life).  Sizes run from about 2 KB
 ** (a short stay) to about 40 KB (capped: a long stay thins its vitals).
+**
+** -r, the realistic mode (docs/performance.md): records as real ICU extracts
+** come, not as the trials would like them.  Most observations are codes no
+** trial reads (heart rate, SpO2, respiratory rate, temperature and a lab
+** panel, all LOINC), half of the known ones are LOINC-coded too, units are
+** mixed (lactate in mg/dL, MAP in kPa or in the common 'mmHg', SvO2 as a
+** fraction '1'), the observations come in no particular order, and some
+** records have no as_of.  About 9 KB a record (median), most under 30 KB.
 **
 ** No dependency beyond libc: this is part of "make bench" and of the
 ** scaling test in "make check".
@@ -120,14 +128,44 @@ stamp(time_t t, char *buf)
     strftime(buf, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/*
+** The realistic mode writes observations into a side buffer, one item
+** after another (their starts in item_at), and shuffles them into the
+** record at the end: real extracts are not sorted by time.
+*/
+static int realistic;
+static out items;
+static size_t *item_at;
+static size_t nitems, capitems;
+
 static void
 obs(out *o, const char *code, double v, const char *unit, time_t t, int decimals)
 {
     char ts[24];
     stamp(t, ts);
-    sep(o);
+    if (realistic) {
+        if (nitems == capitems) {
+            capitems = capitems ? 2 * capitems : 1024;
+            item_at = realloc(item_at, (capitems + 1) * sizeof *item_at);
+            if (!item_at) {
+                fputs("gencohort: out of memory\n", stderr);
+                exit(1);
+            }
+        }
+        item_at[nitems++] = items.len;
+        o = &items;
+    } else {
+        sep(o);
+    }
     put(o, "{\"code\":\"%s\",\"value\":%.*f,\"unit\":\"%s\",\"time\":\"%s\"}",
         code, decimals, v, unit, ts);
+}
+
+/* Half of the known concepts come LOINC-coded in the realistic mode. */
+static const char *
+coded(rng *r, const char *name, const char *loinc)
+{
+    return realistic && chance(r, 0.5) ? loinc : name;
 }
 
 static void
@@ -202,20 +240,93 @@ vitals(out *o, rng *r, const patient *p)
     }
 }
 
+/*
+** The realistic mode's chart: around the MAP and SBP the trials read, the
+** vitals no trial reads (heart rate, SpO2, respiratory rate, temperature),
+** MAP sometimes in kPa or 'mmHg', lactate often in mg/dL, a lab panel
+** twice a day (sodium, potassium, creatinine, glucose, haemoglobin, WBC,
+** bilirubin, CRP, pH), platelets, SOFA and GCS daily.
+*/
+static void
+chart(out *o, rng *r, const patient *p)
+{
+    static const struct { const char *code, *unit; double mean, sd; int dec; } panel[] = {
+        { "loinc:2951-2", "mmol/L", 139, 4, 0 },    /* sodium */
+        { "loinc:2823-3", "mmol/L", 4.1, 0.5, 1 },  /* potassium */
+        { "loinc:2160-0", "mg/dL", 1.3, 0.6, 2 },   /* creatinine */
+        { "loinc:2345-7", "mg/dL", 140, 35, 0 },    /* glucose */
+        { "loinc:718-7", "g/dL", 10.2, 1.8, 1 },    /* haemoglobin */
+        { "loinc:6690-2", "10*3/uL", 13, 5, 1 },    /* leukocytes */
+        { "loinc:1975-2", "mg/dL", 1.1, 0.7, 1 },   /* bilirubin */
+        { "loinc:1988-5", "mg/L", 120, 60, 0 },     /* CRP */
+        { "loinc:2744-1", "[pH]", 7.36, 0.06, 2 },  /* pH */
+    };
+    int step = p->hours > 72 ? 2 : 1;
+    double map = p->shock ? 62 : 78;
+    for (int h = 0; h <= p->hours; h += step) {
+        time_t t = p->admit + (time_t)h * 3600 + range(r, 0, 5) * 60;
+        map += normal(r, 0, 3) + ((p->shock ? 60 : 80) - map) * 0.1;
+        double u = uniform(r);
+        const char *mapcode = coded(r, "map", "loinc:8478-0");
+        if (u < 0.08)
+            obs(o, mapcode, map * 0.133322, "kPa", t, 2);
+        else if (u < 0.25)
+            obs(o, mapcode, map, "mmHg", t, 0);
+        else
+            obs(o, mapcode, map, "mm[Hg]", t, 0);
+        obs(o, coded(r, "sbp", "loinc:8480-6"), map * 1.45 + normal(r, 0, 6), "mm[Hg]", t, 0);
+        obs(o, "loinc:8867-4", normal(r, p->shock ? 108 : 86, 12), "/min", t, 0);
+        obs(o, "loinc:59408-5", normal(r, 95, 2.5), "%", t, 0);
+        obs(o, "loinc:9279-1", normal(r, 20, 4), "/min", t, 0);
+        if (h % 4 == 0)
+            obs(o, "loinc:8310-5", normal(r, 37.4, 0.7), "Cel", t, 1);
+    }
+    double lac = p->shock ? 4.5 : 1.6;
+    for (int h = 1; h <= p->hours; h += p->severe ? 4 : 8) {
+        lac = lac * 0.9 + (p->severe ? 6.0 : 1.5) * 0.1 + normal(r, 0, 0.4);
+        if (lac < 0.4)
+            lac = 0.4;
+        if (chance(r, 0.3))
+            obs(o, coded(r, "lactate", "loinc:59032-3"), lac * 9.008, "mg/dL",
+                p->admit + h * 3600, 1);
+        else
+            obs(o, coded(r, "lactate", "loinc:2524-7"), lac, "mmol/L",
+                p->admit + h * 3600, 1);
+    }
+    for (int h = 2; h <= p->hours; h += 12) {
+        time_t t = p->admit + h * 3600;
+        for (size_t i = 0; i < sizeof panel / sizeof panel[0]; i++)
+            obs(o, panel[i].code, normal(r, panel[i].mean, panel[i].sd),
+                panel[i].unit, t, panel[i].dec);
+        if (h % 24 == 2) {
+            obs(o, coded(r, "platelets", "loinc:777-3"),
+                normal(r, p->severe ? 90 : 210, 40), "10*3/uL", t, 0);
+            obs(o, coded(r, "sofa", "loinc:96790-1"),
+                range(r, p->severe ? 9 : 2, p->severe ? 16 : 9), "{score}", t + 3600, 0);
+            obs(o, coded(r, "gcs", "loinc:9269-2"), range(r, 6, 15), "{score}", t + 3600, 0);
+        }
+    }
+}
+
 static void
 haemodynamics(out *o, rng *r, const patient *p)
 {
     if (p->cardiac || chance(r, 0.3))
         for (int h = 3; h <= p->hours; h += 12)
-            obs(o, "lvef", normal(r, p->cardiac ? 28 : 55, 6), "%",
+            obs(o, coded(r, "lvef", "loinc:10230-1"), normal(r, p->cardiac ? 28 : 55, 6), "%",
                 p->admit + h * 3600, 0);
     if (p->cardiac && chance(r, 0.7))
         for (int h = 4; h <= p->hours; h += 6)
             obs(o, "cardiac_index", normal(r, p->severe ? 2.0 : 2.9, 0.3),
                 "L/min/m2", p->admit + h * 3600, 2);
-    if (p->severe && chance(r, 0.5))
-        for (int h = 5; h <= p->hours; h += 6)
-            obs(o, "svo2", normal(r, 55, 6), "%", p->admit + h * 3600, 0);
+    if (p->severe && chance(r, 0.5)) {
+        for (int h = 5; h <= p->hours; h += 6) {
+            if (realistic && chance(r, 0.5))
+                obs(o, "svo2", normal(r, 55, 6) / 100, "1", p->admit + h * 3600, 2);
+            else
+                obs(o, "svo2", normal(r, 55, 6), "%", p->admit + h * 3600, 0);
+        }
+    }
     if (chance(r, p->cardiac ? 0.7 : 0.1))
         obs(o, "pcwp", normal(r, 17, 4), "mm[Hg]", p->now - range(r, 1, 30) * 3600, 0);
     if (chance(r, 0.6))
@@ -331,6 +442,32 @@ facts_object(out *o, rng *r)
     put(o, "}}");
 }
 
+/* The collected observations into the record, in random order. */
+static void
+shuffled(out *o, rng *r)
+{
+    item_at[nitems] = items.len;
+    size_t *order = malloc((nitems + 1) * sizeof *order);
+    if (!order) {
+        fputs("gencohort: out of memory\n", stderr);
+        exit(1);
+    }
+    for (size_t k = 0; k < nitems; k++)
+        order[k] = k;
+    for (size_t k = nitems; k > 1; k--) {
+        size_t j = (size_t)(uniform(r) * (double)k);
+        size_t tmp = order[k - 1];
+        order[k - 1] = order[j];
+        order[j] = tmp;
+    }
+    for (size_t k = 0; k < nitems; k++) {
+        size_t a = item_at[order[k]], b = item_at[order[k] + 1];
+        sep(o);
+        put(o, "%.*s", (int)(b - a), items.p + a);
+    }
+    free(order);
+}
+
 static void
 record(out *o, uint64_t seed, long i, int maxdays)
 {
@@ -340,7 +477,7 @@ record(out *o, uint64_t seed, long i, int maxdays)
     /* Admissions spread over 2025-2026; stays skewed short. */
     p.admit = (time_t)1735689600 + (time_t)(uniform(&r) * 365 * 86400);
     double u = uniform(&r);
-    p.hours = 3 + (int)(u * u * maxdays * 24);
+    p.hours = 3 + (int)(u * u * (realistic ? 2 : maxdays) * 24);
     if (p.hours > 24 * 30)
         p.hours = 24 * 30;
     p.now = p.admit + (time_t)p.hours * 3600 + 1800;
@@ -365,9 +502,12 @@ record(out *o, uint64_t seed, long i, int maxdays)
     int complete_cond = chance(&r, 0.5);
 
     o->len = 0;
-    put(o, "{\"format\":\"patient-record/1\",\"id\":\"SYN-%llu-%07ld\","
-        "\"as_of\":\"%s\",\"birth_date\":\"%s\",\"sex\":\"%s\",\"complete\":[",
-        (unsigned long long)seed, i, now, birth, chance(&r, 0.42) ? "female" : "male");
+    put(o, "{\"format\":\"patient-record/1\",\"id\":\"%s-%llu-%07ld\",",
+        realistic ? "ICU" : "SYN", (unsigned long long)seed, i);
+    if (!realistic || chance(&r, 0.85))
+        put(o, "\"as_of\":\"%s\",", now);
+    put(o, "\"birth_date\":\"%s\",\"sex\":\"%s\",\"complete\":[",
+        birth, chance(&r, 0.42) ? "female" : "male");
     o->first = 1;
     if (complete_cond) {
         sep(o);
@@ -387,8 +527,15 @@ record(out *o, uint64_t seed, long i, int maxdays)
     if (chance(&r, 0.75))
         obs(o, "height", p.child ? normal(&r, 110, 25) : normal(&r, 172, 9),
             "cm", p.admit + 1800, 0);
-    vitals(o, &r, &p);
+    if (realistic) {
+        nitems = items.len = 0;
+        chart(o, &r, &p);
+    } else {
+        vitals(o, &r, &p);
+    }
     haemodynamics(o, &r, &p);
+    if (realistic)
+        shuffled(o, &r);
     put(o, "],\"medications\":[");
     o->first = 1;
     medications(o, &r, &p);
@@ -410,8 +557,10 @@ main(int argc, char **argv)
             seed = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc)
             days = atoi(argv[++i]);
+        else if (strcmp(argv[i], "-r") == 0)
+            realistic = 1;
         else {
-            fputs("usage: gencohort [-n RECORDS] [-s SEED] [-d DAYS]\n", stderr);
+            fputs("usage: gencohort [-n RECORDS] [-s SEED] [-d DAYS] [-r]\n", stderr);
             return 2;
         }
     }
@@ -420,7 +569,8 @@ main(int argc, char **argv)
         return 2;
     }
     out o = { malloc(65536), 0, 65536, 1 };
-    if (!o.p)
+    items = (out){ malloc(65536), 0, 65536, 1 };
+    if (!o.p || !items.p)
         return 1;
     for (long i = 0; i < n; i++) {
         record(&o, seed, i, days);
@@ -428,5 +578,7 @@ main(int argc, char **argv)
             return 1;
     }
     free(o.p);
+    free(items.p);
+    free(item_at);
     return fflush(stdout) != 0 || ferror(stdout) ? 1 : 0;
 }

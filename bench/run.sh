@@ -13,6 +13,11 @@
 # load the bundled criteria and screen one record, averaged over 50 runs.
 # Results go to standard output; docs/performance.md says how to read them.
 #
+# Then the same for the realistic cohort (bench/gencohort -r: codes no
+# trial reads, LOINC codes, mixed units, unsorted, some without as_of) of
+# BENCH_REAL_SIZES records (default 10k), with warnings printed as by
+# default (to a file), and with --detail verdicts.
+#
 # To keep "make bench" to a few minutes, 50 trials are measured on cohorts
 # of up to 10k records (cost is linear in records: the 1k and 10k rows show
 # it); BENCH_FULL=1 adds 100k records x 50 trials (about 10 more minutes).
@@ -163,3 +168,23 @@ fhir_rows() {
     rm -rf "$tmp/fcohort.ndjson" "$tmp/bulk" "$tmp/bundles"
 }
 fhir_rows
+
+# --- The realistic cohort (issue 10): its own block, kept apart from the
+# --- rows above so that other cohorts can be added beside it.
+for n in ${BENCH_REAL_SIZES:-10000}; do
+    bench/gencohort -r -n "$n" -s 1 > "$tmp/real.ndjson"
+    bytes=$(wc -c < "$tmp/real.ndjson")
+    echo
+    awk -v n="$n" -v b="$bytes" 'BEGIN { printf "== realistic: %d records, %.1f MB (%.1f KB a record)\n", n, b / 1e6, b / n / 1e3 }'
+    measure "floor (cJSON parse)" "$bytes" "$n" bench/parsefloor "$tmp/real.ndjson"
+    floor=$(cat "$tmp/last")
+    measure "5 trials, 1 thread" "$bytes" "$n" "$ts" --json -j1 "$tmp/real.ndjson"
+    one=$(cat "$tmp/last")
+    measure "5 trials, $cpus threads" "$bytes" "$n" "$ts" --json -j "$cpus" "$tmp/real.ndjson"
+    many=$(cat "$tmp/last")
+    awk -v f="$floor" -v a="$one" -v b="$many" -v c="$cpus" 'BEGIN {
+        a = a < 0.01 ? 0.01 : a; b = b < 0.01 ? 0.01 : b
+        printf "  %-22s %7.0f %% of the floor, %.2fx with %d threads\n", "", 100 * f / a, a / b, c }'
+    measure "verdicts, 1 thread" "$bytes" "$n" "$ts" --json --detail verdicts -j1 "$tmp/real.ndjson"
+    rm -f "$tmp/real.ndjson"
+done

@@ -31,8 +31,15 @@ int trialset_load_buffer(trialset *ts, const char *name, const char *buf,
 int trialset_count(const trialset *ts);
 const trial *trialset_at(const trialset *ts, int i);
 const trial *trialset_find(const trialset *ts, const char *id);
-/* Keep only the trials whose ids are listed; returns -1 and names the
-** first unknown id in err. */
+/*
+** The trial a user means by name (-t): its id exactly, else an id or short
+** title with case and punctuation ignored ("nct05184296", "ecmo-rescue").
+** NULL with err set ("did you mean", or the loaded ids) when none or
+** several match (trialpick.c).
+*/
+const trial *trialset_pick(const trialset *ts, const char *name, ts_error *err);
+/* Keep only the trials named (as trialset_pick reads names), in loaded
+** order; returns -1 with err set for the first name that matches none. */
 int trialset_select(trialset *ts, const char *const *ids, int nids, ts_error *err);
 const vocab *trialset_vocab(const trialset *ts);
 

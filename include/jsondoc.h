@@ -1,17 +1,21 @@
 /*
-** jsondoc.h -- strict JSON: validate first, then let cJSON build the tree.
+** jsondoc.h -- strict JSON: cJSON builds the tree, nothing lenient gets by.
 **
 ** cJSON 1.7.15 accepts duplicate keys, trailing garbage, 1e999, "\u0000",
 ** invalid UTF-8 and leading zeros, and its nodes carry no positions (see
-** shared/design/input-hardening.md s1.2).  So every document goes through
-** our own RFC 8259 validator first, which rejects all of that with a
-** line:column, and only then through cJSON, which is left as a mere tree
-** builder.  The first time a position is asked for, the validator finds
-** the byte offset of every value in pre-order and we store each node's
-** offset in its valueint field (which we never read as a number: it
-** saturates) so that any later semantic error can be given a real
-** line:column.  A document, its tree and its tables live in one arena:
-** cJSON allocates there while it parses our text (jsondoc.c).
+** shared/design/input-hardening.md s1.2).  A text in which none of that
+** can hide (printable ASCII, no backslash, numbers of the RFC grammar) is
+** parsed by cJSON once and its tree checked (duplicate keys, depth, finite
+** numbers); any other text, and any failure, goes through our own RFC 8259
+** validator (jsoncheck.c), which rejects what is wrong with a line:column
+** and a JSON path, so every message is the validator's.  The first time
+** a position is asked for, one forward skim finds the byte offset of every
+** value in pre-order and we store each node's offset in its valueint field
+** (which we never read as a number: it saturates) so that any later
+** semantic error or warning can be given a real line:column; many
+** positions are resolved at once in one pass (json_doc_positions).  A
+** document, its tree and its tables live in one arena: cJSON allocates
+** there while it parses our text (jsondoc.c).
 */
 #ifndef JSONDOC_H
 #define JSONDOC_H
@@ -41,6 +45,10 @@ void json_doc_free(json_doc *doc);
 const cJSON *json_doc_root(const json_doc *doc);
 /* 1-based line and column (in characters) of a node of this document. */
 void json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column);
+/* The same for n nodes at once (lines[i], columns[i]; 0 for a NULL node),
+** in time linear in the text: for warnings, which may be many. */
+void json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
+                        int *lines, int *columns);
 
 /* Type name for messages: "string", "number", "object", "array",
 ** "boolean", "null". */

@@ -22,10 +22,21 @@ enum {
     SEC_LOCATIONS   = 1 << 3
 };
 
+/*
+** Warnings (what the reader ignored: unknown fields, unknown codes, codes
+** of another kind, unusable units).  RW_GROUPS, the default: counted per
+** reason, with the position of the first item of each reason.  RW_COUNT:
+** only counted (nothing will be printed: no position is looked for).
+** RW_ALL: also every one with its position and path (record_warning;
+** what a NULL opts means).
+*/
+enum { RW_GROUPS, RW_COUNT, RW_ALL };
+
 typedef struct record_opts {
     ts_time at;             /* --at, or TS_NONE */
     unsigned assume_complete;   /* SEC_* bits forced complete */
-    int strict;             /* unknown top-level fields are errors */
+    int strict;             /* warnings are errors: the record is refused */
+    int warnings;           /* RW_* */
 } record_opts;
 
 /*
@@ -44,8 +55,16 @@ void record_free(record *r);
 const char *record_id(const record *r);
 const char *record_source(const record *r);
 ts_time record_at(const record *r);
-/* Warnings collected while reading (unknown fields, unknown codes). */
+/* Every warning, "LINE:COLUMN: PATH: MESSAGE" (RW_ALL only; capped). */
 int record_nwarnings(const record *r);
 const char *record_warning(const record *r, int i);
+/* Warnings per reason (all modes): the i-th's message, to follow "ID: "
+** ("3 observations ignored: unknown code 'lactat' (did you mean
+** 'lactate'?)"), into buf; *line and *column of its first item (0 when not
+** looked for).  record_more_warnings: items ignored past the groups' cap. */
+int record_nwarning_groups(const record *r);
+const char *record_warning_group(const record *r, int i, char *buf, size_t size,
+                                 int *line, int *column);
+int record_more_warnings(const record *r);
 
 #endif

@@ -33,8 +33,14 @@ typedef enum tv {
     TV_MET = 2
 } tv;
 
+/* How bad a diagnostic is (diag.h prints "error:" or "warning:"). */
+typedef enum ts_level {
+    TS_LEVEL_ERROR = 0,     /* the zeroed default */
+    TS_LEVEL_WARNING
+} ts_level;
+
 /*
-** An error value.  Every stage that can fail fills one of these instead of
+** An error value, and the one diagnostic type.  Every stage that can fail fills one of these instead of
 ** printing: the caller decides where it goes.  line and column are 1-based
 ** and 0 when not known; path is a JSON path such as
 ** "medications[3].rate" (empty when not applicable); file may be NULL.
@@ -45,6 +51,7 @@ typedef struct ts_error {
     const char *file;       /* file name as given by the user, or NULL */
     int line;               /* 1-based line, 0 if unknown */
     int column;             /* 1-based column, 0 if unknown */
+    ts_level level;         /* error unless set: a warning goes on */
 } ts_error;
 
 void ts_error_clear(ts_error *e);
@@ -54,11 +61,9 @@ void ts_error_set(ts_error *e, int line, int column, const char *fmt, ...)
 ** out-parameter convention of timeutil and units. */
 void ts_why(char *why, size_t whysize, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Write a reason into why[0..whysize) when why is not NULL: the "why"
-** out-parameter convention of timeutil and units. */
-void ts_why(char *why, size_t whysize, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Format as "file:line:column: path: msg" leaving out the parts not known. */
+/* Format as "file:line:column: path: msg" leaving out the parts not known
+** (the body of a diagnostic, for tests and case files; what users see is
+** printed by diag.c). */
 void ts_error_format(const ts_error *e, char *buf, size_t size);
 
 #endif

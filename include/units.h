@@ -71,4 +71,15 @@ int num_cmp(double a, double b);
 /* Shortest readable decimal: 58, 5.2, 0.3, 120, 1.1e-05 -> "1.1e-05". */
 void num_format(double v, char *buf, size_t size);
 
+/*
+** A measured or computed value as a clinician writes it in a sentence:
+** what num_format writes when that is at most 3 significant digits (58,
+** 6.4, 54.1, 0.05: values as recorded), else rounded to one decimal from
+** 1 up ("6.0 mmol/L" for 54.1 mg/dL of lactate, "VIS 55.3") and to two
+** significant digits below 1 ("0.054").  The kept ".0" says the value was
+** rounded, so a value just above a threshold of 5 reads "5.0", never
+** "5".  For reasons only: evidence keeps num_format's digits.
+*/
+void num_format_clinical(double v, char *buf, size_t size);
+
 #endif

@@ -42,7 +42,7 @@ struct arena {
 static void
 oom(void)
 {
-    fputs("trialscreen: out of memory\n", stderr);
+    fputs("trialscreen: error: out of memory\n", stderr);
     exit(3);
 }
 

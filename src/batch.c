@@ -14,11 +14,12 @@
 ** writing) happens outside it.  Contention is negligible: a record takes
 ** tens of microseconds to screen, a lock round trip tens of nanoseconds.
 **
-** Stopping early (a closed pipe, a full disk): the writer sets stop, the
-** workers finish the record they hold and leave, and the reader, which
-** may be blocked reading a terminal or a stalled pipe, is cancelled.  It
-** runs with cancellation disabled except inside the read callback, so it
-** is never cancelled while it holds the mutex.
+** Stopping early (a closed pipe, a full disk): the writer sets stop and
+** calls the interrupt callback, which wakes the reader if it is blocked
+** reading a terminal or a stalled pipe and makes it see the end of its
+** input; the workers finish the record they hold and leave.  Every thread
+** is joined normally.  (Cancelling the reader instead could catch it in
+** the middle of an update, so its input could never be freed: issue 9.)
 */
 #include <pthread.h>
 #include <stdlib.h>
@@ -101,7 +102,6 @@ static void *
 reader_main(void *arg)
 {
     pool *p = arg;
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     pthread_mutex_lock(&p->mu);
     while (!p->stop) {
         /* A full queue: sleep until half of it is free, not until one
@@ -120,9 +120,7 @@ reader_main(void *arg)
         pthread_mutex_unlock(&p->mu);
 
         /* The slot is not visible to anyone until nread moves past it. */
-        pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
         int got = p->ops->read(p->ctx, s);
-        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 
         pthread_mutex_lock(&p->mu);
         if (!got)
@@ -195,6 +193,9 @@ write_loop(pool *p)
         }
     }
     pthread_mutex_unlock(&p->mu);
+    /* Outside the lock: the reader may be blocked in read, holding none. */
+    if (stopped)
+        p->ops->interrupt(p->ctx);
     return stopped;
 }
 
@@ -215,9 +216,8 @@ pool_free(pool *p)
 }
 
 int
-batch_run(const batch_ops *ops, void *ctx, int jobs, int *reader_cancelled)
+batch_run(const batch_ops *ops, void *ctx, int jobs)
 {
-    *reader_cancelled = 0;
     if (jobs <= 1)
         return run_inline(ops, ctx);
 
@@ -247,15 +247,7 @@ batch_run(const batch_ops *ops, void *ctx, int jobs, int *reader_cancelled)
     }
     if (started == jobs && pthread_create(&reader, NULL, reader_main, &p) == 0) {
         rc = write_loop(&p);
-        if (rc) {
-            /* Stopped early: the reader may be blocked on its input. */
-            void *ret = NULL;
-            pthread_cancel(reader);
-            pthread_join(reader, &ret);
-            *reader_cancelled = ret == PTHREAD_CANCELED;
-        } else {
-            pthread_join(reader, NULL);
-        }
+        pthread_join(reader, NULL);
     } else {
         pthread_mutex_lock(&p.mu);
         p.stop = 1;

@@ -35,8 +35,7 @@ typedef struct batch_slot {
 
 typedef struct batch_ops {
     /* Fill s->item with the next item; return 1, or 0 at the end of the
-    ** input.  Runs on the reader thread, which may be cancelled while it
-    ** blocks here when the batch is stopped early. */
+    ** input.  Runs on the reader thread. */
     int (*read)(void *ctx, batch_slot *s);
     /* Process one slot.  worker is 0 .. jobs-1: index per-thread state
     ** (an arena, a summary) with it.  Must be reentrant. */
@@ -45,6 +44,10 @@ typedef struct batch_ops {
     ** called batch_run.  Return nonzero to stop the batch (the rest of the
     ** input is not read; slots in flight are dropped unwritten). */
     int (*write)(void *ctx, batch_slot *s);
+    /* The batch is stopping early (write returned nonzero): make read
+    ** return 0 soon, waking it if it is blocked on its input (a terminal,
+    ** a stalled pipe).  Called from the writer's thread, no lock held. */
+    void (*interrupt)(void *ctx);
 } batch_ops;
 
 /* Slots per worker thread: enough to keep every worker busy while one
@@ -54,11 +57,10 @@ typedef struct batch_ops {
 /*
 ** Run the batch on jobs worker threads (jobs >= 1).  Returns 0 when the
 ** input was read to its end, 1 when write stopped it, -1 if threads could
-** not be started (nothing was read then).  When the reader had to be
-** cancelled (stopped while blocked on its input), *reader_cancelled is set
-** and the input iterator must not be used again: its state is unknown.
+** not be started (nothing was read then).  Every thread has been joined
+** when it returns.
 */
-int batch_run(const batch_ops *ops, void *ctx, int jobs, int *reader_cancelled);
+int batch_run(const batch_ops *ops, void *ctx, int jobs);
 
 /* Number of online CPUs (at least 1): the default for --jobs. */
 int batch_cpu_count(void);

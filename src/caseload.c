@@ -207,7 +207,7 @@ static const char *const top_keys[] = {
     "at", "criteria", "trials", "base", "cases", "note", NULL
 };
 static const char *const case_keys[] = {
-    "name", "note", "at", "record", "file", "merge", "expect", NULL
+    "name", "note", "at", "record", "file", "merge", "expect", "warnings", NULL
 };
 static const char *const trial_keys[] = {
     "verdict", "criteria", "missing", "window", "eligible_since", "cohort", NULL
@@ -657,6 +657,17 @@ parse_case(cfile *f, tcase *c, const ynode *cm)
     c->time = f->time;
     if ((n = ydoc_get(cm, "at")) && get_time(f, n, "'at'", &c->time) != 0)
         return -1;
+    /* Record warnings (unknown codes, ignored fields) fail a case unless
+    ** it says how many it means to carry. */
+    if ((n = ydoc_get(cm, "warnings"))) {
+        double w;
+        if (ydoc_number(n, "'warnings'", &w, f->err) != 0)
+            return -1;
+        if (w != (int)w || w < 0 || w > 1000)
+            return ydoc_error(f->err, n, "'warnings' needs a whole number "
+                              "from 0 to 1000");
+        c->warnings = (int)w;
+    }
     if (!(n = ydoc_get(cm, "expect")))
         return ydoc_error(f->err, cm, "case '%s' has no 'expect'", c->name);
     if (parse_expect(f, c, n) != 0)

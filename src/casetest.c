@@ -25,7 +25,9 @@
 #include <sys/stat.h>
 
 #include "arena.h"
+#include "coverage.h"
 #include "criteria.h"
+#include "diag.h"
 #include "eval.h"
 #include "input.h"
 #include "record.h"
@@ -49,6 +51,7 @@ typedef struct runner {
     outbuf diffs;               /* the current case's mismatches */
     const ynode *first;         /* where the first mismatch was expected */
     int verbose;
+    coverage *cov;              /* --coverage, else NULL */
     int passed, failed;
 } runner;
 
@@ -224,7 +227,7 @@ static void
 run_case(runner *st, const tcase *c)
 {
     cfile *f = st->f;
-    record_opts ro = { c->time, 0, 0 };
+    record_opts ro = { c->time, 0, 0, RW_ALL };      /* cases count every warning */
     ts_error err;
     ts_error_clear(&err);
     st->first = NULL;
@@ -239,22 +242,33 @@ run_case(runner *st, const tcase *c)
     else if (r && c->error)
         mismatch(st, c->error_at, "expected a record error containing '%s', "
                  "but the record was read", c->error);
+    else if (r && record_nwarnings(r) != c->warnings)
+        /* An unknown code or an ignored field: the case would be judged
+        ** on a record other than the one its author wrote. */
+        mismatch(st, c->at, "the case record has %d warning%s (expected %d)%s%s "
+                 "(fix the record, or say 'warnings: N' when the case tests "
+                 "them: a typo must not make a case pass)",
+                 record_nwarnings(r), record_nwarnings(r) == 1 ? "" : "s",
+                 c->warnings, record_nwarnings(r) ? ", first: " : "",
+                 record_nwarnings(r) ? record_warning(r, 0) : "");
     else if (r) {
-        for (int i = 0; i < f->ntrials; i++)
+        for (int i = 0; i < f->ntrials; i++) {
             st->res[i] = eval_trial(f->trials[i], r, st->a);
+            if (st->cov)
+                coverage_add(st->cov, st->res[i]);
+        }
         for (int i = 0; i < c->nexp; i++)
             check_trial(st, &c->exp[i], st->res[c->exp[i].tindex]);
     }
     if (st->first) {
         st->failed++;
-        outbuf_printf(&st->out, "%s:%d:%d: case '", f->path, st->first->line,
-                      st->first->column);
-        outbuf_escaped(&st->out, c->name);
-        outbuf_puts(&st->out, "': ");
-        outbuf_put(&st->out, st->diffs.p, st->diffs.len);
-        outbuf_puts(&st->out, "\n");
+        /* diffs holds escaped text already; diag_put escapes again only
+        ** what is unsafe, which escaped text no longer contains. */
+        outbuf_put(&st->diffs, "", 1);
+        diag_putf(&st->out, TS_LEVEL_ERROR, f->path, st->first->line,
+                  st->first->column, "case '%s': %s", c->name, st->diffs.p);
         if (st->verbose && r) {
-            report_opts text = { REPORT_TEXT, 0 };
+            report_opts text = { REPORT_TEXT, 0, DETAIL_FULL };
             report_record(&text, &st->out, r, 0, st->res, f->ntrials);
         }
     } else {
@@ -279,7 +293,7 @@ run_case(runner *st, const tcase *c)
 */
 
 static const char usage_text[] =
-"usage: trialscreen test [-c PATH]... [-v] CASES...\n"
+"usage: trialscreen test [-c PATH]... [-v] [--coverage] CASES...\n"
 "\n"
 "Run case files: patient records with the verdicts they must get.\n"
 "CASES is a case file (YAML) or a directory (every *.yaml in it, sorted).\n"
@@ -289,6 +303,8 @@ static const char usage_text[] =
 "                       (repeatable; default: the bundled criteria)\n"
 "  -v, --verbose        also list passing cases, and print the full report\n"
 "                       of each failing case\n"
+"      --coverage       after each file, every criterion and sub-rule with\n"
+"                       whether the cases saw it met, not met and unknown\n"
 "  -h, --help           show this help\n"
 "\n"
 "Prints one line per failing case and 'N passed, M failed'.  Exit status:\n"
@@ -332,15 +348,10 @@ add_dir(input_list *l, const char *dir, ts_error *err)
 static void
 print_file_error(const cfile *f)
 {
-    char buf[1024];
-    outbuf b = {0};
     ts_error e = *f->err;
     if (!e.file)
         e.file = f->path;
-    ts_error_format(&e, buf, sizeof buf);
-    outbuf_escaped(&b, buf);
-    fprintf(stderr, "%s\n", b.p);
-    outbuf_free(&b);
+    diag_print(stderr, &e);
 }
 
 /* Read, check and run one case file.  Returns 0, or -1 if it is bad. */
@@ -364,6 +375,8 @@ run_file(runner *st, const char *path, const char *const *crit, int ncrit)
             if (outbuf_write(&st->out, stdout) != 0)
                 break;
         }
+        if (st->cov)
+            coverage_print(st->cov, f.trials, f.ntrials, path, &st->out);
         free(st->res);
         st->res = NULL;
         st->f = NULL;
@@ -375,9 +388,11 @@ run_file(runner *st, const char *path, const char *const *crit, int ncrit)
 static int
 usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, PROG ": ");
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'trialscreen test --help' for more information.\n", stderr);
+    ts_error e;
+    ts_error_clear(&e);
+    snprintf(e.msg, sizeof e.msg, fmt, arg);
+    diag_print(stderr, &e);
+    fputs("Try 'trialscreen test --help' for more information.\n", stderr);
     return CASETEST_BAD_FILE;
 }
 
@@ -416,6 +431,9 @@ casetest_main(int argc, char **argv)
             crit[ncrit++] = a + 11;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             st.verbose = 1;
+        } else if (strcmp(a, "--coverage") == 0) {
+            if (!st.cov)
+                st.cov = coverage_new();
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             rc = fflush(stdout) == 0 ? CASETEST_PASS : CASETEST_BAD_FILE;
@@ -437,7 +455,8 @@ casetest_main(int argc, char **argv)
     }
     outbuf_printf(&st.out, "%d passed, %d failed\n", st.passed, st.failed);
     if (outbuf_write(&st.out, stdout) != 0 || fflush(stdout) != 0) {
-        fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing output: %s",
+                    strerror(errno));
         bad = 1;
     }
     rc = bad ? CASETEST_BAD_FILE : st.failed ? CASETEST_FAIL : CASETEST_PASS;
@@ -445,6 +464,7 @@ done:
     outbuf_free(&st.out);
     outbuf_free(&st.diffs);
     arena_free(st.a);
+    coverage_free(st.cov);
     input_list_free(&files);
     free(crit);
     return rc;

@@ -83,6 +83,7 @@ typedef struct tcase {
     int raw;                    /* json is a file's text, untouched */
     const char *error;          /* expect: {error: ...}, or NULL */
     const ynode *error_at;
+    int warnings;               /* record warnings the case means to carry */
     int nexp;
     trial_expect *exp;
 } tcase;

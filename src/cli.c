@@ -24,10 +24,13 @@
 #include "batch.h"
 #include "casetest.h"
 #include "cli.h"
+#include "conceptsview.h"
 #include "criteria.h"
+#include "diag.h"
 #include "eval.h"
 #include "input.h"
 #include "lint.h"
+#include "merge.h"
 #include "record.h"
 #include "replay.h"
 #include "records.h"
@@ -55,6 +58,8 @@ typedef struct cli_opts {
     int markdown;           /* --format markdown ('trials' only) */
     int jobs;               /* -j; 0: one per CPU */
     int summary, quiet, strict, verbose;
+    int no_warnings;        /* --no-warnings */
+    report_detail detail;   /* --detail */
     int no_progress;        /* --no-progress */
     int shard_k, shard_n;   /* --shard K/N; n 0: none */
     size_t max_record;      /* --max-record; 0: the default */
@@ -74,8 +79,10 @@ static const char usage_text[] =
 "       trialscreen records [OPTIONS] [PATH ...]\n"
 "       trialscreen trials [OPTIONS]\n"
 "       trialscreen lint [OPTIONS] [CRITERIA ...]\n"
-"       trialscreen test [-c PATH]... [-v] CASES...\n"
+"       trialscreen test [-c PATH]... [-v] [--coverage] CASES...\n"
 "       trialscreen replay [OPTIONS] [PATH ...]\n"
+"       trialscreen concepts [-c PATH]... [--format text|markdown|ndjson]\n"
+"       trialscreen merge --shards N | --blocks [-o FILE] FILE...\n"
 "       trialscreen --help | --version\n"
 "\n"
 "Screen patient records against clinical-trial eligibility criteria.\n"
@@ -96,24 +103,39 @@ static const char usage_text[] =
 "             point as 'screen --at' sees it: timelines, eligible intervals\n"
 "             (--json), one line per point (--points), or the feasibility\n"
 "             summary (--summary); docs/replay.md\n"
+"  concepts   list the vocabulary: every concept a record may use, its kind,\n"
+"             canonical unit and standard codes\n"
+"  merge      put the --json outputs of --shard K/N runs (or of blocks)\n"
+"             back into one, summaries combined ('trialscreen merge --help')\n"
 "\n"
 "PATH is a patient record (*.json), an NDJSON file (*.ndjson, *.jsonl: one\n"
 "record a line), a directory (every such file below it, in sorted path\n"
-"order), or - for NDJSON on standard input (the default when no PATH is\n"
-"given and standard input is not a terminal).  FHIR R4 is read too, known\n"
-"by its \"resourceType\": a Bundle file gives its patients in place; other\n"
-"resources (a Bulk export directory, FHIR NDJSON) are grouped by patient\n"
-"and screened after the rest of the input (docs/fhir.md).\n"
+"order), or - for standard input (the default when no PATH is given and\n"
+"standard input is not a terminal): NDJSON, or JSON documents spanning\n"
+"lines as jq prints them ('jq . patient.json | trialscreen').  FHIR R4 is\n"
+"read too, known by its \"resourceType\": a Bundle file gives its patients\n"
+"in place; other resources (a Bulk export directory, FHIR NDJSON) are\n"
+"grouped by patient and screened after the rest of the input\n"
+"(docs/fhir.md).\n"
 "\n"
 "Options:\n"
 "  -c, --criteria PATH      criteria file or directory (repeatable); default:\n"
 "                           $TRIALSCREEN_CRITERIA, else the bundled criteria\n"
-"  -t, --trial ID           screen only this trial (repeatable)\n"
-"      --at TIME            screening time for every record (RFC 3339 or 'now');\n"
+"  -t, --trial ID           screen only this trial (repeatable): its id or\n"
+"                           short title, in any case (nct05184296,\n"
+"                           ecmo-rescue)\n"
+"      --at TIME            screening time for every record (RFC 3339, seconds\n"
+"                           optional: 2026-03-01T12:00Z; or 'now');\n"
 "                           default: the record's as_of, else its latest time\n"
-"      --format FORMAT      text (default), ndjson or csv; 'trials': text,\n"
-"                           ndjson or markdown; 'lint': text or ndjson\n"
+"      --format FORMAT      text (default), ndjson or csv; 'trials' and\n"
+"                           'concepts': text, ndjson or markdown; 'lint':\n"
+"                           text or ndjson\n"
 "      --json               same as --format ndjson\n"
+"      --detail LEVEL       how much of each trial: full (default: criteria\n"
+"                           with registry text, reason, evidence), criteria\n"
+"                           (id, result, reason, missing, since, until) or\n"
+"                           verdicts (verdict, window, missing, cohort);\n"
+"                           text and ndjson\n"
 "  -j, --jobs N             worker threads (default: one per CPU); the output\n"
 "                           order never depends on N\n"
 "      --summary            after the records: per trial, how many were\n"
@@ -136,8 +158,11 @@ static const char usage_text[] =
 "                           treat SECTION as complete in every record:\n"
 "                           conditions, procedures, medications, locations\n"
 "                           or all (repeatable, or comma-separated)\n"
-"      --strict             unknown top-level record fields are errors\n"
-"      --verbose            print record warnings on standard error\n"
+"      --strict             what would be a warning is an error: the record\n"
+"                           is refused (unknown fields, codes, units)\n"
+"      --no-warnings        no warnings about ignored record data (by default\n"
+"                           one line per record and reason on standard error)\n"
+"      --verbose            also every ignored item, with its JSON path\n"
 "      --color[=WHEN]       colour text output: auto (default), always, never\n"
 "\n"
 "Replay options:\n"
@@ -157,6 +182,14 @@ static const char usage_text[] =
 "                           slower, same verdicts)\n"
 "  -h, --help               show this help and exit\n"
 "      --version            show the version and exit\n"
+"\n"
+"Bundled trials (tests/test_cli.c keeps this list true):\n"
+"  NCT03668236  CLASSIC\n"
+"  NCT03729765  Hemoperfusion on ECMO\n"
+"  NCT03788837  I-MICRO\n"
+"  NCT03948048  Pediatric ECMO timing in septic shock\n"
+"  NCT04843982  Esketamine in sepsis\n"
+"  NCT05184296  ECMO-RESCUE\n"
 "\n"
 "Exit status:\n"
 "  0  every record was screened (with -q: and some record is eligible)\n"
@@ -182,12 +215,14 @@ static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 static int
 usage_error(const char *fmt, ...)
 {
+    ts_error e;
     va_list ap;
-    fputs(PROG ": ", stderr);
+    ts_error_clear(&e);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(e.msg, sizeof e.msg, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'trialscreen --help' for more information.\n", stderr);
+    diag_print(stderr, &e);
+    fputs("Try 'trialscreen --help' for more information.\n", stderr);
     return EXIT_USAGE;
 }
 
@@ -202,7 +237,8 @@ enum {
     O_HELP = 'h', O_OUTPUT = 'o',
     O_AT = 256, O_FORMAT, O_JSON, O_SUMMARY, O_ASSUME, O_STRICT, O_VERBOSE,
     O_COLOR, O_VERSION, O_SHARD, O_MAX_RECORD, O_NO_PROGRESS,
-    O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT
+    O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT, O_NO_WARNINGS,
+    O_DETAIL
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };  /* optional: only as --x=v */
@@ -227,6 +263,8 @@ static const struct option_def {
     { "assume-complete", O_ASSUME, ARG_REQUIRED },
     { "strict", O_STRICT, ARG_NONE },
     { "verbose", O_VERBOSE, ARG_NONE },
+    { "no-warnings", O_NO_WARNINGS, ARG_NONE },
+    { "detail", O_DETAIL, ARG_REQUIRED },
     { "color", O_COLOR, ARG_OPTIONAL },
     { "colour", O_COLOR, ARG_OPTIONAL },
     { "help", O_HELP, ARG_NONE },
@@ -343,6 +381,26 @@ parse_replay_time(const char *name, const char *arg, ts_time *out)
     return 0;
 }
 
+/*
+** --at TIME: RFC 3339 as in records, and also without seconds
+** ("2026-03-01T12:00Z", "2026-03-01 12:00"), as people type a time.
+** Records stay strict: only the command line is forgiving.
+*/
+static int
+parse_at(const char *arg, ts_time *t, char *why, size_t whysize)
+{
+    if (ts_parse_time(arg, t, why, whysize) == 0)
+        return 0;
+    size_t n = strlen(arg);
+    if (n < 16 || n > 64 || !strchr("Tt ", arg[10]) || arg[13] != ':' ||
+        !strchr("0123456789", arg[14]) || !strchr("0123456789", arg[15]) ||
+        (arg[16] != '\0' && !strchr("Zz+-", arg[16])))
+        return -1;
+    char buf[80];
+    snprintf(buf, sizeof buf, "%.16s:00%s", arg, arg + 16);
+    return ts_parse_time(buf, t, why, whysize);
+}
+
 /* Apply one option with its argument (NULL if none). */
 static int
 apply_option(cli_opts *o, int id, const char *arg)
@@ -361,7 +419,7 @@ apply_option(cli_opts *o, int id, const char *arg)
             o->at = (ts_time)time(NULL);
             return 0;
         }
-        if (ts_parse_time(arg, &o->at, why, sizeof why) != 0)
+        if (parse_at(arg, &o->at, why, sizeof why) != 0)
             return usage_error("invalid --at time '%s': %s", arg, why);
         return 0;
     case O_FORMAT:
@@ -397,6 +455,18 @@ apply_option(cli_opts *o, int id, const char *arg)
     case O_QUIET:   o->quiet = 1; return 0;
     case O_STRICT:  o->strict = 1; return 0;
     case O_VERBOSE: o->verbose = 1; return 0;
+    case O_NO_WARNINGS: o->no_warnings = 1; return 0;
+    case O_DETAIL:
+        if (strcmp(arg, "full") == 0)
+            o->detail = DETAIL_FULL;
+        else if (strcmp(arg, "criteria") == 0)
+            o->detail = DETAIL_CRITERIA;
+        else if (strcmp(arg, "verdicts") == 0)
+            o->detail = DETAIL_VERDICTS;
+        else
+            return usage_error("unknown detail '%s' (expected verdicts, criteria "
+                               "or full)", arg);
+        return 0;
     case O_HELP:    o->help = 1; return 0;
     case O_VERSION: o->version = 1; return 0;
     case O_ASSUME:
@@ -536,15 +606,10 @@ parse_args(cli_opts *o, int argc, char **argv)
 static void
 print_error(const ts_error *err, const char *file)
 {
-    char buf[1024];
-    outbuf b = {0};
     ts_error e = *err;
     if (!e.file)
         e.file = file;
-    ts_error_format(&e, buf, sizeof buf);
-    outbuf_escaped(&b, buf);
-    fprintf(stderr, "%s\n", b.p ? b.p : "");
-    outbuf_free(&b);
+    diag_print(stderr, &e);
 }
 
 /*
@@ -559,7 +624,7 @@ load_criteria(const cli_opts *o, trialset *ts)
     ts_error_clear(&err);
     int rc = EXIT_USAGE;
     if (input_criteria_files(o->criteria, o->ncriteria, &files, &err) != 0) {
-        fprintf(stderr, PROG ": %s\n", err.msg);
+        diag_print(stderr, &err);
         goto done;
     }
     for (int i = 0; i < files.n; i++)
@@ -568,7 +633,8 @@ load_criteria(const cli_opts *o, trialset *ts)
             goto done;
         }
     if (trialset_count(ts) == 0) {
-        fputs(PROG ": no trials found in the criteria\n", stderr);
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "no trials found in the criteria");
         goto done;
     }
     rc = 0;
@@ -594,7 +660,8 @@ emit(outbuf *b, int flush)
         return 0;
     int e = errno ? errno : EIO;
     if (e != EPIPE)             /* a closed pipe (| head) ends quietly */
-        fprintf(stderr, "error: writing output: %s\n", strerror(e));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "writing output: %s", strerror(e));
     return -1;
 }
 
@@ -606,7 +673,8 @@ finish_output(void)
         int e = errno ? errno : EIO;
         if (e == EPIPE)
             return 0;
-        fprintf(stderr, "error: writing output: %s\n", strerror(e));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "writing output: %s", strerror(e));
         return -1;
     }
     return 0;
@@ -650,11 +718,16 @@ verb_screen(const cli_opts *o, trialset *ts, const vocab *v)
         so.paths = dash;
         so.npaths = 1;
     }
-    so.ropts = (record_opts){ o->at, o->assume, o->strict };
+    /* Warnings: their positions are looked for only if they are printed. */
+    int rw = o->quiet || (o->no_warnings && !o->verbose) ? RW_COUNT
+           : o->verbose ? RW_ALL : RW_GROUPS;
+    so.ropts = (record_opts){ o->at, o->assume, o->strict, rw };
     so.ro = (report_opts){ o->format,
-                           o->format == REPORT_TEXT && !o->output && use_color(o) };
+                           o->format == REPORT_TEXT && !o->output && use_color(o),
+                           o->detail };
     so.quiet = o->quiet;
-    so.verbose = o->verbose;
+    so.verbose = o->verbose && !o->quiet;
+    so.warnings = !o->quiet && !o->no_warnings;
     so.summary = o->summary;
     so.progress = !o->no_progress && !o->quiet && isatty(STDERR_FILENO);
     so.jobs = o->jobs > 0 ? o->jobs : batch_cpu_count();
@@ -680,7 +753,8 @@ verb_records(const cli_opts *o, trialset *ts, const vocab *v)
         paths = dash;
         npaths = 1;
     }
-    record_opts ro = { o->at, o->assume, o->strict };
+    /* records checks each record it prints, as screen reads it. */
+    record_opts ro = { o->at, o->assume, o->strict, RW_GROUPS };
     return records_run(paths, npaths, o->max_record, v, &ro);
 }
 
@@ -689,7 +763,7 @@ verb_trials(const cli_opts *o, trialset *ts, const vocab *v)
 {
     (void)v;
     report_opts ro = { o->format == REPORT_NDJSON ? REPORT_NDJSON : REPORT_TEXT,
-                       0 };
+                       0, DETAIL_FULL };
     outbuf out = {0};
     if (o->quiet)
         return EXIT_OK;
@@ -702,6 +776,36 @@ verb_trials(const cli_opts *o, trialset *ts, const vocab *v)
     int rc = emit(&out, 0) != 0 || finish_output() != 0;
     outbuf_free(&out);
     return rc ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+/* The vocabulary of the loaded criteria (-c adds a site's own). */
+static int
+verb_concepts(const cli_opts *o, trialset *ts, const vocab *v)
+{
+    (void)ts;
+    outbuf out = {0};
+    if (o->quiet)
+        return EXIT_OK;
+    conceptsview(&out, v, o->markdown ? CONCEPTS_MARKDOWN
+                          : o->format == REPORT_NDJSON ? CONCEPTS_NDJSON
+                          : CONCEPTS_TEXT);
+    int rc = emit(&out, 0) != 0 || finish_output() != 0;
+    outbuf_free(&out);
+    return rc ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+static int
+check_concepts(const cli_opts *o)
+{
+    if (o->npaths > 0)
+        return usage_error("'concepts' takes no PATH (use -c for criteria)");
+    if (o->format == REPORT_CSV)
+        return usage_error("'concepts' prints text, ndjson or markdown, "
+                           "not csv");
+    if (o->ntrials > 0)
+        return usage_error("'concepts' takes no -t: the vocabulary is shared "
+                           "by every trial");
+    return 0;
 }
 
 /* }====================================================================== */
@@ -722,7 +826,7 @@ verb_lint(const cli_opts *o, trialset *ts, const vocab *v)
     ts_error err;
     int rc = EXIT_OK;
     if (lint_paths(paths, n, &lr, &err) != 0) {
-        fprintf(stderr, PROG ": %s\n", err.msg);
+        diag_print(stderr, &err);
         rc = EXIT_USAGE;
     } else {
         outbuf out = {0};
@@ -790,7 +894,8 @@ verb_replay(const cli_opts *o, trialset *ts, const vocab *v)
         ro.paths = dash;
         ro.npaths = 1;
     }
-    ro.ropts = (record_opts){ o->to, o->assume, o->strict };
+    ro.ropts = (record_opts){ o->to, o->assume, o->strict,
+                              o->verbose ? RW_ALL : RW_COUNT };
     ro.output = o->points ? REPLAY_POINTS
                 : o->format == REPORT_NDJSON ? REPLAY_JSON : REPLAY_TEXT;
     ro.json = o->format == REPORT_NDJSON;
@@ -856,6 +961,8 @@ static const struct verb_def {
     { "lint",   0, check_lint,   verb_lint,   NULL },
     { "test",   0, NULL,         NULL,        casetest_main },
     { "replay", 1, check_replay, verb_replay, NULL },
+    { "concepts", 1, check_concepts, verb_concepts, NULL },
+    { "merge",  0, NULL,         NULL,        merge_main },
 };
 
 static const struct verb_def *

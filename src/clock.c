@@ -73,6 +73,74 @@ med_none(eval_ctx *cx, result *res, const concept *c, const med_list *l,
     leaf_none(cx, res, c, l->n > 0 || leaf_complete(cx, SEC_MEDICATIONS), "%s", what);
 }
 
+/* "norepinephrine, vasopressin or dobutamine": the drugs of a class. */
+static const char *
+class_name(eval_ctx *cx, const rule *ru)
+{
+    const char *s = ru->concepts[0]->name;
+    for (int i = 1; i < ru->nconcepts; i++)
+        s = arena_printf(cx->a, "%s%s%s", s, i == ru->nconcepts - 1 ? " or " : ", ",
+                         ru->concepts[i]->name);
+    return s;
+}
+
+/*
+** The course of a class of drugs running now (spans.c: one course across
+** the drugs, so a switch does not restart it).  Returns its onset and adds
+** its entries as evidence, or TS_NONE with res set (not met when some drug
+** has entries or the section is complete; else unknown).
+*/
+static ts_time
+class_course(eval_ctx *cx, const rule *ru, result *res)
+{
+    const med_list *lists[SPAN_CLASS_MAX] = { 0 };
+    int n = ru->nconcepts < SPAN_CLASS_MAX ? ru->nconcepts : SPAN_CLASS_MAX;
+    int recorded = 0;
+    span s;
+
+    for (int i = 0; i < n; i++) {
+        lists[i] = &cx->r->meds[ru->concepts[i]->index];
+        recorded |= lists[i]->n > 0;
+    }
+    if (!span_class_course_now(lists, n, cx->r->at, &s)) {
+        const char *what = class_name(cx, ru);
+        if (recorded || leaf_complete(cx, SEC_MEDICATIONS))
+            leaf_say(cx, res, TV_NOT_MET, "none of %s is running", what);
+        else {
+            leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", what);
+            for (int i = 0; i < n; i++)
+                result_add_missing(cx, res, ru->concepts[i]->name);
+        }
+        return TS_NONE;
+    }
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < lists[k]->n; i++) {
+            const med_entry *m = &lists[k]->e[i];
+            char num[32];
+            if (!span_med_runs(m) || m->start < s.start)
+                continue;
+            num_format(m->raw, num, sizeof num);
+            result_add_evidence(cx, res, ru->concepts[k]->name,
+                                m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
+                                m->kind == MED_COURSE ? NULL : m->unit, m->start,
+                                pointer_to(cx, "medications", m->src));
+        }
+    return s.start;
+}
+
+result *
+med_class(eval_ctx *cx, const rule *ru)
+{
+    result *res = leaf_new(cx, ru);
+    ts_time onset = class_course(cx, ru, res);
+    if (onset == TS_NONE)
+        return res;
+    leaf_say(cx, res, TV_MET, "one course of %s running since %s",
+             class_name(cx, ru), fmt_time(cx, onset));
+    leaf_times(res, onset, TS_NONE);
+    return res;
+}
+
 result *
 med_one(eval_ctx *cx, const rule *ru, const concept *c)
 {
@@ -185,6 +253,74 @@ event_condition(eval_ctx *cx, const concept *c, result *res)
     return TS_NONE;
 }
 
+/*
+** Inside first_of a condition starts at the earliest onset of its active
+** entries: a suspected or resolved entry, or one without an onset, gives
+** no known start (trials.md, CLASSIC exc-late-shock).
+*/
+static ts_time
+event_condition_active(eval_ctx *cx, const concept *c, result *res)
+{
+    const cond_list *l = &cx->r->conds[c->index];
+    ts_time t = TS_NONE;
+
+    for (int i = 0; i < l->n; i++) {
+        const cond_entry *e = &l->e[i];
+        if (e->status != ST_ACTIVE || e->end != TS_NONE || e->onset == TS_NONE)
+            continue;
+        result_add_evidence(cx, res, c->name, cond_status_names[e->status], NULL,
+                            e->onset, pointer_to(cx, "conditions", e->src));
+        t = time_earliest(t, e->onset);
+    }
+    if (t == TS_NONE)
+        leaf_say(cx, res, TV_UNKNOWN, "no active %s with a recorded onset", c->name);
+    return t;
+}
+
+static ts_time event_time(eval_ctx *cx, const rule *ru, const concept *c,
+                          result *res, const char **verb);
+
+/*
+** first_of: the earliest of the starts that are known.  An event that is
+** absent or whose start is not recorded adds nothing; when no start is
+** known the leaf is unknown, with each event's reason.
+*/
+static ts_time
+event_first_of(eval_ctx *cx, const rule *ru, result *res, const char **verb)
+{
+    ts_time t = TS_NONE;
+    const char *why = "";
+    result **part = arena_alloc(cx->a, (size_t)ru->nevents * sizeof *part);
+    ts_time *s = arena_alloc(cx->a, (size_t)ru->nevents * sizeof *s);
+
+    for (int i = 0; i < ru->nevents; i++) {
+        const rule *e = ru->events[i];
+        const char *v = "";
+        part[i] = leaf_new(cx, e);
+        s[i] = e->event == EV_CONDITION
+             ? event_condition_active(cx, e->concepts[0], part[i])
+             : event_time(cx, e, e->concepts[0], part[i], &v);
+        if (s[i] != TS_NONE && (t == TS_NONE || s[i] < t)) {
+            t = s[i];
+            *verb = e->event == EV_CONDITION
+                  ? arena_printf(cx->a, "(%s onset)", e->concepts[0]->name)
+                  : e->one_course ? "(drug course started)"
+                  : arena_printf(cx->a, "(%s %s)", e->concepts[0]->name, v);
+        }
+        if (s[i] == TS_NONE)
+            why = arena_printf(cx->a, "%s%s%s", why, *why ? "; " : "",
+                               part[i]->reason);
+    }
+    /* The starts found are the evidence; what is missing matters only
+    ** when no start is known. */
+    for (int i = 0; i < ru->nevents; i++)
+        if (t == TS_NONE || s[i] != TS_NONE)
+            result_take(cx, res, part[i]);
+    if (t == TS_NONE)
+        leaf_say(cx, res, TV_UNKNOWN, "no start known (%s)", why);
+    return t;
+}
+
 static ts_time
 event_time(eval_ctx *cx, const rule *ru, const concept *c, result *res,
            const char **verb)
@@ -196,6 +332,8 @@ event_time(eval_ctx *cx, const rule *ru, const concept *c, result *res,
     switch (ru->event) {
     case EV_MEDICATION:
         *verb = "started";
+        if (ru->one_course)
+            return class_course(cx, ru, res);
         ml = &cx->r->meds[c->index];
         first = med_course(cx->r, ml, &onset);
         if (first >= 0) {
@@ -213,6 +351,8 @@ event_time(eval_ctx *cx, const rule *ru, const concept *c, result *res,
     case EV_LOCATION:
         *verb = "entered";
         return loc_current(cx, c, res);
+    case EV_FIRST_OF:
+        return event_first_of(cx, ru, res, verb);
     case EV_NONE:
         break;
     }
@@ -244,7 +384,9 @@ eval_time_since(eval_ctx *cx, const rule *ru)
         to++;
     if (ru->dcmp.op == CMP_GT)
         from--;
-    leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)", c->name, verb,
+    leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)",
+        ru->event == EV_FIRST_OF ? "earliest known start" : ru->one_course ?
+        arena_printf(cx->a, "course of %s", class_name(cx, ru)) : c->name, verb,
         fmt_time(cx, t), secs_str(cx, now - t), dur_cmp_text(cx, &ru->dcmp));
     leaf_times(res, from, to);
     return res;

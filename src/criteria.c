@@ -69,6 +69,24 @@ get_str(trialset *ts, const ynode *map, const char *key, int required,
     return 0;
 }
 
+/*
+** The encoders marked texts they could not take from the registry as
+** "[registry wording not in seed 003]": a note about their sources that
+** means nothing to a coordinator.  Every output says "[registry wording
+** unavailable]" instead; the criteria file keeps its marker.
+*/
+static const char *
+shown_text(trialset *ts, const char *text)
+{
+    static const char marker[] = "[registry wording not in seed ";
+    const char *at = text ? strstr(text, marker) : NULL;
+    const char *end = at ? strchr(at, ']') : NULL;
+    if (!end)
+        return text;
+    return arena_printf(ts->a, "%.*s[registry wording unavailable]%s",
+                        (int)(at - text), text, end + 1);
+}
+
 /* Ids appear in reports, CSV columns and -t options: keep them plain. */
 static int
 check_id(const ynode *n, const char *what, ts_error *err)
@@ -99,6 +117,7 @@ parse_criterion(trialset *ts, const ynode *n, int exclusion, criterion *cr,
         get_str(ts, n, "text", 1, "criterion", &cr->text, err) < 0 ||
         get_str(ts, n, "note", 0, "criterion", &cr->note, err) < 0)
         return -1;
+    cr->text = shown_text(ts, cr->text);
     cr->exclusion = exclusion;
     cr->line = n->line;
     cr->column = n->column;
@@ -579,21 +598,23 @@ int
 trialset_select(trialset *ts, const char *const *ids, int nids, ts_error *err)
 {
     int k = 0;
+    const trial **want = xcalloc((size_t)nids + 1, sizeof *want);
     ts_error_clear(err);
     for (int i = 0; i < nids; i++)
-        if (!trialset_find(ts, ids[i])) {
-            ts_error_set(err, 0, 0, "unknown trial '%s'", ids[i]);
+        if (!(want[i] = trialset_pick(ts, ids[i], err))) {
+            free(want);
             return -1;
         }
     /* Keep the loaded order, which is the order of the reports. */
     for (int i = 0; i < ts->n; i++) {
         int keep = 0;
         for (int j = 0; j < nids && !keep; j++)
-            keep = strcmp(ts->items[i]->id, ids[j]) == 0;
+            keep = ts->items[i] == want[j];
         if (keep)
             ts->items[k++] = ts->items[i];
     }
     ts->n = k;
+    free(want);
     return 0;
 }
 

@@ -163,7 +163,8 @@ fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical)
 {
     char buf[32];
     const char *u = shown_unit(c->unit);
-    num_format(canonical * (c->scale != 0 ? c->scale : 1), buf, sizeof buf);
+    num_format_clinical(canonical * (c->scale != 0 ? c->scale : 1), buf,
+                        sizeof buf);
     return arena_printf(cx->a, "%s%s%s", buf, u ? " " : "", u ? u : "");
 }
 
@@ -604,6 +605,7 @@ eval_rule(eval_ctx *cx, const rule *ru)
     case R_LOCATION:
     case R_MEDICATION:
     case R_FACT:        return eval_event(cx, ru);
+    case R_TOTAL:       return eval_total(cx, ru);
     }
     return result_new(cx, ru, TV_UNKNOWN, "internal error: unknown rule kind %d",
                       (int)ru->kind);

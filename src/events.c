@@ -469,6 +469,11 @@ cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
              : arena_printf(cx->a, "%s resolved", c->name);
         return TV_NOT_MET;
     }
+    if (e->status == ST_SUSPECTED && ru->known) {
+        *why = arena_printf(cx->a, "%s only suspected (the text asks for a "
+                            "known %s)", c->name, c->name);
+        return TV_NOT_MET;
+    }
     if (e->status == ST_SUSPECTED && !ru->suspected) {
         *why = arena_printf(cx->a, "%s suspected: must be confirmed or ruled out", c->name);
         return TV_UNKNOWN;
@@ -931,7 +936,10 @@ eval_event(eval_ctx *cx, const rule *ru)
     case R_CONDITION:    return each_concept(cx, ru, cond_one);
     case R_PROCEDURE:    return each_concept(cx, ru, proc_one);
     case R_LOCATION:     return each_concept(cx, ru, loc_one);
-    case R_MEDICATION:   return each_concept(cx, ru, med_one);
+    case R_MEDICATION:
+        if (ru->one_course)
+            return med_class(cx, ru);
+        return each_concept(cx, ru, med_one);
     default:             break;
     }
     res = leaf_new(cx, ru);

@@ -18,6 +18,7 @@
 #include "record.h"
 #include "ts.h"
 #include "vocab.h"
+#include "warnings.h"
 
 typedef enum value_type { VAL_NUMBER, VAL_BOOL, VAL_STRING } value_type;
 
@@ -143,8 +144,15 @@ struct record {
     loc_list *locs;
     fact_entry **facts;     /* NULL: fact not recorded */
 
+    /* Every warning with its position ("3:12: observations[0].code:
+    ** unknown code 'x' (ignored)"), only when the reader was asked for
+    ** them (RW_ALL) or a builder added them; capped at 100. */
     int nwarn;
     const char **warn;
+    /* What the reader ignored, one group per reason (warnings.h). */
+    warn_group *groups;
+    int ngroups, capgroups;
+    int more_warnings;      /* ignored items past WARN_MAX_GROUPS groups */
 };
 
 /*

@@ -132,5 +132,7 @@ const fhir_counts *fhirin_counts(const fhir_input *f);
 /* Warnings about resources with no patient (first positions); NULL if none. */
 const char *fhirin_orphans(const fhir_input *f);
 void fhirin_free(fhir_input *f);           /* NULL-safe */
+/* Wake a reader blocked on the wrapped input (batch_ops interrupt). */
+void fhirin_interrupt(fhir_input *f);
 
 #endif

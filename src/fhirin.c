@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "fhir.h"
 #include "fhirstore.h"
 #include "jsondoc.h"
@@ -174,11 +175,13 @@ fhir_skipped_warnings(const fhir_counts *c, const char *orphans, FILE *fp)
         if (c->n[i] == 0)
             continue;
         fhir_skipped_text(c, (fhir_skip)i, buf, sizeof buf);
-        fprintf(fp, "warning: FHIR: %ld resource%s skipped: %s", c->n[i],
-                c->n[i] == 1 ? "" : "s", buf);
-        if (i == FS_NO_PATIENT && orphans)
-            fprintf(fp, " (per file: %s)", orphans);
-        fputs("\n", fp);
+        /* The one diagnostic format: "trialscreen: warning: FHIR: ...". */
+        diag_printf(fp, TS_LEVEL_WARNING, NULL, 0, 0,
+                    "FHIR: %ld resource%s skipped: %s%s%s%s", c->n[i],
+                    c->n[i] == 1 ? "" : "s", buf,
+                    i == FS_NO_PATIENT && orphans ? " (per file: " : "",
+                    i == FS_NO_PATIENT && orphans ? orphans : "",
+                    i == FS_NO_PATIENT && orphans ? ")" : "");
     }
 }
 
@@ -818,4 +821,11 @@ fhirin_free(fhir_input *f)
     free(f->as_of);
     input_free(f->in);
     free(f);
+}
+
+void
+fhirin_interrupt(fhir_input *f)
+{
+    if (f)
+        input_interrupt(f->in);
 }

@@ -13,12 +13,21 @@
 ** what it got with fstat.  st_size may be 0 or wrong for special files, so
 ** the size cap is enforced in the read loop itself.  readdir order is
 ** unspecified, so directory contents are sorted before use.
+**
+** Stopping early.  The batch reads on a thread of its own, which may sit
+** in read(2) on a terminal or a stalled pipe when the writer gives up (a
+** full disk, a closed pipe).  input_interrupt wakes it: every read first
+** polls the data and a private "stop" pipe, and once interrupted the
+** iterator hands out no more items.  The reader then returns normally and
+** the iterator is freed like any other; no thread is ever cancelled in
+** the middle of an update (which used to leak it, issue 9).
 */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +64,16 @@ struct input {
     size_t rcap, rstart, rend, scanned;
     int eof;
     int skipping;           /* discarding the rest of an overlong line */
+
+    /* Standard input may hold JSON documents that span lines (jq's
+    ** output) instead of NDJSON: decided on its first non-blank line. */
+    int docs_ok;            /* this stream may be documents (stdin) */
+    int docs;               /* it is: doc_next splits it */
+    int depth, in_str, esc; /* doc_next's scan state */
+    int started, vline;     /* inside a value; the line it began on */
+    /* input_interrupt: set from another thread, read by every read. */
+    atomic_int interrupted;
+    int stop[2];            /* self-pipe; -1 if it could not be made */
 };
 
 int
@@ -127,7 +146,27 @@ input_new(const char *const *paths, int npaths, size_t max_record)
     in->nargs = npaths;
     in->max = max_record ? max_record : INPUT_MAX_RECORD;
     in->fd = -1;
+    atomic_init(&in->interrupted, 0);
+    /* Without the pipe (out of descriptors) a read blocked on a terminal
+    ** cannot be woken; everything else still works. */
+    if (pipe(in->stop) != 0) {
+        in->stop[0] = in->stop[1] = -1;
+    } else {
+        for (int i = 0; i < 2; i++)
+            fcntl(in->stop[i], F_SETFD, FD_CLOEXEC);
+        fcntl(in->stop[1], F_SETFL, O_NONBLOCK);
+    }
     return in;
+}
+
+void
+input_interrupt(input *in)
+{
+    atomic_store(&in->interrupted, 1);
+    if (in->stop[1] >= 0) {
+        ssize_t k = write(in->stop[1], "x", 1);
+        (void)k;            /* full (already written) is as good */
+    }
 }
 
 void
@@ -266,23 +305,49 @@ walk_start(input *in, const char *dir)
 ** =======================================================================
 */
 
-/* read(2) that retries on EINTR and waits out EAGAIN (a descriptor we
-** were handed in non-blocking mode, such as a shared stdin). */
-static ssize_t
-read_some(int fd, char *buf, size_t n)
+/* Wait until fd has data (or an end, or an error) or input_interrupt is
+** called.  Returns 0, or -1 if poll itself failed. */
+static int
+wait_readable(input *in, int fd)
 {
-    for (;;) {
+    struct pollfd p[2] = {
+        { .fd = fd, .events = POLLIN },
+        { .fd = in->stop[0], .events = POLLIN }     /* -1: ignored */
+    };
+    if (poll(p, 2, -1) < 0 && errno != EINTR)
+        return -1;
+    return 0;
+}
+
+/*
+** read(2) that retries on EINTR, waits out EAGAIN, and gives up with
+** ECANCELED once input_interrupt is called.  It waits in poll(2) on the
+** data and the stop pipe together, so an interrupt wakes a read that
+** would otherwise block forever.
+**
+** Descriptors opened here are non-blocking (O_NONBLOCK is kept after the
+** open): they are read first and polled only when they have nothing yet.
+** That order matters for a FIFO that never had a writer, which poll
+** never reports but read reports as an immediate end.  Standard input is
+** not ours to make non-blocking, so it is polled first (wait_first).
+*/
+static ssize_t
+read_some(input *in, int fd, int wait_first, char *buf, size_t n)
+{
+    for (int wait = wait_first;; wait = 1) {
+        if (atomic_load(&in->interrupted)) {
+            errno = ECANCELED;
+            return -1;
+        }
+        if (wait && wait_readable(in, fd) != 0)
+            return -1;
+        if (atomic_load(&in->interrupted))
+            continue;
         ssize_t k = read(fd, buf, n);
         if (k >= 0)
             return k;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            struct pollfd p = { .fd = fd, .events = POLLIN };
-            if (poll(&p, 1, -1) >= 0 || errno == EINTR)
-                continue;
-        }
-        return -1;
+        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+            return -1;
     }
 }
 
@@ -315,7 +380,7 @@ read_whole(input *in, int fd, const char *path, size_t hint, input_item *item)
             cap = cap * 2 < most ? cap * 2 : most;
             buf = xrealloc(buf, cap);
         }
-        ssize_t k = read_some(fd, buf + len, cap - 1 - len);
+        ssize_t k = read_some(in, fd, 0, buf + len, cap - 1 - len);
         if (k < 0) {
             int e = errno;
             free(buf);
@@ -346,6 +411,7 @@ stream_close(input *in)
     in->name = NULL;
     in->rstart = in->rend = in->scanned = 0;
     in->eof = in->skipping = 0;
+    in->docs_ok = in->docs = 0;
 }
 
 static void
@@ -357,6 +423,8 @@ stream_open(input *in, int fd, int own, const char *name)
     in->lineno = 0;
     in->rstart = in->rend = in->scanned = 0;
     in->eof = in->skipping = 0;
+    in->docs_ok = fd == STDIN_FILENO;
+    in->docs = in->depth = in->in_str = in->esc = in->started = 0;
 }
 
 static int
@@ -384,6 +452,134 @@ stream_make_room(input *in)
     }
 }
 
+/*
+** {======================================================================
+** JSON documents on standard input
+** =======================================================================
+*/
+
+/* Scan one byte of a JSON text: strings, and nesting outside them.
+** Returns 1 when a top-level object or array has just been closed. */
+static int
+doc_scan(input *in, char ch)
+{
+    if (in->in_str) {
+        if (in->esc)
+            in->esc = 0;
+        else if (ch == '\\')
+            in->esc = 1;
+        else if (ch == '"')
+            in->in_str = 0;
+        return 0;
+    }
+    if (ch == '"')
+        in->in_str = 1;
+    else if (ch == '{' || ch == '[')
+        in->depth++;
+    else if ((ch == '}' || ch == ']') && --in->depth <= 0)
+        return 1;
+    return 0;
+}
+
+/*
+** `jq . patient.json | trialscreen`: the first non-blank line of standard
+** input opens an object that it does not close, and ends where a pretty
+** printer breaks a line (after '{', '[' or ','), not in the middle of a
+** token as a truncated NDJSON line would.  Then standard input is read as
+** JSON documents one after another, whatever their line breaks.
+*/
+static int
+starts_documents(input *in, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i == n || s[i] != '{')
+        return 0;
+    for (size_t k = i; k < n; k++)
+        if (doc_scan(in, s[k]))
+            break;
+    int open = in->depth > 0 && !in->in_str;
+    in->depth = in->in_str = in->esc = 0;
+    while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    return open && strchr("{[,", s[n - 1]) != NULL;
+}
+
+/* Hand out the text [rstart, scanned) as one record begun on vline. */
+static void
+doc_emit(input *in, input_item *item)
+{
+    size_t n = in->scanned - in->rstart;
+    item->kind = INPUT_RECORD;
+    item->source = xstrdup(in->name);
+    item->line = in->vline;
+    item->buf = xmalloc(n + 1);
+    memcpy(item->buf, in->rbuf + in->rstart, n);
+    item->buf[n] = '\0';
+    item->len = n;
+    in->rstart = in->scanned;
+    in->started = in->depth = in->in_str = in->esc = 0;
+}
+
+/* Next document.  Text that is not an object or array runs to the end of
+** the input and is handed out as it is: the parser says what is wrong. */
+static int
+doc_next(input *in, input_item *item)
+{
+    for (;;) {
+        while (in->scanned < in->rend) {
+            char ch = in->rbuf[in->scanned++];
+            if (!in->started) {
+                if (ch == '\n')
+                    in->lineno++;
+                if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
+                    in->rstart = in->scanned;
+                    continue;
+                }
+                in->started = 1;
+                in->vline = in->lineno + 1;
+            } else if (ch == '\n') {
+                in->lineno++;
+            }
+            if (doc_scan(in, ch)) {
+                doc_emit(in, item);
+                return 1;
+            }
+        }
+        if (in->started && in->scanned - in->rstart > in->max) {
+            char lim[32];
+            set_msg(item, INPUT_ERROR, in->name, in->vline,
+                    "'%s': the document at line %d is larger than the %s "
+                    "limit", in->name, in->vline,
+                    limit_text(in->max, lim, sizeof lim));
+            stream_close(in);
+            return 1;
+        }
+        if (in->eof) {
+            int got = in->started;
+            if (got)
+                doc_emit(in, item);
+            stream_close(in);
+            return got;
+        }
+        stream_make_room(in);
+        ssize_t k = read_some(in, in->fd, !in->own_fd, in->rbuf + in->rend,
+                              in->rcap - in->rend);
+        if (k < 0) {
+            set_msg(item, INPUT_ERROR, in->name, in->lineno + 1,
+                    "cannot read '%s': %s", in->name, strerror(errno));
+            stream_close(in);
+            return 1;
+        }
+        if (k == 0)
+            in->eof = 1;
+        in->rend += (size_t)k;
+    }
+}
+
+/* }====================================================================== */
+
 /* Turn [rstart, end) into an item (or skip it); consume through end + 1.
 ** Returns 1 if an item was produced. */
 static int
@@ -392,6 +588,14 @@ stream_emit(input *in, size_t end, input_item *item)
     const char *s = in->rbuf + in->rstart;
     size_t n = end - in->rstart;
     int skipped = in->skipping;
+    if (in->docs_ok && !skipped && end < in->rend && !is_blank(s, n)) {
+        in->docs_ok = 0;
+        if (starts_documents(in, s, n)) {
+            in->docs = 1;           /* rescan this line as a document */
+            in->scanned = in->rstart;
+            return 0;
+        }
+    }
     in->lineno++;
     in->rstart = end < in->rend ? end + 1 : end;
     in->scanned = in->rstart;
@@ -424,6 +628,8 @@ static int
 stream_next(input *in, input_item *item)
 {
     for (;;) {
+        if (in->docs)
+            return doc_next(in, item);
         char *nl = in->rend > in->scanned
                  ? memchr(in->rbuf + in->scanned, '\n', in->rend - in->scanned)
                  : NULL;
@@ -446,7 +652,8 @@ stream_next(input *in, input_item *item)
             in->rstart = in->scanned = in->rend;
         }
         stream_make_room(in);
-        ssize_t k = read_some(in->fd, in->rbuf + in->rend, in->rcap - in->rend);
+        ssize_t k = read_some(in, in->fd, !in->own_fd, in->rbuf + in->rend,
+                              in->rcap - in->rend);
         if (k < 0) {
             set_msg(item, INPUT_ERROR, in->name, in->lineno + 1,
                     "cannot read '%s': %s", in->name, strerror(errno));
@@ -505,9 +712,7 @@ open_path(input *in, const char *path, int walked, input_item *item)
         close(fd);
         return 1;
     }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    /* O_NONBLOCK stays: read_some reads first, then waits in poll. */
     if (is_ndjson_name(path)) {
         stream_open(in, fd, 1, path);
         return 0;
@@ -520,10 +725,9 @@ open_path(input *in, const char *path, int walked, input_item *item)
 
 /* }====================================================================== */
 
-int
-input_next(input *in, input_item *item)
+static int
+next_item(input *in, input_item *item)
 {
-    memset(item, 0, sizeof *item);
     for (;;) {
         if (in->fd >= 0) {
             if (stream_next(in, item))
@@ -560,11 +764,29 @@ input_next(input *in, input_item *item)
     }
 }
 
+int
+input_next(input *in, input_item *item)
+{
+    memset(item, 0, sizeof *item);
+    if (!next_item(in, item))
+        return 0;
+    /* Interrupted while producing it: the item (a "cannot read" error,
+    ** most likely) is not news to anyone. */
+    if (atomic_load(&in->interrupted)) {
+        input_item_release(item);
+        return 0;
+    }
+    return 1;
+}
+
 void
 input_free(input *in)
 {
     if (!in)
         return;
+    for (int i = 0; i < 2; i++)
+        if (in->stop[i] >= 0)
+            close(in->stop[i]);
     stream_close(in);
     walk_clear(in);
     free(in->walk);

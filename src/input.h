@@ -14,7 +14,9 @@
 **   a directory        every *.json, *.ndjson, *.jsonl below it, recursively,
 **                      sorted by path (bytewise); symbolic links inside the
 **                      walk are not followed and non-regular files skipped
-**   "-"                NDJSON on standard input
+**   "-"                NDJSON on standard input, or JSON documents that
+**                      span lines (jq's output), decided on its first
+**                      non-blank line
 ** A file named on the command line is followed through a symbolic link and
 ** may be a FIFO (process substitution); other extensions are read as one
 ** JSON record.
@@ -71,6 +73,12 @@ input *input_new(const char *const *paths, int npaths, size_t max_record);
 ** Returns 1 when an item was produced, 0 at the end of all input.
 */
 int input_next(input *in, input_item *item);
+/*
+** Make input_next return 0 (the end) from now on, waking it if it is
+** blocked reading.  Safe to call from another thread than the one calling
+** input_next (the batch's writer stopping its reader), and more than once.
+*/
+void input_interrupt(input *in);
 /* Free what an item owns and clear it.  NULL-safe, idempotent. */
 void input_item_release(input_item *item);
 /* Close any open file and free the iterator.  NULL is a no-op. */
@@ -118,6 +126,15 @@ char *input_bundled_criteria(void);
 */
 int input_criteria_files(const char *const *paths, int npaths,
                          input_list *out, ts_error *err);
+
+/*
+** lint's files: as input_criteria_files, but a trial FILE given on its
+** own also brings the vocabulary files beside it (its directory's files
+** with `concepts` or `codes`) and the bundled concepts.yaml, so that a
+** site's trial lints against the vocabulary it will be screened with.
+*/
+int input_lint_files(const char *const *paths, int npaths, input_list *out,
+                     ts_error *err);
 
 /* Path helpers shared by input.c and inputcrit.c. */
 int input_has_suffix(const char *s, const char *suffix);

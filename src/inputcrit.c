@@ -255,3 +255,52 @@ done:
     input_list_free(&seen);
     return rc;
 }
+
+/* The vocabulary files in path's directory, into out. */
+static void
+sibling_vocabularies(const char *path, input_list *out)
+{
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+    input_list all = {0};
+    ts_error e;
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    else
+        strcpy(dir, ".");
+    if (expand_criteria(dir, &all, &e) == 0)
+        for (int i = 0; i < all.n; i++)
+            if (vocab_level(all.s[i]) > 0) {
+                input_list_add(out, all.s[i]);
+                all.s[i] = NULL;
+            }
+    input_list_free(&all);
+    free(dir);
+}
+
+int
+input_lint_files(const char *const *paths, int npaths, input_list *out,
+                 ts_error *err)
+{
+    input_list roots = {0};
+    int files = 0, rc;
+    for (int i = 0; i < npaths; i++)
+        files |= is_file(paths[i]) && vocab_level(paths[i]) == 0;
+    /* The bundled concepts first: a site file's codes may name them. */
+    if (files) {
+        char *dir = input_bundled_criteria();
+        char *p = dir ? input_join_path(dir, "concepts.yaml") : NULL;
+        free(dir);
+        if (p && is_file(p))
+            input_list_add(&roots, p);
+        else
+            free(p);
+    }
+    for (int i = 0; i < npaths; i++)
+        if (is_file(paths[i]) && vocab_level(paths[i]) == 0)
+            sibling_vocabularies(paths[i], &roots);
+    for (int i = 0; i < npaths; i++)
+        input_list_add(&roots, xstrdup(paths[i]));
+    rc = input_criteria_files((const char *const *)roots.s, roots.n, out, err);
+    input_list_free(&roots);
+    return rc;
+}

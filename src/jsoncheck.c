@@ -19,10 +19,9 @@
 ** object with 10^5 members is still linear.
 **
 ** Positions: while it scans, the validator fills the document's line table
-** (json_add_line, in jsondoc.c), and on request it records the byte offset
-** of every value in pre-order (a container before its children, members in
-** document order), which jsondoc.c stores in the tree.  Everything it needs
-** (unescaped keys, offsets, key set) is allocated in the document's arena.
+** (json_add_line, in jsondoc.c) for its messages; the offsets of values
+** for later messages are found by jsondoc.c's skim.  Everything it needs
+** (unescaped keys, key set) is allocated in the document's arena.
 */
 #include "jsoncheck.h"
 
@@ -586,19 +585,6 @@ key_seen(checker *ck, frame *f, const char *key, size_t len, size_t off)
 
 /* ---------------------------------------------------------------- grammar */
 
-static void
-add_offset(checker *ck, size_t off)
-{
-    if (!ck->want_offsets)
-        return;
-    if (ck->noffs == ck->capoffs) {
-        size_t cap = ck->capoffs ? 2 * ck->capoffs : 1024;
-        ck->offs = grow_table(ck->tmp, ck->offs, ck->noffs, cap, sizeof *ck->offs);
-        ck->capoffs = cap;
-    }
-    ck->offs[ck->noffs++] = (int)off;
-}
-
 /* An object key at ck->p, then ':'. */
 static int
 check_key(checker *ck, int after_comma)
@@ -685,7 +671,6 @@ json_check_text(checker *ck)
             state = S_VALUE;
         } else if (state == S_VALUE) {
             char c = *ck->p;
-            add_offset(ck, (size_t)(ck->p - ck->buf));
             if (c == '{' || c == '[') {
                 if (open_container(ck, c) < 0)
                     return -1;

@@ -1,7 +1,8 @@
 /*
 ** jsoncheck.h -- the strict JSON validator behind jsondoc.c (internal).
 **
-** jsondoc.c checks every text with json_check_text before cJSON sees it.
+** jsondoc.c checks with json_check_text every text it does not let cJSON
+** parse first, and every text that fails there (to explain the failure).
 ** Contract: a text passes only if it is exactly one RFC 8259 JSON value
 ** in UTF-8 (no overlong forms, surrogates or code points above U+10FFFF),
 ** with no control characters, bad escapes, lone surrogates or \u0000 in
@@ -35,6 +36,7 @@ struct json_doc {
     int nlines, caplines;
     int line_base;
     int have_offsets;       /* valueint of every node holds its offset */
+    int ascii;              /* every byte is ASCII (a byte is a column) */
 };
 
 /* One open container of the validator. */
@@ -72,18 +74,14 @@ typedef struct checker {
     size_t nkeys, capkeys;
     uint32_t *slots;        /* open addressing: 1 + index into keys, 0 empty */
     size_t nslots;
-    int want_offsets;       /* record value offsets (for positions) */
-    int *offs;              /* pre-order value offsets */
-    size_t noffs, capoffs;
     int maybe_neg_zero;     /* a number may read as -0 */
 } checker;
 
 /*
 ** A checker is set up by its caller: zeroed, then buf and p (the text and
 ** where to start), doc (whose line table it fills: the caller adds the
-** first line), err, tmp (the doc's arena) and want_offsets.  After a
-** check, offs[0..noffs) are the offsets of the values in pre-order (if
-** they were wanted), and maybe_neg_zero says a number may read as -0.
+** first line), err and tmp (the doc's arena).  After a check,
+** maybe_neg_zero says a number may read as -0.
 */
 
 /* Fill *ck->err (position of off, path unless the structure is broken);

@@ -1,22 +1,28 @@
 /*
-** jsondoc.c -- strict JSON: our own RFC 8259 validator in front of cJSON.
+** jsondoc.c -- strict JSON: cJSON parses once, our validator explains.
 **
-** cJSON 1.7.15 is a lenient parser and its nodes carry no positions, so
-** every text is first checked by the validator of jsoncheck.c, which knows
-** the whole grammar and reports line:column and the JSON path of the first
-** problem.  Only a text that passes is handed to cJSON, which is then
-** nothing but a tree builder.  This file is that glue: the allocation
-** hooks, the tree, the positions and the API of jsondoc.h.
+** cJSON 1.7.15 is a lenient parser and its nodes carry no positions.  Most
+** records are plain ASCII without escapes: for them a cheap byte scan and
+** token pass rule out what cJSON would let through, cJSON builds the tree
+** and the tree is checked (see "One parse" below).  Every other text, and
+** every text that fails, is checked by the validator of jsoncheck.c,
+** which knows the whole grammar and reports line:column and the JSON path
+** of the first problem; only a text that passes is then given to cJSON.
+** This file is that glue: the allocation hooks, the tree, the one parse,
+** the positions and the API of jsondoc.h.
 **
-** Positions: the validator can record the byte offset of every value in
+** Positions: the skim below finds the byte offset of every value in
 ** pre-order (a container before its children, members in document order).
 ** cJSON keeps members in document order too, so a pre-order walk of its
 ** tree meets the nodes in the same order, and we store each offset in the
 ** node's valueint.  valueint is otherwise useless to us (it saturates at
 ** INT_MAX and nobody may read it as a number), which is why we can borrow
 ** it.  Texts longer than INT_MAX bytes are refused for the same reason.
-** Only records with a problem ever need a position, so the offsets are
-** found the first time one is asked for, by checking the text again.
+** Only records with a problem or a warning need positions, so the offsets
+** are found the first time one is asked for, by one forward skim of the
+** text (it passed the check: the skim trusts the grammar), and many
+** positions are resolved at once in one more forward pass
+** (json_doc_positions): linear in the record, however many are asked for.
 **
 ** Memory: a document lives in an arena of its own (arena_take), and so
 ** does everything the check needs (line table, offsets, key set).  cJSON
@@ -29,6 +35,8 @@
 #include "jsondoc.h"
 
 #include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,29 +166,116 @@ bom_length(const char *buf, size_t len)
     return (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
 }
 
+/* Bytes that end a number or a literal in a text that passed the check. */
+static const unsigned char ends_scalar[256] = {
+    ['\0'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+    [','] = 1, [']'] = 1, ['}'] = 1,
+};
+
+/* Past the string whose opening quote is at p, in a text that passed the
+** check: the first quote after it that no odd run of backslashes escapes
+** (strchr is the library's vectorised search). */
+static const char *
+skip_string(const char *p)
+{
+    for (;;) {
+        const char *q = strchr(p + 1, '"'), *b = q;
+        while (b[-1] == '\\')
+            b--;
+        if ((q - b) % 2 == 0)
+            return q + 1;
+        p = q;
+    }
+}
+
 /*
-** The offset of every value, the first time a position is asked for: the
-** text passed the check once, so it passes again, this time noting where
-** each value starts (and finding the same lines), and the offsets go into
-** the tree.  Returns -1 if that fails (positions are then 0:0).
+** The offset of every value in pre-order and the line table, in one
+** forward pass over a text that passed the check: it trusts the grammar,
+** so it only has to tell keys from values and find where values start,
+** which costs a small fraction of checking again.  Fills *offs (in the
+** doc's arena) and *noffs; returns -1 past JSON_MAX_DEPTH (cannot happen
+** after the check).
+*/
+static int
+skim_offsets(json_doc *d, int **offs, size_t *noffs)
+{
+    const char *buf = d->buf, *p = buf + bom_length(buf, d->len);
+    char open[JSON_MAX_DEPTH];
+    int depth = 0, want_key = 0;
+    size_t n = 0, cap = 256;
+    int *o = arena_alloc_raw(d->a, cap * sizeof *o);
+    d->nlines = 1;
+    for (;;) {
+        char c = *p;
+        if (c == '\0')
+            break;
+        if (n == cap) {
+            int *bigger = arena_alloc_raw(d->a, 2 * cap * sizeof *o);
+            memcpy(bigger, o, n * sizeof *o);
+            o = bigger;
+            cap *= 2;
+        }
+        switch (c) {
+        case ' ': case '\t': case ':':
+            p++;
+            break;
+        case '\n':
+            p++;
+            json_add_line(d, (size_t)(p - buf));
+            break;
+        case '\r':
+            p++;
+            if (*p != '\n')
+                json_add_line(d, (size_t)(p - buf));
+            break;
+        case '{': case '[':
+            if (depth == JSON_MAX_DEPTH)
+                return -1;
+            o[n++] = (int)(p - buf);
+            open[depth++] = c;
+            want_key = c == '{';
+            p++;
+            break;
+        case '}': case ']':
+            depth--;
+            p++;
+            break;
+        case ',':
+            want_key = depth > 0 && open[depth - 1] == '{';
+            p++;
+            break;
+        case '"':
+            if (!want_key)
+                o[n++] = (int)(p - buf);
+            want_key = 0;
+            p = skip_string(p);
+            break;
+        default:                        /* a number or a literal */
+            o[n++] = (int)(p - buf);
+            for (p++; !ends_scalar[(unsigned char)*p]; p++)
+                ;
+            break;
+        }
+    }
+    *offs = o;
+    *noffs = n;
+    return 0;
+}
+
+/*
+** The offset of every value, the first time a position is asked for (the
+** skim above), stored in the tree.  Returns -1 if that fails (positions
+** are then 0:0).
 */
 static int
 find_offsets(json_doc *d)
 {
-    ts_error err;
-    checker ck = { 0 };
+    int *offs;
+    size_t noffs;
     if (d->have_offsets)
         return d->have_offsets > 0 ? 0 : -1;
     d->have_offsets = -1;
-    ck.buf = d->buf;
-    ck.doc = d;
-    ck.err = &err;
-    ck.tmp = d->a;
-    ck.want_offsets = 1;
-    ck.p = d->buf + bom_length(d->buf, d->len);
-    d->nlines = 1;
-    json_skip_ws(&ck);
-    if (json_check_text(&ck) < 0 || attach_offsets(d->root, ck.offs, ck.noffs) < 0)
+    if (skim_offsets(d, &offs, &noffs) < 0 || attach_offsets(d->root, offs, noffs) < 0)
         return -1;
     d->have_offsets = 1;
     return 0;
@@ -197,6 +292,249 @@ json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column
         return;
     json_locate(doc, (size_t)node->valueint, line, column);
 }
+
+/*
+** Many positions at once, in time linear in the text: the nodes are taken
+** in the order of their offsets and the line and column found in one
+** forward walk (json_locate for each would count from the start of the
+** line every time: a one-line NDJSON record made that quadratic).
+*/
+void
+json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
+                   int *lines, int *columns)
+{
+    for (int i = 0; i < n; i++)
+        lines[i] = columns[i] = 0;
+    if (n <= 0 || !doc || !doc->root || find_offsets((json_doc *)doc) < 0)
+        return;
+    int *order = arena_alloc_raw(doc->a, (size_t)n * sizeof *order);
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (!nodes[i] || nodes[i]->valueint < 0)
+            continue;
+        /* Insertion sort: nodes come nearly in order (they are met in
+        ** document order while reading). */
+        int j = m++, off = nodes[i]->valueint;
+        while (j > 0 && nodes[order[j - 1]]->valueint > off) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    int li = 0, col = 1;
+    size_t pos = doc->lines[0];
+    for (int k = 0; k < m; k++) {
+        size_t off = (size_t)nodes[order[k]]->valueint;
+        while (li + 1 < doc->nlines && doc->lines[li + 1] <= off) {
+            pos = doc->lines[++li];
+            col = 1;
+        }
+        if (doc->ascii && off >= pos && off <= doc->len) {
+            col += (int)(off - pos);        /* a byte is a character */
+            pos = off;
+        }
+        for (; pos < off && pos < doc->len; pos++)
+            if (((unsigned char)doc->buf[pos] & 0xC0) != 0x80)
+                col++;
+        lines[order[k]] = doc->line_base + li + 1;
+        columns[order[k]] = col;
+    }
+}
+
+/*
+** {======================================================================
+** One parse: cJSON first, and our validator only to explain a failure
+** =======================================================================
+**
+** cJSON accepts more than RFC 8259 (jsoncheck.c lists what).  Rather than
+** validating every text and then parsing it, we let cJSON parse a text
+** in which none of its leniencies can hide, and check on its tree what
+** only a tree shows:
+**   - before cJSON, one pass over the bytes (plain_text): no backslash
+**     (so no \u0000, bad escape or lone surrogate), no byte above 0x7F
+**     (so no invalid UTF-8, and no BOM), no control character but blanks
+**     between tokens (so none in strings: cJSON copies them), and every
+**     number of the RFC grammar and short (cJSON reads "01", "1." and
+**     "-.5"; it cuts numbers at 63 characters);
+**   - cJSON with the NUL required right after the value (no trailing
+**     data);
+**   - on the tree (tree_ok): no duplicate key, depth at most
+**     JSON_MAX_DEPTH, every number finite; -0 becomes 0.
+** A text that fails any of these goes to the validator as before, which
+** finds the first problem with its line, column and path, so every
+** message is the validator's, byte for byte; a text the validator then
+** passes (non-ASCII strings, escapes, a big object: all valid) is parsed
+** again.  Most records are plain ASCII: they are read once.
+*/
+
+/*
+** Any byte that is not printable ASCII or a blank, or is a backslash, in
+** buf[0..len)?  Eight bytes at a time (SWAR): a byte below 0x20 or at or
+** above 0x80, or equal to '\\', sets its high bit in the mask.  Blanks
+** (\t \n \r) are allowed here and looked for by *blanks.
+*/
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static uint64_t
+has_byte(uint64_t x, unsigned char c)
+{
+    uint64_t y = x ^ (ONES * c);
+    return (y - ONES) & ~y & HIGHS;
+}
+
+static int
+odd_bytes(const char *buf, size_t len, int *blanks)
+{
+    size_t i = 0;
+    *blanks = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, buf + i, 8);
+        uint64_t low = (x - ONES * 0x20) & ~x & HIGHS;     /* < 0x20 */
+        if (((x & HIGHS) | low | has_byte(x, '\\')) == 0)
+            continue;
+        for (size_t k = i; k < i + 8; k++) {
+            unsigned char c = (unsigned char)buf[k];
+            if (c == '\t' || c == '\n' || c == '\r')
+                *blanks = 1;
+            else if (c < 0x20 || c >= 0x80 || c == '\\')
+                return 1;
+        }
+    }
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == '\t' || c == '\n' || c == '\r')
+            *blanks = 1;
+        else if (c < 0x20 || c >= 0x80 || c == '\\')
+            return 1;
+    }
+    return 0;
+}
+
+static int
+digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A number of the RFC grammar at p, at most 63 characters: its end, or
+** NULL. */
+static const char *
+plain_number(const char *p)
+{
+    const char *start = p;
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (digit(*p))
+        while (digit(*p))
+            p++;
+    else
+        return NULL;
+    if (*p == '.') {
+        if (!digit(*++p))
+            return NULL;
+        while (digit(*p))
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!digit(*p))
+            return NULL;
+        while (digit(*p))
+            p++;
+    }
+    return digit(*p) || p - start > 63 ? NULL : p;
+}
+
+/* Nothing in buf[0..len) that cJSON would let through (see above). */
+static int
+plain_text(const char *buf, size_t len)
+{
+    int blanks;
+    if (odd_bytes(buf, len, &blanks))
+        return 0;
+    /* Printable ASCII and blanks only: look at the tokens, skipping
+    ** strings (no backslash: the first quote ends one). */
+    const char *p = buf, *end = buf + len;
+    while (p < end) {
+        char c = *p;
+        if (c == '"') {
+            const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
+            if (!q)
+                return 0;
+            if (blanks)                 /* a blank inside a string */
+                for (const char *b = p + 1; b < q; b++)
+                    if (*b == '\t' || *b == '\n' || *b == '\r')
+                        return 0;
+            p = q + 1;
+        } else if (c == '-' || digit(c)) {
+            if (!(p = plain_number(p)))
+                return 0;
+        } else {
+            p++;
+        }
+    }
+    return 1;
+}
+
+/* Two members of one object with the same key?  Objects of more than
+** LINEAR_KEYS members are left to the validator's hash set. */
+#define LINEAR_KEYS 16
+
+static int
+keys_unique(const cJSON *obj)
+{
+    int n = 0;
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        if (++n > LINEAR_KEYS)
+            return 0;
+        for (const cJSON *k = obj->child; k != m; k = k->next)
+            if (k->string[0] == m->string[0] && strcmp(k->string, m->string) == 0)
+                return 0;
+    }
+    return 1;
+}
+
+/*
+** What cJSON's tree shows and its parser let through: duplicate keys,
+** nesting deeper than JSON_MAX_DEPTH, numbers that are not finite.  -0
+** becomes 0 on the way (jsondoc.h).  Pre-order, without recursion.
+*/
+static int
+tree_ok(cJSON *root)
+{
+    cJSON *stack[JSON_MAX_DEPTH];
+    int depth = 0;
+    cJSON *n = root;
+    while (n) {
+        if (cJSON_IsNumber(n)) {
+            if (!isfinite(n->valuedouble))
+                return 0;
+            if (n->valuedouble == 0)
+                n->valuedouble = 0.0;       /* -0 -> 0 */
+        } else if (cJSON_IsObject(n) || cJSON_IsArray(n)) {
+            if (depth == JSON_MAX_DEPTH || (cJSON_IsObject(n) && !keys_unique(n)))
+                return 0;
+            if (n->child) {
+                stack[depth++] = n;
+                n = n->child;
+                continue;
+            }
+        }
+        while (n && !n->next)
+            n = depth ? stack[--depth] : NULL;
+        if (n)
+            n = n->next;
+    }
+    return 1;
+}
+
+/* }====================================================================== */
 
 json_doc *
 json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
@@ -226,6 +564,16 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
     if (buf[len] != '\0') {
         json_fail_at(&ck, 0, "text is not NUL-terminated");
         goto fail;
+    }
+    /* The one parse (see above); the line table fills when a position is
+    ** first asked for. */
+    if (plain_text(buf, len)) {
+        d->root = build_tree(a, buf, len);
+        d->ascii = 1;
+        if (d->root && tree_ok(d->root))
+            return d;
+        d->ascii = 0;
+        d->root = NULL;                 /* its memory goes with the arena */
     }
     if (json_check_encoding(&ck, len) < 0)
         goto fail;

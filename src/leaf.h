@@ -44,6 +44,8 @@ ts_time loc_current(eval_ctx *cx, const concept *c, result *res);
 
 /* clock.c */
 result *med_one(eval_ctx *cx, const rule *ru, const concept *c);
+/* medication: [...] with one_course: one course across the drugs, now. */
+result *med_class(eval_ctx *cx, const rule *ru);
 result *eval_time_since(eval_ctx *cx, const rule *ru);
 result *eval_duration(eval_ctx *cx, const rule *ru);
 

@@ -20,6 +20,9 @@
 **               that cannot both hold (latest lactate > 5 and < 3), an age
 **               bound no whole number of years passes, an episode longer
 **               than its look-back window.
+**   no-effect   a modifier the evaluator never reads in its combination
+**               (`infusion: true` without `within`; `one_course` on one
+**               drug): a warning, the rule does not say what was meant.
 **   empty-text  a criterion whose registry text is empty.
 **   list-incomplete
 **               a trial whose exclusion list is marked incomplete (a
@@ -37,6 +40,7 @@
 #include <string.h>
 
 #include "critload.h"
+#include "diag.h"
 #include "input.h"
 #include "lint.h"
 #include "trialsview.h"
@@ -133,14 +137,9 @@ lint_format(const lint_report *r, int ndjson, outbuf *out)
             outbuf_puts(out, "}\n");
             continue;
         }
-        outbuf_escaped(out, file);
-        if (d->line > 0)
-            outbuf_printf(out, ":%d", d->line);
-        if (d->line > 0 && d->column > 0)
-            outbuf_printf(out, ":%d", d->column);
-        outbuf_printf(out, ": %s: ", level);
-        outbuf_escaped(out, d->msg);
-        outbuf_puts(out, "\n");
+        diag_putf(out, d->level == LINT_ERROR ? TS_LEVEL_ERROR
+                                              : TS_LEVEL_WARNING,
+                  file, d->line, d->column, "%s", d->msg);
     }
 }
 
@@ -247,6 +246,9 @@ leaf_bound(const rule *r)
         return b;
     case R_TIME_SINCE:
     case R_DURATION:
+        /* A class course or a first_of has no one concept to compare. */
+        if (r->one_course || r->event == EV_FIRST_OF)
+            return b;
         b.s = r->kind == R_TIME_SINCE ? S_SINCE : S_LASTED;
         b.key = r->concepts[0]->index;
         b.same_value = 1;
@@ -503,6 +505,28 @@ never_leaf(trial_ctx *c, const rule *r)
     }
 }
 
+/*
+** Modifiers the evaluator never reads in this combination: the author
+** meant something the rule does not say.  `infusion: true` filters the
+** look-back of `within` only (what runs now is never a single dose);
+** `one_course: true` on one drug is that drug's own course.
+*/
+static void
+no_effect(trial_ctx *c, const rule *r)
+{
+    if (r->kind != R_MEDICATION)
+        return;
+    if (r->infusion && !r->has_within)
+        add(c->r, LINT_WARNING, "no-effect", c->t->file, r->line, r->column,
+            c->order, "'infusion: true' changes nothing without 'within': a "
+            "drug running now is never a single dose (add 'within: D' for "
+            "an infusion given in the last D)");
+    if (r->one_course && r->nconcepts == 1)
+        add(c->r, LINT_WARNING, "no-effect", c->t->file, r->line, r->column,
+            c->order, "'one_course: true' changes nothing with one drug: "
+            "list the drugs of the class");
+}
+
 /* The conjuncts of a top-most all: two on one value that cannot both hold. */
 static void
 never_conjunction(trial_ctx *c, const rule *r)
@@ -539,6 +563,7 @@ never_met(trial_ctx *c, const rule *r, int in_conjunction)
     if (conjunctive(r) && !in_conjunction)
         never_conjunction(c, r);
     never_leaf(c, r);
+    no_effect(c, r);
     for (int i = 0; i < r->nkids; i++)
         never_met(c, r->kids[i], conjunctive(r));
 }
@@ -683,6 +708,38 @@ lint_trial(const trial *t, int order, lint_report *r)
 ** =======================================================================
 */
 
+/*
+** A rule that fails to parse: its own first error, then every sub-rule
+** (the items of all / any / of, the rule of not / needs_check) parsed on
+** its own, so that every problem of a criterion is reported, not the
+** first.  A sub-rule's error that is also its parent's first is the same
+** finding, which add() does not repeat.
+*/
+static void
+search_rule(lint_report *r, const vocab *v, arena *a, const ynode *n,
+            const char *file, int order, int depth)
+{
+    static const char *const lists[] = { "all", "any", "of", NULL };
+    static const char *const singles[] = { "not", "needs_check", NULL };
+    ts_error err;
+    ts_error_clear(&err);
+    if (rule_parse(a, v, n, &err))
+        return;
+    add(r, LINT_ERROR, "load", file, err.line, err.column, order, "%s", err.msg);
+    if (n->kind != Y_MAP || depth >= RULE_MAX_DEPTH)
+        return;
+    for (int k = 0; lists[k]; k++) {
+        const ynode *l = ydoc_get(n, lists[k]);
+        for (int i = 0; l && l->kind == Y_SEQ && i < l->n; i++)
+            search_rule(r, v, a, l->items[i], file, order, depth + 1);
+    }
+    for (int k = 0; singles[k]; k++) {
+        const ynode *one = ydoc_get(n, singles[k]);
+        if (one)
+            search_rule(r, v, a, one, file, order, depth + 1);
+    }
+}
+
 /* A file that failed: the rule of every criterion and cohort on its own,
 ** duplicate ids, missing or empty text. */
 static void
@@ -738,10 +795,8 @@ search_file(lint_report *r, const vocab *v, const char *file, int order)
                 if (nids[cohorts] < MAX_LEAVES)
                     ids[cohorts][nids[cohorts]++] = cohorts ? item : id;
             }
-            ts_error_clear(&err);
-            if (rn && !rule_parse(a, v, rn, &err))
-                add(r, LINT_ERROR, "load", file, err.line, err.column, order,
-                    "%s", err.msg);
+            if (rn)
+                search_rule(r, v, a, rn, file, order, 0);
         }
     }
     arena_free(a);
@@ -754,7 +809,7 @@ lint_paths(const char *const *paths, int npaths, lint_report *r,
 {
     input_list files = {0};
     ts_error_clear(err);
-    if (input_criteria_files(paths, npaths, &files, err) != 0) {
+    if (input_lint_files(paths, npaths, &files, err) != 0) {
         input_list_free(&files);
         return -1;
     }

@@ -58,8 +58,9 @@ void lint_trial(const trial *t, int order, lint_report *r);
 void lint_sort(lint_report *r);
 
 /*
-** Render the findings: text, one line each,
-**   criteria/x.yaml:31:7: warning: message
+** Render the findings: text, one line each, in the one diagnostic format
+** (diag.h),
+**   trialscreen: criteria/x.yaml:31:7: warning: message
 ** or NDJSON, one object a line:
 **   {"file":...,"line":31,"column":7,"level":"warning","check":"overlap",
 **    "message":...}

@@ -31,7 +31,7 @@
 #include "timeutil.h"
 
 #define ID_MAX 256              /* bytes; patient-record.md */
-#define WARN_LOOKUPS 100        /* facts.c caps warnings at the same count */
+#define WARN_LOOKUPS 100        /* kept warnings: facts.c caps them at 100 */
 
 /* ------------------------------------------------------------- messages */
 
@@ -47,22 +47,91 @@ rec_fail(reader *rd, const cJSON *node, const char *path, const char *fmt, ...)
     return -1;
 }
 
-/* Warnings read "LINE:COLUMN: PATH: MESSAGE"; the caller adds the source. */
-void
-rec_warn(reader *rd, const cJSON *node, const char *path, const char *fmt, ...)
+/* The message of one warning, "unknown code 'x'", and " (ignored)" unless
+** it is an error (--strict). */
+static void
+warning_text(char *out, size_t size, warn_reason why, const char *key,
+             const char *detail, const char *wanted, int as_error)
+{
+    const char *tail = as_error ? "" : " (ignored)";
+    switch (why) {
+    case WR_UNKNOWN_FIELD:
+        snprintf(out, size, "unknown field%s", tail);
+        break;
+    case WR_UNKNOWN_CODE:
+        snprintf(out, size, "unknown code '%.*s'%s", SHOW, key, tail);
+        break;
+    case WR_WRONG_KIND:
+        snprintf(out, size, "'%.*s' is %s, not %s%s", SHOW, key, detail, wanted, tail);
+        break;
+    case WR_UNIT:
+        snprintf(out, size, "%s", detail);
+        break;
+    }
+}
+
+/*
+** Something the reader ignores: counted in its group (warnings.h), kept
+** with its path for RW_ALL (its position is found at the end, with all
+** the others: json_doc_positions), or an error under --strict (returns
+** -1 with rd->err set).
+*/
+int
+rec_warn(reader *rd, warn_reason why, const cJSON *node, const char *path,
+         const char *key, const char *detail, int ignored)
 {
     char msg[512];
-    int line = 0, col = 0;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (rd->r->nwarn < WARN_LOOKUPS)
-        json_doc_position(rd->doc, node, &line, &col);
-    if (path[0])
-        facts_warn(rd->r, "%d:%d: %s: %s", line, col, path, msg);
-    else
-        facts_warn(rd->r, "%d:%d: %s", line, col, msg);
+    if (rd->opts && rd->opts->strict) {
+        warning_text(msg, sizeof msg, why, key, detail, rd->wanted, 1);
+        return rec_fail(rd, node, path, "%s", msg);
+    }
+    warn_count(rd->r, why, rd->section, rd->wanted, key, detail, ignored, node);
+    if (rd->mode != RW_ALL || rd->npending > WARN_LOOKUPS)
+        return 0;
+    if (rd->npending == rd->cappending) {
+        int cap = rd->cappending ? 2 * rd->cappending : 16;
+        rd->pending = arena_grow(rd->r->a, rd->pending, (size_t)rd->cappending,
+                                 (size_t)cap, sizeof *rd->pending);
+        rd->cappending = cap;
+    }
+    warning_text(msg, sizeof msg, why, key, detail, rd->wanted, 0);
+    rd->pending[rd->npending++] = (pending_warning){
+        node, arena_strdup(rd->r->a, path), arena_strdup(rd->r->a, msg)
+    };
+    return 0;
+}
+
+/*
+** The positions of the first item of every group, and of every kept
+** warning, in one pass over the text; then the kept ones are written out
+** ("LINE:COLUMN: PATH: MESSAGE").  Nothing to do when nothing is printed.
+*/
+static void
+place_warnings(reader *rd)
+{
+    record *r = rd->r;
+    int ng = r->ngroups, n = ng + rd->npending;
+    if (rd->mode == RW_COUNT || n == 0)
+        return;
+    const cJSON **nodes = arena_alloc(r->a, (size_t)n * sizeof *nodes);
+    int *lines = arena_alloc(r->a, 2 * (size_t)n * sizeof *lines), *cols = lines + n;
+    for (int i = 0; i < ng; i++)
+        nodes[i] = r->groups[i].node;
+    for (int i = 0; i < rd->npending; i++)
+        nodes[ng + i] = rd->pending[i].node;
+    json_doc_positions(rd->doc, nodes, n, lines, cols);
+    for (int i = 0; i < ng; i++) {
+        r->groups[i].line = lines[i];
+        r->groups[i].column = cols[i];
+        r->groups[i].node = NULL;       /* the tree is about to go */
+    }
+    for (int i = 0; i < rd->npending; i++) {
+        const pending_warning *w = &rd->pending[i];
+        if (w->path[0])
+            facts_warn(r, "%d:%d: %s: %s", lines[ng + i], cols[ng + i], w->path, w->msg);
+        else
+            facts_warn(r, "%d:%d: %s", lines[ng + i], cols[ng + i], w->msg);
+    }
 }
 
 int
@@ -213,9 +282,8 @@ rec_check_fields(reader *rd, const cJSON *obj, const char *prefix, const char *c
         if (known_name(m->string, known))
             continue;
         rec_join(path, sizeof path, prefix, m->string);
-        if (rd->opts && rd->opts->strict)
-            return rec_fail(rd, m, path, "unknown field");
-        rec_warn(rd, m, path, "unknown field (ignored)");
+        if (rec_warn(rd, WR_UNKNOWN_FIELD, m, path, m->string, NULL, 0) < 0)
+            return -1;
     }
     return 0;
 }
@@ -226,7 +294,8 @@ typedef int (*item_reader)(reader *, const cJSON *, const char *, int);
 
 /* An optional array section: each item must be an object. */
 static int
-read_section(reader *rd, const cJSON *root, const char *name, item_reader fn)
+read_section(reader *rd, const cJSON *root, const char *name, const char *wanted,
+             item_reader fn)
 {
     const cJSON *sec = rec_opt_field(root, name), *it;
     int i = 0;
@@ -237,6 +306,8 @@ read_section(reader *rd, const cJSON *root, const char *name, item_reader fn)
     char pre[64];
     size_t base = strlen(name);     /* "observations[" once, then digits */
     indexed(pre, sizeof pre, name, 0);
+    rd->section = name;
+    rd->wanted = wanted;
     cJSON_ArrayForEach(it, sec) {
         if (i > 0)
             index_digits(pre, sizeof pre, base, i);
@@ -365,17 +436,16 @@ read_record(reader *rd, const cJSON *root)
     cJSON_ArrayForEach(m, root) {
         if (known_name(m->string, top_fields))
             continue;
-        if (rd->opts && rd->opts->strict)
-            return rec_fail(rd, m, m->string, "unknown field");
-        rec_warn(rd, m, m->string, "unknown field (ignored)");
+        if (rec_warn(rd, WR_UNKNOWN_FIELD, m, m->string, m->string, NULL, 0) < 0)
+            return -1;
     }
     if (read_person(rd, root) < 0
         || read_complete(rd, root) < 0
-        || read_section(rd, root, "locations", read_location) < 0
-        || read_section(rd, root, "observations", read_observation) < 0
-        || read_section(rd, root, "medications", read_medication) < 0
-        || read_section(rd, root, "conditions", read_condition) < 0
-        || read_section(rd, root, "procedures", read_procedure) < 0
+        || read_section(rd, root, "locations", "a location", read_location) < 0
+        || read_section(rd, root, "observations", "an observation", read_observation) < 0
+        || read_section(rd, root, "medications", "a medication", read_medication) < 0
+        || read_section(rd, root, "conditions", "a condition", read_condition) < 0
+        || read_section(rd, root, "procedures", "a procedure", read_procedure) < 0
         || read_facts(rd, root) < 0
         || screening_time(rd, root) < 0)
         return -1;
@@ -405,6 +475,8 @@ record_parse(const char *buf, size_t len, const char *source,
     rd.opts = opts;
     rd.err = err;
     rd.latest = TS_NONE;
+    rd.section = "";
+    rd.mode = opts ? opts->warnings : RW_ALL;
     const cJSON *root = json_doc_root(doc);
     if (!cJSON_IsObject(root)) {
         rec_fail(&rd, root, "", "expected a JSON object, found %s", json_type_name(root));
@@ -421,6 +493,8 @@ record_parse(const char *buf, size_t len, const char *source,
     if (read_record(&rd, root) < 0) {
         record_free(rd.r);
         rd.r = NULL;
+    } else {
+        place_warnings(&rd);
     }
     json_doc_free(doc);
     return rd.r;
@@ -461,4 +535,28 @@ const char *
 record_warning(const record *r, int i)
 {
     return i >= 0 && i < r->nwarn ? r->warn[i] : NULL;
+}
+
+int
+record_nwarning_groups(const record *r)
+{
+    return r->ngroups;
+}
+
+const char *
+record_warning_group(const record *r, int i, char *buf, size_t size, int *line,
+                     int *column)
+{
+    if (i < 0 || i >= r->ngroups)
+        return NULL;
+    warn_message(r, &r->groups[i], buf, size);
+    *line = r->groups[i].line;
+    *column = r->groups[i].column;
+    return buf;
+}
+
+int
+record_more_warnings(const record *r)
+{
+    return r->more_warnings;
 }

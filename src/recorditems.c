@@ -11,6 +11,7 @@
 */
 #include "recorditems.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
@@ -90,14 +91,14 @@ get_concept(reader *rd, const cJSON *obj, const char *prefix, concept_kind kind,
     if (!code[0])
         return rec_fail(rd, rec_field(obj, "code"), path, "must not be empty");
     if (!k) {
-        rec_warn(rd, rec_field(obj, "code"), path, "unknown code '%.*s' (ignored)", SHOW, code);
+        return rec_warn(rd, WR_UNKNOWN_CODE, rec_field(obj, "code"), path, code, NULL, 1);
     } else if (k->kind != kind
                && !(kind == CK_OBSERVATION && k->kind == CK_DERIVED && k->ncodes > 0)) {
         /* A derived quantity that has a standard observation code (bmi:
         ** LOINC 39156-5) may also be recorded as an observation; derived.c
         ** prefers the recorded one.  Others (vis) are only computed. */
-        rec_warn(rd, rec_field(obj, "code"), path, "'%.*s' is %s, not %s (ignored)",
-             SHOW, code, kind_phrase(k->kind), kind_phrase(kind));
+        return rec_warn(rd, WR_WRONG_KIND, rec_field(obj, "code"), path, code,
+                        kind_phrase(k->kind), 1);
     } else {
         *c = k;
     }
@@ -216,6 +217,35 @@ convert_late(record *r)
 
 /* ----------------------------------------------------------- the sections */
 
+/*
+** A numeric sample that did not convert (or whose concept has no unit):
+** a warning, since its value will not be used (or its unit means
+** nothing).  A unit that does not parse says so ("unknown unit 'mg/dl'
+** (did you mean 'mg/dL'?)"), a unit of another dimension or none at all
+** says why it cannot be used.  Units per kg wait for the weight
+** (convert_late): not a problem of the unit.
+*/
+static int
+unit_warning(reader *rd, const cJSON *it, const char *pre, const concept *c,
+             const sample *s)
+{
+    char path[256], why[256];
+    const cJSON *node = rec_field(it, "unit");
+    int ignored = !s->ok;
+    if (s->unit && unit_parse(s->unit, NULL, why, sizeof why) == UNIT_OK) {
+        if (s->ok || (c->unit && unit_needs_weight(s->unit, c->unit)))
+            return 0;
+        snprintf(why, sizeof why, "%s", s->why);
+    } else if (!s->unit) {
+        if (s->ok)
+            return 0;
+        snprintf(why, sizeof why, "no unit (%s is in %s)", c->name, c->unit);
+        node = rec_field(it, "value");
+    }
+    rec_join(path, sizeof path, pre, s->unit ? "unit" : "value");
+    return rec_warn(rd, WR_UNIT, node, path, s->unit ? s->unit : "", why, ignored);
+}
+
 int
 read_observation(reader *rd, const cJSON *it, const char *pre, int i)
 {
@@ -255,14 +285,8 @@ read_observation(reader *rd, const cJSON *it, const char *pre, int i)
         s->type = VAL_NUMBER;
         s->raw = v->valuedouble;
         convert_sample(r, c, s, 0);
-        char why[256];
-        /* A unit that converted to the concept's parsed; others are checked
-        ** here only to warn. */
-        int parsed = s->ok && c->unit;
-        if (s->unit && !parsed && unit_parse(s->unit, NULL, why, sizeof why) != UNIT_OK) {
-            rec_join(path, sizeof path, pre, "unit");
-            rec_warn(rd, rec_field(it, "unit"), path, "%s", why);
-        }
+        if (!s->ok || !c->unit)
+            return unit_warning(rd, it, pre, c, s);
     }
     return 0;
 }
@@ -434,15 +458,10 @@ read_fact(reader *rd, const cJSON *m)
         return rec_fail_type(rd, v, pre, "boolean, number, string or object");
     }
     const concept *c = vocab_find(rd->r->vocab, m->string);
-    if (!c) {
-        rec_warn(rd, m, pre, "unknown code '%.*s' (ignored)", SHOW, m->string);
-        return 0;
-    }
-    if (c->kind != CK_FACT) {
-        rec_warn(rd, m, pre, "'%.*s' is %s, not a fact (ignored)", SHOW, m->string,
-             kind_phrase(c->kind));
-        return 0;
-    }
+    if (!c)
+        return rec_warn(rd, WR_UNKNOWN_CODE, m, pre, m->string, NULL, 1);
+    if (c->kind != CK_FACT)
+        return rec_warn(rd, WR_WRONG_KIND, m, pre, m->string, kind_phrase(c->kind), 1);
     /* "informed_consent" and its code would be one fact said twice. */
     if (rd->r->facts[c->index])
         return rec_fail(rd, m, pre, "fact '%s' is given twice", c->name);
@@ -467,6 +486,8 @@ read_facts(reader *rd, const cJSON *root)
     const cJSON *sec = rec_opt_field(root, "facts"), *m;
     if (!sec)
         return 0;
+    rd->section = "facts";
+    rd->wanted = "a fact";
     if (!cJSON_IsObject(sec))
         return rec_fail_type(rd, sec, "facts", "object");
     cJSON_ArrayForEach(m, sec)

@@ -19,12 +19,24 @@
 
 #define SHOW 64                 /* bytes of a value quoted in a message */
 
+/* A warning kept for RW_ALL until its position is known. */
+typedef struct pending_warning {
+    const cJSON *node;
+    const char *path;
+    const char *msg;
+} pending_warning;
+
 typedef struct reader {
     record *r;                  /* NULL until the id is read */
     const json_doc *doc;
     const record_opts *opts;
     ts_error *err;
     ts_time latest;             /* latest timestamp seen, or TS_NONE */
+    int mode;                   /* RW_*: what to do with warnings */
+    const char *section;        /* being read: "observations", or "" */
+    const char *wanted;         /* its kind: "an observation" */
+    pending_warning *pending;   /* RW_ALL: the warnings, to be placed */
+    int npending, cappending;
 } reader;
 
 /* record.c: messages and fields */
@@ -32,9 +44,11 @@ typedef struct reader {
 /* An error at node (path: "medications[3].rate"); returns -1. */
 int rec_fail(reader *rd, const cJSON *node, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* A warning "LINE:COLUMN: PATH: MESSAGE" added to rd->r. */
-void rec_warn(reader *rd, const cJSON *node, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Something ignored at node (path, and key: the field, code or unit, and
+** detail: the kind the code is of, or why the unit is unusable), counted
+** per reason; an error (-1, rd->err set) with --strict. */
+int rec_warn(reader *rd, warn_reason why, const cJSON *node, const char *path,
+             const char *key, const char *detail, int ignored);
 /* "expected <expected>, found <type of node>". */
 int rec_fail_type(reader *rd, const cJSON *node, const char *path, const char *expected);
 int rec_same_name(const char *a, const char *b);

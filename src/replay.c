@@ -27,6 +27,7 @@
 #include "arena.h"
 #include "batch.h"
 #include "cli.h"
+#include "diag.h"
 #include "eval.h"
 #include "input.h"
 #include "outfile.h"
@@ -248,10 +249,13 @@ replay_item(replay_ctx *c, rworker *w, const input_item *item, outbuf *out,
     }
     if (o->verbose)
         for (int i = 0; i < record_nwarnings(r); i++) {
-            outbuf_escaped(diag, item->source);
-            outbuf_puts(diag, ": warning: ");
-            outbuf_escaped(diag, record_warning(r, i));
-            outbuf_puts(diag, "\n");
+            const char *wt = record_warning(r, i);
+            int wl = item->line, wc = 0, skip = 0;
+            /* "5:15: ..." carries its own position (as in screen.c). */
+            if (sscanf(wt, "%d:%d: %n", &wl, &wc, &skip) != 2 || skip == 0)
+                wl = item->line, wc = 0, skip = 0;
+            diag_putf(diag, TS_LEVEL_WARNING, item->source, wl, wc, "%s",
+                      wt + skip);
         }
     replay_result *rr = &w->rr;
     rr->end = record_at(r);
@@ -300,9 +304,9 @@ replay_work(void *vctx, int wi, batch_slot *s)
     outbuf *out = c->o->summary ? NULL : &s->out;
 
     if (item->kind == INPUT_WARNING) {
-        outbuf_puts(&s->diag, "warning: ");
-        outbuf_escaped(&s->diag, item->err.msg);
-        outbuf_puts(&s->diag, "\n");
+        ts_error e = item->err;
+        e.level = TS_LEVEL_WARNING;
+        diag_put(&s->diag, &e);
         return;
     }
     s->flags |= F_ITEM;
@@ -351,7 +355,17 @@ replay_write(void *vctx, batch_slot *s)
     return rc;
 }
 
-static const batch_ops replay_ops = { replay_read, replay_work, replay_write };
+/* The writer gave up (a closed pipe, a full disk): wake the reader. */
+static void
+replay_interrupt(void *vctx)
+{
+    replay_ctx *c = vctx;
+    input_interrupt(c->in);
+}
+
+static const batch_ops replay_ops = {
+    replay_read, replay_work, replay_write, replay_interrupt
+};
 
 static void
 workers_free(replay_ctx *c, int jobs)
@@ -384,14 +398,15 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
     c.v = v;
     c.ntrials = trialset_count(ts);
     c.ro = (report_opts){ o->json || o->output != REPLAY_TEXT ? REPORT_NDJSON
-                                                              : REPORT_TEXT, 0 };
+                                                              : REPORT_TEXT, 0,
+                          DETAIL_FULL };
     if (o->summary)
         c.ro.format = REPORT_TEXT;
 
     signal(SIGPIPE, SIG_IGN);
     if (outfile_open(&c.out, o->outpath) != 0) {
-        fprintf(stderr, "trialscreen: cannot create '%s': %s\n", o->outpath,
-                strerror(errno));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "cannot create '%s': %s",
+                    o->outpath, strerror(errno));
         return EXIT_BAD_INPUT;
     }
     c.flush_each = o->output == REPLAY_TEXT && !o->summary && !o->outpath;
@@ -415,15 +430,16 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
         c.prog = progress_new(stderr, input_total_bytes(o->paths, o->npaths));
     c.in = input_new(o->paths, o->npaths, o->max_record);
 
-    int stopped = 0, cancelled = 0;
+    int stopped = 0;
     if (!o->summary) {
         outbuf head = {0};
         replay_head(&head, o);
         stopped = outfile_write(&c.out, &head, 0) != 0;
         outbuf_free(&head);
     }
-    if (!stopped && batch_run(&replay_ops, &c, jobs, &cancelled) < 0) {
-        fputs("trialscreen: cannot start worker threads\n", stderr);
+    if (!stopped && batch_run(&replay_ops, &c, jobs) < 0) {
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "cannot start worker threads");
         c.bad = 1;
     }
     progress_update(c.prog, c.done, c.bytes, 1);
@@ -440,17 +456,17 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
     if (!c.out.closed_pipe) {
         if ((c.out.failed || outfile_commit(&c.out) != 0) && !c.out.closed_pipe) {
             if (o->outpath)
-                fprintf(stderr, "error: writing '%s': %s\n", o->outpath,
-                        strerror(c.out.err));
+                diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                            "writing '%s': %s", o->outpath, strerror(c.out.err));
             else
-                fprintf(stderr, "error: writing output: %s\n", strerror(c.out.err));
+                diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                            "writing output: %s", strerror(c.out.err));
             failed = 1;
         }
     } else {
         outfile_abort(&c.out);
     }
-    if (!cancelled)
-        input_free(c.in);
+    input_free(c.in);
     workers_free(&c, jobs);
     for (int j = 0; j < c.ntrials; j++)
         trial_clock_free(c.clock[j]);

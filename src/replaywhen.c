@@ -172,6 +172,11 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
     case R_AGE:
         w->midnights = 1;
         return;
+    case R_TOTAL:
+        /* A volume given by infusion grows continuously: the threshold
+        ** may be crossed at any instant, so no list of instants will do. */
+        o->overflow = 1;
+        break;
     default:
         break;
     }

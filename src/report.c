@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "arena.h"
+#include "decide.h"
+#include "diag.h"
 #include "report.h"
 #include "timeutil.h"
 #include "verdict.h"
@@ -133,19 +135,22 @@ crit_tail(outbuf *b, const criterion *c)
     outbuf_put(b, "}", 1);
 }
 
+/* The result of a criterion; its evidence unless --detail criteria. */
 static void
-crit_result(outbuf *b, const result *res)
+crit_result(outbuf *b, const result *res, int with_evidence)
 {
     json_member(b, "result", tv_name(res ? res->value : TV_UNKNOWN));
     json_member(b, "reason", res && res->reason ? res->reason
                                                 : "not evaluated");
-    outbuf_puts(b, ",\"evidence\":[");
-    for (int i = 0; res && i < res->nev; i++) {
-        if (i > 0)
-            outbuf_put(b, ",", 1);
-        json_evidence(b, &res->ev[i]);
+    if (with_evidence) {
+        outbuf_puts(b, ",\"evidence\":[");
+        for (int i = 0; res && i < res->nev; i++) {
+            if (i > 0)
+                outbuf_put(b, ",", 1);
+            json_evidence(b, &res->ev[i]);
+        }
+        outbuf_put(b, "]", 1);
     }
-    outbuf_put(b, "]", 1);
     if (res && res->nmissing > 0) {
         outbuf_puts(b, ",\"missing\":");
         json_strings(b, res->missing, res->nmissing);
@@ -228,15 +233,30 @@ cached_criteria(const report_cache *c, const trial *t, int i)
     return NULL;
 }
 
+/* --detail criteria: what decided, without the texts and the evidence. */
+static void
+json_criterion_brief(outbuf *b, const criterion *c, const result *res)
+{
+    outbuf_puts(b, "{\"id\":");
+    outbuf_json(b, c->id);
+    json_member(b, "kind", crit_kind(c));
+    crit_result(b, res, 0);
+    outbuf_put(b, "}", 1);
+}
+
 static void
 json_criterion(outbuf *b, const criterion *c, const result *res,
-               const crit_parts *parts)
+               const crit_parts *parts, report_detail detail)
 {
+    if (detail == DETAIL_CRITERIA) {
+        json_criterion_brief(b, c, res);
+        return;
+    }
     if (parts)
         outbuf_put(b, parts->head.p, parts->head.len);
     else
         crit_head(b, c);
-    crit_result(b, res);
+    crit_result(b, res, 1);
     if (parts)
         outbuf_put(b, parts->tail.p, parts->tail.len);
     else
@@ -244,7 +264,8 @@ json_criterion(outbuf *b, const criterion *c, const result *res,
 }
 
 static void
-json_trial(outbuf *b, const trial_result *tr, const crit_parts *parts)
+json_trial(outbuf *b, const trial_result *tr, const crit_parts *parts,
+           report_detail detail)
 {
     const trial *t = tr->t;
     outbuf_puts(b, "{\"trial\":");
@@ -268,19 +289,23 @@ json_trial(outbuf *b, const trial_result *tr, const crit_parts *parts)
         json_member(b, "cohort", tr->cohort->id);
     if (t->list_incomplete)
         outbuf_puts(b, ",\"exclusions_incomplete\":true");
+    if (detail == DETAIL_VERDICTS) {
+        outbuf_put(b, "}", 1);
+        return;
+    }
     outbuf_puts(b, ",\"criteria\":[");
     for (int i = 0; i < t->ncrit; i++) {
         if (i > 0)
             outbuf_put(b, ",", 1);
         json_criterion(b, &t->crit[i], tr->crit ? tr->crit[i] : NULL,
-                       parts ? &parts[i] : NULL);
+                       parts ? &parts[i] : NULL, detail);
     }
     outbuf_puts(b, "]}");
 }
 
 static void
 ndjson_record(outbuf *b, const report_cache *cache, const record *r, int line,
-              trial_result *const *res, int n)
+              trial_result *const *res, int n, report_detail detail)
 {
     outbuf_puts(b, "{\"patient\":");
     outbuf_json(b, record_id(r));
@@ -293,7 +318,7 @@ ndjson_record(outbuf *b, const report_cache *cache, const record *r, int line,
     for (int i = 0; i < n; i++) {
         if (i > 0)
             outbuf_put(b, ",", 1);
-        json_trial(b, res[i], cached_criteria(cache, res[i]->t, i));
+        json_trial(b, res[i], cached_criteria(cache, res[i]->t, i), detail);
     }
     outbuf_puts(b, "]}\n");
 }
@@ -392,16 +417,39 @@ text_window(outbuf *b, const trial_result *tr, ts_time at)
     outbuf_puts(b, "\n");
 }
 
-/* Marks show the criterion's own result; the colour shows its effect on
-** eligibility (an exclusion that is met is red). */
+/*
+** A reason for people: escaped, and with the UCUM unit mm[Hg] written
+** mmHg as on every monitor (the brackets are UCUM's way of saying "of
+** mercury"; NDJSON keeps the UCUM code).
+*/
+static void
+text_reason(outbuf *b, const char *s)
+{
+    static const char ucum[] = "mm[Hg]";
+    const char *hit;
+    while ((hit = strstr(s, ucum)) != NULL) {
+        outbuf tmp = {0};
+        outbuf_put(&tmp, s, (size_t)(hit - s));
+        outbuf_put(&tmp, "", 1);
+        outbuf_escaped(b, tmp.p);
+        outbuf_free(&tmp);
+        outbuf_puts(b, "mmHg");
+        s = hit + sizeof ucum - 1;
+    }
+    outbuf_escaped(b, s);
+}
+
+/* Marks and colours show the criterion's effect on eligibility: an
+** exclusion that is met is a red ✗, one that is not met a green ✓ (its
+** reason says which way the criterion itself went). */
 static void
 text_criterion(const report_opts *o, outbuf *b, const criterion *c,
                const result *res, int width)
 {
     tv v = res ? res->value : TV_UNKNOWN;
-    const char *mark = v == TV_MET ? "✓" : v == TV_NOT_MET ? "✗" : "?";
-    const char *colour = v == TV_UNKNOWN ? C_YELLOW
-                       : (v == TV_MET) != (c->exclusion != 0) ? C_GREEN : C_RED;
+    int good = (v == TV_MET) != (c->exclusion != 0);
+    const char *mark = v == TV_UNKNOWN ? "?" : good ? "✓" : "✗";
+    const char *colour = v == TV_UNKNOWN ? C_YELLOW : good ? C_GREEN : C_RED;
     outbuf_puts(b, "      ");
     paint(o, b, colour);
     outbuf_puts(b, mark);
@@ -412,7 +460,7 @@ text_criterion(const report_opts *o, outbuf *b, const criterion *c,
     for (int pad = width - (int)(b->len - before); pad > 0; pad--)
         outbuf_put(b, " ", 1);
     outbuf_puts(b, "  ");
-    outbuf_escaped(b, res && res->reason ? res->reason : "not evaluated");
+    text_reason(b, res && res->reason ? res->reason : "not evaluated");
     if (!c->evaluated) {
         paint(o, b, C_DIM);
         outbuf_puts(b, " [not evaluated]");
@@ -431,6 +479,20 @@ text_list(outbuf *b, const char *label, const char *const *s, int n)
         outbuf_escaped(b, s[i]);
     }
     outbuf_puts(b, "\n");
+}
+
+/* " — not met: inc-x; excluded by exc-y" on the trial's line. */
+static void
+text_deciding(outbuf *b, const trial_result *tr)
+{
+    outbuf why = {0};
+    decide_line(&why, tr);
+    if (why.len > 0) {
+        outbuf_put(&why, "", 1);
+        outbuf_puts(b, " — ");
+        outbuf_escaped(b, why.p);
+    }
+    outbuf_free(&why);
 }
 
 static void
@@ -452,6 +514,7 @@ text_trial(const report_opts *o, outbuf *b, const trial_result *tr, ts_time at)
         outbuf_puts(b, "  ");
         outbuf_escaped(b, t->title);
     }
+    text_deciding(b, tr);
     outbuf_puts(b, "\n");
     text_window(b, tr, at);
     if (tr->cohort) {
@@ -468,7 +531,7 @@ text_trial(const report_opts *o, outbuf *b, const trial_result *tr, ts_time at)
     }
     if (width > 28)
         width = 28;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 2 && o->detail != DETAIL_VERDICTS; pass++) {
         int header = 0;
         for (int i = 0; i < t->ncrit; i++) {
             if (t->crit[i].exclusion != pass)
@@ -529,13 +592,46 @@ text_record(const report_opts *o, outbuf *b, const record *r, int line,
         outbuf_puts(b, "\n");
         text_trial(o, b, res[i], at);
     }
+    if (decide_sections_hint(r, res, n))
+        outbuf_puts(b, "\n  hint: no section of this record is marked complete, so"
+                       " a condition,\n  procedure, medication or location that"
+                       " is not listed is unknown, not\n  absent; list the"
+                       " complete sections in \"complete\" or use"
+                       " --assume-complete\n");
     outbuf_puts(b, "\n");
 }
 
 /* }====================================================================== */
 
+/* The columns after the first nine: why a row is what it is. */
 static void
-csv_record(outbuf *b, const record *r, trial_result *const *res, int n)
+csv_why(outbuf *b, const record *r, int line, const trial_result *tr)
+{
+    char at[TS_FMT_LEN];
+    outbuf tmp = {0};
+    ts_format(record_at(r), at);
+    outbuf_printf(b, "%s,", at);
+    if (line > 0)
+        outbuf_printf(b, "%d", line);
+    outbuf_put(b, ",", 1);
+    csv_field(b, tr->t->title);
+    outbuf_put(b, ",", 1);
+    decide_line(&tmp, tr);
+    outbuf_put(&tmp, "", 1);
+    csv_field(b, tmp.p);
+    outbuf_put(b, ",", 1);
+    tmp.len = 0;
+    /* One criterion a line: a reason may hold "; " itself. */
+    decide_reasons(&tmp, tr, "\n");
+    outbuf_put(&tmp, "", 1);
+    csv_field(b, tmp.p);
+    outbuf_puts(b, ",\n");         /* error: empty for a screened record */
+    outbuf_free(&tmp);
+}
+
+static void
+csv_record(outbuf *b, const record *r, int line, trial_result *const *res,
+           int n)
 {
     for (int i = 0; i < n; i++) {
         const trial_result *tr = res[i];
@@ -564,8 +660,29 @@ csv_record(outbuf *b, const record *r, trial_result *const *res, int n)
         outbuf_put(b, ",", 1);
         csv_field(b, tr->cohort ? tr->cohort->id : "");
         /* A truncated exclusion list is said in every output. */
-        outbuf_puts(b, tr->t->list_incomplete ? ",true\n" : ",false\n");
+        outbuf_puts(b, tr->t->list_incomplete ? ",true," : ",false,");
+        csv_why(b, r, line, tr);
     }
+}
+
+/* A record that could not be read still has its row, so that no patient
+** silently disappears from a spreadsheet. */
+static void
+csv_error(outbuf *b, const char *source, int line, const ts_error *err)
+{
+    char msg[1024];
+    ts_error e = *err;
+    e.file = NULL;
+    e.line = err->line > 0 ? err->line : line;
+    ts_error_format(&e, msg, sizeof msg);
+    outbuf_put(b, ",", 1);
+    csv_field(b, source);
+    outbuf_puts(b, ",,,,,,,,,,");
+    if (line > 0)
+        outbuf_printf(b, "%d", line);
+    outbuf_puts(b, ",,,,");
+    csv_field(b, msg);
+    outbuf_puts(b, "\n");
 }
 
 void
@@ -574,7 +691,8 @@ report_begin(const report_opts *o, outbuf *out)
     if (o->format == REPORT_CSV)
         outbuf_puts(out, "patient,source,trial,verdict,window_opens,"
                          "window_closes,eligible_since,missing,cohort,"
-                         "exclusions_incomplete\n");
+                         "exclusions_incomplete,screened_at,line,title,"
+                         "deciding,reasons,error\n");
 }
 
 void
@@ -591,8 +709,8 @@ report_record_cached(const report_opts *o, const report_cache *cache,
 {
     switch (o->format) {
     case REPORT_TEXT:   text_record(o, out, r, line, res, n); break;
-    case REPORT_NDJSON: ndjson_record(out, cache, r, line, res, n); break;
-    case REPORT_CSV:    csv_record(out, r, res, n); break;
+    case REPORT_NDJSON: ndjson_record(out, cache, r, line, res, n, o->detail); break;
+    case REPORT_CSV:    csv_record(out, r, line, res, n); break;
     }
 }
 
@@ -613,20 +731,16 @@ report_error(const report_opts *o, outbuf *out, outbuf *diag,
             json_member(out, "path", err->path);
         outbuf_puts(out, "}\n");
     }
+    if (out && o->format == REPORT_CSV)
+        csv_error(out, source, line, err);
     if (!diag)
         return;
-    char buf[1024];
-    if (io) {
-        outbuf_puts(diag, "error: ");
-        outbuf_escaped(diag, err->msg);
-    } else {
-        ts_error e = *err;
-        e.file = source;
-        e.line = eline;
-        ts_error_format(&e, buf, sizeof buf);
-        outbuf_escaped(diag, buf);
-    }
-    outbuf_puts(diag, "\n");
+    /* An I/O message names its file itself ("cannot open 'x': ..."). */
+    ts_error e = *err;
+    e.level = TS_LEVEL_ERROR;
+    e.file = io ? NULL : source;
+    e.line = io ? 0 : eline;
+    diag_put(diag, &e);
 }
 
 /*

@@ -47,9 +47,23 @@ typedef enum report_format {
     REPORT_CSV
 } report_format;
 
+/*
+** How much of each trial is reported (--detail): everything (criteria
+** with registry text, reason, evidence, notes), the criteria without their
+** texts and evidence (id, kind, result, reason, missing, since, until), or
+** the verdicts only (verdict, window, missing, cohort).  CSV has one
+** level: its row is a verdict.
+*/
+typedef enum report_detail {
+    DETAIL_FULL,
+    DETAIL_CRITERIA,
+    DETAIL_VERDICTS
+} report_detail;
+
 typedef struct report_opts {
     report_format format;
     int color;              /* ANSI colours in text output */
+    report_detail detail;
 } report_opts;
 
 /* Anything that comes before the first record (the CSV header). */

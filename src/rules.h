@@ -61,7 +61,13 @@ typedef enum rule_kind {
     R_LOCATION,     /* location: icu  (in it now)                        */
     R_MEDICATION,   /* medication: [tacrolimus, ...]  running now, or
                     **   within: 30 d (given in the look-back);
-                    **   infusion: true ignores single doses             */
+                    **   infusion: true ignores single doses;
+                    **   one_course: true reads the list as one class
+                    **   course (switches and 1-h pauses do not end it) */
+    R_TOTAL,        /* total: [crystalloid, colloid], within: 24 h,
+                    **   at_least: 1, unit: L -- doses given in
+                    **   (now - within, now] plus each infusion's rate x
+                    **   the part of its interval inside it            */
     R_FACT          /* fact: informed_consent, is: true
                     **   (or above/below/... for numbers, equals: "x");
                     **   within: 48 h ignores a timed fact older than that */
@@ -93,7 +99,8 @@ typedef struct dur_cmp {
 
 /* Which section an event comes from (time_since, duration). */
 typedef enum event_kind {
-    EV_NONE, EV_MEDICATION, EV_PROCEDURE, EV_CONDITION, EV_LOCATION
+    EV_NONE, EV_MEDICATION, EV_PROCEDURE, EV_CONDITION, EV_LOCATION,
+    EV_FIRST_OF     /* {first_of: [event, ...]}: the earliest known start */
 } event_kind;
 
 typedef enum trend {
@@ -135,6 +142,13 @@ struct rule {
     int suspected;              /* R_CONDITION: suspected counts as present */
     int infusion;               /* R_MEDICATION: only continuous administration
                                 ** (infusion, regimen, course), no single dose */
+    int one_course;             /* R_MEDICATION: the concepts are one class
+                                ** course; R_TIME_SINCE with several
+                                ** medications sets it too */
+    int known;                  /* R_CONDITION: a suspected entry counts as
+                                ** absent ("known pregnancy") */
+    int nevents;                /* R_TIME_SINCE with EV_FIRST_OF: the events */
+    rule **events;              /* (R_TIME_SINCE leaves without comparison) */
 
     const char *attr_key;       /* R_PROCEDURE attribute test */
     int nattr_vals;

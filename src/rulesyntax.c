@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "spans.h"
 #include "units.h"
 
 /* Modifier keys a kind may accept. */
@@ -38,7 +39,9 @@ enum {
     M_IS        = 1 << 12,
     M_OF        = 1 << 13,
     M_INFUSION  = 1 << 14,
-    M_ACTIVE_WITHIN = 1 << 15
+    M_ACTIVE_WITHIN = 1 << 15,
+    M_ONE_COURSE = 1 << 16,
+    M_KNOWN     = 1 << 17
 };
 
 static const struct modifier {
@@ -50,6 +53,7 @@ static const struct modifier {
     { "count", M_COUNT }, { "ongoing", M_ONGOING }, { "suspected", M_SUSPECTED },
     { "attribute", M_ATTRIBUTE }, { "is", M_IS }, { "of", M_OF },
     { "infusion", M_INFUSION }, { "active_within", M_ACTIVE_WITHIN },
+    { "one_course", M_ONE_COURSE }, { "known", M_KNOWN },
     { NULL, 0 }
 };
 
@@ -89,11 +93,13 @@ static const struct head {
       M_WITHIN, K(CK_OBSERVATION) },
     { "time_since",  R_TIME_SINCE,  M_DCMP | M_ONGOING, 0 },
     { "duration",    R_DURATION,    M_DCMP, 0 },
-    { "condition",   R_CONDITION,   M_SUSPECTED | M_WITHIN | M_ACTIVE_WITHIN,
-      K(CK_CONDITION) },
+    { "condition",   R_CONDITION,   M_SUSPECTED | M_WITHIN | M_ACTIVE_WITHIN |
+      M_KNOWN, K(CK_CONDITION) },
     { "procedure",   R_PROCEDURE,   M_ONGOING | M_WITHIN | M_ATTRIBUTE, K(CK_PROCEDURE) },
     { "location",    R_LOCATION,    0, K(CK_LOCATION) },
-    { "medication",  R_MEDICATION,  M_WITHIN | M_INFUSION, K(CK_MEDICATION) },
+    { "medication",  R_MEDICATION,  M_WITHIN | M_INFUSION | M_ONE_COURSE,
+      K(CK_MEDICATION) },
+    { "total",       R_TOTAL,       M_CMP | M_UNIT | M_WITHIN, K(CK_MEDICATION) },
     { "fact",        R_FACT,        M_CMP | M_UNIT | M_IS | M_WITHIN, K(CK_FACT) },
     { NULL, 0, 0, 0 }
 };
@@ -105,6 +111,7 @@ struct rctx {
 };
 
 static rule *parse_rule(struct rctx *c, const ynode *n, int depth);
+static rule *new_rule(struct rctx *c, rule_kind kind, const ynode *n);
 
 /* --------------------------------------------------------------- helpers */
 
@@ -161,6 +168,27 @@ get_bool(struct rctx *c, const ynode *map, const char *key, int *out)
     return ydoc_bool(n, what, out, c->err);
 }
 
+/*
+** The files the vocabulary was loaded from, in load order ("a.yaml,
+** b.yaml"): an unknown concept may be in a file that was not loaded.
+*/
+static const char *
+vocab_files(struct rctx *c)
+{
+    const char *s = NULL;
+    for (int i = 0; i < vocab_count(c->v); i++) {
+        const char *f = vocab_at(c->v, i)->file;
+        int dup = 0;
+        for (int j = 0; f && j < i && !dup; j++) {
+            const char *g = vocab_at(c->v, j)->file;
+            dup = g && strcmp(f, g) == 0;
+        }
+        if (f && !dup)
+            s = s ? arena_printf(c->a, "%s, %s", s, f) : f;
+    }
+    return s ? s : "no file (built in)";
+}
+
 /* Look up a concept and check that its kind fits the head. */
 static const concept *
 get_concept(struct rctx *c, const ynode *n, const struct head *h)
@@ -187,7 +215,7 @@ get_concept(struct rctx *c, const ynode *n, const struct head *h)
                        name, best);
         else
             ydoc_error(c->err, n, "unknown concept '%s' (not in the "
-                       "vocabulary, criteria/concepts.yaml)", name);
+                       "vocabulary loaded from %s)", name, vocab_files(c));
         return NULL;
     }
     if (h->concepts & K(k->kind))
@@ -466,25 +494,75 @@ parse_sex(struct rctx *c, const ynode *hv, rule *r)
     return 0;
 }
 
+static int parse_event(struct rctx *c, const ynode *hv, const struct head *h,
+                       rule *r);
+
+/*
+** {first_of: [{condition: septic_shock}, {medication: [...]}]}: the
+** earliest start that is known among several events; each item is an
+** event of its own, kept as a comparison-less time_since leaf.
+*/
+static int
+parse_first_of(struct rctx *c, const ynode *list, const struct head *h, rule *r)
+{
+    if (ydoc_expect_seq(list, "'first_of'", c->err) < 0)
+        return -1;
+    if (list->n < 2)
+        return ydoc_error(c->err, list, "'first_of' needs at least two events");
+    r->event = EV_FIRST_OF;
+    r->events = arena_alloc(c->a, (size_t)list->n * sizeof *r->events);
+    for (int i = 0; i < list->n; i++) {
+        rule *e = new_rule(c, R_TIME_SINCE, list->items[i]);
+        if (parse_event(c, list->items[i], h, e) < 0)
+            return -1;
+        if (e->event == EV_FIRST_OF)
+            return ydoc_error(c->err, list->items[i], "'first_of' cannot "
+                              "nest; list the events in one first_of");
+        r->events[i] = e;
+    }
+    r->nevents = list->n;
+    /* concepts[0] names the leaf in messages and lint: the first event's. */
+    r->concepts = r->events[0]->concepts;
+    r->nconcepts = r->events[0]->nconcepts;
+    return 0;
+}
+
+/*
+** An event: {medication: X}, {procedure: X}, {condition: X}, {location:
+** X}; a list of medications is one course across them (a class).
+*/
 static int
 parse_event(struct rctx *c, const ynode *hv, const struct head *h, rule *r)
 {
     static const char *const keys[] = {
-        "medication", "procedure", "condition", "location", NULL
+        "medication", "procedure", "condition", "location", "first_of", NULL
     };
     static const event_kind events[] = {
-        EV_MEDICATION, EV_PROCEDURE, EV_CONDITION, EV_LOCATION
+        EV_MEDICATION, EV_PROCEDURE, EV_CONDITION, EV_LOCATION, EV_FIRST_OF
     };
     if (ydoc_expect_map(hv, "an event such as {procedure: ecmo}", c->err) < 0 ||
         ydoc_check_keys(hv, keys, "an event", c->err) < 0)
         return -1;
     if (hv->n != 1)
         return ydoc_error(c->err, hv, "'%s' needs one event: {medication: X}, "
-                          "{procedure: X}, {condition: X} or {location: X}",
-                          h->name);
+                          "{procedure: X}, {condition: X}, {location: X} or "
+                          "{first_of: [event, ...]}", h->name);
     int k = key_index(keys, YKEY(hv, 0)->str);
+    if (events[k] == EV_FIRST_OF) {
+        if (h->kind != R_TIME_SINCE)
+            return ydoc_error(c->err, YKEY(hv, 0), "'first_of' is only "
+                              "allowed with 'time_since'");
+        return parse_first_of(c, YVAL(hv, 0), h, r);
+    }
     r->event = events[k];
-    return get_concepts(c, YVAL(hv, 0), find_head(keys[k]), 0, r);
+    if (get_concepts(c, YVAL(hv, 0), find_head(keys[k]),
+                     events[k] == EV_MEDICATION && h->kind == R_TIME_SINCE, r) < 0)
+        return -1;
+    if (r->nconcepts > SPAN_CLASS_MAX)
+        return ydoc_error(c->err, YVAL(hv, 0), "a course spans at most %d "
+                          "drugs", SPAN_CLASS_MAX);
+    r->one_course = r->nconcepts > 1;
+    return 0;
 }
 
 static int
@@ -614,6 +692,37 @@ parse_values(struct rctx *c, const ynode *map, const struct head *h, rule *r)
     return parse_trend(c, map, r);
 }
 
+/*
+** total: [crystalloid, colloid], within: 24 h, at_least: 1, unit: L.  The
+** concepts are summed, so they must share one unit; the look-back is
+** required (a total over all time means nothing at the bedside).
+*/
+static int
+parse_total(struct rctx *c, const ynode *map, const ynode *hv,
+            const struct head *h, rule *r)
+{
+    if (get_concepts(c, hv, h, 1, r) < 0 ||
+        parse_cmp(c, map, h->name, 1, &r->cmp) < 0 ||
+        parse_unit(c, map, r->concepts[0], &r->cmp) < 0)
+        return -1;
+    if (!r->concepts[0]->unit)
+        return ydoc_error(c->err, hv, "'total' needs medications with a unit "
+                          "('%s' has none)", r->concepts[0]->name);
+    for (int i = 1; i < r->nconcepts; i++)
+        if (!r->concepts[i]->unit ||
+            strcmp(r->concepts[i]->unit, r->concepts[0]->unit) != 0)
+            return ydoc_error(c->err, hv->kind == Y_SEQ ? hv->items[i] : hv,
+                              "'total' adds its medications, so they need one "
+                              "unit: '%s' is in %s, '%s' in %s",
+                              r->concepts[0]->name, r->concepts[0]->unit,
+                              r->concepts[i]->name,
+                              r->concepts[i]->unit ? r->concepts[i]->unit : "no unit");
+    if (!ydoc_get(map, "within"))
+        return ydoc_error(c->err, map, "'total' needs 'within' (the look-back "
+                          "window)");
+    return 0;
+}
+
 static int
 parse_kind(struct rctx *c, const ynode *map, const struct head *h,
            const ynode *hv, int depth, rule *r)
@@ -660,8 +769,19 @@ parse_kind(struct rctx *c, const ynode *map, const struct head *h,
         if (get_concepts(c, hv, h, h->kind != R_LOCATION, r) < 0 ||
             get_bool(c, map, "ongoing", &r->ongoing) < 0 ||
             get_bool(c, map, "suspected", &r->suspected) < 0 ||
-            get_bool(c, map, "infusion", &r->infusion) < 0)
+            get_bool(c, map, "infusion", &r->infusion) < 0 ||
+            get_bool(c, map, "one_course", &r->one_course) < 0 ||
+            get_bool(c, map, "known", &r->known) < 0)
             return -1;
+        if (r->known && r->suspected)
+            return ydoc_error(c->err, ydoc_get(map, "known"), "'known' and "
+                              "'suspected: true' contradict each other");
+        if ((n = ydoc_get(map, "one_course")) && ydoc_get(map, "within"))
+            return ydoc_error(c->err, n, "'one_course' reads the course "
+                              "running now; it cannot be combined with 'within'");
+        if (r->nconcepts > SPAN_CLASS_MAX && r->one_course)
+            return ydoc_error(c->err, hv, "a course spans at most %d drugs",
+                              SPAN_CLASS_MAX);
         if ((n = ydoc_get(map, "ongoing")) && ydoc_get(map, "within"))
             return ydoc_error(c->err, n, "'ongoing' and 'within' cannot be "
                               "combined (use any: to allow either)");
@@ -670,6 +790,8 @@ parse_kind(struct rctx *c, const ynode *map, const struct head *h,
         return 0;
     case R_FACT:
         return get_concepts(c, hv, h, 0, r) < 0 ? -1 : parse_fact(c, map, r);
+    case R_TOTAL:
+        return parse_total(c, map, hv, h, r);
     default:
         return get_concepts(c, hv, h, 0, r) < 0 ? -1 : parse_values(c, map, h, r);
     }
@@ -727,7 +849,7 @@ find_rule_head(struct rctx *c, const ynode *map, const ynode **hv)
     ydoc_error(c->err, map, "rule has no kind; expected one of all, any, not, "
                "at_least (with of), criterion, age, sex, latest, any_value, "
                "all_values, sustained, episode, consecutive, time_since, "
-               "duration, condition, procedure, location, medication, fact");
+               "duration, condition, procedure, location, medication, total, fact");
     return NULL;
 }
 

@@ -24,6 +24,7 @@
 #include "arena.h"
 #include "batch.h"
 #include "cli.h"
+#include "diag.h"
 #include "eval.h"
 #include "fhir.h"
 #include "input.h"
@@ -64,22 +65,40 @@ typedef struct screen_ctx {
     int bad, eligible;
 } screen_ctx;
 
+/*
+** What the reader ignored, by default: one line per reason, at its first
+** item, "trialscreen: x.ndjson:7:5: warning: ICU-7: 3 observations
+** ignored: unknown code 'lactat' (did you mean 'lactate'?)" -- at the
+** record's line when the item's position is not known.
+*/
 static void
-record_warnings(outbuf *diag, const record *r, const char *source, int line)
+group_warnings(outbuf *diag, const record *r, const char *source, int rline)
+{
+    char msg[640];
+    int n = record_nwarning_groups(r), line, column;
+    for (int i = 0; i < n; i++) {
+        record_warning_group(r, i, msg, sizeof msg, &line, &column);
+        diag_putf(diag, TS_LEVEL_WARNING, source, line > 0 ? line : rline,
+                  line > 0 ? column : 0, "%s: %s", record_id(r), msg);
+    }
+    if (record_more_warnings(r) > 0)
+        diag_putf(diag, TS_LEVEL_WARNING, source, rline, 0,
+                  "%s: %d more items ignored for other reasons", record_id(r),
+                  record_more_warnings(r));
+}
+
+/* --verbose: every warning, "trialscreen: x.json:5:15: warning: PATH: ...". */
+static void
+record_warnings(outbuf *diag, const record *r, const char *source, int rline)
 {
     for (int i = 0; i < record_nwarnings(r); i++) {
         const char *w = record_warning(r, i);
-        int wl, wc, skip = 0;
-        outbuf_escaped(diag, source);
+        int wl = rline, wc = 0, skip = 0;
         /* A warning that starts with its own "line:column: " takes the
-        ** place of the record's line: "x.json:5:15: warning: ...". */
-        if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) == 2 && skip > 0)
-            outbuf_printf(diag, ":%d:%d", wl, wc);
-        else if (line > 0)
-            outbuf_printf(diag, ":%d", line);
-        outbuf_puts(diag, ": warning: ");
-        outbuf_escaped(diag, w + skip);
-        outbuf_puts(diag, "\n");
+        ** place of the record's line. */
+        if (sscanf(w, "%d:%d: %n", &wl, &wc, &skip) != 2 || skip == 0)
+            wl = rline, wc = 0, skip = 0;
+        diag_putf(diag, TS_LEVEL_WARNING, source, wl, wc, "%s", w + skip);
     }
 }
 
@@ -145,9 +164,9 @@ screen_work(void *vctx, int wi, batch_slot *s)
     outbuf *out = o->quiet ? NULL : &s->out;
 
     if (item->kind == INPUT_WARNING) {
-        outbuf_puts(&s->diag, "warning: ");
-        outbuf_escaped(&s->diag, item->err.msg);
-        outbuf_puts(&s->diag, "\n");
+        ts_error e = item->err;
+        e.level = TS_LEVEL_WARNING;
+        diag_put(&s->diag, &e);
         return;
     }
     s->flags |= F_ITEM;
@@ -172,6 +191,8 @@ screen_work(void *vctx, int wi, batch_slot *s)
             summary_add_unreadable(w->sum);
         return;
     }
+    if (o->warnings || o->verbose)
+        group_warnings(&s->diag, r, item->source, item->line);
     if (o->verbose)
         record_warnings(&s->diag, r, item->source, item->line);
     for (int i = 0; i < c->ntrials; i++) {
@@ -218,15 +239,27 @@ screen_write(void *vctx, batch_slot *s)
     return rc;
 }
 
-static const batch_ops screen_ops = { screen_read, screen_work, screen_write };
+/* The writer gave up (a closed pipe, a full disk): wake the reader. */
+static void
+screen_interrupt(void *vctx)
+{
+    screen_ctx *c = vctx;
+    fhirin_interrupt(c->in);
+}
+
+static const batch_ops screen_ops = {
+    screen_read, screen_work, screen_write, screen_interrupt
+};
 
 static void
 write_error(const outfile *out, const char *path)
 {
     if (path)
-        fprintf(stderr, "error: writing '%s': %s\n", path, strerror(out->err));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing '%s': %s",
+                    path, strerror(out->err));
     else
-        fprintf(stderr, "error: writing output: %s\n", strerror(out->err));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing output: %s",
+                    strerror(out->err));
 }
 
 /* The summary after the records: on the report's stream, except for CSV,
@@ -262,8 +295,8 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     ** SIGPIPE would skip the clean-up of --output's temporary file. */
     signal(SIGPIPE, SIG_IGN);
     if (!o->quiet && outfile_open(&c.out, o->output) != 0) {
-        fprintf(stderr, "trialscreen: cannot create '%s': %s\n", o->output,
-                strerror(errno));
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                    "cannot create '%s': %s", o->output, strerror(errno));
         return EXIT_BAD_INPUT;
     }
     c.flush_each = o->ro.format == REPORT_TEXT && !o->output;
@@ -287,7 +320,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     if (!o->quiet && o->ro.format == REPORT_NDJSON)
         c.cache = report_cache_new(ts);
 
-    int stopped = 0, cancelled = 0;
+    int stopped = 0;
     if (!o->quiet) {
         outbuf head = {0};
         report_begin(&o->ro, &head);
@@ -295,9 +328,10 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         outbuf_free(&head);
     }
     if (!stopped) {
-        int rc = batch_run(&screen_ops, &c, jobs, &cancelled);
+        int rc = batch_run(&screen_ops, &c, jobs);
         if (rc < 0) {
-            fputs("trialscreen: cannot start worker threads\n", stderr);
+            diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                        "cannot start worker threads");
             c.bad = 1;
         }
     }
@@ -305,9 +339,8 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     ** not a record of the run). */
     progress_update(c.prog, c.done, c.bytes, 1);
     progress_free(c.prog);
-    if (!cancelled)
-        fhir_counts_add(&c.skipped, fhirin_counts(c.in));
-    if (!o->quiet && !cancelled)
+    fhir_counts_add(&c.skipped, fhirin_counts(c.in));
+    if (!o->quiet && o->warnings)
         fhir_skipped_warnings(&c.skipped, fhirin_orphans(c.in), stderr);
     if (!o->quiet && o->summary && !c.out.closed_pipe && !c.out.failed) {
         summary_set_skipped(c.w[0].sum, &c.skipped);
@@ -325,9 +358,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     } else {
         outfile_abort(&c.out);
     }
-    /* A cancelled reader may have left the iterator half-updated. */
-    if (!cancelled)
-        fhirin_free(c.in);
+    fhirin_free(c.in);
     for (int i = 0; i < jobs; i++) {
         arena_free(c.w[i].a);
         free(c.w[i].res);

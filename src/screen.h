@@ -23,7 +23,8 @@ typedef struct screen_opts {
     record_opts ropts;
     report_opts ro;
     int quiet;                  /* -q: no output, status says eligible */
-    int verbose;                /* record warnings on stderr */
+    int warnings;               /* one warning per record and reason */
+    int verbose;                /* and every warning, with its path */
     int summary;                /* --summary */
     int progress;               /* show progress on stderr (cli decided) */
     int jobs;                   /* worker threads, >= 1 */

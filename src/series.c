@@ -96,12 +96,13 @@ state(const leaf *lf, int i)
 }
 
 static const char *
-why_unusable(const sample *s)
+why_unusable(const leaf *lf, const sample *s)
 {
     if (s->why)
         return s->why;
-    if (s->type == VAL_STRING)
-        return "value is a string";
+    if (s->type == VAL_STRING)      /* the value itself: "<5" or "positive" */
+        return arena_printf(lf->cx->a, "value \"%s\" is a string, not a number",
+                            s->str ? s->str : "");
     if (s->type == VAL_BOOL)
         return "value is a boolean";
     return "value could not be read";
@@ -339,7 +340,7 @@ unusable(leaf *lf, int i, const char *what)
 {
     result *res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
                              "%s %s at %s is unusable: %s", what, lf->name,
-                             time_of(lf, i), why_unusable(&lf->s[i]));
+                             time_of(lf, i), why_unusable(lf, &lf->s[i]));
     add_sample(lf, res, i);
     return res;
 }
@@ -427,7 +428,7 @@ eval_any_value(leaf *lf)
         res = result_new(lf->cx, lf->ru, TV_UNKNOWN,
                          "no usable %s %s%s, but %s at %s is unusable: %s",
                          lf->name, lf->cmp, in_window(lf), lf->name,
-                         time_of(lf, u), why_unusable(&lf->s[u]));
+                         time_of(lf, u), why_unusable(lf, &lf->s[u]));
         add_sample(lf, res, u);
         return res;
     }

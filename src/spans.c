@@ -71,6 +71,52 @@ span_course_onset(const med_list *l, int i)
     return course(l, i, &s) ? s.start : l->e[i].start;
 }
 
+/*
+** The next running entry over all lists, by start (a k-way merge: each
+** list is sorted by start; pos[k] is the next entry of list k to look at).
+** Returns NULL when every list is used up.
+*/
+static const med_entry *
+next_running(const med_list *const *lists, int n, int *pos)
+{
+    const med_entry *best = NULL;
+    int which = -1;
+    for (int k = 0; k < n; k++) {
+        while (pos[k] < lists[k]->n && !span_med_runs(&lists[k]->e[pos[k]]))
+            pos[k]++;
+        if (pos[k] < lists[k]->n &&
+            (!best || lists[k]->e[pos[k]].start < best->start)) {
+            best = &lists[k]->e[pos[k]];
+            which = k;
+        }
+    }
+    if (best)
+        pos[which]++;
+    return best;
+}
+
+int
+span_class_course_now(const med_list *const *lists, int n, ts_time at,
+                      span *out)
+{
+    int pos[SPAN_CLASS_MAX] = { 0 }, found = 0;
+    const med_entry *m;
+
+    if (n > SPAN_CLASS_MAX)
+        n = SPAN_CLASS_MAX;
+    while ((m = next_running(lists, n, pos))) {
+        if (!found || !continues(out->end, m->start, SPAN_PAUSE)) {
+            out->start = m->start;
+            out->end = m->end;
+            found = 1;
+        } else {
+            out->end = later_end(out->end, m->end);
+        }
+    }
+    out->first = out->last = -1;
+    return found && out->start <= at && (out->end == TS_NONE || out->end > at);
+}
+
 int
 span_episodes(const proc_list *l, span *out)
 {

@@ -16,6 +16,9 @@
 ** course (a syringe change, a short pause). */
 #define SPAN_PAUSE TS_HOUR
 
+/* Most drugs one class course may span (the loader enforces it). */
+#define SPAN_CLASS_MAX 32
+
 /* Entries first..last of one list, merged: from start to end (TS_NONE:
 ** still running at the screening time). */
 typedef struct span {
@@ -33,6 +36,17 @@ int span_med_runs(const med_entry *e);
 ** Returns 1 and fills *out, or 0 when no course runs at `at`.
 */
 int span_course_now(const med_list *l, ts_time at, span *out);
+
+/*
+** One course across a class of drugs (vasopressors and inotropes): the
+** running entries of all n lists, in start order, merge as one drug's do,
+** so a switch from one drug to another, an overlap or a pause of at most
+** SPAN_PAUSE does not start a new course.  Returns 1 and fills *out when
+** a course runs at `at` (first and last are then -1: the entries belong
+** to several lists; callers take those starting at or after out->start).
+*/
+int span_class_course_now(const med_list *const *lists, int n, ts_time at,
+                          span *out);
 
 /* The onset of the course that running entry i belongs to. */
 ts_time span_course_onset(const med_list *l, int i);

@@ -187,24 +187,27 @@ miss_cmp(const void *a, const void *b)
     return strcmp(x->item, y->item);
 }
 
-/* The top items of a criterion, sorted, in a fresh array of *n. */
+/* The top items of a criterion (at most limit), sorted, in a fresh
+** array of *n. */
 static miss_count *
-top_missing(const crit_tally *ct, int *n)
+top_missing(const crit_tally *ct, int limit, int *n)
 {
     miss_count *m = xmalloc((size_t)(ct->nmiss ? ct->nmiss : 1) * sizeof *m);
     if (ct->nmiss > 0) {
         memcpy(m, ct->miss, (size_t)ct->nmiss * sizeof *m);
         qsort(m, (size_t)ct->nmiss, sizeof *m, miss_cmp);
     }
-    *n = ct->nmiss < SUMMARY_TOP_MISSING ? ct->nmiss : SUMMARY_TOP_MISSING;
+    *n = ct->nmiss < limit ? ct->nmiss : limit;
     return m;
 }
 
+/* NDJSON lists every missing item, not only the top ones: then the
+** summaries of the pieces of a split batch add up exactly (merge.c). */
 static void
 json_crit(outbuf *b, const criterion *c, const crit_tally *ct)
 {
     int n;
-    miss_count *m = top_missing(ct, &n);
+    miss_count *m = top_missing(ct, ct->nmiss, &n);
     outbuf_puts(b, "{\"id\":");
     outbuf_json(b, c->id);
     outbuf_puts(b, ",\"kind\":");
@@ -301,7 +304,7 @@ static void
 text_crit(outbuf *b, const criterion *c, const crit_tally *ct, int width)
 {
     int n;
-    miss_count *m = top_missing(ct, &n);
+    miss_count *m = top_missing(ct, SUMMARY_TOP_MISSING, &n);
     size_t start = b->len;
     outbuf_puts(b, "    ");
     outbuf_puts(b, c->exclusion ? "exc " : "inc ");

@@ -10,7 +10,10 @@
 **
 ** Each worker thread keeps a summary of its own (no locks); they are
 ** merged at the end.  Every figure is a sum, so the result does not depend
-** on which thread screened which record.
+** on which thread screened which record -- nor on which process: the
+** NDJSON summary lists every missing item with its count (the text table
+** the top SUMMARY_TOP_MISSING), so that "trialscreen merge" combines the
+** summaries of a split batch exactly.
 */
 #ifndef SUMMARY_H
 #define SUMMARY_H
@@ -37,7 +40,7 @@ void summary_merge(summary *dst, const summary *src);
 ** when there are any). */
 void summary_set_skipped(summary *s, const fhir_counts *c);
 
-/* How many most-often-missing items are shown per criterion. */
+/* How many most-often-missing items the text table shows per criterion. */
 #define SUMMARY_TOP_MISSING 3
 
 /*

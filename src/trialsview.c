@@ -199,10 +199,37 @@ put_event(outbuf *out, const rule *r)
 {
     static const char *const since[] = {
         [EV_NONE] = "", [EV_MEDICATION] = "start", [EV_PROCEDURE] = "start",
-        [EV_CONDITION] = "onset", [EV_LOCATION] = "arrival"
+        [EV_CONDITION] = "onset", [EV_LOCATION] = "arrival",
+        [EV_FIRST_OF] = "start"
     };
     if (r->kind == R_DURATION) {
         outbuf_printf(out, "%s lasted ", r->concepts[0]->name);
+        put_dcmp(out, &r->dcmp);
+        return;
+    }
+    if (r->event == EV_FIRST_OF) {
+        outbuf_puts(out, "time since the first known of (");
+        for (int i = 0; i < r->nevents; i++) {
+            const rule *e = r->events[i];
+            if (i > 0)
+                outbuf_puts(out, ", ");
+            if (e->event == EV_CONDITION)
+                outbuf_printf(out, "%s onset, active", e->concepts[0]->name);
+            else {
+                if (e->one_course)
+                    outbuf_puts(out, "one course of ");
+                put_concepts(out, e);
+                outbuf_printf(out, " %s", since[e->event]);
+            }
+        }
+        outbuf_puts(out, ") ");
+        put_dcmp(out, &r->dcmp);
+        return;
+    }
+    if (r->one_course) {
+        outbuf_puts(out, "time since one course of ");
+        put_concepts(out, r);
+        outbuf_puts(out, " started ");
         put_dcmp(out, &r->dcmp);
         return;
     }
@@ -330,7 +357,8 @@ put_rule(outbuf *out, const rule *r, int nested)
         return;
     case R_CONDITION:
         put_concepts(out, r);
-        outbuf_puts(out, r->suspected ? " present or suspected" : " present");
+        outbuf_puts(out, r->suspected ? " present or suspected" : r->known
+                    ? " known (suspected does not count)" : " present");
         put_within(out, r, r->active_within ? " at some time within "
                                             : ", onset within ");
         return;
@@ -340,7 +368,18 @@ put_rule(outbuf *out, const rule *r, int nested)
     case R_LOCATION:
         outbuf_printf(out, "in %s now", r->concepts[0]->name);
         return;
+    case R_TOTAL:
+        outbuf_puts(out, "total of ");
+        for (int i = 0; i < r->nconcepts; i++)
+            outbuf_printf(out, "%s%s", i == 0 ? "" : i == r->nconcepts - 1
+                          ? " and " : ", ", r->concepts[i]->name);
+        put_within(out, r, " given within ");
+        outbuf_puts(out, " ");
+        put_cmp(out, &r->cmp, r->cmp.unit);
+        return;
     case R_MEDICATION:
+        if (r->one_course)
+            outbuf_puts(out, "one course of ");
         put_concepts(out, r);
         if (r->infusion)
             outbuf_puts(out, " infusion");

@@ -796,6 +796,18 @@ fmt_fast(double v, char *buf, size_t size)
     return 0;
 }
 
+void
+num_format_clinical(double v, char *buf, size_t size)
+{
+    num_format(v, buf, size);
+    if (size == 0 || !isfinite(v) || sig_digits(buf) <= 3 || strchr(buf, 'e'))
+        return;
+    if (fabs(v) >= 1)
+        snprintf(buf, size, "%.1f", v);
+    else if (fabs(v) >= 1e-4)
+        fmt_sig(v, 2, buf, size);
+}
+
 /*
 ** The fewest digits (at most 6) that read back equal under num_cmp, so
 ** that 1.1 * 100 + 0.1 * 100 prints as 120.  A value that needs more is

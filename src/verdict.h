@@ -104,6 +104,8 @@ result *eval_derived(eval_ctx *cx, const rule *ru);
 /* events.c: R_AGE, R_SEX, R_TIME_SINCE, R_DURATION, R_CONDITION,
 ** R_PROCEDURE, R_LOCATION, R_MEDICATION, R_FACT. */
 result *eval_event(eval_ctx *cx, const rule *ru);
+/* total.c: R_TOTAL, an amount of medications given over a look-back. */
+result *eval_total(eval_ctx *cx, const rule *ru);
 
 /* Helpers shared by the leaves (eval.c). */
 int cmp_value(const num_cmp_t *c, double canonical);   /* 1 if it satisfies */

@@ -57,6 +57,8 @@ static const struct et_concept et_concepts[] = {
     {"dobutamine", CK_MEDICATION, "ug/kg/min"},
     {"milrinone", CK_MEDICATION, "ug/kg/min"},
     {"vasopressin", CK_MEDICATION, "U/kg/min"},
+    {"crystalloid", CK_MEDICATION, "mL"},
+    {"colloid", CK_MEDICATION, "mL"},
     {"hydrocortisone", CK_MEDICATION, "mg/d"},
     {"prednisolone", CK_MEDICATION, "mg/d"},
     {"prednisone", CK_MEDICATION, "mg/d"},

@@ -32,10 +32,8 @@ same() {
         not_ok "$1"; diff "$2" "$3" | head -5; fi
 }
 
-# Round-robin merge of shard outputs: line i of the whole comes from
-# shard (i mod N) + 1, so dealing their lines out in turn restores it.
-# (paste pads exhausted files with empty lines, which NDJSON never has.)
-deal() { paste -d '\n' "$@" | sed '/^$/d'; }
+# Shard outputs back together with the merge verb (docs/scaling.md).
+deal() { "$ts" merge --shards $# "$@" 2>/dev/null; }
 
 nolines() { sed 's/"line":[0-9]*,//'; }
 
@@ -61,7 +59,7 @@ for p in "$tmp"/split-*; do
     "$ts" --json --no-progress < "$p" > "$p.out" 2>/dev/null
     [ $? -le 3 ] || not_ok "mapper on $p"
 done
-cat "$tmp"/split-*.out | nolines > "$tmp/merged"
+"$ts" merge --blocks "$tmp"/split-*.out 2>/dev/null | nolines > "$tmp/merged"
 same "Hadoop Streaming contract: 4 splits, outputs in split order" \
     "$tmp/whole-stdin.ndjson" "$tmp/merged"
 
@@ -73,7 +71,7 @@ for p in "$tmp"/part-*; do
     sh -c '"$1" --json --no-progress - 2>/dev/null; [ $? -le 3 ]' sh "$ts" < "$p" > "$p.out" ||
         not_ok "pipe() command on $p"
 done
-cat "$tmp"/part-*.out | nolines > "$tmp/merged"
+"$ts" merge --blocks "$tmp"/part-*.out 2>/dev/null | nolines > "$tmp/merged"
 same "Spark RDD.pipe() contract: 3 partitions" "$tmp/whole-stdin.ndjson" "$tmp/merged"
 
 if command -v parallel >/dev/null 2>&1; then
@@ -81,6 +79,14 @@ if command -v parallel >/dev/null 2>&1; then
     parallel --will-cite --pipe -N 60 -k -j 4 "$ts" --json --no-progress \
         < "$tmp/in.ndjson" 2>/dev/null | nolines > "$tmp/merged"
     same "GNU parallel --pipe -N 60 -k -j 4" "$tmp/whole-stdin.ndjson" "$tmp/merged"
+
+    # The same with --summary: one summary per block, combined by merge.
+    "$ts" --json --summary - < "$tmp/in.ndjson" 2>/dev/null | nolines > "$tmp/whole-sum"
+    parallel --will-cite --pipe -N 60 -k -j 4 "$ts" --json --summary --no-progress \
+        < "$tmp/in.ndjson" 2>/dev/null | "$ts" merge --blocks - 2>/dev/null |
+        nolines > "$tmp/merged"
+    same "GNU parallel --pipe --summary | trialscreen merge --blocks -" \
+        "$tmp/whole-sum" "$tmp/merged"
 
     # GNU parallel with --shard, one job per shard.
     parallel --will-cite -j 4 "$ts" --json --shard {}/4 "$tmp/in.ndjson" \
@@ -96,7 +102,7 @@ if command -v parallel >/dev/null 2>&1; then
     deal "$tmp/p.1" "$tmp/p.2" > "$tmp/merged"
     same "GNU parallel --sshlogin 2/: with --shard {}/2" "$tmp/whole.ndjson" "$tmp/merged"
 else
-    skip "GNU parallel is not installed (make deps installs it): 3 recipes not run"
+    skip "GNU parallel is not installed (make deps installs it): 4 recipes not run"
 fi
 
 if [ "$skipped" -gt 0 ]; then

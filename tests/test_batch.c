@@ -120,6 +120,14 @@ group_setup(void **state)
         return -1;
     if (getenv("TRIALSCREEN_BIN"))
         bin = getenv("TRIALSCREEN_BIN");
+    /* The merge tests run in tmpdir: a relative program name would not
+    ** be found there. */
+    static char absbin[4096];
+    char cwd[3000];
+    if (strncmp(bin, "./", 2) == 0 && getcwd(cwd, sizeof cwd)) {
+        snprintf(absbin, sizeof absbin, "%s/%s", cwd, bin + 2);
+        bin = absbin;
+    }
     unsetenv("TRIALSCREEN_CRITERIA");
     strcpy(tmpdir, "/tmp/ts-batch-XXXXXX");
     if (!mkdtemp(tmpdir))
@@ -379,7 +387,7 @@ test_summary_text_and_csv(void **state)
     r = sh("%s %s --format csv --summary %s", bin, TINY, path);
     assert_int_equal(r.status, 3);
     assert_null(strstr(r.out, "Summary"));
-    assert_int_equal(count_lines(r.out), 1 + 5);
+    assert_int_equal(count_lines(r.out), 1 + 5 + 1);  /* + the error row */
     assert_non_null(strstr(r.err, "Summary: 5 records screened"));
     run_free(&r);
     /* The bundled trials on the cohort: the same summary for any -j. */
@@ -568,6 +576,176 @@ test_full_disk_is_an_error(void **state)
     }
 }
 
+/* ---------------------------------------------------------------- merge */
+
+/* The cohort with a bad line in the middle: merge must keep its error
+** line in place, and count it (status 3, like one process). */
+static void
+make_bad_cohort(char *path, size_t size)
+{
+    snprintf(path, size, "%s/bad-cohort.ndjson", tmpdir);
+    run_out r = sh("sed '%ds/.*/{\"id\": oops/' %s > %s", COHORT_N / 2, cohort,
+                   path);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+}
+
+/* merge --shards N of --shard K/N outputs is one process, byte for byte,
+** summary included, for N = 1..5; shard files listed in any order. */
+static void
+test_merge_shards_is_one_process(void **state)
+{
+    char in[160];
+    (void)state;
+    make_bad_cohort(in, sizeof in);
+    run_out whole = sh("%s --json --summary %s", bin, in);
+    assert_int_equal(whole.status, 3);
+    assert_non_null(strstr(whole.out, "{\"summary\":"));
+    for (int n = 1; n <= 5; n++) {
+        run_out r = sh("cd %s && rm -f out.*.ndjson merged.ndjson && "
+                       "for k in $(seq 1 %d); do %s --json --summary --shard $k/%d "
+                       "-o out.$k.ndjson %s 2>/dev/null; rc=$?; "
+                       "[ $rc -eq 0 ] || [ $rc -eq 3 ] || exit 99; done; "
+                       "%s merge --shards %d -o merged.ndjson $(ls out.*.ndjson | sort -r) "
+                       "&& exit 98; cat merged.ndjson",
+                       tmpdir, n, bin, n, in, bin, n);
+        assert_int_equal(r.status, 0);      /* cat's: merge exited 3 */
+        assert_non_null(strstr(r.err, "1 record could not be read"));
+        assert_int_equal(r.outlen, whole.outlen);
+        assert_memory_equal(r.out, whole.out, whole.outlen);
+        run_free(&r);
+    }
+    run_free(&whole);
+
+    /* Without --summary, and with more shards than ten (natural order:
+    ** out.2 before out.10, whatever the shell's glob says). */
+    whole = sh("%s --json %s", bin, cohort);
+    run_out r = sh("cd %s && rm -f out.*.ndjson && for k in $(seq 1 12); do "
+                   "%s --json --shard $k/12 -o out.$k.ndjson %s || exit 99; done; "
+                   "%s merge --shards 12 out.*.ndjson", tmpdir, bin, cohort, bin);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    assert_int_equal(r.outlen, whole.outlen);
+    assert_memory_equal(r.out, whole.out, whole.outlen);
+    run_free(&r);
+    run_free(&whole);
+}
+
+/* merge --blocks: consecutive blocks (GNU parallel --pipe, Hadoop, Spark)
+** one after the other, a summary per block combined, from files or from
+** standard input.  Only "line" differs from one process: it counts lines
+** within each block. */
+static void
+test_merge_blocks(void **state)
+{
+    char in[160];
+    (void)state;
+    make_bad_cohort(in, sizeof in);
+    run_out whole = sh("%s --json --summary - < %s 2>/dev/null | "
+                       "sed 's/\"line\":[0-9]*,//'", bin, in);
+    const char *how[] = {
+        "%s merge --blocks $d/blk-*.out",
+        "cat $d/blk-*.out | %s merge --blocks -",
+    };
+    for (int i = 0; i < 2; i++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, how[i], bin);
+        run_out r = sh("d=%s; rm -f $d/blk-*; split -n l/3 %s $d/blk-; "
+                       "for b in $d/blk-a?; do %s --json --summary - < $b > $b.out "
+                       "2>/dev/null; done; %s | sed 's/\"line\":[0-9]*,//'",
+                       tmpdir, in, bin, cmd);
+        assert_non_null(strstr(r.err, "1 record could not be read"));
+        assert_string_equal(r.out, whole.out);
+        run_free(&r);
+    }
+    run_free(&whole);
+}
+
+/* What cannot be merged is refused with a message, status 2, and -o FILE
+** is not created. */
+static void
+test_merge_refuses(void **state)
+{
+    (void)state;
+    run_out r = sh("cd %s && rm -rf m && mkdir m && for k in 1 2 3 4; do "
+                   "%s --json --summary --shard $k/4 -o m/out.$k.ndjson %s || exit 99; "
+                   "done; %s --json --summary --shard 4/5 -o m/five.4.ndjson %s && "
+                   "%s --json --shard 4/4 -o m/nosum.4.ndjson %s && "
+                   "%s --json --summary -t NCT05184296 --shard 4/4 "
+                   "-o m/onetrial.4.ndjson %s",
+                   tmpdir, bin, cohort, bin, cohort, bin, cohort, bin, cohort);
+    if (r.status != 0)
+        fail_msg("setting up the shards: status %d: %s", r.status, r.err);
+    run_free(&r);
+    static const struct {
+        const char *setup;      /* shell, run in tmpdir/m before merging */
+        const char *args;
+        const char *msg;
+    } cases[] = {
+        { "", "--shards 4 out.1.ndjson out.2.ndjson out.4.ndjson",
+          "--shards 4 but 3 files given: a shard is missing" },
+        { "", "out.*.ndjson", "say how the outputs were split" },
+        { "", "--shards 0 out.*.ndjson", "is not a number of shards" },
+        { "", "--shards 1 - < out.1.ndjson", "shards are read twice" },
+        { "", "--blocks out.1.ndjson - < out.2.ndjson", "must be the only FILE" },
+        { "", "--shards 4 out.1.ndjson out.2.ndjson out.3.ndjson nope.ndjson",
+          "cannot open 'nope.ndjson'" },
+        { "cp five.4.ndjson x.4.ndjson", "--shards 4 out.[123].ndjson x.4.ndjson",
+          "cannot come from one --shard K/4 split" },
+        { "cp nosum.4.ndjson x.4.ndjson", "--shards 4 out.[123].ndjson x.4.ndjson",
+          "'x.4.ndjson' has no summary but 'out.1.ndjson' has" },
+        { "cp onetrial.4.ndjson x.4.ndjson", "--shards 4 out.[123].ndjson x.4.ndjson",
+          "x.4.ndjson:61: the summary is for other trials" },
+        { "cp out.2.ndjson x.1.ndjson; cp out.1.ndjson x.2.ndjson; "
+          "cp out.3.ndjson x.3.ndjson; cp out.4.ndjson x.4.ndjson",
+          "--shards 4 x.*.ndjson", "x.2.ndjson:1: line 1 of " },
+        { "head -5 out.4.ndjson > x.4.ndjson; echo 'screened 3 records' >> x.4.ndjson",
+          "--blocks out.[123].ndjson x.4.ndjson",
+          "x.4.ndjson:6: not a line of trialscreen --json output" },
+        { "cat out.1.ndjson out.2.ndjson > x.1.ndjson; cp out.3.ndjson x.2.ndjson; "
+          "cp out.4.ndjson x.3.ndjson", "--shards 3 x.*.ndjson",
+          "x.1.ndjson:62: a line after the summary" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        r = sh("cd %s/m && rm -f x.* merged.ndjson && { %s; } && "
+               "%s merge -o merged.ndjson %s; rc=$?; "
+               "[ -e merged.ndjson ] && echo 'merged.ndjson created'; exit $rc",
+               tmpdir, cases[i].setup[0] ? cases[i].setup : "true", bin,
+               cases[i].args);
+        if (r.status != 2 || !strstr(r.err, cases[i].msg) || r.out[0])
+            fail_msg("merge %s: status %d, stdout '%s', stderr '%s'",
+                     cases[i].args, r.status, r.out, r.err);
+        run_free(&r);
+    }
+}
+
+/* A full disk while the reader is blocked on a stalled pipe (a writer that
+** keeps it open and sends nothing more): the run must still end at once,
+** with the reader woken rather than waited for (issue 9, item 1: it used
+** to be cancelled, which leaked the input).  Three records fit in the
+** pipe and the ring, so the reader is in read(2), not waiting for room,
+** when the first write fails; their reports overflow stdio's buffer, so
+** that write happens before the end of the input. */
+static void
+test_full_disk_with_a_stalled_input(void **state)
+{
+    (void)state;
+    /* The FIFO named (opened here, non-blocking) and as standard input
+    ** (not ours: polled before every read). */
+    const char *how[] = { "$f", "- < $f" };
+    for (int i = 0; i < 2; i++) {
+        run_out r = sh("f=%s/stalled.ndjson; rm -f $f; mkfifo $f || exit 99; "
+                       "( head -3 %s; exec sleep 30 ) > $f & w=$!; "
+                       "timeout 20 %s -j2 --json %s > /dev/full; rc=$?; "
+                       "kill $w; wait $w 2>/dev/null; exit $rc",
+                       tmpdir, cohort, bin, how[i]);
+        assert_int_equal(r.status, 3);  /* 124: timed out, reader not woken */
+        assert_non_null(strstr(r.err, "No space left on device"));
+        assert_int_equal(count_lines(r.err), 1);
+        run_free(&r);
+    }
+}
+
 /* ------------------------------------------------------------- progress */
 
 static void
@@ -605,11 +783,19 @@ main(void)
         cmocka_unit_test(test_summary_json),
         cmocka_unit_test(test_summary_text_and_csv),
         cmocka_unit_test(test_shards_reassemble),
+        cmocka_unit_test(test_merge_shards_is_one_process),
+        cmocka_unit_test(test_merge_blocks),
+        cmocka_unit_test(test_merge_refuses),
         cmocka_unit_test(test_output_file),
         cmocka_unit_test(test_output_file_interrupted),
         cmocka_unit_test(test_closed_pipe_is_quiet),
         cmocka_unit_test(test_full_disk_is_an_error),
+        cmocka_unit_test(test_full_disk_with_a_stalled_input),
         cmocka_unit_test(test_progress_only_on_a_terminal),
     };
+    /* TS_TEST_FILTER=test_full_disk* runs only the matching tests (to
+    ** repeat one a hundred times under ASan, say). */
+    if (getenv("TS_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("TS_TEST_FILTER"));
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

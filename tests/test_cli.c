@@ -427,6 +427,40 @@ test_text_errors_on_stderr(void **state)
     run_free(&r);
 }
 
+/* One diagnostic format from every verb (diag.h): screen, usage, lint,
+** test. */
+static void
+test_one_diagnostic_format(void **state)
+{
+    (void)state;
+    run_out r = run(TINY " " REC "bad.json");
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "trialscreen: " REC "bad.json:3:35: error: "));
+    run_free(&r);
+    r = run("--bogus");
+    assert_int_equal(r.status, 2);
+    assert_true(strncmp(r.err, "trialscreen: error: unknown option '--bogus'\n",
+                        45) == 0);
+    run_free(&r);
+    r = run("lint " DATA "/bad-criteria/broken.yaml");
+    assert_int_equal(r.status, 2);
+    assert_true(strncmp(r.out, "trialscreen: " DATA "/bad-criteria/broken.yaml:",
+                        strlen("trialscreen: " DATA "/bad-criteria/broken.yaml:"))
+                == 0);
+    assert_non_null(strstr(r.out, ": error: "));
+    run_free(&r);
+    r = run("test " DATA "/cases/failing.yaml");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "trialscreen: " DATA "/cases/failing.yaml:"
+                           "14:28: error: case 'wrongly expected ineligible': "
+                           "TEST-0001: expected ineligible, got eligible\n"));
+    run_free(&r);
+    r = run("test --bogus");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "trialscreen: error: unknown option '--bogus'"));
+    run_free(&r);
+}
+
 static void
 test_ndjson_line_numbers(void **state)
 {
@@ -471,6 +505,259 @@ test_stdin(void **state)
     }
 }
 
+/* jq . patient.json | trialscreen: JSON documents that span lines, one
+** after another, are read as records; each keeps the line it starts on. */
+static void
+test_stdin_documents(void **state)
+{
+    cJSON *l[4];
+    (void)state;
+    run_out r = run("--json " TINY " < " DATA "/stdin/two-documents.txt");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    int n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(str(l[0], "patient"), "P-ELIG");
+    assert_int_equal(num(l[0], "line"), 1);
+    assert_string_equal(str(l[1], "patient"), "P-YOUNG");
+    assert_int_equal(num(l[1], "line"), 16);
+    free_lines(l, n);
+    run_free(&r);
+    /* A first line that is a whole object stays NDJSON. */
+    r = run("--json " TINY " < " REC "batch.ndjson");
+    n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 3);
+    free_lines(l, n);
+    run_free(&r);
+}
+
+/* The trial's line says what decided it; marks show each criterion's
+** effect (a met exclusion is the ✗). */
+static void
+test_trial_line(void **state)
+{
+    (void)state;
+    run_out r = run("-t NCT05184296 examples/ecmo-rescue-ineligible.json "
+                    "examples/ecmo-rescue-incomplete.json "
+                    "examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "  INELIGIBLE  NCT05184296  ECMO-RESCUE — "
+                                  "excluded by exc-obstructive-shock\n"));
+    assert_non_null(strstr(r.out, "      ✗ exc-obstructive-shock     "
+                                  "pulmonary_embolism suspected"));
+    assert_non_null(strstr(r.out, "  INCOMPLETE  NCT05184296  ECMO-RESCUE — "
+                                  "unknown: inc-myocardial (lvef, "));
+    assert_non_null(strstr(r.out, "  ELIGIBLE    NCT05184296  ECMO-RESCUE\n"));
+    assert_non_null(strstr(r.out, "      ✓ exc-obstructive-shock     "
+                                  "pulmonary_embolism absent"));
+    assert_null(strstr(r.out, "hint:"));
+    run_free(&r);
+    r = run("-t NCT03948048 examples/ecmo-rescue-ineligible.json");
+    assert_non_null(strstr(r.out, "— not met: inc-age, "
+                                  "inc-septic-shock-picu\n"));
+    run_free(&r);
+    /* No section complete, and the unknowns are conditions: a hint. */
+    r = run("-t NCT05184296 - < " DATA "/stdin/no-complete.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "— unknown: exc-other-cardiac ("));
+    assert_non_null(strstr(r.out, "  hint: no section of this record is "
+                                  "marked complete"));
+    run_free(&r);
+}
+
+/* -t takes an id in any case or a short title; a near miss suggests. */
+static void
+test_trial_selection(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "NCT05184296", "nct05184296", "ECMO-RESCUE", "ecmo rescue",
+    };
+    for (int i = 0; i < 4; i++) {
+        run_out r = run("-t '%s' examples/ecmo-rescue-eligible.json", names[i]);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "  ELIGIBLE    NCT05184296  ECMO-RESCUE"));
+        assert_null(strstr(r.out, "NCT03788837"));
+        run_free(&r);
+    }
+    run_out r = run("-t i-micro -t NCT05184296 examples/ecmo-rescue-eligible.json");
+    assert_non_null(strstr(r.out, "NCT03788837  I-MICRO"));
+    assert_non_null(strstr(r.out, "NCT05184296  ECMO-RESCUE"));
+    run_free(&r);
+    r = run("-t NCT05184269 examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "trialscreen: error: unknown trial "
+                           "'NCT05184269' (did you mean 'NCT05184296'?)\n"));
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    r = run("-t ecmo-rescu examples/ecmo-rescue-eligible.json");
+    assert_non_null(strstr(r.err, "(did you mean 'ECMO-RESCUE'?)"));
+    run_free(&r);
+    r = run("-t XYZ examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown trial 'XYZ' (loaded trials: "));
+    run_free(&r);
+}
+
+/* --help lists the bundled trials: exactly those 'trials' loads. */
+static void
+test_help_lists_bundled_trials(void **state)
+{
+    cJSON *l[16];
+    (void)state;
+    run_out h = run("--help");
+    run_out t = run("trials --json");
+    assert_int_equal(t.status, 0);
+    const char *sec = strstr(h.out, "Bundled trials");
+    assert_non_null(sec);
+    const char *end = strstr(sec, "\n\n");
+    assert_non_null(end);
+    int listed = -1;                    /* the heading line */
+    for (const char *p = sec; p < end; p = strchr(p, '\n') + 1)
+        listed++;
+    int n = parse_lines(t.out, l, 16);
+    assert_int_equal(listed, n);
+    for (int i = 0; i < n; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "\n  %s  %s\n", str(l[i], "trial"),
+                 str(l[i], "title"));
+        const char *at = strstr(sec, want);
+        if (!at || at >= end)
+            fail_msg("--help does not list '%s'", want + 1);
+    }
+    free_lines(l, n);
+    run_free(&h);
+    run_free(&t);
+}
+
+/* trialscreen concepts: the vocabulary, as a table, NDJSON or Markdown. */
+static void
+test_concepts_verb(void **state)
+{
+    cJSON *l[400];
+    (void)state;
+    run_out r = run("concepts");
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "concept ", 8) == 0);
+    assert_non_null(strstr(r.out, "\nmap "));
+    assert_non_null(strstr(r.out, " observation  mm[Hg] "));
+    int rows = -1;                      /* the header */
+    for (const char *p = r.out; *p; p++)
+        rows += *p == '\n';
+    run_free(&r);
+
+    r = run("concepts --json");
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 400);
+    assert_int_equal(n, rows);
+    int found = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(str(l[i], "name"), "map") != 0)
+            continue;
+        found = 1;
+        assert_string_equal(str(l[i], "kind"), "observation");
+        assert_string_equal(str(l[i], "unit"), "mm[Hg]");
+        const cJSON *codes = cJSON_GetObjectItemCaseSensitive(l[i], "codes");
+        assert_string_equal(cJSON_GetArrayItem(codes, 0)->valuestring,
+                            "loinc:8478-0");
+    }
+    assert_true(found);
+    /* Ordered by kind, then name. */
+    assert_string_equal(str(l[0], "kind"), "observation");
+    assert_string_equal(str(l[n - 1], "kind"), "derived");
+    free_lines(l, n);
+    run_free(&r);
+
+    r = run("concepts --format markdown");
+    assert_true(strncmp(r.out, "| concept | label | kind | unit | codes |\n"
+                        "|---|---|---|---|---|\n", 62) == 0);
+    assert_non_null(strstr(r.out, "| `map` | "));
+    run_free(&r);
+
+    r = run("concepts --format csv");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "trialscreen: error: 'concepts' prints text"));
+    run_free(&r);
+    r = run("concepts x.json");
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+}
+
+/* Text as clinicians read it: mmHg, rounded computed values, no encoder's
+** notes; NDJSON keeps the UCUM code.  --at without seconds. */
+static void
+test_text_for_people(void **state)
+{
+    (void)state;
+    run_out r = run("-t ECMO-RESCUE --at 2026-03-01T12:00Z "
+                    "examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "screened at 2026-03-01 12:00 UTC (from --at)"));
+    assert_non_null(strstr(r.out, "MAP < 65 mmHg since"));
+    assert_null(strstr(r.out, "mm[Hg]"));
+    run_free(&r);
+    r = run("--json -t ECMO-RESCUE examples/ecmo-rescue-eligible.json");
+    assert_non_null(strstr(r.out, "MAP < 65 mm[Hg] since"));
+    run_free(&r);
+    /* 54.1 mg/dL of lactate is 6.0 mmol/L, not 6.00577. */
+    r = run("-t ECMO-RESCUE examples/ecmo-rescue-ineligible.json");
+    assert_non_null(strstr(r.out, "6.0 mmol/L (54.1 mg/dL)"));
+    assert_null(strstr(r.out, "6.00577"));
+    run_free(&r);
+    r = run("--at '2026-03-01 12:00' -t I-MICRO --json "
+            "examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "[registry wording unavailable]"));
+    assert_null(strstr(r.out, "registry wording not in seed"));
+    run_free(&r);
+    r = run("--at 2026-03-01T12:0Z examples/ecmo-rescue-eligible.json");
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+}
+
+/* examples/ screens each example patient once. */
+static void
+test_examples_without_duplicates(void **state)
+{
+    cJSON *l[32];
+    (void)state;
+    run_out r = run("--json examples/");
+    assert_int_equal(r.status, 0);
+    int n = parse_lines(r.out, l, 32);
+    assert_true(n >= 4);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < i; k++)
+            if (strcmp(str(l[i], "patient"), str(l[k], "patient")) == 0 &&
+                strcmp(str(l[i], "as_of"), str(l[k], "as_of")) == 0 &&
+                cJSON_Compare(cJSON_GetObjectItem(l[i], "trials"),
+                              cJSON_GetObjectItem(l[k], "trials"), 1))
+                fail_msg("examples/: patient %s twice (%s, %s)",
+                         str(l[i], "patient"), str(l[k], "source"),
+                         str(l[i], "source"));
+    free_lines(l, n);
+    run_free(&r);
+}
+
+/* --json --summary: the summary line is {"summary":{...}} only, and no
+** record line has a "summary" member (the documented jq filters). */
+static void
+test_json_summary_distinguishable(void **state)
+{
+    cJSON *l[16];
+    (void)state;
+    run_out r = run("--json --summary examples/ " REC "bad.json");
+    assert_int_equal(r.status, 3);
+    int n = parse_lines(r.out, l, 16);
+    assert_true(n >= 3);
+    for (int i = 0; i < n - 1; i++)
+        assert_null(cJSON_GetObjectItemCaseSensitive(l[i], "summary"));
+    assert_int_equal(cJSON_GetArraySize(l[n - 1]), 1);
+    assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(l[n - 1],
+                                                                 "summary")));
+    free_lines(l, n);
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------- CSV, text */
 
 static void
@@ -482,14 +769,117 @@ test_csv(void **state)
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out,
         "patient,source,trial,verdict,window_opens,window_closes,"
-        "eligible_since,missing,cohort,exclusions_incomplete\n"
-        "P-ELIG," REC "eligible.json,TEST-0001,eligible,,,1988-01-01T00:00:00Z,,,false\n"
-        "P-NOCONSENT," REC "incomplete.json,TEST-0001,incomplete,,,,informed_consent,,false\n");
+        "eligible_since,missing,cohort,exclusions_incomplete,screened_at,line,"
+        "title,deciding,reasons,error\n"
+        "P-ELIG," REC "eligible.json,TEST-0001,eligible,,,1988-01-01T00:00:00Z,"
+        ",,false,2026-03-01T12:00:00Z,,CLI test trial,,,\n"
+        "P-NOCONSENT," REC "incomplete.json,TEST-0001,incomplete,,,,"
+        "informed_consent,,false,2026-03-01T12:00:00Z,,CLI test trial,"
+        "unknown: inc-consent (informed_consent),"
+        "inc-consent: informed_consent not recorded,\n");
     run_free(&r);
 
     /* Two missing items are one field, joined with ';'. */
     r = run("--format=csv " TINY " " REC "escape.json");
-    assert_non_null(strstr(r.out, ",incomplete,,,,informed_consent;pregnancy,,false\n"));
+    assert_non_null(strstr(r.out, ",incomplete,,,,informed_consent;pregnancy,,false,"));
+    run_free(&r);
+}
+
+/* RFC 4180, as a spreadsheet reads it: quoted fields may hold commas,
+** doubled quotes and line breaks.  Splits text into rows of fields;
+** returns the number of rows. */
+enum { CSV_COLS = 16 };
+typedef struct csv_row {
+    char *f[CSV_COLS + 4];
+    int n;
+} csv_row;
+
+static int
+csv_parse(const char *p, csv_row *rows, int max)
+{
+    int nr = 0;
+    while (*p) {
+        assert_true(nr < max);
+        csv_row *r = &rows[nr++];
+        r->n = 0;
+        for (;;) {
+            char *f = calloc(1, strlen(p) + 1), *w = f;
+            if (*p == '"') {
+                for (p++;; p++) {
+                    assert_true(*p != '\0');       /* a quote left open */
+                    if (*p == '"' && p[1] == '"')
+                        *w++ = '"', p++;
+                    else if (*p == '"')
+                        break;
+                    else
+                        *w++ = *p;
+                }
+                p++;
+                assert_true(*p == ',' || *p == '\n');
+            } else {
+                while (*p && *p != ',' && *p != '\n') {
+                    assert_true(*p != '"');         /* a bare quote */
+                    *w++ = *p++;
+                }
+            }
+            assert_true(r->n < CSV_COLS + 4);
+            r->f[r->n++] = f;
+            if (*p++ != ',')
+                break;
+        }
+    }
+    return nr;
+}
+
+static void
+csv_free(csv_row *rows, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < rows[i].n; k++)
+            free(rows[i].f[k]);
+}
+
+/* Every record has its rows, with the deciding criteria and their
+** reasons; a record that cannot be read has a row with its error. */
+static void
+test_csv_why_and_error_rows(void **state)
+{
+    csv_row rows[8];
+    (void)state;
+    run_out r = run("--format csv -c " DATA "/csv/quoted.yaml "
+                    REC "incomplete.json " REC "batch.ndjson " REC "bad.json "
+                    REC "escape.json");
+    assert_int_equal(r.status, 3);
+    int n = csv_parse(r.out, rows, 8);
+    assert_int_equal(n, 7);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(rows[i].n, CSV_COLS);
+    assert_string_equal(rows[0].f[10], "screened_at");
+    assert_string_equal(rows[0].f[15], "error");
+    /* incomplete.json */
+    assert_string_equal(rows[1].f[12], "A \"quoted\", two-line\ntitle");
+    assert_string_equal(rows[1].f[10], "2026-03-01T12:00:00Z");
+    assert_string_equal(rows[1].f[13], "unknown: inc-consent (informed_consent)");
+    assert_string_equal(rows[1].f[14], "inc-consent: informed_consent not recorded");
+    /* batch.ndjson: line 1 eligible, line 3 unreadable, line 5 too young */
+    assert_string_equal(rows[2].f[3], "eligible");
+    assert_string_equal(rows[2].f[11], "1");
+    assert_string_equal(rows[2].f[13], "");
+    assert_string_equal(rows[3].f[0], "");
+    assert_string_equal(rows[3].f[1], REC "batch.ndjson");
+    assert_string_equal(rows[3].f[11], "3");
+    assert_string_equal(rows[3].f[15], "3:91: medications[0].rate: must not "
+                                       "be negative");
+    assert_string_equal(rows[4].f[13], "not met: inc-age");
+    assert_string_equal(rows[4].f[11], "5");
+    /* bad.json: its error holds a quote */
+    assert_string_equal(rows[5].f[1], REC "bad.json");
+    assert_string_equal(rows[5].f[15], "3:35: expected ',' or '}' after object "
+                                       "member, found '\"'");
+    /* escape.json: two reasons, one a line */
+    assert_string_equal(rows[6].f[14], "inc-consent: informed_consent not "
+                        "recorded\nexc-pregnancy: pregnancy not recorded");
+    csv_free(rows, n);
     run_free(&r);
 }
 
@@ -582,14 +972,96 @@ test_strict_and_verbose(void **state)
     assert_non_null(strstr(r.err, "warning"));
     assert_non_null(strstr(r.err, "ward_bed"));
     run_free(&r);
+    /* By default, one line per reason, in the one diagnostic format. */
     r = run(TINY " " REC "extra-field.json");
     assert_int_equal(r.status, 0);
-    assert_null(strstr(r.err, "ward_bed"));
+    assert_non_null(strstr(r.err, "trialscreen: " REC "extra-field.json:"));
+    assert_non_null(strstr(r.err, ": warning: "));
+    assert_non_null(strstr(r.err, "unknown field 'ward_bed' (ignored)"));
+    run_free(&r);
+    r = run(TINY " --no-warnings " REC "extra-field.json");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    r = run(TINY " -q " REC "extra-field.json");
+    assert_string_equal(r.err, "");
+    assert_string_equal(r.out, "");
     run_free(&r);
     r = run(TINY " --strict " REC "extra-field.json");
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "ward_bed"));
     run_free(&r);
+}
+
+/* Warnings by default: one line per record and reason, at the line and
+** column of the first item, in the one diagnostic format; the same from
+** every thread count; stdout does not change. */
+static void
+test_warnings_by_default(void **state)
+{
+    (void)state;
+    static const char *const want =
+        "trialscreen: " REC "warnings.ndjson:2:68: warning: W-2: 3 observations ignored: "
+        "unknown code 'lactat' (did you mean 'lactate'?)\n"
+        "trialscreen: " REC "warnings.ndjson:2:166: warning: W-2: 2 observations ignored: "
+        "unknown unit 'mm/Hg' ('Hg' is not a supported UCUM unit)\n"
+        "trialscreen: " REC "warnings.ndjson:2:358: warning: W-2: 1 observation ignored: "
+        "'norepinephrine' is a medication, not an observation\n";
+    run_out one = run(TINY " --json -j1 " REC "warnings.ndjson");
+    run_out two = run(TINY " --json -j2 " REC "warnings.ndjson");
+    run_out off = run(TINY " --json --no-warnings " REC "warnings.ndjson");
+    assert_int_equal(one.status, 0);
+    assert_string_equal(one.err, want);
+    assert_string_equal(two.err, want);
+    assert_string_equal(off.err, "");
+    assert_string_equal(one.out, off.out);
+    run_free(&one);
+    run_free(&two);
+    run_free(&off);
+    /* --strict: the record with warnings is refused, the other screened. */
+    run_out strict = run(TINY " --json --strict " REC "warnings.ndjson");
+    assert_int_equal(strict.status, 3);
+    assert_non_null(strstr(strict.out, "\"patient\":\"W-1\""));
+    assert_non_null(strstr(strict.out, "\"error\":\"unknown code 'lactat'\""));
+    run_free(&strict);
+}
+
+/* --detail: full (the default), criteria without texts and evidence,
+** verdicts only; the same verdicts every time. */
+static void
+test_detail(void **state)
+{
+    (void)state;
+    run_out full = run(TINY " --json " REC "eligible.json");
+    run_out same = run(TINY " --json --detail full " REC "eligible.json");
+    run_out crit = run(TINY " --json --detail criteria " REC "eligible.json");
+    run_out verd = run(TINY " --json --detail verdicts " REC "eligible.json");
+    assert_int_equal(full.status, 0);
+    assert_string_equal(full.out, same.out);
+    assert_non_null(strstr(full.out, "\"evidence\":"));
+    assert_non_null(strstr(full.out, "\"text\":"));
+    assert_non_null(strstr(crit.out, "\"criteria\":[{\"id\":"));
+    assert_non_null(strstr(crit.out, "\"reason\":"));
+    assert_null(strstr(crit.out, "\"evidence\":"));
+    assert_null(strstr(crit.out, "\"text\":"));
+    assert_null(strstr(verd.out, "\"criteria\":"));
+    assert_non_null(strstr(verd.out, "\"verdict\":\"eligible\""));
+    assert_true(strlen(verd.out) < strlen(crit.out));
+    assert_true(strlen(crit.out) < strlen(full.out));
+    run_free(&full);
+    run_free(&same);
+    run_free(&crit);
+    run_free(&verd);
+
+    run_out text = run(TINY " --detail verdicts " REC "eligible.json");
+    assert_int_equal(text.status, 0);
+    assert_non_null(strstr(text.out, "ELIGIBLE"));
+    assert_null(strstr(text.out, "inclusion"));
+    run_free(&text);
+    run_out bad = run(TINY " --detail some " REC "eligible.json");
+    assert_int_equal(bad.status, 2);
+    assert_non_null(strstr(bad.err, "unknown detail 'some'"));
+    run_free(&bad);
 }
 
 /* The enrolment window: before it opens, inside it, after it closed. */
@@ -630,7 +1102,7 @@ test_window(void **state)
     r = run("--format csv --at 2026-03-01T12:00:00Z " WIN);
     assert_non_null(strstr(r.out, "\nP-NE," REC "norepinephrine.json,TEST-WIN,"
         "eligible,2026-03-01T08:00:00Z,2026-03-02T02:00:00Z,"
-        "2026-03-01T08:00:00Z,,,false\n"));
+        "2026-03-01T08:00:00Z,,,false,"));
     run_free(&r);
 #undef WIN
 }
@@ -936,6 +1408,65 @@ test_replay_verb(void **state)
     run_free(&r);
 }
 
+/* trialscreen test: a record warning (here a misspelt code) fails the
+** case, unless the case says it carries that many warnings. */
+static void
+test_case_record_warnings(void **state)
+{
+    (void)state;
+    char path[256];
+    static const char *const body[] = { "", "    warnings: 1\n", "    warnings: 2\n" };
+    static const int want[] = { 1, 0, 1 };
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/typo-%d.yaml", tmpdir, k);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f, "at: \"2026-03-01T12:00:00Z\"\ntrials: [NCT03668236]\ncases:\n"
+                "  - name: typo\n%s    record:\n      id: p\n"
+                "      observations:\n        - {code: lactat, value: 3, unit: mmol/L,"
+                " time: \"2026-03-01T11:00:00Z\"}\n"
+                "    expect:\n      NCT03668236: {criteria: {inc-septic-shock: unknown}}\n",
+                body[k]);
+        fclose(f);
+        run_out r = run("test %s", path);
+        assert_int_equal(r.status != 0, want[k]);
+        if (k == 0)
+            assert_non_null(strstr(r.out, "the case record has 1 warning (expected 0), "
+                                          "first: "));
+        if (k == 2)
+            assert_non_null(strstr(r.out, "has 1 warning (expected 2)"));
+        run_free(&r);
+    }
+}
+
+/* test --coverage: per criterion and sub-rule, what the cases saw. */
+static void
+test_case_coverage(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/coverage.yaml", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("at: \"2026-03-01T12:00:00Z\"\ntrials: [NCT03668236]\ncases:\n"
+          "  - name: one\n    record: {id: p, birth_date: \"1960-01-01\","
+          " facts: {consent_obtainable: false}}\n"
+          "    expect:\n      NCT03668236: {criteria: {exc-consent: met}}\n"
+          "  - name: two\n    record: {id: q, birth_date: \"2010-01-01\","
+          " facts: {consent_obtainable: true}}\n"
+          "    expect:\n      NCT03668236: {criteria: {exc-consent: not_met}}\n", f);
+    fclose(f);
+    run_out r = run("test --coverage %s", path);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "NCT03668236 inc-age\n  met not_met -------  age ≥ 18 y\n"));
+    assert_non_null(strstr(r.out, "NCT03668236 exc-consent\n  met not_met -------  "
+                                  "consent_obtainable is false\n"));
+    /* sub-rules, indented under their criterion */
+    assert_non_null(strstr(r.out, "  --- ------- unknown    latest burn_tbsa > 10 %\n"));
+    assert_non_null(strstr(r.out, "2 passed, 0 failed"));
+    run_free(&r);
+}
+
 int
 main(void)
 {
@@ -950,8 +1481,18 @@ main(void)
         cmocka_unit_test(test_ndjson_not_evaluated),
         cmocka_unit_test(test_bad_record_in_batch_exit_3),
         cmocka_unit_test(test_text_errors_on_stderr),
+        cmocka_unit_test(test_one_diagnostic_format),
         cmocka_unit_test(test_ndjson_line_numbers),
         cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_stdin_documents),
+        cmocka_unit_test(test_trial_line),
+        cmocka_unit_test(test_trial_selection),
+        cmocka_unit_test(test_help_lists_bundled_trials),
+        cmocka_unit_test(test_concepts_verb),
+        cmocka_unit_test(test_text_for_people),
+        cmocka_unit_test(test_examples_without_duplicates),
+        cmocka_unit_test(test_json_summary_distinguishable),
+        cmocka_unit_test(test_csv_why_and_error_rows),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_control_characters_escaped),
         cmocka_unit_test(test_color),
@@ -960,6 +1501,8 @@ main(void)
         cmocka_unit_test(test_ndjson_long_lines),
         cmocka_unit_test(test_quiet),
         cmocka_unit_test(test_strict_and_verbose),
+        cmocka_unit_test(test_detail),
+        cmocka_unit_test(test_warnings_by_default),
         cmocka_unit_test(test_write_error_dev_full),
         cmocka_unit_test(test_directory_order),
         cmocka_unit_test(test_walk_skips_special_files),
@@ -970,6 +1513,8 @@ main(void)
         cmocka_unit_test(test_criteria_from_environment),
         cmocka_unit_test(test_bundled_criteria),
         cmocka_unit_test(test_replay_verb),
+        cmocka_unit_test(test_case_record_warnings),
+        cmocka_unit_test(test_case_coverage),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

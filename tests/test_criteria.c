@@ -902,6 +902,54 @@ test_err_vocabulary(void **state)
     vocab_free(v);
 }
 
+/* The CLASSIC additions: total, one_course, known, first_of, and the
+** errors that keep them from being misread. */
+static void
+test_classic_syntax(void **state)
+{
+    (void)state;
+    trialset *ts = load_ok(RULE("      total: [crystalloid, colloid, blood_product]\n"
+                                "      within: 24 h\n      at_least: 1\n      unit: L\n"));
+    const rule *r = first_rule(ts);
+    assert_int_equal(r->kind, R_TOTAL);
+    assert_int_equal(r->nconcepts, 3);
+    assert_true(r->cmp.scale > 0.00099 && r->cmp.scale < 0.00101);  /* mL -> L */
+    trialset_free(ts);
+
+    ts = load_ok(RULE("      time_since:\n        first_of:\n"
+                      "          - condition: septic_shock\n"
+                      "          - medication: [norepinephrine, vasopressin]\n"
+                      "      above: 12 h\n"));
+    r = first_rule(ts);
+    assert_int_equal(r->event, EV_FIRST_OF);
+    assert_int_equal(r->nevents, 2);
+    assert_true(r->events[1]->one_course);
+    assert_int_equal(r->events[1]->nconcepts, 2);
+    trialset_free(ts);
+
+    ts = load_ok(RULE("      condition: pregnancy\n      known: true\n"));
+    assert_true(first_rule(ts)->known);
+    trialset_free(ts);
+
+    ERR(RULE("      total: [crystalloid, norepinephrine]\n      within: 24 h\n"
+             "      at_least: 1\n      unit: L\n"), 7, 28,
+        "'total' adds its medications, so they need one unit");
+    ERR(RULE("      total: crystalloid\n      at_least: 1\n      unit: L\n"), 7, 7,
+        "'total' needs 'within'");
+    ERR(RULE("      total: crystalloid\n      within: 24 h\n      at_least: 1\n"
+             "      unit: mg\n"), 10, 13, "unit 'mg' does not fit concept 'crystalloid'");
+    ERR(RULE("      condition: pregnancy\n      known: true\n      suspected: true\n"),
+        8, 14, "'known' and 'suspected: true' contradict");
+    ERR(RULE("      medication: [norepinephrine, vasopressin]\n      one_course: true\n"
+             "      within: 24 h\n"), 8, 19, "cannot be combined with 'within'");
+    ERR(RULE("      time_since: {first_of: [{condition: septic_shock}]}\n"
+             "      above: 12 h\n"), 7, 30, "'first_of' needs at least two events");
+    ERR(RULE("      time_since: {procedure: [ecmo, cpr]}\n      above: 12 h\n"), 7, 31,
+        "takes one concept, not a list");
+    ERR(RULE("      duration: {first_of: [{condition: sepsis}, {condition: septic_shock}]}\n"
+             "      above: 12 h\n"), 7, 18, "'first_of' is only allowed with 'time_since'");
+}
+
 int
 main(void)
 {
@@ -929,6 +977,7 @@ main(void)
         cmocka_unit_test(test_err_not_regular),
         cmocka_unit_test(test_err_vocabulary),
         cmocka_unit_test(test_window),
+        cmocka_unit_test(test_classic_syntax),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -185,9 +185,9 @@ test_bundle_record(void **state)
     assert_non_null(strstr(want, "\"mode\":\"VA\""));
     assert_string_equal(r.out, want);
     assert_string_equal(r.err,
-        "warning: FHIR: 1 resource skipped: resource type not read (Claim 1)\n"
-        "warning: FHIR: 1 resource skipped: no coding maps to a concept of the right kind\n"
-        "warning: FHIR: 2 resources skipped: status entered-in-error, cancelled or not-done\n");
+        "trialscreen: warning: FHIR: 1 resource skipped: resource type not read (Claim 1)\n"
+        "trialscreen: warning: FHIR: 1 resource skipped: no coding maps to a concept of the right kind\n"
+        "trialscreen: warning: FHIR: 2 resources skipped: status entered-in-error, cancelled or not-done\n");
     free(want);
     run_free(&r);
 }
@@ -229,7 +229,7 @@ test_bundle_of_patients(void **state)
         "{\"format\":\"patient-record/1\",\"id\":\"TWO-B\",\"birth_date\":\"1955-05-05\","
         "\"sex\":\"male\",\"as_of\":\"2026-03-01T12:00:00Z\",\"observations\":"
         "[{\"code\":\"map\",\"value\":55,\"unit\":\"mm[Hg]\",\"time\":\"2026-03-01T10:00:00Z\"}]}\n");
-    assert_string_equal(r.err, "warning: FHIR: 1 resource skipped: no patient, or a "
+    assert_string_equal(r.err, "trialscreen: warning: FHIR: 1 resource skipped: no patient, or a "
         "patient not in the input (per file: tests/data/fhir/two-patients-bundle.json "
         "1, line 23)\n");
     run_free(&r);
@@ -304,12 +304,12 @@ test_bulk_skipped_warnings(void **state)
     run_out r = run("", "--no-progress %s", BULK);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err,
-        "warning: FHIR: 2 resources skipped: resource type not read (Claim 2)\n"
-        "warning: FHIR: 2 resources skipped: no coding maps to a concept of the right kind\n"
-        "warning: FHIR: 2 resources skipped: status entered-in-error, cancelled or not-done\n"
-        "warning: FHIR: 2 resources skipped: no patient, or a patient not in the input "
+        "trialscreen: warning: FHIR: 2 resources skipped: resource type not read (Claim 2)\n"
+        "trialscreen: warning: FHIR: 2 resources skipped: no coding maps to a concept of the right kind\n"
+        "trialscreen: warning: FHIR: 2 resources skipped: status entered-in-error, cancelled or not-done\n"
+        "trialscreen: warning: FHIR: 2 resources skipped: no patient, or a patient not in the input "
         "(per file: tests/data/fhir/bulk/Observation.000.ndjson 2, lines 3, 5)\n"
-        "warning: FHIR: 1 resource skipped: same type and id read before\n");
+        "trialscreen: warning: FHIR: 1 resource skipped: same type and id read before\n");
     run_free(&r);
     /* -q prints nothing */
     r = run("", "-q %s", BULK);
@@ -407,7 +407,7 @@ test_errors(void **state)
     assert_int_equal(system(cmd), 0);
     run_out r = run("", "--json --no-progress %s/bulk", tmpdir);
     assert_int_equal(r.status, 3);
-    snprintf(cmd, sizeof cmd, "%s/bulk/Observation.001.ndjson:5:231: "
+    snprintf(cmd, sizeof cmd, "%s/bulk/Observation.001.ndjson:5:231: error: "
              "valueQuantity.value: must be a number, not string\n", tmpdir);
     assert_non_null(strstr(r.err, cmd));
     assert_non_null(strstr(r.out, "\"error\":\"must be a number, not string\","
@@ -554,9 +554,9 @@ test_synthea(void **state)
     assert_int_equal(count_lines(r.out), 13);
     assert_null(strstr(r.out, "\"error\""));
     assert_string_equal(r.err,
-        "warning: FHIR: 150 resources skipped: resource type not read (MedicationRequest 150)\n"
-        "warning: FHIR: 610 resources skipped: no coding maps to a concept of the right kind\n"
-        "warning: FHIR: 50 resources skipped: same type and id read before\n");
+        "trialscreen: warning: FHIR: 150 resources skipped: resource type not read (MedicationRequest 150)\n"
+        "trialscreen: warning: FHIR: 610 resources skipped: no coding maps to a concept of the right kind\n"
+        "trialscreen: warning: FHIR: 50 resources skipped: same type and id read before\n");
     run_free(&r);
     /* the sepsis patient's condition is read */
     r = run("", "records %s/synthea", FHIR);

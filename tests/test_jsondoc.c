@@ -425,6 +425,89 @@ test_long_key_message(void **state)
     assert_string_equal(err.msg, "duplicate key '?' (first at 1:2)");
 }
 
+/*
+** One parse: plain ASCII texts go to cJSON first.  Everything cJSON 1.7.15
+** lets through must still be refused, with the validator's message and
+** position, in one-line texts (NDJSON) and with blanks around.
+*/
+static void
+test_one_parse_refuses_what_cjson_allows(void **state)
+{
+    (void)state;
+    reject("{\"a\":01}", "invalid number (leading zero)", 1, 6);
+    reject("{\"a\":-01}", "invalid number (leading zero)", 1, 6);
+    reject("{\"a\":1.}", "invalid number (digit expected after '.')", 1, 6);
+    reject("{\"a\":1.e5}", "invalid number (digit expected after '.')", 1, 6);
+    reject("{\"a\":-.5}", "invalid number (digit expected after '-')", 1, 6);
+    reject("{\"a\":1e999}", "number out of range", 1, 6);
+    reject("{\"a\":[-1e400]}", "number out of range", 1, 7);
+    reject("{\"a\":1,\"b\":{\"c\":1,\"c\":2}}", "duplicate key 'c' (first at 1:13)", 1, 19);
+    reject("{\"a\":\"x\ty\"}", "control character U+0009 in string (write it as an escape)", 1, 8);
+    reject("{\n \"a\": \"x\ny\"}", "line break in string (missing closing quote?)", 2, 9);
+    reject("\f{}", "expected a value, found U+000C", 1, 1);
+    reject("{} \v", "expected end of input after the JSON value, found U+000B", 1, 4);
+    /* Accepted after all: long numbers (cJSON cuts them at 63 digits),
+    ** -0 (made 0), blanks between tokens. */
+    char big[200];
+    memset(big, '7', 100);
+    snprintf(big + 100, sizeof big - 100, ".5");
+    char text[300];
+    snprintf(text, sizeof text, "{\"a\":%s,\"b\":-0,\r\n\t\"c\":-0.0e-999}", big);
+    held h = accept(text);
+    const cJSON *r = json_doc_root(h.doc);
+    assert_true(cJSON_GetObjectItemCaseSensitive(r, "a")->valuedouble > 7.7e99);
+    assert_false(signbit(cJSON_GetObjectItemCaseSensitive(r, "b")->valuedouble));
+    assert_false(signbit(cJSON_GetObjectItemCaseSensitive(r, "c")->valuedouble));
+    assert_pos(&h, cJSON_GetObjectItemCaseSensitive(r, "c"), 2, 6);
+    release(h);
+}
+
+/* Many positions at once are the same as one at a time, ASCII or not. */
+static void
+check_positions_many(const char *first_key)
+{
+    enum { N = 3000 };
+    size_t cap = 64 * N + 64, n = 0;
+    char *s = xmalloc(cap);
+    n += (size_t)snprintf(s + n, cap - n, "{\"%s\": [", first_key);
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(s + n, cap - n, "%s{\"code\": \"x%d\", \"v\": %d}%s",
+                              i ? ", " : "", i, i, i % 500 == 499 ? "\n" : "");
+    snprintf(s + n, cap - n, "]}");
+    held h = accept(s);
+    const cJSON *arr = json_doc_root(h.doc)->child, *it;
+    const cJSON **nodes = xmalloc(2 * N * sizeof *nodes);
+    int k = 0;
+    /* Out of document order: values, then the items backwards. */
+    cJSON_ArrayForEach(it, arr)
+        nodes[k++] = cJSON_GetObjectItemCaseSensitive(it, "v");
+    for (it = arr->child; it->next; it = it->next)
+        ;
+    for (; it && k < 2 * N; it = it->prev)
+        nodes[k++] = it;
+    int *lines = xmalloc(4 * N * sizeof *lines), *cols = lines + 2 * N;
+    json_doc_positions(h.doc, nodes, k, lines, cols);
+    for (int i = 0; i < k; i++) {
+        int l, c;
+        json_doc_position(h.doc, nodes[i], &l, &c);
+        if (l != lines[i] || c != cols[i])
+            fail_msg("node %d: %d:%d one at a time, %d:%d at once", i, l, c, lines[i], cols[i]);
+    }
+    assert_int_equal(lines[N - 1], 6);      /* the last "v", after 5 line breaks */
+    free(lines);
+    free(nodes);
+    release(h);
+    free(s);
+}
+
+static void
+test_positions_many(void **state)
+{
+    (void)state;
+    check_positions_many("items");
+    check_positions_many("\xC3\xA9l\xC3\xA9ments");   /* not ASCII: the slow path */
+}
+
 int
 main(void)
 {
@@ -445,6 +528,8 @@ main(void)
         cmocka_unit_test(test_line_base),
         cmocka_unit_test(test_type_names),
         cmocka_unit_test(test_long_key_message),
+        cmocka_unit_test(test_one_parse_refuses_what_cjson_allows),
+        cmocka_unit_test(test_positions_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -350,6 +350,62 @@ test_empty_text(void **state)
 
 /* ---------------------------------------------------------- load errors */
 
+/* A modifier that changes nothing is a warning, where it changes nothing
+** only: with `within` the same `infusion: true` is silent. */
+static void
+test_no_effect(void **state)
+{
+    (void)state;
+    lint_report r = lint_pair("{medication: [norepinephrine, vasopressin], infusion: true}",
+                              "{medication: norepinephrine, one_course: true}");
+    assert_int_equal(r.errors, 0);
+    assert_int_equal(r.n, 2);
+    for (int i = 0; i < r.n; i++)
+        assert_string_equal(r.d[i].check, "no-effect");
+    assert_non_null(strstr(r.d[0].msg, "'infusion: true' changes nothing without 'within'"));
+    assert_non_null(strstr(r.d[1].msg, "'one_course: true' changes nothing with one drug"));
+    lint_report_free(&r);
+    r = lint_pair("{medication: [norepinephrine, vasopressin], infusion: true, within: 48 h}",
+                  "{medication: [norepinephrine, vasopressin], one_course: true}");
+    assert_int_equal(r.n, 0);
+    lint_report_free(&r);
+}
+
+/* lint FILE loads the vocabulary files beside FILE with the bundled one,
+** and an unknown concept names the files the vocabulary came from. */
+static void
+test_site_vocabulary_beside_file(void **state)
+{
+    (void)state;
+    char *out = capture("./trialscreen lint " DATA "site/trial.yaml 2>&1");
+    assert_null(strstr(out, "site_fluid_score"));
+    assert_non_null(strstr(out, "trial.yaml:7:41: error: unknown concept 'zzzqqqxx' "
+                                "(not in the vocabulary loaded from "));
+    assert_non_null(strstr(out, "criteria/concepts.yaml, " DATA "site/site-concepts.yaml)"));
+    free(out);
+    assert_int_equal(sh("./trialscreen lint -q " DATA "site/trial.yaml"), 2);
+}
+
+/* Every problem in one criterion, not the first: each sub-rule of all,
+** any, not is parsed on its own. */
+static void
+test_every_error_of_a_criterion(void **state)
+{
+    static const char *const want[] = {
+        "8:19: error: unknown concept 'lactat' (did you mean 'lactate'?)",
+        "12:26: error: unknown concept 'sepsiss' (did you mean 'sepsis'?)",
+        "14:19: error: expected true or false for 'is', found 'yes' ('yes' is "
+        "not a boolean here; write true or false)",
+        "18:19: error: unit 'kg' does not fit concept 'map' (mm[Hg])",
+    };
+    (void)state;
+    lint_report r = lint_one(DATA "rule-errors.yaml");
+    assert_int_equal(r.n, 4);
+    for (int i = 0; i < r.n; i++)
+        assert_string_equal(line_of(&r, i), want[i]);
+    lint_report_free(&r);
+}
+
 static void
 test_all_load_errors_of_a_file(void **state)
 {
@@ -412,7 +468,8 @@ test_format(void **state)
     lint_report r = lint_one(DATA "empty-text.yaml");
     outbuf b = {0};
     lint_format(&r, 0, &b);
-    assert_string_equal(b.p, DATA "empty-text.yaml:6:5: error: criterion "
+    assert_string_equal(b.p, "trialscreen: " DATA "empty-text.yaml:6:5: "
+        "error: criterion "
         "'inc-icu' has an empty 'text' (quote the registry text it encodes)\n");
     b.len = 0;
     lint_format(&r, 1, &b);
@@ -509,6 +566,9 @@ main(void)
         cmocka_unit_test(test_never_met),
         cmocka_unit_test(test_never_met_boundaries),
         cmocka_unit_test(test_empty_text),
+        cmocka_unit_test(test_no_effect),
+        cmocka_unit_test(test_every_error_of_a_criterion),
+        cmocka_unit_test(test_site_vocabulary_beside_file),
         cmocka_unit_test(test_all_load_errors_of_a_file),
         cmocka_unit_test(test_duplicate_trial_and_other_files_go_on),
         cmocka_unit_test(test_format),

@@ -286,7 +286,7 @@ test_screening_time_precedence(void **state)
         " \"observations\": [{\"code\": \"map\", \"value\": 60, \"unit\": \"mm[Hg]\","
         " \"time\": \"2026-03-01T13:00:00Z\"}]}";
     ts_error err;
-    record_opts opts = { T("2026-03-01T10:00:00Z"), 0, 0 };
+    record_opts opts = { T("2026-03-01T10:00:00Z"), 0, 0, RW_ALL };
     record *r = parse_opts(text, &opts, &err);
     assert_non_null(r);
     assert_true(record_at(r) == T("2026-03-01T10:00:00Z"));
@@ -653,10 +653,110 @@ test_warnings(void **state)
 
     /* --strict: the unknown top-level field is an error. */
     ts_error err;
-    record_opts opts = { TS_NONE, 0, 1 };
+    record_opts opts = { TS_NONE, 0, 1, RW_ALL };
     assert_null(parse_opts(AS_OF "\"extra\": 1}", &opts, &err));
     assert_string_equal(err.path, "extra");
     assert_string_equal(err.msg, "unknown field");
+}
+
+/* The default: one warning per reason, with a count, a "did you mean" and
+** the position of the first item; no per-item list. */
+static void
+test_warning_groups(void **state)
+{
+    (void)state;
+    const char *text =
+        AS_OF "\"ward\": 3,\n"
+        " \"observations\": [\n"
+        "  {\"code\": \"lactat\", \"value\": 3, \"unit\": \"mmol/L\", \"time\": \"2026-03-01T10:00:00Z\"},\n"
+        "  {\"code\": \"map\", \"value\": 60, \"unit\": \"mm/Hg\", \"time\": \"2026-03-01T10:00:00Z\", \"note\": 1},\n"
+        "  {\"code\": \"lactat\", \"value\": 4, \"unit\": \"mmol/L\", \"time\": \"2026-03-01T11:00:00Z\"},\n"
+        "  {\"code\": \"map\", \"value\": 61, \"unit\": \"mm/Hg\", \"time\": \"2026-03-01T11:00:00Z\", \"note\": 2},\n"
+        "  {\"code\": \"norepinephrine\", \"value\": 0.1, \"time\": \"2026-03-01T11:00:00Z\"},\n"
+        "  {\"code\": \"map\", \"value\": 62, \"unit\": \"kg\", \"time\": \"2026-03-01T11:00:00Z\"},\n"
+        "  {\"code\": \"map\", \"value\": 63, \"time\": \"2026-03-01T11:00:00Z\"},\n"
+        "  {\"code\": \"loinc:8867-4\", \"value\": 88, \"unit\": \"/min\", \"time\": \"2026-03-01T11:00:00Z\"},\n"
+        "  {\"code\": \"lactat\", \"value\": 5, \"unit\": \"mmol/L\", \"time\": \"2026-03-01T11:30:00Z\"}],\n"
+        " \"facts\": {\"informed_consnet\": true}}";
+    static const struct { const char *msg; int line, column; } want[] = {
+        { "unknown field 'ward' (ignored)", 1, 54 },
+        { "3 observations ignored: unknown code 'lactat' (did you mean 'lactate'?)", 3, 12 },
+        { "unknown field 'note' in 2 observations (ignored)", 4, 89 },
+        { "2 observations ignored: unknown unit 'mm/Hg' ('Hg' is not a supported UCUM unit)", 4, 40 },
+        { "1 observation ignored: 'norepinephrine' is a medication, not an observation", 7, 12 },
+        { "1 observation ignored: cannot convert 'kg' to 'mm[Hg]' (different dimensions)", 8, 40 },
+        { "1 observation ignored: no unit (map is in mm[Hg])", 9, 28 },
+        { "1 observation ignored: unknown code 'loinc:8867-4'", 10, 12 },
+        { "1 fact ignored: unknown code 'informed_consnet' (did you mean 'informed_consent'?)", 12, 32 },
+    };
+    int n = (int)(sizeof want / sizeof want[0]);
+    ts_error err;
+    record_opts opts = { TS_NONE, 0, 0, RW_GROUPS };
+    record *r = parse_opts(text, &opts, &err);
+    assert_non_null(r);
+    assert_int_equal(record_nwarnings(r), 0);
+    assert_int_equal(record_nwarning_groups(r), n);
+    for (int i = 0; i < n; i++) {
+        char buf[512];
+        int line, column;
+        assert_non_null(record_warning_group(r, i, buf, sizeof buf, &line, &column));
+        assert_string_equal(buf, want[i].msg);
+        if (line != want[i].line || column != want[i].column)
+            fail_msg("'%s' at %d:%d, not %d:%d", buf, line, column, want[i].line, want[i].column);
+    }
+    assert_int_equal(record_more_warnings(r), 0);
+    record_free(r);
+
+    /* Nothing will be printed: counted, but no position is looked for. */
+    opts.warnings = RW_COUNT;
+    r = parse_opts(text, &opts, &err);
+    assert_int_equal(record_nwarning_groups(r), n);
+    char buf[512];
+    int line = -1, column = -1;
+    record_warning_group(r, 1, buf, sizeof buf, &line, &column);
+    assert_int_equal(line, 0);
+    assert_int_equal(column, 0);
+    assert_null(record_warning_group(r, n, buf, sizeof buf, &line, &column));
+    record_free(r);
+
+    /* --strict: the first would-be warning refuses the record. */
+    opts.strict = 1;
+    assert_null(parse_opts(AS_OF "\"observations\": [{\"code\": \"lactat\", \"value\": 3,"
+                           " \"time\": \"2026-03-01T10:00:00Z\"}]}", &opts, &err));
+    assert_string_equal(err.path, "observations[0].code");
+    assert_string_equal(err.msg, "unknown code 'lactat'");
+    assert_null(parse_opts(AS_OF "\"observations\": [{\"code\": \"map\", \"value\": 3,"
+                           " \"unit\": \"mm/Hg\", \"time\": \"2026-03-01T10:00:00Z\"}]}", &opts, &err));
+    assert_string_equal(err.path, "observations[0].unit");
+    assert_string_equal(err.msg, "unknown unit 'mm/Hg' ('Hg' is not a supported UCUM unit)");
+    assert_null(parse_opts(AS_OF "\"facts\": {\"map\": 3}}", &opts, &err));
+    assert_string_equal(err.msg, "'map' is an observation, not a fact");
+}
+
+/* 5000 different unknown codes: 100 groups, then a count of the rest. */
+static void
+test_warning_groups_capped(void **state)
+{
+    (void)state;
+    size_t cap = 1000000, n = 0;
+    char *s = xmalloc(cap);
+    n += (size_t)snprintf(s + n, cap - n, AS_OF "\"observations\": [");
+    for (int i = 0; i < 5000; i++)
+        n += (size_t)snprintf(s + n, cap - n, "%s{\"code\": \"x%d\", \"value\": 1, \"time\": \"2026-03-01\"}",
+                              i ? "," : "", i % 2000);
+    snprintf(s + n, cap - n, "]}");
+    ts_error err;
+    record_opts opts = { TS_NONE, 0, 0, RW_GROUPS };
+    record *r = parse_opts(s, &opts, &err);
+    assert_int_equal(record_nwarning_groups(r), 100);
+    assert_int_equal(record_more_warnings(r), 5000 - 3 * 100);
+    char buf[256];
+    int line, column;
+    record_warning_group(r, 99, buf, sizeof buf, &line, &column);
+    assert_string_equal(buf, "3 observations ignored: unknown code 'x99'");
+    assert_true(column > 1000);
+    record_free(r);
+    free(s);
 }
 
 static void
@@ -682,7 +782,7 @@ test_complete_and_null_optionals(void **state)
 {
     (void)state;
     ts_error err;
-    record_opts opts = { TS_NONE, SEC_LOCATIONS, 0 };
+    record_opts opts = { TS_NONE, SEC_LOCATIONS, 0, RW_ALL };
     record *r = parse_opts(AS_OF "\"complete\": [\"procedures\"], \"sex\": null,"
                            " \"conditions\": [{\"code\": \"septic_shock\", \"end\": null,"
                            " \"status\": \"suspected\"}]}", &opts, &err);
@@ -794,6 +894,8 @@ main(void)
         cmocka_unit_test(test_error_position_multiline),
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_many_warnings_capped),
+        cmocka_unit_test(test_warning_groups),
+        cmocka_unit_test(test_warning_groups_capped),
         cmocka_unit_test(test_complete_and_null_optionals),
         cmocka_unit_test(test_builder_sort_and_cut),
         cmocka_unit_test(test_builder_growth),

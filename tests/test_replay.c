@@ -149,7 +149,7 @@ split_records(char *text, recline *out, int max)
 static const char *
 screen_at(const recline *rec, ts_time at, int i, arena *a)
 {
-    record_opts ro = { at, 0, 0 };
+    record_opts ro = { at, 0, 0, RW_COUNT };
     ts_error err;
     char *buf = malloc(rec->len + 1);
     memcpy(buf, rec->text, rec->len);
@@ -288,7 +288,7 @@ static void
 test_view_equals_parse_at(void **state)
 {
     (void)state;
-    record_opts full_opts = { TS_NONE, 0, 0 };
+    record_opts full_opts = { TS_NONE, 0, 0, RW_COUNT };
     ts_error err;
     size_t len = strlen(special) - 1;
     char *text = strndup(special, len);     /* record_parse wants a NUL */
@@ -297,7 +297,7 @@ test_view_equals_parse_at(void **state)
     arena *a = arena_new();
     int nv = vocab_count(voc), checked = 0, reconverted = 0;
     for (ts_time t = record_first_time(full); t <= record_at(full); t += 20 * TS_MINUTE) {
-        record_opts at_opts = { t, 0, 0 };
+        record_opts at_opts = { t, 0, 0, RW_COUNT };
         record *p = record_parse(text, len, "special", 0, voc, &at_opts, &err);
         assert_non_null(p);
         record *v = record_view_at(full, t, a);
@@ -453,6 +453,12 @@ test_expected_intervals(void **state)
     /* The same patient turning 18 on 2 March: eligible from midnight. */
     assert_string_equal(intervals("NCT03729765", "", "tests/data/replay/ecmo-turns-18.json"),
                         "2026-03-02T00:00:00Z/2026-03-02T10:00:00Z");
+    /* CLASSIC: 100 mL/h of crystalloid from 02:00 reaches 1 L at 12:00,
+    ** between any two data times -- a total grows continuously, so its
+    ** trial is evaluated at every point; the 12-h shock clock (from
+    ** 01:00) excludes after 13:00. */
+    assert_string_equal(intervals("NCT03668236", "", "tests/data/replay/classic-fluids.json"),
+                        "2026-03-01T12:00:00Z/2026-03-01T13:15:00Z");
     /* At 1 h the grid is coarser; the last point is the screening time. */
     assert_string_equal(intervals("NCT03729765", "--step 1h --from 2026-03-01T08:30:00Z "
                                   "--to 2026-03-02T09:30:00Z",
@@ -517,7 +523,7 @@ test_summary(void **state)
     assert_int_equal(count_lines(r.out), 1);
     cJSON *j = cJSON_Parse(r.out);
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "summary");
-    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "patients")->valueint, 4);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "patients")->valueint, 5);
     const cJSON *t;
     int seen = 0;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "trials")) {

@@ -207,7 +207,7 @@ latest_unusable(void **state)
     obs_text("map", "pending", 10);
     result *res = run(leaf(R_LATEST, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "value is a string"));
+    assert_non_null(strstr(res->reason, "value \"pending\" is a string, not a number"));
     assert_string_equal(res->ev[0].value, "pending");
 
     /* A number whose unit did not convert gives its own reason. */
@@ -290,7 +290,7 @@ any_value_unusable_or_empty(void **state)
     within(ru, "6 h");
     result *res = run(ru);
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "value is a string"));
+    assert_non_null(strstr(res->reason, "value \"haemolysed\" is a string, not a number"));
 
     rule *short_ru = leaf(R_ANY_VALUE, "lactate", CMP_GT, 2);
     within(short_ru, "30 min");
@@ -874,7 +874,7 @@ consecutive_latest_cases(void **state)
     R->obs[et_concept(R, "lactate")->index].s[1].str = ">20";
     res = et_eval(R, lactate_rule());
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "value is a string"));
+    assert_non_null(strstr(res->reason, "value \">20\" is a string, not a number"));
 }
 
 /* 45.04 mg/dL is 5.0 mmol/L: not above 5, so it ends the run. */

@@ -67,6 +67,41 @@ course_gaps_and_pauses(void **state)
                      et_time("2026-03-01T07:01:00Z"));
 }
 
+/* The onset of one course across norepinephrine and vasopressin: norepi
+** 02:00-06:00, vasopressin from start2 (and dobutamine 01:00-02:00 when
+** dob is set); TS_NONE if none runs now. */
+static ts_time
+class_onset(const char *start2, int dob)
+{
+    record *r = et_record(V, AT);
+    et_infusion(r, "norepinephrine", 0.2, "2026-03-01T02:00:00Z", "2026-03-01T06:00:00Z");
+    et_infusion(r, "vasopressin", 0.0004, start2, NULL);
+    if (dob)
+        et_infusion(r, "dobutamine", 5, "2026-03-01T01:00:00Z", "2026-03-01T02:00:00Z");
+    et_finish(r);
+    const med_list *l[3] = { meds(r, "vasopressin"), meds(r, "norepinephrine"),
+                             meds(r, "dobutamine") };
+    span c;
+    ts_time t = span_class_course_now(l, 3, r->at, &c) ? c.start : TS_NONE;
+    record_free(r);
+    return t;
+}
+
+static void
+class_course_switches(void **state)
+{
+    (void)state;
+    ts_time first = et_time("2026-03-01T02:00:00Z");
+    assert_int_equal(class_onset("2026-03-01T06:00:00Z", 0), first);   /* switch */
+    assert_int_equal(class_onset("2026-03-01T05:00:00Z", 0), first);   /* overlap */
+    assert_int_equal(class_onset("2026-03-01T07:00:00Z", 0), first);   /* 1 h gap */
+    assert_int_equal(class_onset("2026-03-01T07:01:00Z", 0),
+                     et_time("2026-03-01T07:01:00Z"));                  /* 61 min */
+    assert_int_equal(class_onset("2026-03-01T06:00:00Z", 1),
+                     et_time("2026-03-01T01:00:00Z"));                  /* 3 drugs */
+    assert_int_equal(class_onset("2026-03-01T12:30:00Z", 0), TS_NONE);  /* later */
+}
+
 static void
 course_not_running_now(void **state)
 {
@@ -189,6 +224,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(course_gaps_and_pauses),
         cmocka_unit_test(course_not_running_now),
+        cmocka_unit_test(class_course_switches),
         cmocka_unit_test(course_onset_of_an_entry),
         cmocka_unit_test(procedure_episodes),
         cmocka_unit_test(admission_chain),

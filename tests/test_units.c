@@ -343,6 +343,36 @@ test_num_format(void **state)
     fmt_is(INFINITY, "inf");
 }
 
+static void
+expect_clinical(double v, const char *want)
+{
+    char buf[32];
+    num_format_clinical(v, buf, sizeof buf);
+    if (strcmp(buf, want) != 0)
+        fail_msg("num_format_clinical(%.17g) = '%s', expected '%s'", v, buf,
+                 want);
+}
+
+/* Values as clinicians write them: recorded values unchanged, computed
+** ones rounded, a rounded value keeping its ".0". */
+static void
+test_num_format_clinical(void **state)
+{
+    (void)state;
+    expect_clinical(58, "58");
+    expect_clinical(6.4, "6.4");
+    expect_clinical(54.1, "54.1");
+    expect_clinical(0.05, "0.05");
+    expect_clinical(130, "130");
+    expect_clinical(54.1 / 9.008, "6.0");       /* lactate mg/dL -> mmol/L */
+    expect_clinical(55.333333, "55.3");         /* VIS */
+    expect_clinical(5.0000001, "5.0");          /* never "5 > 5" */
+    expect_clinical(120.04, "120.0");
+    expect_clinical(0.05371, "0.054");
+    expect_clinical(-2.345, "-2.3");
+    expect_clinical(1.1e-05, "1.1e-05");
+}
+
 int
 main(void)
 {
@@ -356,6 +386,7 @@ main(void)
         cmocka_unit_test(test_convert_refused),
         cmocka_unit_test(test_num_cmp),
         cmocka_unit_test(test_num_format),
+        cmocka_unit_test(test_num_format_clinical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,10 +96,11 @@ def all_records():
         # Without as_of: the screening time is the latest time of the data
         # (and in FHIR with neither Bundle.timestamp nor a manifest).
         yield {k: v for k, v in rec.items() if k != "as_of"}, None
-    with open(os.path.join(ROOT, "examples", "batch.ndjson")) as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line), None
+    for p in sorted(glob.glob(os.path.join(ROOT, "examples", "*.ndjson"))):
+        with open(p) as f:
+            for line in f:
+                if line.strip():
+                    yield json.loads(line), None
     for p in sorted(glob.glob(os.path.join(ROOT, "tests", "cases", "*.yaml"))):
         yield from case_records(p)
 

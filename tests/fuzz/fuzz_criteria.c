@@ -45,7 +45,7 @@ static void
 screen_record(const trialset *ts, const vocab *v, const char *text,
               size_t len, unsigned assume)
 {
-    record_opts opts = { TS_NONE, assume, 0 };
+    record_opts opts = { TS_NONE, assume, 0, RW_GROUPS };
     ts_error err;
     ts_error_clear(&err);
     record *r = record_parse(text, len, "example.json", 0, v, &opts, &err);
@@ -63,14 +63,14 @@ screen_record(const trialset *ts, const vocab *v, const char *text,
         (void)verdict_name(trial_result_verdict(res[i]));
     }
     for (int f = REPORT_TEXT; f <= REPORT_CSV; f++) {
-        report_opts ro = { (report_format)f, f == REPORT_TEXT };
+        report_opts ro = { (report_format)f, f == REPORT_TEXT, DETAIL_FULL };
         outbuf out = {0};
         report_begin(&ro, &out);
         report_record(&ro, &out, r, 0, res, n);
         outbuf_free(&out);
     }
     outbuf out = {0};
-    report_opts ro = { REPORT_NDJSON, 0 };
+    report_opts ro = { REPORT_NDJSON, 0, DETAIL_FULL };
     report_trials(&ro, &out, ts);
     ro.format = REPORT_TEXT;
     report_trials(&ro, &out, ts);

@@ -38,7 +38,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 parse_once(const char *buf, size_t size, int strict)
 {
-    record_opts opts = { TS_NONE, 0, strict };
+    record_opts opts = { TS_NONE, 0, strict, RW_ALL };
     ts_error err;
     ts_error_clear(&err);
     record *r = record_parse(buf, size, "fuzz.json", 0, v, &opts, &err);
@@ -52,6 +52,14 @@ parse_once(const char *buf, size_t size, int strict)
     for (int i = 0; i < record_nwarnings(r); i++)
         if (strlen(record_warning(r, i)) == 0)
             abort();
+    /* The warnings printed by default: a message and a position each. */
+    for (int i = 0; i < record_nwarning_groups(r); i++) {
+        char msg[640];
+        int line, column;
+        if (!record_warning_group(r, i, msg, sizeof msg, &line, &column) || !msg[0]
+            || line < 1 || column < 1)
+            abort();
+    }
     record_free(r);
 }
 

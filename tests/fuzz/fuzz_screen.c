@@ -46,7 +46,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *buf = fuzz_copy(data, size);
-    record_opts opts = { TS_NONE, 0, 0 };
+    record_opts opts = { TS_NONE, 0, 0, RW_GROUPS };
     ts_error err;
     outbuf out = {0}, diag = {0};
     ts_error_clear(&err);
@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!r) {
         fuzz_check_error(&err, "record_parse");
         for (int f = REPORT_TEXT; f <= REPORT_CSV; f++) {
-            report_opts ro = { (report_format)f, 0 };
+            report_opts ro = { (report_format)f, 0, DETAIL_FULL };
             report_error(&ro, &out, &diag, "fuzz.json", 0, &err, 0);
         }
     } else {
@@ -62,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int i = 0; i < n; i++)
             res[i] = eval_trial(trialset_at(ts, i), r, a);
         for (int f = REPORT_TEXT; f <= REPORT_CSV; f++) {
-            report_opts ro = { (report_format)f, f == REPORT_TEXT };
+            report_opts ro = { (report_format)f, f == REPORT_TEXT, DETAIL_FULL };
             report_begin(&ro, &out);
             report_record(&ro, &out, r, 0, res, n);
         }
