@@ -29,6 +29,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "eval.h"
+#include "fhir.h"
 #include "input.h"
 #include "outfile.h"
 #include "progress.h"
@@ -56,7 +57,7 @@ typedef struct replay_ctx {
     const vocab *v;
     int ntrials;
     trial_clock **clock;        /* per trial */
-    input *in;
+    fhir_input *in;             /* records and FHIR (fhirin.c), as screen */
     rworker *w;
     outfile out;
     int flush_each;
@@ -237,9 +238,21 @@ replay_item(replay_ctx *c, rworker *w, const input_item *item, outbuf *out,
             outbuf *diag, ts_error *err)
 {
     const replay_opts *o = c->o;
-    record *r = record_parse(item->buf, item->len, item->source,
-                             item->line > 0 ? item->line - 1 : 0, c->v,
-                             &o->ropts, err);
+    record *r;
+    if (item->kind == INPUT_FHIR) {
+        /* A patient's FHIR resources, made into a record (fhirmap.c). */
+        size_t len = 0;
+        char *text = fhir_map(item->extra, c->v, &len, err);
+        if (!text)
+            return -1;
+        r = record_parse(text, len, item->source, item->line > 0 ? item->line - 1 : 0,
+                         c->v, &o->ropts, err);
+        free(text);
+    } else {
+        r = record_parse(item->buf, item->len, item->source,
+                         item->line > 0 ? item->line - 1 : 0, c->v,
+                         &o->ropts, err);
+    }
     if (!r) {
         /* The reader names screen's option; replay's is --to. */
         char *at = strstr(err->msg, "use --at");
@@ -292,7 +305,7 @@ static int
 replay_read(void *vctx, batch_slot *s)
 {
     replay_ctx *c = vctx;
-    return input_next(c->in, &s->item);
+    return fhirin_next(c->in, &s->item);
 }
 
 static void
@@ -311,7 +324,8 @@ replay_work(void *vctx, int wi, batch_slot *s)
     }
     s->flags |= F_ITEM;
     if (item->kind == INPUT_ERROR) {
-        report_error(&c->ro, out, &s->diag, item->source, item->line, &item->err, 1);
+        report_error(&c->ro, out, &s->diag, item->source, item->line, &item->err,
+                     item->err.file == NULL);
         s->flags |= F_BAD;
         if (w->sum)
             replaysum_add_unreadable(w->sum);
@@ -360,7 +374,7 @@ static void
 replay_interrupt(void *vctx)
 {
     replay_ctx *c = vctx;
-    input_interrupt(c->in);
+    fhirin_interrupt(c->in);
 }
 
 static const batch_ops replay_ops = {
@@ -428,7 +442,7 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
     }
     if (o->progress)
         c.prog = progress_new(stderr, input_total_bytes(o->paths, o->npaths));
-    c.in = input_new(o->paths, o->npaths, o->max_record);
+    c.in = fhirin_new(input_new(o->paths, o->npaths, o->max_record));
 
     int stopped = 0;
     if (!o->summary) {
@@ -466,7 +480,7 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
     } else {
         outfile_abort(&c.out);
     }
-    input_free(c.in);
+    fhirin_free(c.in);
     workers_free(&c, jobs);
     for (int j = 0; j < c.ntrials; j++)
         trial_clock_free(c.clock[j]);

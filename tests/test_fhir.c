@@ -462,6 +462,22 @@ test_tmpdir_clean(void **state)
 /* records: a record file comes out as one compact NDJSON line; an invalid
 ** record is reported as screen would and not printed (exit 3); options
 ** that concern reports are usage errors. */
+/* replay reads FHIR as screen does: a Bundle replays point by point as
+** the record made of it. */
+static void
+test_replay_fhir(void **state)
+{
+    (void)state;
+    run_out a = run("", "replay --json --points %s/icu-bundle.json", FHIR);
+    run_out b = run("", "replay --json --points %s/icu-bundle.record.ndjson", FHIR);
+    assert_int_equal(a.status, 0);
+    assert_int_equal(b.status, 0);
+    assert_non_null(strstr(a.out, "\"patient\":\"ICU-FHIR-01\""));
+    assert_string_equal(a.out, b.out);
+    run_free(&a);
+    run_free(&b);
+}
+
 static void
 test_records_verb(void **state)
 {
@@ -583,6 +599,7 @@ main(void)
         cmocka_unit_test(test_never_a_record),
         cmocka_unit_test(test_tmpdir_clean),
         cmocka_unit_test(test_records_verb),
+        cmocka_unit_test(test_replay_fhir),
         cmocka_unit_test(test_site_codes),
         cmocka_unit_test(test_synthea),
     };
