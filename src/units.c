@@ -15,6 +15,7 @@
 #include "units.h"
 #include "ts.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -485,6 +486,26 @@ accepted_alias(const char *code, char *out, size_t size)
     return changed;
 }
 
+/*
+** Misspellings of mm[Hg] that split into atoms ("mm/Hg", "mm.Hg") escape
+** the per-atom hints: compare the letters alone, case ignored.
+*/
+static int
+looks_like_mmhg(const char *code)
+{
+    char b[8];
+    size_t k = 0;
+    for (const char *p = code; *p; p++) {
+        if (!isalpha((unsigned char)*p))
+            continue;
+        if (k + 1 >= sizeof b)
+            return 0;
+        b[k++] = (char)tolower((unsigned char)*p);
+    }
+    b[k] = '\0';
+    return strcmp(b, "mmhg") == 0;
+}
+
 static unit_status
 parse_full(const char *code, parsed *x, char *why, size_t whysize)
 {
@@ -517,6 +538,8 @@ parse_full(const char *code, parsed *x, char *why, size_t whysize)
         ts_why(why, whysize, "unsupported unit '%s' (temperatures are not converted)", code);
     } else if (lenient && L.corrected) {
         ts_why(why, whysize, "unknown unit '%s' (did you mean '%s'?)", code, L.out);
+    } else if (looks_like_mmhg(code)) {
+        ts_why(why, whysize, "unknown unit '%s' (did you mean 'mm[Hg]'?)", code);
     } else if (P.bad[0] && strcmp(P.bad, code) != 0) {
         ts_why(why, whysize, "unknown unit '%s' ('%s' is not a supported UCUM unit)",
                 code, P.bad);

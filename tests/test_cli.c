@@ -1004,7 +1004,7 @@ test_warnings_by_default(void **state)
         "trialscreen: " REC "warnings.ndjson:2:68: warning: W-2: 3 observations ignored: "
         "unknown code 'lactat' (did you mean 'lactate'?)\n"
         "trialscreen: " REC "warnings.ndjson:2:166: warning: W-2: 2 observations ignored: "
-        "unknown unit 'mm/Hg' ('Hg' is not a supported UCUM unit)\n"
+        "unknown unit 'mm/Hg' (did you mean 'mm[Hg]'?)\n"
         "trialscreen: " REC "warnings.ndjson:2:358: warning: W-2: 1 observation ignored: "
         "'norepinephrine' is a medication, not an observation\n";
     run_out one = run(TINY " --json -j1 " REC "warnings.ndjson");

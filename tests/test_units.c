@@ -144,7 +144,7 @@ test_parse_unknown(void **state)
     unknown("mg/dl", "unknown unit 'mg/dl' (did you mean 'mg/dL'?)");
     unknown("MMOL/L", "did you mean 'mmol/L'?");
     unknown("ml/h", "did you mean 'mL/h'?");
-    unknown("mm/Hg", "unknown unit 'mm/Hg'");
+    unknown("mm/Hg", "unknown unit 'mm/Hg' (did you mean 'mm[Hg]'?)");
     unknown("MCG/kg/min", "did you mean 'ug/kg/min'?");
     unknown("mmHG", "did you mean 'mm[Hg]'?");
     unknown("IU/h", "did you mean '[iU]/h'?");
