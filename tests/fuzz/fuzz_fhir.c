@@ -89,7 +89,7 @@ map_item(const input_item *item)
     }
     if (strlen(text) != len)
         abort();
-    record_opts opts = { TS_NONE, 0, 1 };
+    record_opts opts = { TS_NONE, 0, 1, RW_GROUPS };
     record *r = record_parse(text, len, "fuzz", 0, v, &opts, &err);
     if (r)
         record_free(r);
