@@ -28,7 +28,8 @@ WERROR ?= 1
 endif
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-       -Wwrite-strings -Wformat=2 -Wno-format-nonliteral
+       -Wwrite-strings -Wformat=2 -Wno-format-nonliteral \
+       -Wredundant-decls -Wconversion -Wundef -Wvla -Wcast-qual
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif

@@ -74,6 +74,8 @@ const char *vocab_intern(vocab *v, const char *s);
 
 /* Look up a concept name or a coded form; NULL if unknown. */
 const concept *vocab_find(const vocab *v, const char *code);
+/* The same, for a loader that goes on to change the concept it finds. */
+concept *vocab_edit(vocab *v, const char *code);
 const concept *vocab_at(const vocab *v, int index);
 int vocab_count(const vocab *v);
 

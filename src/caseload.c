@@ -272,7 +272,7 @@ static int
 load_criteria(cfile *f, const ynode *n, const char *const *defaults,
               int ndefaults)
 {
-    const char **paths = NULL;
+    const char *const *paths = NULL;
     int npaths = 0, rc = -1;
     input_list files = {0};
     char *bundled = NULL;
@@ -280,18 +280,20 @@ load_criteria(cfile *f, const ynode *n, const char *const *defaults,
         const ynode **items;
         if (get_strings(f, n, "'criteria'", &npaths, &items) != 0)
             return -1;
-        paths = arena_alloc(f->a, (size_t)(npaths + 1) * sizeof *paths);
+        const char **resolved =
+            arena_alloc(f->a, (size_t)(npaths + 1) * sizeof *resolved);
         for (int i = 0; i < npaths; i++)
-            paths[i] = resolve(f, items[i]->str);
+            resolved[i] = resolve(f, items[i]->str);
+        paths = resolved;
     } else if (ndefaults > 0) {
-        paths = (const char **)defaults;
+        paths = defaults;
         npaths = ndefaults;
     } else {
         bundled = input_bundled_criteria();
         if (!bundled)
             return ydoc_error(f->err, NULL, "cannot find the bundled "
                               "criteria; say criteria: in the file or use -c");
-        paths = (const char **)&bundled;
+        paths = (const char *const *)&bundled;
         npaths = 1;
     }
     f->v = vocab_new();

@@ -295,7 +295,7 @@ combine(eval_ctx *cx, const rule *ru, result **kids, tv v)
     result *res = result_new(cx, ru, v, NULL);
     res->kids = kids;
     res->nkids = ru->nkids;
-    res->reason = join_reasons(cx, kids, ru->nkids, v);
+    res->reason = join_reasons(cx, kids, ru->nkids, (int)v);
     take_from(cx, res, kids, ru->nkids, v);
     return res;
 }
@@ -491,7 +491,7 @@ eval_at_least(eval_ctx *cx, const rule *ru)
 static result *
 eval_held_for(eval_ctx *cx, const rule *ru)
 {
-    const result *k = eval_rule(cx, ru->kids[0]);
+    result *k = eval_rule(cx, ru->kids[0]);
     ts_time now = cx->r->at;
     char dur[64];
     ts_format_duration(ru->hold.lo, dur, sizeof dur);
@@ -546,7 +546,7 @@ eval_held_for(eval_ctx *cx, const rule *ru)
         res->until = k->until;
     }
     res->kids = arena_alloc(cx->a, sizeof *res->kids);
-    res->kids[0] = (result *)k;
+    res->kids[0] = k;
     res->nkids = 1;
     return res;
 }

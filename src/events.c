@@ -218,7 +218,7 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
     for (int i = 0; i < n; i++)
         best = tv_max(best, part[i]->value);
     res = leaf_new(cx, ru);
-    reason = reasons_join(cx, part, n, best, 0);
+    reason = reasons_join(cx, part, n, (int)best, 0);
     for (int i = 0; i < n; i++) {
         if (part[i]->value == best)
             result_take(cx, res, part[i]);

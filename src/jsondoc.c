@@ -281,13 +281,21 @@ find_offsets(json_doc *d)
     return 0;
 }
 
-/* The doc is const to its readers; the offsets it finds on demand are a
-** cache of what it already knows (hence the cast). */
+/* The doc is const to its readers; the line table and the offsets it
+** finds on demand are a cache of what it already knows.  This is the one
+** place that writes to a const doc, so the cast lives here alone (through
+** uintptr_t, which -Wcast-qual accepts as deliberate). */
+static json_doc *
+doc_cache(const json_doc *doc)
+{
+    return (json_doc *)(uintptr_t)doc;
+}
+
 void
 json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column)
 {
     *line = *column = 0;
-    if (!doc || !node || !doc->root || find_offsets((json_doc *)doc) < 0
+    if (!doc || !node || !doc->root || find_offsets(doc_cache(doc)) < 0
         || node->valueint < 0)
         return;
     json_locate(doc, (size_t)node->valueint, line, column);
@@ -305,7 +313,7 @@ json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
 {
     for (int i = 0; i < n; i++)
         lines[i] = columns[i] = 0;
-    if (n <= 0 || !doc || !doc->root || find_offsets((json_doc *)doc) < 0)
+    if (n <= 0 || !doc || !doc->root || find_offsets(doc_cache(doc)) < 0)
         return;
     int *order = arena_alloc_raw(doc->a, (size_t)n * sizeof *order);
     int m = 0;

@@ -209,7 +209,7 @@ replay_points(replay_ctx *c, rworker *w, const record *r)
             else if (w->until[j] != TS_NONE)
                 w->need[j] = rr->at[k] >= w->until[j];
             else
-                w->need[j] = changed(w, j, rr->at[k - 1], rr->at[k]);
+                w->need[j] = changed(w, j, rr->at[k - 1], rr->at[k]) != 0;
             any |= w->need[j];
             if (!w->need[j])
                 rr->v[j * n + k] = rr->v[j * n + k - 1];

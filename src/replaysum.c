@@ -263,9 +263,10 @@ text_trial(outbuf *b, const replaysum *s, int j, quartiles et, quartiles tf)
 }
 
 void
-replaysum_report(const replaysum *cs, int json, outbuf *b)
+replaysum_report(const replaysum *s, int json, outbuf *b)
 {
-    replaysum *s = (replaysum *)cs;     /* quartiles sort the values */
+    /* quartiles_of sorts each trial's values in place: they sit behind
+    ** s->t, so the summary itself stays as it was. */
     char st[64], mw[64];
     ts_format_seconds(s->step, st, sizeof st);
     ts_format_seconds(s->min_window, mw, sizeof mw);

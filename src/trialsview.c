@@ -139,7 +139,7 @@ put_sexes(outbuf *out, unsigned sexes)
     };
     int left = 0, done = 0;
     for (int s = SEX_FEMALE; s <= SEX_UNKNOWN; s++)
-        left += (sexes >> s) & 1;
+        left += (int)((sexes >> s) & 1u);
     outbuf_puts(out, "sex ");
     for (int s = SEX_FEMALE; s <= SEX_UNKNOWN; s++) {
         if (!((sexes >> s) & 1))

@@ -156,6 +156,15 @@ vocab_find(const vocab *v, const char *code)
     return s->key ? s->c : NULL;
 }
 
+concept *
+vocab_edit(vocab *v, const char *code)
+{
+    if (!code || !*code)
+        return NULL;
+    struct slot *s = find_slot(v->slots, v->nslots, code);
+    return s->key ? s->c : NULL;
+}
+
 const concept *
 vocab_at(const vocab *v, int index)
 {

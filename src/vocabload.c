@@ -222,7 +222,7 @@ link_broader(vocab *v, const ynode *key, const ynode *spec, ts_error *err)
         return 0;
     if (ydoc_string(n, "'broader'", &name, err) < 0)
         return -1;
-    concept *c = (concept *)vocab_find(v, key->str);
+    concept *c = vocab_edit(v, key->str);
     const concept *b = vocab_find(v, name);
     if (!b)
         return ydoc_error(err, n, "unknown concept '%s'", name);
@@ -246,7 +246,7 @@ load_codes(vocab *v, const ynode *map, ts_error *err)
         const char *name;
         if (ydoc_string(val, "a concept name", &name, err) < 0)
             return -1;
-        concept *c = (concept *)vocab_find(v, name);
+        concept *c = vocab_edit(v, name);
         if (!c)
             return ydoc_error(err, val, "unknown concept '%s'", name);
         if (add_code(v, c, k, err) < 0)

@@ -498,7 +498,7 @@ test_procedure_ongoing(void **state)
 
 /* Ongoing ECMO with attribute key = val (NULL: not given) against a list. */
 static tv
-ecmo_attr(const char *key, const char *val, int n, const char *const *allowed)
+ecmo_attr(const char *key, const char *val, int n, const char **allowed)
 {
     record *r = et_record(voc, AT);
     proc_entry *e = et_proc(r, "ecmo", "2026-03-01T09:00:00Z", NULL);
@@ -509,7 +509,7 @@ ecmo_attr(const char *key, const char *val, int n, const char *const *allowed)
     ru->ongoing = 1;
     ru->attr_key = key;
     ru->nattr_vals = n;
-    ru->attr_vals = (const char **)allowed;
+    ru->attr_vals = allowed;
     tv v = et_eval(r, ru)->value;
     record_free(r);
     return v;
@@ -519,8 +519,8 @@ static void
 test_procedure_attributes(void **state)
 {
     (void)state;
-    static const char *const va_or_null[] = { "VA", NULL };
-    static const char *const bridge[] = { "bridge_to_vad", "bridge_to_transplant" };
+    static const char *va_or_null[] = { "VA", NULL };
+    static const char *bridge[] = { "bridge_to_vad", "bridge_to_transplant" };
 
     assert_int_equal(ecmo_attr("mode", "VA", 2, va_or_null), TV_MET);
     assert_int_equal(ecmo_attr("mode", "VV", 2, va_or_null), TV_NOT_MET);
@@ -536,7 +536,7 @@ test_procedure_attributes(void **state)
     rule *ru = et_leaf(r, R_PROCEDURE, "ecmo");
     ru->attr_key = "intent";
     ru->nattr_vals = 2;
-    ru->attr_vals = (const char **)bridge;
+    ru->attr_vals = bridge;
     result *res = et_eval(r, ru);
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_has(res->reason, "intent not recorded");
@@ -681,7 +681,7 @@ static void
 test_condition_sex_specific(void **state)
 {
     (void)state;
-    concept *preg = (concept *)vocab_find(voc, "pregnancy");
+    concept *preg = vocab_edit(voc, "pregnancy");
     preg->sexes = 1u << SEX_FEMALE;
     static const struct { sex sx; int entry; tv want; } cases[] = {
         {SEX_MALE, 0, TV_NOT_MET},
@@ -711,7 +711,7 @@ static void
 test_condition_narrower(void **state)
 {
     (void)state;
-    concept *narrow = (concept *)vocab_find(voc, "acute_myocardial_infarction");
+    concept *narrow = vocab_edit(voc, "acute_myocardial_infarction");
     narrow->broader = vocab_find(voc, "pulmonary_embolism");   /* any two do */
     static const struct {
         int narrow_entry; cond_status broad; int broad_entry; unsigned complete; tv want;

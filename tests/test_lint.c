@@ -394,8 +394,8 @@ test_every_error_of_a_criterion(void **state)
     static const char *const want[] = {
         "8:19: error: unknown concept 'lactat' (did you mean 'lactate'?)",
         "12:26: error: unknown concept 'sepsiss' (did you mean 'sepsis'?)",
-        "14:19: error: expected true or false for 'is', found 'yes' ('yes' is "
-        "not a boolean here; write true or false)",
+        ("14:19: error: expected true or false for 'is', found 'yes' ('yes' is "
+         "not a boolean here; write true or false)"),
         "18:19: error: unit 'kg' does not fit concept 'map' (mm[Hg])",
     };
     (void)state;

@@ -596,8 +596,9 @@ test_usage_errors(void **state)
         "replay --step 0s examples/", "replay --step 1mo examples/",
         "replay --step fast examples/", "replay --at 2026-03-01T00:00:00Z examples/",
         "replay --points --summary examples/", "replay --format csv examples/",
-        "--step 1h examples/", "replay --from 2026-03-02T00:00:00Z "
-        "--to 2026-03-01T00:00:00Z examples/",
+        "--step 1h examples/",
+        ("replay --from 2026-03-02T00:00:00Z "
+         "--to 2026-03-01T00:00:00Z examples/"),
     };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
