@@ -50,8 +50,8 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
 READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems warnings
-CRIT   = criteria rulesyntax trialpick
-EVAL   = eval series derived events clock total
+CRIT   = rulenames criteria rulesyntax trialpick
+EVAL   = result leaf eval series derived events clock total
 OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum
 OUT   += merge
@@ -116,6 +116,8 @@ check: trialscreen $(TEST_BINS)
 	@fail=0; for t in $(TEST_BINS); do \
 	    echo "== $$t"; ./$$t || fail=1; \
 	done; \
+	echo "== tests/callgraph.sh"; \
+	sh tests/callgraph.sh --self-test && sh tests/callgraph.sh || fail=1; \
 	if [ $$fail -ne 0 ]; then echo "make check: FAILED"; exit 1; fi; \
 	echo "make check: all test programs passed"
 

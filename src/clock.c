@@ -61,7 +61,7 @@ med_evidence(eval_ctx *cx, result *res, const concept *c, const med_list *l, int
         result_add_evidence(cx, res, c->name,
                             m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
                             m->kind == MED_COURSE ? NULL : m->unit, m->start,
-                            pointer_to(cx, "medications", m->src));
+                            result_pointer(cx, "medications", m->src));
     }
 }
 
@@ -123,26 +123,26 @@ class_course(eval_ctx *cx, const rule *ru, result *res)
             result_add_evidence(cx, res, ru->concepts[k]->name,
                                 m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
                                 m->kind == MED_COURSE ? NULL : m->unit, m->start,
-                                pointer_to(cx, "medications", m->src));
+                                result_pointer(cx, "medications", m->src));
         }
     return s.start;
 }
 
 result *
-med_class(eval_ctx *cx, const rule *ru)
+clock_med_class(eval_ctx *cx, const rule *ru)
 {
     result *res = leaf_new(cx, ru);
     ts_time onset = class_course(cx, ru, res);
     if (onset == TS_NONE)
         return res;
     leaf_say(cx, res, TV_MET, "one course of %s running since %s",
-             class_name(cx, ru), fmt_time(cx, onset));
+             class_name(cx, ru), result_fmt_time(cx, onset));
     leaf_times(res, onset, TS_NONE);
     return res;
 }
 
 result *
-med_one(eval_ctx *cx, const rule *ru, const concept *c)
+clock_med_one(eval_ctx *cx, const rule *ru, const concept *c)
 {
     const med_list *l = &cx->r->meds[c->index];
     result *res = leaf_new(cx, ru);
@@ -158,7 +158,7 @@ med_one(eval_ctx *cx, const rule *ru, const concept *c)
             return res;
         }
         med_evidence(cx, res, c, l, first);
-        leaf_say(cx, res, TV_MET, "%s running since %s", c->name, fmt_time(cx, onset));
+        leaf_say(cx, res, TV_MET, "%s running since %s", c->name, result_fmt_time(cx, onset));
         leaf_times(res, onset, TS_NONE);
         return res;
     }
@@ -186,15 +186,15 @@ med_one(eval_ctx *cx, const rule *ru, const concept *c)
         result_add_evidence(cx, res, c->name,
                             m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
                             m->kind == MED_COURSE ? NULL : m->unit, m->start,
-                            pointer_to(cx, "medications", m->src));
+                            result_pointer(cx, "medications", m->src));
     }
     if (!given) {
         med_none(cx, res, c, l, arena_printf(cx->a, "no %s in the last %s",
-                                             c->name, dur_str(cx, ru->within)));
+                                             c->name, leaf_dur_str(cx, ru->within)));
         return res;
     }
     leaf_say(cx, res, TV_MET, "%s given %s, within %s", c->name,
-        fmt_time(cx, given->start), dur_str(cx, ru->within));
+        result_fmt_time(cx, given->start), leaf_dur_str(cx, ru->within));
     leaf_times(res, first_given, TS_NONE);
     return res;
 }
@@ -221,7 +221,7 @@ event_procedure(eval_ctx *cx, const rule *ru, const concept *c, result *res)
         const span *p = &ep[ne - 1];
         for (int i = p->first; i <= p->last; i++)
             result_add_evidence(cx, res, c->name, NULL, NULL, l->e[i].start,
-                                pointer_to(cx, "procedures", l->e[i].src));
+                                result_pointer(cx, "procedures", l->e[i].src));
         return p->start;
     }
     leaf_none(cx, res, c, l->n > 0 || leaf_complete(cx, SEC_PROCEDURES),
@@ -240,8 +240,8 @@ event_condition(eval_ctx *cx, const concept *c, result *res)
         if (l->e[i].status != ST_ABSENT)
             pick = &l->e[i];
     if (pick) {
-        result_add_evidence(cx, res, c->name, cond_status_names[pick->status], NULL,
-                            pick->onset, pointer_to(cx, "conditions", pick->src));
+        result_add_evidence(cx, res, c->name, leaf_cond_status_names[pick->status], NULL,
+                            pick->onset, result_pointer(cx, "conditions", pick->src));
         if (pick->onset != TS_NONE)
             return pick->onset;
         leaf_say(cx, res, TV_UNKNOWN, "onset of %s not recorded", c->name);
@@ -268,9 +268,9 @@ event_condition_active(eval_ctx *cx, const concept *c, result *res)
         const cond_entry *e = &l->e[i];
         if (e->status != ST_ACTIVE || e->end != TS_NONE || e->onset == TS_NONE)
             continue;
-        result_add_evidence(cx, res, c->name, cond_status_names[e->status], NULL,
-                            e->onset, pointer_to(cx, "conditions", e->src));
-        t = time_earliest(t, e->onset);
+        result_add_evidence(cx, res, c->name, leaf_cond_status_names[e->status], NULL,
+                            e->onset, result_pointer(cx, "conditions", e->src));
+        t = leaf_earliest(t, e->onset);
     }
     if (t == TS_NONE)
         leaf_say(cx, res, TV_UNKNOWN, "no active %s with a recorded onset", c->name);
@@ -350,7 +350,7 @@ event_time(eval_ctx *cx, const rule *ru, const concept *c, result *res,
         return event_condition(cx, c, res);
     case EV_LOCATION:
         *verb = "entered";
-        return loc_current(cx, c, res);
+        return leaf_loc_current(cx, c, res);
     case EV_FIRST_OF:
         return event_first_of(cx, ru, res, verb);
     case EV_NONE:
@@ -375,8 +375,8 @@ eval_time_since(eval_ctx *cx, const rule *ru)
 
     if (t == TS_NONE)
         return res;
-    dur_window(&ru->dcmp, t, &from, &to);
-    met = in_window(now, from, to);
+    leaf_dur_window(&ru->dcmp, t, &from, &to);
+    met = leaf_in_window(now, from, to);
     /* since and until report the written boundaries (ECMO start + 24 h),
     ** not the last whole second inside a strict bound: a window "closes"
     ** at the instant enrolment stops being allowed. */
@@ -387,7 +387,7 @@ eval_time_since(eval_ctx *cx, const rule *ru)
     leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)",
         ru->event == EV_FIRST_OF ? "earliest known start" : ru->one_course ?
         arena_printf(cx->a, "course of %s", class_name(cx, ru)) : c->name, verb,
-        fmt_time(cx, t), secs_str(cx, now - t), dur_cmp_text(cx, &ru->dcmp));
+        result_fmt_time(cx, t), leaf_secs_str(cx, now - t), leaf_dur_cmp_text(cx, &ru->dcmp));
     leaf_times(res, from, to);
     return res;
 }
@@ -403,7 +403,7 @@ eval_duration(eval_ctx *cx, const rule *ru)
     const concept *c = ru->concepts[0];
     const proc_list *l;
     result *res = leaf_new(cx, ru);
-    const char *reason = "", *text = dur_cmp_text(cx, &ru->dcmp);
+    const char *reason = "", *text = leaf_dur_cmp_text(cx, &ru->dcmp);
     ts_time now = cx->r->at, since = TS_NONE, until = TS_NONE, later = TS_NONE;
     int met = 0, forever = 0;
 
@@ -425,20 +425,20 @@ eval_duration(eval_ctx *cx, const rule *ru)
         int ok;
         const char *why;
 
-        dur_window(&ru->dcmp, e->start, &from, &to);
-        ok = in_window(end, from, to);
+        leaf_dur_window(&ru->dcmp, e->start, &from, &to);
+        ok = leaf_in_window(end, from, to);
         why = e->end == TS_NONE
             ? arena_printf(cx->a, "%s ongoing for %s (%s)", c->name,
-                           secs_str(cx, end - e->start), text)
+                           leaf_secs_str(cx, end - e->start), text)
             : arena_printf(cx->a, "%s lasted %s (%s)", c->name,
-                           secs_str(cx, end - e->start), text);
-        result_add_evidence(cx, res, c->name, secs_str(cx, end - e->start), NULL,
-                            e->start, pointer_to(cx, "procedures", l->e[e->first].src));
+                           leaf_secs_str(cx, end - e->start), text);
+        result_add_evidence(cx, res, c->name, leaf_secs_str(cx, end - e->start), NULL,
+                            e->start, result_pointer(cx, "procedures", l->e[e->first].src));
         if (ok) {
             if (!met)
                 reason = why;
             met = 1;
-            since = time_earliest(since, from);
+            since = leaf_earliest(since, from);
             if (e->end != TS_NONE || to == TS_NONE)
                 forever = 1;
             else if (until == TS_NONE || to > until)
@@ -446,7 +446,7 @@ eval_duration(eval_ctx *cx, const rule *ru)
         } else if (!met) {
             reason = why;
             if (e->end == TS_NONE && from > now)
-                later = time_earliest(later, from);
+                later = leaf_earliest(later, from);
         }
     }
     if (met) {

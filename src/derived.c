@@ -10,7 +10,7 @@
 ** contribution cannot be computed (a rate that needs a weight the record
 ** lacks, a course recorded without a rate) makes the sum a lower bound too:
 ** doses are never negative, so what the other drugs add up to is still
-** proven.  Every comparison goes through cmp_value, so the tolerance of
+** proven.  Every comparison goes through result_cmp_value, so the tolerance of
 ** trials.md applies: norepinephrine 1.1 + epinephrine 0.1 ug/kg/min is
 ** VIS 120, not more than 120.
 */
@@ -131,7 +131,7 @@ add_med(eval_ctx *cx, result *res, const concept *c, const med_entry *e,
 {
     if (res)
         result_add_evidence(cx, res, c->name, value, unit, e->start,
-                            pointer_to(cx, "medications", e->src));
+                            result_pointer(cx, "medications", e->src));
 }
 
 /* A contribution that cannot be computed: the sum becomes a lower bound. */
@@ -231,7 +231,7 @@ bmi(eval_ctx *cx, const concept *c, result *res, detail *d)
         d->dv.v = b->v;
         if (res)
             result_add_evidence(cx, res, c->name, num(cx, b->v), c->unit, b->t,
-                                pointer_to(cx, "observations", b->src));
+                                result_pointer(cx, "observations", b->src));
         return;
     }
     w = facts_latest_ok(r, wc);
@@ -257,9 +257,9 @@ bmi(eval_ctx *cx, const concept *c, result *res, detail *d)
     d->dv.v = w->v * wf / (m * m) * out;
     if (res) {
         result_add_evidence(cx, res, wc->name, num(cx, w->v), wc->unit, w->t,
-                            pointer_to(cx, "observations", w->src));
+                            result_pointer(cx, "observations", w->src));
         result_add_evidence(cx, res, hc->name, num(cx, h->v), hc->unit, h->t,
-                            pointer_to(cx, "observations", h->src));
+                            result_pointer(cx, "observations", h->src));
     }
 }
 
@@ -423,8 +423,8 @@ decide(const num_cmp_t *cmp, double v, int lower_bound)
     int up = cmp->op == CMP_GT || cmp->op == CMP_GE;
 
     if (!lower_bound)
-        return cmp_value(cmp, v) ? TV_MET : TV_NOT_MET;
-    if (cmp_value(cmp, v))
+        return result_cmp_value(cmp, v) ? TV_MET : TV_NOT_MET;
+    if (result_cmp_value(cmp, v))
         return up ? TV_MET : TV_UNKNOWN;
     switch (cmp->op) {
     case CMP_LT:
@@ -520,7 +520,7 @@ result *
 eval_derived(eval_ctx *cx, const rule *ru)
 {
     const concept *c = ru->concepts[0];
-    const char *name = shown(c), *cmp = cmp_text(cx, &ru->cmp);
+    const char *name = shown(c), *cmp = result_cmp_text(cx, &ru->cmp);
     result *res = result_new(cx, ru, TV_UNKNOWN, NULL);
     detail d;
 
@@ -530,7 +530,7 @@ eval_derived(eval_ctx *cx, const rule *ru)
         return res;
     }
 
-    const char *val = fmt_value(cx, &ru->cmp, d.dv.v);
+    const char *val = result_fmt_value(cx, &ru->cmp, d.dv.v);
     tv v = decide(&ru->cmp, d.dv.v, d.dv.lower_bound);
     const char *from = d.dv.lower_bound ? " from the listed drugs" : "";
     res->value = v;

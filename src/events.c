@@ -35,167 +35,10 @@
 /* Small helpers                                                      */
 /* ------------------------------------------------------------------ */
 
-result *
-leaf_new(eval_ctx *cx, const rule *ru)
-{
-    result *res = result_new(cx, ru, TV_UNKNOWN, NULL);     /* reason "" */
-    res->since = TS_NONE;
-    res->since_early = TS_NONE;
-    res->until = TS_NONE;
-    return res;
-}
-
-void
-leaf_set(result *res, tv value, const char *reason)
-{
-    res->value = value;
-    res->reason = reason;
-}
-
-void
-leaf_say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    res->value = value;
-    res->reason = arena_vprintf(cx->a, fmt, ap);
-    va_end(ap);
-}
-
-/* The leaf holds from since (certainly and possibly: these are recorded
-** event times) until until (TS_NONE: no limit). */
-void
-leaf_times(result *res, ts_time since, ts_time until)
-{
-    res->since = since;
-    res->since_early = since;
-    res->until = until;
-}
-
-int
-leaf_complete(const eval_ctx *cx, unsigned section)
-{
-    return (cx->r->complete & section) != 0;
-}
-
-void
-leaf_none(eval_ctx *cx, result *res, const concept *c, int decided,
-          const char *fmt, ...)
-{
-    if (decided) {
-        va_list ap;
-        va_start(ap, fmt);
-        res->value = TV_NOT_MET;
-        res->reason = arena_vprintf(cx->a, fmt, ap);
-        va_end(ap);
-    } else {
-        leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);
-        result_add_missing(cx, res, c->name);
-    }
-}
-
 static tv
 tv_max(tv a, tv b)
 {
     return a > b ? a : b;
-}
-
-/* Earliest of two times where TS_NONE means "none yet". */
-ts_time
-time_earliest(ts_time a, ts_time b)
-{
-    if (a == TS_NONE)
-        return b;
-    return b == TS_NONE || a < b ? a : b;
-}
-
-/*
-** Durations in reasons: clinical windows are written in hours up to three
-** days ("24 h", not ts_format_duration's "1 d"), longer ones as written.
-*/
-#define HOURS_SHOWN (72 * TS_HOUR)
-
-const char *
-dur_str(eval_ctx *cx, ts_duration d)
-{
-    char buf[DUR_TEXT_LEN];
-
-    if (d.months == 0 && d.seconds > 0 && d.seconds < HOURS_SHOWN
-        && d.seconds % TS_HOUR == 0)
-        return arena_printf(cx->a, "%lld h", (long long)(d.seconds / TS_HOUR));
-    ts_format_duration(d, buf, sizeof buf);
-    return arena_strdup(cx->a, buf);
-}
-
-/* Elapsed time to the minute below three days: "10 h 0 min", "24 h 1 min". */
-const char *
-secs_str(eval_ctx *cx, int64_t secs)
-{
-    char buf[DUR_TEXT_LEN];
-
-    if (secs >= TS_HOUR && secs < HOURS_SHOWN)
-        return arena_printf(cx->a, "%lld h %lld min", (long long)(secs / TS_HOUR),
-                            (long long)(secs % TS_HOUR / TS_MINUTE));
-    ts_format_seconds(secs, buf, sizeof buf);
-    return arena_strdup(cx->a, buf);
-}
-
-/*
-** "6–24 h" when both ends are one part in the same unit, else
-** "6 h–1 d 2 h"; "> 30 min", "< 24 h", ...
-*/
-const char *
-dur_cmp_text(eval_ctx *cx, const dur_cmp *d)
-{
-    const char *lo = dur_str(cx, d->lo), *hi;
-    const char *sp_lo, *sp_hi;
-
-    switch (d->op) {
-    case CMP_GT: return arena_printf(cx->a, "> %s", lo);
-    case CMP_GE: return arena_printf(cx->a, ">= %s", lo);
-    case CMP_LT: return arena_printf(cx->a, "< %s", lo);
-    case CMP_LE: return arena_printf(cx->a, "<= %s", lo);
-    case CMP_EQ: return arena_printf(cx->a, "= %s", lo);
-    case CMP_BETWEEN:
-        hi = dur_str(cx, d->hi);
-        sp_lo = strchr(lo, ' ');
-        sp_hi = strrchr(hi, ' ');
-        if (sp_lo && sp_hi && sp_lo == strrchr(lo, ' ') && strcmp(sp_lo, sp_hi) == 0)
-            return arena_printf(cx->a, "%.*s\u2013%s", (int)(sp_lo - lo), lo, hi);
-        return arena_printf(cx->a, "%s\u2013%s", lo, hi);
-    case CMP_NONE:
-        break;
-    }
-    return "any time";
-}
-
-/*
-** The instants at which the time elapsed since t satisfies d: from *from
-** to *to inclusive (*to TS_NONE: for ever).  Whole seconds make strict
-** bounds one second inside the written ones.
-*/
-void
-dur_window(const dur_cmp *d, ts_time t, ts_time *from, ts_time *to)
-{
-    ts_time lo = ts_shift(t, d->lo, +1);
-
-    *from = t;
-    *to = TS_NONE;
-    switch (d->op) {
-    case CMP_GT:      *from = lo + 1; break;
-    case CMP_GE:      *from = lo; break;
-    case CMP_LT:      *to = lo - 1; break;
-    case CMP_LE:      *to = lo; break;
-    case CMP_EQ:      *from = lo; *to = lo; break;
-    case CMP_BETWEEN: *from = lo; *to = ts_shift(t, d->hi, +1); break;
-    case CMP_NONE:    break;
-    }
-}
-
-int
-in_window(ts_time x, ts_time from, ts_time to)
-{
-    return x >= from && (to == TS_NONE || x <= to);
 }
 
 /*
@@ -218,7 +61,7 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
     for (int i = 0; i < n; i++)
         best = tv_max(best, part[i]->value);
     res = leaf_new(cx, ru);
-    reason = reasons_join(cx, part, n, (int)best, 0);
+    reason = result_reasons_join(cx, part, n, (int)best, 0);
     for (int i = 0; i < n; i++) {
         if (part[i]->value == best)
             result_take(cx, res, part[i]);
@@ -422,8 +265,6 @@ eval_sex(eval_ctx *cx, const rule *ru)
 /* Conditions                                                         */
 /* ------------------------------------------------------------------ */
 
-const char *const cond_status_names[] = { "active", "suspected", "resolved", "absent" };
-
 /*
 ** How one entry bears on the leaf, with why.  With a look-back the onset
 ** decides, resolved or not ("an MI in the past six months counts by its
@@ -433,7 +274,7 @@ static tv
 cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
                  const cond_entry *e, ts_time from, const char **why)
 {
-    const char *st = cond_status_names[e->status];
+    const char *st = leaf_cond_status_names[e->status];
 
     if (e->status == ST_ABSENT) {
         *why = arena_printf(cx->a, "%s absent", c->name);
@@ -444,28 +285,28 @@ cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
         ** after now were dropped) and not ended before from. */
         if (e->end != TS_NONE && e->end < from) {
             *why = arena_printf(cx->a, "%s ended %s, more than %s ago", c->name,
-                                fmt_time(cx, e->end), dur_str(cx, ru->within));
+                                result_fmt_time(cx, e->end), leaf_dur_str(cx, ru->within));
             return TV_NOT_MET;
         }
         if (e->status == ST_RESOLVED && e->end == TS_NONE) {
             *why = arena_printf(cx->a, "%s resolved, end not recorded (needs "
-                                "present within %s)", c->name, dur_str(cx, ru->within));
+                                "present within %s)", c->name, leaf_dur_str(cx, ru->within));
             return TV_UNKNOWN;
         }
     } else if (ru->has_within) {
         if (e->onset == TS_NONE) {
             *why = arena_printf(cx->a, "%s %s, onset not recorded (needs within %s)",
-                                c->name, st, dur_str(cx, ru->within));
+                                c->name, st, leaf_dur_str(cx, ru->within));
             return TV_UNKNOWN;
         }
         if (e->onset < from) {
             *why = arena_printf(cx->a, "%s onset %s, more than %s ago",
-                                c->name, fmt_time(cx, e->onset), dur_str(cx, ru->within));
+                                c->name, result_fmt_time(cx, e->onset), leaf_dur_str(cx, ru->within));
             return TV_NOT_MET;
         }
     } else if (e->status == ST_RESOLVED || e->end != TS_NONE) {
         *why = e->end != TS_NONE
-             ? arena_printf(cx->a, "%s %s, ended %s", c->name, st, fmt_time(cx, e->end))
+             ? arena_printf(cx->a, "%s %s, ended %s", c->name, st, result_fmt_time(cx, e->end))
              : arena_printf(cx->a, "%s resolved", c->name);
         return TV_NOT_MET;
     }
@@ -480,14 +321,14 @@ cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
     }
     if (ru->active_within)
         *why = arena_printf(cx->a, "%s %s within the last %s", c->name, st,
-                            dur_str(cx, ru->within));
+                            leaf_dur_str(cx, ru->within));
     else if (e->onset == TS_NONE)
         *why = arena_printf(cx->a, "%s %s", c->name, st);
     else if (ru->has_within)
         *why = arena_printf(cx->a, "%s %s, onset %s, within %s", c->name, st,
-                            fmt_time(cx, e->onset), dur_str(cx, ru->within));
+                            result_fmt_time(cx, e->onset), leaf_dur_str(cx, ru->within));
     else
-        *why = arena_printf(cx->a, "%s %s since %s", c->name, st, fmt_time(cx, e->onset));
+        *why = arena_printf(cx->a, "%s %s since %s", c->name, st, result_fmt_time(cx, e->onset));
     return TV_MET;
 }
 
@@ -553,8 +394,8 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
         if (v != best)
             continue;
         reason = why;
-        result_add_evidence(cx, res, c->name, cond_status_names[e->status], NULL,
-                            e->onset, pointer_to(cx, "conditions", e->src));
+        result_add_evidence(cx, res, c->name, leaf_cond_status_names[e->status], NULL,
+                            e->onset, result_pointer(cx, "conditions", e->src));
         if (e->onset < since)
             since = e->onset;
     }
@@ -668,27 +509,20 @@ proc_episode_value(eval_ctx *cx, const rule *ru, const concept *c,
     tv v;
 
     if (ru->ongoing && ep->end != TS_NONE) {
-        *why = arena_printf(cx->a, "%s ended %s", c->name, fmt_time(cx, ep->end));
+        *why = arena_printf(cx->a, "%s ended %s", c->name, result_fmt_time(cx, ep->end));
         return TV_NOT_MET;
     }
     if (ru->has_within && ep->end != TS_NONE && ep->end < from) {
         *why = arena_printf(cx->a, "%s ended %s, more than %s ago", c->name,
-                            fmt_time(cx, ep->end), dur_str(cx, ru->within));
+                            result_fmt_time(cx, ep->end), leaf_dur_str(cx, ru->within));
         return TV_NOT_MET;
     }
     v = proc_attr_value(cx, ru, attr, &detail);
     when = ep->end == TS_NONE
-         ? arena_printf(cx->a, "ongoing since %s", fmt_time(cx, ep->start))
-         : arena_printf(cx->a, "%s to %s", fmt_time(cx, ep->start), fmt_time(cx, ep->end));
+         ? arena_printf(cx->a, "ongoing since %s", result_fmt_time(cx, ep->start))
+         : arena_printf(cx->a, "%s to %s", result_fmt_time(cx, ep->start), result_fmt_time(cx, ep->end));
     *why = arena_printf(cx->a, "%s %s%s", c->name, when, detail);
     return v;
-}
-
-int
-leaf_episodes(eval_ctx *cx, const proc_list *l, span **out)
-{
-    *out = arena_alloc(cx->a, (size_t)(l->n ? l->n : 1) * sizeof **out);
-    return span_episodes(l, *out);
 }
 
 static result *
@@ -723,7 +557,7 @@ proc_one(eval_ctx *cx, const rule *ru, const concept *c)
         reason = whys[k];
         for (int i = ep[k].first; i <= ep[k].last; i++)
             result_add_evidence(cx, res, c->name, attr[k], NULL, l->e[i].start,
-                                pointer_to(cx, "procedures", l->e[i].src));
+                                result_pointer(cx, "procedures", l->e[i].src));
         if (best != TV_NOT_MET && res->since == TS_NONE)
             res->since = ep[k].start;
     }
@@ -741,77 +575,14 @@ proc_one(eval_ctx *cx, const rule *ru, const concept *c)
 /* Locations                                                          */
 /* ------------------------------------------------------------------ */
 
-/*
-** The last run of adjacent or overlapping stays: since every stay starts
-** at or before the screening time, it is the only one that can cover it.
-** Returns the index of its first stay, its start and its end (TS_NONE:
-** still there).
-*/
-static int
-loc_last_run(const loc_list *l, ts_time *start, ts_time *end)
-{
-    int first = 0;
-
-    *start = l->e[0].start;
-    *end = l->e[0].end;
-    for (int i = 1; i < l->n; i++) {
-        const loc_entry *e = &l->e[i];
-        if (*end != TS_NONE && e->start > *end) {
-            first = i;
-            *start = e->start;
-            *end = e->end;
-        } else if (*end != TS_NONE && (e->end == TS_NONE || e->end > *end)) {
-            *end = e->end;
-        }
-    }
-    return first;
-}
-
-/*
-** The start of the stay in c covering the screening time, or TS_NONE with
-** the leaf's value when there is none: not met when a stay elsewhere
-** covers it or the locations are complete, unknown otherwise (a stay that
-** ended hours ago says nothing of where the patient is now).
-*/
-ts_time
-loc_current(eval_ctx *cx, const concept *c, result *res)
-{
-    const loc_list *l = &cx->r->locs[c->index];
-    ts_time s = TS_NONE, e = TS_NONE, now = cx->r->at;
-    const concept *here;
-    int first;
-
-    if (l->n > 0) {
-        first = loc_last_run(l, &s, &e);
-        for (int i = first; i < l->n; i++)
-            result_add_evidence(cx, res, c->name, NULL, NULL, l->e[i].start,
-                                pointer_to(cx, "locations", l->e[i].src));
-        if (s <= now && (e == TS_NONE || now < e))
-            return s;
-    }
-    const char *left = l->n > 0 ? arena_printf(cx->a, " (left %s)", fmt_time(cx, e)) : "";
-    if ((here = span_place_at(cx->r, now)) != NULL)
-        leaf_say(cx, res, TV_NOT_MET, "not in %s now: in %s%s", c->name,
-                 here->name, left);
-    else if (leaf_complete(cx, SEC_LOCATIONS))
-        leaf_say(cx, res, TV_NOT_MET, "not in %s now%s (locations complete)",
-                 c->name, left);
-    else {
-        leaf_say(cx, res, TV_UNKNOWN, "no stay recorded covering the screening "
-                 "time (%s)%s", c->name, left);
-        result_add_missing(cx, res, c->name);
-    }
-    return TS_NONE;
-}
-
 static result *
 loc_one(eval_ctx *cx, const rule *ru, const concept *c)
 {
     result *res = leaf_new(cx, ru);
-    ts_time s = loc_current(cx, c, res);
+    ts_time s = leaf_loc_current(cx, c, res);
 
     if (s != TS_NONE) {
-        leaf_say(cx, res, TV_MET, "in %s since %s", c->name, fmt_time(cx, s));
+        leaf_say(cx, res, TV_MET, "in %s since %s", c->name, result_fmt_time(cx, s));
         leaf_times(res, s, TS_NONE);
     }
     return res;
@@ -864,7 +635,7 @@ eval_fact(eval_ctx *cx, const rule *ru)
     if (ru->has_within && f->t != TS_NONE &&
         f->t < ts_shift(cx->r->at, ru->within, -1)) {
         leaf_say(cx, res, TV_UNKNOWN, "%s recorded %s, more than %s ago", c->name,
-                 fmt_time(cx, f->t), dur_str(cx, ru->within));
+                 result_fmt_time(cx, f->t), leaf_dur_str(cx, ru->within));
         result_add_missing(cx, res, c->name);
         return res;
     }
@@ -889,8 +660,8 @@ eval_fact(eval_ctx *cx, const rule *ru)
         if (f->type != VAL_NUMBER)
             leaf_say(cx, res, TV_UNKNOWN, "%s is %s, not a number", c->name, val);
         else
-            leaf_say(cx, res, cmp_value(&ru->cmp, f->n) ? TV_MET : TV_NOT_MET,
-                "%s is %s (needs %s)", c->name, val, cmp_text(cx, &ru->cmp));
+            leaf_say(cx, res, result_cmp_value(&ru->cmp, f->n) ? TV_MET : TV_NOT_MET,
+                "%s is %s (needs %s)", c->name, val, result_cmp_text(cx, &ru->cmp));
     } else {
         leaf_say(cx, res, TV_UNKNOWN, "%s: the rule has no comparison", c->name);
     }
@@ -938,8 +709,8 @@ eval_event(eval_ctx *cx, const rule *ru)
     case R_LOCATION:     return each_concept(cx, ru, loc_one);
     case R_MEDICATION:
         if (ru->one_course)
-            return med_class(cx, ru);
-        return each_concept(cx, ru, med_one);
+            return clock_med_class(cx, ru);
+        return each_concept(cx, ru, clock_med_one);
     default:             break;
     }
     res = leaf_new(cx, ru);

@@ -204,7 +204,8 @@ struct trial {
     const char *window_note;
 };
 
-/* Names for messages and docs. */
+/* rulenames.c: names for the parser, messages and docs.  A kind's name is
+** its YAML key ("latest"; R_HELD_FOR: "for"); "?" for no kind. */
 const char *rule_kind_name(rule_kind k);
 const char *cmp_op_name(cmp_op op);
 

@@ -69,40 +69,42 @@ static const cmp_op cmp_ops[] = {
 #define K(k) (1u << (k))
 
 static const struct head {
-    const char *name;
     rule_kind kind;
     unsigned allowed;       /* M_* */
     unsigned concepts;      /* K(CK_*) for the head's value, 0 if none */
 } heads[] = {
-    { "all",         R_ALL,         0, 0 },
-    { "any",         R_ANY,         0, 0 },
-    { "not",         R_NOT,         0, 0 },
-    { "needs_check", R_CHECK,       0, 0 },
-    { "at_least",    R_AT_LEAST,    M_OF, 0 },
-    { "criterion",   R_CRITERION,   0, 0 },
-    { "age",         R_AGE,         M_UNIT, 0 },
-    { "sex",         R_SEX,         0, 0 },
-    { "latest",      R_LATEST,      M_CMP | M_UNIT | M_WITHIN,
+    { R_ALL,         0, 0 },
+    { R_ANY,         0, 0 },
+    { R_NOT,         0, 0 },
+    { R_CHECK,       0, 0 },
+    { R_AT_LEAST,    M_OF, 0 },
+    { R_CRITERION,   0, 0 },
+    { R_AGE,         M_UNIT, 0 },
+    { R_SEX,         0, 0 },
+    { R_LATEST,      M_CMP | M_UNIT | M_WITHIN,
       K(CK_OBSERVATION) | K(CK_DERIVED) },
-    { "any_value",   R_ANY_VALUE,   M_CMP | M_UNIT | M_WITHIN, K(CK_OBSERVATION) },
-    { "all_values",  R_ALL_VALUES,  M_CMP | M_UNIT | M_WITHIN, K(CK_OBSERVATION) },
-    { "sustained",   R_SUSTAINED,   M_CMP | M_UNIT | M_MAX_GAP, K(CK_OBSERVATION) },
-    { "episode",     R_EPISODE,     M_CMP | M_UNIT | M_LASTING | M_WITHIN | M_MAX_GAP,
+    { R_ANY_VALUE,   M_CMP | M_UNIT | M_WITHIN, K(CK_OBSERVATION) },
+    { R_ALL_VALUES,  M_CMP | M_UNIT | M_WITHIN, K(CK_OBSERVATION) },
+    { R_SUSTAINED,   M_CMP | M_UNIT | M_MAX_GAP, K(CK_OBSERVATION) },
+    { R_EPISODE,     M_CMP | M_UNIT | M_LASTING | M_WITHIN | M_MAX_GAP,
       K(CK_OBSERVATION) },
-    { "consecutive", R_CONSECUTIVE, M_CMP | M_UNIT | M_COUNT | M_SPACING | M_TREND |
+    { R_CONSECUTIVE, M_CMP | M_UNIT | M_COUNT | M_SPACING | M_TREND |
       M_WITHIN, K(CK_OBSERVATION) },
-    { "time_since",  R_TIME_SINCE,  M_DCMP | M_ONGOING, 0 },
-    { "duration",    R_DURATION,    M_DCMP, 0 },
-    { "condition",   R_CONDITION,   M_SUSPECTED | M_WITHIN | M_ACTIVE_WITHIN |
+    { R_TIME_SINCE,  M_DCMP | M_ONGOING, 0 },
+    { R_DURATION,    M_DCMP, 0 },
+    { R_CONDITION,   M_SUSPECTED | M_WITHIN | M_ACTIVE_WITHIN |
       M_KNOWN, K(CK_CONDITION) },
-    { "procedure",   R_PROCEDURE,   M_ONGOING | M_WITHIN | M_ATTRIBUTE, K(CK_PROCEDURE) },
-    { "location",    R_LOCATION,    0, K(CK_LOCATION) },
-    { "medication",  R_MEDICATION,  M_WITHIN | M_INFUSION | M_ONE_COURSE,
+    { R_PROCEDURE,   M_ONGOING | M_WITHIN | M_ATTRIBUTE, K(CK_PROCEDURE) },
+    { R_LOCATION,    0, K(CK_LOCATION) },
+    { R_MEDICATION,  M_WITHIN | M_INFUSION | M_ONE_COURSE,
       K(CK_MEDICATION) },
-    { "total",       R_TOTAL,       M_CMP | M_UNIT | M_WITHIN, K(CK_MEDICATION) },
-    { "fact",        R_FACT,        M_CMP | M_UNIT | M_IS | M_WITHIN, K(CK_FACT) },
-    { NULL, 0, 0, 0 }
+    { R_TOTAL,       M_CMP | M_UNIT | M_WITHIN, K(CK_MEDICATION) },
+    { R_FACT,        M_CMP | M_UNIT | M_IS | M_WITHIN, K(CK_FACT) },
 };
+#define NHEADS (sizeof heads / sizeof heads[0])
+/* A head's key is its kind's name (rulenames.c): one table of names. */
+#define HEAD_NAME(h) rule_kind_name((h)->kind)
+
 
 struct rctx {
     arena *a;
@@ -136,8 +138,8 @@ find_modifier(const char *key)
 static const struct head *
 find_head(const char *key)
 {
-    for (int i = 0; heads[i].name; i++)
-        if (strcmp(heads[i].name, key) == 0)
+    for (size_t i = 0; i < NHEADS; i++)
+        if (strcmp(HEAD_NAME(&heads[i]), key) == 0)
             return &heads[i];
     return NULL;
 }
@@ -195,7 +197,7 @@ get_concept(struct rctx *c, const ynode *n, const struct head *h)
 {
     const char *name;
     char what[40];
-    snprintf(what, sizeof what, "'%s'", h->name);
+    snprintf(what, sizeof what, "'%s'", HEAD_NAME(h));
     if (ydoc_string(n, what, &name, c->err) < 0)
         return NULL;
     const concept *k = vocab_find(c->v, name);
@@ -245,12 +247,12 @@ get_concepts(struct rctx *c, const ynode *n, const struct head *h, int multi,
     int count = n->kind == Y_SEQ ? n->n : 1;
     if (n->kind == Y_SEQ && !multi)
         return ydoc_error(c->err, n, "'%s' takes one concept, not a list "
-                          "(combine rules with any)", h->name);
+                          "(combine rules with any)", HEAD_NAME(h));
     if (n->kind == Y_SEQ && n->n == 0)
-        return ydoc_error(c->err, n, "'%s' needs at least one concept", h->name);
+        return ydoc_error(c->err, n, "'%s' needs at least one concept", HEAD_NAME(h));
     if (n->kind == Y_MAP)
         return ydoc_error(c->err, n, "expected a concept name for '%s', found "
-                          "a mapping", h->name);
+                          "a mapping", HEAD_NAME(h));
     r->concepts = arena_alloc(c->a, (size_t)count * sizeof *r->concepts);
     for (int i = 0; i < count; i++) {
         const ynode *item = n->kind == Y_SEQ ? n->items[i] : n;
@@ -546,7 +548,7 @@ parse_event(struct rctx *c, const ynode *hv, const struct head *h, rule *r)
     if (hv->n != 1)
         return ydoc_error(c->err, hv, "'%s' needs one event: {medication: X}, "
                           "{procedure: X}, {condition: X}, {location: X} or "
-                          "{first_of: [event, ...]}", h->name);
+                          "{first_of: [event, ...]}", HEAD_NAME(h));
     int k = key_index(keys, YKEY(hv, 0)->str);
     if (events[k] == EV_FIRST_OF) {
         if (h->kind != R_TIME_SINCE)
@@ -658,7 +660,7 @@ static int
 parse_values(struct rctx *c, const ynode *map, const struct head *h, rule *r)
 {
     const ynode *n;
-    if (parse_cmp(c, map, h->name, 1, &r->cmp) < 0 ||
+    if (parse_cmp(c, map, HEAD_NAME(h), 1, &r->cmp) < 0 ||
         parse_unit(c, map, r->concepts[0], &r->cmp) < 0)
         return -1;
     r->max_gap = (ts_duration){ TS_HOUR, 0 };
@@ -679,7 +681,7 @@ parse_values(struct rctx *c, const ynode *map, const struct head *h, rule *r)
     if ((r->kind == R_EPISODE || r->kind == R_ANY_VALUE ||
          r->kind == R_ALL_VALUES) && !ydoc_get(map, "within"))
         return ydoc_error(c->err, map, "'%s' needs 'within' (the look-back "
-                          "window)", h->name);
+                          "window)", HEAD_NAME(h));
     if ((n = ydoc_get(map, "count"))) {
         double k;
         if (ydoc_number(n, "'count'", &k, c->err) < 0)
@@ -702,7 +704,7 @@ parse_total(struct rctx *c, const ynode *map, const ynode *hv,
             const struct head *h, rule *r)
 {
     if (get_concepts(c, hv, h, 1, r) < 0 ||
-        parse_cmp(c, map, h->name, 1, &r->cmp) < 0 ||
+        parse_cmp(c, map, HEAD_NAME(h), 1, &r->cmp) < 0 ||
         parse_unit(c, map, r->concepts[0], &r->cmp) < 0)
         return -1;
     if (!r->concepts[0]->unit)
@@ -751,7 +753,7 @@ parse_kind(struct rctx *c, const ynode *map, const struct head *h,
         return parse_sex(c, hv, r);
     case R_TIME_SINCE:
     case R_DURATION:
-        if (parse_event(c, hv, h, r) < 0 || parse_dcmp(c, map, h->name, &r->dcmp) < 0 ||
+        if (parse_event(c, hv, h, r) < 0 || parse_dcmp(c, map, HEAD_NAME(h), &r->dcmp) < 0 ||
             get_bool(c, map, "ongoing", &r->ongoing) < 0)
             return -1;
         if (ydoc_get(map, "ongoing") && r->event != EV_PROCEDURE)
@@ -827,8 +829,8 @@ find_rule_head(struct rctx *c, const ynode *map, const ynode **hv)
     /* No head: a misspelt one is the likeliest cause. */
     const char *all_keys[64];
     int na = 0;
-    for (int i = 0; heads[i].name; i++)
-        all_keys[na++] = heads[i].name;
+    for (size_t i = 0; i < NHEADS; i++)
+        all_keys[na++] = HEAD_NAME(&heads[i]);
     for (int i = 0; modifiers[i].name; i++)
         all_keys[na++] = modifiers[i].name;
     for (int i = 0; cmp_names[i]; i++)
@@ -871,14 +873,14 @@ check_modifiers(struct rctx *c, const ynode *map, const struct head *h)
 
     for (int i = 0; i < map->n; i++) {
         const ynode *k = YKEY(map, i);
-        if (strcmp(k->str, h->name) == 0 || key_index(allowed, k->str) >= 0)
+        if (strcmp(k->str, HEAD_NAME(h)) == 0 || key_index(allowed, k->str) >= 0)
             continue;
         if (find_modifier(k->str) || key_index(cmp_names, k->str) >= 0) {
             if (h->kind == R_AGE && key_index(cmp_names, k->str) >= 0)
                 return ydoc_error(c->err, k, "write the comparison inside "
                                   "'age': age: {%s: ...}", k->str);
             return ydoc_error(c->err, k, "'%s' is not allowed with '%s'",
-                              k->str, h->name);
+                              k->str, HEAD_NAME(h));
         }
         /* A near miss of an operator is named as one: the user was
         ** writing a comparison, and the list of operators helps most. */
@@ -890,7 +892,7 @@ check_modifiers(struct rctx *c, const ynode *map, const struct head *h)
             return ydoc_error(c->err, k, "unknown key '%s' (did you mean '%s'?)",
                               k->str, s);
         return ydoc_error(c->err, k, "unknown key '%s' in a '%s' rule",
-                          k->str, h->name);
+                          k->str, HEAD_NAME(h));
     }
     return 0;
 }
@@ -985,24 +987,4 @@ rule_parse(arena *a, const vocab *v, const ynode *n, ts_error *err)
 {
     struct rctx c = { a, v, err };
     return parse_rule(&c, n, 1);
-}
-
-const char *
-rule_kind_name(rule_kind k)
-{
-    if (k == R_HELD_FOR)
-        return "for";
-    for (int i = 0; heads[i].name; i++)
-        if (heads[i].kind == k)
-            return heads[i].name;
-    return "?";
-}
-
-const char *
-cmp_op_name(cmp_op op)
-{
-    for (int i = 0; cmp_names[i]; i++)
-        if (cmp_ops[i] == op)
-            return cmp_names[i];
-    return "none";
 }

@@ -11,7 +11,7 @@
 ** same way: the certain since-time stops at it, the possible one reaches
 ** back over it to the last sample that rules the condition out.
 **
-** Every threshold goes through cmp_value (the rule's unit and the 1e-9
+** Every threshold goes through result_cmp_value (the rule's unit and the 1e-9
 ** tolerance of trials.md), every look-back through ts_shift, and a
 ** look-back includes its end: a value exactly 6 h old is within 6 h.  The
 ** record holds nothing after the screening time, so "now" is r->at and the
@@ -91,7 +91,7 @@ state(const leaf *lf, int i)
 {
     unsigned char *st = &lf->st[i];
     if (*st == S_UNSET)
-        *st = !usable(&lf->s[i]) ? S_U : cmp_value(&lf->ru->cmp, lf->s[i].v) ? S_Q : S_N;
+        *st = !usable(&lf->s[i]) ? S_U : result_cmp_value(&lf->ru->cmp, lf->s[i].v) ? S_Q : S_N;
     return *st;
 }
 
@@ -137,7 +137,7 @@ add_sample(leaf *lf, result *res, int i)
         unit = NULL;
     }
     result_add_evidence(lf->cx, res, lf->c->name, val, unit, s->t,
-                        pointer_to(lf->cx, "observations", s->src));
+                        result_pointer(lf->cx, "observations", s->src));
 }
 
 /* "58 mm[Hg]"; a value recorded in another unit also shows as recorded,
@@ -146,7 +146,7 @@ static const char *
 value_of(leaf *lf, int i)
 {
     const sample *sm = &lf->s[i];
-    const char *v = fmt_value(lf->cx, &lf->ru->cmp, sm->v);
+    const char *v = result_fmt_value(lf->cx, &lf->ru->cmp, sm->v);
     const char *u = lf->ru->cmp.unit;
     if (sm->unit && u && strcmp(sm->unit, u) != 0) {
         char raw[32];
@@ -159,7 +159,7 @@ value_of(leaf *lf, int i)
 static const char *
 time_of(leaf *lf, int i)
 {
-    return fmt_time(lf->cx, lf->s[i].t);
+    return result_fmt_time(lf->cx, lf->s[i].t);
 }
 
 /*
@@ -517,9 +517,9 @@ eval_sustained(leaf *lf)
         more = "; it may have begun earlier: no data before";
     else if (early != since)
         more = arena_printf(lf->cx->a, "; it may have begun after %s (data missing between)",
-                            fmt_time(lf->cx, early));
+                            result_fmt_time(lf->cx, early));
     res = result_new(lf->cx, lf->ru, TV_MET, "%s %s since %s (%s)%s", lf->name,
-                     lf->cmp, fmt_time(lf->cx, since),
+                     lf->cmp, result_fmt_time(lf->cx, since),
                      elapsed(lf, lf->now - since), more);
     if (bound >= 0)
         add_sample(lf, res, bound);
@@ -796,7 +796,7 @@ eval_series(eval_ctx *cx, const rule *ru)
     lf.ru = ru;
     lf.c = ru->concepts[0];
     lf.name = shown_name(cx, lf.c);
-    lf.cmp = cmp_text(cx, &ru->cmp);
+    lf.cmp = result_cmp_text(cx, &ru->cmp);
     lf.now = r->at;
     lf.wstart = ru->has_within ? ts_shift(r->at, ru->within, -1) : TS_NONE;
     if (r->obs) {

@@ -51,14 +51,14 @@ entry_amount(eval_ctx *cx, const char *name, const med_entry *m, const char *cu,
     *end = m->end == TS_NONE ? (m->kind == MED_DOSE ? m->start : now) : m->end;
     if (m->kind == MED_COURSE || !m->unit) {
         *why = arena_printf(cx->a, "%s from %s has no amount", name,
-                            fmt_time(cx, m->start));
+                            result_fmt_time(cx, m->start));
         return -1;
     }
     if (m->kind != MED_DOSE)
         to = arena_printf(cx->a, "%s/h", cu);
     if (unit_factor(m->unit, to, &ctx, &f, buf, sizeof buf) != UNIT_OK) {
         *why = arena_printf(cx->a, "%s from %s: '%s' cannot be converted to "
-                            "'%s'", name, fmt_time(cx, m->start), m->unit, to);
+                            "'%s'", name, result_fmt_time(cx, m->start), m->unit, to);
         return -1;
     }
     /* A dose as given; a rate per hour over the interval. */
@@ -124,7 +124,7 @@ reached_at(const rule *ru, const tally *t, ts_time from, ts_time now)
     ts_time lo = from, hi = now;       /* fails at lo, holds at hi */
     while (hi - lo > 1) {
         ts_time mid = lo + (hi - lo) / 2;
-        if (cmp_value(&ru->cmp, sum_between(t, from, mid)))
+        if (result_cmp_value(&ru->cmp, sum_between(t, from, mid)))
             hi = mid;
         else
             lo = mid;
@@ -136,7 +136,7 @@ reached_at(const rule *ru, const tally *t, ts_time from, ts_time now)
 static tv
 bound_value(const num_cmp_t *c, double v)
 {
-    int ok = cmp_value(c, v);
+    int ok = result_cmp_value(c, v);
     switch (c->op) {
     case CMP_GT: case CMP_GE: return ok ? TV_MET : TV_UNKNOWN;
     case CMP_LT: case CMP_LE: return ok ? TV_UNKNOWN : TV_NOT_MET;
@@ -144,7 +144,7 @@ bound_value(const num_cmp_t *c, double v)
         num_cmp_t above = *c;
         above.op = CMP_GT;
         above.lo = c->op == CMP_EQ ? c->lo : c->hi;
-        return cmp_value(&above, v) ? TV_NOT_MET : TV_UNKNOWN;
+        return result_cmp_value(&above, v) ? TV_NOT_MET : TV_UNKNOWN;
     }
     case CMP_NONE: break;
     }
@@ -168,7 +168,7 @@ add_evidence(eval_ctx *cx, const rule *ru, result *res, ts_time from)
             result_add_evidence(cx, res, ru->concepts[i]->name,
                                 m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
                                 m->kind == MED_COURSE ? NULL : m->unit, m->start,
-                                pointer_to(cx, "medications", m->src));
+                                result_pointer(cx, "medications", m->src));
         }
     }
 }
@@ -195,11 +195,11 @@ eval_total(eval_ctx *cx, const rule *ru)
     else if (!complete)
         bound = "; a lower bound: medications not complete";
     v = t.bad || !complete ? bound_value(&ru->cmp, sum)
-                           : cmp_value(&ru->cmp, sum) ? TV_MET : TV_NOT_MET;
+                           : result_cmp_value(&ru->cmp, sum) ? TV_MET : TV_NOT_MET;
     add_evidence(cx, ru, res, from);
     leaf_say(cx, res, v, "%s of %s given in the last %s (%s)%s",
-             fmt_value(cx, &ru->cmp, sum), names, dur_str(cx, ru->within),
-             cmp_text(cx, &ru->cmp), bound);
+             result_fmt_value(cx, &ru->cmp, sum), names, leaf_dur_str(cx, ru->within),
+             result_cmp_text(cx, &ru->cmp), bound);
     if (v == TV_MET) {
         ts_time since = (ru->cmp.op == CMP_GT || ru->cmp.op == CMP_GE)
                       ? reached_at(ru, &t, from, now) : now;
@@ -213,7 +213,7 @@ eval_total(eval_ctx *cx, const rule *ru)
         else
             result_add_missing(cx, res, arena_printf(cx->a, "%s given in the "
                                "last %s (medications not complete)", names,
-                               dur_str(cx, ru->within)));
+                               leaf_dur_str(cx, ru->within)));
     }
     return res;
 }

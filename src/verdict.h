@@ -68,8 +68,10 @@ struct trial_result {
     int ncohort_met;            /* how many cohorts are met (for reporting) */
 };
 
-/* eval.c */
+/* eval.c: the dispatcher, for the combinators' kids and references. */
 result *eval_rule(eval_ctx *cx, const rule *ru);
+
+/* result.c: building results (below eval.c and every leaf). */
 result *result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void result_add_evidence(eval_ctx *cx, result *res, const char *code,
@@ -80,8 +82,13 @@ void result_take(eval_ctx *cx, result *dst, const result *src); /* evidence + mi
 /* The reasons of the results r[0..n) whose value is want (of all, if want
 ** < 0) joined with "; ", leaving out empty ones if skip_empty; NULL if
 ** there are none.  One allocation, however many reasons. */
-const char *reasons_join(eval_ctx *cx, result *const *r, int n, int want,
-                         int skip_empty);
+const char *result_reasons_join(eval_ctx *cx, result *const *r, int n, int want,
+                                int skip_empty);
+int result_cmp_value(const num_cmp_t *c, double canonical);   /* 1 if it satisfies */
+const char *result_cmp_text(eval_ctx *cx, const num_cmp_t *c); /* "< 65 mm[Hg]" */
+const char *result_fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical); /* "58 mm[Hg]" */
+const char *result_pointer(eval_ctx *cx, const char *section, int index); /* "/observations/17" */
+const char *result_fmt_time(eval_ctx *cx, ts_time t);   /* "2026-03-01 08:00" */
 
 /* series.c: R_LATEST, R_ANY_VALUE, R_ALL_VALUES, R_SUSTAINED, R_EPISODE,
 ** R_CONSECUTIVE on observation concepts (and R_LATEST on derived ones via
@@ -106,12 +113,5 @@ result *eval_derived(eval_ctx *cx, const rule *ru);
 result *eval_event(eval_ctx *cx, const rule *ru);
 /* total.c: R_TOTAL, an amount of medications given over a look-back. */
 result *eval_total(eval_ctx *cx, const rule *ru);
-
-/* Helpers shared by the leaves (eval.c). */
-int cmp_value(const num_cmp_t *c, double canonical);   /* 1 if it satisfies */
-const char *cmp_text(eval_ctx *cx, const num_cmp_t *c); /* "< 65 mm[Hg]" */
-const char *fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical); /* "58 mm[Hg]" */
-const char *pointer_to(eval_ctx *cx, const char *section, int index); /* "/observations/17" */
-const char *fmt_time(eval_ctx *cx, ts_time t);
 
 #endif

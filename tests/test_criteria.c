@@ -466,6 +466,25 @@ test_rule_kinds(void **state)
     trialset_free(ts);
 }
 
+/* One table of rule-kind names (rulenames.c) serves the parser and the
+** messages: every kind has a name of its own, and an unknown kind is
+** "?" rather than a read past the table. */
+static void
+test_rule_kind_names(void **state)
+{
+    (void)state;
+    for (int k = R_ALL; k <= R_FACT; k++) {
+        const char *name = rule_kind_name((rule_kind)k);
+        assert_string_not_equal(name, "?");
+        for (int j = R_ALL; j < k; j++)
+            assert_string_not_equal(rule_kind_name((rule_kind)j), name);
+    }
+    assert_string_equal(rule_kind_name(R_TOTAL), "total");
+    assert_string_equal(rule_kind_name((rule_kind)(R_FACT + 1)), "?");
+    assert_string_equal(cmp_op_name(CMP_NONE), "none");
+    assert_string_equal(cmp_op_name(CMP_LT), "below");
+}
+
 static void
 test_not_evaluated_and_cohorts(void **state)
 {
@@ -960,6 +979,7 @@ main(void)
         cmocka_unit_test(test_bundled_vocabulary),
         cmocka_unit_test(test_unit_conversion),
         cmocka_unit_test(test_rule_kinds),
+        cmocka_unit_test(test_rule_kind_names),
         cmocka_unit_test(test_not_evaluated_and_cohorts),
         cmocka_unit_test(test_select),
         cmocka_unit_test(test_site_codes),

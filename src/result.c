@@ -1,0 +1,234 @@
+/*
+** result.c -- building results: the operations every evaluator stage uses
+** on the verdict tree of verdict.h (new result, evidence, missing items,
+** joined reasons) and the formatting of thresholds, values, times and
+** JSON Pointers into the record that reasons and evidence quote.
+**
+** It sits below eval.c and the leaves (series, derived, events, clock,
+** total) so that they all call down into it and none calls back up into
+** the dispatcher: the evaluator's call graph is a tree
+** (tests/callgraph.sh checks it).  Everything is allocated in the
+** evaluation's arena.
+*/
+#include "verdict.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "timeutil.h"
+#include "units.h"
+
+/*
+** {======================================================
+** Result construction
+** =======================================================
+*/
+
+result *
+result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
+{
+    result *res = arena_alloc(cx->a, sizeof *res);
+    res->value = value;
+    res->rule = ru;
+    res->since = res->since_early = res->until = TS_NONE;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        res->reason = arena_vprintf(cx->a, fmt, ap);
+        va_end(ap);
+    } else {
+        res->reason = "";
+    }
+    return res;
+}
+
+void
+result_add_evidence(eval_ctx *cx, result *res, const char *code,
+                    const char *value, const char *unit, ts_time t,
+                    const char *pointer)
+{
+    /* Capacity doubles at each power of two (the list is only ever
+    ** appended to, here): an infusion changing rate hourly has dozens of
+    ** entries, and growing by one copied the list once per entry. */
+    int n = res->nev;
+    if ((n & (n - 1)) == 0)
+        res->ev = arena_grow(cx->a, res->ev, (size_t)n, n ? 2 * (size_t)n : 1,
+                             sizeof *res->ev);
+    evidence *e = &res->ev[res->nev++];
+    e->code = code;
+    e->value = value;
+    e->unit = unit;
+    e->t = t;
+    e->pointer = pointer;
+}
+
+void
+result_add_missing(eval_ctx *cx, result *res, const char *item)
+{
+    for (int i = 0; i < res->nmissing; i++)
+        if (strcmp(res->missing[i], item) == 0)
+            return;
+    res->missing = arena_grow(cx->a, res->missing, (size_t)res->nmissing,
+                              (size_t)res->nmissing + 1, sizeof *res->missing);
+    res->missing[res->nmissing++] = item;
+}
+
+void
+result_take(eval_ctx *cx, result *dst, const result *src)
+{
+    for (int i = 0; i < src->nev; i++) {
+        const evidence *e = &src->ev[i];
+        int dup = 0;
+        for (int j = 0; j < dst->nev && !dup; j++)
+            dup = dst->ev[j].pointer && e->pointer &&
+                  strcmp(dst->ev[j].pointer, e->pointer) == 0 &&
+                  strcmp(dst->ev[j].code, e->code) == 0;
+        if (!dup)
+            result_add_evidence(cx, dst, e->code, e->value, e->unit, e->t,
+                                e->pointer);
+    }
+    for (int i = 0; i < src->nmissing; i++)
+        result_add_missing(cx, dst, src->missing[i]);
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** Helpers shared by the leaves
+** =======================================================
+*/
+
+int
+result_cmp_value(const num_cmp_t *c, double canonical)
+{
+    double v = canonical * (c->scale != 0 ? c->scale : 1);
+    switch (c->op) {
+    case CMP_GT: return num_cmp(v, c->lo) > 0;
+    case CMP_GE: return num_cmp(v, c->lo) >= 0;
+    case CMP_LT: return num_cmp(v, c->lo) < 0;
+    case CMP_LE: return num_cmp(v, c->lo) <= 0;
+    case CMP_EQ: return num_cmp(v, c->lo) == 0;
+    case CMP_BETWEEN: return num_cmp(v, c->lo) >= 0 && num_cmp(v, c->hi) <= 0;
+    case CMP_NONE: break;
+    }
+    return 0;
+}
+
+/* Units that read better left out of a sentence: "1", "{score}". */
+static const char *
+shown_unit(const char *unit)
+{
+    if (!unit || !*unit || strcmp(unit, "1") == 0 || unit[0] == '{')
+        return NULL;
+    return unit;
+}
+
+const char *
+result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
+{
+    static const char *const sym[] = {
+        [CMP_GT] = ">", [CMP_GE] = "\u2265", [CMP_LT] = "<",
+        [CMP_LE] = "\u2264", [CMP_EQ] = "="
+    };
+    char lo[32], hi[32];
+    const char *u = shown_unit(c->unit);
+    num_format(c->lo, lo, sizeof lo);
+    num_format(c->hi, hi, sizeof hi);
+    if (c->op == CMP_BETWEEN)
+        return arena_printf(cx->a, "%s\u2013%s%s%s", lo, hi, u ? " " : "",
+                            u ? u : "");
+    if (c->op == CMP_NONE)
+        return "";
+    return arena_printf(cx->a, "%s %s%s%s", sym[c->op], lo, u ? " " : "",
+                        u ? u : "");
+}
+
+const char *
+result_fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical)
+{
+    char buf[32];
+    const char *u = shown_unit(c->unit);
+    num_format_clinical(canonical * (c->scale != 0 ? c->scale : 1), buf,
+                        sizeof buf);
+    return arena_printf(cx->a, "%s%s%s", buf, u ? " " : "", u ? u : "");
+}
+
+/* "/section/index", made for every piece of evidence: no printf. */
+const char *
+result_pointer(eval_ctx *cx, const char *section, int index)
+{
+    char num[16], *d = num + sizeof num;
+    unsigned u = index < 0 ? 0 - (unsigned)index : (unsigned)index;
+    do
+        *--d = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (index < 0)
+        *--d = '-';
+    size_t sl = strlen(section), dl = (size_t)(num + sizeof num - d);
+    char *p = arena_alloc_raw(cx->a, sl + dl + 3);
+    p[0] = '/';
+    memcpy(p + 1, section, sl);
+    p[sl + 1] = '/';
+    memcpy(p + sl + 2, d, dl);
+    p[sl + dl + 2] = '\0';
+    return p;
+}
+
+const char *
+result_fmt_time(eval_ctx *cx, ts_time t)
+{
+    char buf[TS_FMT_LEN];
+    ts_format_short(t, buf);
+    return arena_strdup(cx->a, buf);
+}
+
+/* }====================================================== */
+
+/*
+** {======================================================
+** Reasons
+** =======================================================
+*/
+
+
+/*
+** Joining two at a time ("%s; %s") copied the first reasons again for
+** every later one; this measures them all, then copies each once.  A
+** single reason is returned as it is.
+*/
+const char *
+result_reasons_join(eval_ctx *cx, result *const *r, int n, int want, int skip_empty)
+{
+    size_t len = 0;
+    int count = 0;
+    const char *only = NULL;
+    for (int i = 0; i < n; i++) {
+        const char *s = r[i]->reason ? r[i]->reason : "(null)";
+        if ((want >= 0 && (int)r[i]->value != want) || (skip_empty && !*s))
+            continue;
+        len += strlen(s) + (count ? 2 : 0);
+        only = s;
+        count++;
+    }
+    if (count <= 1)
+        return only;
+    char *out = arena_alloc_raw(cx->a, len + 1), *o = out;
+    for (int i = 0, k = 0; i < n; i++) {
+        const char *s = r[i]->reason ? r[i]->reason : "(null)";
+        if ((want >= 0 && (int)r[i]->value != want) || (skip_empty && !*s))
+            continue;
+        if (k++) {
+            memcpy(o, "; ", 2);
+            o += 2;
+        }
+        size_t sl = strlen(s);
+        memcpy(o, s, sl);
+        o += sl;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* }====================================================== */
