@@ -368,6 +368,72 @@ test_trial_window(void **state)
     vocab_free(v);
 }
 
+/*
+** Cohorts: a group is reported for an eligible patient only when exactly
+** one applies.  Two groups met at once (an overlap in the trial file) must
+** not be reported as either: the coordinator would enrol the patient in
+** the wrong arm.  Cohort A is "consent recorded", cohort B "fluids
+** adequate"; the trial's one inclusion is consent.
+*/
+static trial *
+cohort_trial(record *r)
+{
+    trial *t = arena_alloc(r->a, sizeof *t);
+    t->id = "NCT-TEST";
+    t->ncrit = 1;
+    t->crit = arena_alloc(r->a, sizeof *t->crit);
+    t->crit[0].id = "inc-consent";
+    t->crit[0].evaluated = 1;
+    t->crit[0].rule = fact_rule(r, 0);
+    t->ncohorts = 2;
+    t->cohorts = arena_alloc(r->a, 2 * sizeof *t->cohorts);
+    t->cohorts[0].id = "consented";
+    t->cohorts[0].rule = fact_rule(r, 0);
+    t->cohorts[1].id = "resuscitated";
+    t->cohorts[1].rule = fact_rule(r, 1);
+    return t;
+}
+
+static void
+test_two_cohorts_met_report_none(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    /* Only the first group applies: reported. */
+    record *r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, NULL);
+    set_fact(r, 1, TV_NOT_MET, NULL);
+    et_finish(r);
+    trial_result *tr = eval_trial(cohort_trial(r), r, r->a);
+    assert_int_equal(tr->v, V_ELIGIBLE);
+    assert_int_equal(tr->ncohort_met, 1);
+    assert_non_null(tr->cohort);
+    assert_string_equal(tr->cohort->id, "consented");
+    record_free(r);
+
+    /* Both apply: no group is reported, and the count says why. */
+    r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, NULL);
+    set_fact(r, 1, TV_MET, NULL);
+    et_finish(r);
+    tr = eval_trial(cohort_trial(r), r, r->a);
+    assert_int_equal(tr->v, V_ELIGIBLE);
+    assert_int_equal(tr->ncohort_met, 2);
+    assert_null(tr->cohort);
+    record_free(r);
+
+    /* The second one unknown: only the first is met, so it is reported. */
+    r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, NULL);
+    et_finish(r);
+    tr = eval_trial(cohort_trial(r), r, r->a);
+    assert_int_equal(tr->ncohort_met, 1);
+    assert_non_null(tr->cohort);
+    assert_string_equal(tr->cohort->id, "consented");
+    record_free(r);
+    vocab_free(v);
+}
+
 /* needs_check: met becomes unknown with a manual check asked for; not
 ** met and unknown stay; the possible since is kept. */
 static void
@@ -450,6 +516,7 @@ main(void)
         cmocka_unit_test(test_held_for_run_after_gap),
         cmocka_unit_test(test_since_combination),
         cmocka_unit_test(test_trial_window),
+        cmocka_unit_test(test_two_cohorts_met_report_none),
         cmocka_unit_test(test_not_evaluated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
