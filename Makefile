@@ -350,6 +350,19 @@ check-xcheck: trialscreen
 
 .PHONY: check-xcheck
 
+# ------------------------------------------------------------ mutation
+# tests/mutate.py applies each one-line mutation of tests/mutants.txt in a
+# copy of the tree (build-mutate/, objects kept between runs), rebuilds and
+# runs the fast tests; it reports the mutants no test kills
+# (docs/testing.md).  Slow (about 20 s a mutant): not part of "make check".
+#   make mutate [MUTANTS=FILE] [FILTER=REGEX]
+MUTATE_DIR = build-mutate
+mutate:
+	python3 tests/mutate.py --dir $(MUTATE_DIR) \
+	    $(if $(MUTANTS),--list '$(MUTANTS)') $(if $(FILTER),--filter '$(FILTER)')
+
+.PHONY: mutate
+
 # ------------------------------------------------------------ FHIR
 # The records of examples/ and tests/cases/ written as FHIR (Bundles and a
 # shuffled Bulk export) must screen exactly as the records do

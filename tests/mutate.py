@@ -11,15 +11,20 @@ tests miss a bug, or the mutant is equivalent (it changes no behaviour),
 which the list says with "## equivalent: why".  docs/testing.md explains
 the list and how to read the report.
 
-Usage: tests/mutate.py [--list FILE] [--filter REGEX] [--keep] [--check]
+Usage: tests/mutate.py [--list FILE] [--filter REGEX] [--dir DIR] [--keep]
+                       [--check]
   --list FILE     the mutations (default tests/mutants.txt; make mutate
                   passes MUTANTS=FILE)
   --filter REGEX  only the entries whose line matches REGEX (make mutate
                   FILTER=REGEX), e.g. 'src/units.c' or 'window'
-  --keep          keep the scratch tree (its path is printed)
+  --dir DIR       the scratch tree: kept between runs, so that its objects
+                  are reused (make mutate uses build-mutate/); default a
+                  temporary directory, removed at the end
+  --keep          keep the temporary scratch tree (its path is printed)
   --check         only check that every entry applies, build nothing
 
-A mutation is located by its text, not by a line number, so that code
+A mutation is located by its text (one line; "\\N" in it stands for a line
+break, so that the next line can disambiguate a line that occurs twice), not by a line number, so that code
 moving inside a file does not break the list; an entry whose original
 text is not in the file, or is there more than once, is an error that
 stops the run before anything is built.
@@ -28,6 +33,7 @@ Exit status: 0 every mutant was killed or is marked equivalent; 1 some
 mutant survived unexpectedly, or an "equivalent" one was killed (the mark
 is stale), or one did not compile (it tests nothing); 2 the list is wrong or the unmutated tree fails its tests.
 """
+import filecmp
 import os
 import re
 import shutil
@@ -67,7 +73,9 @@ def parse_line(listfile, lineno, line):
     if rest.count(" ==> ") != 1:
         die("%s: expected exactly one ' ==> ' between original and "
             "replacement" % where)
-    orig, repl = (s.strip() for s in rest.split(" ==> "))
+    # "\\N" stands for a line break, to give the next line as context when
+    # the line alone occurs more than once (not "\\n": C strings hold it).
+    orig, repl = (s.strip().replace("\\N", "\n") for s in rest.split(" ==> "))
     if not orig:
         die("%s: empty original text" % where)
     if orig == repl:
@@ -111,7 +119,10 @@ def check_applies(listfile, mutants, root):
 
 def copy_tree(dst):
     """The tracked and untracked-but-not-ignored files: the tree as it is
-    now, uncommitted edits included, without build products."""
+    now, uncommitted edits included, without build products.  Into a tree
+    kept from an earlier run only the files that differ are copied (with a
+    new time, so that make rebuilds what they touch), and its objects are
+    reused."""
     try:
         out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard",
                               "-z"], cwd=ROOT, check=True,
@@ -124,8 +135,11 @@ def copy_tree(dst):
         if not os.path.isfile(s):
             continue        # deleted in the working tree
         d = os.path.join(dst, f)
+        if os.path.isfile(d) and filecmp.cmp(s, d, shallow=False):
+            continue
         os.makedirs(os.path.dirname(d), exist_ok=True)
-        shutil.copy2(s, d)
+        shutil.copyfile(s, d)
+        shutil.copymode(s, d)
 
 
 def make_var(tree, var):
@@ -182,19 +196,22 @@ def main():
     listfile = os.environ.get("MUTANTS") or os.path.join(ROOT, "tests/mutants.txt")
     pattern = os.environ.get("FILTER") or None
     keep = check_only = False
+    scratch = None
     while args:
         a = args.pop(0)
         if a == "--list" and args:
             listfile = args.pop(0)
         elif a == "--filter" and args:
             pattern = args.pop(0)
+        elif a == "--dir" and args:
+            scratch = os.path.abspath(args.pop(0))
         elif a == "--keep":
             keep = True
         elif a == "--check":
             check_only = True
         else:
             die("usage: tests/mutate.py [--list FILE] [--filter REGEX] "
-                "[--keep] [--check]")
+                "[--dir DIR] [--keep] [--check]")
 
     mutants = read_list(listfile, pattern)
     if not mutants:
@@ -205,6 +222,9 @@ def main():
         print("mutate: %d mutants apply" % len(mutants))
         return 0
 
+    if scratch:
+        os.makedirs(scratch, exist_ok=True)
+        return run_all(listfile, mutants, scratch)
     tree = tempfile.mkdtemp(prefix="ts-mutate.")
     try:
         return run_all(listfile, mutants, tree)

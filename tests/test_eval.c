@@ -459,6 +459,64 @@ test_needs_check(void **state)
     vocab_free(v);
 }
 
+/* needs_check keeps its kid's possible since, not its certain one: a MAP
+** run certain from 09:00 after a gap from a normal reading at 04:00 may
+** have begun at 04:00, and a clock on the checked rule must say so. */
+static void
+test_needs_check_keeps_possible_since(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    et_obs(r, "map", 72, "2026-03-01T04:00:00Z");
+    low_map_run(r, et_time("2026-03-01T09:00:00Z"));    /* gap 04:00 -> 09:00 */
+    et_finish(r);
+    result *res = et_eval(r, et_combine(r, R_CHECK, 1, map_sustained(r)));
+    assert_int_equal(res->value, TV_UNKNOWN);
+    assert_int_equal(res->since_early, et_time("2026-03-01T04:00:00Z"));
+    record_free(r);
+    vocab_free(v);
+}
+
+/*
+** An incomplete verdict lists what is missing for the criteria still
+** unknown, not for those already decided: an exclusion that is not met
+** whatever its missing part turns out to be must not send the
+** coordinator after that part's data.
+*/
+static void
+test_missing_only_from_unknown_criteria(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    set_fact(r, 0, TV_NOT_MET, NULL);       /* informed_consent false */
+    et_finish(r);                           /* fluids, arrhythmia missing */
+    trial *t = arena_alloc(r->a, sizeof *t);
+    t->id = "NCT-TEST";
+    t->ncrit = 2;
+    t->crit = arena_alloc(r->a, 2 * sizeof *t->crit);
+    t->crit[0].id = "inc-fluids";
+    t->crit[0].evaluated = 1;
+    t->crit[0].rule = fact_rule(r, 1);
+    /* at least 2 of (consent, arrhythmia): consent is not met, so even a
+    ** recorded arrhythmia cannot make it met: not met, with the missing
+    ** arrhythmia carried in its result. */
+    rule *two = et_combine(r, R_AT_LEAST, 2, fact_rule(r, 0), fact_rule(r, 2));
+    two->n = 2;
+    t->crit[1].id = "exc-two";
+    t->crit[1].exclusion = 1;
+    t->crit[1].evaluated = 1;
+    t->crit[1].rule = two;
+    trial_result *tr = eval_trial(t, r, r->a);
+    assert_int_equal(tr->crit[1]->value, TV_NOT_MET);
+    assert_int_equal(tr->v, V_INCOMPLETE);
+    assert_int_equal(tr->nmissing, 1);
+    assert_string_equal(tr->missing[0], "adequate_fluid_resuscitation");
+    record_free(r);
+    vocab_free(v);
+}
+
 /* at_least N: met since the N-th earliest met kid. */
 static void
 test_at_least_since(void **state)
@@ -518,6 +576,8 @@ main(void)
         cmocka_unit_test(test_trial_window),
         cmocka_unit_test(test_two_cohorts_met_report_none),
         cmocka_unit_test(test_not_evaluated),
+        cmocka_unit_test(test_needs_check_keeps_possible_since),
+        cmocka_unit_test(test_missing_only_from_unknown_criteria),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

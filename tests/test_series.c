@@ -155,6 +155,24 @@ latest_threshold_boundaries(void **state)
     assert_int_equal(et_eval(R, leaf(R_LATEST, "map", CMP_LE, 65))->value, TV_MET);
 }
 
+/* "between" includes both bounds: a lactate of exactly 2 or 4 mmol/L is
+** between 2 and 4, 4.1 is not. */
+static void
+latest_between_includes_both_bounds(void **state)
+{
+    (void)state;
+    obs("lactate", 4, 10);
+    rule *ru = leaf(R_LATEST, "lactate", CMP_BETWEEN, 2);
+    ru->cmp.hi = 4;
+    assert_int_equal(run(ru)->value, TV_MET);
+    R->obs[et_concept(R, "lactate")->index].s[0].v = 2;
+    assert_int_equal(et_eval(R, ru)->value, TV_MET);
+    R->obs[et_concept(R, "lactate")->index].s[0].v = 4.1;
+    assert_int_equal(et_eval(R, ru)->value, TV_NOT_MET);
+    R->obs[et_concept(R, "lactate")->index].s[0].v = 1.9;
+    assert_int_equal(et_eval(R, ru)->value, TV_NOT_MET);
+}
+
 static void
 latest_lookback_includes_its_end(void **state)
 {
@@ -593,6 +611,43 @@ episode_29_min_not_met(void **state)
     assert_int_equal(res->nmissing, 0);
 }
 
+/* Two low readings exactly the maximum gap (1 h) apart are one run: 60
+** min of SBP < 90 is an episode of 30 min.  A run split at exactly 1 h
+** would leave two isolated readings and an unknown. */
+static void
+episode_samples_exactly_one_gap_apart(void **state)
+{
+    (void)state;
+    obs("sbp", 110, 200);
+    obs("sbp", 85, 180);
+    obs("sbp", 80, 120);        /* 60 min later: no gap */
+    obs("sbp", 110, 110);
+    obs("sbp", 110, 0);
+    result *res = run(sbp_episode());
+    assert_int_equal(res->value, TV_MET);
+    assert_int_equal(res->since, ago(150));     /* 180 min ago + 30 min */
+}
+
+/* Two episodes of SBP < 90: the leaf is met since the first one completed
+** (its start + 30 min), not since the later one. */
+static void
+episode_two_met_since_the_first(void **state)
+{
+    (void)state;
+    obs("sbp", 110, 320);
+    obs("sbp", 85, 300);
+    obs("sbp", 80, 260);        /* 40 min: done at 270 min ago */
+    obs("sbp", 110, 250);
+    obs("sbp", 84, 100);
+    obs("sbp", 82, 60);         /* 40 min: done at 70 min ago */
+    obs("sbp", 110, 50);
+    obs("sbp", 110, 0);
+    result *res = run(sbp_episode());
+    assert_int_equal(res->value, TV_MET);
+    assert_int_equal(res->since, ago(270));
+    assert_int_equal(res->since_early, ago(270));
+}
+
 /* 29 min seen, but the hour before it is missing: it could have lasted. */
 static void
 episode_next_to_gap_unknown(void **state)
@@ -927,6 +982,7 @@ main(void)
         T(latest_met_since_after_normal),
         T(latest_run_reaches_start_of_data),
         T(latest_threshold_boundaries),
+        T(latest_between_includes_both_bounds),
         T(latest_lookback_includes_its_end),
         T(latest_too_old),
         T(latest_no_data),
@@ -950,6 +1006,8 @@ main(void)
         T(episode_30_min_met),
         T(episode_since_early_bounds),
         T(episode_29_min_not_met),
+        T(episode_samples_exactly_one_gap_apart),
+        T(episode_two_met_since_the_first),
         T(episode_next_to_gap_unknown),
         T(episode_open_end),
         T(episode_missing_data_between_normals),
