@@ -517,6 +517,49 @@ test_missing_only_from_unknown_criteria(void **state)
     vocab_free(v);
 }
 
+/*
+** A window exists only when its anchor is met.  A fluid assessment
+** recorded at 03:00 as the text "done" is unknown (not true or false)
+** although it carries a time: no window may be reported from it.
+*/
+static void
+test_no_window_from_unknown_anchor(void **state)
+{
+    (void)state;
+    vocab *v = et_vocab();
+    record *r = et_record(v, AT);
+    set_fact(r, 0, TV_MET, NULL);
+    fact_entry *f = facts_set_fact(r, et_concept(r, "adequate_fluid_resuscitation"));
+    f->type = VAL_STRING;
+    f->s = "done";
+    f->t = et_time("2026-03-01T03:00:00Z");
+    et_finish(r);
+    trial *t = arena_alloc(r->a, sizeof *t);
+    t->id = "NCT-TEST";
+    t->ncrit = 1;
+    t->crit = arena_alloc(r->a, sizeof *t->crit);
+    t->crit[0].id = "inc-consent";
+    t->crit[0].evaluated = 1;
+    t->crit[0].rule = fact_rule(r, 0);
+    t->window_from = fact_rule(r, 1);
+    t->window_closes = et_dur("12 h");
+    trial_result *tr = eval_trial(t, r, r->a);
+    assert_int_equal(tr->v, V_ELIGIBLE);
+    assert_int_equal(et_eval(r, t->window_from)->value, TV_UNKNOWN);
+    assert_false(tr->has_window);
+    assert_int_equal(tr->closes, TS_NONE);
+
+    /* Recorded as true at 03:00: the window is 03:00 to 15:00. */
+    f->type = VAL_BOOL;
+    f->b = 1;
+    tr = eval_trial(t, r, r->a);
+    assert_true(tr->has_window);
+    assert_int_equal(tr->opens, et_time("2026-03-01T03:00:00Z"));
+    assert_int_equal(tr->closes, et_time("2026-03-01T15:00:00Z"));
+    record_free(r);
+    vocab_free(v);
+}
+
 /* at_least N: met since the N-th earliest met kid. */
 static void
 test_at_least_since(void **state)
@@ -578,6 +621,7 @@ main(void)
         cmocka_unit_test(test_not_evaluated),
         cmocka_unit_test(test_needs_check_keeps_possible_since),
         cmocka_unit_test(test_missing_only_from_unknown_criteria),
+        cmocka_unit_test(test_no_window_from_unknown_anchor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -943,6 +943,37 @@ noradr_window(record **rp, const char *at)
     return et_eval(r, ru);
 }
 
+/*
+** "Until" of a combination: all of two time windows holds until the first
+** one closes, any of them until the last one closes (norepinephrine since
+** 02:00: "6 to 24 h" closes 03-02 02:00, "at most 12 h" closes 03-01
+** 14:00).  The NDJSON criterion reports it as "until".
+*/
+static void
+test_time_windows_combined_until(void **state)
+{
+    (void)state;
+    record *r = et_record(voc, AT);
+    et_infusion(r, "norepinephrine", 0.8, "2026-03-01T02:00:00Z", NULL);
+    et_finish(r);
+    rule *late = et_leaf(r, R_TIME_SINCE, "norepinephrine");
+    late->event = EV_MEDICATION;
+    late->dcmp.op = CMP_BETWEEN;
+    late->dcmp.lo = et_dur("6 h");
+    late->dcmp.hi = et_dur("24 h");
+    rule *early = et_leaf(r, R_TIME_SINCE, "norepinephrine");
+    early->event = EV_MEDICATION;
+    early->dcmp.op = CMP_LE;
+    early->dcmp.lo = et_dur("12 h");
+    result *all = et_eval(r, et_combine(r, R_ALL, 2, late, early));
+    assert_int_equal(all->value, TV_MET);
+    assert_true(all->until == et_time("2026-03-01T14:00:00Z"));
+    result *any = et_eval(r, et_combine(r, R_ANY, 2, early, late));
+    assert_int_equal(any->value, TV_MET);
+    assert_true(any->until == et_time("2026-03-02T02:00:00Z"));
+    record_free(r);
+}
+
 static void
 test_time_since_between(void **state)
 {
@@ -1291,6 +1322,7 @@ main(void)
         cmocka_unit_test(test_medication_course_merging),
         cmocka_unit_test(test_medication_within),
         cmocka_unit_test(test_time_since_between),
+        cmocka_unit_test(test_time_windows_combined_until),
         cmocka_unit_test(test_time_since_not_running),
         cmocka_unit_test(test_time_since_ecmo_below),
         cmocka_unit_test(test_time_since_condition_location),
