@@ -543,6 +543,62 @@ test_procedure_attributes(void **state)
     record_free(r);
 }
 
+/* "Present at some time in the last 48 h" (active_within): a septic shock
+** resolved exactly 48 h ago was present at the start of the look-back,
+** which includes its end; one resolved a second earlier was not. */
+static tv
+shock_active_within(const char *end)
+{
+    record *r = et_record(voc, AT);
+    cond_entry *e = et_cond(r, "septic_shock", ST_RESOLVED, "2026-02-25T08:00:00Z");
+    e->end = et_time(end);
+    et_finish(r);
+    rule *ru = et_leaf(r, R_CONDITION, "septic_shock");
+    ru->has_within = 1;
+    ru->active_within = 1;
+    ru->within = et_dur("48 h");
+    tv v = et_eval(r, ru)->value;
+    record_free(r);
+    return v;
+}
+
+static void
+test_condition_active_within_includes_its_start(void **state)
+{
+    (void)state;
+    assert_int_equal(shock_active_within("2026-02-27T12:00:00Z"), TV_MET);
+    assert_int_equal(shock_active_within("2026-02-27T11:59:59Z"), TV_NOT_MET);
+    assert_int_equal(shock_active_within("2026-03-01T06:00:00Z"), TV_MET);
+}
+
+/* A fact with a look-back (fluid resuscitation assessed within 6 h):
+** recorded exactly 6 h ago it still speaks for now; a second earlier it
+** is stale, so unknown and listed as missing. */
+static tv
+fluids_within(const char *when)
+{
+    record *r = et_record(voc, AT);
+    et_fact_bool(r, "adequate_fluid_resuscitation", 1, when);
+    et_finish(r);
+    rule *ru = et_leaf(r, R_FACT, "adequate_fluid_resuscitation");
+    ru->fact_type = VAL_BOOL;
+    ru->fact_bool = 1;
+    ru->has_within = 1;
+    ru->within = et_dur("6 h");
+    tv v = et_eval(r, ru)->value;
+    record_free(r);
+    return v;
+}
+
+static void
+test_fact_within_includes_its_start(void **state)
+{
+    (void)state;
+    assert_int_equal(fluids_within("2026-03-01T06:00:00Z"), TV_MET);
+    assert_int_equal(fluids_within("2026-03-01T05:59:59Z"), TV_UNKNOWN);
+    assert_int_equal(fluids_within(NULL), TV_MET);     /* untimed: current */
+}
+
 static tv
 rrt_within(const char *start, const char *end)
 {
@@ -1322,6 +1378,8 @@ main(void)
         cmocka_unit_test(test_medication_course_merging),
         cmocka_unit_test(test_medication_within),
         cmocka_unit_test(test_time_since_between),
+        cmocka_unit_test(test_condition_active_within_includes_its_start),
+        cmocka_unit_test(test_fact_within_includes_its_start),
         cmocka_unit_test(test_time_windows_combined_until),
         cmocka_unit_test(test_time_since_not_running),
         cmocka_unit_test(test_time_since_ecmo_below),
