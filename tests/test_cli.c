@@ -1064,6 +1064,39 @@ test_detail(void **state)
     run_free(&bad);
 }
 
+/* CSV columns a spreadsheet user reads: a patient id holding quotes but
+** no comma is still quoted (quotes doubled); the cohort of an eligible
+** patient; exclusions_incomplete for a trial whose exclusion list is
+** truncated (I-MICRO). */
+static void
+test_csv_quote_cohort_truncated_list(void **state)
+{
+    char path[128];
+    (void)state;
+    snprintf(path, sizeof path, "%s/quoted-id.json", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"id\": \"MRN \\\"4471\\\"\", \"birth_date\": \"2019-09-14\",\n"
+          " \"complete\": [\"conditions\", \"procedures\"],\n"
+          " \"conditions\": [{\"code\": \"septic_shock\","
+          " \"onset\": \"2026-02-28T20:00:00Z\"}],\n"
+          " \"facts\": {\"informed_consent\": true}}\n", f);
+    fclose(f);
+    run_out r = run("--format csv --at 2026-03-01T12:00:00Z "
+                    "-c tests/data/cases/overlapping-cohorts %s", path);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\n\"MRN \"\"4471\"\"\","));
+    assert_non_null(strstr(r.out, ",NCT-OVERLAP,eligible,,,"));
+    assert_non_null(strstr(r.out, ",,shock,false,2026-03-01T12:00:00Z,"));
+    run_free(&r);
+
+    r = run("--format csv --at 2026-03-01T12:00:00Z -c criteria/nct03788837.yaml "
+            REC "norepinephrine.json");
+    assert_non_null(strstr(r.out, ",NCT03788837,incomplete,"));
+    assert_non_null(strstr(r.out, ",true,2026-03-01T12:00:00Z,"));
+    run_free(&r);
+}
+
 /* The enrolment window: before it opens, inside it, after it closed. */
 static void
 test_window(void **state)
@@ -1087,6 +1120,15 @@ test_window(void **state)
     r = run("--at 2026-03-02T06:00:00Z " WIN);
     assert_non_null(strstr(r.out,
         "    window opened 2026-03-01 08:00, closed 02:00 (4 h ago)\n"));
+    run_free(&r);
+
+    /* Not eligible, the window opening at the screening time itself: it
+    ** has opened (I-MICRO: norepinephrine onset 02:00 + 6 h). */
+    r = run("--at 2026-03-01T08:00:00Z -c criteria/nct03788837.yaml "
+            REC "norepinephrine.json");
+    assert_non_null(strstr(r.out, "INCOMPLETE  NCT03788837"));
+    assert_non_null(strstr(r.out,
+        "    window opened 08:00, closes 2026-03-02 02:00 — in 18 h\n"));
     run_free(&r);
 
     r = run("--json --at 2026-03-01T12:00:00Z " WIN);
@@ -1498,6 +1540,7 @@ main(void)
         cmocka_unit_test(test_color),
         cmocka_unit_test(test_at_and_assume_complete),
         cmocka_unit_test(test_window),
+        cmocka_unit_test(test_csv_quote_cohort_truncated_list),
         cmocka_unit_test(test_ndjson_long_lines),
         cmocka_unit_test(test_quiet),
         cmocka_unit_test(test_strict_and_verbose),
