@@ -4,6 +4,7 @@
 #   make check      build and run every test
 #   make deps       install the Debian packages the build needs (as root)
 #   make install    install binary, man page and bundled criteria
+#   make mutate     mutation testing: do the tests catch bugs? (slow; docs/testing.md)
 #
 # In a git checkout (developer and CI builds) warnings are errors; a
 # release tarball builds without -Werror so that a newer compiler never
