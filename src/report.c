@@ -210,8 +210,8 @@ report_cache_free(report_cache *c)
         return;
     for (int i = 0; i < c->n; i++) {
         for (int j = 0; j < c->t[i].t->ncrit; j++) {
-            outbuf_free(&c->t[i].crit[j].head);
-            outbuf_free(&c->t[i].crit[j].tail);
+            outbuf_release(&c->t[i].crit[j].head);
+            outbuf_release(&c->t[i].crit[j].tail);
         }
         free(c->t[i].crit);
     }
@@ -432,7 +432,7 @@ text_reason(outbuf *b, const char *s)
         outbuf_put(&tmp, s, (size_t)(hit - s));
         outbuf_put(&tmp, "", 1);
         outbuf_escaped(b, tmp.p);
-        outbuf_free(&tmp);
+        outbuf_release(&tmp);
         outbuf_puts(b, "mmHg");
         s = hit + sizeof ucum - 1;
     }
@@ -492,7 +492,7 @@ text_deciding(outbuf *b, const trial_result *tr)
         outbuf_puts(b, " — ");
         outbuf_escaped(b, why.p);
     }
-    outbuf_free(&why);
+    outbuf_release(&why);
 }
 
 static void
@@ -626,7 +626,7 @@ csv_why(outbuf *b, const record *r, int line, const trial_result *tr)
     outbuf_put(&tmp, "", 1);
     csv_field(b, tmp.p);
     outbuf_puts(b, ",\n");         /* error: empty for a screened record */
-    outbuf_free(&tmp);
+    outbuf_release(&tmp);
 }
 
 static void
@@ -656,7 +656,7 @@ csv_record(outbuf *b, const record *r, int line, trial_result *const *res,
             outbuf_puts(&joined, tr->missing[k]);
         }
         csv_field(b, joined.p ? joined.p : "");
-        outbuf_free(&joined);
+        outbuf_release(&joined);
         outbuf_put(b, ",", 1);
         csv_field(b, tr->cohort ? tr->cohort->id : "");
         /* A truncated exclusion list is said in every output. */
