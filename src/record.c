@@ -3,7 +3,7 @@
 **
 ** The text goes through jsondoc (which refuses every malformed or
 ** ambiguous JSON text), then each field is checked against the
-** patient-record/1 contract (shared/design/patient-record.md) and turned
+** patient-record/1 contract (docs/patient-record.md) and turned
 ** into facts indexed by concept (facts.h).  A contract error stops the
 ** record with the JSON path and line:column of the offending node
 ** ("medications[3].rate: must not be negative"): a screener that guessed

@@ -4,7 +4,7 @@
 ** record.c reads the record as a whole; each item of the observations,
 ** medications, conditions, procedures and locations arrays, and each
 ** member of the facts object, is read here: its fields checked against the
-** patient-record/1 contract (shared/design/patient-record.md), its code
+** patient-record/1 contract (docs/patient-record.md), its code
 ** mapped to a concept, and the result added to the record's facts.
 ** Numbers are converted to their concept's unit as they are read, except
 ** the per-kg ones, which need the screening time and wait for convert_late.
@@ -63,17 +63,6 @@ get_amount(reader *rd, const cJSON *obj, const char *prefix, const char *name,
     return 0;
 }
 
-/* "an observation", "a procedure": for "'ecmo' is a procedure". */
-static const char *
-kind_phrase(concept_kind k)
-{
-    static const char *const phrases[CK_COUNT] = {
-        "an observation", "a medication", "a condition", "a procedure",
-        "a location", "a fact", "a derived value"
-    };
-    return k >= 0 && k < CK_COUNT ? phrases[k] : "of another kind";
-}
-
 /* The item's code (a required non-empty string), mapped to a concept of
 ** the wanted kind; *c is NULL (with a warning) when it maps to none. */
 static int
@@ -98,7 +87,7 @@ get_concept(reader *rd, const cJSON *obj, const char *prefix, concept_kind kind,
         ** LOINC 39156-5) may also be recorded as an observation; derived.c
         ** prefers the recorded one.  Others (vis) are only computed. */
         return rec_warn(rd, WR_WRONG_KIND, rec_field(obj, "code"), path, code,
-                        kind_phrase(k->kind), 1);
+                        concept_kind_article(k->kind), 1);
     } else {
         *c = k;
     }
@@ -461,7 +450,7 @@ read_fact(reader *rd, const cJSON *m)
     if (!c)
         return rec_warn(rd, WR_UNKNOWN_CODE, m, pre, m->string, NULL, 1);
     if (c->kind != CK_FACT)
-        return rec_warn(rd, WR_WRONG_KIND, m, pre, m->string, kind_phrase(c->kind), 1);
+        return rec_warn(rd, WR_WRONG_KIND, m, pre, m->string, concept_kind_article(c->kind), 1);
     /* "informed_consent" and its code would be one fact said twice. */
     if (rd->r->facts[c->index])
         return rec_fail(rd, m, pre, "fact '%s' is given twice", c->name);

@@ -82,7 +82,8 @@ void report_record_cached(const report_opts *o, const report_cache *cache,
 void report_error(const report_opts *o, outbuf *out, outbuf *diag,
                   const char *source, int line, const ts_error *err, int io);
 
-/* The `trials` verb: every trial of ts with its criteria (text or NDJSON). */
+/* The `trials --json` listing: every trial of ts with its criteria, one
+** NDJSON line each (the text and markdown listings are trialsview.c's). */
 void report_trials(const report_opts *o, outbuf *out, const trialset *ts);
 
 #endif
