@@ -441,15 +441,15 @@ read_record(reader *rd, const cJSON *root)
     }
     if (read_person(rd, root) < 0
         || read_complete(rd, root) < 0
-        || read_section(rd, root, "locations", "a location", read_location) < 0
-        || read_section(rd, root, "observations", "an observation", read_observation) < 0
-        || read_section(rd, root, "medications", "a medication", read_medication) < 0
-        || read_section(rd, root, "conditions", "a condition", read_condition) < 0
-        || read_section(rd, root, "procedures", "a procedure", read_procedure) < 0
-        || read_facts(rd, root) < 0
+        || read_section(rd, root, "locations", "a location", rec_read_location) < 0
+        || read_section(rd, root, "observations", "an observation", rec_read_observation) < 0
+        || read_section(rd, root, "medications", "a medication", rec_read_medication) < 0
+        || read_section(rd, root, "conditions", "a condition", rec_read_condition) < 0
+        || read_section(rd, root, "procedures", "a procedure", rec_read_procedure) < 0
+        || rec_read_facts(rd, root) < 0
         || screening_time(rd, root) < 0)
         return -1;
-    convert_late(rd->r);
+    rec_convert_late(rd->r);
     if (rd->opts)
         rd->r->complete |= rd->opts->assume_complete;
     facts_finish(rd->r);

@@ -7,7 +7,7 @@
 ** patient-record/1 contract (docs/patient-record.md), its code
 ** mapped to a concept, and the result added to the record's facts.
 ** Numbers are converted to their concept's unit as they are read, except
-** the per-kg ones, which need the screening time and wait for convert_late.
+** the per-kg ones, which need the screening time and wait for rec_convert_late.
 */
 #include "recorditems.h"
 
@@ -187,7 +187,7 @@ weight_kg(const record *r)
 
 /* Conversions that needed the screening time: per kg of body weight. */
 void
-convert_late(record *r)
+rec_convert_late(record *r)
 {
     double w = weight_kg(r);
     int n = vocab_count(r->vocab);
@@ -212,7 +212,7 @@ convert_late(record *r)
 ** nothing).  A unit that does not parse says so ("unknown unit 'mg/dl'
 ** (did you mean 'mg/dL'?)"), a unit of another dimension or none at all
 ** says why it cannot be used.  Units per kg wait for the weight
-** (convert_late): not a problem of the unit.
+** (rec_convert_late): not a problem of the unit.
 */
 static int
 unit_warning(reader *rd, const cJSON *it, const char *pre, const concept *c,
@@ -236,7 +236,7 @@ unit_warning(reader *rd, const cJSON *it, const char *pre, const concept *c,
 }
 
 int
-read_observation(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_observation(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "value", "unit", "time", NULL };
     char path[256];
@@ -281,7 +281,7 @@ read_observation(reader *rd, const cJSON *it, const char *pre, int i)
 }
 
 int
-read_medication(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_medication(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "rate", "dose", "unit", "start", "end", NULL };
     const cJSON *rate, *dose;
@@ -320,7 +320,7 @@ read_medication(reader *rd, const cJSON *it, const char *pre, int i)
 }
 
 int
-read_condition(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_condition(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "onset", "end", "status", NULL };
     static const char *const statuses[] = { "active", "suspected", "resolved", "absent" };
@@ -359,7 +359,7 @@ read_condition(reader *rd, const cJSON *it, const char *pre, int i)
 }
 
 int
-read_procedure(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_procedure(reader *rd, const cJSON *it, const char *pre, int i)
 {
     ts_time start, end;
     const concept *c;
@@ -402,7 +402,7 @@ read_procedure(reader *rd, const cJSON *it, const char *pre, int i)
 }
 
 int
-read_location(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_location(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "start", "end", NULL };
     ts_time start, end;
@@ -470,7 +470,7 @@ read_fact(reader *rd, const cJSON *m)
 }
 
 int
-read_facts(reader *rd, const cJSON *root)
+rec_read_facts(reader *rd, const cJSON *root)
 {
     const cJSON *sec = rec_opt_field(root, "facts"), *m;
     if (!sec)
