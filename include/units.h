@@ -63,8 +63,8 @@ int unit_compatible(const char *from, const char *to);
 int unit_needs_weight(const char *from, const char *to);
 
 /*
-** Compare with the relative tolerance of 1e-9 that trials.md fixes: a value
-** that is clinically exactly at a threshold equals it.  Returns -1, 0, 1.
+** Compare with the relative tolerance of 1e-9 that docs/evaluation.md
+** fixes: a value that is clinically exactly at a threshold equals it.  Returns -1, 0, 1.
 */
 int num_cmp(double a, double b);
 

@@ -79,6 +79,9 @@ concept *vocab_edit(vocab *v, const char *code);
 const concept *vocab_at(const vocab *v, int index);
 int vocab_count(const vocab *v);
 
+/* "observation", "derived", ...: the word a vocabulary file uses. */
 const char *concept_kind_name(concept_kind k);
+/* "an observation", "a derived quantity", ...: for messages. */
+const char *concept_kind_article(concept_kind k);
 
 #endif

@@ -71,9 +71,9 @@ slot_clear(batch_slot *s)
 {
     input_item_release(&s->item);
     if (s->out.cap > KEEP_BUFFER)
-        outbuf_free(&s->out);
+        outbuf_release(&s->out);
     if (s->diag.cap > KEEP_BUFFER)
-        outbuf_free(&s->diag);
+        outbuf_release(&s->diag);
     s->out.len = s->diag.len = 0;
     s->flags = 0;
     s->seq = 0;
@@ -93,8 +93,8 @@ run_inline(const batch_ops *ops, void *ctx)
         slot_clear(&s);
     }
     slot_clear(&s);
-    outbuf_free(&s.out);
-    outbuf_free(&s.diag);
+    outbuf_release(&s.out);
+    outbuf_release(&s.diag);
     return stopped;
 }
 
@@ -200,12 +200,12 @@ write_loop(pool *p)
 }
 
 static void
-pool_free(pool *p)
+pool_release(pool *p)
 {
     for (int i = 0; i < p->nslots; i++) {
         input_item_release(&p->slots[i].item);
-        outbuf_free(&p->slots[i].out);
-        outbuf_free(&p->slots[i].diag);
+        outbuf_release(&p->slots[i].out);
+        outbuf_release(&p->slots[i].diag);
     }
     free(p->slots);
     free(p->done);
@@ -258,6 +258,6 @@ batch_run(const batch_ops *ops, void *ctx, int jobs)
         pthread_join(workers[i], NULL);
     free(workers);
     free(args);
-    pool_free(&p);
+    pool_release(&p);
     return rc;
 }

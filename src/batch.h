@@ -23,7 +23,7 @@
 #define BATCH_H
 
 #include "input.h"
-#include "report.h"
+#include "outbuf.h"
 
 typedef struct batch_slot {
     long seq;               /* 0-based position in input order */

@@ -316,7 +316,7 @@ load_criteria(cfile *f, const ynode *n, const char *const *defaults,
         }
     rc = 0;
 done:
-    input_list_free(&files);
+    input_list_release(&files);
     free(bundled);
     return rc;
 }
@@ -640,7 +640,7 @@ build_record(cfile *f, tcase *c, const ynode *cm)
     emit_json(&b, cur);
     c->json = arena_strndup(f->a, b.p, b.len);
     c->len = b.len;
-    outbuf_free(&b);
+    outbuf_release(&b);
     return 0;
 }
 
@@ -733,7 +733,7 @@ caseload_file(cfile *f, const char *path, const char *const *crit, int ncrit)
 }
 
 void
-caseload_free(cfile *f)
+caseload_release(cfile *f)
 {
     free(f->trials);
     trialset_free(f->ts);

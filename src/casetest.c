@@ -93,7 +93,7 @@ join(runner *st, const char *const *s, int n)
         outbuf_puts(&b, s[i]);
     }
     const char *r = arena_strdup(st->a, n ? b.p : "none");
-    outbuf_free(&b);
+    outbuf_release(&b);
     return r;
 }
 
@@ -365,7 +365,7 @@ run_file(runner *st, const char *path, const char *const *crit, int ncrit)
     f.err = &err;
     int rc = caseload_file(&f, path, crit, ncrit);
     if (rc != 0) {
-        /* Before caseload_free: the error may name a criteria file. */
+        /* Before caseload_release: the error may name a criteria file. */
         print_file_error(&f);
     } else {
         st->f = &f;
@@ -381,7 +381,7 @@ run_file(runner *st, const char *path, const char *const *crit, int ncrit)
         st->res = NULL;
         st->f = NULL;
     }
-    caseload_free(&f);
+    caseload_release(&f);
     return rc;
 }
 
@@ -461,11 +461,11 @@ casetest_main(int argc, char **argv)
     }
     rc = bad ? CASETEST_BAD_FILE : st.failed ? CASETEST_FAIL : CASETEST_PASS;
 done:
-    outbuf_free(&st.out);
-    outbuf_free(&st.diffs);
+    outbuf_release(&st.out);
+    outbuf_release(&st.diffs);
     arena_free(st.a);
     coverage_free(st.cov);
-    input_list_free(&files);
+    input_list_release(&files);
     free(crit);
     return rc;
 }

@@ -39,7 +39,7 @@ int casetest_main(int argc, char **argv);
 /*
 ** Internal: a case file as read and checked by caseload.c, run by
 ** casetest.c.  Every pointer lives in the file's arena or its YAML tree,
-** except trials, ts and v (freed by caseload_free).
+** except trials, ts and v (freed by caseload_release).
 */
 typedef struct jval jval;       /* a JSON value built from YAML (caseload.c) */
 
@@ -111,9 +111,9 @@ typedef struct cfile {
 ** (ncrit paths) are the criteria for a file without criteria:; with none,
 ** the bundled criteria.  Returns 0, or -1 with f->err set (f->err->file
 ** names the case file or the criteria file at fault).  f must be zeroed,
-** with err pointing to a ts_error; free it with caseload_free either way.
+** with err pointing to a ts_error; free it with caseload_release either way.
 */
 int caseload_file(cfile *f, const char *path, const char *const *crit, int ncrit);
-void caseload_free(cfile *f);
+void caseload_release(cfile *f);
 
 #endif

@@ -639,7 +639,7 @@ load_criteria(const cli_opts *o, trialset *ts)
     }
     rc = 0;
 done:
-    input_list_free(&files);
+    input_list_release(&files);
     return rc;
 }
 
@@ -774,7 +774,7 @@ verb_trials(const cli_opts *o, trialset *ts, const vocab *v)
     else
         trialsview_text(&out, ts);
     int rc = emit(&out, 0) != 0 || finish_output() != 0;
-    outbuf_free(&out);
+    outbuf_release(&out);
     return rc ? EXIT_BAD_INPUT : EXIT_OK;
 }
 
@@ -790,7 +790,7 @@ verb_concepts(const cli_opts *o, trialset *ts, const vocab *v)
                           : o->format == REPORT_NDJSON ? CONCEPTS_NDJSON
                           : CONCEPTS_TEXT);
     int rc = emit(&out, 0) != 0 || finish_output() != 0;
-    outbuf_free(&out);
+    outbuf_release(&out);
     return rc ? EXIT_BAD_INPUT : EXIT_OK;
 }
 
@@ -836,9 +836,9 @@ verb_lint(const cli_opts *o, trialset *ts, const vocab *v)
             rc = EXIT_BAD_INPUT;
         else if (lr.errors > 0)
             rc = EXIT_USAGE;
-        outbuf_free(&out);
+        outbuf_release(&out);
     }
-    lint_report_free(&lr);
+    lint_report_release(&lr);
     free(paths);
     return rc;
 }

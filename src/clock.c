@@ -6,8 +6,8 @@
 **
 ** Courses: adjacent or overlapping constant-rate intervals of one drug
 ** merge into one course; a gap or a rate of 0 ends it, and "onset" is the
-** start of the course running at the screening time (trials.md, "Precise
-** readings", Infusions).  Time windows are instants computed with ts_shift
+** start of the course running at the screening time (docs/evaluation.md,
+** "Precise readings", Infusions).  Time windows are instants computed with ts_shift
 ** (calendar months exact); a strict "below D" is met until event + D - 1 s,
 ** a strict "above D" from event + D + 1 s.  A time_since leaf is timed
 ** whatever its value, which is how a trial's enrolment window is found.
@@ -256,7 +256,7 @@ event_condition(eval_ctx *cx, const concept *c, result *res)
 /*
 ** Inside first_of a condition starts at the earliest onset of its active
 ** entries: a suspected or resolved entry, or one without an onset, gives
-** no known start (trials.md, CLASSIC exc-late-shock).
+** no known start (docs/evaluation.md, CLASSIC exc-late-shock).
 */
 static ts_time
 event_condition_active(eval_ctx *cx, const concept *c, result *res)

@@ -104,7 +104,7 @@ md_cell(outbuf *out, const char *s)
             outbuf_put(out, "\\", 1);
         outbuf_put(out, tmp.p + i, 1);
     }
-    outbuf_free(&tmp);
+    outbuf_release(&tmp);
 }
 
 static void

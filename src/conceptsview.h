@@ -12,7 +12,7 @@
 #ifndef CONCEPTSVIEW_H
 #define CONCEPTSVIEW_H
 
-#include "report.h"
+#include "outbuf.h"
 #include "vocab.h"
 
 typedef enum conceptsview_format {

@@ -30,7 +30,4 @@ int vocab_is_doc(const ydoc *d);
 /* Load the given parts of a vocabulary document into v. */
 int vocab_load_doc(vocab *v, const ydoc *d, unsigned parts, ts_error *err);
 
-/* "an observation", "a condition", ...: for messages. */
-const char *concept_kind_article(concept_kind k);
-
 #endif

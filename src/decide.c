@@ -84,7 +84,7 @@ decide_line(outbuf *b, const trial_result *tr)
         outbuf_printf(&line, ", +%d more", more);
     if (line.len > 0)
         outbuf_put(b, line.p, line.len);
-    outbuf_free(&line);
+    outbuf_release(&line);
 }
 
 void

@@ -5,14 +5,14 @@
 **
 ** Two of them are sums over the medication section, and a record that does
 ** not vouch for that section (`complete`) may leave a drug out.  Such a sum
-** is a lower bound: it can prove "above" but never "below" (trials.md,
-** "Derived sums over a section not marked complete").  A drug whose
+** is a lower bound: it can prove "above" but never "below"
+** (docs/evaluation.md, "Precise readings": sums over an incomplete section).  A drug whose
 ** contribution cannot be computed (a rate that needs a weight the record
 ** lacks, a course recorded without a rate) makes the sum a lower bound too:
 ** doses are never negative, so what the other drugs add up to is still
-** proven.  Every comparison goes through result_cmp_value, so the tolerance of
-** trials.md applies: norepinephrine 1.1 + epinephrine 0.1 ug/kg/min is
-** VIS 120, not more than 120.
+** proven.  Every comparison goes through result_cmp_value, so the
+** tolerance of docs/evaluation.md applies: norepinephrine 1.1 + epinephrine
+** 0.1 ug/kg/min is VIS 120, not more than 120.
 */
 #include "verdict.h"
 
@@ -52,7 +52,7 @@ static const drug_weight vis_drugs[] = {
 ** (Liu D, Ahmet A, Ward L et al.  A practical guide to the monitoring and
 ** management of the complications of systemic corticosteroid therapy.
 ** Allergy Asthma Clin Immunol 2013;9:30, Table 1).  5 / 0.75 = 6.67 is
-** rounded as trials.md gives it.
+** rounded as docs/evaluation.md gives it.
 */
 static const drug_weight steroid_drugs[] = {
     {"prednisolone", 1}, {"prednisone", 1}, {"methylprednisolone", 1.25},
@@ -448,7 +448,7 @@ by_time_desc(const void *a, const void *b)
 ** now); walking back over them, the certain since is the earliest t with
 ** the comparison met on all of [t, now], and the possible since the
 ** earliest with it met or unknown on all of [t, now] -- a lower-bound sum
-** at or below the threshold is unknown, not below (trials.md,
+** at or below the threshold is unknown, not below (docs/evaluation.md,
 ** "Since-times"), so the possible since reaches back through such
 ** stretches, to the end of the last one that rules it out.  TS_NONE:
 ** unbounded (nothing rules it out back to before the first drug).

@@ -91,7 +91,7 @@ diag_print(FILE *f, const ts_error *e)
     diag_put(&b, e);
     fwrite(b.p, 1, b.len, f);
     fflush(f);
-    outbuf_free(&b);
+    outbuf_release(&b);
 }
 
 void
@@ -105,5 +105,5 @@ diag_printf(FILE *f, ts_level level, const char *file, int line, int column,
     va_end(ap);
     fwrite(b.p, 1, b.len, f);
     fflush(f);
-    outbuf_free(&b);
+    outbuf_release(&b);
 }

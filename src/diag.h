@@ -20,7 +20,7 @@
 
 #include <stdio.h>
 
-#include "report.h"
+#include "outbuf.h"
 #include "ts.h"
 
 #define DIAG_PROG "trialscreen"

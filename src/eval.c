@@ -19,7 +19,6 @@
 */
 #include "verdict.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,7 +34,6 @@ result_say(eval_ctx *cx, const rule *ru, tv value, const char *reason)
     res->reason = reason ? reason : "(null)";
     return res;
 }
-
 
 /*
 ** {======================================================

@@ -4,8 +4,8 @@
 ** event, procedure durations and facts.
 **
 ** These leaves share one question: does the record say the thing is
-** there, says it is not, or say nothing?  The answers follow trials.md
-** ("Precise readings"): a concept with entries is decided by its entries
+** there, says it is not, or say nothing?  The answers follow
+** docs/evaluation.md ("Precise readings"): a concept with entries is decided by its entries
 ** even in a section not marked complete; a concept without entries is
 ** absent only in a complete section and unknown otherwise.  Suspected
 ** conditions count only where the rule says suspicion is enough.
@@ -20,7 +20,6 @@
 */
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 

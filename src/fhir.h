@@ -5,7 +5,7 @@
 ** JSON text of a patient-record/1 record, which then goes through the one
 ** record reader (record.c): verdicts from FHIR and from a hand-made record
 ** are the same by construction, and `trialscreen records` can print
-** exactly what was understood.  The mapping is shared/design/fhir.md,
+** exactly what was understood.  The mapping is docs/fhir.md,
 ** documented for users in docs/fhir.md.
 **
 ** Three stages, one file each:

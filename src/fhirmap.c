@@ -1,7 +1,7 @@
 /*
 ** fhirmap.c -- one patient's FHIR resources -> one patient-record/1 text.
 **
-** The mapping is shared/design/fhir.md (users: docs/fhir.md).  Each
+** The mapping is docs/fhir.md.  Each
 ** resource is checked for the fields the mapping reads -- a field of the
 ** wrong type or an invalid time is an error for the patient, with the
 ** resource's file, line and JSON path -- and turned into items of a

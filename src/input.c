@@ -7,8 +7,7 @@
 ** buffer (cJSON must never see an unterminated one), together with the
 ** name and line to use in messages.
 **
-** Safety (docs/trialscreen.1 and shared/design/input-hardening.md, #4 and
-** #23): a FIFO opened plainly blocks until a writer appears, so every open
+** Safety (docs/trialscreen.1, INPUT: FIFOs, symbolic links, size limits): a FIFO opened plainly blocks until a writer appears, so every open
 ** uses O_NONBLOCK and O_NOFOLLOW (inside a walk) and only then looks at
 ** what it got with fstat.  st_size may be 0 or wrong for special files, so
 ** the size cap is enforced in the read loop itself.  readdir order is

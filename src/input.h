@@ -105,7 +105,7 @@ typedef struct input_list {
 } input_list;
 
 void input_list_add(input_list *l, char *s);    /* takes ownership of s */
-void input_list_free(input_list *l);            /* NULL-safe */
+void input_list_release(input_list *l);            /* NULL-safe */
 
 /*
 ** Where the bundled criteria are: criteria/ next to the running executable

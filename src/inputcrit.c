@@ -29,7 +29,7 @@ input_list_add(input_list *l, char *s)
 }
 
 void
-input_list_free(input_list *l)
+input_list_release(input_list *l)
 {
     if (!l)
         return;
@@ -250,9 +250,9 @@ input_criteria_files(const char *const *paths, int npaths, input_list *out,
     rc = 0;
 done:
     free(level);
-    input_list_free(&roots);
-    input_list_free(&files);
-    input_list_free(&seen);
+    input_list_release(&roots);
+    input_list_release(&files);
+    input_list_release(&seen);
     return rc;
 }
 
@@ -273,7 +273,7 @@ sibling_vocabularies(const char *path, input_list *out)
                 input_list_add(out, all.s[i]);
                 all.s[i] = NULL;
             }
-    input_list_free(&all);
+    input_list_release(&all);
     free(dir);
 }
 
@@ -301,6 +301,6 @@ input_lint_files(const char *const *paths, int npaths, input_list *out,
     for (int i = 0; i < npaths; i++)
         input_list_add(&roots, xstrdup(paths[i]));
     rc = input_criteria_files((const char *const *)roots.s, roots.n, out, err);
-    input_list_free(&roots);
+    input_list_release(&roots);
     return rc;
 }

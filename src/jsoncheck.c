@@ -3,7 +3,7 @@
 **
 ** cJSON 1.7.15 is a lenient parser (duplicate keys, trailing garbage,
 ** 1e999, "\u0000", "\uqqqq", raw tabs, invalid UTF-8 and leading zeros all
-** pass, see shared/design/input-hardening.md s1.2) and its nodes carry no
+** pass; docs/patient-record.md, "Errors", says what a record may not hold) and its nodes carry no
 ** positions.  A screener must not guess what a malformed record meant, so
 ** every text is first checked here, byte by byte, by a small validator that
 ** knows the whole grammar and reports line:column and the JSON path of the

@@ -88,7 +88,7 @@ add(lint_report *r, lint_level level, const char *check, const char *file,
 }
 
 void
-lint_report_free(lint_report *r)
+lint_report_release(lint_report *r)
 {
     if (!r)
         return;
@@ -492,7 +492,7 @@ never_leaf(trial_ctx *c, const rule *r)
             c->order, "%s: no age in whole %s passes; the rule can never be "
             "met", w.p, r->age_unit == AGE_YEARS ? "years" : r->age_unit ==
             AGE_MONTHS ? "months" : "days");
-        outbuf_free(&w);
+        outbuf_release(&w);
     }
     if (r->kind == R_EPISODE && r->has_within &&
         ts_duration_approx(r->lasting) > ts_duration_approx(r->within)) {
@@ -549,8 +549,8 @@ never_conjunction(trial_ctx *c, const rule *r)
                 b[i].r->column, c->order, "'%s' (at %d:%d) and '%s' must both "
                 "hold and cannot; the rule can never be met", x.p,
                 b[j].r->line, b[j].r->column, y.p);
-            outbuf_free(&x);
-            outbuf_free(&y);
+            outbuf_release(&x);
+            outbuf_release(&y);
         }
     free(b);
 }
@@ -628,7 +628,7 @@ overlap_pair(trial_ctx *c, const criterion *ic, const bound *i,
             i->r->column, c->order, "inclusion '%s' (%s) and exclusion '%s' "
             "(%s) overlap at %s: a patient %s exactly %s is ineligible",
             ic->id, a.p, ec->id, b.p, m.p, with.p, m.p);
-        outbuf_free(&with);
+        outbuf_release(&with);
     } else {
         put_interval(&m, view, &s, 1, 1, 1);
         add(c->r, LINT_WARNING, "overlap", c->t->file, i->r->line,
@@ -636,9 +636,9 @@ overlap_pair(trial_ctx *c, const criterion *ic, const bound *i,
             "(%s) overlap for %s: such a patient is ineligible", ic->id, a.p,
             ec->id, b.p, m.p);
     }
-    outbuf_free(&a);
-    outbuf_free(&b);
-    outbuf_free(&m);
+    outbuf_release(&a);
+    outbuf_release(&b);
+    outbuf_release(&m);
 }
 
 static void
@@ -810,7 +810,7 @@ lint_paths(const char *const *paths, int npaths, lint_report *r,
     input_list files = {0};
     ts_error_clear(err);
     if (input_lint_files(paths, npaths, &files, err) != 0) {
-        input_list_free(&files);
+        input_list_release(&files);
         return -1;
     }
     vocab *v = vocab_new();
@@ -835,7 +835,7 @@ lint_paths(const char *const *paths, int npaths, lint_report *r,
     lint_sort(r);
     trialset_free(ts);
     vocab_free(v);
-    input_list_free(&files);
+    input_list_release(&files);
     return 0;
 }
 

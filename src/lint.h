@@ -17,7 +17,7 @@
 #define LINT_H
 
 #include "criteria.h"
-#include "report.h"
+#include "outbuf.h"
 #include "ts.h"
 
 typedef enum lint_level { LINT_WARNING, LINT_ERROR } lint_level;
@@ -38,7 +38,7 @@ typedef struct lint_report {
     int errors, warnings;
 } lint_report;
 
-void lint_report_free(lint_report *r);     /* the contents; NULL-safe */
+void lint_report_release(lint_report *r);     /* the contents; NULL-safe */
 
 /*
 ** Lint the criteria at paths[0..npaths) (files or directories; with none,

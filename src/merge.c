@@ -408,7 +408,7 @@ msum_write(msum *s, outbuf *b)
 }
 
 static void
-msum_free(msum *s)
+msum_release(msum *s)
 {
     for (int i = 0; i < s->nt; i++) {
         for (int j = 0; j < s->t[i].nc; j++) {
@@ -883,8 +883,8 @@ merge_main(int argc, char **argv)
     }
     free(m.p);
     free(m.src);
-    outbuf_free(&m.buf);
-    msum_free(&m.sum);
+    outbuf_release(&m.buf);
+    msum_release(&m.sum);
     free(o.files);
     return rc;
 }

@@ -7,7 +7,7 @@
 ** characters as \xNN, so that an id such as "\u001b[2J" cannot clear the
 ** coordinator's terminal.  Both copy runs of plain ASCII at once: they
 ** write most of every report, and a character at a time was the largest
-** single cost of NDJSON output.  The declarations are in report.h.
+** single cost of NDJSON output.  The declarations are in outbuf.h.
 */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "report.h"
+#include "outbuf.h"
 
 /* Room for n more bytes and the NUL. */
 static void
@@ -86,7 +86,7 @@ outbuf_write(outbuf *b, FILE *f)
 }
 
 void
-outbuf_free(outbuf *b)
+outbuf_release(outbuf *b)
 {
     free(b->p);
     memset(b, 0, sizeof *b);

@@ -19,7 +19,7 @@
 
 #include <stdio.h>
 
-#include "report.h"
+#include "outbuf.h"
 
 typedef struct outfile {
     FILE *f;

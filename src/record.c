@@ -3,7 +3,7 @@
 **
 ** The text goes through jsondoc (which refuses every malformed or
 ** ambiguous JSON text), then each field is checked against the
-** patient-record/1 contract (shared/design/patient-record.md) and turned
+** patient-record/1 contract (docs/patient-record.md) and turned
 ** into facts indexed by concept (facts.h).  A contract error stops the
 ** record with the JSON path and line:column of the offending node
 ** ("medications[3].rate: must not be negative"): a screener that guessed
@@ -441,15 +441,15 @@ read_record(reader *rd, const cJSON *root)
     }
     if (read_person(rd, root) < 0
         || read_complete(rd, root) < 0
-        || read_section(rd, root, "locations", "a location", read_location) < 0
-        || read_section(rd, root, "observations", "an observation", read_observation) < 0
-        || read_section(rd, root, "medications", "a medication", read_medication) < 0
-        || read_section(rd, root, "conditions", "a condition", read_condition) < 0
-        || read_section(rd, root, "procedures", "a procedure", read_procedure) < 0
-        || read_facts(rd, root) < 0
+        || read_section(rd, root, "locations", "a location", rec_read_location) < 0
+        || read_section(rd, root, "observations", "an observation", rec_read_observation) < 0
+        || read_section(rd, root, "medications", "a medication", rec_read_medication) < 0
+        || read_section(rd, root, "conditions", "a condition", rec_read_condition) < 0
+        || read_section(rd, root, "procedures", "a procedure", rec_read_procedure) < 0
+        || rec_read_facts(rd, root) < 0
         || screening_time(rd, root) < 0)
         return -1;
-    convert_late(rd->r);
+    rec_convert_late(rd->r);
     if (rd->opts)
         rd->r->complete |= rd->opts->assume_complete;
     facts_finish(rd->r);

@@ -4,10 +4,10 @@
 ** record.c reads the record as a whole; each item of the observations,
 ** medications, conditions, procedures and locations arrays, and each
 ** member of the facts object, is read here: its fields checked against the
-** patient-record/1 contract (shared/design/patient-record.md), its code
+** patient-record/1 contract (docs/patient-record.md), its code
 ** mapped to a concept, and the result added to the record's facts.
 ** Numbers are converted to their concept's unit as they are read, except
-** the per-kg ones, which need the screening time and wait for convert_late.
+** the per-kg ones, which need the screening time and wait for rec_convert_late.
 */
 #include "recorditems.h"
 
@@ -63,17 +63,6 @@ get_amount(reader *rd, const cJSON *obj, const char *prefix, const char *name,
     return 0;
 }
 
-/* "an observation", "a procedure": for "'ecmo' is a procedure". */
-static const char *
-kind_phrase(concept_kind k)
-{
-    static const char *const phrases[CK_COUNT] = {
-        "an observation", "a medication", "a condition", "a procedure",
-        "a location", "a fact", "a derived value"
-    };
-    return k >= 0 && k < CK_COUNT ? phrases[k] : "of another kind";
-}
-
 /* The item's code (a required non-empty string), mapped to a concept of
 ** the wanted kind; *c is NULL (with a warning) when it maps to none. */
 static int
@@ -98,7 +87,7 @@ get_concept(reader *rd, const cJSON *obj, const char *prefix, concept_kind kind,
         ** LOINC 39156-5) may also be recorded as an observation; derived.c
         ** prefers the recorded one.  Others (vis) are only computed. */
         return rec_warn(rd, WR_WRONG_KIND, rec_field(obj, "code"), path, code,
-                        kind_phrase(k->kind), 1);
+                        concept_kind_article(k->kind), 1);
     } else {
         *c = k;
     }
@@ -198,7 +187,7 @@ weight_kg(const record *r)
 
 /* Conversions that needed the screening time: per kg of body weight. */
 void
-convert_late(record *r)
+rec_convert_late(record *r)
 {
     double w = weight_kg(r);
     int n = vocab_count(r->vocab);
@@ -223,7 +212,7 @@ convert_late(record *r)
 ** nothing).  A unit that does not parse says so ("unknown unit 'mg/dl'
 ** (did you mean 'mg/dL'?)"), a unit of another dimension or none at all
 ** says why it cannot be used.  Units per kg wait for the weight
-** (convert_late): not a problem of the unit.
+** (rec_convert_late): not a problem of the unit.
 */
 static int
 unit_warning(reader *rd, const cJSON *it, const char *pre, const concept *c,
@@ -247,7 +236,7 @@ unit_warning(reader *rd, const cJSON *it, const char *pre, const concept *c,
 }
 
 int
-read_observation(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_observation(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "value", "unit", "time", NULL };
     char path[256];
@@ -292,7 +281,7 @@ read_observation(reader *rd, const cJSON *it, const char *pre, int i)
 }
 
 int
-read_medication(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_medication(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "rate", "dose", "unit", "start", "end", NULL };
     const cJSON *rate, *dose;
@@ -331,7 +320,7 @@ read_medication(reader *rd, const cJSON *it, const char *pre, int i)
 }
 
 int
-read_condition(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_condition(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "onset", "end", "status", NULL };
     static const char *const statuses[] = { "active", "suspected", "resolved", "absent" };
@@ -370,7 +359,7 @@ read_condition(reader *rd, const cJSON *it, const char *pre, int i)
 }
 
 int
-read_procedure(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_procedure(reader *rd, const cJSON *it, const char *pre, int i)
 {
     ts_time start, end;
     const concept *c;
@@ -413,7 +402,7 @@ read_procedure(reader *rd, const cJSON *it, const char *pre, int i)
 }
 
 int
-read_location(reader *rd, const cJSON *it, const char *pre, int i)
+rec_read_location(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "start", "end", NULL };
     ts_time start, end;
@@ -461,7 +450,7 @@ read_fact(reader *rd, const cJSON *m)
     if (!c)
         return rec_warn(rd, WR_UNKNOWN_CODE, m, pre, m->string, NULL, 1);
     if (c->kind != CK_FACT)
-        return rec_warn(rd, WR_WRONG_KIND, m, pre, m->string, kind_phrase(c->kind), 1);
+        return rec_warn(rd, WR_WRONG_KIND, m, pre, m->string, concept_kind_article(c->kind), 1);
     /* "informed_consent" and its code would be one fact said twice. */
     if (rd->r->facts[c->index])
         return rec_fail(rd, m, pre, "fact '%s' is given twice", c->name);
@@ -481,7 +470,7 @@ read_fact(reader *rd, const cJSON *m)
 }
 
 int
-read_facts(reader *rd, const cJSON *root)
+rec_read_facts(reader *rd, const cJSON *root)
 {
     const cJSON *sec = rec_opt_field(root, "facts"), *m;
     if (!sec)

@@ -69,12 +69,12 @@ int rec_check_fields(reader *rd, const cJSON *obj, const char *prefix,
 /* recorditems.c: one item of a section (pre is its path, i its index), the
 ** facts object, and the conversions that needed the screening time. */
 
-int read_observation(reader *rd, const cJSON *it, const char *pre, int i);
-int read_medication(reader *rd, const cJSON *it, const char *pre, int i);
-int read_condition(reader *rd, const cJSON *it, const char *pre, int i);
-int read_procedure(reader *rd, const cJSON *it, const char *pre, int i);
-int read_location(reader *rd, const cJSON *it, const char *pre, int i);
-int read_facts(reader *rd, const cJSON *root);
-void convert_late(record *r);
+int rec_read_observation(reader *rd, const cJSON *it, const char *pre, int i);
+int rec_read_medication(reader *rd, const cJSON *it, const char *pre, int i);
+int rec_read_condition(reader *rd, const cJSON *it, const char *pre, int i);
+int rec_read_procedure(reader *rd, const cJSON *it, const char *pre, int i);
+int rec_read_location(reader *rd, const cJSON *it, const char *pre, int i);
+int rec_read_facts(reader *rd, const cJSON *root);
+void rec_convert_late(record *r);
 
 #endif

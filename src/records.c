@@ -53,7 +53,7 @@ report_bad(const input_item *item, const ts_error *err, int io)
     }
     outbuf_escaped(&b, buf);
     fprintf(stderr, "%s\n", b.p ? b.p : "");
-    outbuf_free(&b);
+    outbuf_release(&b);
 }
 
 int

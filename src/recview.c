@@ -14,7 +14,7 @@
 **   - per-kg units were converted with the weight known at the full
 **     record's screening time; when the latest weight at t is another
 **     sample, the lists that hold per-kg amounts are copied and converted
-**     again (convert_late, the function record.c uses).
+**     again (rec_convert_late, the function record.c uses).
 ** The view never writes into the full record, so one parsed record can
 ** serve any number of views, one after the other.
 */
@@ -128,7 +128,7 @@ reconvert(record *v)
             m->e = copy;
         }
     }
-    convert_late(v);
+    rec_convert_late(v);
     for (int i = 0; i < n; i++)
         first_unusable(&v->obs[i]);
 }

@@ -382,7 +382,7 @@ static const batch_ops replay_ops = {
 };
 
 static void
-workers_free(replay_ctx *c, int jobs)
+workers_release(replay_ctx *c, int jobs)
 {
     for (int i = 0; i < jobs; i++) {
         rworker *w = &c->w[i];
@@ -392,7 +392,7 @@ workers_free(replay_ctx *c, int jobs)
         free(w->rr.nwin);
         free(w->rr.win);
         for (int j = 0; j < c->ntrials; j++)
-            instants_free(&w->inst[j]);
+            instants_release(&w->inst[j]);
         free(w->inst);
         free(w->cursor);
         free(w->need);
@@ -449,7 +449,7 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
         outbuf head = {0};
         replay_head(&head, o);
         stopped = outfile_write(&c.out, &head, 0) != 0;
-        outbuf_free(&head);
+        outbuf_release(&head);
     }
     if (!stopped && batch_run(&replay_ops, &c, jobs) < 0) {
         diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
@@ -464,7 +464,7 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
             replaysum_merge(c.w[0].sum, c.w[i].sum);
         replaysum_report(c.w[0].sum, o->json, &b);
         outfile_write(&c.out, &b, 0);
-        outbuf_free(&b);
+        outbuf_release(&b);
     }
     int failed = 0;
     if (!c.out.closed_pipe) {
@@ -481,7 +481,7 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
         outfile_abort(&c.out);
     }
     fhirin_free(c.in);
-    workers_free(&c, jobs);
+    workers_release(&c, jobs);
     for (int j = 0; j < c.ntrials; j++)
         trial_clock_free(c.clock[j]);
     free(c.clock);

@@ -239,7 +239,7 @@ trial_clock_new(const trial *t, const vocab *v)
 }
 
 static void
-part_free(part *p)
+part_release(part *p)
 {
     free(p->concepts);
     free(p->offsets);
@@ -250,9 +250,9 @@ trial_clock_free(trial_clock *c)
 {
     if (!c)
         return;
-    part_free(&c->all);
+    part_release(&c->all);
     for (int i = 0; i < c->ncrit; i++)
-        part_free(&c->crit[i]);
+        part_release(&c->crit[i]);
     free(c->crit);
     free(c);
 }
@@ -264,7 +264,7 @@ trial_clock_every_point(const trial_clock *c)
 }
 
 void
-instants_free(instants *in)
+instants_release(instants *in)
 {
     free(in->t);
     in->t = NULL;

@@ -37,7 +37,7 @@ typedef struct instants {
 ** record r that lie in [from, to]. */
 void trial_clock_instants(const trial_clock *c, const record *r, ts_time from,
                           ts_time to, instants *out);
-void instants_free(instants *in);
+void instants_release(instants *in);
 
 /* The first change instant at or after t of criterion ci alone (INT64_MAX
 ** if none): while a criterion excludes the patient, the verdict stays

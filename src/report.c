@@ -210,8 +210,8 @@ report_cache_free(report_cache *c)
         return;
     for (int i = 0; i < c->n; i++) {
         for (int j = 0; j < c->t[i].t->ncrit; j++) {
-            outbuf_free(&c->t[i].crit[j].head);
-            outbuf_free(&c->t[i].crit[j].tail);
+            outbuf_release(&c->t[i].crit[j].head);
+            outbuf_release(&c->t[i].crit[j].tail);
         }
         free(c->t[i].crit);
     }
@@ -432,7 +432,7 @@ text_reason(outbuf *b, const char *s)
         outbuf_put(&tmp, s, (size_t)(hit - s));
         outbuf_put(&tmp, "", 1);
         outbuf_escaped(b, tmp.p);
-        outbuf_free(&tmp);
+        outbuf_release(&tmp);
         outbuf_puts(b, "mmHg");
         s = hit + sizeof ucum - 1;
     }
@@ -492,7 +492,7 @@ text_deciding(outbuf *b, const trial_result *tr)
         outbuf_puts(b, " — ");
         outbuf_escaped(b, why.p);
     }
-    outbuf_free(&why);
+    outbuf_release(&why);
 }
 
 static void
@@ -626,7 +626,7 @@ csv_why(outbuf *b, const record *r, int line, const trial_result *tr)
     outbuf_put(&tmp, "", 1);
     csv_field(b, tmp.p);
     outbuf_puts(b, ",\n");         /* error: empty for a screened record */
-    outbuf_free(&tmp);
+    outbuf_release(&tmp);
 }
 
 static void
@@ -656,7 +656,7 @@ csv_record(outbuf *b, const record *r, int line, trial_result *const *res,
             outbuf_puts(&joined, tr->missing[k]);
         }
         csv_field(b, joined.p ? joined.p : "");
-        outbuf_free(&joined);
+        outbuf_release(&joined);
         outbuf_put(b, ",", 1);
         csv_field(b, tr->cohort ? tr->cohort->id : "");
         /* A truncated exclusion list is said in every output. */
@@ -774,70 +774,13 @@ trials_json(outbuf *b, const trial *t)
     outbuf_puts(b, "]}\n");
 }
 
-/* Registry texts are long; one line each in the listing. */
-#define TEXT_PREVIEW 72
-
-static void
-trials_text(outbuf *b, const trial *t)
-{
-    int ninc = 0;
-    for (int i = 0; i < t->ncrit; i++)
-        ninc += !t->crit[i].exclusion;
-    outbuf_escaped(b, t->id);
-    outbuf_puts(b, "  ");
-    outbuf_escaped(b, t->title);
-    outbuf_printf(b, "\n  %d criteria (%d inclusion, %d exclusion%s)",
-                  t->ncrit, ninc, t->ncrit - ninc,
-                  t->list_incomplete ? ", list incomplete" : "");
-    if (t->file) {
-        outbuf_puts(b, ", ");
-        outbuf_escaped(b, t->file);
-    }
-    outbuf_puts(b, "\n");
-    int width = 0;
-    for (int i = 0; i < t->ncrit; i++)
-        if ((int)strlen(t->crit[i].id) > width)
-            width = (int)strlen(t->crit[i].id);
-    for (int i = 0; i < t->ncrit; i++) {
-        const criterion *c = &t->crit[i];
-        char text[TEXT_PREVIEW + 8];
-        const char *s = c->text ? c->text : "";
-        size_t n = strlen(s);
-        if (n > TEXT_PREVIEW) {
-            /* Cut at a character boundary, never inside a UTF-8 sequence. */
-            n = TEXT_PREVIEW;
-            while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-                n--;
-        }
-        memcpy(text, s, n);
-        strcpy(text + n, n < strlen(s) ? "…" : "");
-        for (char *p = text; *p; p++)
-            if (*p == '\n')
-                *p = ' ';
-        outbuf_printf(b, "    %-4s ", c->exclusion ? "exc" : "inc");
-        size_t before = b->len;
-        outbuf_escaped(b, c->id);
-        for (int pad = width - (int)(b->len - before); pad > 0; pad--)
-            outbuf_put(b, " ", 1);
-        outbuf_puts(b, "  ");
-        outbuf_escaped(b, text);
-        outbuf_puts(b, c->evaluated ? "\n" : " [not evaluated]\n");
-    }
-}
-
+/* NDJSON only: the text and markdown listings are trialsview.c's. */
 void
 report_trials(const report_opts *o, outbuf *out, const trialset *ts)
 {
-    for (int i = 0; i < trialset_count(ts); i++) {
-        const trial *t = trialset_at(ts, i);
-        if (o->format == REPORT_NDJSON) {
-            trials_json(out, t);
-        } else {
-            if (i > 0)
-                outbuf_puts(out, "\n");
-            trials_text(out, t);
-        }
-    }
+    (void)o;
+    for (int i = 0; i < trialset_count(ts); i++)
+        trials_json(out, trialset_at(ts, i));
 }
 
 /* }====================================================================== */

@@ -1,7 +1,7 @@
 /*
 ** report.h -- verdict trees out: text, NDJSON, CSV (internal).
 **
-** Reporters render into an outbuf and never write to a FILE themselves:
+** Reporters render into an outbuf (outbuf.h) and never write to a FILE themselves:
 ** the caller writes each finished record with outbuf_write and checks the
 ** result.  That keeps every write error in one place (cli.c), and lets a
 ** later version render records on worker threads, one buffer each, and
@@ -18,28 +18,8 @@
 #include "criteria.h"
 #include "eval.h"
 #include "record.h"
+#include "outbuf.h"
 #include "ts.h"
-
-/* A growable byte buffer.  Zero-initialise it ({0}) before use. */
-typedef struct outbuf {
-    char *p;
-    size_t len, cap;
-} outbuf;
-
-void outbuf_put(outbuf *b, const char *s, size_t n);
-void outbuf_puts(outbuf *b, const char *s);
-void outbuf_printf(outbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Append s with every non-printable character (C0 and C1 controls, DEL,
-** bytes that are not UTF-8) written as \xNN: data from a record must never
-** reach a terminal as an escape sequence. */
-void outbuf_escaped(outbuf *b, const char *s);
-/* Append s as a JSON string (quotes included), RFC 8259 escaping. */
-void outbuf_json(outbuf *b, const char *s);
-/* Write everything to f and empty the buffer.  Returns 0, or -1 with errno
-** set if the write failed (the contents are dropped either way). */
-int outbuf_write(outbuf *b, FILE *f);
-void outbuf_free(outbuf *b);
 
 typedef enum report_format {
     REPORT_TEXT,
@@ -102,7 +82,8 @@ void report_record_cached(const report_opts *o, const report_cache *cache,
 void report_error(const report_opts *o, outbuf *out, outbuf *diag,
                   const char *source, int line, const ts_error *err, int io);
 
-/* The `trials` verb: every trial of ts with its criteria (text or NDJSON). */
+/* The `trials --json` listing: every trial of ts with its criteria, one
+** NDJSON line each (the text and markdown listings are trialsview.c's). */
 void report_trials(const report_opts *o, outbuf *out, const trialset *ts);
 
 #endif

@@ -192,7 +192,6 @@ result_fmt_time(eval_ctx *cx, ts_time t)
 ** =======================================================
 */
 
-
 /*
 ** Joining two at a time ("%s; %s") copied the first reasons again for
 ** every later one; this measures them all, then copies each once.  A

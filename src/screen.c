@@ -278,7 +278,7 @@ write_summary(screen_ctx *c, int jobs)
         summary_report(c->w[0].sum, o->ro.format, &b);
         outfile_write(&c->out, &b, 0);
     }
-    outbuf_free(&b);
+    outbuf_release(&b);
 }
 
 int
@@ -325,7 +325,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         outbuf head = {0};
         report_begin(&o->ro, &head);
         stopped = outfile_write(&c.out, &head, 0) != 0;
-        outbuf_free(&head);
+        outbuf_release(&head);
     }
     if (!stopped) {
         int rc = batch_run(&screen_ops, &c, jobs);

@@ -12,7 +12,7 @@
 ** back over it to the last sample that rules the condition out.
 **
 ** Every threshold goes through result_cmp_value (the rule's unit and the 1e-9
-** tolerance of trials.md), every look-back through ts_shift, and a
+** tolerance of docs/evaluation.md), every look-back through ts_shift, and a
 ** look-back includes its end: a value exactly 6 h old is within 6 h.  The
 ** record holds nothing after the screening time, so "now" is r->at and the
 ** samples end at or before it.
@@ -568,7 +568,7 @@ possible_extent(const leaf *lf, int a, int b, ts_time *lo, ts_time *hi)
         (b + 1 == lf->n && lf->now <= ts_shift(lf->s[b].t, max_gap(lf->ru), +1))) {
         /* Bounded by a non-qualifying sample, or the latest sample is
         ** recent: the time since it is no gap over the maximum, not
-        ** missing data (trials.md, "Episode in a window"). */
+        ** missing data (docs/evaluation.md, "Episode in a window"). */
         *hi = lf->s[b].t;
     } else {
         for (k = b + 1; k < lf->n && state(lf, k) != S_N; k++)

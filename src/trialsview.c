@@ -478,7 +478,7 @@ text_item(outbuf *out, const char *indent, int last, const char *id,
     outbuf words = {0};
     trialsview_rule(&words, r);
     outbuf_escaped(out, words.p);
-    outbuf_free(&words);
+    outbuf_release(&words);
     outbuf_puts(out, "\n");
 }
 
@@ -585,7 +585,7 @@ md_text(outbuf *out, const char *s)
             outbuf_put(out, p, 1);
         }
     }
-    outbuf_free(&tmp);
+    outbuf_release(&tmp);
 }
 
 static void
@@ -598,7 +598,7 @@ md_rule(outbuf *out, const rule *r)
     } else {
         outbuf_puts(out, "*not evaluated*");
     }
-    outbuf_free(&words);
+    outbuf_release(&words);
 }
 
 static void

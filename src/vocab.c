@@ -177,12 +177,28 @@ vocab_count(const vocab *v)
     return v->n;
 }
 
+/* The one table of concept-kind names: the YAML word and the phrase
+** messages use ("'vis' is a derived quantity"). */
+static const struct kind_words {
+    const char *name, *article;
+} kind_words[CK_COUNT] = {
+    [CK_OBSERVATION] = { "observation", "an observation" },
+    [CK_MEDICATION]  = { "medication",  "a medication" },
+    [CK_CONDITION]   = { "condition",   "a condition" },
+    [CK_PROCEDURE]   = { "procedure",   "a procedure" },
+    [CK_LOCATION]    = { "location",    "a location" },
+    [CK_FACT]        = { "fact",        "a fact" },
+    [CK_DERIVED]     = { "derived",     "a derived quantity" },
+};
+
 const char *
 concept_kind_name(concept_kind k)
 {
-    static const char *const names[CK_COUNT] = {
-        "observation", "medication", "condition", "procedure",
-        "location", "fact", "derived"
-    };
-    return k >= 0 && k < CK_COUNT ? names[k] : "?";
+    return k >= 0 && k < CK_COUNT ? kind_words[k].name : "?";
+}
+
+const char *
+concept_kind_article(concept_kind k)
+{
+    return k >= 0 && k < CK_COUNT ? kind_words[k].article : "?";
 }

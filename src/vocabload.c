@@ -23,16 +23,6 @@
 
 #include "units.h"
 
-const char *
-concept_kind_article(concept_kind k)
-{
-    static const char *const names[CK_COUNT] = {
-        "an observation", "a medication", "a condition", "a procedure",
-        "a location", "a fact", "a derived quantity"
-    };
-    return k >= 0 && k < CK_COUNT ? names[k] : "?";
-}
-
 int
 vocab_is_doc(const ydoc *d)
 {

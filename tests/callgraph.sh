@@ -16,6 +16,12 @@
 #
 # Run by "make check" after the build.  The files checked are EVAL below;
 # a new evaluator file goes there.
+#
+# Two header rules are checked with it (HACKING.md, "Which file owns
+# what"): every header in include/ compiles with include/ alone on the
+# path (a library user's view: nothing from src/), and batch.h, which
+# moves buffers and not verdicts, does not pull in report.h, eval.h or
+# record.h.
 
 EVAL="eval series derived events clock total leaf result"
 NM=${NM:-nm}
@@ -47,6 +53,22 @@ fi
 verbose=0
 if [ "$1" = "-v" ]; then verbose=1; shift; fi
 dir=${1:-src}
+
+# The header rules: compile, do not link.
+CC=${CC:-cc}
+HFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fsyntax-only -x c"
+# System libraries' headers are fair game for a public header.
+HFLAGS="$HFLAGS $(${PKG_CONFIG:-pkg-config} --cflags yaml-0.1 libcjson sqlite3 2>/dev/null)"
+hfail=0
+for h in include/*.h; do
+    printf '#include "%s"\n' "${h#include/}" |
+        $CC $HFLAGS -Iinclude - 2>/dev/null ||
+        { echo "callgraph: $h needs a header outside include/" >&2; hfail=1; }
+done
+printf '#include "batch.h"\n#if defined REPORT_H || defined EVAL_H || defined RECORD_H\n#error\n#endif\n' |
+    $CC $HFLAGS -Iinclude -Isrc - 2>/dev/null ||
+    { echo "callgraph: src/batch.h pulls in report.h, eval.h or record.h" >&2; hfail=1; }
+[ $hfail -eq 0 ] || exit 1
 
 defs=$(mktemp) || exit 2
 uses=$(mktemp) || exit 2

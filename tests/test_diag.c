@@ -22,7 +22,7 @@ expect(const ts_error *e, const char *want)
     diag_put(&b, e);
     outbuf_put(&b, "", 1);
     assert_string_equal(b.p, want);
-    outbuf_free(&b);
+    outbuf_release(&b);
 }
 
 static void
@@ -68,7 +68,7 @@ test_warning_and_printf(void **state)
     assert_string_equal(b.p,
         "trialscreen: x.json:5:15: warning: 13 values ignored\n"
         "trialscreen: error: unknown option '--x'\n");
-    outbuf_free(&b);
+    outbuf_release(&b);
 }
 
 /* A file name or message from the input cannot drive the terminal. */
@@ -96,7 +96,7 @@ test_long_message(void **state)
     assert_int_equal(b.len, strlen("trialscreen: c.yaml:2:3: error: "
                                    "case 'x': ") + sizeof big - 1 + 1);
     assert_int_equal(b.p[b.len - 1], '\n');
-    outbuf_free(&b);
+    outbuf_release(&b);
 }
 
 int

@@ -3,8 +3,8 @@
 ** boundaries, through the whole pipeline: the real vocabulary and criteria
 ** files, records parsed from JSON, eval_trial.
 **
-** The readings tested are those of the design brief (trials.md, section
-** NCT05184296 and "Precise readings"), which is what clinical cases are
+** The readings tested are those of docs/evaluation.md ("Precise
+** readings") and docs/trials.md (NCT05184296), which is what clinical cases are
 ** written from; docs/evaluation.md gives the since/window semantics.  Each
 ** test starts from the eligible example patient (examples/ecmo-rescue-
 ** eligible.json, rebuilt here piece by piece) and changes only what the

@@ -139,7 +139,7 @@ test_held_for_timed_fact(void **state)
     vocab_free(v);
 }
 
-/* A fact without a time is unbounded (trials.md, Since-times: "Untimed:
+/* A fact without a time is unbounded (docs/evaluation.md, Since-times: "Untimed:
 ** unbounded"): as far as the data show it has held for ever.  An unknown
 ** one without a time may have held for ever too. */
 static void

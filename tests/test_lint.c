@@ -126,7 +126,7 @@ test_bundled_age_overlap(void **state)
             "overlap at 60 y: a patient aged exactly 60 y is ineligible");
     }
     assert_int_equal(found, 1);
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 static void
@@ -148,7 +148,7 @@ test_warnings_only(void **state)
         "'inc-lactate' (latest lactate > 2 mmol/L) and exclusion "
         "'exc-lactate' (any lactate > 36 mg/dL) overlap for lactate > "
         "36 mg/dL: such a patient is ineligible");
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 static void
@@ -165,7 +165,7 @@ test_implies_is_error(void **state)
         "'inc-consent' (informed_consent is true) implies exclusion "
         "'exc-consent' (informed_consent is true): no patient can be "
         "eligible");
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 /* Age: just below, at and just above the exclusion's bound. */
@@ -175,34 +175,34 @@ test_age_boundaries(void **state)
     (void)state;
     lint_report r = lint_pair("{age: {at_most: 59}}", "{age: {at_least: 60}}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
 
     r = lint_pair("{age: {at_most: 60}}", "{age: {at_least: 60}}");
     assert_int_equal(r.warnings, 1);
     assert_non_null(strstr(r.d[0].msg, "overlap at 60 y"));
-    lint_report_free(&r);
+    lint_report_release(&r);
 
     r = lint_pair("{age: {at_most: 61}}", "{age: {at_least: 60}}");
     assert_int_equal(r.warnings, 1);
     assert_non_null(strstr(r.d[0].msg, "overlap for 60 y ≤ age ≤ 61 y"));
-    lint_report_free(&r);
+    lint_report_release(&r);
 
     /* Strict bounds on whole years: below 60 and at least 60 share no age;
     ** below 61 and above 59 share exactly 60. */
     r = lint_pair("{age: {below: 60}}", "{age: {at_least: 60}}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
     r = lint_pair("{age: {below: 61}}", "{age: {above: 59}}");
     assert_int_equal(r.warnings, 1);
     assert_non_null(strstr(r.d[0].msg, "(age < 61 y)"));
     assert_non_null(strstr(r.d[0].msg, "(age > 59 y)"));
     assert_non_null(strstr(r.d[0].msg, "overlap at 60 y"));
-    lint_report_free(&r);
+    lint_report_release(&r);
 
     /* Another unit is another subject: not compared. */
     r = lint_pair("{age: {at_most: 60}}", "{age: {at_least: 60, unit: mo}}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 static void
@@ -212,7 +212,7 @@ test_value_boundaries(void **state)
     lint_report r = lint_pair("{latest: lactate, below: 2, unit: mmol/L}",
                               "{latest: lactate, at_least: 2, unit: mmol/L}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
 
     /* 18.016 mg/dL is 2 mmol/L within the tolerance. */
     r = lint_pair("{latest: lactate, at_most: 2, unit: mmol/L}",
@@ -220,7 +220,7 @@ test_value_boundaries(void **state)
     assert_int_equal(r.warnings, 1);
     assert_non_null(strstr(r.d[0].msg, "overlap at 2 mmol/L: a patient "
                            "with lactate exactly 2 mmol/L is ineligible"));
-    lint_report_free(&r);
+    lint_report_release(&r);
 
     /* Inclusion inside the exclusion, the exclusion looking back further:
     ** nobody can be eligible. */
@@ -228,29 +228,29 @@ test_value_boundaries(void **state)
                   "{latest: lactate, above: 4, unit: mmol/L, within: 24 h}");
     assert_int_equal(r.errors, 1);
     assert_non_null(strstr(r.d[0].msg, "implies exclusion"));
-    lint_report_free(&r);
+    lint_report_release(&r);
     /* ... but looking back less far, the exclusion may not see the value. */
     r = lint_pair("{latest: lactate, above: 5, unit: mmol/L, within: 24 h}",
                   "{latest: lactate, above: 4, unit: mmol/L, within: 6 h}");
     assert_int_equal(r.errors, 0);
     assert_int_equal(r.warnings, 1);
-    lint_report_free(&r);
+    lint_report_release(&r);
     /* The same for a recorded fact. */
     r = lint_pair("{fact: oliguria, is: true, within: 48 h}",
                   "{fact: oliguria, is: true, within: 24 h}");
     assert_int_equal(r.errors, 0);
     assert_int_equal(r.warnings, 1);
-    lint_report_free(&r);
+    lint_report_release(&r);
     r = lint_pair("{fact: oliguria, is: true, within: 24 h}",
                   "{fact: oliguria, is: true}");
     assert_int_equal(r.errors, 1);
-    lint_report_free(&r);
+    lint_report_release(&r);
     /* Two samples: any value is never "implied". */
     r = lint_pair("{any_value: lactate, above: 5, unit: mmol/L, within: 6 h}",
                   "{any_value: lactate, above: 4, unit: mmol/L, within: 6 h}");
     assert_int_equal(r.errors, 0);
     assert_int_equal(r.warnings, 1);
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 /* Only leaves that decide their criterion are paired: an inclusion leaf
@@ -262,25 +262,25 @@ test_overlap_needs_deciding_leaves(void **state)
     lint_report r = lint_pair("{any: [{age: {at_most: 60}}, {location: icu}]}",
                               "{age: {at_least: 60}}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
     r = lint_pair("{age: {at_most: 60}}",
                   "{all: [{age: {at_least: 60}}, {location: icu}]}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
     r = lint_pair("{all: [{age: {at_most: 60}}, {location: icu}], "
                   "for: {more_than: 1 h}}",
                   "{at_least: 1, of: [{location: picu}, {age: {at_least: 60}}]}");
     assert_int_equal(r.warnings, 1);
-    lint_report_free(&r);
+    lint_report_release(&r);
     /* Facts of opposite values, sexes that differ: no overlap. */
     r = lint_pair("{fact: informed_consent, is: true}",
                   "{fact: informed_consent, is: false}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
     r = lint_pair("{sex: [female, other]}", "{sex: female}");
     assert_int_equal(r.warnings, 1);
     assert_non_null(strstr(r.d[0].msg, "(sex female or other)"));
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 /* ------------------------------------------------------- never met, text */
@@ -308,7 +308,7 @@ test_never_met(void **state)
         "can never be met");
     for (int i = 0; i < r.n; i++)
         assert_string_equal(r.d[i].check, "never-met");
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 /* Just inside: bounds that touch are not a contradiction. */
@@ -320,20 +320,20 @@ test_never_met_boundaries(void **state)
                               "\"mm[Hg]\"}, {latest: map, at_most: 65, unit: "
                               "\"mm[Hg]\"}]}", "{location: picu}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
     r = lint_pair("{all: [{latest: map, above: 65, unit: \"mm[Hg]\"}, "
                   "{latest: map, at_most: 65, unit: \"mm[Hg]\"}]}",
                   "{location: picu}");
     assert_int_equal(r.errors, 1);
-    lint_report_free(&r);
+    lint_report_release(&r);
     r = lint_pair("{age: {between: [18.2, 18.9]}}", "{location: picu}");
     assert_int_equal(r.errors, 1);
     assert_non_null(strstr(r.d[0].msg, "no age in whole years"));
-    lint_report_free(&r);
+    lint_report_release(&r);
     r = lint_pair("{episode: sbp, below: 90, unit: \"mm[Hg]\", lasting: 1 h, "
                   "within: 1 h}", "{location: picu}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 static void
@@ -345,7 +345,7 @@ test_empty_text(void **state)
     assert_string_equal(r.d[0].check, "empty-text");
     assert_string_equal(line_of(&r, 0), "6:5: error: criterion 'inc-icu' has "
         "an empty 'text' (quote the registry text it encodes)");
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 /* ---------------------------------------------------------- load errors */
@@ -364,11 +364,11 @@ test_no_effect(void **state)
         assert_string_equal(r.d[i].check, "no-effect");
     assert_non_null(strstr(r.d[0].msg, "'infusion: true' changes nothing without 'within'"));
     assert_non_null(strstr(r.d[1].msg, "'one_course: true' changes nothing with one drug"));
-    lint_report_free(&r);
+    lint_report_release(&r);
     r = lint_pair("{medication: [norepinephrine, vasopressin], infusion: true, within: 48 h}",
                   "{medication: [norepinephrine, vasopressin], one_course: true}");
     assert_int_equal(r.n, 0);
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 /* lint FILE loads the vocabulary files beside FILE with the bundled one,
@@ -403,7 +403,7 @@ test_every_error_of_a_criterion(void **state)
     assert_int_equal(r.n, 4);
     for (int i = 0; i < r.n; i++)
         assert_string_equal(line_of(&r, i), want[i]);
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 static void
@@ -429,7 +429,7 @@ test_all_load_errors_of_a_file(void **state)
         assert_string_equal(line_of(&r, i), want[i]);
         assert_string_equal(r.d[i].check, "load");
     }
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 static void
@@ -441,7 +441,7 @@ test_duplicate_trial_and_other_files_go_on(void **state)
     assert_string_equal(r.d[0].file, DATA "dup/b.yaml");
     assert_string_equal(line_of(&r, 0), "2:7: error: duplicate trial id "
         "'LINT-DUP' (also in " DATA "dup/a.yaml:2:3)");
-    lint_report_free(&r);
+    lint_report_release(&r);
 
     /* A broken file first: the next file is still linted. */
     const char *paths[] = { DATA "load-errors.yaml", DATA "warnings.yaml" };
@@ -452,13 +452,13 @@ test_duplicate_trial_and_other_files_go_on(void **state)
     assert_int_equal(r.warnings, 3);
     assert_string_equal(r.d[0].file, DATA "load-errors.yaml");
     assert_string_equal(r.d[r.n - 1].file, DATA "warnings.yaml");
-    lint_report_free(&r);
+    lint_report_release(&r);
 
     const char *missing[] = { DATA "no-such-file.yaml" };
     r = (lint_report){0};
     assert_int_equal(lint_paths(missing, 1, &r, &err), -1);
     assert_non_null(strstr(err.msg, "no-such-file"));
-    lint_report_free(&r);
+    lint_report_release(&r);
 }
 
 static void
@@ -477,8 +477,8 @@ test_format(void **state)
         "\"column\":5,\"level\":\"error\",\"check\":\"empty-text\",\"message\":"
         "\"criterion 'inc-icu' has an empty 'text' (quote the registry text it "
         "encodes)\"}\n");
-    outbuf_free(&b);
-    lint_report_free(&r);
+    outbuf_release(&b);
+    lint_report_release(&r);
 }
 
 /* ---------------------------------------------------------- the program */

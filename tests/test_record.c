@@ -639,7 +639,7 @@ test_warnings(void **state)
     assert_true(has_warning(r, "4:12: observations[1].code: unknown code 'loinc:0000-0' (ignored)"));
     assert_true(has_warning(r, "observations[2].note: unknown field (ignored)"));
     assert_true(has_warning(r, "observations[2].unit: unknown unit 'mg/dl' (did you mean 'mg/dL'?)"));
-    assert_true(has_warning(r, "observations[3].code: 'vis' is a derived value, not an observation (ignored)"));
+    assert_true(has_warning(r, "observations[3].code: 'vis' is a derived quantity, not an observation (ignored)"));
     assert_true(has_warning(r, "procedures[0].code: 'map' is an observation, not a procedure (ignored)"));
     assert_true(has_warning(r, "facts.consent_signed: unknown code 'consent_signed' (ignored)"));
     assert_true(has_warning(r, "facts.ecmo: 'ecmo' is a procedure, not a fact (ignored)"));

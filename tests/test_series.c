@@ -242,7 +242,7 @@ latest_unusable(void **state)
 
 /* An unusable sample stops the certain run; the possible one walks back
 ** through it to the normal reading, and starts at the first qualifying
-** sample after it (trials.md, Since-times). */
+** sample after it (docs/evaluation.md, Since-times). */
 static void
 latest_run_through_unusable(void **state)
 {
@@ -792,7 +792,7 @@ consecutive_spacing_30_met(void **state)
     assert_int_equal(res->ev[1].t, ago(30));
 }
 
-/* The two latest 29 min apart: not met (trials.md, "Two consecutive
+/* The two latest 29 min apart: not met (docs/evaluation.md, "Two consecutive
 ** values"), not unknown: no pair is picked further back. */
 static void
 consecutive_spacing_29_not_met(void **state)

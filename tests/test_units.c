@@ -218,7 +218,7 @@ test_convert_molar_mass(void **state)
     converts("mmol/L", "mg/dL", &lactate, 9.008);
     converts("mmol/L", "g/L", &lactate, 0.09008);
     converts("umol/L", "mg/dL", &lactate, 0.009008);
-    /* trials.md: 45.04 mg/dL lactate is exactly 5.0 mmol/L. */
+    /* docs/evaluation.md: 45.04 mg/dL lactate is exactly 5.0 mmol/L. */
     assert_int_equal(unit_factor("mg/dL", "mmol/L", &lactate, &f, why, sizeof why), UNIT_OK);
     assert_int_equal(num_cmp(45.04 * f, 5.0), 0);
     assert_int_equal(unit_factor("mmol/L", "mg/dL", &lactate, &f, why, sizeof why), UNIT_OK);
@@ -285,7 +285,7 @@ static void
 test_num_cmp(void **state)
 {
     (void)state;
-    /* trials.md: VIS 1.1*100 + 0.1*100 is 120, not more. */
+    /* docs/evaluation.md: VIS 1.1*100 + 0.1*100 is 120, not more. */
     assert_true(1.1 * 100 + 0.1 * 100 != 120.0);   /* the reason for tolerance */
     assert_int_equal(num_cmp(1.1 * 100 + 0.1 * 100, 120), 0);
     assert_int_equal(num_cmp(0.55 * 100, 55), 0);

@@ -67,14 +67,14 @@ screen_record(const trialset *ts, const vocab *v, const char *text,
         outbuf out = {0};
         report_begin(&ro, &out);
         report_record(&ro, &out, r, 0, res, n);
-        outbuf_free(&out);
+        outbuf_release(&out);
     }
     outbuf out = {0};
     report_opts ro = { REPORT_NDJSON, 0, DETAIL_FULL };
     report_trials(&ro, &out, ts);
     ro.format = REPORT_TEXT;
     report_trials(&ro, &out, ts);
-    outbuf_free(&out);
+    outbuf_release(&out);
     arena_free(a);
     free(res);
     record_free(r);

@@ -69,8 +69,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         record_free(r);
         arena_reset(a);
     }
-    outbuf_free(&out);
-    outbuf_free(&diag);
+    outbuf_release(&out);
+    outbuf_release(&diag);
     free(buf);
     return 0;
 }

@@ -2,8 +2,8 @@
 ** jsondoc.h -- strict JSON: cJSON builds the tree, nothing lenient gets by.
 **
 ** cJSON 1.7.15 accepts duplicate keys, trailing garbage, 1e999, "\u0000",
-** invalid UTF-8 and leading zeros, and its nodes carry no positions (see
-** shared/design/input-hardening.md s1.2).  A text in which none of that
+** invalid UTF-8 and leading zeros, and its nodes carry no positions (what a
+** record may not hold: docs/patient-record.md, "Errors").  A text in which none of that
 ** can hide (printable ASCII, no backslash, numbers of the RFC grammar) is
 ** parsed by cJSON once and its tree checked (duplicate keys, depth, finite
 ** numbers); any other text, and any failure, goes through our own RFC 8259
