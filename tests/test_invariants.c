@@ -201,6 +201,7 @@ test_assert_compiled_out(void **state)
     side_effects = 0;
     ts_assert(count_call() == 42);
     assert_int_equal(side_effects, 0);
+    assert_int_equal(count_call(), 1);        /* which would have counted */
 }
 #endif
 
