@@ -72,7 +72,14 @@ TESTS += test_replay
 TESTS += test_fhir
 TESTS += test_total
 TESTS += test_diag
+TESTS += test_invariants
 TEST_BINS = $(TESTS:%=tests/%)
+# The unit tests: cmocka programs that link the stages and never run the
+# binary (a few seconds in all; "make check-unit", run first by check).
+UNIT_TESTS = test_timeutil test_units test_jsondoc test_record test_criteria \
+             test_eval test_series test_derived test_events test_ecmo_rescue \
+             test_spans test_total test_diag test_invariants
+UNIT_BINS = $(UNIT_TESTS:%=tests/%)
 
 all: trialscreen
 
@@ -103,10 +110,11 @@ tests/test_derived: tests/test_derived.o $(T_EVAL)
 tests/test_events: tests/test_events.o $(T_EVAL)
 tests/test_spans: tests/test_spans.o $(T_EVAL)
 tests/test_total: tests/test_total.o $(T_EVAL)
+tests/test_invariants: tests/test_invariants.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_diag: tests/test_diag.o $(T_CORE) src/outbuf.o src/diag.o
-tests/test_cli: tests/test_cli.o $(T_CORE) trialscreen
-tests/test_fhir: tests/test_fhir.o trialscreen
+tests/test_cli: tests/test_cli.o tests/run.o $(T_CORE) trialscreen
+tests/test_fhir: tests/test_fhir.o tests/run.o trialscreen
 tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/decide.o src/outbuf.o src/diag.o src/input.o src/inputcrit.o \
                  $(TOOLS:%=src/%.o) trialscreen
 
@@ -114,13 +122,30 @@ $(TEST_BINS):
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(CMOCKA_LIBS) $(LIBS)
 
 check: trialscreen $(TEST_BINS)
-	@fail=0; for t in $(TEST_BINS); do \
+	@fail=0; for t in $(filter-out $(UNIT_BINS),$(TEST_BINS)); do \
 	    echo "== $$t"; ./$$t || fail=1; \
 	done; \
 	echo "== tests/callgraph.sh"; \
 	sh tests/callgraph.sh --self-test && sh tests/callgraph.sh || fail=1; \
 	if [ $$fail -ne 0 ]; then echo "make check: FAILED"; exit 1; fi; \
 	echo "make check: all test programs passed"
+
+check-unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do \
+	    echo "== $$t"; ./$$t || fail=1; \
+	done; \
+	if [ $$fail -ne 0 ]; then echo "check-unit: FAILED"; exit 1; fi; \
+	echo "check-unit: all unit test programs passed"
+
+# "make check" runs the unit tests first and stops there if they fail:
+# every other part of check is ordered after check-unit (only when check
+# is asked for, so that "make check-lint" alone stays alone).
+ifneq ($(filter check,$(MAKECMDGOALS)),)
+CHECK_PARTS = check-completion check-bad-input check-cases check-lint \
+              check-docs check-scaling check-xcheck check-fhir check-install
+$(CHECK_PARTS): | check-unit
+check: check-unit
+endif
 
 # Install the Debian packages the build and the tests need, if missing.
 deps:
@@ -157,7 +182,13 @@ uninstall:
 clean:
 	rm -f trialscreen src/*.o tests/*.o $(TEST_BINS)
 
-.PHONY: all check deps install uninstall clean
+# make install and make uninstall into a temporary DESTDIR (tests/install.sh):
+# exactly the expected files, and none left after uninstall.
+check: check-install
+check-install: trialscreen
+	@sh tests/install.sh '$(MAKE)'
+
+.PHONY: all check check-unit check-install deps install uninstall clean
 
 # ------------------------------------------------------------ hardening
 # Fuzzing, sanitizers and valgrind (tests/fuzz/, tests/bad-input/,
@@ -180,10 +211,13 @@ REPLAY_DIR = build-replay
 ASAN_DIR = build-asan
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
+# ts_assert (src/tsassert.h) checks the evaluator's invariants in these
+# builds only; the normal build compiles it out.
+ASSERT_FLAGS = -DTS_ASSERTS
 HARNESS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
                  -Iinclude -Isrc -Itests/fuzz $(PKG_CFLAGS) \
                  -DTS_DATADIR='"$(DATADIR)"' \
-                 -DFUZZ_CRITERIA='"$(CURDIR)/criteria"' -O1 -g
+                 -DFUZZ_CRITERIA='"$(CURDIR)/criteria"' $(ASSERT_FLAGS) -O1 -g
 HARNESS_DEPS = $(HDRS) tests/fuzz/fuzz.h
 FUZZ_LIB = $(LIB_MODULES:%=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/fuzz_util.o
 REPLAY_LIB = $(LIB_MODULES:%=$(REPLAY_DIR)/%.o) $(REPLAY_DIR)/fuzz_util.o \
@@ -234,10 +268,15 @@ check: check-completion
 check-completion: trialscreen
 	@bash tests/completion.sh ./trialscreen
 
-# The bad-input catalogue is part of "make check".
+# The bad-input catalogue is part of "make check": each case's exact
+# stderr is compared with tests/bad-input/stderr/KIND-NAME.txt.  After a
+# deliberate change of messages, "make bad-input-golden" rewrites those
+# files (never run by check): review "git diff tests/bad-input/stderr/".
 check: check-bad-input
 check-bad-input: trialscreen
 	@bash tests/bad-input/run.sh ./trialscreen
+bad-input-golden: trialscreen
+	@TS_GOLDEN=1 bash tests/bad-input/run.sh ./trialscreen
 
 # The trial case files (docs/case-tests.md) are part of "make check".
 check: check-cases
@@ -252,7 +291,18 @@ check-asan:
 	    --exclude=./trialscreen --exclude='./tests/test_*[!c]' \
 	    --exclude=./tests/fuzz/corpus-run . | tar -xf - -C $(ASAN_DIR)
 	$(MAKE) -C $(ASAN_DIR) check WERROR=$(WERROR) CC='$(CC)' CFLAGS='-O1 -g' \
-	    SANITIZE_FLAGS='$(ASAN_FLAGS)'
+	    SANITIZE_FLAGS='$(ASAN_FLAGS) $(ASSERT_FLAGS)'
+
+# The same tree built with clang in $(CLANG_DIR)/ (its own warnings, with
+# -Werror), then the unit tests: two compilers see more than one.
+CLANG_DIR = build-clang
+check-clang:
+	@mkdir -p $(CLANG_DIR)
+	@tar -cf - --exclude=./.git --exclude='./build-*' --exclude='*.o' \
+	    --exclude=./trialscreen --exclude='./tests/test_*[!c]' \
+	    --exclude=./tests/fuzz/corpus-run . | tar -xf - -C $(CLANG_DIR)
+	$(MAKE) -C $(CLANG_DIR) trialscreen $(TESTS:%=tests/%.o) bench/gencohort \
+	    check-unit WERROR=1 CC='$(CLANG)'
 
 # valgrind writes one log per process; any non-empty log fails the run.
 VG_LOG = build-valgrind
@@ -276,7 +326,7 @@ check-valgrind: trialscreen tests/test_cli tests/test_fhir
 	echo "check-valgrind: $$(ls $(VG_LOG)/vg.*.log | wc -l) processes, no valgrind errors"
 
 .PRECIOUS: $(FUZZ_DIR)/%.o $(REPLAY_DIR)/%.o
-.PHONY: fuzz fuzz-replay check-bad-input check-cases check-asan check-valgrind
+.PHONY: fuzz fuzz-replay check-bad-input bad-input-golden check-cases check-asan check-clang check-valgrind
 
 # ------------------------------------------------------- lint and docs
 # "trialscreen lint" on the bundled criteria must pass with exactly the
@@ -314,8 +364,8 @@ bench/gencohort: bench/gencohort.c
 	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 bench/parsefloor: bench/parsefloor.c src/input.o src/arena.o src/error.o
 	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
-tests/test_batch: tests/test_batch.o $(T_CORE) trialscreen bench/gencohort
-tests/test_replay: tests/test_replay.o $(T_EVAL) src/recview.o trialscreen bench/gencohort
+tests/test_batch: tests/test_batch.o tests/run.o $(T_CORE) trialscreen bench/gencohort
+tests/test_replay: tests/test_replay.o tests/run.o $(T_EVAL) src/recview.o trialscreen bench/gencohort
 
 check: check-scaling
 check-scaling: trialscreen bench/gencohort

@@ -1,10 +1,13 @@
 /*
-** error.c -- the ts_error value: a message with a position.
+** error.c -- the ts_error value: a message with a position (and, in the
+** hardening builds, the failure of a ts_assert: tsassert.h).
 */
 #include "ts.h"
+#include "tsassert.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -58,3 +61,14 @@ ts_why(char *why, size_t whysize, const char *fmt, ...)
     vsnprintf(why, whysize, fmt, ap);
     va_end(ap);
 }
+
+#ifdef TS_ASSERTS
+void
+ts_assert_fail(const char *expr, const char *file, int line)
+{
+    fflush(stdout);
+    fprintf(stderr, "trialscreen: %s:%d: internal error: invariant '%s' broken\n",
+            file, line, expr);
+    abort();
+}
+#endif

@@ -18,6 +18,8 @@
 ** closes without any trial-specific arithmetic.
 */
 #include "verdict.h"
+#include "invariants.h"
+#include "tsassert.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -374,8 +376,8 @@ eval_reference(eval_ctx *cx, const rule *ru)
     return res;
 }
 
-result *
-eval_rule(eval_ctx *cx, const rule *ru)
+static result *
+dispatch(eval_ctx *cx, const rule *ru)
 {
     switch (ru->kind) {
     case R_ALL:         return eval_all(cx, ru);
@@ -407,6 +409,16 @@ eval_rule(eval_ctx *cx, const rule *ru)
     }
     return result_new(cx, ru, TV_UNKNOWN, "internal error: unknown rule kind %d",
                       (int)ru->kind);
+}
+
+/* Every result passes here on its way up: the invariants are checked once
+** per node (invariants.h; compiled out in the normal build). */
+result *
+eval_rule(eval_ctx *cx, const rule *ru)
+{
+    result *res = dispatch(cx, ru);
+    ts_assert(result_sound(res));
+    return res;
 }
 
 static result *
@@ -541,6 +553,7 @@ eval_trial(const trial *t, const record *r, arena *a)
         tr->eligible_since = find_eligible_since(&cx, tr);
         find_cohort(&cx, tr);
     }
+    ts_assert(trial_result_sound(tr));
     return tr;
 }
 

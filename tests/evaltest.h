@@ -277,4 +277,14 @@ et_eval(record *r, const rule *ru)
     return eval_rule(cx, ru);
 }
 
+/* Is item among the data res says are missing? */
+static inline int
+et_has_missing(const result *res, const char *item)
+{
+    for (int i = 0; i < res->nmissing; i++)
+        if (strcmp(res->missing[i], item) == 0)
+            return 1;
+    return 0;
+}
+
 #endif

@@ -24,115 +24,22 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "run.h"
+
 #define TINY "-c tests/data/cli/criteria/tiny.yaml"
 #define COHORT_N 240
 
-static char tmpdir[64];
-static char cohort[128];        /* tmpdir/cohort.ndjson */
-static const char *bin = "./trialscreen";
-
-typedef struct run_out {
-    int status;
-    char *out, *err;
-    size_t outlen;
-} run_out;
-
-static char *
-slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (len)
-            *len = 0;
-        return calloc(1, 1);
-    }
-    size_t cap = 1 << 16, n = 0, k;
-    char *buf = malloc(cap);
-    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static void
-spit(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* Run "sh -c 'CMD'" where CMD is formatted; stdout and stderr are kept
-** (unless CMD redirects them itself, with OUT and ERR standing for the
-** capture files). */
-static run_out sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static run_out
-sh(const char *fmt, ...)
-{
-    char cmd[8192], full[9000], path[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    snprintf(full, sizeof full, "cd . && { %s ; } >%s/out 2>%s/err </dev/null",
-             cmd, tmpdir, tmpdir);
-    int st = system(full);
-    run_out r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    snprintf(path, sizeof path, "%s/out", tmpdir);
-    r.out = slurp(path, &r.outlen);
-    snprintf(path, sizeof path, "%s/err", tmpdir);
-    r.err = slurp(path, NULL);
-    return r;
-}
-
-static void
-run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static int
-count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
+static char cohort[128];        /* run_tmpdir/cohort.ndjson */
 static int
 group_setup(void **state)
 {
     (void)state;
-    if (access("./trialscreen", X_OK) != 0 && chdir("..") != 0)
+    if (run_setup("batch") != 0 || access("bench/gencohort", X_OK) != 0)
         return -1;
-    if (access("./trialscreen", X_OK) != 0 || access("bench/gencohort", X_OK) != 0)
-        return -1;
-    if (getenv("TRIALSCREEN_BIN"))
-        bin = getenv("TRIALSCREEN_BIN");
-    /* The merge tests run in tmpdir: a relative program name would not
+    /* The merge tests run in run_tmpdir: a relative program name would not
     ** be found there. */
-    static char absbin[4096];
-    char cwd[3000];
-    if (strncmp(bin, "./", 2) == 0 && getcwd(cwd, sizeof cwd)) {
-        snprintf(absbin, sizeof absbin, "%s/%s", cwd, bin + 2);
-        bin = absbin;
-    }
-    unsetenv("TRIALSCREEN_CRITERIA");
-    strcpy(tmpdir, "/tmp/ts-batch-XXXXXX");
-    if (!mkdtemp(tmpdir))
-        return -1;
-    snprintf(cohort, sizeof cohort, "%s/cohort.ndjson", tmpdir);
+    run_bin_absolute();
+    snprintf(cohort, sizeof cohort, "%s/cohort.ndjson", run_tmpdir);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "bench/gencohort -n %d -s 7 > %s", COHORT_N, cohort);
     return system(cmd) == 0 ? 0 : -1;
@@ -141,10 +48,8 @@ group_setup(void **state)
 static int
 group_teardown(void **state)
 {
-    char cmd[256];
     (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return run_teardown();
 }
 
 /* ------------------------------------------------------------- threads */
@@ -157,11 +62,11 @@ test_output_independent_of_jobs(void **state)
     static const char *const formats[] = { "--json", "--format csv", "--format text" };
     (void)state;
     for (size_t f = 0; f < 3; f++) {
-        run_out one = sh("%s -j1 %s %s", bin, formats[f], cohort);
+        run_out one = run_sh("%s -j1 %s %s", run_bin, formats[f], cohort);
         assert_int_equal(one.status, 0);
         assert_true(one.outlen > 100000);
         for (int j = 2; j <= 8; j *= 2) {
-            run_out many = sh("%s -j%d %s %s", bin, j, formats[f], cohort);
+            run_out many = run_sh("%s -j%d %s %s", run_bin, j, formats[f], cohort);
             assert_int_equal(many.status, 0);
             assert_int_equal(many.outlen, one.outlen);
             assert_memory_equal(many.out, one.out, one.outlen);
@@ -170,16 +75,16 @@ test_output_independent_of_jobs(void **state)
         run_free(&one);
     }
     /* Standard input and a directory. */
-    run_out a = sh("%s -j1 --json - < %s", bin, cohort);
-    run_out b = sh("cat %s | %s -j3 --json", cohort, bin);
+    run_out a = run_sh("%s -j1 --json - < %s", run_bin, cohort);
+    run_out b = run_sh("cat %s | %s -j3 --json", cohort, run_bin);
     assert_int_equal(a.status, 0);
     assert_int_equal(b.status, 0);
-    assert_int_equal(count_lines(a.out), COHORT_N);
+    assert_int_equal(run_count_lines(a.out), COHORT_N);
     assert_string_equal(a.out, b.out);
     run_free(&a);
     run_free(&b);
-    a = sh("%s -j1 --json examples tests/data/cli/records", bin);
-    b = sh("%s -j5 --json examples tests/data/cli/records", bin);
+    a = run_sh("%s -j1 --json examples tests/data/cli/records", run_bin);
+    b = run_sh("%s -j5 --json examples tests/data/cli/records", run_bin);
     assert_int_equal(a.status, 3);      /* bad.json is in there */
     assert_int_equal(b.status, 3);
     assert_string_equal(a.out, b.out);
@@ -194,15 +99,15 @@ test_errors_keep_their_place(void **state)
 {
     char path[128];
     (void)state;
-    snprintf(path, sizeof path, "%s/mixed.ndjson", tmpdir);
-    run_out r = sh("awk 'NR %% 7 == 3 { print \"{bad\" ; next } { print }' %s > %s",
+    snprintf(path, sizeof path, "%s/mixed.ndjson", run_tmpdir);
+    run_out r = run_sh("awk 'NR %% 7 == 3 { print \"{bad\" ; next } { print }' %s > %s",
                    cohort, path);
     assert_int_equal(r.status, 0);
     run_free(&r);
     for (int j = 1; j <= 4; j += 3) {
-        r = sh("%s -j%d --json %s", bin, j, path);
+        r = run_sh("%s -j%d --json %s", run_bin, j, path);
         assert_int_equal(r.status, 3);
-        assert_int_equal(count_lines(r.out), COHORT_N);
+        assert_int_equal(run_count_lines(r.out), COHORT_N);
         /* Line k of the output is about line k of the input. */
         const char *p = r.out;
         for (int k = 1; k <= COHORT_N; k++) {
@@ -218,7 +123,7 @@ test_errors_keep_their_place(void **state)
             p = nl + 1;
         }
         /* One diagnostic per bad line, in input order. */
-        assert_int_equal(count_lines(r.err), COHORT_N / 7 + (COHORT_N % 7 >= 3));
+        assert_int_equal(run_count_lines(r.err), COHORT_N / 7 + (COHORT_N % 7 >= 3));
         assert_non_null(strstr(r.err, "mixed.ndjson:3:"));
         assert_true(strstr(r.err, "mixed.ndjson:3:") < strstr(r.err, "mixed.ndjson:10:"));
         run_free(&r);
@@ -231,9 +136,9 @@ test_long_records(void **state)
 {
     char path[128];
     (void)state;
-    snprintf(path, sizeof path, "%s/long.ndjson", tmpdir);
+    snprintf(path, sizeof path, "%s/long.ndjson", run_tmpdir);
     /* One record with 30,000 observations: about 2 MB on one line. */
-    run_out r = sh("awk 'BEGIN { printf \"{\\\"id\\\":\\\"LONG\\\",\\\"as_of\\\":\\\"2026-03-01T12:00:00Z\\\",\\\"observations\\\":[\";"
+    run_out r = run_sh("awk 'BEGIN { printf \"{\\\"id\\\":\\\"LONG\\\",\\\"as_of\\\":\\\"2026-03-01T12:00:00Z\\\",\\\"observations\\\":[\";"
                    " for (i = 0; i < 30000; i++) printf \"%%s{\\\"code\\\":\\\"map\\\",\\\"value\\\":%%d,\\\"unit\\\":\\\"mm[Hg]\\\",\\\"time\\\":\\\"2026-02-28T%%02d:%%02d:00Z\\\"}\","
                    " i ? \",\" : \"\", 60 + i %% 20, (i / 60) %% 24, i %% 60; print \"]}\" }' > %s", path);
     assert_int_equal(r.status, 0);
@@ -242,31 +147,31 @@ test_long_records(void **state)
     assert_int_equal(stat(path, &st), 0);
     assert_true(st.st_size > (1 << 21));
 
-    r = sh("%s -j2 --json %s", bin, path);
+    r = run_sh("%s -j2 --json %s", run_bin, path);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\"patient\":\"LONG\""));
     run_free(&r);
     /* The cap: one byte short of the line, then exactly the line (the
     ** file ends with a newline, which is not part of the record). */
     long long len = (long long)st.st_size - 1;
-    r = sh("%s --json --max-record %lld %s", bin, len - 1, path);
+    r = run_sh("%s --json --max-record %lld %s", run_bin, len - 1, path);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.out, "longer than"));
     run_free(&r);
-    r = sh("%s --json --max-record %lld %s", bin, len, path);
+    r = run_sh("%s --json --max-record %lld %s", run_bin, len, path);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\"patient\":\"LONG\""));
     run_free(&r);
-    r = sh("%s --json --max-record 1M %s", bin, path);
+    r = run_sh("%s --json --max-record 1M %s", run_bin, path);
     assert_int_equal(r.status, 3);
     run_free(&r);
-    r = sh("%s --json --max-record 3M %s - < %s", bin, path, cohort);
+    r = run_sh("%s --json --max-record 3M %s - < %s", run_bin, path, cohort);
     assert_int_equal(r.status, 0);
-    assert_int_equal(count_lines(r.out), COHORT_N + 1);
+    assert_int_equal(run_count_lines(r.out), COHORT_N + 1);
     run_free(&r);
     static const char *const bad[] = { "0", "-1", "3G", "12X", "", "1.5M" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        r = sh("%s --max-record '%s' %s", bin, bad[i], path);
+        r = run_sh("%s --max-record '%s' %s", run_bin, bad[i], path);
         assert_int_equal(r.status, 2);
         assert_non_null(strstr(r.err, "--max-record"));
         run_free(&r);
@@ -329,12 +234,12 @@ test_summary_json(void **state)
 {
     char path[128];
     (void)state;
-    snprintf(path, sizeof path, "%s/summary.ndjson", tmpdir);
-    spit(path, summary_records);
+    snprintf(path, sizeof path, "%s/summary.ndjson", run_tmpdir);
+    run_spit(path, summary_records);
     for (int j = 1; j <= 3; j += 2) {
-        run_out r = sh("%s %s -j%d --json --summary %s", bin, TINY, j, path);
+        run_out r = run_sh("%s %s -j%d --json --summary %s", run_bin, TINY, j, path);
         assert_int_equal(r.status, 3);
-        assert_int_equal(count_lines(r.out), 7);    /* 5 + 1 error + summary */
+        assert_int_equal(run_count_lines(r.out), 7);    /* 5 + 1 error + summary */
         const char *last = r.out + strlen(r.out) - 1;
         while (last > r.out && last[-1] != '\n')
             last--;
@@ -374,9 +279,9 @@ test_summary_text_and_csv(void **state)
 {
     char path[128];
     (void)state;
-    snprintf(path, sizeof path, "%s/summary.ndjson", tmpdir);
-    spit(path, summary_records);
-    run_out r = sh("%s %s --summary %s", bin, TINY, path);
+    snprintf(path, sizeof path, "%s/summary.ndjson", run_tmpdir);
+    run_spit(path, summary_records);
+    run_out r = run_sh("%s %s --summary %s", run_bin, TINY, path);
     assert_int_equal(r.status, 3);
     const char *s = strstr(r.out, "Summary: 5 records screened, 1 could not be read");
     assert_non_null(s);
@@ -384,15 +289,15 @@ test_summary_text_and_csv(void **state)
     assert_non_null(strstr(s, "informed_consent (2)"));
     run_free(&r);
     /* CSV stays a table: the summary goes to stderr. */
-    r = sh("%s %s --format csv --summary %s", bin, TINY, path);
+    r = run_sh("%s %s --format csv --summary %s", run_bin, TINY, path);
     assert_int_equal(r.status, 3);
     assert_null(strstr(r.out, "Summary"));
-    assert_int_equal(count_lines(r.out), 1 + 5 + 1);  /* + the error row */
+    assert_int_equal(run_count_lines(r.out), 1 + 5 + 1);  /* + the error row */
     assert_non_null(strstr(r.err, "Summary: 5 records screened"));
     run_free(&r);
     /* The bundled trials on the cohort: the same summary for any -j. */
-    run_out a = sh("%s -j1 --summary --json %s | tail -1", bin, cohort);
-    run_out b = sh("%s -j4 --summary --json %s | tail -1", bin, cohort);
+    run_out a = run_sh("%s -j1 --summary --json %s | tail -1", run_bin, cohort);
+    run_out b = run_sh("%s -j4 --summary --json %s | tail -1", run_bin, cohort);
     assert_string_equal(a.out, b.out);
     assert_non_null(strstr(a.out, "{\"summary\":{\"records\":240,"));
     run_free(&a);
@@ -407,16 +312,16 @@ static void
 test_shards_reassemble(void **state)
 {
     (void)state;
-    run_out whole = sh("%s --json %s", bin, cohort);
+    run_out whole = run_sh("%s --json %s", run_bin, cohort);
     assert_int_equal(whole.status, 0);
     for (int n = 1; n <= 4; n += 3) {
         char *parts[4];
         const char *pos[4];
         int total = 0;
         for (int k = 1; k <= n; k++) {
-            run_out r = sh("%s --json --shard %d/%d %s", bin, k, n, cohort);
+            run_out r = run_sh("%s --json --shard %d/%d %s", run_bin, k, n, cohort);
             assert_int_equal(r.status, 0);
-            total += count_lines(r.out);
+            total += run_count_lines(r.out);
             parts[k - 1] = r.out;
             pos[k - 1] = r.out;
             free(r.err);
@@ -440,7 +345,7 @@ test_shards_reassemble(void **state)
     run_free(&whole);
     static const char *const bad[] = { "0/3", "4/3", "1/0", "3", "a/b", "1/3x", "-1/3" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        run_out r = sh("%s --shard '%s' %s", bin, bad[i], cohort);
+        run_out r = run_sh("%s --shard '%s' %s", run_bin, bad[i], cohort);
         assert_int_equal(r.status, 2);
         assert_non_null(strstr(r.err, "--shard"));
         run_free(&r);
@@ -468,19 +373,19 @@ test_output_file(void **state)
 {
     char path[128];
     (void)state;
-    snprintf(path, sizeof path, "%s/report.ndjson", tmpdir);
+    snprintf(path, sizeof path, "%s/report.ndjson", run_tmpdir);
     mode_t mask = umask(0);
     umask(mask);
-    run_out direct = sh("%s --json %s", bin, cohort);
-    run_out r = sh("%s -j2 --json -o %s %s", bin, path, cohort);
+    run_out direct = run_sh("%s --json %s", run_bin, cohort);
+    run_out r = run_sh("%s -j2 --json -o %s %s", run_bin, path, cohort);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
     size_t n;
-    char *got = slurp(path, &n);
+    char *got = run_slurp(path, &n);
     assert_int_equal(n, direct.outlen);
     assert_memory_equal(got, direct.out, n);
     free(got);
-    assert_int_equal(leftovers(tmpdir, "report.ndjson"), 0);
+    assert_int_equal(leftovers(run_tmpdir, "report.ndjson"), 0);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
@@ -488,11 +393,11 @@ test_output_file(void **state)
     run_free(&direct);
 
     /* A directory that does not exist: status 3, nothing created. */
-    r = sh("%s --json --output %s/no/such/dir/x.ndjson %s", bin, tmpdir, cohort);
+    r = run_sh("%s --json --output %s/no/such/dir/x.ndjson %s", run_bin, run_tmpdir, cohort);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "cannot create"));
     run_free(&r);
-    r = sh("%s -q -o %s %s", bin, path, cohort);
+    r = run_sh("%s -q -o %s %s", run_bin, path, cohort);
     assert_int_equal(r.status, 2);
     run_free(&r);
 }
@@ -504,8 +409,8 @@ test_output_file_interrupted(void **state)
     char path[128];
     int fds[2];
     (void)state;
-    snprintf(path, sizeof path, "%s/keep.ndjson", tmpdir);
-    spit(path, "old report\n");
+    snprintf(path, sizeof path, "%s/keep.ndjson", run_tmpdir);
+    run_spit(path, "old report\n");
     assert_int_equal(pipe(fds), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -515,12 +420,12 @@ test_output_file_interrupted(void **state)
         close(fds[1]);
         if (!freopen("/dev/null", "w", stderr))
             _exit(127);
-        execl(bin, bin, "-j2", "--json", "--output", path, "-", (char *)NULL);
+        execl(run_bin, run_bin, "-j2", "--json", "--output", path, "-", (char *)NULL);
         _exit(127);
     }
     close(fds[0]);
     /* Feed records and keep the pipe open: the run cannot finish. */
-    char *records = slurp(cohort, NULL);
+    char *records = run_slurp(cohort, NULL);
     const char *nl = strchr(records, '\n');
     nl = strchr(nl + 1, '\n');
     assert_int_equal(write(fds[1], records, (size_t)(nl - records + 1)),
@@ -528,19 +433,19 @@ test_output_file_interrupted(void **state)
     free(records);
     /* Wait (without a fixed delay) for the temporary file to appear. */
     struct timespec tick = { 0, 10 * 1000 * 1000 };
-    for (int i = 0; i < 1000 && leftovers(tmpdir, "keep.ndjson") == 0; i++)
+    for (int i = 0; i < 1000 && leftovers(run_tmpdir, "keep.ndjson") == 0; i++)
         nanosleep(&tick, NULL);
-    assert_int_equal(leftovers(tmpdir, "keep.ndjson"), 1);
+    assert_int_equal(leftovers(run_tmpdir, "keep.ndjson"), 1);
     kill(pid, SIGTERM);
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
     close(fds[1]);
     assert_true(WIFSIGNALED(st));
     assert_int_equal(WTERMSIG(st), SIGTERM);
-    char *now = slurp(path, NULL);
+    char *now = run_slurp(path, NULL);
     assert_string_equal(now, "old report\n");
     free(now);
-    assert_int_equal(leftovers(tmpdir, "keep.ndjson"), 0);
+    assert_int_equal(leftovers(run_tmpdir, "keep.ndjson"), 0);
 }
 
 /* ---------------------------------------------------------- write errors */
@@ -550,13 +455,13 @@ test_closed_pipe_is_quiet(void **state)
 {
     (void)state;
     for (int j = 1; j <= 2; j++) {
-        run_out r = sh("{ %s -j%d --json %s %s; echo $? > %s/status; } | head -1",
-                       bin, j, cohort, cohort, tmpdir);
-        assert_int_equal(count_lines(r.out), 1);
+        run_out r = run_sh("{ %s -j%d --json %s %s; echo $? > %s/status; } | head -1",
+                       run_bin, j, cohort, cohort, run_tmpdir);
+        assert_int_equal(run_count_lines(r.out), 1);
         assert_string_equal(r.err, "");
         char path[128];
-        snprintf(path, sizeof path, "%s/status", tmpdir);
-        char *status = slurp(path, NULL);
+        snprintf(path, sizeof path, "%s/status", run_tmpdir);
+        char *status = run_slurp(path, NULL);
         assert_string_equal(status, "0\n");
         free(status);
         run_free(&r);
@@ -568,10 +473,10 @@ test_full_disk_is_an_error(void **state)
 {
     (void)state;
     for (int j = 1; j <= 2; j++) {
-        run_out r = sh("%s -j%d --json --summary %s > /dev/full", bin, j, cohort);
+        run_out r = run_sh("%s -j%d --json --summary %s > /dev/full", run_bin, j, cohort);
         assert_int_equal(r.status, 3);
         assert_non_null(strstr(r.err, "No space left on device"));
-        assert_int_equal(count_lines(r.err), 1);
+        assert_int_equal(run_count_lines(r.err), 1);
         run_free(&r);
     }
 }
@@ -583,8 +488,8 @@ test_full_disk_is_an_error(void **state)
 static void
 make_bad_cohort(char *path, size_t size)
 {
-    snprintf(path, size, "%s/bad-cohort.ndjson", tmpdir);
-    run_out r = sh("sed '%ds/.*/{\"id\": oops/' %s > %s", COHORT_N / 2, cohort,
+    snprintf(path, size, "%s/bad-cohort.ndjson", run_tmpdir);
+    run_out r = run_sh("sed '%ds/.*/{\"id\": oops/' %s > %s", COHORT_N / 2, cohort,
                    path);
     assert_int_equal(r.status, 0);
     run_free(&r);
@@ -598,17 +503,17 @@ test_merge_shards_is_one_process(void **state)
     char in[160];
     (void)state;
     make_bad_cohort(in, sizeof in);
-    run_out whole = sh("%s --json --summary %s", bin, in);
+    run_out whole = run_sh("%s --json --summary %s", run_bin, in);
     assert_int_equal(whole.status, 3);
     assert_non_null(strstr(whole.out, "{\"summary\":"));
     for (int n = 1; n <= 5; n++) {
-        run_out r = sh("cd %s && rm -f out.*.ndjson merged.ndjson && "
+        run_out r = run_sh("cd %s && rm -f out.*.ndjson merged.ndjson && "
                        "for k in $(seq 1 %d); do %s --json --summary --shard $k/%d "
                        "-o out.$k.ndjson %s 2>/dev/null; rc=$?; "
                        "[ $rc -eq 0 ] || [ $rc -eq 3 ] || exit 99; done; "
                        "%s merge --shards %d -o merged.ndjson $(ls out.*.ndjson | sort -r) "
                        "&& exit 98; cat merged.ndjson",
-                       tmpdir, n, bin, n, in, bin, n);
+                       run_tmpdir, n, run_bin, n, in, run_bin, n);
         assert_int_equal(r.status, 0);      /* cat's: merge exited 3 */
         assert_non_null(strstr(r.err, "1 record could not be read"));
         assert_int_equal(r.outlen, whole.outlen);
@@ -619,10 +524,10 @@ test_merge_shards_is_one_process(void **state)
 
     /* Without --summary, and with more shards than ten (natural order:
     ** out.2 before out.10, whatever the shell's glob says). */
-    whole = sh("%s --json %s", bin, cohort);
-    run_out r = sh("cd %s && rm -f out.*.ndjson && for k in $(seq 1 12); do "
+    whole = run_sh("%s --json %s", run_bin, cohort);
+    run_out r = run_sh("cd %s && rm -f out.*.ndjson && for k in $(seq 1 12); do "
                    "%s --json --shard $k/12 -o out.$k.ndjson %s || exit 99; done; "
-                   "%s merge --shards 12 out.*.ndjson", tmpdir, bin, cohort, bin);
+                   "%s merge --shards 12 out.*.ndjson", run_tmpdir, run_bin, cohort, run_bin);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
     assert_int_equal(r.outlen, whole.outlen);
@@ -641,19 +546,19 @@ test_merge_blocks(void **state)
     char in[160];
     (void)state;
     make_bad_cohort(in, sizeof in);
-    run_out whole = sh("%s --json --summary - < %s 2>/dev/null | "
-                       "sed 's/\"line\":[0-9]*,//'", bin, in);
+    run_out whole = run_sh("%s --json --summary - < %s 2>/dev/null | "
+                       "sed 's/\"line\":[0-9]*,//'", run_bin, in);
     const char *how[] = {
         "%s merge --blocks $d/blk-*.out",
         "cat $d/blk-*.out | %s merge --blocks -",
     };
     for (int i = 0; i < 2; i++) {
         char cmd[512];
-        snprintf(cmd, sizeof cmd, how[i], bin);
-        run_out r = sh("d=%s; rm -f $d/blk-*; split -n l/3 %s $d/blk-; "
+        snprintf(cmd, sizeof cmd, how[i], run_bin);
+        run_out r = run_sh("d=%s; rm -f $d/blk-*; split -n l/3 %s $d/blk-; "
                        "for b in $d/blk-a?; do %s --json --summary - < $b > $b.out "
                        "2>/dev/null; done; %s | sed 's/\"line\":[0-9]*,//'",
-                       tmpdir, in, bin, cmd);
+                       run_tmpdir, in, run_bin, cmd);
         assert_non_null(strstr(r.err, "1 record could not be read"));
         assert_string_equal(r.out, whole.out);
         run_free(&r);
@@ -667,18 +572,18 @@ static void
 test_merge_refuses(void **state)
 {
     (void)state;
-    run_out r = sh("cd %s && rm -rf m && mkdir m && for k in 1 2 3 4; do "
+    run_out r = run_sh("cd %s && rm -rf m && mkdir m && for k in 1 2 3 4; do "
                    "%s --json --summary --shard $k/4 -o m/out.$k.ndjson %s || exit 99; "
                    "done; %s --json --summary --shard 4/5 -o m/five.4.ndjson %s && "
                    "%s --json --shard 4/4 -o m/nosum.4.ndjson %s && "
                    "%s --json --summary -t NCT05184296 --shard 4/4 "
                    "-o m/onetrial.4.ndjson %s",
-                   tmpdir, bin, cohort, bin, cohort, bin, cohort, bin, cohort);
+                   run_tmpdir, run_bin, cohort, run_bin, cohort, run_bin, cohort, run_bin, cohort);
     if (r.status != 0)
         fail_msg("setting up the shards: status %d: %s", r.status, r.err);
     run_free(&r);
     static const struct {
-        const char *setup;      /* shell, run in tmpdir/m before merging */
+        const char *setup;      /* shell, run in run_tmpdir/m before merging */
         const char *args;
         const char *msg;
     } cases[] = {
@@ -707,10 +612,10 @@ test_merge_refuses(void **state)
           "x.1.ndjson:62: a line after the summary" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        r = sh("cd %s/m && rm -f x.* merged.ndjson && { %s; } && "
+        r = run_sh("cd %s/m && rm -f x.* merged.ndjson && { %s; } && "
                "%s merge -o merged.ndjson %s; rc=$?; "
                "[ -e merged.ndjson ] && echo 'merged.ndjson created'; exit $rc",
-               tmpdir, cases[i].setup[0] ? cases[i].setup : "true", bin,
+               run_tmpdir, cases[i].setup[0] ? cases[i].setup : "true", run_bin,
                cases[i].args);
         if (r.status != 2 || !strstr(r.err, cases[i].msg) || r.out[0])
             fail_msg("merge %s: status %d, stdout '%s', stderr '%s'",
@@ -734,14 +639,14 @@ test_full_disk_with_a_stalled_input(void **state)
     ** (not ours: polled before every read). */
     const char *how[] = { "$f", "- < $f" };
     for (int i = 0; i < 2; i++) {
-        run_out r = sh("f=%s/stalled.ndjson; rm -f $f; mkfifo $f || exit 99; "
+        run_out r = run_sh("f=%s/stalled.ndjson; rm -f $f; mkfifo $f || exit 99; "
                        "( head -3 %s; exec sleep 30 ) > $f & w=$!; "
                        "timeout 20 %s -j2 --json %s > /dev/full; rc=$?; "
                        "kill $w; wait $w 2>/dev/null; exit $rc",
-                       tmpdir, cohort, bin, how[i]);
+                       run_tmpdir, cohort, run_bin, how[i]);
         assert_int_equal(r.status, 3);  /* 124: timed out, reader not woken */
         assert_non_null(strstr(r.err, "No space left on device"));
-        assert_int_equal(count_lines(r.err), 1);
+        assert_int_equal(run_count_lines(r.err), 1);
         run_free(&r);
     }
 }
@@ -753,7 +658,7 @@ test_progress_only_on_a_terminal(void **state)
 {
     (void)state;
     /* stderr is a file here: no progress line. */
-    run_out r = sh("%s --json %s > /dev/null", bin, cohort);
+    run_out r = run_sh("%s --json %s > /dev/null", run_bin, cohort);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
     run_free(&r);
@@ -763,11 +668,11 @@ test_progress_only_on_a_terminal(void **state)
     }
     /* Under script(1) stderr is a terminal: the last redraw is forced, so
     ** the final count is there however fast the run was. */
-    r = sh("script -qec '%s -j2 --json %s > /dev/null' /dev/null", bin, cohort);
+    r = run_sh("script -qec '%s -j2 --json %s > /dev/null' /dev/null", run_bin, cohort);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "240 records"));
     run_free(&r);
-    r = sh("script -qec '%s --no-progress --json %s > /dev/null' /dev/null", bin, cohort);
+    r = run_sh("script -qec '%s --no-progress --json %s > /dev/null' /dev/null", run_bin, cohort);
     assert_int_equal(r.status, 0);
     assert_null(strstr(r.out, "records"));
     run_free(&r);

@@ -22,76 +22,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run.h"
+
 #define DATA "tests/data/cli"
 #define TINY "-c " DATA "/criteria/tiny.yaml"
 #define REC DATA "/records/"
-
-static char tmpdir[64];
-static const char *run_env = "";    /* "NAME=value ..." for the next run */
-/* The program under test; TRIALSCREEN_BIN overrides it (a sanitizer build
-** kept outside the tree, for instance). */
-static const char *bin = "./trialscreen";
-
-typedef struct run_out {
-    int status;             /* exit status, or -1 if killed */
-    char *out, *err;
-} run_out;
-
-static char *
-slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return calloc(1, 1);
-    size_t cap = 4096, n = 0, k;
-    char *buf = malloc(cap);
-    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = n;
-    return buf;
-}
-
-/* Run "./trialscreen ARGS" with stdin from /dev/null unless ARGS says
-** otherwise; capture stdout and stderr in files of tmpdir. */
-static run_out run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static run_out
-run(const char *fmt, ...)
-{
-    char args[4096], cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    /* ARGS may redirect stdin or stdout itself ("<x", ">/dev/full"). */
-    char out[128];
-    snprintf(out, sizeof out, ">%s/out", tmpdir);
-    snprintf(cmd, sizeof cmd, "exec env %s %s %s %s %s 2>%s/err",
-             run_env, bin, args, strchr(args, '<') ? "" : "</dev/null",
-             strchr(args, '>') ? "" : out, tmpdir);
-    run_env = "";
-    int st = system(cmd);
-    run_out r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    snprintf(cmd, sizeof cmd, "%s/out", tmpdir);
-    r.out = slurp(cmd, NULL);
-    snprintf(cmd, sizeof cmd, "%s/err", tmpdir);
-    r.err = slurp(cmd, NULL);
-    return r;
-}
-
-static void
-run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
-}
 
 /* Parse NDJSON output: every line must be one JSON object. */
 static int
@@ -170,26 +105,14 @@ static int
 group_setup(void **state)
 {
     (void)state;
-    /* Tests run from the repository root (make check) or from tests/. */
-    if (access("./trialscreen", X_OK) != 0 && chdir("..") != 0)
-        return -1;
-    if (access("./trialscreen", X_OK) != 0)
-        return -1;
-    if (getenv("TRIALSCREEN_BIN"))
-        bin = getenv("TRIALSCREEN_BIN");
-    unsetenv("TRIALSCREEN_CRITERIA");
-    unsetenv("NO_COLOR");
-    strcpy(tmpdir, "/tmp/ts-cli-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return run_setup("cli");
 }
 
 static int
 group_teardown(void **state)
 {
-    char cmd[256];
     (void)state;
-    snprintf(cmd, sizeof cmd, "chmod -R u+rwx %s; rm -rf %s", tmpdir, tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return run_teardown();
 }
 
 /* ------------------------------------------------------------- options */
@@ -198,7 +121,7 @@ static void
 test_version(void **state)
 {
     (void)state;
-    run_out r = run("--version");
+    run_out r = run_cli("--version");
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "trialscreen 0.1.0\n");
     run_free(&r);
@@ -210,11 +133,11 @@ static void
 test_help_matches_man_page(void **state)
 {
     (void)state;
-    run_out r = run("--help");
+    run_out r = run_cli("--help");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "Exit status:"));
     assert_non_null(strstr(r.out, "  3  some records could not be read"));
-    char *man = slurp("docs/trialscreen.1", NULL);
+    char *man = run_slurp("docs/trialscreen.1", NULL);
     assert_true(strlen(man) > 0);
     int checked = 0;
     for (const char *p = r.out; (p = strstr(p, "--")) != NULL; ) {
@@ -254,14 +177,14 @@ test_usage_errors_exit_2(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        run_out r = run("%s", bad[i]);
+        run_out r = run_cli("%s", bad[i]);
         if (r.status != 2)
             fail_msg("'%s' exited %d", bad[i], r.status);
         assert_string_equal(r.out, "");
         assert_true(strlen(r.err) > 0);
         run_free(&r);
     }
-    run_out r = run("--bogus x.json");
+    run_out r = run_cli("--bogus x.json");
     assert_non_null(strstr(r.err, "unknown option '--bogus'"));
     run_free(&r);
 }
@@ -270,7 +193,7 @@ static void
 test_unknown_trial_exit_2(void **state)
 {
     (void)state;
-    run_out r = run(TINY " -t NCT00000000 " REC "eligible.json");
+    run_out r = run_cli(TINY " -t NCT00000000 " REC "eligible.json");
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
     assert_non_null(strstr(r.err, "NCT00000000"));
@@ -281,14 +204,14 @@ static void
 test_bad_criteria_exit_2(void **state)
 {
     (void)state;
-    run_out r = run("-c " DATA "/bad-criteria/broken.yaml " REC "eligible.json");
+    run_out r = run_cli("-c " DATA "/bad-criteria/broken.yaml " REC "eligible.json");
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");     /* nothing screened */
     assert_non_null(strstr(r.err, DATA "/bad-criteria/broken.yaml:7:"));
     assert_non_null(strstr(r.err, "abov"));
     run_free(&r);
 
-    r = run("-c " DATA "/no-such-dir " REC "eligible.json");
+    r = run_cli("-c " DATA "/no-such-dir " REC "eligible.json");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "no-such-dir"));
     run_free(&r);
@@ -299,11 +222,11 @@ test_lint_and_summary_placeholders(void **state)
 {
     (void)state;
     /* The bundled criteria lint clean: warnings only, exit 0. */
-    run_out r = run("lint");
+    run_out r = run_cli("lint");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "overlap at 60 y"));
     run_free(&r);
-    r = run(TINY " --summary " REC "eligible.json");
+    r = run_cli(TINY " --summary " REC "eligible.json");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "P-ELIG"));
     run_free(&r);
@@ -316,7 +239,7 @@ test_ndjson_verdicts(void **state)
 {
     cJSON *l[8];
     (void)state;
-    run_out r = run("--json " TINY " " REC "eligible.json " REC "ineligible.json "
+    run_out r = run_cli("--json " TINY " " REC "eligible.json " REC "ineligible.json "
                     REC "incomplete.json");
     assert_int_equal(r.status, 0);
     int n = parse_lines(r.out, l, 8);
@@ -373,7 +296,7 @@ test_ndjson_not_evaluated(void **state)
 {
     cJSON *l[2];
     (void)state;
-    run_out r = run("--format ndjson -c " DATA "/criteria -t TEST-0002 "
+    run_out r = run_cli("--format ndjson -c " DATA "/criteria -t TEST-0002 "
                     REC "eligible.json");
     assert_int_equal(r.status, 0);
     assert_int_equal(parse_lines(r.out, l, 2), 1);
@@ -396,7 +319,7 @@ test_bad_record_in_batch_exit_3(void **state)
 {
     cJSON *l[4];
     (void)state;
-    run_out r = run("--json " TINY " " REC "eligible.json " REC "bad.json "
+    run_out r = run_cli("--json " TINY " " REC "eligible.json " REC "bad.json "
                     REC "ineligible.json");
     assert_int_equal(r.status, 3);
     int n = parse_lines(r.out, l, 4);
@@ -416,7 +339,7 @@ static void
 test_text_errors_on_stderr(void **state)
 {
     (void)state;
-    run_out r = run(TINY " " REC "bad.json " REC "eligible.json");
+    run_out r = run_cli(TINY " " REC "bad.json " REC "eligible.json");
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, REC "bad.json:3:35: "));
     assert_null(strstr(r.out, "bad.json"));
@@ -433,29 +356,29 @@ static void
 test_one_diagnostic_format(void **state)
 {
     (void)state;
-    run_out r = run(TINY " " REC "bad.json");
+    run_out r = run_cli(TINY " " REC "bad.json");
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "trialscreen: " REC "bad.json:3:35: error: "));
     run_free(&r);
-    r = run("--bogus");
+    r = run_cli("--bogus");
     assert_int_equal(r.status, 2);
     assert_true(strncmp(r.err, "trialscreen: error: unknown option '--bogus'\n",
                         45) == 0);
     run_free(&r);
-    r = run("lint " DATA "/bad-criteria/broken.yaml");
+    r = run_cli("lint " DATA "/bad-criteria/broken.yaml");
     assert_int_equal(r.status, 2);
     assert_true(strncmp(r.out, "trialscreen: " DATA "/bad-criteria/broken.yaml:",
                         strlen("trialscreen: " DATA "/bad-criteria/broken.yaml:"))
                 == 0);
     assert_non_null(strstr(r.out, ": error: "));
     run_free(&r);
-    r = run("test " DATA "/cases/failing.yaml");
+    r = run_cli("test " DATA "/cases/failing.yaml");
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "trialscreen: " DATA "/cases/failing.yaml:"
                            "14:28: error: case 'wrongly expected ineligible': "
                            "TEST-0001: expected ineligible, got eligible\n"));
     run_free(&r);
-    r = run("test --bogus");
+    r = run_cli("test --bogus");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "trialscreen: error: unknown option '--bogus'"));
     run_free(&r);
@@ -466,7 +389,7 @@ test_ndjson_line_numbers(void **state)
 {
     cJSON *l[4];
     (void)state;
-    run_out r = run("--json " TINY " " REC "batch.ndjson");
+    run_out r = run_cli("--json " TINY " " REC "batch.ndjson");
     assert_int_equal(r.status, 3);
     int n = parse_lines(r.out, l, 4);
     assert_int_equal(n, 3);             /* blank lines 2 and 4 skipped */
@@ -494,7 +417,7 @@ test_stdin(void **state)
         "--json " TINY " < " REC "batch.ndjson",
     };
     for (int k = 0; k < 2; k++) {
-        run_out r = run("%s", forms[k]);
+        run_out r = run_cli("%s", forms[k]);
         assert_int_equal(r.status, 3);
         int n = parse_lines(r.out, l, 4);
         assert_int_equal(n, 3);
@@ -512,7 +435,7 @@ test_stdin_documents(void **state)
 {
     cJSON *l[4];
     (void)state;
-    run_out r = run("--json " TINY " < " DATA "/stdin/two-documents.txt");
+    run_out r = run_cli("--json " TINY " < " DATA "/stdin/two-documents.txt");
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
     int n = parse_lines(r.out, l, 4);
@@ -524,7 +447,7 @@ test_stdin_documents(void **state)
     free_lines(l, n);
     run_free(&r);
     /* A first line that is a whole object stays NDJSON. */
-    r = run("--json " TINY " < " REC "batch.ndjson");
+    r = run_cli("--json " TINY " < " REC "batch.ndjson");
     n = parse_lines(r.out, l, 4);
     assert_int_equal(n, 3);
     free_lines(l, n);
@@ -537,7 +460,7 @@ static void
 test_trial_line(void **state)
 {
     (void)state;
-    run_out r = run("-t NCT05184296 examples/ecmo-rescue-ineligible.json "
+    run_out r = run_cli("-t NCT05184296 examples/ecmo-rescue-ineligible.json "
                     "examples/ecmo-rescue-incomplete.json "
                     "examples/ecmo-rescue-eligible.json");
     assert_int_equal(r.status, 0);
@@ -552,12 +475,12 @@ test_trial_line(void **state)
                                   "pulmonary_embolism absent"));
     assert_null(strstr(r.out, "hint:"));
     run_free(&r);
-    r = run("-t NCT03948048 examples/ecmo-rescue-ineligible.json");
+    r = run_cli("-t NCT03948048 examples/ecmo-rescue-ineligible.json");
     assert_non_null(strstr(r.out, "— not met: inc-age, "
                                   "inc-septic-shock-picu\n"));
     run_free(&r);
     /* No section complete, and the unknowns are conditions: a hint. */
-    r = run("-t NCT05184296 - < " DATA "/stdin/no-complete.json");
+    r = run_cli("-t NCT05184296 - < " DATA "/stdin/no-complete.json");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "— unknown: exc-other-cardiac ("));
     assert_non_null(strstr(r.out, "  hint: no section of this record is "
@@ -574,26 +497,26 @@ test_trial_selection(void **state)
         "NCT05184296", "nct05184296", "ECMO-RESCUE", "ecmo rescue",
     };
     for (int i = 0; i < 4; i++) {
-        run_out r = run("-t '%s' examples/ecmo-rescue-eligible.json", names[i]);
+        run_out r = run_cli("-t '%s' examples/ecmo-rescue-eligible.json", names[i]);
         assert_int_equal(r.status, 0);
         assert_non_null(strstr(r.out, "  ELIGIBLE    NCT05184296  ECMO-RESCUE"));
         assert_null(strstr(r.out, "NCT03788837"));
         run_free(&r);
     }
-    run_out r = run("-t i-micro -t NCT05184296 examples/ecmo-rescue-eligible.json");
+    run_out r = run_cli("-t i-micro -t NCT05184296 examples/ecmo-rescue-eligible.json");
     assert_non_null(strstr(r.out, "NCT03788837  I-MICRO"));
     assert_non_null(strstr(r.out, "NCT05184296  ECMO-RESCUE"));
     run_free(&r);
-    r = run("-t NCT05184269 examples/ecmo-rescue-eligible.json");
+    r = run_cli("-t NCT05184269 examples/ecmo-rescue-eligible.json");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "trialscreen: error: unknown trial "
                            "'NCT05184269' (did you mean 'NCT05184296'?)\n"));
     assert_string_equal(r.out, "");
     run_free(&r);
-    r = run("-t ecmo-rescu examples/ecmo-rescue-eligible.json");
+    r = run_cli("-t ecmo-rescu examples/ecmo-rescue-eligible.json");
     assert_non_null(strstr(r.err, "(did you mean 'ECMO-RESCUE'?)"));
     run_free(&r);
-    r = run("-t XYZ examples/ecmo-rescue-eligible.json");
+    r = run_cli("-t XYZ examples/ecmo-rescue-eligible.json");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "unknown trial 'XYZ' (loaded trials: "));
     run_free(&r);
@@ -605,8 +528,8 @@ test_help_lists_bundled_trials(void **state)
 {
     cJSON *l[16];
     (void)state;
-    run_out h = run("--help");
-    run_out t = run("trials --json");
+    run_out h = run_cli("--help");
+    run_out t = run_cli("trials --json");
     assert_int_equal(t.status, 0);
     const char *sec = strstr(h.out, "Bundled trials");
     assert_non_null(sec);
@@ -636,7 +559,7 @@ test_concepts_verb(void **state)
 {
     cJSON *l[400];
     (void)state;
-    run_out r = run("concepts");
+    run_out r = run_cli("concepts");
     assert_int_equal(r.status, 0);
     assert_true(strncmp(r.out, "concept ", 8) == 0);
     assert_non_null(strstr(r.out, "\nmap "));
@@ -646,7 +569,7 @@ test_concepts_verb(void **state)
         rows += *p == '\n';
     run_free(&r);
 
-    r = run("concepts --json");
+    r = run_cli("concepts --json");
     assert_int_equal(r.status, 0);
     int n = parse_lines(r.out, l, 400);
     assert_int_equal(n, rows);
@@ -668,17 +591,17 @@ test_concepts_verb(void **state)
     free_lines(l, n);
     run_free(&r);
 
-    r = run("concepts --format markdown");
+    r = run_cli("concepts --format markdown");
     assert_true(strncmp(r.out, "| concept | label | kind | unit | codes |\n"
                         "|---|---|---|---|---|\n", 62) == 0);
     assert_non_null(strstr(r.out, "| `map` | "));
     run_free(&r);
 
-    r = run("concepts --format csv");
+    r = run_cli("concepts --format csv");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "trialscreen: error: 'concepts' prints text"));
     run_free(&r);
-    r = run("concepts x.json");
+    r = run_cli("concepts x.json");
     assert_int_equal(r.status, 2);
     run_free(&r);
 }
@@ -689,28 +612,28 @@ static void
 test_text_for_people(void **state)
 {
     (void)state;
-    run_out r = run("-t ECMO-RESCUE --at 2026-03-01T12:00Z "
+    run_out r = run_cli("-t ECMO-RESCUE --at 2026-03-01T12:00Z "
                     "examples/ecmo-rescue-eligible.json");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "screened at 2026-03-01 12:00 UTC (from --at)"));
     assert_non_null(strstr(r.out, "MAP < 65 mmHg since"));
     assert_null(strstr(r.out, "mm[Hg]"));
     run_free(&r);
-    r = run("--json -t ECMO-RESCUE examples/ecmo-rescue-eligible.json");
+    r = run_cli("--json -t ECMO-RESCUE examples/ecmo-rescue-eligible.json");
     assert_non_null(strstr(r.out, "MAP < 65 mm[Hg] since"));
     run_free(&r);
     /* 54.1 mg/dL of lactate is 6.0 mmol/L, not 6.00577. */
-    r = run("-t ECMO-RESCUE examples/ecmo-rescue-ineligible.json");
+    r = run_cli("-t ECMO-RESCUE examples/ecmo-rescue-ineligible.json");
     assert_non_null(strstr(r.out, "6.0 mmol/L (54.1 mg/dL)"));
     assert_null(strstr(r.out, "6.00577"));
     run_free(&r);
-    r = run("--at '2026-03-01 12:00' -t I-MICRO --json "
+    r = run_cli("--at '2026-03-01 12:00' -t I-MICRO --json "
             "examples/ecmo-rescue-eligible.json");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "[registry wording unavailable]"));
     assert_null(strstr(r.out, "registry wording not in seed"));
     run_free(&r);
-    r = run("--at 2026-03-01T12:0Z examples/ecmo-rescue-eligible.json");
+    r = run_cli("--at 2026-03-01T12:0Z examples/ecmo-rescue-eligible.json");
     assert_int_equal(r.status, 2);
     run_free(&r);
 }
@@ -721,7 +644,7 @@ test_examples_without_duplicates(void **state)
 {
     cJSON *l[32];
     (void)state;
-    run_out r = run("--json examples/");
+    run_out r = run_cli("--json examples/");
     assert_int_equal(r.status, 0);
     int n = parse_lines(r.out, l, 32);
     assert_true(n >= 4);
@@ -745,7 +668,7 @@ test_json_summary_distinguishable(void **state)
 {
     cJSON *l[16];
     (void)state;
-    run_out r = run("--json --summary examples/ " REC "bad.json");
+    run_out r = run_cli("--json --summary examples/ " REC "bad.json");
     assert_int_equal(r.status, 3);
     int n = parse_lines(r.out, l, 16);
     assert_true(n >= 3);
@@ -764,7 +687,7 @@ static void
 test_csv(void **state)
 {
     (void)state;
-    run_out r = run("--format csv " TINY " " REC "eligible.json "
+    run_out r = run_cli("--format csv " TINY " " REC "eligible.json "
                     REC "incomplete.json");
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out,
@@ -780,7 +703,7 @@ test_csv(void **state)
     run_free(&r);
 
     /* Two missing items are one field, joined with ';'. */
-    r = run("--format=csv " TINY " " REC "escape.json");
+    r = run_cli("--format=csv " TINY " " REC "escape.json");
     assert_non_null(strstr(r.out, ",incomplete,,,,informed_consent;pregnancy,,false,"));
     run_free(&r);
 }
@@ -846,7 +769,7 @@ test_csv_why_and_error_rows(void **state)
 {
     csv_row rows[8];
     (void)state;
-    run_out r = run("--format csv -c " DATA "/csv/quoted.yaml "
+    run_out r = run_cli("--format csv -c " DATA "/csv/quoted.yaml "
                     REC "incomplete.json " REC "batch.ndjson " REC "bad.json "
                     REC "escape.json");
     assert_int_equal(r.status, 3);
@@ -888,13 +811,13 @@ test_control_characters_escaped(void **state)
 {
     cJSON *l[2];
     (void)state;
-    run_out r = run(TINY " --color=always " REC "escape.json");
+    run_out r = run_cli(TINY " --color=always " REC "escape.json");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "ESC-\\x1b[2J"));
     assert_null(strstr(r.out, "ESC-\033"));     /* never the raw byte */
     run_free(&r);
 
-    r = run("--json " TINY " " REC "escape.json");
+    r = run_cli("--json " TINY " " REC "escape.json");
     assert_null(strchr(r.out, '\033'));
     assert_non_null(strstr(r.out, "\"ESC-\\u001b[2J\""));
     assert_int_equal(parse_lines(r.out, l, 2), 1);
@@ -907,13 +830,13 @@ static void
 test_color(void **state)
 {
     (void)state;
-    run_out r = run(TINY " --color=always " REC "eligible.json");
+    run_out r = run_cli(TINY " --color=always " REC "eligible.json");
     assert_non_null(strstr(r.out, "\033[32m"));     /* green: eligible */
     run_free(&r);
-    r = run(TINY " --color=never " REC "eligible.json");
+    r = run_cli(TINY " --color=never " REC "eligible.json");
     assert_null(strchr(r.out, '\033'));
     run_free(&r);
-    r = run(TINY " " REC "eligible.json");          /* not a terminal */
+    r = run_cli(TINY " " REC "eligible.json");          /* not a terminal */
     assert_null(strchr(r.out, '\033'));
     run_free(&r);
 }
@@ -923,7 +846,7 @@ test_at_and_assume_complete(void **state)
 {
     cJSON *l[2];
     (void)state;
-    run_out r = run("--json --at 2026-03-02T08:30:00+01:00 " TINY " "
+    run_out r = run_cli("--json --at 2026-03-02T08:30:00+01:00 " TINY " "
                     REC "open.json");
     assert_int_equal(r.status, 0);
     assert_int_equal(parse_lines(r.out, l, 2), 1);
@@ -933,13 +856,13 @@ test_at_and_assume_complete(void **state)
     free_lines(l, 1);
     run_free(&r);
 
-    r = run("--json --assume-complete conditions " TINY " " REC "open.json");
+    r = run_cli("--json --assume-complete conditions " TINY " " REC "open.json");
     assert_int_equal(parse_lines(r.out, l, 2), 1);
     assert_string_equal(str(trial_of(l[0], "TEST-0001"), "verdict"), "eligible");
     free_lines(l, 1);
     run_free(&r);
 
-    r = run("--at 2026-03-02T08:30:00Z " TINY " " REC "open.json");
+    r = run_cli("--at 2026-03-02T08:30:00Z " TINY " " REC "open.json");
     assert_non_null(strstr(r.out, "screened at 2026-03-02 08:30 UTC (from --at)"));
     run_free(&r);
 }
@@ -948,15 +871,15 @@ static void
 test_quiet(void **state)
 {
     (void)state;
-    run_out r = run("-q " TINY " " REC "ineligible.json " REC "eligible.json");
+    run_out r = run_cli("-q " TINY " " REC "ineligible.json " REC "eligible.json");
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
     run_free(&r);
-    r = run("--quiet " TINY " " REC "ineligible.json " REC "incomplete.json");
+    r = run_cli("--quiet " TINY " " REC "ineligible.json " REC "incomplete.json");
     assert_int_equal(r.status, 1);
     assert_string_equal(r.out, "");
     run_free(&r);
-    r = run("-q " TINY " " REC "eligible.json " REC "bad.json");
+    r = run_cli("-q " TINY " " REC "eligible.json " REC "bad.json");
     assert_int_equal(r.status, 3);
     assert_string_equal(r.out, "");
     assert_non_null(strstr(r.err, "bad.json:3:35:"));
@@ -967,27 +890,27 @@ static void
 test_strict_and_verbose(void **state)
 {
     (void)state;
-    run_out r = run(TINY " --verbose " REC "extra-field.json");
+    run_out r = run_cli(TINY " --verbose " REC "extra-field.json");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "warning"));
     assert_non_null(strstr(r.err, "ward_bed"));
     run_free(&r);
     /* By default, one line per reason, in the one diagnostic format. */
-    r = run(TINY " " REC "extra-field.json");
+    r = run_cli(TINY " " REC "extra-field.json");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "trialscreen: " REC "extra-field.json:"));
     assert_non_null(strstr(r.err, ": warning: "));
     assert_non_null(strstr(r.err, "unknown field 'ward_bed' (ignored)"));
     run_free(&r);
-    r = run(TINY " --no-warnings " REC "extra-field.json");
+    r = run_cli(TINY " --no-warnings " REC "extra-field.json");
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
     run_free(&r);
-    r = run(TINY " -q " REC "extra-field.json");
+    r = run_cli(TINY " -q " REC "extra-field.json");
     assert_string_equal(r.err, "");
     assert_string_equal(r.out, "");
     run_free(&r);
-    r = run(TINY " --strict " REC "extra-field.json");
+    r = run_cli(TINY " --strict " REC "extra-field.json");
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "ward_bed"));
     run_free(&r);
@@ -1007,9 +930,9 @@ test_warnings_by_default(void **state)
         "unknown unit 'mm/Hg' (did you mean 'mm[Hg]'?)\n"
         "trialscreen: " REC "warnings.ndjson:2:358: warning: W-2: 1 observation ignored: "
         "'norepinephrine' is a medication, not an observation\n";
-    run_out one = run(TINY " --json -j1 " REC "warnings.ndjson");
-    run_out two = run(TINY " --json -j2 " REC "warnings.ndjson");
-    run_out off = run(TINY " --json --no-warnings " REC "warnings.ndjson");
+    run_out one = run_cli(TINY " --json -j1 " REC "warnings.ndjson");
+    run_out two = run_cli(TINY " --json -j2 " REC "warnings.ndjson");
+    run_out off = run_cli(TINY " --json --no-warnings " REC "warnings.ndjson");
     assert_int_equal(one.status, 0);
     assert_string_equal(one.err, want);
     assert_string_equal(two.err, want);
@@ -1019,7 +942,7 @@ test_warnings_by_default(void **state)
     run_free(&two);
     run_free(&off);
     /* --strict: the record with warnings is refused, the other screened. */
-    run_out strict = run(TINY " --json --strict " REC "warnings.ndjson");
+    run_out strict = run_cli(TINY " --json --strict " REC "warnings.ndjson");
     assert_int_equal(strict.status, 3);
     assert_non_null(strstr(strict.out, "\"patient\":\"W-1\""));
     assert_non_null(strstr(strict.out, "\"error\":\"unknown code 'lactat'\""));
@@ -1032,10 +955,10 @@ static void
 test_detail(void **state)
 {
     (void)state;
-    run_out full = run(TINY " --json " REC "eligible.json");
-    run_out same = run(TINY " --json --detail full " REC "eligible.json");
-    run_out crit = run(TINY " --json --detail criteria " REC "eligible.json");
-    run_out verd = run(TINY " --json --detail verdicts " REC "eligible.json");
+    run_out full = run_cli(TINY " --json " REC "eligible.json");
+    run_out same = run_cli(TINY " --json --detail full " REC "eligible.json");
+    run_out crit = run_cli(TINY " --json --detail criteria " REC "eligible.json");
+    run_out verd = run_cli(TINY " --json --detail verdicts " REC "eligible.json");
     assert_int_equal(full.status, 0);
     assert_string_equal(full.out, same.out);
     assert_non_null(strstr(full.out, "\"evidence\":"));
@@ -1053,12 +976,12 @@ test_detail(void **state)
     run_free(&crit);
     run_free(&verd);
 
-    run_out text = run(TINY " --detail verdicts " REC "eligible.json");
+    run_out text = run_cli(TINY " --detail verdicts " REC "eligible.json");
     assert_int_equal(text.status, 0);
     assert_non_null(strstr(text.out, "ELIGIBLE"));
     assert_null(strstr(text.out, "inclusion"));
     run_free(&text);
-    run_out bad = run(TINY " --detail some " REC "eligible.json");
+    run_out bad = run_cli(TINY " --detail some " REC "eligible.json");
     assert_int_equal(bad.status, 2);
     assert_non_null(strstr(bad.err, "unknown detail 'some'"));
     run_free(&bad);
@@ -1104,34 +1027,34 @@ test_window(void **state)
     cJSON *l[2];
     (void)state;
 #define WIN "-c " DATA "/window/window.yaml " REC "norepinephrine.json"
-    run_out r = run("--at 2026-03-01T06:00:00Z " WIN);
+    run_out r = run_cli("--at 2026-03-01T06:00:00Z " WIN);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "INELIGIBLE"));
     assert_non_null(strstr(r.out,
         "    window opens 08:00 (in 2 h), closes 2026-03-02 02:00\n"));
     run_free(&r);
 
-    r = run("--at 2026-03-01T12:00:00Z " WIN);
+    r = run_cli("--at 2026-03-01T12:00:00Z " WIN);
     assert_non_null(strstr(r.out, "ELIGIBLE    TEST-WIN"));
     assert_non_null(strstr(r.out,
         "    eligible since 08:00, window closes 2026-03-02 02:00 — in 14 h\n"));
     run_free(&r);
 
-    r = run("--at 2026-03-02T06:00:00Z " WIN);
+    r = run_cli("--at 2026-03-02T06:00:00Z " WIN);
     assert_non_null(strstr(r.out,
         "    window opened 2026-03-01 08:00, closed 02:00 (4 h ago)\n"));
     run_free(&r);
 
     /* Not eligible, the window opening at the screening time itself: it
     ** has opened (I-MICRO: norepinephrine onset 02:00 + 6 h). */
-    r = run("--at 2026-03-01T08:00:00Z -c criteria/nct03788837.yaml "
+    r = run_cli("--at 2026-03-01T08:00:00Z -c criteria/nct03788837.yaml "
             REC "norepinephrine.json");
     assert_non_null(strstr(r.out, "INCOMPLETE  NCT03788837"));
     assert_non_null(strstr(r.out,
         "    window opened 08:00, closes 2026-03-02 02:00 — in 18 h\n"));
     run_free(&r);
 
-    r = run("--json --at 2026-03-01T12:00:00Z " WIN);
+    r = run_cli("--json --at 2026-03-01T12:00:00Z " WIN);
     assert_int_equal(parse_lines(r.out, l, 2), 1);
     const cJSON *t = trial_of(l[0], "TEST-WIN");
     assert_string_equal(str(t, "verdict"), "eligible");
@@ -1141,7 +1064,7 @@ test_window(void **state)
     free_lines(l, 1);
     run_free(&r);
 
-    r = run("--format csv --at 2026-03-01T12:00:00Z " WIN);
+    r = run_cli("--format csv --at 2026-03-01T12:00:00Z " WIN);
     assert_non_null(strstr(r.out, "\nP-NE," REC "norepinephrine.json,TEST-WIN,"
         "eligible,2026-03-01T08:00:00Z,2026-03-02T02:00:00Z,"
         "2026-03-01T08:00:00Z,,,false,"));
@@ -1160,7 +1083,7 @@ test_ndjson_long_lines(void **state)
     static const char rec[] =
         "{\"id\":\"L-%d\",\"as_of\":\"2026-03-01T12:00:00Z\"}";
     (void)state;
-    snprintf(path, sizeof path, "%s/long.ndjson", tmpdir);
+    snprintf(path, sizeof path, "%s/long.ndjson", run_tmpdir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, rec, 1);
@@ -1169,7 +1092,7 @@ test_ndjson_long_lines(void **state)
     fputs("\r\n\r\n", f);
     fprintf(f, rec, 3);                     /* no newline at the end */
     fclose(f);
-    run_out r = run("--json " TINY " %s", path);
+    run_out r = run_cli("--json " TINY " %s", path);
     assert_int_equal(r.status, 0);
     int n = parse_lines(r.out, l, 4);
     assert_int_equal(n, 2);
@@ -1191,7 +1114,7 @@ test_ndjson_long_lines(void **state)
     fprintf(f, rec, 2);
     fputc('\n', f);
     fclose(f);
-    r = run("--json " TINY " %s", path);
+    r = run_cli("--json " TINY " %s", path);
     assert_int_equal(r.status, 3);
     n = parse_lines(r.out, l, 4);
     assert_int_equal(n, 2);
@@ -1216,12 +1139,12 @@ test_write_error_dev_full(void **state)
         char cmd[512];
         snprintf(cmd, sizeof cmd, "--format %s " TINY " " REC "eligible.json "
                  ">/dev/full", formats[i]);
-        run_out r = run("%s", cmd);
+        run_out r = run_cli("%s", cmd);
         assert_int_equal(r.status, 3);
         assert_non_null(strstr(r.err, "error: writing output: No space left on device"));
         run_free(&r);
     }
-    run_out r = run("--help >/dev/full");
+    run_out r = run_cli("--help >/dev/full");
     assert_int_not_equal(r.status, 0);
     run_free(&r);
 }
@@ -1237,7 +1160,7 @@ test_directory_order(void **state)
         { "dir/b.json", "0" }, { "dir/sub.json", "0" }, { "dir/sub/c.json", "0" },
     };
     (void)state;
-    run_out r = run("--json " TINY " " DATA "/dir");
+    run_out r = run_cli("--json " TINY " " DATA "/dir");
     assert_int_equal(r.status, 0);
     int n = parse_lines(r.out, l, 8);
     assert_int_equal(n, 6);                 /* notes.txt is not read */
@@ -1258,14 +1181,14 @@ test_walk_skips_special_files(void **state)
     char d[128], cmd[1024];
     cJSON *l[4];
     (void)state;
-    snprintf(d, sizeof d, "%s/walk", tmpdir);
+    snprintf(d, sizeof d, "%s/walk", run_tmpdir);
     snprintf(cmd, sizeof cmd,
              "mkdir -p %s && cp " REC "eligible.json %s/g.json && "
              "mkfifo %s/p.json && ln -s ../../%s/g.json %s/l.json && "
              "ln -s /nonexistent %s/dangling.json",
              d, d, d, d, d, d);
     assert_int_equal(system(cmd), 0);
-    run_out r = run("--json " TINY " %s", d);  /* must not hang on p.json */
+    run_out r = run_cli("--json " TINY " %s", d);  /* must not hang on p.json */
     assert_int_equal(r.status, 0);
     int n = parse_lines(r.out, l, 4);
     assert_int_equal(n, 1);
@@ -1282,7 +1205,7 @@ test_walk_skips_special_files(void **state)
     snprintf(cmd, sizeof cmd, "cp " REC "ineligible.json %s/u.json && "
              "chmod 000 %s/u.json", d, d);
     assert_int_equal(system(cmd), 0);
-    r = run("--json " TINY " %s", d);
+    r = run_cli("--json " TINY " %s", d);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.out, "Permission denied"));
     assert_non_null(strstr(r.out, "P-ELIG"));
@@ -1294,7 +1217,7 @@ test_missing_file(void **state)
 {
     cJSON *l[2];
     (void)state;
-    run_out r = run("--json " TINY " " REC "no-such.json " REC "eligible.json");
+    run_out r = run_cli("--json " TINY " " REC "no-such.json " REC "eligible.json");
     assert_int_equal(r.status, 3);
     assert_int_equal(parse_lines(r.out, l, 2), 2);
     assert_string_equal(str(l[0], "source"), REC "no-such.json");
@@ -1312,7 +1235,7 @@ test_oversized_file(void **state)
 {
     char path[128];
     (void)state;
-    snprintf(path, sizeof path, "%s/big.json", tmpdir);
+    snprintf(path, sizeof path, "%s/big.json", run_tmpdir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs("{\"id\":\"BIG\",\"as_of\":\"2026-03-01T12:00:00Z\"}", f);
@@ -1321,7 +1244,7 @@ test_oversized_file(void **state)
     for (int i = 0; i < 256; i++)
         fwrite(spaces, 1, sizeof spaces, f);
     fclose(f);
-    run_out r = run("--json " TINY " %s", path);
+    run_out r = run_cli("--json " TINY " %s", path);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.out, "larger than the 16 MiB limit"));
     run_free(&r);
@@ -1334,7 +1257,7 @@ test_trials_verb(void **state)
 {
     cJSON *l[4];
     (void)state;
-    run_out r = run("trials --json -c " DATA "/criteria");
+    run_out r = run_cli("trials --json -c " DATA "/criteria");
     assert_int_equal(r.status, 0);
     int n = parse_lines(r.out, l, 4);
     assert_int_equal(n, 2);
@@ -1345,7 +1268,7 @@ test_trials_verb(void **state)
     free_lines(l, n);
     run_free(&r);
 
-    r = run("trials -c " DATA "/criteria -t TEST-0002");
+    r = run_cli("trials -c " DATA "/criteria -t TEST-0002");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "TEST-0002"));
     assert_non_null(strstr(r.out, "exc-manual"));
@@ -1359,12 +1282,12 @@ static void
 test_vocabulary_loaded_once(void **state)
 {
     (void)state;
-    run_out r = run("-q -c criteria/concepts.yaml -c ./criteria/concepts.yaml "
+    run_out r = run_cli("-q -c criteria/concepts.yaml -c ./criteria/concepts.yaml "
                     TINY " " REC "eligible.json");
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
     run_free(&r);
-    r = run("-q -c criteria -c " DATA "/criteria " REC "eligible.json");
+    r = run_cli("-q -c criteria -c " DATA "/criteria " REC "eligible.json");
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
     run_free(&r);
@@ -1376,7 +1299,7 @@ test_criteria_from_environment(void **state)
     cJSON *l[4];
     (void)state;
     run_env = "TRIALSCREEN_CRITERIA=" DATA "/criteria";
-    run_out r = run("trials --json");
+    run_out r = run_cli("trials --json");
     assert_int_equal(r.status, 0);
     assert_int_equal(parse_lines(r.out, l, 4), 2);
     assert_string_equal(str(l[0], "trial"), "TEST-0001");
@@ -1386,7 +1309,7 @@ test_criteria_from_environment(void **state)
 
     /* -c wins over the environment. */
     run_env = "TRIALSCREEN_CRITERIA=" DATA "/bad-criteria";
-    r = run("trials --json " TINY);
+    r = run_cli("trials --json " TINY);
     assert_int_equal(r.status, 0);
     assert_int_equal(parse_lines(r.out, l, 4), 1);
     free_lines(l, 1);
@@ -1400,7 +1323,7 @@ test_bundled_criteria(void **state)
     (void)state;
     if (access("criteria/nct05184296.yaml", R_OK) != 0)
         skip();
-    run_out r = run("--json " REC "incomplete.json");
+    run_out r = run_cli("--json " REC "incomplete.json");
     assert_int_equal(r.status, 0);
     assert_int_equal(parse_lines(r.out, l, 2), 1);
     const cJSON *t = trial_of(l[0], "NCT05184296");
@@ -1429,22 +1352,22 @@ static void
 test_replay_verb(void **state)
 {
     (void)state;
-    run_out r = run("replay --json -t NCT05184296 examples/ecmo-rescue-eligible.json");
+    run_out r = run_cli("replay --json -t NCT05184296 examples/ecmo-rescue-eligible.json");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\"eligible\":[{\"from\":\"2026-03-01T09:45:00Z\","
                               "\"to\":\"2026-03-01T12:00:00Z\"}]"));
     run_free(&r);
-    r = run("replay --points --step 1h -t NCT05184296 examples/ecmo-rescue-eligible.json");
+    r = run_cli("replay --points --step 1h -t NCT05184296 examples/ecmo-rescue-eligible.json");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "{\"patient\":\"ICU-0042\",\"at\":\"2026-03-01T12:00:00Z\","
                               "\"verdicts\":{\"NCT05184296\":\"eligible\"}}\n"));
     run_free(&r);
-    r = run("replay -j2 examples/ecmo-rescue-eligible.json tests/data/cli/records/bad.json");
+    r = run_cli("replay -j2 examples/ecmo-rescue-eligible.json tests/data/cli/records/bad.json");
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.out, "NCT05184296 ECMO-RESCUE: eligible 2 h 15 min in 1 interval"));
     assert_non_null(strstr(r.err, "bad.json"));
     run_free(&r);
-    r = run("replay --summary --json examples/");
+    r = run_cli("replay --summary --json examples/");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "{\"summary\":{\"patients\":"));
     run_free(&r);
@@ -1460,7 +1383,7 @@ test_case_record_warnings(void **state)
     static const char *const body[] = { "", "    warnings: 1\n", "    warnings: 2\n" };
     static const int want[] = { 1, 0, 1 };
     for (int k = 0; k < 3; k++) {
-        snprintf(path, sizeof path, "%s/typo-%d.yaml", tmpdir, k);
+        snprintf(path, sizeof path, "%s/typo-%d.yaml", run_tmpdir, k);
         FILE *f = fopen(path, "w");
         assert_non_null(f);
         fprintf(f, "at: \"2026-03-01T12:00:00Z\"\ntrials: [NCT03668236]\ncases:\n"
@@ -1470,7 +1393,7 @@ test_case_record_warnings(void **state)
                 "    expect:\n      NCT03668236: {criteria: {inc-septic-shock: unknown}}\n",
                 body[k]);
         fclose(f);
-        run_out r = run("test %s", path);
+        run_out r = run_cli("test %s", path);
         assert_int_equal(r.status != 0, want[k]);
         if (k == 0)
             assert_non_null(strstr(r.out, "the case record has 1 warning (expected 0), "
@@ -1487,7 +1410,7 @@ test_case_coverage(void **state)
 {
     (void)state;
     char path[256];
-    snprintf(path, sizeof path, "%s/coverage.yaml", tmpdir);
+    snprintf(path, sizeof path, "%s/coverage.yaml", run_tmpdir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs("at: \"2026-03-01T12:00:00Z\"\ntrials: [NCT03668236]\ncases:\n"
@@ -1498,7 +1421,7 @@ test_case_coverage(void **state)
           " facts: {consent_obtainable: true}}\n"
           "    expect:\n      NCT03668236: {criteria: {exc-consent: not_met}}\n", f);
     fclose(f);
-    run_out r = run("test --coverage %s", path);
+    run_out r = run_cli("test --coverage %s", path);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "NCT03668236 inc-age\n  met not_met -------  age ≥ 18 y\n"));
     assert_non_null(strstr(r.out, "NCT03668236 exc-consent\n  met not_met -------  "

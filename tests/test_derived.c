@@ -100,15 +100,6 @@ compute(const char *name)
     return derived_compute(cx, et_concept(R, name), res);
 }
 
-static int
-has_missing(const result *res, const char *item)
-{
-    for (int i = 0; i < res->nmissing; i++)
-        if (strcmp(res->missing[i], item) == 0)
-            return 1;
-    return 0;
-}
-
 /*
 ** {======================================================
 ** VIS
@@ -180,7 +171,7 @@ vis_lower_bound_unknown(void **state)
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_string_equal(res->reason, "VIS 100 from the listed drugs; others may be "
                         "running (medications not marked complete)");
-    assert_true(has_missing(res, "medications"));
+    assert_true(et_has_missing(res, "medications"));
     assert_true(compute("vis").lower_bound);
 }
 
@@ -218,7 +209,7 @@ vis_below_with_lower_bound(void **state)
     drip("dopamine", 5, H, -1);
     result *res = run(latest("vis", CMP_LT, 10));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "medications"));
+    assert_true(et_has_missing(res, "medications"));
     R->meds[et_concept(R, "dopamine")->index].e[0].amount = 15;
     assert_int_equal(et_eval(R, latest("vis", CMP_LT, 10))->value, TV_NOT_MET);
     assert_int_equal(et_eval(R, latest("vis", CMP_LE, 15))->value, TV_UNKNOWN);
@@ -236,8 +227,8 @@ vis_missing_weight(void **state)
     result *res = run(latest("vis", CMP_GT, 120));
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_non_null(strstr(res->reason, "without the patient's weight"));
-    assert_true(has_missing(res, "weight"));
-    assert_false(has_missing(res, "medications"));
+    assert_true(et_has_missing(res, "weight"));
+    assert_false(et_has_missing(res, "medications"));
     assert_string_equal(res->ev[0].unit, "ug/min");
 }
 
@@ -252,7 +243,7 @@ vis_course_without_rate(void **state)
     result *res = run(latest("vis", CMP_GT, 120));
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_non_null(strstr(res->reason, "epinephrine is running without a rate"));
-    assert_true(has_missing(res, "epinephrine rate"));
+    assert_true(et_has_missing(res, "epinephrine rate"));
 
     R->meds[et_concept(R, "norepinephrine")->index].e[0].amount = 1.3;
     assert_int_equal(et_eval(R, latest("vis", CMP_GT, 120))->value, TV_MET);
@@ -337,8 +328,8 @@ bmi_missing_height(void **state)
     obs("weight", 122.5, 10 * H);
     result *res = run(latest("bmi", CMP_GE, 40));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "height"));
-    assert_false(has_missing(res, "weight"));
+    assert_true(et_has_missing(res, "height"));
+    assert_false(et_has_missing(res, "weight"));
     assert_string_equal(res->reason, "no BMI: no height recorded");
     assert_false(compute("bmi").known);
 }
@@ -407,7 +398,7 @@ steroid_lower_bound(void **state)
     med("prednisolone", MED_REGIMEN, 5, "mg/d", 3 * H, -1);
     result *res = run(latest("steroid_dose", CMP_LE, 10));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "medications"));
+    assert_true(et_has_missing(res, "medications"));
     assert_int_equal(et_eval(R, latest("steroid_dose", CMP_GT, 10))->value, TV_UNKNOWN);
     R->complete = SEC_MEDICATIONS;
     assert_int_equal(et_eval(R, latest("steroid_dose", CMP_LE, 10))->value, TV_MET);
@@ -422,7 +413,7 @@ steroid_course_and_weight(void **state)
     med("methylprednisolone", MED_REGIMEN, 1, "mg/kg/d", 3 * H, -1);
     result *res = run(latest("steroid_dose", CMP_GT, 10));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "weight"));
+    assert_true(et_has_missing(res, "weight"));
 
     obs("weight", 70, 5 * H);
     et_finish(R);
@@ -431,7 +422,7 @@ steroid_course_and_weight(void **state)
     med("dexamethasone", MED_COURSE, 0, NULL, 3 * H, -1);
     res = run(latest("steroid_dose", CMP_LT, 100));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "dexamethasone dose"));
+    assert_true(et_has_missing(res, "dexamethasone dose"));
 }
 
 /* }====================================================== */

@@ -42,10 +42,8 @@ assert_has(const char *s, const char *part)
 static void
 assert_missing(const result *res, const char *item)
 {
-    for (int i = 0; i < res->nmissing; i++)
-        if (strcmp(res->missing[i], item) == 0)
-            return;
-    fail_msg("'%s' not among the %d missing items", item, res->nmissing);
+    if (!et_has_missing(res, item))
+        fail_msg("'%s' not among the %d missing items", item, res->nmissing);
 }
 
 /* A rule on several concepts at once: "any of these". */

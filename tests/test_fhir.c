@@ -26,75 +26,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run.h"
+
 #define FHIR "tests/data/fhir"
 #define BULK FHIR "/bulk"
 #define ICU FHIR "/icu-bundle.json"
-
-static char tmpdir[64];
-static const char *bin = "./trialscreen";
-
-typedef struct run_out {
-    int status;
-    char *out, *err;
-} run_out;
-
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return calloc(1, 1);
-    size_t cap = 4096, n = 0, k;
-    char *buf = malloc(cap);
-    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* sh -c "ENV ./trialscreen ARGS", stdout and stderr captured. */
-static run_out run(const char *env, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static run_out
-run(const char *env, const char *fmt, ...)
-{
-    char args[4096], cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "env %s %s %s %s >%s/out 2>%s/err", env, bin,
-             args, strchr(args, '<') ? "" : "</dev/null", tmpdir, tmpdir);
-    int st = system(cmd);
-    run_out r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    snprintf(cmd, sizeof cmd, "%s/out", tmpdir);
-    r.out = slurp(cmd);
-    snprintf(cmd, sizeof cmd, "%s/err", tmpdir);
-    r.err = slurp(cmd);
-    return r;
-}
-
-static void
-run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static int
-count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
 
 /* The n-th (0-based) "patient":"..." or "id":"..." value in text. */
 static void
@@ -146,22 +82,14 @@ static int
 setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ts-test-fhir.XXXXXX");
-    if (!mkdtemp(tmpdir))
-        return -1;
-    const char *b = getenv("TRIALSCREEN_BIN");
-    if (b && *b)
-        bin = b;
-    return 0;
+    return run_setup("test-fhir");
 }
 
 static int
 teardown(void **state)
 {
-    char cmd[128];
     (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return run_teardown();
 }
 
 /* ------------------------------------------------------------ Bundle */
@@ -179,8 +107,8 @@ static void
 test_bundle_record(void **state)
 {
     (void)state;
-    run_out r = run("", "records %s", ICU);
-    char *want = slurp(FHIR "/icu-bundle.record.ndjson");
+    run_out r = run_cli("records %s", ICU);
+    char *want = run_slurp(FHIR "/icu-bundle.record.ndjson", NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(want, "\"mode\":\"VA\""));
     assert_string_equal(r.out, want);
@@ -197,8 +125,8 @@ static void
 test_bundle_screens_as_its_record(void **state)
 {
     (void)state;
-    run_out a = run("", "--json --no-progress %s", ICU);
-    run_out b = run("", "--json --no-progress %s/icu-bundle.record.ndjson", FHIR);
+    run_out a = run_cli("--json --no-progress %s", ICU);
+    run_out b = run_cli("--json --no-progress %s/icu-bundle.record.ndjson", FHIR);
     assert_int_equal(a.status, 0);
     assert_int_equal(b.status, 0);
     char *x = without_source(a.out), *y = without_source(b.out);
@@ -220,7 +148,7 @@ static void
 test_bundle_of_patients(void **state)
 {
     (void)state;
-    run_out r = run("", "records %s/two-patients-bundle.json", FHIR);
+    run_out r = run_cli("records %s/two-patients-bundle.json", FHIR);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out,
         "{\"format\":\"patient-record/1\",\"id\":\"TWO-A\",\"birth_date\":\"1990-01-01\","
@@ -240,16 +168,16 @@ static void
 test_bundle_screening_time(void **state)
 {
     (void)state;
-    run_out r = run("", "--json --no-progress --at 2026-03-02T00:00:00Z %s", ICU);
+    run_out r = run_cli("--json --no-progress --at 2026-03-02T00:00:00Z %s", ICU);
     assert_non_null(strstr(r.out, "\"as_of\":\"2026-03-02T00:00:00Z\""));
     run_free(&r);
-    r = run("", "--json --no-progress %s", ICU);
+    r = run_cli("--json --no-progress %s", ICU);
     assert_non_null(strstr(r.out, "\"as_of\":\"2026-03-01T12:00:00Z\""));
     run_free(&r);
     /* Without a timestamp: the latest time of any resource read, whether
     ** its code maps or not (here the entered-in-error lactate at 11:00 is
     ** not read; the consent at 10:30 is the latest). */
-    r = run("", "records %s/bulk/Condition.000.ndjson %s/bulk/Patient.000.ndjson",
+    r = run_cli("records %s/bulk/Condition.000.ndjson %s/bulk/Patient.000.ndjson",
             FHIR, FHIR);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\"id\":\"P-A\",\"birth_date\":\"1950-12-02\","
@@ -267,9 +195,9 @@ test_bulk_order_and_time(void **state)
 {
     (void)state;
     char id[64];
-    run_out r = run("", "records %s", BULK);
+    run_out r = run_cli("records %s", BULK);
     assert_int_equal(r.status, 0);
-    assert_int_equal(count_lines(r.out), 3);
+    assert_int_equal(run_count_lines(r.out), 3);
     nth_value(r.out, "id", 0, id, sizeof id);
     assert_string_equal(id, "P-B");
     nth_value(r.out, "id", 1, id, sizeof id);
@@ -286,8 +214,8 @@ test_bulk_order_and_time(void **state)
         "\"unit\":\"ug/kg/min\",\"start\":\"2026-03-01T04:00:00Z\"}],"
         "\"conditions\":[{\"code\":\"septic_shock\",\"onset\":\"2026-03-01T03:00:00Z\"}]}"));
     /* the same order when screened, on any number of threads */
-    run_out s1 = run("", "--json --no-progress -j1 %s", BULK);
-    run_out s4 = run("", "--json --no-progress -j4 %s", BULK);
+    run_out s1 = run_cli("--json --no-progress -j1 %s", BULK);
+    run_out s4 = run_cli("--json --no-progress -j4 %s", BULK);
     assert_string_equal(s1.out, s4.out);
     nth_value(s1.out, "patient", 0, id, sizeof id);
     assert_string_equal(id, "P-B");
@@ -301,7 +229,7 @@ static void
 test_bulk_skipped_warnings(void **state)
 {
     (void)state;
-    run_out r = run("", "--no-progress %s", BULK);
+    run_out r = run_cli("--no-progress %s", BULK);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err,
         "trialscreen: warning: FHIR: 2 resources skipped: resource type not read (Claim 2)\n"
@@ -312,7 +240,7 @@ test_bulk_skipped_warnings(void **state)
         "trialscreen: warning: FHIR: 1 resource skipped: same type and id read before\n");
     run_free(&r);
     /* -q prints nothing */
-    r = run("", "-q %s", BULK);
+    r = run_cli("-q %s", BULK);
     assert_string_equal(r.err, "");
     run_free(&r);
 }
@@ -322,19 +250,19 @@ static void
 test_bulk_summary(void **state)
 {
     (void)state;
-    run_out r = run("", "--json --summary --no-progress %s", BULK);
+    run_out r = run_cli("--json --summary --no-progress %s", BULK);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "{\"summary\":{\"records\":3,\"screened\":3,"
         "\"unreadable\":0,\"fhir_skipped\":{\"type\":2,\"code\":2,\"status\":2,"
         "\"no_patient\":2,\"duplicate\":1},\"trials\":["));
     run_free(&r);
-    r = run("", "--summary --no-progress %s", BULK);
+    r = run_cli("--summary --no-progress %s", BULK);
     assert_non_null(strstr(r.out, "Summary: 3 records screened\n"
         "FHIR resources skipped: 9\n"
         "         2  resource type not read (Claim 2)\n"));
     run_free(&r);
     /* records alone: no FHIR line in the summary */
-    r = run("", "--json --summary --no-progress examples/ecmo-rescue-eligible.json");
+    r = run_cli("--json --summary --no-progress examples/ecmo-rescue-eligible.json");
     assert_null(strstr(r.out, "fhir_skipped"));
     run_free(&r);
 }
@@ -345,12 +273,12 @@ test_stdin(void **state)
 {
     (void)state;
     char id[64];
-    run_out r = run("", "records - < %s/Observation.000.ndjson", BULK);
+    run_out r = run_cli("records - < %s/Observation.000.ndjson", BULK);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");             /* no Patient: no record */
     assert_non_null(strstr(r.err, "5 resources skipped: no patient, or a patient not in the input (per file: <stdin> 5, lines 1, 2, 3, ...)"));
     run_free(&r);
-    r = run("", "--json --no-progress --at 2026-03-01T12:00:00Z - < %s/Patient.000.ndjson", BULK);
+    r = run_cli("--json --no-progress --at 2026-03-01T12:00:00Z - < %s/Patient.000.ndjson", BULK);
     assert_int_equal(r.status, 0);
     nth_value(r.out, "patient", 1, id, sizeof id);
     assert_string_equal(id, "P-A");
@@ -365,10 +293,10 @@ test_mixed_input(void **state)
 {
     (void)state;
     char id[64];
-    run_out r = run("", "--json --no-progress %s examples/ecmo-rescue-eligible.json %s",
+    run_out r = run_cli("--json --no-progress %s examples/ecmo-rescue-eligible.json %s",
                     BULK, ICU);
     assert_int_equal(r.status, 0);
-    assert_int_equal(count_lines(r.out), 5);
+    assert_int_equal(run_count_lines(r.out), 5);
     const char *want[] = { "ICU-0042", "ICU-FHIR-01", "P-B", "P-A", "P-C" };
     for (int i = 0; i < 5; i++) {
         nth_value(r.out, "patient", i, id, sizeof id);
@@ -383,8 +311,8 @@ test_shard(void **state)
 {
     (void)state;
     char id[64];
-    run_out r = run("", "--json --no-progress --shard 2/3 %s", BULK);
-    assert_int_equal(count_lines(r.out), 1);
+    run_out r = run_cli("--json --no-progress --shard 2/3 %s", BULK);
+    assert_int_equal(run_count_lines(r.out), 1);
     nth_value(r.out, "patient", 0, id, sizeof id);
     assert_string_equal(id, "P-A");
     run_free(&r);
@@ -403,12 +331,12 @@ test_errors(void **state)
              "[{\"system\":\"http://loinc.org\",\"code\":\"8478-0\"}]},"
              "\"effectiveDateTime\":\"2026-03-01T10:00:00Z\","
              "\"valueQuantity\":{\"value\":\"61\"}}' >> %s/bulk/Observation.001.ndjson",
-             BULK, tmpdir, tmpdir);
+             BULK, run_tmpdir, run_tmpdir);
     assert_int_equal(system(cmd), 0);
-    run_out r = run("", "--json --no-progress %s/bulk", tmpdir);
+    run_out r = run_cli("--json --no-progress %s/bulk", run_tmpdir);
     assert_int_equal(r.status, 3);
     snprintf(cmd, sizeof cmd, "%s/bulk/Observation.001.ndjson:5:231: error: "
-             "valueQuantity.value: must be a number, not string\n", tmpdir);
+             "valueQuantity.value: must be a number, not string\n", run_tmpdir);
     assert_non_null(strstr(r.err, cmd));
     assert_non_null(strstr(r.out, "\"error\":\"must be a number, not string\","
                                   "\"line\":5,\"column\":231,\"path\":\"valueQuantity.value\"}"));
@@ -426,9 +354,9 @@ test_never_a_record(void **state)
     (void)state;
     char cmd[512];
     snprintf(cmd, sizeof cmd, "head -1 %s/Observation.000.ndjson > %s/obs.json",
-             BULK, tmpdir);
+             BULK, run_tmpdir);
     assert_int_equal(system(cmd), 0);
-    run_out r = run("", "--json --no-progress %s/obs.json", tmpdir);
+    run_out r = run_cli("--json --no-progress %s/obs.json", run_tmpdir);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
     assert_non_null(strstr(r.err, "1 resource skipped: no patient"));
@@ -441,12 +369,12 @@ test_tmpdir_clean(void **state)
 {
     (void)state;
     char env[512], dir[128];
-    snprintf(dir, sizeof dir, "%s/spill", tmpdir);
+    snprintf(dir, sizeof dir, "%s/spill", run_tmpdir);
     assert_int_equal(mkdir(dir, 0700), 0);
     snprintf(env, sizeof env, "TMPDIR=%s SQLITE_TMPDIR=%s", dir, dir);
-    run_out r = run(env, "--json --no-progress %s", BULK);
+    run_out r = run_cli_env(env, "--json --no-progress %s", BULK);
     assert_int_equal(r.status, 0);
-    assert_int_equal(count_lines(r.out), 3);
+    assert_int_equal(run_count_lines(r.out), 3);
     DIR *d = opendir(dir);
     struct dirent *de;
     int n = 0;
@@ -468,8 +396,8 @@ static void
 test_replay_fhir(void **state)
 {
     (void)state;
-    run_out a = run("", "replay --json --points %s/icu-bundle.json", FHIR);
-    run_out b = run("", "replay --json --points %s/icu-bundle.record.ndjson", FHIR);
+    run_out a = run_cli("replay --json --points %s/icu-bundle.json", FHIR);
+    run_out b = run_cli("replay --json --points %s/icu-bundle.record.ndjson", FHIR);
     assert_int_equal(a.status, 0);
     assert_int_equal(b.status, 0);
     assert_non_null(strstr(a.out, "\"patient\":\"ICU-FHIR-01\""));
@@ -482,10 +410,10 @@ static void
 test_records_verb(void **state)
 {
     (void)state;
-    run_out r = run("", "records examples/ecmo-rescue-eligible.json "
+    run_out r = run_cli("records examples/ecmo-rescue-eligible.json "
                     "tests/bad-input/records/date-feb30.json %s", ICU);
     assert_int_equal(r.status, 3);
-    assert_int_equal(count_lines(r.out), 2);
+    assert_int_equal(run_count_lines(r.out), 2);
     const char *head = "{\"format\":\"patient-record/1\",\"id\":\"ICU-0042\","
                        "\"as_of\":\"2026-03-01T12:00:00Z\",";
     assert_true(strncmp(r.out, head, strlen(head)) == 0);
@@ -493,15 +421,15 @@ test_records_verb(void **state)
     assert_non_null(strstr(r.err, "tests/bad-input/records/date-feb30.json:"));
     run_free(&r);
     /* what records prints screens as the input does */
-    run_out a = run("", "--json --no-progress examples/ecmo-rescue-eligible.json");
-    run_out b = run("", "records examples/ecmo-rescue-eligible.json");
+    run_out a = run_cli("--json --no-progress examples/ecmo-rescue-eligible.json");
+    run_out b = run_cli("records examples/ecmo-rescue-eligible.json");
     char path[128];
-    snprintf(path, sizeof path, "%s/rec.ndjson", tmpdir);
+    snprintf(path, sizeof path, "%s/rec.ndjson", run_tmpdir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(b.out, f);
     fclose(f);
-    run_out c = run("", "--json --no-progress %s", path);
+    run_out c = run_cli("--json --no-progress %s", path);
     char *x = without_source(a.out), *y = without_source(c.out);
     assert_string_equal(x, y);
     free(x);
@@ -509,7 +437,7 @@ test_records_verb(void **state)
     run_free(&a);
     run_free(&b);
     run_free(&c);
-    r = run("", "records -o %s/x.ndjson %s", tmpdir, ICU);
+    r = run_cli("records -o %s/x.ndjson %s", run_tmpdir, ICU);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "'records' prints NDJSON records on standard output"));
     run_free(&r);
@@ -527,7 +455,7 @@ test_site_codes(void **state)
         "\"unit\":\"mmol/L\",\"time\":\"2026-03-01T11:15:00Z\"}],"
         "\"procedures\":[{\"code\":\"ecmo\",\"start\":\"2026-03-01T09:40:00Z\","
         "\"mode\":\"VV\"}]}";
-    run_out r = run("", "records -c criteria -c %s/site/site-codes.yaml "
+    run_out r = run_cli("records -c criteria -c %s/site/site-codes.yaml "
                     "%s/site/site-bundle.json", FHIR, FHIR);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, want));
@@ -536,20 +464,20 @@ test_site_codes(void **state)
     char env[512];
     snprintf(env, sizeof env, "TRIALSCREEN_CRITERIA=criteria:%s/site/site-codes.yaml",
              FHIR);
-    r = run(env, "records %s/site/site-bundle.json", FHIR);
+    r = run_cli_env(env, "records %s/site/site-bundle.json", FHIR);
     assert_non_null(strstr(r.out, want));
     run_free(&r);
     /* without the site file, both codes map to nothing */
-    r = run("TRIALSCREEN_CRITERIA=", "records %s/site/site-bundle.json", FHIR);
+    r = run_cli_env("TRIALSCREEN_CRITERIA=", "records %s/site/site-bundle.json", FHIR);
     assert_null(strstr(r.out, "lactate"));
     assert_non_null(strstr(r.err, "2 resources skipped: no coding maps"));
     run_free(&r);
     /* a malformed SYSTEM|code is a vocabulary error (exit 2) */
     char cmd[256];
     snprintf(cmd, sizeof cmd, "printf 'codes:\\n  \"|K1\": lactate\\n' > %s/bad-codes.yaml",
-             tmpdir);
+             run_tmpdir);
     assert_int_equal(system(cmd), 0);
-    r = run("", "records -c criteria -c %s/bad-codes.yaml %s", tmpdir, ICU);
+    r = run_cli("records -c criteria -c %s/bad-codes.yaml %s", run_tmpdir, ICU);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "must be written SYSTEM|code"));
     run_free(&r);
@@ -565,9 +493,9 @@ static void
 test_synthea(void **state)
 {
     (void)state;
-    run_out r = run("", "--json --no-progress %s/synthea", FHIR);
+    run_out r = run_cli("--json --no-progress %s/synthea", FHIR);
     assert_int_equal(r.status, 0);
-    assert_int_equal(count_lines(r.out), 13);
+    assert_int_equal(run_count_lines(r.out), 13);
     assert_null(strstr(r.out, "\"error\""));
     assert_string_equal(r.err,
         "trialscreen: warning: FHIR: 150 resources skipped: resource type not read (MedicationRequest 150)\n"
@@ -575,7 +503,7 @@ test_synthea(void **state)
         "trialscreen: warning: FHIR: 50 resources skipped: same type and id read before\n");
     run_free(&r);
     /* the sepsis patient's condition is read */
-    r = run("", "records %s/synthea", FHIR);
+    r = run_cli("records %s/synthea", FHIR);
     assert_non_null(strstr(r.out, "\"id\":\"129c6ac7-8d06-89de-ad63-0204a93e76c3\""));
     assert_non_null(strstr(r.out, "{\"code\":\"sepsis\",\"onset\":\"1976-01-19T22:58:16-05:00\"}"));
     run_free(&r);

@@ -37,81 +37,13 @@
 #include "rules.h"
 #include "timeutil.h"
 #include "vocab.h"
+#include "run.h"
 
 #define COHORT_N 60
 
-static char tmpdir[64];
 static char cohort_path[128];
-static const char *bin = "./trialscreen";
 static vocab *voc;
 static trialset *trials;
-
-typedef struct run_out {
-    int status;
-    char *out, *err;
-    size_t outlen;
-} run_out;
-
-static char *
-slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    size_t cap = 1 << 16, n = 0, k;
-    if (!f) {
-        if (len)
-            *len = 0;
-        return calloc(1, 1);
-    }
-    char *buf = malloc(cap);
-    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static run_out sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static run_out
-sh(const char *fmt, ...)
-{
-    char cmd[8192], full[9000], path[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    snprintf(full, sizeof full, "{ %s ; } >%s/out 2>%s/err </dev/null",
-             cmd, tmpdir, tmpdir);
-    int st = system(full);
-    run_out r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    snprintf(path, sizeof path, "%s/out", tmpdir);
-    r.out = slurp(path, &r.outlen);
-    snprintf(path, sizeof path, "%s/err", tmpdir);
-    r.err = slurp(path, NULL);
-    return r;
-}
-
-static void
-run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static int
-count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
 
 /* --------------------------------------------------- the reference */
 
@@ -215,9 +147,9 @@ static void
 test_points_equal_screen_at_cohort(void **state)
 {
     (void)state;
-    run_out r = sh("%s replay --points --step 1h -j2 %s", bin, cohort_path);
+    run_out r = run_sh("%s replay --points --step 1h -j2 %s", run_bin, cohort_path);
     assert_int_equal(r.status, 0);
-    char *recs = slurp(cohort_path, NULL);
+    char *recs = run_slurp(cohort_path, NULL);
     long n = check_points(r.out, recs);
     assert_true(n > 2000);
     free(recs);
@@ -269,14 +201,14 @@ test_points_equal_screen_at_special(void **state)
 {
     char path[128];
     (void)state;
-    snprintf(path, sizeof path, "%s/special.ndjson", tmpdir);
+    snprintf(path, sizeof path, "%s/special.ndjson", run_tmpdir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(special, f);
     fclose(f);
-    run_out r = sh("%s replay --points --step 15m %s", bin, path);
+    run_out r = run_sh("%s replay --points --step 15m %s", run_bin, path);
     assert_int_equal(r.status, 0);
-    char *recs = slurp(path, NULL);
+    char *recs = run_slurp(path, NULL);
     assert_true(check_points(r.out, recs) > 90);
     free(recs);
     run_free(&r);
@@ -351,16 +283,16 @@ test_points_equal_screen_at_processes(void **state)
         "2026-03-01T21:15:00Z", "2026-03-01T21:45:00Z", "2026-03-02T03:00:00Z",
     };
     (void)state;
-    run_out p = sh("%s replay --points -t NCT05184296 "
-                   "tests/data/replay/ecmo-rescue-12h.json", bin);
+    run_out p = run_sh("%s replay --points -t NCT05184296 "
+                   "tests/data/replay/ecmo-rescue-12h.json", run_bin);
     assert_int_equal(p.status, 0);
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
         char needle[64];
         snprintf(needle, sizeof needle, "\"at\":\"%s\"", at[i]);
         const char *line = strstr(p.out, needle);
         assert_non_null(line);
-        run_out s = sh("%s --json -t NCT05184296 --at %s "
-                       "tests/data/replay/ecmo-rescue-12h.json", bin, at[i]);
+        run_out s = run_sh("%s --json -t NCT05184296 --at %s "
+                       "tests/data/replay/ecmo-rescue-12h.json", run_bin, at[i]);
         assert_int_equal(s.status, 0);
         cJSON *j = cJSON_Parse(s.out);
         const cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "trials"), 0);
@@ -384,11 +316,11 @@ test_skipping_changes_nothing(void **state)
     static const char *const formats[] = { "--points", "--json", "" };
     (void)state;
     for (size_t f = 0; f < 3; f++) {
-        run_out all = sh("%s replay --every-point -j1 %s %s", bin, formats[f], cohort_path);
+        run_out all = run_sh("%s replay --every-point -j1 %s %s", run_bin, formats[f], cohort_path);
         assert_int_equal(all.status, 0);
         assert_true(all.outlen > 10000);
         for (int j = 1; j <= 3; j += 2) {
-            run_out some = sh("%s replay -j%d %s %s", bin, j, formats[f], cohort_path);
+            run_out some = run_sh("%s replay -j%d %s %s", run_bin, j, formats[f], cohort_path);
             assert_int_equal(some.status, 0);
             assert_int_equal(some.outlen, all.outlen);
             assert_memory_equal(some.out, all.out, all.outlen);
@@ -402,9 +334,9 @@ test_skipping_changes_nothing(void **state)
 static char *
 intervals(const char *tid, const char *extra, const char *path)
 {
-    run_out r = sh("%s replay --json -t %s %s %s", bin, tid, extra, path);
+    run_out r = run_sh("%s replay --json -t %s %s %s", run_bin, tid, extra, path);
     assert_int_equal(r.status, 0);
-    assert_int_equal(count_lines(r.out), 1);
+    assert_int_equal(run_count_lines(r.out), 1);
     cJSON *j = cJSON_Parse(r.out);
     assert_non_null(j);
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(
@@ -472,20 +404,20 @@ test_grid(void **state)
     (void)state;
     /* 90 s from 09:59 to the screening time 10:05:30: 10:00:00, 10:01:30,
     ** ... 10:04:30 (4 points after 10:00) and 10:05:30 itself. */
-    run_out r = sh("%s replay --points --step 90s --from 2026-03-01T09:59:00Z "
+    run_out r = run_sh("%s replay --points --step 90s --from 2026-03-01T09:59:00Z "
                    "--to 2026-03-01T10:05:30Z -t NCT03729765 "
-                   "tests/data/replay/ecmo-24h.json", bin);
+                   "tests/data/replay/ecmo-24h.json", run_bin);
     assert_int_equal(r.status, 0);
-    assert_int_equal(count_lines(r.out), 5);
+    assert_int_equal(run_count_lines(r.out), 5);
     assert_non_null(strstr(r.out, "\"at\":\"2026-03-01T10:00:00Z\""));
     assert_non_null(strstr(r.out, "\"at\":\"2026-03-01T10:04:30Z\""));
     assert_non_null(strstr(r.out, "\"at\":\"2026-03-01T10:05:30Z\""));
     run_free(&r);
     /* From the first timestamp (06:00) at 2d: multiples of 2 days from
     ** 1970-01-01, so 2 March 00:00, then the screening time. */
-    r = sh("%s replay --points --step 2d tests/data/replay/ecmo-24h.json", bin);
+    r = run_sh("%s replay --points --step 2d tests/data/replay/ecmo-24h.json", run_bin);
     assert_int_equal(r.status, 0);
-    assert_int_equal(count_lines(r.out), 2);
+    assert_int_equal(run_count_lines(r.out), 2);
     assert_non_null(strstr(r.out, "\"at\":\"2026-03-02T00:00:00Z\""));
     assert_non_null(strstr(r.out, "\"at\":\"2026-03-02T14:00:00Z\""));
     run_free(&r);
@@ -495,7 +427,7 @@ static void
 test_text_timeline(void **state)
 {
     (void)state;
-    run_out r = sh("%s replay -t NCT03729765 tests/data/replay/ecmo-24h.json", bin);
+    run_out r = run_sh("%s replay -t NCT03729765 tests/data/replay/ecmo-24h.json", run_bin);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "one character per 15 min"));
     assert_non_null(strstr(r.out, "NCT03729765 Hemoperfusion on ECMO: eligible 1 d"));
@@ -506,8 +438,8 @@ test_text_timeline(void **state)
     /* A full row of one character is not drawn twice: 12:00 to 24:00 is. */
     assert_non_null(strstr(r.out, "    2026-03-01 12:00 \u2588\u2588"));
     run_free(&r);
-    r = sh("%s replay --step 1h --to 2026-03-09T14:00:00Z -t NCT03729765 "
-           "tests/data/replay/ecmo-24h.json", bin);
+    r = run_sh("%s replay --step 1h --to 2026-03-09T14:00:00Z -t NCT03729765 "
+           "tests/data/replay/ecmo-24h.json", run_bin);
     assert_int_equal(r.status, 0);
     /* At 1 h a row is 48 h, from a multiple of 2 days since 1970. */
     assert_non_null(strstr(r.out, "    2026-03-04 00:00 to 2026-03-07 23:00: all \u00b7\n"));
@@ -518,9 +450,9 @@ static void
 test_summary(void **state)
 {
     (void)state;
-    run_out r = sh("%s replay --summary --json tests/data/replay/", bin);
+    run_out r = run_sh("%s replay --summary --json tests/data/replay/", run_bin);
     assert_int_equal(r.status, 0);
-    assert_int_equal(count_lines(r.out), 1);
+    assert_int_equal(run_count_lines(r.out), 1);
     cJSON *j = cJSON_Parse(r.out);
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(j, "summary");
     assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "patients")->valueint, 5);
@@ -554,8 +486,8 @@ test_summary(void **state)
     cJSON_Delete(j);
     run_free(&r);
     /* A --min-window longer than the interval counts it as missed. */
-    r = sh("%s replay --summary --min-window 2d -t NCT03729765 "
-           "tests/data/replay/ecmo-24h.json", bin);
+    r = run_sh("%s replay --summary --min-window 2d -t NCT03729765 "
+           "tests/data/replay/ecmo-24h.json", run_bin);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "ever eligible                 1 of 1 (100.0%)"));
     assert_non_null(strstr(r.out, "intervals                     1, of which 1 shorter than 2 d"));
@@ -567,24 +499,24 @@ test_unreadable_records_go_on(void **state)
 {
     char path[128];
     (void)state;
-    snprintf(path, sizeof path, "%s/mixed.ndjson", tmpdir);
-    run_out r = sh("{ head -2 %s; echo '{bad'; sed -n 3p %s; } > %s", cohort_path, cohort_path, path);
+    snprintf(path, sizeof path, "%s/mixed.ndjson", run_tmpdir);
+    run_out r = run_sh("{ head -2 %s; echo '{bad'; sed -n 3p %s; } > %s", cohort_path, cohort_path, path);
     run_free(&r);
-    r = sh("%s replay --json %s", bin, path);
+    r = run_sh("%s replay --json %s", run_bin, path);
     assert_int_equal(r.status, 3);
-    assert_int_equal(count_lines(r.out), 4);
+    assert_int_equal(run_count_lines(r.out), 4);
     assert_non_null(strstr(r.err, "mixed.ndjson:3:"));
     run_free(&r);
     /* No time at all: the reader's advice names replay's option. */
-    r = sh("echo '{\"format\":\"patient-record/1\",\"id\":\"x\"}' | %s replay", bin);
+    r = run_sh("echo '{\"format\":\"patient-record/1\",\"id\":\"x\"}' | %s replay", run_bin);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "no screening time; use --to"));
     run_free(&r);
     /* A grid too long to hold is an error for that record only. */
-    r = sh("%s replay --json --step 90s --from 1900-01-01T00:00:00Z "
-           "tests/data/replay/ecmo-24h.json examples/ecmo-rescue-eligible.json", bin);
+    r = run_sh("%s replay --json --step 90s --from 1900-01-01T00:00:00Z "
+           "tests/data/replay/ecmo-24h.json examples/ecmo-rescue-eligible.json", run_bin);
     assert_int_equal(r.status, 3);
-    assert_int_equal(count_lines(r.out), 2);
+    assert_int_equal(run_count_lines(r.out), 2);
     assert_non_null(strstr(r.err, "use --from or a longer --step"));
     run_free(&r);
 }
@@ -602,7 +534,7 @@ test_usage_errors(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        run_out r = sh("%s %s", bin, bad[i]);
+        run_out r = run_sh("%s %s", run_bin, bad[i]);
         if (r.status != 2)
             fail_msg("'%s' exited %d", bad[i], r.status);
         assert_non_null(strstr(r.err, "trialscreen: "));
@@ -614,17 +546,9 @@ static int
 group_setup(void **state)
 {
     (void)state;
-    if (access("./trialscreen", X_OK) != 0 && chdir("..") != 0)
+    if (run_setup("replay") != 0 || access("bench/gencohort", X_OK) != 0)
         return -1;
-    if (access("./trialscreen", X_OK) != 0 || access("bench/gencohort", X_OK) != 0)
-        return -1;
-    if (getenv("TRIALSCREEN_BIN"))
-        bin = getenv("TRIALSCREEN_BIN");
-    unsetenv("TRIALSCREEN_CRITERIA");
-    strcpy(tmpdir, "/tmp/ts-replay-XXXXXX");
-    if (!mkdtemp(tmpdir))
-        return -1;
-    snprintf(cohort_path, sizeof cohort_path, "%s/cohort_path.ndjson", tmpdir);
+    snprintf(cohort_path, sizeof cohort_path, "%s/cohort_path.ndjson", run_tmpdir);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "bench/gencohort -n %d -s 11 -d 4 > %s", COHORT_N, cohort_path);
     if (system(cmd) != 0)
@@ -638,12 +562,10 @@ group_setup(void **state)
 static int
 group_teardown(void **state)
 {
-    char cmd[256];
     (void)state;
     trialset_free(trials);
     vocab_free(voc);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return run_teardown();
 }
 
 int

@@ -84,15 +84,6 @@ run(const rule *ru)
     return et_eval(R, ru);
 }
 
-static int
-has_missing(const result *res, const char *item)
-{
-    for (int i = 0; i < res->nmissing; i++)
-        if (strcmp(res->missing[i], item) == 0)
-            return 1;
-    return 0;
-}
-
 /*
 ** {======================================================
 ** latest
@@ -199,7 +190,7 @@ latest_too_old(void **state)
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_string_equal(res->reason,
                         "latest LVEF is from 2026-02-28 11:59, older than 24 h");
-    assert_true(has_missing(res, "lvef"));
+    assert_true(et_has_missing(res, "lvef"));
     assert_int_equal(res->nev, 1);
 }
 
@@ -213,7 +204,7 @@ latest_no_data(void **state)
     result *res = run(ru);
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_string_equal(res->reason, "no LVEF value in the last 24 h");
-    assert_true(has_missing(res, "lvef"));
+    assert_true(et_has_missing(res, "lvef"));
     assert_true(res->since == TS_NONE);
 }
 
@@ -315,7 +306,7 @@ any_value_unusable_or_empty(void **state)
     res = et_eval(R, short_ru);
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_string_equal(res->reason, "no lactate value in the last 30 min");
-    assert_true(has_missing(res, "lactate"));
+    assert_true(et_has_missing(res, "lactate"));
 }
 
 static void
@@ -345,7 +336,7 @@ all_values_cases(void **state)
     within(short_ru, "30 min");
     res = et_eval(R, short_ru);
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "map"));
+    assert_true(et_has_missing(res, "map"));
 }
 
 /* }====================================================== */
@@ -490,7 +481,7 @@ sustained_latest_age_against_gap(void **state)
     R->obs[et_concept(R, "map")->index].s[1].t = ago(H + 1);
     res = et_eval(R, leaf(R_SUSTAINED, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "map"));
+    assert_true(et_has_missing(res, "map"));
     assert_non_null(strstr(res->reason, "older than the 1 h maximum gap"));
 }
 
@@ -500,7 +491,7 @@ sustained_unusable_and_empty(void **state)
     (void)state;
     result *res = run(leaf(R_SUSTAINED, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "map"));
+    assert_true(et_has_missing(res, "map"));
 
     obs("map", 60, 40);
     obs_text("map", "see note", 10);
@@ -659,7 +650,7 @@ episode_next_to_gap_unknown(void **state)
     obs("sbp", 100, 140);
     result *res = run(sbp_episode());
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "sbp"));
+    assert_true(et_has_missing(res, "sbp"));
 }
 
 /* The last run ends at the latest sample: it may go on until now. */
@@ -710,7 +701,7 @@ episode_no_samples_in_window(void **state)
     obs("sbp", 110, 48 * H + 10);
     result *res = run(sbp_episode());
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "sbp"));
+    assert_true(et_has_missing(res, "sbp"));
     assert_string_equal(res->reason, "no SBP value in the last 48 h");
 }
 
@@ -814,7 +805,7 @@ consecutive_single_sample_unknown(void **state)
     obs("lactate", 6, 30);
     result *res = run(lactate_rule());
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "lactate"));
+    assert_true(et_has_missing(res, "lactate"));
     assert_int_equal(res->since_early, TS_NONE);    /* no normal value before */
 }
 
@@ -918,7 +909,7 @@ consecutive_latest_cases(void **state)
     R->obs[et_concept(R, "lactate")->index].s[1].t = ago(6 * H + 1);
     res = et_eval(R, lactate_rule());
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "lactate"));
+    assert_true(et_has_missing(res, "lactate"));
 
     R->obs[et_concept(R, "lactate")->index].s[1].t = ago(60);
     R->obs[et_concept(R, "lactate")->index].s[1].v = 5;
@@ -952,7 +943,7 @@ consecutive_no_data(void **state)
     (void)state;
     result *res = run(lactate_rule());
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_true(has_missing(res, "lactate"));
+    assert_true(et_has_missing(res, "lactate"));
 }
 
 /* }====================================================== */

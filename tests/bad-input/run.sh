@@ -4,6 +4,15 @@
 # the exact outcome a user must see (exit status and message).
 #
 #   bash tests/bad-input/run.sh [BINARY]        (make check does this)
+#   TS_GOLDEN=1 bash tests/bad-input/run.sh     (make bad-input-golden)
+#
+# Each case's standard error must be byte for byte the golden file
+# stderr/KIND-NAME.txt here (a record and a criteria case may share a name), once the paths that differ between trees and runs
+# are written as $T, $CRIT, $GOOD and $ROOT (the catalogue's substrings are
+# checked too: they say in a line what the case is about).  TS_GOLDEN=1
+# writes the golden files from this binary's output instead of comparing;
+# run it only on purpose (never from check), then review "git diff
+# tests/bad-input/stderr/" line by line before committing.
 #
 # The cases are in catalogue.txt next to this script; the fixtures they
 # name are in records/ and criteria/ here, or are made at run time in a
@@ -19,9 +28,11 @@
 #
 # Environment: TS_WRAPPER (a command put before the binary, e.g. valgrind),
 # TS_TIME_LIMIT (seconds per run, default 10), TS_MEM_LIMIT_MB (default
-# 2048), TS_KEEP=1 keeps the temporary directory.
+# 2048), TS_KEEP=1 keeps the temporary directory, TS_GOLDEN=1 (above).
 
 set -u
+# System error texts (strerror) in one language, as the golden files have them.
+export LC_ALL=C
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -32,6 +43,8 @@ tlimit=${TS_TIME_LIMIT:-10}
 mlimit=${TS_MEM_LIMIT_MB:-2048}
 crit=$root/criteria
 good=$root/examples/ecmo-rescue-eligible.json
+golden=$here/stderr
+golden_mode=${TS_GOLDEN:-0}
 
 if [ ! -x "$bin" ]; then
     echo "bad-input: no binary at $bin (run make first)" >&2
@@ -137,6 +150,40 @@ fail() {
     done
 }
 
+# normalise FILE: FILE with the paths that change between trees and runs
+# written as $T, $GOOD, $CRIT and $ROOT (longest first), and the
+# descriptor of a process substitution as /dev/fd/N.
+re_quote() {
+    printf '%s' "$1" | sed 's/[][\\.*^$|]/\\&/g'
+}
+normalise() {
+    sed -e "s|$(re_quote "$T")|\$T|g" -e "s|$(re_quote "$good")|\$GOOD|g" \
+        -e "s|$(re_quote "$crit")|\$CRIT|g" -e "s|$(re_quote "$root")|\$ROOT|g" \
+        -e 's|/dev/fd/[0-9][0-9]*|/dev/fd/N|g' "$1"
+}
+
+# golden_check KIND-NAME ERR: standard error is exactly stderr/KIND-NAME.txt
+# (TS_GOLDEN=1: becomes it).
+golden_check() {
+    local name=$1 err=$2 want=$golden/$1.txt
+    normalise "$err" > "$err.norm"
+    if [ "$golden_mode" = 1 ]; then
+        mkdir -p "$golden"
+        cp "$err.norm" "$want"
+        return 0
+    fi
+    if [ ! -f "$want" ]; then
+        fail "$name" "no golden file stderr/$name.txt (make bad-input-golden, then review it)" "$err"
+        return 1
+    fi
+    if ! cmp -s "$want" "$err.norm"; then
+        fail "$name" "standard error differs from stderr/$name.txt:"
+        diff -u "$want" "$err.norm" | head -n 40 | sed 's/^/  | /'
+        return 1
+    fi
+    return 0
+}
+
 trim() {
     local s=$1
     s=${s#"${s%%[![:space:]]*}"}
@@ -197,6 +244,7 @@ run_case() {
             return
         fi
     done
+    golden_check "$kind-$name" "$err" || return
     if [ -n "$outexp" ] && ! grep -qF -- "$outexp" "$out"; then
         fail "$name" "standard output lacks: $outexp" "$out"
         return
@@ -256,10 +304,12 @@ unreadable_case() {
 
 gen_inputs
 cd "$here" || exit 2
+names=" "
 while IFS= read -r line || [ -n "$line" ]; do
     case $line in ''|'#'*) continue ;; esac
     IFS='|' read -r kind name input status expect outexp <<<"$line"
     kind=$(trim "$kind"); name=$(trim "$name"); input=$(trim "$input")
+    case $kind in special) names="${names}cmd-$name " ;; *) names="$names$kind-$name " ;; esac
     status=$(trim "$status"); expect=$(trim "$expect"); outexp=$(trim "${outexp:-}")
     if [ "$kind" = special ]; then
         case $name in
@@ -271,6 +321,18 @@ while IFS= read -r line || [ -n "$line" ]; do
     run_case "$kind" "$name" "$input" "$status" "$expect" "$outexp"
 done < "$here/catalogue.txt"
 
+# A golden file whose case is gone would never be read again.
+for f in "$golden"/*.txt; do
+    [ -e "$f" ] || continue
+    n=$(basename "$f" .txt)
+    case $names in
+    *" $n "*) ;;
+    *) if [ "$golden_mode" = 1 ]; then rm -f "$f"; echo "bad-input: removed stderr/$n.txt (no such case)"
+       else fail "$n" "stderr/$n.txt has no case in catalogue.txt"; fi ;;
+    esac
+done
+
+[ "$golden_mode" = 1 ] && echo "bad-input: golden files written to $golden; review them with git diff"
 echo "bad-input: $pass passed, $failn failed, $skip skipped"
 [ "$failn" -eq 0 ] || { echo "bad-input: failed:$failed_names"; exit 1; }
 exit 0
