@@ -996,7 +996,7 @@ test_csv_quote_cohort_truncated_list(void **state)
 {
     char path[128];
     (void)state;
-    snprintf(path, sizeof path, "%s/quoted-id.json", tmpdir);
+    snprintf(path, sizeof path, "%s/quoted-id.json", run_tmpdir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs("{\"id\": \"MRN \\\"4471\\\"\", \"birth_date\": \"2019-09-14\",\n"
@@ -1005,7 +1005,7 @@ test_csv_quote_cohort_truncated_list(void **state)
           " \"onset\": \"2026-02-28T20:00:00Z\"}],\n"
           " \"facts\": {\"informed_consent\": true}}\n", f);
     fclose(f);
-    run_out r = run("--format csv --at 2026-03-01T12:00:00Z "
+    run_out r = run_cli("--format csv --at 2026-03-01T12:00:00Z "
                     "-c tests/data/cases/overlapping-cohorts %s", path);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\n\"MRN \"\"4471\"\"\","));
@@ -1013,7 +1013,7 @@ test_csv_quote_cohort_truncated_list(void **state)
     assert_non_null(strstr(r.out, ",,shock,false,2026-03-01T12:00:00Z,"));
     run_free(&r);
 
-    r = run("--format csv --at 2026-03-01T12:00:00Z -c criteria/nct03788837.yaml "
+    r = run_cli("--format csv --at 2026-03-01T12:00:00Z -c criteria/nct03788837.yaml "
             REC "norepinephrine.json");
     assert_non_null(strstr(r.out, ",NCT03788837,incomplete,"));
     assert_non_null(strstr(r.out, ",true,2026-03-01T12:00:00Z,"));
