@@ -736,10 +736,14 @@ test_full_disk_with_a_stalled_input(void **state)
 {
     (void)state;
     /* The FIFO named (opened here, non-blocking) and as standard input
-    ** (not ours: polled before every read). */
+    ** (not ours: polled before every read).  The shell holds it open
+    ** (fd 3) before trialscreen starts: a FIFO without a writer reads as
+    ** an empty input, and on a loaded machine the writer below could
+    ** open it after trialscreen did (the run then ended with status 0). */
     const char *how[] = { "$f", "- < $f" };
     for (int i = 0; i < 2; i++) {
         run_out r = sh("f=%s/stalled.ndjson; rm -f $f; mkfifo $f || exit 99; "
+                       "exec 3<> $f; "
                        "( head -3 %s; exec sleep 30 ) > $f & w=$!; "
                        "timeout 20 %s -j2 --json %s > /dev/full; rc=$?; "
                        "kill $w; wait $w 2>/dev/null; exit $rc",
