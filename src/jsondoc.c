@@ -23,6 +23,9 @@
 ** text (it passed the check: the skim trusts the grammar), and many
 ** positions are resolved at once in one more forward pass
 ** (json_doc_positions): linear in the record, however many are asked for.
+** json_doc_positions skims only as far as the last node it wants (the
+** skim is a cursor, walked in step with the tree), since the first items
+** of a record's warning groups are seldom at its end.
 **
 ** Memory: a document lives in an arena of its own (arena_take), and so
 ** does everything the check needs (line table, offsets, key set).  cJSON
