@@ -364,7 +364,7 @@ bench/gencohort: bench/gencohort.c
 	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 bench/parsefloor: bench/parsefloor.c src/input.o src/arena.o src/error.o
 	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
-tests/test_batch: tests/test_batch.o tests/run.o $(T_CORE) trialscreen bench/gencohort
+tests/test_batch: tests/test_batch.o tests/run.o $(T_CORE) src/batch.o src/input.o src/outbuf.o trialscreen bench/gencohort
 tests/test_replay: tests/test_replay.o tests/run.o $(T_EVAL) src/recview.o trialscreen bench/gencohort
 
 check: check-scaling

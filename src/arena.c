@@ -247,9 +247,15 @@ quick_format(char *out, size_t size, const char *fmt, va_list ap)
     char *o = out, *end = out + size - 1;      /* room for the NUL */
     for (const char *f = fmt; *f; f++) {
         if (*f != '%') {
-            if (o == end)
+            /* A run of plain text up to the next conversion, in one copy:
+            ** reasons are mostly text around a few values. */
+            const char *pct = strchr(f, '%');
+            size_t n = pct ? (size_t)(pct - f) : strlen(f);
+            if ((size_t)(end - o) < n)
                 return -1;
-            *o++ = *f;
+            memcpy(o, f, n);
+            o += n;
+            f += n - 1;
             continue;
         }
         f++;
@@ -282,11 +288,11 @@ quick_format(char *out, size_t size, const char *fmt, va_list ap)
             const char *str = va_arg(ap, const char *);
             if (!str)
                 str = "(null)";
-            for (int i = 0; str[i] && (prec < 0 || i < prec); i++) {
-                if (o == end)
-                    return -1;
-                *o++ = str[i];
-            }
+            size_t n = prec < 0 ? strlen(str) : strnlen(str, (size_t)prec);
+            if ((size_t)(end - o) < n)
+                return -1;
+            memcpy(o, str, n);
+            o += n;
         } else if (*f == 'd' && prec < 0) {
             long long v = lng == 2 ? va_arg(ap, long long)
                         : lng == 1 ? va_arg(ap, long) : va_arg(ap, int);

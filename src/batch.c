@@ -48,6 +48,7 @@ typedef struct pool {
     long nread;             /* slots read so far (next seq to read) */
     long nclaimed;          /* slots taken by workers */
     long nwritten;          /* slots written (next seq to write) */
+    long wake_writer;       /* seq whose end wakes the sleeping writer, or -1 */
     int reader_waiting;     /* the reader found the queue full */
     int reader_done;
     int stop;
@@ -154,12 +155,36 @@ worker_main(void *arg)
 
         pthread_mutex_lock(&p->mu);
         p->done[k] = 1;
-        /* Only the writer waits on ready, and only for one slot. */
-        if (p->slots[k].seq == p->nwritten)
+        /* Only the writer waits on ready, and only for the slot it named. */
+        if (p->slots[k].seq == p->wake_writer)
             pthread_cond_signal(&p->ready);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
+}
+
+/*
+** The slot the writer sleeps on when the next one to write is not done:
+** the last unfinished one of the next quarter of the ring that was read,
+** so that the writer wakes once per run of finished records rather than
+** once per record (a wake-up is a futex call and a context switch on each
+** side: with a record per slot, most of the pool's overhead).  It is
+** unfinished, so a worker will finish it and wake the writer; one not yet
+** read (nothing read past nwritten) is woken for by the worker too, or by
+** the reader's end.  Called with the lock held.
+*/
+static long
+writer_wake_seq(const pool *p)
+{
+    long last = p->nwritten + (p->nslots >= 4 ? p->nslots / 4 : 1) - 1;
+    if (last > p->nread - 1)
+        last = p->nread - 1;
+    if (last < p->nwritten)
+        return p->nwritten;
+    for (; last > p->nwritten; last--)
+        if (!p->done[last % p->nslots])
+            break;
+    return last;
 }
 
 /* The calling thread: write slots in sequence.  Returns 1 if stopped. */
@@ -171,8 +196,11 @@ write_loop(pool *p)
     for (;;) {
         int k = (int)(p->nwritten % p->nslots);
         while (!(p->nwritten < p->nread && p->done[k]) &&
-               !(p->reader_done && p->nwritten == p->nread))
+               !(p->reader_done && p->nwritten == p->nread)) {
+            p->wake_writer = writer_wake_seq(p);
             pthread_cond_wait(&p->ready, &p->mu);
+        }
+        p->wake_writer = -1;
         if (p->nwritten == p->nread)
             break;                  /* reader done and everything written */
         pthread_mutex_unlock(&p->mu);
@@ -227,6 +255,7 @@ batch_run(const batch_ops *ops, void *ctx, int jobs)
     p.ctx = ctx;
     p.jobs = jobs;
     p.nslots = jobs * BATCH_SLOTS_PER_JOB;
+    p.wake_writer = -1;
     p.slots = xcalloc((size_t)p.nslots, sizeof *p.slots);
     p.done = xcalloc((size_t)p.nslots, 1);
     pthread_mutex_init(&p.mu, NULL);

@@ -19,6 +19,21 @@ level_word(ts_level level)
     return level == TS_LEVEL_WARNING ? "warning" : "error";
 }
 
+/* "N:" without printf: a run prints a dozen warning lines a record. */
+static void
+put_number(outbuf *b, int v)
+{
+    char d[16], *p = d + sizeof d;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    *--p = ':';
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    outbuf_put(b, p, (size_t)(d + sizeof d - p));
+}
+
 /* "trialscreen: FILE:LINE:COLUMN: error: ", the parts not known left out. */
 static void
 head(outbuf *b, ts_level level, const char *file, int line, int column)
@@ -29,9 +44,9 @@ head(outbuf *b, ts_level level, const char *file, int line, int column)
         outbuf_puts(b, ":");
     }
     if (line > 0) {
-        outbuf_printf(b, "%d:", line);
+        put_number(b, line);
         if (column > 0)
-            outbuf_printf(b, "%d:", column);
+            put_number(b, column);
     }
     if (b->p[b->len - 1] == ':')
         outbuf_puts(b, " ");

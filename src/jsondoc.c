@@ -23,6 +23,9 @@
 ** text (it passed the check: the skim trusts the grammar), and many
 ** positions are resolved at once in one more forward pass
 ** (json_doc_positions): linear in the record, however many are asked for.
+** json_doc_positions skims only as far as the last node it wants (the
+** skim is a cursor, walked in step with the tree), since the first items
+** of a record's warning groups are seldom at its end.
 **
 ** Memory: a document lives in an arena of its own (arena_take), and so
 ** does everything the check needs (line table, offsets, key set).  cJSON
@@ -189,74 +192,107 @@ skip_string(const char *p)
 }
 
 /*
-** The offset of every value in pre-order and the line table, in one
-** forward pass over a text that passed the check: it trusts the grammar,
-** so it only has to tell keys from values and find where values start,
-** which costs a small fraction of checking again.  Fills *offs (in the
-** doc's arena) and *noffs; returns -1 past JSON_MAX_DEPTH (cannot happen
-** after the check).
+** The skim: the offset of every value in pre-order and the line table, in
+** one forward pass over a text that passed the check: it trusts the
+** grammar, so it only has to tell keys from values and find where values
+** start, which costs a small fraction of checking again.  It is a cursor
+** (skim_next gives the next value's offset) so that json_doc_positions
+** can stop at the last value it wants: the first items of a record's
+** warning groups are mostly near its start.
 */
-static int
-skim_offsets(json_doc *d, int **offs, size_t *noffs)
-{
-    const char *buf = d->buf, *p = buf + bom_length(buf, d->len);
+typedef struct skim {
+    json_doc *d;
+    const char *p;
     char open[JSON_MAX_DEPTH];
-    int depth = 0, want_key = 0;
-    size_t n = 0, cap = 256;
-    int *o = arena_alloc_raw(d->a, cap * sizeof *o);
+    int depth, want_key;
+} skim;
+
+static void
+skim_start(skim *s, json_doc *d)
+{
+    s->d = d;
+    s->p = d->buf + bom_length(d->buf, d->len);
+    s->depth = s->want_key = 0;
     d->nlines = 1;
-    for (;;) {
+}
+
+/* The offset of the next value, or -1 at the end of the text (or past
+** JSON_MAX_DEPTH, which cannot happen after the check). */
+static int
+skim_next(skim *s)
+{
+    const char *buf = s->d->buf, *p = s->p;
+    int off = -1;
+    while (off < 0) {
         char c = *p;
         if (c == '\0')
             break;
-        if (n == cap) {
-            int *bigger = arena_alloc_raw(d->a, 2 * cap * sizeof *o);
-            memcpy(bigger, o, n * sizeof *o);
-            o = bigger;
-            cap *= 2;
-        }
         switch (c) {
         case ' ': case '\t': case ':':
             p++;
             break;
         case '\n':
             p++;
-            json_add_line(d, (size_t)(p - buf));
+            json_add_line(s->d, (size_t)(p - buf));
             break;
         case '\r':
             p++;
             if (*p != '\n')
-                json_add_line(d, (size_t)(p - buf));
+                json_add_line(s->d, (size_t)(p - buf));
             break;
         case '{': case '[':
-            if (depth == JSON_MAX_DEPTH)
+            if (s->depth == JSON_MAX_DEPTH) {
+                s->p = p;
                 return -1;
-            o[n++] = (int)(p - buf);
-            open[depth++] = c;
-            want_key = c == '{';
+            }
+            off = (int)(p - buf);
+            s->open[s->depth++] = c;
+            s->want_key = c == '{';
             p++;
             break;
         case '}': case ']':
-            depth--;
+            s->depth--;
             p++;
             break;
         case ',':
-            want_key = depth > 0 && open[depth - 1] == '{';
+            s->want_key = s->depth > 0 && s->open[s->depth - 1] == '{';
             p++;
             break;
         case '"':
-            if (!want_key)
-                o[n++] = (int)(p - buf);
-            want_key = 0;
+            if (!s->want_key)
+                off = (int)(p - buf);
+            s->want_key = 0;
             p = skip_string(p);
             break;
         default:                        /* a number or a literal */
-            o[n++] = (int)(p - buf);
+            off = (int)(p - buf);
             for (p++; !ends_scalar[(unsigned char)*p]; p++)
                 ;
             break;
         }
     }
+    s->p = p;
+    return off;
+}
+
+/* Every offset, into *offs (in the doc's arena) and *noffs. */
+static int
+skim_offsets(json_doc *d, int **offs, size_t *noffs)
+{
+    skim s;
+    size_t n = 0, cap = 256;
+    int *o = arena_alloc_raw(d->a, cap * sizeof *o);
+    skim_start(&s, d);
+    for (int off; (off = skim_next(&s)) >= 0; o[n++] = off) {
+        if (n == cap) {
+            int *bigger = arena_alloc_raw(d->a, 2 * cap * sizeof *o);
+            memcpy(bigger, o, n * sizeof *o);
+            o = bigger;
+            cap *= 2;
+        }
+    }
+    if (*s.p != '\0')
+        return -1;
     *offs = o;
     *noffs = n;
     return 0;
@@ -291,6 +327,76 @@ doc_cache(const json_doc *doc)
     return (json_doc *)(uintptr_t)doc;
 }
 
+/*
+** A bit of cJSON's type field that cJSON does not use (its types take the
+** low byte, its flags 256 and 512): it marks, for the time of one
+** find_some_offsets, the nodes whose offsets are wanted.
+*/
+#define WANTED (1 << 14)
+
+/* The wanted nodes are the caller's const pointers into the doc's tree,
+** which the doc caches into (see doc_cache). */
+static cJSON *
+node_cache(const cJSON *node)
+{
+    return (cJSON *)(uintptr_t)node;
+}
+
+/*
+** The offsets of nodes[0..n) and of every node before them in pre-order,
+** by a pre-order walk of the tree that moves the skim one value per node
+** and stops at the last wanted node.  The rest of the tree keeps no
+** offset, so the document does not count as having its offsets (a later
+** json_doc_position skims it all).  Returns -1 if the skim and the tree
+** disagree (cannot happen after the check).
+*/
+static int
+find_some_offsets(json_doc *d, const cJSON *const *nodes, int n)
+{
+    int left = 0;
+    for (int i = 0; i < n; i++)
+        if (nodes[i] && !(nodes[i]->type & WANTED)) {
+            node_cache(nodes[i])->type |= WANTED;
+            left++;
+        }
+    cJSON *stack[JSON_MAX_DEPTH + 1];
+    int depth = 0, rc = 0;
+    skim s;
+    skim_start(&s, d);
+    for (cJSON *c = d->root; c && left > 0;) {
+        int off = skim_next(&s);
+        if (off < 0) {
+            rc = -1;
+            break;
+        }
+        c->valueint = off;
+        if (c->type & WANTED) {
+            c->type &= ~WANTED;
+            left--;
+        }
+        if (c->child) {
+            if (depth == JSON_MAX_DEPTH + 1) {
+                rc = -1;
+                break;
+            }
+            stack[depth++] = c;
+            c = c->child;
+            continue;
+        }
+        while (c && !c->next)
+            c = depth ? stack[--depth] : NULL;
+        if (c)
+            c = c->next;
+    }
+    for (int i = 0; i < n && left > 0; i++)
+        if (nodes[i] && (nodes[i]->type & WANTED)) {
+            node_cache(nodes[i])->type &= ~WANTED;   /* not in the tree */
+            node_cache(nodes[i])->valueint = -1;
+            left--;
+        }
+    return rc;
+}
+
 void
 json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column)
 {
@@ -313,7 +419,10 @@ json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
 {
     for (int i = 0; i < n; i++)
         lines[i] = columns[i] = 0;
-    if (n <= 0 || !doc || !doc->root || find_offsets(doc_cache(doc)) < 0)
+    if (n <= 0 || !doc || !doc->root)
+        return;
+    if (doc->have_offsets ? doc->have_offsets < 0
+                          : find_some_offsets(doc_cache(doc), nodes, n) < 0)
         return;
     int *order = arena_alloc_raw(doc->a, (size_t)n * sizeof *order);
     int m = 0;

@@ -668,8 +668,33 @@ append_part(char *buf, size_t size, int64_t n, const char *unit)
     size_t len = strlen(buf);
     if (len >= size)
         return;
-    snprintf(buf + len, size - len, "%s%lld %s",
-             len && buf[len - 1] != '-' ? " " : "", (long long)n, unit);
+    /* As snprintf "%s%lld %s" would, without its cost (reasons print
+    ** durations by the thousand): built in t, then cut to fit. */
+    char t[96], d[24], *q = d + sizeof d;
+    size_t k = 0;
+    uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+    if (len && buf[len - 1] != '-')
+        t[k++] = ' ';
+    do
+        *--q = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (n < 0)
+        *--q = '-';
+    size_t nd = (size_t)(d + sizeof d - q), nu = strlen(unit);
+    if (nu > sizeof t - k - nd - 2) {
+        snprintf(buf + len, size - len, "%s%lld %s",
+                 len && buf[len - 1] != '-' ? " " : "", (long long)n, unit);
+        return;
+    }
+    memcpy(t + k, q, nd);
+    k += nd;
+    t[k++] = ' ';
+    memcpy(t + k, unit, nu);
+    k += nu;
+    if (k > size - len - 1)
+        k = size - len - 1;
+    memcpy(buf + len, t, k);
+    buf[len + k] = '\0';
 }
 
 /* Exact d/h/min/s decomposition of a non-negative number of seconds. */

@@ -106,41 +106,110 @@ suggest(const vocab *v, const char *code, concept_kind kind)
     return NULL;
 }
 
+/*
+** Messages are put together piece by piece rather than with snprintf,
+** which cost more than the rest of a warning line (a record prints a
+** dozen).  A msg truncates as snprintf would: at size - 1 bytes.
+*/
+typedef struct msg {
+    char *p;
+    size_t size, len;
+} msg;
+
+static void
+msg_put(msg *m, const char *s, size_t n)
+{
+    if (n > m->size - 1 - m->len)
+        n = m->size - 1 - m->len;
+    memcpy(m->p + m->len, s, n);
+    m->len += n;
+    m->p[m->len] = '\0';
+}
+
+static void
+msg_str(msg *m, const char *s)
+{
+    msg_put(m, s, strlen(s));
+}
+
+/* At most SHOW bytes of s, as "%.*s" with SHOW. */
+static void
+msg_show(msg *m, const char *s)
+{
+    msg_put(m, s, strnlen(s, SHOW));
+}
+
+static void
+msg_int(msg *m, int v)
+{
+    char d[16], *p = d + sizeof d;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    msg_put(m, p, (size_t)(d + sizeof d - p));
+}
+
 /* "3 observations" / "1 observation". */
 static void
-items(const warn_group *g, char *out, size_t size)
+items(const warn_group *g, msg *m)
 {
     size_t n = strlen(g->section);
     if (g->count == 1 && n > 0 && g->section[n - 1] == 's')
         n--;
-    snprintf(out, size, "%d %.*s", g->count, (int)n, g->section);
+    msg_int(m, g->count);
+    msg_put(m, " ", 1);
+    msg_put(m, g->section, n);
 }
 
 void
 warn_message(const record *r, const warn_group *g, char *out, size_t size)
 {
-    char what[64];
+    if (size == 0)
+        return;
+    msg m = {out, size, 0};
     const char *hint;
-    items(g, what, sizeof what);
+    out[0] = '\0';
     switch (g->reason) {
-    case WR_UNKNOWN_FIELD:
-        if (!g->section[0])
-            snprintf(out, size, "unknown field '%.*s' (ignored)", SHOW, g->key);
-        else
-            snprintf(out, size, "unknown field '%.*s' in %s (ignored)", SHOW, g->key, what);
+    case WR_UNKNOWN_FIELD:              /* unknown field 'K'[ in ITEMS] (ignored) */
+        msg_str(&m, "unknown field '");
+        msg_show(&m, g->key);
+        msg_str(&m, "'");
+        if (g->section[0]) {
+            msg_str(&m, " in ");
+            items(g, &m);
+        }
+        msg_str(&m, " (ignored)");
         break;
-    case WR_UNKNOWN_CODE:
+    case WR_UNKNOWN_CODE:               /* ITEMS ignored: unknown code 'K'[ (did you mean 'H'?)] */
         hint = suggest(r->vocab, g->key, section_kind(g->section));
-        snprintf(out, size, "%s ignored: unknown code '%.*s'%s%s%s", what, SHOW, g->key,
-                 hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+        items(g, &m);
+        msg_str(&m, " ignored: unknown code '");
+        msg_show(&m, g->key);
+        msg_str(&m, "'");
+        if (hint) {
+            msg_str(&m, " (did you mean '");
+            msg_str(&m, hint);
+            msg_str(&m, "'?)");
+        }
         break;
-    case WR_WRONG_KIND:
-        snprintf(out, size, "%s ignored: '%.*s' is %s, not %s", what, SHOW, g->key,
-                 g->detail ? g->detail : "of another kind", g->wanted ? g->wanted : "");
+    case WR_WRONG_KIND:                 /* ITEMS ignored: 'K' is DETAIL, not WANTED */
+        items(g, &m);
+        msg_str(&m, " ignored: '");
+        msg_show(&m, g->key);
+        msg_str(&m, "' is ");
+        msg_str(&m, g->detail ? g->detail : "of another kind");
+        msg_str(&m, ", not ");
+        msg_str(&m, g->wanted ? g->wanted : "");
         break;
-    case WR_UNIT:
-        snprintf(out, size, "%s%s: %s", what, g->ignored ? " ignored" : "",
-                 g->detail ? g->detail : "unusable unit");
+    case WR_UNIT:                       /* ITEMS[ ignored]: DETAIL */
+        items(g, &m);
+        if (g->ignored)
+            msg_str(&m, " ignored");
+        msg_str(&m, ": ");
+        msg_str(&m, g->detail ? g->detail : "unusable unit");
         break;
     }
 }

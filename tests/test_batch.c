@@ -6,6 +6,9 @@
 ** written here.  Nothing is timed: output order, memory and speed are
 ** properties checked by comparing outputs (order) or by "make bench"
 ** (speed, memory); here only what a run prints and leaves behind counts.
+** The pool itself (batch.c) is also driven directly, with workers that
+** take uneven times, so that records finish out of order and the writer
+** sleeps on later slots (its wake-ups are batched).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "run.h"
 
 #define TINY "-c tests/data/cli/criteria/tiny.yaml"
@@ -636,10 +640,14 @@ test_full_disk_with_a_stalled_input(void **state)
 {
     (void)state;
     /* The FIFO named (opened here, non-blocking) and as standard input
-    ** (not ours: polled before every read). */
+    ** (not ours: polled before every read).  The shell holds it open
+    ** (fd 3) before trialscreen starts: a FIFO without a writer reads as
+    ** an empty input, and on a loaded machine the writer below could
+    ** open it after trialscreen did (the run then ended with status 0). */
     const char *how[] = { "$f", "- < $f" };
     for (int i = 0; i < 2; i++) {
         run_out r = run_sh("f=%s/stalled.ndjson; rm -f $f; mkfifo $f || exit 99; "
+                       "exec 3<> $f; "
                        "( head -3 %s; exec sleep 30 ) > $f & w=$!; "
                        "timeout 20 %s -j2 --json %s > /dev/full; rc=$?; "
                        "kill $w; wait $w 2>/dev/null; exit $rc",
@@ -678,10 +686,87 @@ test_progress_only_on_a_terminal(void **state)
     run_free(&r);
 }
 
+/* ---- the pool alone: uneven work, strict order, early stop ---- */
+
+typedef struct pool_test {
+    long n;                 /* items to read */
+    long nread;             /* reader: items read */
+    long next;              /* writer: seq expected next */
+    long stop_at;           /* writer: stop after this seq (-1: never) */
+    int interrupted;
+} pool_test;
+
+static int
+pt_read(void *ctx, batch_slot *s)
+{
+    pool_test *t = ctx;
+    if (t->nread == t->n)
+        return 0;
+    s->item.kind = INPUT_RECORD;
+    s->item.buf = malloc(24);
+    assert_non_null(s->item.buf);
+    s->item.len = (size_t)snprintf(s->item.buf, 24, "%ld", t->nread++);
+    return 1;
+}
+
+static void
+pt_work(void *ctx, int worker, batch_slot *s)
+{
+    (void)ctx;
+    (void)worker;
+    long v = atol(s->item.buf);
+    /* Uneven: one record in 7 takes 0.3 ms, one in 61 takes 2 ms. */
+    if (v % 61 == 0)
+        usleep(2000);
+    else if (v % 7 == 0)
+        usleep(300);
+    outbuf_printf(&s->out, "%ld\n", v);
+}
+
+static int
+pt_write(void *ctx, batch_slot *s)
+{
+    pool_test *t = ctx;
+    assert_int_equal(s->seq, t->next);
+    assert_int_equal(atol(s->out.p), t->next);
+    t->next++;
+    return t->stop_at >= 0 && s->seq == t->stop_at;
+}
+
+static void
+pt_interrupt(void *ctx)
+{
+    ((pool_test *)ctx)->interrupted = 1;
+}
+
+static const batch_ops pt_ops = { pt_read, pt_work, pt_write, pt_interrupt };
+
+static void
+test_pool_order_and_stop(void **state)
+{
+    (void)state;
+    for (int jobs = 1; jobs <= 8; jobs = jobs == 1 ? 2 : jobs * 2) {
+        pool_test t = { 1500, 0, 0, -1, 0 };
+        assert_int_equal(batch_run(&pt_ops, &t, jobs), 0);
+        assert_int_equal(t.next, 1500);     /* every item, in order */
+        assert_int_equal(t.interrupted, 0);
+
+        pool_test e = { 0, 0, 0, -1, 0 };   /* no input at all */
+        assert_int_equal(batch_run(&pt_ops, &e, jobs), 0);
+        assert_int_equal(e.next, 0);
+
+        pool_test u = { 1500, 0, 0, 700, 0 };
+        assert_int_equal(batch_run(&pt_ops, &u, jobs), 1);
+        assert_int_equal(u.next, 701);      /* nothing written after the stop */
+        assert_int_equal(u.interrupted, jobs > 1);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pool_order_and_stop),
         cmocka_unit_test(test_output_independent_of_jobs),
         cmocka_unit_test(test_errors_keep_their_place),
         cmocka_unit_test(test_long_records),

@@ -416,6 +416,15 @@ test_duration_format(void **state)
     assert_string_equal(buf, "0 min");
     ts_format_duration(must_dur("5 h"), buf, 4);    /* truncated, terminated */
     assert_string_equal(buf, "5 h");
+    /* Every smaller buffer holds a prefix of the whole text, as snprintf
+    ** would cut it (the parts are not formatted with snprintf). */
+    for (size_t size = 1; size <= sizeof "18 mo 2 d"; size++) {
+        char small[16];
+        memset(small, 'x', sizeof small);
+        ts_format_duration(must_dur("1 a 6 mo 2 d"), small, size);
+        assert_int_equal(strlen(small), size - 1);
+        assert_memory_equal(small, "18 mo 2 d", size - 1);
+    }
 
     ts_format_seconds(5 * 3600 + 1800, buf, sizeof buf);
     assert_string_equal(buf, "5 h 30 min");
