@@ -55,6 +55,7 @@ EVAL   = result leaf eval series derived events clock total
 OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum
 OUT   += merge
+OUT   += html htmlgrid htmltimeline
 FHIR   = fhirin fhirstore fhirmap records
 TOOLS  = lint trialsview conceptsview
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(FHIR) $(TOOLS)

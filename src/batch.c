@@ -74,7 +74,9 @@ slot_clear(batch_slot *s)
         outbuf_free(&s->out);
     if (s->diag.cap > KEEP_BUFFER)
         outbuf_free(&s->diag);
-    s->out.len = s->diag.len = 0;
+    if (s->aux.cap > KEEP_BUFFER)
+        outbuf_free(&s->aux);
+    s->out.len = s->diag.len = s->aux.len = 0;
     s->flags = 0;
     s->seq = 0;
 }
@@ -95,6 +97,7 @@ run_inline(const batch_ops *ops, void *ctx)
     slot_clear(&s);
     outbuf_free(&s.out);
     outbuf_free(&s.diag);
+    outbuf_free(&s.aux);
     return stopped;
 }
 
@@ -206,6 +209,7 @@ pool_free(pool *p)
         input_item_release(&p->slots[i].item);
         outbuf_free(&p->slots[i].out);
         outbuf_free(&p->slots[i].diag);
+        outbuf_free(&p->slots[i].aux);
     }
     free(p->slots);
     free(p->done);
