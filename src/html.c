@@ -558,12 +558,9 @@ void
 html_patient(html_worker *w, outbuf *b, const record *r,
              trial_result *const *res, int n)
 {
-    char name[HTML_NAME_MAX];
-    html_page_name(record_id(r), name, sizeof name);
-    name[strlen(name) - 5] = '\0';      /* the anchor: no ".html" */
     html_span sp = patient_span(r, res, n);
     html_grid_run(w, r, sp.t0);
-    outbuf_printf(b, "<section class=\"patient\" id=\"%s\" data-patient=\"", name);
+    outbuf_puts(b, "<section class=\"patient\" id=\"" HTML_HOLE "\" data-patient=\"");
     html_escape(b, record_id(r));
     outbuf_put(b, "\"", 1);
     attr_time(b, "data-as-of", record_at(r));
@@ -590,7 +587,7 @@ html_matrix_row(outbuf *b, const record *r, trial_result *const *res, int n,
     outbuf_puts(b, "<tr data-patient=\"");
     html_escape(b, record_id(r));
     outbuf_puts(b, "\"><th><a href=\"");
-    html_escape(b, href);
+    outbuf_puts(b, href);
     outbuf_puts(b, "\">");
     html_escape(b, record_id(r));
     outbuf_puts(b, "</a></th>");
@@ -598,7 +595,7 @@ html_matrix_row(outbuf *b, const record *r, trial_result *const *res, int n,
         outbuf_puts(b, "<td data-trial=\"");
         html_escape(b, res[j]->t->id);
         outbuf_printf(b, "\" data-verdict=\"%s\"><a href=\"", verdict_name(res[j]->v));
-        html_escape(b, href);
+        outbuf_puts(b, href);
         outbuf_printf(b, "\">%s</a></td>", verdict_word(res[j]->v));
     }
     outbuf_puts(b, "</tr>\n");
@@ -734,13 +731,13 @@ name_safe(int c)
 }
 
 void
-html_page_name(const char *id, char *buf, size_t size)
+html_page_stem(const char *id, char *buf, size_t size)
 {
     size_t n = strlen(id), safe = 0;
     while (safe < n && name_safe((unsigned char)id[safe]))
         safe++;
     if (n > 0 && safe == n && n <= 64) {
-        snprintf(buf, size, "patient-%s.html", id);
+        snprintf(buf, size, "patient-%s", id);
         return;
     }
     char part[41];
@@ -748,6 +745,85 @@ html_page_name(const char *id, char *buf, size_t size)
     for (size_t i = 0; i < n && k < 40; i++)
         part[k++] = name_safe((unsigned char)id[i]) ? id[i] : '_';
     part[k] = '\0';
-    snprintf(buf, size, "patient-%s%s%016llx.html", part, k ? "-" : "",
+    snprintf(buf, size, "patient-%s%s%016llx", part, k ? "-" : "",
              (unsigned long long)fnv1a(id));
+}
+
+/* The names taken: an open-addressing hash set of strings. */
+struct html_names {
+    char **slot;
+    size_t cap, n;
+};
+
+html_names *
+html_names_new(void)
+{
+    html_names *ns = xcalloc(1, sizeof *ns);
+    ns->cap = 1024;
+    ns->slot = xcalloc(ns->cap, sizeof *ns->slot);
+    return ns;
+}
+
+void
+html_names_free(html_names *ns)
+{
+    if (!ns)
+        return;
+    for (size_t i = 0; i < ns->cap; i++)
+        free(ns->slot[i]);
+    free(ns->slot);
+    free(ns);
+}
+
+/* The slot of s: where it is, or the empty one where it would go. */
+static size_t
+names_find(const html_names *ns, const char *s)
+{
+    size_t i = (size_t)fnv1a(s) & (ns->cap - 1);
+    while (ns->slot[i] && strcmp(ns->slot[i], s) != 0)
+        i = (i + 1) & (ns->cap - 1);
+    return i;
+}
+
+static void
+names_grow(html_names *ns)
+{
+    html_names old = *ns;
+    ns->cap *= 2;
+    ns->slot = xcalloc(ns->cap, sizeof *ns->slot);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slot[i])
+            ns->slot[names_find(ns, old.slot[i])] = old.slot[i];
+    free(old.slot);
+}
+
+const char *
+html_names_claim(html_names *ns, const char *stem)
+{
+    char buf[HTML_NAME_MAX + 24];
+    snprintf(buf, sizeof buf, "%s", stem);
+    for (long k = 2; ns->slot[names_find(ns, buf)]; k++)
+        snprintf(buf, sizeof buf, "%s-%ld", stem, k);
+    if (2 * (ns->n + 1) > ns->cap)
+        names_grow(ns);
+    size_t i = names_find(ns, buf);
+    ns->slot[i] = xstrdup(buf);
+    ns->n++;
+    return ns->slot[i];
+}
+
+void
+html_fill(outbuf *dst, const char *src, size_t len, const char *name)
+{
+    const char *end = src + len;
+    while (src < end) {
+        const char *h = memchr(src, HTML_HOLE[0], (size_t)(end - src));
+        if (!h) {
+            outbuf_put(dst, src, (size_t)(end - src));
+            return;
+        }
+        outbuf_put(dst, src, (size_t)(h - src));
+        outbuf_puts(dst, name);
+        src = h + 1;
+    }
 }

@@ -116,11 +116,22 @@ void html_num(outbuf *b, double v);
 void html_page_begin(outbuf *b, const char *title);
 void html_page_end(outbuf *b);
 
+/*
+** A patient's name in the page (its section's id) and in --html-dir (its
+** file, with ".html") is decided in input order by the one thread that
+** writes (two records may have the same id), after the section was
+** rendered on a worker: so the section and the index row hold HTML_HOLE
+** where the name goes, and html_fill puts it in.  Escaped text never
+** holds the byte (html_escape turns control characters into U+FFFD).
+*/
+#define HTML_HOLE "\x01"
+
 /* One patient's section: r screened with res[0..n) (trialset order). */
 void html_patient(html_worker *w, outbuf *b, const record *r,
                   trial_result *const *res, int n);
 
-/* The patient's row of the index matrix, linking to href (escaped here). */
+/* The patient's row of the index matrix, linking to href, written as is:
+** a name from html_page_stem (safe characters only) or HTML_HOLE. */
 void html_matrix_row(outbuf *b, const record *r, trial_result *const *res,
                      int n, const char *href);
 /* A row for a record that could not be read. */
@@ -131,12 +142,21 @@ void html_matrix_error(outbuf *b, const char *source, int line, int ntrials);
 void html_index(outbuf *b, const trialset *ts, const outbuf *rows,
                 const summary *s);
 
-/* The file name of a patient's page in --html-dir, from its id: "patient-"
-** and the id when it is made of [A-Za-z0-9._-] only and at most 64 bytes,
-** else the id's safe characters (at most 40) and a hash of the whole id.
-** The section anchor in a single page is the same name without ".html". */
-void html_page_name(const char *id, char *buf, size_t size);
+/* A patient's name, from its id: "patient-" and the id when it is made of
+** [A-Za-z0-9._-] only and at most 64 bytes, else "patient-", the id with
+** other bytes as '_' (at most 40) and a hash of the whole id.  Its page in
+** --html-dir is the name and ".html"; its section's id in a single page
+** is the name.  A name already taken in the run gets "-2", "-3", ... */
+void html_page_stem(const char *id, char *buf, size_t size);
 #define HTML_NAME_MAX 128
+
+typedef struct html_names html_names;
+html_names *html_names_new(void);
+void html_names_free(html_names *ns);       /* NULL-safe */
+/* stem, or stem-2, stem-3, ... if taken; valid until html_names_free. */
+const char *html_names_claim(html_names *ns, const char *stem);
+/* Append src[0..len) to dst with each HTML_HOLE replaced by name. */
+void html_fill(outbuf *dst, const char *src, size_t len, const char *name);
 
 /* htmltimeline.c: trial j's timeline for record r (w->g filled). */
 void html_timeline(html_worker *w, outbuf *b, const record *r, int j,

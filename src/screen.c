@@ -39,8 +39,7 @@
 enum {
     F_ITEM = 1,             /* a record or an unreadable one (not a warning) */
     F_BAD = 2,              /* unreadable or invalid */
-    F_ELIGIBLE = 4,         /* eligible for some trial */
-    F_STOP = 8              /* --html-dir: a page could not be written */
+    F_ELIGIBLE = 4          /* eligible for some trial */
 };
 
 typedef struct worker {
@@ -65,6 +64,7 @@ typedef struct screen_ctx {
     progress *prog;
     report_cache *cache;    /* the unchanging parts of NDJSON lines */
     html_ctx *html;         /* --format html: shared by the workers */
+    html_names *names;      /* writer: the patients' names taken */
     outbuf rows;            /* writer: the HTML index's matrix rows */
     int page_failed;        /* --html-dir: a page could not be written */
     long done;              /* writer: items written */
@@ -161,22 +161,20 @@ screen_parse(screen_ctx *c, const input_item *item, ts_error *err)
 }
 
 /*
-** --format html: the patient's section into s->out and its index row into
-** s->aux; with --html-dir the section is a page of its own, written here
-** (on the worker: pages are independent files) and s->out stays empty.
+** --format html, on a worker: the patient's section (with --html-dir a
+** page of its own) into s->out, and into s->aux the patient's name as
+** its id makes it, a newline, and its index row.  The writer decides the
+** final name (html_write_slot).
 */
 static void
 html_record(screen_ctx *c, worker *w, batch_slot *s, const record *r)
 {
-    const screen_opts *o = c->o;
-    char name[HTML_NAME_MAX], href[HTML_NAME_MAX + 1];
-    html_page_name(record_id(r), name, sizeof name);
-    if (o->html_dir)
-        snprintf(href, sizeof href, "%s", name);
-    else
-        snprintf(href, sizeof href, "#%.*s", (int)strlen(name) - 5, name);
-    html_matrix_row(&s->aux, r, w->res, c->ntrials, href);
-    if (!o->html_dir) {
+    char stem[HTML_NAME_MAX];
+    html_page_stem(record_id(r), stem, sizeof stem);
+    outbuf_printf(&s->aux, "%s\n", stem);
+    html_matrix_row(&s->aux, r, w->res, c->ntrials,
+                    c->o->html_dir ? HTML_HOLE ".html" : "#" HTML_HOLE);
+    if (!c->o->html_dir) {
         html_patient(w->html, &s->out, r, w->res, c->ntrials);
         return;
     }
@@ -184,19 +182,58 @@ html_record(screen_ctx *c, worker *w, batch_slot *s, const record *r)
     outbuf_puts(&s->out, "<nav><a href=\"index.html\">All patients</a></nav>\n");
     html_patient(w->html, &s->out, r, w->res, c->ntrials);
     html_page_end(&s->out);
-    char *path = xmalloc(strlen(o->html_dir) + sizeof name + 2);
-    sprintf(path, "%s/%s", o->html_dir, name);
+}
+
+/* A page of --html-dir.  Returns 0, or -1 with errno set. */
+static int
+write_page(const char *dir, const char *name, outbuf *page)
+{
+    char *path = xmalloc(strlen(dir) + strlen(name) + sizeof "/.html");
+    sprintf(path, "%s/%s.html", dir, name);
     FILE *f = fopen(path, "w");
-    int bad = !f || outbuf_write(&s->out, f) != 0;
+    int rc = !f || outbuf_write(page, f) != 0 ? -1 : 0;
     if (f && fclose(f) != 0)
-        bad = 1;
-    if (bad) {
-        diag_putf(&s->diag, TS_LEVEL_ERROR, NULL, 0, 0, "writing '%s': %s",
-                  path, strerror(errno));
-        s->flags |= F_STOP;
+        rc = -1;
+    if (rc != 0) {
+        int e = errno;
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing '%s': %s",
+                    path, strerror(e));
+        errno = e;
     }
-    s->out.len = 0;
     free(path);
+    return rc;
+}
+
+/*
+** Writer: the patient's final name (its id's, or with -2, -3 ... when an
+** earlier record had the same), put into its index row and its section;
+** the section goes to its page (--html-dir) or into s->out for the report.
+** Returns -1 when a page could not be written.
+*/
+static int
+html_write_slot(screen_ctx *c, batch_slot *s)
+{
+    const char *nl = memchr(s->aux.p, '\n', s->aux.len);
+    size_t head = nl ? (size_t)(nl - s->aux.p) + 1 : 0;
+    if (head <= 1) {            /* an unreadable record: a row only */
+        outbuf_put(&c->rows, s->aux.p + head, s->aux.len - head);
+        return 0;
+    }
+    char stem[HTML_NAME_MAX];
+    snprintf(stem, sizeof stem, "%.*s", (int)(head - 1), s->aux.p);
+    const char *name = html_names_claim(c->names, stem);
+    html_fill(&c->rows, s->aux.p + head, s->aux.len - head, name);
+    outbuf page = {0};
+    html_fill(&page, s->out.p, s->out.len, name);
+    s->out.len = 0;
+    if (!c->o->html_dir) {
+        outbuf_put(&s->out, page.p, page.len);
+        outbuf_free(&page);
+        return 0;
+    }
+    int rc = write_page(c->o->html_dir, name, &page);
+    outbuf_free(&page);
+    return rc;
 }
 
 /* Worker thread: one item into s->out and s->diag. */
@@ -221,8 +258,10 @@ screen_work(void *vctx, int wi, batch_slot *s)
         ** input.c's are I/O messages that name their file. */
         report_error(&o->ro, out, &s->diag, item->source, item->line,
                      &item->err, item->err.file == NULL);
-        if (c->html)
+        if (c->html) {
+            outbuf_puts(&s->aux, "\n");
             html_matrix_error(&s->aux, item->source, item->line, c->ntrials);
+        }
         s->flags |= F_BAD;
         if (w->sum)
             summary_add_unreadable(w->sum);
@@ -234,8 +273,10 @@ screen_work(void *vctx, int wi, batch_slot *s)
     if (!r) {
         report_error(&o->ro, out, &s->diag, err.file ? err.file : item->source,
                      item->line, &err, 0);
-        if (c->html)
+        if (c->html) {
+            outbuf_puts(&s->aux, "\n");
             html_matrix_error(&s->aux, item->source, item->line, c->ntrials);
+        }
         s->flags |= F_BAD;
         if (w->sum)
             summary_add_unreadable(w->sum);
@@ -276,9 +317,7 @@ screen_write(void *vctx, batch_slot *s)
         c->bad++;
     if (s->flags & F_ELIGIBLE)
         c->eligible = 1;
-    if (s->aux.len > 0)
-        outbuf_put(&c->rows, s->aux.p, s->aux.len);
-    if (s->flags & F_STOP) {
+    if (s->aux.len > 0 && html_write_slot(c, s) != 0) {
         c->page_failed = 1;
         return 1;
     }
@@ -379,8 +418,10 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     c.out_tty = !o->output && isatty(STDOUT_FILENO);
 
     int jobs = o->jobs < 1 ? 1 : o->jobs;
-    if (o->ro.format == REPORT_HTML && !o->quiet)
+    if (o->ro.format == REPORT_HTML && !o->quiet) {
         c.html = html_new(ts, v);
+        c.names = html_names_new();
+    }
     c.w = xcalloc((size_t)jobs, sizeof *c.w);
     for (int i = 0; i < jobs; i++) {
         c.w[i].a = arena_new();
@@ -455,6 +496,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     free(c.w);
     report_cache_free(c.cache);
     html_free(c.html);
+    html_names_free(c.names);
     outbuf_free(&c.rows);
     free(index);
 
