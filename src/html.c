@@ -17,6 +17,7 @@
 ** The data-* hooks (docs/html.md) let a machine check the picture: badges
 ** carry the verdict, rows the result, times are RFC 3339 as in the NDJSON.
 */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,8 @@
 #include "units.h"
 #include "verdict.h"
 
+static outbuf *criteria_cells(const trial *t);
+
 html_ctx *
 html_new(const trialset *ts, const vocab *v)
 {
@@ -40,9 +43,11 @@ html_new(const trialset *ts, const vocab *v)
     h->ntrials = trialset_count(ts);
     h->clock = xcalloc((size_t)h->ntrials + 1, sizeof *h->clock);
     h->panels = xcalloc((size_t)h->ntrials + 1, sizeof *h->panels);
+    h->cells = xcalloc((size_t)h->ntrials + 1, sizeof *h->cells);
     for (int j = 0; j < h->ntrials; j++) {
         h->clock[j] = trial_clock_new(trialset_at(ts, j), v);
         h->panels[j] = html_panels_new(trialset_at(ts, j));
+        h->cells[j] = criteria_cells(trialset_at(ts, j));
     }
     return h;
 }
@@ -55,7 +60,11 @@ html_free(html_ctx *h)
     for (int j = 0; j < h->ntrials; j++) {
         trial_clock_free(h->clock[j]);
         html_panels_free(h->panels[j]);
+        for (int i = 0; i < trialset_at(h->ts, j)->ncrit; i++)
+            outbuf_free(&h->cells[j][i]);
+        free(h->cells[j]);
     }
+    free(h->cells);
     free(h->clock);
     free(h->panels);
     free(h);
@@ -126,27 +135,61 @@ html_escape(outbuf *b, const char *s)
     }
 }
 
+/* Digits of v (0 <= v < 10^width) into p, zero-padded. */
+static void
+digits(char *p, long v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+}
+
+/* ts_format's text, without printf: a page prints thousands of times. */
 void
 html_time(outbuf *b, ts_time t)
 {
-    char buf[TS_FMT_LEN];
-    ts_format(t, buf);
-    outbuf_puts(b, buf);
+    int y, mo, d, h, mi, s;
+    ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
+    if (y < 0 || y > 9999) {
+        char buf[TS_FMT_LEN];
+        ts_format(t, buf);
+        outbuf_puts(b, buf);
+        return;
+    }
+    char buf[20] = "0000-00-00T00:00:00Z";
+    digits(buf, y, 4);
+    digits(buf + 5, mo, 2);
+    digits(buf + 8, d, 2);
+    digits(buf + 11, h, 2);
+    digits(buf + 14, mi, 2);
+    digits(buf + 17, s, 2);
+    outbuf_put(b, buf, sizeof buf);
 }
 
 void
 html_num(outbuf *b, double v)
 {
     char buf[48];
-    if (v > -0.005 && v < 0.005)
-        v = 0;                  /* no "-0" */
-    snprintf(buf, sizeof buf, "%.2f", v);
-    char *e = buf + strlen(buf);
-    while (e > buf && e[-1] == '0')
-        *--e = '\0';
-    if (e > buf && e[-1] == '.')
-        *--e = '\0';
-    outbuf_puts(b, buf);
+    if (!(v > -1e15 && v < 1e15)) {        /* huge or NaN: printf's way */
+        snprintf(buf, sizeof buf, "%.2f", v);
+        outbuf_puts(b, buf);
+        return;
+    }
+    long long c = llround(v * 100);     /* hundredths, rounded */
+    char *p = buf + sizeof buf;
+    int neg = c < 0;
+    unsigned long long u = neg ? (unsigned long long)-c : (unsigned long long)c;
+    unsigned frac = (unsigned)(u % 100);
+    u /= 100;
+    if (frac % 10)
+        *--p = (char)('0' + frac % 10), *--p = (char)('0' + frac / 10), *--p = '.';
+    else if (frac)
+        *--p = (char)('0' + frac / 10), *--p = '.';
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (neg)
+        *--p = '-';
+    outbuf_put(b, p, (size_t)(buf + sizeof buf - p));
 }
 
 /* A short time for people: "03-01 09:45" (UTC). */
@@ -488,8 +531,35 @@ crit_evidence(outbuf *b, const result *res)
     }
 }
 
+/*
+** The first two cells of each criterion's row (id, kind, registry text,
+** how it is read) are the same for every patient and most of the table's
+** bytes: escaped once per run.
+*/
+static outbuf *
+criteria_cells(const trial *t)
+{
+    outbuf *cells = xcalloc((size_t)t->ncrit + 1, sizeof *cells);
+    for (int i = 0; i < t->ncrit; i++) {
+        const criterion *c = &t->crit[i];
+        outbuf *b = &cells[i];
+        outbuf_puts(b, "<td>");
+        html_escape(b, c->id);
+        outbuf_printf(b, "<br><small>%s</small></td><td class=\"text\">",
+                      c->exclusion ? "exclusion" : "inclusion");
+        html_escape(b, c->text);
+        if (c->note) {
+            outbuf_puts(b, "<span class=\"note\">Read as: ");
+            html_escape(b, c->note);
+            outbuf_puts(b, "</span>");
+        }
+        outbuf_puts(b, "</td>");
+    }
+    return cells;
+}
+
 static void
-criteria_table(outbuf *b, const trial_result *tr)
+criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
 {
     const trial *t = tr->t;
     outbuf_puts(b, "<table class=\"criteria\" data-trial=\"");
@@ -503,18 +573,10 @@ criteria_table(outbuf *b, const trial_result *tr)
         tv v = res ? res->value : TV_UNKNOWN;
         outbuf_puts(b, "<tr data-criterion=\"");
         html_escape(b, c->id);
-        outbuf_printf(b, "\" data-result=\"%s\"%s><td>", tv_name(v),
+        outbuf_printf(b, "\" data-result=\"%s\"%s>", tv_name(v),
                       tr->crit && decide_is_deciding(tr, i) ? " class=\"decides\"" : "");
-        html_escape(b, c->id);
-        outbuf_printf(b, "<br><small>%s</small></td><td class=\"text\">",
-                      c->exclusion ? "exclusion" : "inclusion");
-        html_escape(b, c->text);
-        if (c->note) {
-            outbuf_puts(b, "<span class=\"note\">Read as: ");
-            html_escape(b, c->note);
-            outbuf_puts(b, "</span>");
-        }
-        outbuf_puts(b, "</td><td>");
+        outbuf_put(b, h->cells[j][i].p, h->cells[j][i].len);
+        outbuf_puts(b, "<td>");
         crit_reading(b, res);
         outbuf_printf(b, "</td><td class=\"result\">%s</td><td>", result_word(v));
         html_escape(b, res && res->reason ? res->reason : "not evaluated");
@@ -543,7 +605,7 @@ trial_section(html_worker *w, outbuf *b, const record *r, int j,
     trial_deciding(b, tr);
     trial_window(b, tr);
     html_timeline(w, b, r, j, tr, sp);
-    criteria_table(b, tr);
+    criteria_table(w->h, j, b, tr);
     outbuf_puts(b, "</section>\n");
 }
 

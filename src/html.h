@@ -68,6 +68,8 @@ typedef struct html_ctx {
     int ntrials;
     trial_clock **clock;
     html_panels **panels;
+    outbuf **cells;             /* [trial][criterion]: the table's first
+                                ** cells, escaped once (html.c) */
 } html_ctx;
 
 html_ctx *html_new(const trialset *ts, const vocab *v);

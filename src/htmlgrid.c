@@ -17,6 +17,7 @@
 ** the cost of --json (docs/html.md, "Grid"); the verdict row's eligible
 ** stretches are then `replay --step 1h`'s intervals.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,4 +152,6 @@ html_grid_run(html_worker *w, const record *r, ts_time t0)
     }
     if (cur != cursor)
         free(cur);
+    if (getenv("TS_HTML_DEBUG"))
+        fprintf(stderr, "grid %d points %ld evals\n", g->n, g->evaluations);
 }
