@@ -75,6 +75,10 @@ typedef struct html_ctx {
 html_ctx *html_new(const trialset *ts, const vocab *v);
 void html_free(html_ctx *h);                /* NULL-safe */
 
+/* A criterion's value at a point where the trial was not evaluated
+** (htmlgrid.c: ineligible because of another criterion). */
+#define HTML_SKIPPED 3
+
 /* The results over the grid (htmlgrid.c): point k of trial j has verdict
 ** verdict[j * n + k] and criterion i's value crit[j][i * n + k]. */
 typedef struct html_grid {
@@ -92,6 +96,9 @@ typedef struct html_worker {
     arena *a;                   /* one grid point's view and results */
     html_grid g;
     instants *inst;             /* [ntrials] */
+    int *cursor;                /* [ntrials]: into inst */
+    ts_time *until;             /* [ntrials]: ineligible at least until */
+    int *hold;                  /* [ntrials]: the criterion that keeps it */
 } html_worker;
 
 html_worker *html_worker_new(const html_ctx *h);

@@ -9,9 +9,15 @@
 ** trial is evaluated again only at a point that has one of its change
 ** instants (replaywhen.c) since the previous point, both included: in
 ** between, no criterion of it can change, so the previous column is kept.
-** Replay's other shortcut, keeping an ineligible verdict while the
-** criterion that excludes can not change, is not used: the rows need
-** every criterion.
+** Replay's other shortcut is taken too: while the trial is ineligible
+** because of a criterion that cannot change before an instant (the
+** latest next change instant of the criteria that exclude the patient,
+** trial_clock_next), the trial is not evaluated: the verdict stays
+** ineligible, that criterion keeps its value, and the other criteria are
+** HTML_SKIPPED there (no stretch drawn: docs/html.md).  Most patients are
+** ineligible for most trials for a reason that does not change every
+** hour (age, location, a diagnosis), and this is where most of the cost
+** of the rows goes.
 **
 ** The grid is hourly to keep a 10,000-patient --html-dir within 3 times
 ** the cost of --json (docs/html.md, "Grid"); the verdict row's eligible
@@ -33,6 +39,9 @@ html_worker_new(const html_ctx *h)
     w->h = h;
     w->a = arena_new();
     w->inst = xcalloc((size_t)h->ntrials + 1, sizeof *w->inst);
+    w->cursor = xcalloc((size_t)h->ntrials + 1, sizeof *w->cursor);
+    w->until = xcalloc((size_t)h->ntrials + 1, sizeof *w->until);
+    w->hold = xcalloc((size_t)h->ntrials + 1, sizeof *w->hold);
     w->g.crit = xcalloc((size_t)h->ntrials + 1, sizeof *w->g.crit);
     return w;
 }
@@ -47,6 +56,9 @@ html_worker_free(html_worker *w)
         free(w->g.crit[j]);
     }
     free(w->inst);
+    free(w->cursor);
+    free(w->until);
+    free(w->hold);
     free(w->g.crit);
     free(w->g.at);
     free(w->g.verdict);
@@ -107,6 +119,36 @@ keep_previous(html_grid *g, int j, int ncrit, int k)
         g->crit[j][i * n + k] = g->crit[j][i * n + k - 1];
 }
 
+/* Under the shortcut: only criterion hold is known. */
+static void
+skip(html_grid *g, int j, int ncrit, int hold, int k)
+{
+    int n = g->n;
+    g->verdict[j * n + k] = (unsigned char)V_INELIGIBLE;
+    for (int i = 0; i < ncrit; i++)
+        g->crit[j][i * n + k] = i == hold ? g->crit[j][i * n + k - 1]
+                                          : HTML_SKIPPED;
+}
+
+/* An ineligible verdict at t: until when it surely stays so, and the
+** criterion that keeps it (replay.c's ineligible_until). */
+static ts_time
+ineligible_until(const html_ctx *h, int j, const trial_result *tr,
+                 const record *r, ts_time t, int *hold)
+{
+    const trial *tl = tr->t;
+    ts_time until = TS_NONE;
+    for (int i = 0; i < tl->ncrit; i++) {
+        tv bad = tl->crit[i].exclusion ? TV_MET : TV_NOT_MET;
+        if (!tr->crit || !tr->crit[i] || tr->crit[i]->value != bad)
+            continue;
+        ts_time next = trial_clock_next(h->clock[j], i, r, t);
+        if (until == TS_NONE || next > until)
+            until = next, *hold = i;
+    }
+    return until;
+}
+
 static void
 store(html_grid *g, int j, int k, const trial_result *tr)
 {
@@ -127,31 +169,37 @@ html_grid_run(html_worker *w, const record *r, ts_time t0)
     html_grid *g = &w->g;
     grid_fill(g, t0 <= now ? t0 : now, now);
     g->evaluations = 0;
-    int cursor[64], *cur = h->ntrials <= 64 ? cursor
-                           : xcalloc((size_t)h->ntrials, sizeof *cur);
     for (int j = 0; j < h->ntrials; j++) {
         trial_clock_instants(h->clock[j], r, g->at[0], now, &w->inst[j]);
-        cur[j] = 0;
+        w->cursor[j] = 0;
+        w->until[j] = TS_NONE;
     }
+    int *cur = w->cursor;
     for (int k = 0; k < g->n; k++) {
         record *view = NULL;
         for (int j = 0; j < h->ntrials; j++) {
             const trial *t = trialset_at(h->ts, j);
-            if (k > 0 && !trial_clock_every_point(h->clock[j])
+            int every = trial_clock_every_point(h->clock[j]);
+            if (k > 0 && !every
                 && !changed(&w->inst[j], &cur[j], g->at[k - 1], g->at[k])) {
                 keep_previous(g, j, t->ncrit, k);
                 continue;
             }
+            if (k > 0 && !every && w->until[j] != TS_NONE
+                && g->at[k] < w->until[j]) {
+                skip(g, j, t->ncrit, w->hold[j], k);
+                continue;
+            }
             if (!view)
                 view = record_view_at(r, g->at[k], w->a);
-            store(g, j, k, eval_trial(t, view, w->a));
+            trial_result *tr = eval_trial(t, view, w->a);
+            store(g, j, k, tr);
             g->evaluations++;
+            w->until[j] = tr->v == V_INELIGIBLE && !every
+                          ? ineligible_until(h, j, tr, r, g->at[k], &w->hold[j])
+                          : TS_NONE;
         }
         if (view)
             arena_reset(w->a);
     }
-    if (cur != cursor)
-        free(cur);
-    if (getenv("TS_HTML_DEBUG"))
-        fprintf(stderr, "grid %d points %ld evals\n", g->n, g->evaluations);
 }

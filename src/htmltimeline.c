@@ -154,10 +154,19 @@ clip(const tl *g, ts_time t)
     return t < g->sp->t0 ? g->sp->t0 : t > g->sp->t1 ? g->sp->t1 : t;
 }
 
+/* ' name="' (no printf: a page has tens of thousands of attributes). */
+static void
+attr_open(outbuf *b, const char *name)
+{
+    outbuf_put(b, " ", 1);
+    outbuf_puts(b, name);
+    outbuf_put(b, "=\"", 2);
+}
+
 static void
 attr_num(outbuf *b, const char *name, double v)
 {
-    outbuf_printf(b, " %s=\"", name);
+    attr_open(b, name);
     html_num(b, v);
     outbuf_put(b, "\"", 1);
 }
@@ -165,7 +174,7 @@ attr_num(outbuf *b, const char *name, double v)
 static void
 attr_time(outbuf *b, const char *name, ts_time t)
 {
-    outbuf_printf(b, " %s=\"", name);
+    attr_open(b, name);
     html_time(b, t);
     outbuf_put(b, "\"", 1);
 }
@@ -173,7 +182,7 @@ attr_time(outbuf *b, const char *name, ts_time t)
 static void
 attr_str(outbuf *b, const char *name, const char *s)
 {
-    outbuf_printf(b, " %s=\"", name);
+    attr_open(b, name);
     html_escape(b, s);
     outbuf_put(b, "\"", 1);
 }
@@ -183,7 +192,9 @@ attr_value(outbuf *b, const char *name, double v)
 {
     char buf[40];
     num_format(v, buf, sizeof buf);
-    outbuf_printf(b, " %s=\"%s\"", name, buf);
+    attr_open(b, name);
+    outbuf_puts(b, buf);
+    outbuf_put(b, "\"", 1);
 }
 
 /* data-from, data-to and x, width of an interval, clipped to the axis
@@ -459,7 +470,9 @@ static void
 bar(const tl *g, const char *cls, const char *attr, const char *name,
     ts_time start, ts_time end, int y)
 {
-    outbuf_printf(g->b, "<rect class=\"%s\"", cls);
+    outbuf_puts(g->b, "<rect class=\"");
+    outbuf_puts(g->b, cls);
+    outbuf_put(g->b, "\"", 1);
     attr_str(g->b, attr, name);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
     attr_num(g->b, "y", y + 2);
@@ -532,13 +545,18 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         int e = k + 1;
         while (e < n && v[e] == v[k])
             e++;
+        if (v[k] == HTML_SKIPPED) {     /* not evaluated: no stretch */
+            k = e;
+            continue;
+        }
         ts_time to = e < n ? gr->at[e] : gr->at[n - 1];
         outbuf_puts(g->b, is_verdict ? "<rect class=\"stretch verdict\""
                                      : "<rect class=\"stretch\"");
         attr_str(g->b, "data-trial", g->trial);
         attr_str(g->b, "data-criterion", crit);
-        outbuf_printf(g->b, " data-result=\"%s\"",
-                      is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
+        attr_open(g->b, "data-result");
+        outbuf_puts(g->b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
+        outbuf_put(g->b, "\"", 1);
         interval(g, gr->at[k], to);
         attr_num(g->b, "y", y + 2);
         attr_num(g->b, "height", TL_ROW - 4);
