@@ -72,6 +72,7 @@ TESTS += test_replay
 TESTS += test_fhir
 TESTS += test_total
 TESTS += test_diag
+TESTS += test_html
 TEST_BINS = $(TESTS:%=tests/%)
 
 all: trialscreen
@@ -106,6 +107,7 @@ tests/test_total: tests/test_total.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_diag: tests/test_diag.o $(T_CORE) src/outbuf.o src/diag.o
 tests/test_cli: tests/test_cli.o $(T_CORE) trialscreen
+tests/test_html: tests/test_html.o $(LIB_OBJS) trialscreen
 tests/test_fhir: tests/test_fhir.o trialscreen
 tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/decide.o src/outbuf.o src/diag.o src/input.o src/inputcrit.o \
                  $(TOOLS:%=src/%.o) trialscreen

@@ -23,7 +23,6 @@
 ** the cost of --json (docs/html.md, "Grid"); the verdict row's eligible
 ** stretches are then `replay --step 1h`'s intervals.
 */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
