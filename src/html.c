@@ -237,10 +237,10 @@ static const char page_style[] =
 "table.criteria{width:100%}table.criteria td.text{max-width:420px}\n"
 "table.criteria .note{display:block;color:#555;font-size:12px}\n"
 "td.result{font-weight:700;white-space:nowrap}\n"
-"tr[data-result=met] td.result{background:#009E73;color:#fff}\n"
-"tr[data-result=not_met] td.result{background:repeating-linear-gradient(45deg,#fff 0 4px,"
+"tr[data-effect=ok] td.result{background:#009E73;color:#fff}\n"
+"tr[data-effect=blocks] td.result{background:repeating-linear-gradient(45deg,#fff 0 4px,"
 "#f6c7a6 4px 8px);color:#7a2e00}\n"
-"tr[data-result=unknown] td.result{background:#F0E442;color:#111}\n"
+"tr[data-effect=unknown] td.result{background:#F0E442;color:#111}\n"
 "tr.decides td:first-child{border-left:4px solid #000}\n"
 "td.ev{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}\n"
 "svg.timeline{display:block;max-width:100%;height:auto;margin:6px 0;"
@@ -255,11 +255,11 @@ static const char page_style[] =
 "svg rect.bar{fill:#56B4E9;stroke:#1b6a95}\n"
 "svg rect.stay{fill:#E69F00;fill-opacity:.55;stroke:#8a5d00}\n"
 "svg rect.window{fill:#0072B2;fill-opacity:.10;stroke:#0072B2;stroke-dasharray:2 2}\n"
-"svg rect.stretch{stroke:#333;stroke-width:.5}\n"
-"svg rect.stretch[data-result=met],svg rect.stretch[data-result=eligible]{fill:#009E73}\n"
-"svg rect.stretch[data-result=not_met],svg rect.stretch[data-result=ineligible]"
+"svg rect.stretch,svg rect.at-now{stroke:#333;stroke-width:.5}\n"
+"svg rect[data-effect=ok]{fill:#009E73}\n"
+"svg rect[data-effect=blocks]"
 "{fill:url(#ts-hatch)}\n"
-"svg rect.stretch[data-result=unknown],svg rect.stretch[data-result=incomplete]"
+"svg rect[data-effect=unknown]"
 "{fill:url(#ts-dots)}\n"
 "svg line.now{stroke:#000;stroke-width:2}\n"
 "svg g.axis line{stroke:#999}\n"
@@ -324,6 +324,14 @@ html_page_end(outbuf *b)
 ** Patient section
 ** =======================================================================
 */
+
+const char *
+html_effect(tv v, int exclusion)
+{
+    if (v == TV_UNKNOWN)
+        return "unknown";
+    return (v == TV_MET) != (exclusion != 0) ? "ok" : "blocks";
+}
 
 static const char *
 verdict_word(verdict v)
@@ -573,7 +581,8 @@ criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
         tv v = res ? res->value : TV_UNKNOWN;
         outbuf_puts(b, "<tr data-criterion=\"");
         html_escape(b, c->id);
-        outbuf_printf(b, "\" data-result=\"%s\"%s>", tv_name(v),
+        outbuf_printf(b, "\" data-result=\"%s\" data-effect=\"%s\"%s>", tv_name(v),
+                      html_effect(v, c->exclusion),
                       tr->crit && decide_is_deciding(tr, i) ? " class=\"decides\"" : "");
         outbuf_put(b, h->cells[j][i].p, h->cells[j][i].len);
         outbuf_puts(b, "<td>");
@@ -610,9 +619,11 @@ trial_section(html_worker *w, outbuf *b, const record *r, int j,
 }
 
 static const char legend[] =
-"<p class=\"legend\"><span><i class=\"sw met\"></i>met / eligible</span>"
-"<span><i class=\"sw not_met\"></i>not met / ineligible</span>"
-"<span><i class=\"sw unknown\"></i>unknown / incomplete</span>"
+"<p class=\"legend\"><span><i class=\"sw met\"></i>eligible; criterion satisfied "
+"(inclusion met, exclusion not met)</span>"
+"<span><i class=\"sw not_met\"></i>ineligible; criterion against "
+"(inclusion not met, exclusion met)</span>"
+"<span><i class=\"sw unknown\"></i>incomplete; unknown</span>"
 "<span>black line: screening time; dashed lines: thresholds; "
 "shaded band: enrolment window; times UTC</span></p>\n";
 

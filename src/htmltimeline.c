@@ -538,7 +538,7 @@ stay_row(const tl *g, int y)
 /* The maximal runs of equal values v[0..n) over the grid's points. */
 static void
 stretches(const tl *g, const html_grid *gr, const unsigned char *v,
-          const char *crit, int is_verdict, int y)
+          const char *crit, int is_verdict, int exclusion, int y)
 {
     int n = gr->n;
     for (int k = 0; k < n;) {
@@ -557,12 +557,34 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         attr_open(g->b, "data-result");
         outbuf_puts(g->b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
         outbuf_put(g->b, "\"", 1);
+        attr_open(g->b, "data-effect");
+        outbuf_puts(g->b, !is_verdict ? html_effect((tv)v[k], exclusion)
+                          : v[k] == V_ELIGIBLE ? "ok"
+                          : v[k] == V_INELIGIBLE ? "blocks" : "unknown");
+        outbuf_put(g->b, "\"", 1);
         interval(g, gr->at[k], to);
         attr_num(g->b, "y", y + 2);
         attr_num(g->b, "height", TL_ROW - 4);
         outbuf_puts(g->b, "/>");
         k = e;
     }
+    /* The value at the screening time, as a small square just after it:
+    ** a result that starts there is a stretch of no width. */
+    unsigned char last = v[n - 1];
+    if (last == HTML_SKIPPED)
+        return;
+    outbuf_puts(g->b, "<rect class=\"at-now\"");
+    attr_open(g->b, "data-result");
+    outbuf_puts(g->b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
+    outbuf_put(g->b, "\"", 1);
+    attr_open(g->b, "data-effect");
+    outbuf_puts(g->b, !is_verdict ? html_effect((tv)last, exclusion)
+                      : last == V_ELIGIBLE ? "ok"
+                      : last == V_INELIGIBLE ? "blocks" : "unknown");
+    outbuf_put(g->b, "\"", 1);
+    attr_num(g->b, "x", x_of(g, g->sp->now) + 2);
+    attr_num(g->b, "y", y + 1);
+    outbuf_printf(g->b, " width=\"8\" height=\"%d\"/>", TL_ROW - 2);
 }
 
 static ts_time
@@ -648,11 +670,12 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     const html_grid *gr = &w->g;
     for (int i = 0; i < t->ncrit; i++, y += TL_ROW) {
         label(&g, y + 12, t->crit[i].id);
-        stretches(&g, gr, gr->crit[j] + i * gr->n, t->crit[i].id, 0, y);
+        stretches(&g, gr, gr->crit[j] + i * gr->n, t->crit[i].id, 0,
+                  t->crit[i].exclusion, y);
         outbuf_put(b, "\n", 1);
     }
     label(&g, y + 12, "verdict");
-    stretches(&g, gr, gr->verdict + j * gr->n, "verdict", 1, y);
+    stretches(&g, gr, gr->verdict + j * gr->n, "verdict", 1, 0, y);
     y += TL_ROW;
     outbuf_puts(b, "\n<line class=\"now\"");
     attr_time(b, "data-time", sp->now);

@@ -317,7 +317,7 @@ check_intervals(const char *svg, const axis *a)
     for (const char *p = svg; (p = strstr(p, "<rect class=\"")) != NULL; p++) {
         char cls[32];
         attr(p, "class", cls, sizeof cls);
-        if (strcmp(cls, "panel") == 0)
+        if (strcmp(cls, "panel") == 0 || strcmp(cls, "at-now") == 0)
             continue;
         ts_time from = attr_time(p, "data-from"), to = attr_time(p, "data-to");
         char clipped[8] = "";
