@@ -367,3 +367,33 @@ check-fhir: trialscreen
 	    rm -rf "$$d"; exit $$rc
 
 .PHONY: check-fhir
+
+# ------------------------------------------------------------ browser
+# The HTML report in headless Chromium (tests/browser/check_html.py,
+# docs/html.md "Testing in a browser"): examples, generated patients and
+# hostile records rendered with --format html and --html-dir, each page
+# screenshotted (not blank) and its DOM checked against --json, replay and
+# the criteria files.  Not part of "make check" (it needs a browser);
+# .ci/run runs "make deps-html check-html".  CHECK_HTML_FLAGS: e.g.
+# "--keep DIR" to keep pages and screenshots, "--docs-img docs/img" to
+# refresh the README's screenshots.
+CHECK_HTML_FLAGS ?=
+check-html: trialscreen bench/gencohort
+	@echo "== HTML in headless Chromium (tests/browser/check_html.py)"
+	@python3 tests/browser/check_html.py --bin ./trialscreen \
+	    --gencohort bench/gencohort $(CHECK_HTML_FLAGS)
+
+# What check-html needs beyond "make deps": Debian's chromium, a font so
+# pages render text, PIL to decode screenshots.
+deps-html:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	{ python3 -c 'import PIL' || /usr/bin/python3 -c 'import PIL'; } >/dev/null 2>&1 || missing="$$missing python3-pil"; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	    $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "all check-html dependencies present"; fi
+
+.PHONY: check-html deps-html
