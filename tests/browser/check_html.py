@@ -39,6 +39,7 @@ import concurrent.futures
 import datetime
 import glob
 import html.parser
+import importlib.util
 import json
 import math
 import os
@@ -1089,7 +1090,7 @@ def main():
     ap.add_argument("--criteria", default="criteria")
     ap.add_argument("--keep", help="keep pages and screenshots in DIR")
     ap.add_argument("--docs-img", help="copy the README screenshots to DIR")
-    ap.add_argument("-j", type=int, default=3, help="browsers at once")
+    ap.add_argument("-j", type=int, default=4, help="browsers at once")
     ap.add_argument("--no-self-test", action="store_true",
                     help="skip the broken copies the checks must reject")
     ap.add_argument("-v", action="store_true")
@@ -1100,9 +1101,7 @@ def main():
         print("check-html: no %s (install it: apt-get install chromium, or "
               "make deps-html)" % args.chromium, file=sys.stderr)
         return 2
-    try:
-        import PIL  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("PIL") is None:
         # python3 may be another interpreter than Debian's (pyenv, venv),
         # whose python3-pil it cannot import: run under Debian's then.
         deb = "/usr/bin/python3"
@@ -1163,23 +1162,32 @@ def run(args, exe, rep, tmp):
     pages.append(Page(out, "batch", batch_recs, paths=batch_paths,
                       rows=batch_recs))
     # --html-dir: one page a patient plus index.html; the index links say
-    # which page is whose.  Two of them go to the browser, the others are
-    # read as written (same renderer, same records as the single pages).
+    # which page is whose.  The hostile one goes to the browser, the others
+    # are read as written (same renderer, same records as the single
+    # pages).  Ids are unique here; repeated ids have a check of their own.
+    seen, dir_paths = set(), []
+    for rec in batch_recs:
+        if rec[2]["patient"] not in seen:
+            seen.add(rec[2]["patient"])
+            dir_paths.append(rec[0])
+    dir_paths += [p for p, at in gen if at is None]
+    dir_recs = [(o["source"], None, o)
+                for o in tools.screen_many(dir_paths, None)]
     hdir = os.path.join(tmp, "htmldir")
-    render(tools, ["--html-dir", hdir] + batch_paths)
-    check_html_dir(rep, hdir, len(batch_recs))
+    render(tools, ["--html-dir", hdir] + dir_paths)
+    check_html_dir(rep, hdir, len(dir_recs))
     index = os.path.join(hdir, "index.html")
     if os.path.isfile(index):
-        pages.append(Page(index, "index", [], paths=batch_paths,
-                          rows=batch_recs))
+        pages.append(Page(index, "index", [], paths=dir_paths, rows=dir_recs))
         with open(index, encoding="utf-8") as fh:
             iroot, _ = parse_dom(fh.read())
         targets = check_index(rep, "htmldir/index.html (as written)", iroot,
-                              batch_recs, batch_paths, ctx, hdir)
-        for n, (tgt, rec) in enumerate(zip(targets, batch_recs)):
+                              dir_recs, dir_paths, ctx, hdir)
+        for tgt, rec in zip(targets, dir_recs):
             if tgt:
                 pages.append(Page(tgt, "patient", [rec],
-                                  browser=n == len(batch_recs) - 1))
+                                  browser=rec[0] == hostile[-1]))
+    check_repeated_ids(rep, tools, tmp, examples)
     t = time.time()
     rep.note("pages rendered: %d trialscreen runs so far" % tools.calls)
     run_pages(args, exe, rep, tmp, pages, ctx, "shots")
@@ -1240,10 +1248,39 @@ def check_html_dir(rep, hdir, npatients):
            "%d (one a patient, plus index.html)" % (npatients + 1), n)
     parent = os.path.dirname(hdir)
     stray = sorted(f for f in os.listdir(parent)
-                   if f not in ("htmldir", "pages", "shots", "broken",
+                   if f not in ("htmldir", "htmldir-repeated", "pages",
+                                "shots", "broken", "broken-shots",
                                 "cohort.ndjson") and
                    not f.startswith(("gen-", "hostile", "profile-")))
     rep.ok(not stray, "htmldir", "files beside DIR", "none", stray)
+
+
+def check_repeated_ids(rep, tools, tmp, examples):
+    """Two records with one id (two stays of a patient, two extracts) are
+    two pages in --html-dir: neither may overwrite the other."""
+    by_id = {}
+    for p in examples:
+        for o in tools.screen(p):
+            by_id.setdefault(o["patient"], []).append(p)
+    dups = next((v for v in by_id.values() if len(v) > 1), None)
+    if dups is None:
+        return
+    hdir = os.path.join(tmp, "htmldir-repeated")
+    render(tools, ["--html-dir", hdir] + dups)
+    pid = tools.screen(dups[0])[0]["patient"]
+    sources = set()
+    for f in sorted(os.listdir(hdir)):
+        if f == "index.html" or not f.endswith(".html"):
+            continue
+        with open(os.path.join(hdir, f), encoding="utf-8") as fh:
+            root, _ = parse_dom(fh.read())
+        for sec in root.find("section", "patient"):
+            if sec.get("data-patient") == pid:
+                sources.add(f)
+    rep.ok(len(sources) == len(dups), "htmldir-repeated",
+           "pages of the %d records with id %r (%s)" % (
+               len(dups), pid, ", ".join(dups)),
+           "%d pages" % len(dups), "%d: %s" % (len(sources), sorted(sources)))
 
 
 PAYLOAD_MARKS = ("alert(", "pwned")
