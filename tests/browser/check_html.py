@@ -508,8 +508,12 @@ def check_patient(rep, page, sec, rec, ctx):
     where = "%s patient %r" % (page, pid)
     rep.ok(sec.get("data-as-of") == scr["as_of"], where, "data-as-of",
            scr["as_of"], sec.get("data-as-of"))
-    rep.ok(pid in sec.all_text(), where, "patient text",
-           "the id %r as text" % pid, "absent")
+    text = sec.all_text()
+    rep.ok(pid in text, where, "patient text", "the id %r as text" % pid,
+           "absent")
+    for want in ctx.get("texts", {}).get(path, []):
+        rep.ok(want in text, where, "patient text",
+               "the record's string %r as text" % want, "absent")
     heads = list(sec.find("header", "patient-head"))
     if rep.ok(len(heads) == 1, where, "header.patient-head", 1, len(heads)):
         h = heads[0]
@@ -915,6 +919,9 @@ def check_index(rep, page, root, recs, paths, ctx, pagedir):
         rep.ok(sorted(cells) == sorted(t["trial"] for t in o["trials"]), page,
                "tr[data-patient=%r] cells" % o["patient"],
                "one td per trial", sorted(cells))
+        rep.ok(o["patient"] in r.all_text(), page,
+               "tr[data-patient=%r] text" % o["patient"], "the id as text",
+               repr(r.all_text()[:80]))
         hrefs = [a.get("href") for a in r.find("a") if a.get("href")]
         target = None
         ok = False
@@ -987,7 +994,8 @@ def link_target(root, href, pagedir, pid):
 
 def hostile_records(tmp, base_json):
     """Two records built on an example, with ids and strings meant to break
-    out of text and attributes.  Returns their paths."""
+    out of text and attributes.  Returns their paths, and per path the
+    strings its page must show as text (the ECMO mode, in the readings)."""
     with open(base_json, encoding="utf-8") as fh:
         base = json.load(fh)
     specs = [
@@ -998,7 +1006,7 @@ def hostile_records(tmp, base_json):
          '& inc-map" data-criterion="inc-map\' &amp; &lt;',
          "<img src=x onerror=\"document.body.setAttribute('data-pwned',2)\">"),
     ]
-    out = []
+    out, texts = [], {}
     for name, pid, mode in specs:
         r = json.loads(json.dumps(base))
         r["id"] = pid
@@ -1008,7 +1016,8 @@ def hostile_records(tmp, base_json):
         with open(p, "w", encoding="utf-8") as fh:
             json.dump(r, fh, ensure_ascii=False)
         out.append(p)
-    return out
+        texts[p] = [mode]
+    return out, texts
 
 
 def generated_records(args, tmp, tools):
@@ -1148,7 +1157,8 @@ def run(args, exe, rep, tmp):
     tools = Tools(args, tmp, rep)
     ctx = {"tools": tools, "thresholds": criteria_thresholds(args.criteria)}
     examples = sorted(glob.glob("examples/*.json"))
-    hostile = hostile_records(tmp, "examples/ecmo-rescue-eligible.json")
+    hostile, ctx["texts"] = hostile_records(
+        tmp, "examples/ecmo-rescue-eligible.json")
     gen = generated_records(args, tmp, tools)
     singles = [(p, None) for p in examples + hostile] + gen
     pagedir = os.path.join(tmp, "pages")
