@@ -643,8 +643,9 @@ def check_span_rect(rep, where, r, ax, what):
 def check_window(rep, where, svg, ax, t):
     wins = list(svg.find("rect", "window"))
     win = t.get("window")
-    if not win:
-        rep.ok(not wins, where, "rect.window", "none (no window in the NDJSON)",
+    if not win or not win.get("opens") or not win.get("closes"):
+        rep.ok(not wins, where, "rect.window",
+               "none (no window with both times in the NDJSON)",
                [w.attrs for w in wins])
         return
     if not rep.ok(len(wins) == 1, where, "rect.window", 1, len(wins)):
