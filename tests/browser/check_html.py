@@ -4,7 +4,8 @@
 What: renders pages with `trialscreen --format html` (every examples/*
 record, generated patients that reach each verdict, hostile records, a
 one-file batch and an `--html-dir` batch with its index), loads each page
-in headless Chromium, and checks
+in headless Chromium (the --html-dir pages that repeat a page already
+loaded are read as written), and checks
   - the screenshot is not blank (decoded with PIL: distinct colours,
     non-white pixels);
   - the DOM Chromium built (`--dump-dom`, parsed with html.parser) against
@@ -12,11 +13,14 @@ in headless Chromium, and checks
     y(threshold) of their panel and at a threshold the trial's criteria
     file gives, the window band at x(opens)..x(closes) with the NDJSON's
     times, samples at (x(time), y(value)), the screening-time line,
-    criterion and verdict stretches against `screen --at` at their start
-    and the verdict row against `replay --points --json` at every grid
-    point, the batch matrix and funnels against `--json --summary`;
+    criterion and verdict stretches against screening at their start
+    and the verdict row against `replay --points --json` at every point
+    of the renderer's grid, the batch matrix and funnels against `--json
+    --summary`, --html-dir file names (hostile and repeated ids);
   - hostile strings stay text: no element, attribute or script made from
-    them, and nothing from them ran (a payload that would mark <body>).
+    them, and nothing from them ran (a payload that would mark <body>);
+  - that the checks can fail: broken copies of real pages, one defect
+    each, must each be rejected (self_test).
 Why: the markup contract (docs/html.md, "Testing in a browser") is what
 other programs read from the picture, so the test reads the same hooks
 from what a browser made of the page, and recomputes every coordinate
@@ -30,8 +34,10 @@ no network (proxy to a closed port, no background services), a timeout
 per browser run.
 
 usage: check_html.py [--bin ./trialscreen] [--gencohort bench/gencohort]
-                     [--chromium chromium] [--keep DIR] [--docs-img DIR]
-                     [-j N] [-v]
+                     [--chromium chromium] [--criteria criteria]
+                     [--keep DIR] [--docs-img DIR] [-j N]
+                     [--no-self-test] [-v]
+Run from the top of the source tree (it reads examples/ and criteria/).
 """
 
 import argparse
@@ -60,7 +66,7 @@ RESULTS = ("met", "not_met", "unknown")
 COHORT_SEED = 12
 COHORT_N = 200
 FIXED_AT_PAD = 3600   # --at for a record without as_of: last time + 1 h
-BROWSER_TIMEOUT = 90
+BROWSER_TIMEOUT = 120
 
 # -------------------------------------------------------------- failures
 
