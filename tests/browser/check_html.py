@@ -1227,6 +1227,13 @@ def run(args, exe, rep, tmp):
         recs = [(ex, None, o) for o in tools.lines(
             ["--json", "--no-warnings", "-t", DOCS_TRIAL, ex])]
         pages.append(Page(out, "docs", recs))
+        # and the index of the examples and generated patients.
+        paths = examples + [p for p, at in gen if at is None]
+        rows = [(o["source"], None, o) for o in tools.screen_many(paths, None)]
+        ddir = os.path.join(tmp, "htmldir-docs")
+        render(tools, ["--html-dir", ddir] + paths)
+        pages.append(Page(os.path.join(ddir, "index.html"), "docs-index", [],
+                          paths=paths, rows=rows))
     done = run_pages(args, exe, rep, tmp, pages, ctx, "shots")
     if args.docs_img:
         save_docs_images(args.docs_img, done, pages)
@@ -1286,7 +1293,8 @@ def check_html_dir(rep, hdir, npatients):
            "%d (one a patient, plus index.html)" % (npatients + 1), n)
     parent = os.path.dirname(hdir)
     stray = sorted(f for f in os.listdir(parent)
-                   if f not in ("htmldir", "htmldir-repeated", "pages",
+                   if f not in ("htmldir", "htmldir-repeated", "htmldir-docs",
+                                "pages",
                                 "shots", "broken", "broken-shots",
                                 "cohort.ndjson") and
                    not f.startswith(("gen-", "hostile", "profile-")))
@@ -1343,7 +1351,7 @@ def check_page(rep, pg, browsed, ctx, tmp):
               len(sections)):
         for sec, rec in zip(sections, pg.recs):
             check_patient(rep, name, sec, rec, ctx)
-    if pg.kind in ("batch", "index"):
+    if pg.kind in ("batch", "index", "docs-index"):
         check_index(rep, name, root, pg.rows, pg.paths, ctx,
                     os.path.dirname(pg.path))
 
@@ -1451,8 +1459,8 @@ def self_test(args, exe, rep, tmp, pages, ctx):
 
 
 def save_docs_images(dest, done, pages):
-    """The README's pictures: ECMO-RESCUE on the eligible example, the
-    --html-dir index."""
+    """The pictures of docs/img: ECMO-RESCUE on the eligible example, the
+    --html-dir index of the examples and generated patients."""
     os.makedirs(dest, exist_ok=True)
     for pg in pages:
         if pg.path not in done:
@@ -1460,7 +1468,7 @@ def save_docs_images(dest, done, pages):
         shot = done[pg.path][1]
         if pg.kind == "docs":
             shutil.copy(shot, os.path.join(dest, "patient.png"))
-        if pg.kind == "index":
+        if pg.kind == "docs-index":
             shutil.copy(shot, os.path.join(dest, "index.png"))
 
 
