@@ -1140,6 +1140,9 @@ def main():
               "deps-html)", file=sys.stderr)
         return 2
     rep = Report(args.v)
+    # Interrupted (make's ^C, a CI timeout): still remove the temporary
+    # directory, through the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
     tmp = tempfile.mkdtemp(prefix="check-html-")
     try:
         rc = run(args, exe, rep, tmp)
