@@ -36,8 +36,9 @@ per browser run.
 usage: check_html.py [--bin ./trialscreen] [--gencohort bench/gencohort]
                      [--chromium chromium] [--criteria criteria]
                      [--keep DIR] [--docs-img DIR] [-j N]
-                     [--no-self-test] [-v]
+                     [--no-self-test] [-v] [RECORD.json ...]
 Run from the top of the source tree (it reads examples/ and criteria/).
+RECORD.json: more records to render and check, one patient a file.
 """
 
 import argparse
@@ -1121,6 +1122,9 @@ def main():
     ap.add_argument("--no-self-test", action="store_true",
                     help="skip the broken copies the checks must reject")
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("records", nargs="*",
+                    help="more patient records (*.json, one a file) to "
+                         "render and check like the examples")
     args = ap.parse_args()
     started = time.time()
     exe = shutil.which(args.chromium)
@@ -1170,7 +1174,8 @@ def run(args, exe, rep, tmp):
     hostile, ctx["texts"] = hostile_records(
         tmp, "examples/ecmo-rescue-eligible.json")
     gen = generated_records(args, tmp, tools)
-    singles = [(p, None) for p in examples + hostile] + gen
+    singles = [(p, None) for p in examples + hostile] + gen + \
+        [(p, None) for p in args.records]
     pagedir = os.path.join(tmp, "pages")
     os.makedirs(pagedir)
     pages = []
