@@ -452,6 +452,13 @@ def check_static(rep, page, raw):
     for bad in ("<link", "@import", "@font-face", "<iframe", "<object",
                 "<embed", "<img", "<base"):
         rep.ok(bad not in low, page, "markup", "no %s" % bad, "present")
+    # No URL of any kind, even as text; no src= or data: URL in a tag (a
+    # record's string that spells one is escaped, so has no '<' of a tag).
+    for rx in (r"(https?|ftp|file)://", r"<[a-z][^<>]*\ssrc\s*=",
+               r"<[a-z][^<>]*=\s*[\"']?\s*data:"):
+        m = re.search(rx, low)
+        rep.ok(m is None, page, "markup", "no match for %s (no reference "
+               "of any kind)" % rx, m and low[max(0, m.start() - 40):m.end() + 40])
     for m in re.finditer(r"url\(\s*['\"]?([^)'\"]*)", low):
         rep.ok(m.group(1).startswith("#"), page, "css url()",
                "only url(#fragment)", m.group(0))
@@ -1420,6 +1427,9 @@ MUTATIONS = [
     ("table result", EX,
      r'(<tr[^>]*\bdata-result=")([a-z_]+)(")', other_result,
      "data-result", False),
+    ("external stylesheet", EX, r'()(</head>)()',
+     lambda m: '<link rel="stylesheet" href="http://example.org/a.css"></head>',
+     "no <link", False),
     ("unescaped id", "hostile-script",
      r'()(&lt;script&gt;alert\(1\)&lt;/script&gt;)()',
      lambda m: "<script>document.body.setAttribute('data-pwned','1')</script>",
