@@ -385,6 +385,7 @@ def chromium_argv(exe, profile, shot, url):
             "--disable-background-networking", "--disable-sync",
             "--disable-component-update", "--disable-default-apps",
             "--mute-audio", "--hide-scrollbars", "--force-device-scale-factor=1",
+            "--disable-dev-shm-usage",
             "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
             "--lang=en-US", "--window-size=1280,2000",
             "--screenshot=" + shot, "--dump-dom", url]
