@@ -56,6 +56,7 @@ EVAL   = result leaf eval series derived events clock total
 OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
 OUT   += recview replay replaywhen replayout replaysum
 OUT   += merge
+OUT   += html htmlgrid htmltimeline
 FHIR   = fhirin fhirstore fhirmap records
 TOOLS  = lint trialsview conceptsview
 LIB_MODULES = $(CORE) $(READ) $(CRIT) $(EVAL) $(OUT) $(FHIR) $(TOOLS)
@@ -73,6 +74,7 @@ TESTS += test_fhir
 TESTS += test_total
 TESTS += test_diag
 TESTS += test_invariants
+TESTS += test_html
 TEST_BINS = $(TESTS:%=tests/%)
 # The unit tests: cmocka programs that link the stages and never run the
 # binary (a few seconds in all; "make check-unit", run first by check).
@@ -114,6 +116,7 @@ tests/test_invariants: tests/test_invariants.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_diag: tests/test_diag.o $(T_CORE) src/outbuf.o src/diag.o
 tests/test_cli: tests/test_cli.o tests/run.o $(T_CORE) trialscreen
+tests/test_html: tests/test_html.o $(LIB_OBJS) trialscreen
 tests/test_fhir: tests/test_fhir.o tests/run.o trialscreen
 tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/decide.o src/outbuf.o src/diag.o src/input.o src/inputcrit.o \
                  $(TOOLS:%=src/%.o) trialscreen
@@ -428,3 +431,33 @@ check-fhir: trialscreen
 	    rm -rf "$$d"; exit $$rc
 
 .PHONY: check-fhir
+
+# ------------------------------------------------------------ browser
+# The HTML report in headless Chromium (tests/browser/check_html.py,
+# docs/html.md "Testing in a browser"): examples, generated patients and
+# hostile records rendered with --format html and --html-dir, each page
+# screenshotted (not blank) and its DOM checked against --json, replay and
+# the criteria files.  Not part of "make check" (it needs a browser);
+# .ci/run runs "make deps-html check-html".  CHECK_HTML_FLAGS: e.g.
+# "--keep DIR" to keep pages and screenshots, "--docs-img docs/img" to
+# refresh the README's screenshots.
+CHECK_HTML_FLAGS ?=
+check-html: trialscreen bench/gencohort
+	@echo "== HTML in headless Chromium (tests/browser/check_html.py)"
+	@python3 tests/browser/check_html.py --bin ./trialscreen \
+	    --gencohort bench/gencohort $(CHECK_HTML_FLAGS)
+
+# What check-html needs beyond "make deps": Debian's chromium, a font so
+# pages render text, PIL to decode screenshots.
+deps-html:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	{ python3 -c 'import PIL' || /usr/bin/python3 -c 'import PIL'; } >/dev/null 2>&1 || missing="$$missing python3-pil"; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	    $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "all check-html dependencies present"; fi
+
+.PHONY: check-html deps-html

@@ -186,5 +186,15 @@ for n in ${BENCH_REAL_SIZES:-10000}; do
         a = a < 0.01 ? 0.01 : a; b = b < 0.01 ? 0.01 : b
         printf "  %-22s %7.0f %% of the floor, %.2fx with %d threads\n", "", 100 * f / a, a / b, c }'
     measure "verdicts, 1 thread" "$bytes" "$n" "$ts" --json --detail verdicts -j1 "$tmp/real.ndjson"
+    # The HTML report (issue 12): a page per patient, against --json to a
+    # file with the same threads (the goal: at most 3 times).
+    measure "json to a file, $cpus thr" "$bytes" "$n" "$ts" --json -j "$cpus" -o "$tmp/real.out" "$tmp/real.ndjson"
+    json=$(cat "$tmp/last")
+    measure "html-dir, $cpus threads" "$bytes" "$n" "$ts" --html-dir "$tmp/site" -j "$cpus" "$tmp/real.ndjson"
+    html=$(cat "$tmp/last")
+    awk -v j="$json" -v h="$html" -v s="$(du -sm "$tmp/site" | cut -f1)" 'BEGIN {
+        j = j < 0.01 ? 0.01 : j
+        printf "  %-22s %.2fx the time of --json; %d MB of pages\n", "", h / j, s }'
+    rm -rf "$tmp/site" "$tmp/real.out"
     rm -f "$tmp/real.ndjson"
 done

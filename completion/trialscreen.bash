@@ -55,7 +55,7 @@ _trialscreen()
         case $verb in
         trials|concepts) COMPREPLY=($(compgen -W "text ndjson markdown" -- "$cur")) ;;
         lint) COMPREPLY=($(compgen -W "text ndjson" -- "$cur")) ;;
-        *) COMPREPLY=($(compgen -W "text ndjson csv" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "text ndjson csv html" -- "$cur")) ;;
         esac
         return ;;
     --assume-complete)
@@ -66,6 +66,9 @@ _trialscreen()
         return ;;
     -o|--output)
         COMPREPLY=($(compgen -f -- "$cur"))
+        return ;;
+    --html-dir)
+        COMPREPLY=($(compgen -d -- "$cur"))
         return ;;
     --from|--to)
         [[ $verb == replay ]] && return
@@ -89,7 +92,7 @@ _trialscreen()
                opts="--step --from --to --min-window --points --every-point"
            [[ $verb == merge ]] && opts="--shards --blocks"
            opts+=" --criteria --trial --at --format --json --detail --jobs
-                 --summary --output --shard --max-record --no-progress --quiet
+                 --summary --output --html-dir --shard --max-record --no-progress --quiet
                  --no-warnings --assume-complete --strict --verbose --color=
                  --coverage --help --version" ;;
         esac

@@ -75,7 +75,9 @@ slot_clear(batch_slot *s)
         outbuf_release(&s->out);
     if (s->diag.cap > KEEP_BUFFER)
         outbuf_release(&s->diag);
-    s->out.len = s->diag.len = 0;
+    if (s->aux.cap > KEEP_BUFFER)
+        outbuf_release(&s->aux);
+    s->out.len = s->diag.len = s->aux.len = 0;
     s->flags = 0;
     s->seq = 0;
 }
@@ -96,6 +98,7 @@ run_inline(const batch_ops *ops, void *ctx)
     slot_clear(&s);
     outbuf_release(&s.out);
     outbuf_release(&s.diag);
+    outbuf_release(&s.aux);
     return stopped;
 }
 
@@ -234,6 +237,7 @@ pool_release(pool *p)
         input_item_release(&p->slots[i].item);
         outbuf_release(&p->slots[i].out);
         outbuf_release(&p->slots[i].diag);
+        outbuf_release(&p->slots[i].aux);
     }
     free(p->slots);
     free(p->done);

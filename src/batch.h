@@ -30,6 +30,8 @@ typedef struct batch_slot {
     input_item item;        /* filled by read, released after write */
     outbuf out;             /* filled by work: the report */
     outbuf diag;            /* filled by work: diagnostics (stderr) */
+    outbuf aux;             /* filled by work: a second output, if any
+                            ** (the HTML index row) */
     int flags;              /* for the callbacks (cli.c: bad, eligible) */
 } batch_slot;
 

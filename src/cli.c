@@ -64,6 +64,7 @@ typedef struct cli_opts {
     int shard_k, shard_n;   /* --shard K/N; n 0: none */
     size_t max_record;      /* --max-record; 0: the default */
     const char *output;     /* -o FILE, or NULL */
+    const char *html_dir;   /* --html-dir DIR, or NULL */
     unsigned assume;        /* --assume-complete: SEC_* bits */
     color_when color;
     int help, version;
@@ -127,7 +128,10 @@ static const char usage_text[] =
 "      --at TIME            screening time for every record (RFC 3339, seconds\n"
 "                           optional: 2026-03-01T12:00Z; or 'now');\n"
 "                           default: the record's as_of, else its latest time\n"
-"      --format FORMAT      text (default), ndjson or csv; 'trials' and\n"
+"      --format FORMAT      text (default), ndjson, csv or html (one\n"
+"                           self-contained page: verdicts, criteria, timelines,\n"
+"                           the verdict matrix and attrition; docs/html.md);\n"
+"                           'trials' and\n"
 "                           'concepts': text, ndjson or markdown; 'lint':\n"
 "                           text or ndjson\n"
 "      --json               same as --format ndjson\n"
@@ -145,6 +149,9 @@ static const char usage_text[] =
 "                           eligible without it\n"
 "  -o, --output FILE        write the report to FILE, replaced only when\n"
 "                           complete (a temporary file is renamed into place)\n"
+"      --html-dir DIR       HTML, one page per patient in DIR (made if\n"
+"                           missing; names from the ids, docs/html.md) and\n"
+"                           DIR/index.html with the verdict matrix\n"
 "      --shard K/N          screen only records K, K+N, K+2N, ... (1 <= K <= N,\n"
 "                           counting records from 1 in input order): split one\n"
 "                           input between N processes or machines\n"
@@ -238,7 +245,7 @@ enum {
     O_AT = 256, O_FORMAT, O_JSON, O_SUMMARY, O_ASSUME, O_STRICT, O_VERBOSE,
     O_COLOR, O_VERSION, O_SHARD, O_MAX_RECORD, O_NO_PROGRESS,
     O_FROM, O_TO, O_STEP, O_MIN_WINDOW, O_POINTS, O_EVERY_POINT, O_NO_WARNINGS,
-    O_DETAIL
+    O_DETAIL, O_HTML_DIR
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };  /* optional: only as --x=v */
@@ -256,6 +263,7 @@ static const struct option_def {
     { "jobs", O_JOBS, ARG_REQUIRED },
     { "summary", O_SUMMARY, ARG_NONE },
     { "output", O_OUTPUT, ARG_REQUIRED },
+    { "html-dir", O_HTML_DIR, ARG_REQUIRED },
     { "shard", O_SHARD, ARG_REQUIRED },
     { "max-record", O_MAX_RECORD, ARG_REQUIRED },
     { "no-progress", O_NO_PROGRESS, ARG_NONE },
@@ -432,9 +440,11 @@ apply_option(cli_opts *o, int id, const char *arg)
             o->format = REPORT_NDJSON;
         else if (strcmp(arg, "csv") == 0)
             o->format = REPORT_CSV;
+        else if (strcmp(arg, "html") == 0)
+            o->format = REPORT_HTML;
         else
             return usage_error("unknown format '%s' (expected text, ndjson, "
-                               "csv or markdown)", arg);
+                               "csv, html or markdown)", arg);
         return 0;
     case O_JSON:
         o->format = REPORT_NDJSON;
@@ -449,6 +459,12 @@ apply_option(cli_opts *o, int id, const char *arg)
         return 0;
     case O_SUMMARY: o->summary = 1; return 0;
     case O_OUTPUT:  o->output = arg; return 0;
+    case O_HTML_DIR:
+        if (!*arg)
+            return usage_error("--html-dir needs a directory name");
+        o->html_dir = arg;
+        o->format = REPORT_HTML;
+        return 0;
     case O_SHARD:   return parse_shard(o, arg);
     case O_MAX_RECORD: return parse_size(o, arg);
     case O_NO_PROGRESS: o->no_progress = 1; return 0;
@@ -735,6 +751,7 @@ verb_screen(const cli_opts *o, trialset *ts, const vocab *v)
     so.shard_n = o->shard_n;
     so.max_record = o->max_record;
     so.output = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
+    so.html_dir = o->html_dir;
     return screen_run(&so, ts, v);
 }
 
@@ -875,6 +892,11 @@ check_screen(const cli_opts *o)
         return usage_error("--format markdown is only for 'trials'");
     if (o->output && o->quiet)
         return usage_error("--output and --quiet do not go together");
+    if (o->html_dir && o->format != REPORT_HTML)
+        return usage_error("--html-dir writes HTML: --format does not apply");
+    if (o->html_dir && (o->output || o->quiet))
+        return usage_error("--html-dir writes DIR/index.html and a page per "
+                           "patient: -o and -q do not apply");
     return 0;
 }
 
@@ -985,6 +1007,9 @@ run(const cli_opts *o)
         fputs(PROG " " TS_VERSION "\n", stdout);
         return finish_output() ? EXIT_BAD_INPUT : EXIT_OK;
     }
+    if ((o->format == REPORT_HTML || o->html_dir) && strcmp(o->verb->name, "screen") != 0)
+        return usage_error("--format html and --html-dir are for screening, "
+                           "not '%s'", o->verb->name);
     int rc = o->verb->check ? o->verb->check(o) : 0;
     if (rc != 0)
         return rc;

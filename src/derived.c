@@ -204,6 +204,26 @@ vis_at(eval_ctx *cx, ts_time t, result *res)
     return s;
 }
 
+/* VIS at t from the infusions running then, without evidence: the HTML
+** timeline draws it over the stay. */
+derived_value
+derived_vis_at(eval_ctx *cx, ts_time t)
+{
+    sum s = vis_at(cx, t, NULL);
+    derived_value dv = { 1, s.v, s.lower_bound };
+    return dv;
+}
+
+/* Is c one of the drugs VIS adds up? */
+int
+derived_is_vis_drug(const concept *c)
+{
+    for (int i = 0; c && i < NDRUGS(vis_drugs); i++)
+        if (strcmp(c->name, vis_drugs[i].name) == 0)
+            return 1;
+    return 0;
+}
+
 /* }====================================================== */
 
 /*

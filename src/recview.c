@@ -209,3 +209,32 @@ record_first_time(const record *r)
     }
     return best;
 }
+
+static void
+latest(ts_time *best, ts_time t)
+{
+    if (t != TS_NONE && (*best == TS_NONE || t > *best))
+        *best = t;
+}
+
+ts_time
+record_last_time(const record *r)
+{
+    ts_time best = TS_NONE;
+    int n = vocab_count(r->vocab);
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < r->obs[i].n; j++)
+            latest(&best, r->obs[i].s[j].t);
+        for (int j = 0; j < r->meds[i].n; j++)
+            latest(&best, r->meds[i].e[j].start), latest(&best, r->meds[i].e[j].end);
+        for (int j = 0; j < r->conds[i].n; j++)
+            latest(&best, r->conds[i].e[j].onset), latest(&best, r->conds[i].e[j].end);
+        for (int j = 0; j < r->procs[i].n; j++)
+            latest(&best, r->procs[i].e[j].start), latest(&best, r->procs[i].e[j].end);
+        for (int j = 0; j < r->locs[i].n; j++)
+            latest(&best, r->locs[i].e[j].start), latest(&best, r->locs[i].e[j].end);
+        if (r->facts[i])
+            latest(&best, r->facts[i]->t);
+    }
+    return best;
+}

@@ -23,5 +23,7 @@ record *record_view_at(const record *full, ts_time t, arena *a);
 /* The earliest time of any item of r (sample, start, onset, end, fact
 ** time), or TS_NONE if it has none. */
 ts_time record_first_time(const record *r);
+/* The latest such time, or TS_NONE (the HTML report's data span). */
+ts_time record_last_time(const record *r);
 
 #endif

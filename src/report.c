@@ -711,6 +711,7 @@ report_record_cached(const report_opts *o, const report_cache *cache,
     case REPORT_TEXT:   text_record(o, out, r, line, res, n); break;
     case REPORT_NDJSON: ndjson_record(out, cache, r, line, res, n, o->detail); break;
     case REPORT_CSV:    csv_record(out, r, line, res, n); break;
+    case REPORT_HTML:   break;      /* screen.c calls html.c */
     }
 }
 

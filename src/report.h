@@ -24,7 +24,8 @@
 typedef enum report_format {
     REPORT_TEXT,
     REPORT_NDJSON,
-    REPORT_CSV
+    REPORT_CSV,
+    REPORT_HTML             /* screen only: html.c renders it */
 } report_format;
 
 /*

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -27,6 +28,7 @@
 #include "diag.h"
 #include "eval.h"
 #include "fhir.h"
+#include "html.h"
 #include "input.h"
 #include "outfile.h"
 #include "progress.h"
@@ -44,6 +46,7 @@ typedef struct worker {
     arena *a;
     trial_result **res;
     summary *sum;
+    html_worker *html;      /* --format html */
 } worker;
 
 typedef struct screen_ctx {
@@ -60,6 +63,10 @@ typedef struct screen_ctx {
     int out_tty;            /* the report goes to the progress terminal */
     progress *prog;
     report_cache *cache;    /* the unchanging parts of NDJSON lines */
+    html_ctx *html;         /* --format html: shared by the workers */
+    html_names *names;      /* writer: the patients' names taken */
+    outbuf rows;            /* writer: the HTML index's matrix rows */
+    int page_failed;        /* --html-dir: a page could not be written */
     long done;              /* writer: items written */
     long long bytes;
     int bad, eligible;
@@ -153,6 +160,82 @@ screen_parse(screen_ctx *c, const input_item *item, ts_error *err)
     return r;
 }
 
+/*
+** --format html, on a worker: the patient's section (with --html-dir a
+** page of its own) into s->out, and into s->aux the patient's name as
+** its id makes it, a newline, and its index row.  The writer decides the
+** final name (html_write_slot).
+*/
+static void
+html_record(screen_ctx *c, worker *w, batch_slot *s, const record *r)
+{
+    char stem[HTML_NAME_MAX];
+    html_page_stem(record_id(r), stem, sizeof stem);
+    outbuf_printf(&s->aux, "%s\n", stem);
+    html_matrix_row(&s->aux, r, w->res, c->ntrials,
+                    c->o->html_dir ? HTML_HOLE ".html" : "#" HTML_HOLE);
+    if (!c->o->html_dir) {
+        html_patient(w->html, &s->out, r, w->res, c->ntrials);
+        return;
+    }
+    html_page_begin(&s->out, record_id(r));
+    outbuf_puts(&s->out, "<nav><a href=\"index.html\">All patients</a></nav>\n");
+    html_patient(w->html, &s->out, r, w->res, c->ntrials);
+    html_page_end(&s->out);
+}
+
+/* A page of --html-dir.  Returns 0, or -1 with errno set. */
+static int
+write_page(const char *dir, const char *name, outbuf *page)
+{
+    char *path = xmalloc(strlen(dir) + strlen(name) + sizeof "/.html");
+    sprintf(path, "%s/%s.html", dir, name);
+    FILE *f = fopen(path, "w");
+    int rc = !f || outbuf_write(page, f) != 0 ? -1 : 0;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    if (rc != 0) {
+        int e = errno;
+        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing '%s': %s",
+                    path, strerror(e));
+        errno = e;
+    }
+    free(path);
+    return rc;
+}
+
+/*
+** Writer: the patient's final name (its id's, or with -2, -3 ... when an
+** earlier record had the same), put into its index row and its section;
+** the section goes to its page (--html-dir) or into s->out for the report.
+** Returns -1 when a page could not be written.
+*/
+static int
+html_write_slot(screen_ctx *c, batch_slot *s)
+{
+    const char *nl = memchr(s->aux.p, '\n', s->aux.len);
+    size_t head = nl ? (size_t)(nl - s->aux.p) + 1 : 0;
+    if (head <= 1) {            /* an unreadable record: a row only */
+        outbuf_put(&c->rows, s->aux.p + head, s->aux.len - head);
+        return 0;
+    }
+    char stem[HTML_NAME_MAX];
+    snprintf(stem, sizeof stem, "%.*s", (int)(head - 1), s->aux.p);
+    const char *name = html_names_claim(c->names, stem);
+    html_fill(&c->rows, s->aux.p + head, s->aux.len - head, name);
+    outbuf page = {0};
+    html_fill(&page, s->out.p, s->out.len, name);
+    s->out.len = 0;
+    if (!c->o->html_dir) {
+        outbuf_put(&s->out, page.p, page.len);
+        outbuf_release(&page);
+        return 0;
+    }
+    int rc = write_page(c->o->html_dir, name, &page);
+    outbuf_release(&page);
+    return rc;
+}
+
 /* Worker thread: one item into s->out and s->diag. */
 static void
 screen_work(void *vctx, int wi, batch_slot *s)
@@ -175,6 +258,10 @@ screen_work(void *vctx, int wi, batch_slot *s)
         ** input.c's are I/O messages that name their file. */
         report_error(&o->ro, out, &s->diag, item->source, item->line,
                      &item->err, item->err.file == NULL);
+        if (c->html) {
+            outbuf_puts(&s->aux, "\n");
+            html_matrix_error(&s->aux, item->source, item->line, c->ntrials);
+        }
         s->flags |= F_BAD;
         if (w->sum)
             summary_add_unreadable(w->sum);
@@ -186,6 +273,10 @@ screen_work(void *vctx, int wi, batch_slot *s)
     if (!r) {
         report_error(&o->ro, out, &s->diag, err.file ? err.file : item->source,
                      item->line, &err, 0);
+        if (c->html) {
+            outbuf_puts(&s->aux, "\n");
+            html_matrix_error(&s->aux, item->source, item->line, c->ntrials);
+        }
         s->flags |= F_BAD;
         if (w->sum)
             summary_add_unreadable(w->sum);
@@ -202,7 +293,9 @@ screen_work(void *vctx, int wi, batch_slot *s)
     }
     if (w->sum)
         summary_add(w->sum, w->res, c->ntrials);
-    if (out)
+    if (out && c->html)
+        html_record(c, w, s, r);
+    else if (out)
         report_record_cached(&o->ro, c->cache, out, r, item->line, w->res,
                              c->ntrials);
     record_free(r);
@@ -224,6 +317,10 @@ screen_write(void *vctx, batch_slot *s)
         c->bad++;
     if (s->flags & F_ELIGIBLE)
         c->eligible = 1;
+    if (s->aux.len > 0 && html_write_slot(c, s) != 0) {
+        c->page_failed = 1;
+        return 1;
+    }
     if (s->out.len > 0) {
         if (c->out_tty)
             progress_clear(c->prog);
@@ -271,7 +368,12 @@ write_summary(screen_ctx *c, int jobs)
     outbuf b = {0};
     for (int i = 1; i < jobs; i++)
         summary_merge(c->w[0].sum, c->w[i].sum);
-    if (o->ro.format == REPORT_CSV) {
+    if (c->html) {
+        /* The HTML index: the matrix and the funnels, then the page end. */
+        html_index(&b, c->ts, &c->rows, c->w[0].sum);
+        html_page_end(&b);
+        outfile_write(&c->out, &b, 0);
+    } else if (o->ro.format == REPORT_CSV) {
         summary_report(c->w[0].sum, REPORT_TEXT, &b);
         (void)outbuf_write(&b, stderr);
     } else {
@@ -294,20 +396,38 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     /* A closed pipe is noticed as EPIPE and ends the run quietly; dying of
     ** SIGPIPE would skip the clean-up of --output's temporary file. */
     signal(SIGPIPE, SIG_IGN);
-    if (!o->quiet && outfile_open(&c.out, o->output) != 0) {
+    char *index = NULL;         /* --html-dir: DIR/index.html */
+    if (o->html_dir) {
+        if (mkdir(o->html_dir, 0777) != 0 && errno != EEXIST) {
+            diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                        "cannot create directory '%s': %s", o->html_dir,
+                        strerror(errno));
+            return EXIT_BAD_INPUT;
+        }
+        index = xmalloc(strlen(o->html_dir) + sizeof "/index.html");
+        sprintf(index, "%s/index.html", o->html_dir);
+    }
+    const char *outpath = index ? index : o->output;
+    if (!o->quiet && outfile_open(&c.out, outpath) != 0) {
         diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
-                    "cannot create '%s': %s", o->output, strerror(errno));
+                    "cannot create '%s': %s", outpath, strerror(errno));
+        free(index);
         return EXIT_BAD_INPUT;
     }
     c.flush_each = o->ro.format == REPORT_TEXT && !o->output;
     c.out_tty = !o->output && isatty(STDOUT_FILENO);
 
     int jobs = o->jobs < 1 ? 1 : o->jobs;
+    if (o->ro.format == REPORT_HTML && !o->quiet) {
+        c.html = html_new(ts, v);
+        c.names = html_names_new();
+    }
     c.w = xcalloc((size_t)jobs, sizeof *c.w);
     for (int i = 0; i < jobs; i++) {
         c.w[i].a = arena_new();
         c.w[i].res = xcalloc((size_t)c.ntrials + 1, sizeof *c.w[i].res);
-        c.w[i].sum = o->summary && !o->quiet ? summary_new(ts) : NULL;
+        c.w[i].sum = (o->summary || c.html) && !o->quiet ? summary_new(ts) : NULL;
+        c.w[i].html = c.html ? html_worker_new(c.html) : NULL;
     }
     if (o->progress) {
         /* A shard reads everything but screens (and counts) 1/N of it. */
@@ -324,6 +444,13 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     if (!o->quiet) {
         outbuf head = {0};
         report_begin(&o->ro, &head);
+        if (c.html) {
+            html_page_begin(&head, "trialscreen report");
+            outbuf_puts(&head, "<h1>trialscreen report</h1>\n");
+            if (!o->html_dir)
+                outbuf_puts(&head, "<nav><a href=\"#index\">Patients and "
+                                   "trials, attrition (at the end)</a></nav>\n");
+        }
         stopped = outfile_write(&c.out, &head, 0) != 0;
         outbuf_release(&head);
     }
@@ -342,17 +469,18 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     fhir_counts_add(&c.skipped, fhirin_counts(c.in));
     if (!o->quiet && o->warnings)
         fhir_skipped_warnings(&c.skipped, fhirin_orphans(c.in), stderr);
-    if (!o->quiet && o->summary && !c.out.closed_pipe && !c.out.failed) {
+    if (!o->quiet && (o->summary || c.html) && !c.out.closed_pipe && !c.out.failed
+        && !c.page_failed) {
         summary_set_skipped(c.w[0].sum, &c.skipped);
         write_summary(&c, jobs);
     }
 
     int failed = 0;
-    if (!o->quiet && !c.out.closed_pipe) {
+    if (!o->quiet && !c.out.closed_pipe && !c.page_failed) {
         /* The final flush can be the write that finds the pipe closed:
         ** that is still a quiet end, not a write error. */
         if ((c.out.failed || outfile_commit(&c.out) != 0) && !c.out.closed_pipe) {
-            write_error(&c.out, o->output);
+            write_error(&c.out, outpath);
             failed = 1;
         }
     } else {
@@ -363,11 +491,16 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         arena_free(c.w[i].a);
         free(c.w[i].res);
         summary_free(c.w[i].sum);
+        html_worker_free(c.w[i].html);
     }
     free(c.w);
     report_cache_free(c.cache);
+    html_free(c.html);
+    html_names_free(c.names);
+    outbuf_release(&c.rows);
+    free(index);
 
-    if (failed || c.bad)
+    if (failed || c.bad || c.page_failed)
         return EXIT_BAD_INPUT;
     if (o->quiet)
         return c.eligible ? EXIT_OK : EXIT_NONE_ELIGIBLE;

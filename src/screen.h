@@ -31,6 +31,8 @@ typedef struct screen_opts {
     int shard_k, shard_n;       /* --shard K/N (1-based K); n 0: no shard */
     size_t max_record;          /* bytes; 0: INPUT_MAX_RECORD */
     const char *output;         /* --output FILE, or NULL for stdout */
+    const char *html_dir;       /* --html-dir DIR: index.html (as output)
+                                ** and a page per patient; or NULL */
 } screen_opts;
 
 /* Screen and report; returns the exit status (cli.h EXIT_*). */

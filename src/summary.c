@@ -370,3 +370,22 @@ summary_report(const summary *s, report_format format, outbuf *out)
 }
 
 /* }====================================================================== */
+
+void
+summary_trial_counts(const summary *s, int i, long *screened, long *eligible,
+                     long *ineligible, long *incomplete)
+{
+    const trial_tally *tt = &s->trials[i];
+    *screened = tt->screened;
+    *eligible = tt->eligible;
+    *ineligible = tt->ineligible;
+    *incomplete = tt->incomplete;
+}
+
+void
+summary_crit_counts(const summary *s, int i, int c, long *excluded, long *unknown)
+{
+    const crit_tally *ct = &s->trials[i].crit[c];
+    *excluded = ct->excluded;
+    *unknown = ct->unknown;
+}

@@ -36,6 +36,13 @@ void summary_add_unreadable(summary *s);
 /* Add src's counts to dst (same trialset). */
 void summary_merge(summary *dst, const summary *src);
 
+/* The counts of trial i (trialset order), and of its criterion c: the
+** HTML report's attrition funnel. */
+void summary_trial_counts(const summary *s, int i, long *screened,
+                          long *eligible, long *ineligible, long *incomplete);
+void summary_crit_counts(const summary *s, int i, int c, long *excluded,
+                         long *unknown);
+
 /* The FHIR resources the run skipped, per reason (--summary shows them
 ** when there are any). */
 void summary_set_skipped(summary *s, const fhir_counts *c);

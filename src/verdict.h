@@ -104,6 +104,11 @@ typedef struct derived_value {
 /* Compute concept c (kind CK_DERIVED: vis, bmi, steroid_dose) for cx->r at
 ** its screening time, adding evidence and missing items to res. */
 derived_value derived_compute(eval_ctx *cx, const concept *c, result *res);
+/* VIS at time t of cx->r (no evidence; weight-based rates converted as
+** at the screening time), and whether c is one of VIS's drugs: for the
+** HTML timeline. */
+derived_value derived_vis_at(eval_ctx *cx, ts_time t);
+int derived_is_vis_drug(const concept *c);
 /* Evaluate R_LATEST on a derived concept, including VIS's since-time
 ** search (the time from which the threshold has been exceeded). */
 result *eval_derived(eval_ctx *cx, const rule *ru);

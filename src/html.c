@@ -1,0 +1,902 @@
+/*
+** html.c -- the HTML report: page, patient sections, index (see html.h).
+**
+** One self-contained page: inline CSS and SVG, no script, no reference to
+** anything outside it (no URL, no font, no image file), so that it can be
+** mailed, archived and opened offline, and cannot leak that it was opened.
+** Colours are the Okabe-Ito palette, and every verdict and result also
+** differs in lightness and pattern and is written out in words, so the
+** page reads the same in greyscale, to colour-blind readers and on paper
+** (@media print: A4, one patient per page).
+**
+** Safety: every string from a record or a criteria file goes through
+** html_escape, in text and in attribute values alike (both are always
+** double-quoted), so a record id "<script>" is text.  Bytes that are not
+** UTF-8 and control characters become U+FFFD.
+**
+** The data-* hooks (docs/html.md) let a machine check the picture: badges
+** carry the verdict, rows the result, times are RFC 3339 as in the NDJSON.
+*/
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "decide.h"
+#include "eval.h"
+#include "html.h"
+#include "recview.h"
+#include "timeutil.h"
+#include "units.h"
+#include "verdict.h"
+
+static outbuf *criteria_cells(const trial *t);
+
+html_ctx *
+html_new(const trialset *ts, const vocab *v)
+{
+    html_ctx *h = xcalloc(1, sizeof *h);
+    h->ts = ts;
+    h->v = v;
+    h->ntrials = trialset_count(ts);
+    h->clock = xcalloc((size_t)h->ntrials + 1, sizeof *h->clock);
+    h->panels = xcalloc((size_t)h->ntrials + 1, sizeof *h->panels);
+    h->cells = xcalloc((size_t)h->ntrials + 1, sizeof *h->cells);
+    for (int j = 0; j < h->ntrials; j++) {
+        h->clock[j] = trial_clock_new(trialset_at(ts, j), v);
+        h->panels[j] = html_panels_new(trialset_at(ts, j));
+        h->cells[j] = criteria_cells(trialset_at(ts, j));
+    }
+    return h;
+}
+
+void
+html_free(html_ctx *h)
+{
+    if (!h)
+        return;
+    for (int j = 0; j < h->ntrials; j++) {
+        trial_clock_free(h->clock[j]);
+        html_panels_free(h->panels[j]);
+        for (int i = 0; i < trialset_at(h->ts, j)->ncrit; i++)
+            outbuf_release(&h->cells[j][i]);
+        free(h->cells[j]);
+    }
+    free(h->cells);
+    free(h->clock);
+    free(h->panels);
+    free(h);
+}
+
+/*
+** {======================================================================
+** Escaping and numbers
+** =======================================================================
+*/
+
+/* Length of the valid UTF-8 sequence at s (2-4 bytes, s[0] >= 0x80), or
+** 0 when it is not one (overlong, surrogate, beyond U+10FFFF). */
+static int
+utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0], cp, min;
+    int n;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, cp = c & 0x1f, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, cp = c & 0x0f, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, cp = c & 0x07, min = 0x10000;
+    else
+        return 0;
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)
+        || (cp >= 0x80 && cp <= 0x9f))
+        return 0;
+    return n;
+}
+
+void
+html_escape(outbuf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q < 0x7f && !strchr("&<>\"'", *q))
+            q++;
+        outbuf_put(b, (const char *)p, (size_t)(q - p));
+        p = q;
+        if (!*p)
+            break;
+        int n;
+        switch (*p) {
+        case '&':  outbuf_puts(b, "&amp;"); n = 1; break;
+        case '<':  outbuf_puts(b, "&lt;"); n = 1; break;
+        case '>':  outbuf_puts(b, "&gt;"); n = 1; break;
+        case '"':  outbuf_puts(b, "&quot;"); n = 1; break;
+        case '\'': outbuf_puts(b, "&#39;"); n = 1; break;
+        case '\t': case '\n': outbuf_put(b, (const char *)p, 1); n = 1; break;
+        default:
+            n = *p >= 0x80 ? utf8_len(p) : 0;
+            if (n > 0) {
+                outbuf_put(b, (const char *)p, (size_t)n);
+            } else {
+                outbuf_puts(b, "\xef\xbf\xbd");     /* U+FFFD */
+                n = 1;
+            }
+        }
+        p += n;
+    }
+}
+
+/* Digits of v (0 <= v < 10^width) into p, zero-padded. */
+static void
+digits(char *p, long v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+}
+
+/* ts_format's text, without printf: a page prints thousands of times. */
+void
+html_time(outbuf *b, ts_time t)
+{
+    int y, mo, d, h, mi, s;
+    ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
+    if (y < 0 || y > 9999) {
+        char buf[TS_FMT_LEN];
+        ts_format(t, buf);
+        outbuf_puts(b, buf);
+        return;
+    }
+    char buf[20] = "0000-00-00T00:00:00Z";
+    digits(buf, y, 4);
+    digits(buf + 5, mo, 2);
+    digits(buf + 8, d, 2);
+    digits(buf + 11, h, 2);
+    digits(buf + 14, mi, 2);
+    digits(buf + 17, s, 2);
+    outbuf_put(b, buf, sizeof buf);
+}
+
+void
+html_num(outbuf *b, double v)
+{
+    char buf[48];
+    if (!(v > -1e15 && v < 1e15)) {        /* huge or NaN: printf's way */
+        snprintf(buf, sizeof buf, "%.2f", v);
+        outbuf_puts(b, buf);
+        return;
+    }
+    long long c = llround(v * 100);     /* hundredths, rounded */
+    char *p = buf + sizeof buf;
+    int neg = c < 0;
+    unsigned long long u = neg ? (unsigned long long)-c : (unsigned long long)c;
+    unsigned frac = (unsigned)(u % 100);
+    u /= 100;
+    if (frac % 10)
+        *--p = (char)('0' + frac % 10), *--p = (char)('0' + frac / 10), *--p = '.';
+    else if (frac)
+        *--p = (char)('0' + frac / 10), *--p = '.';
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (neg)
+        *--p = '-';
+    outbuf_put(b, p, (size_t)(buf + sizeof buf - p));
+}
+
+/* A short time for people: "03-01 09:45" (UTC). */
+static void
+short_time(outbuf *b, ts_time t)
+{
+    int y, mo, d, h, mi, s;
+    ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
+    outbuf_printf(b, "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+}
+
+/* }====================================================================== */
+
+/*
+** {======================================================================
+** Page
+** =======================================================================
+*/
+
+/* Okabe-Ito: bluish green #009E73 (met, eligible: solid), vermillion
+** #D55E00 (not met, ineligible: hatched, so lighter on average and
+** striped), yellow #F0E442 (unknown, incomplete: light, dotted). */
+static const char page_style[] =
+"body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
+"color:#111;background:#fff;margin:0 auto;padding:12px 20px;max-width:1240px}\n"
+"h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:6px 0}"
+"h3{font-size:16px;margin:14px 0 4px}\n"
+"section.patient{border-top:3px solid #333;margin-top:18px;padding-top:6px}\n"
+"header.patient-head dl{display:flex;flex-wrap:wrap;gap:4px 22px;margin:4px 0}\n"
+"header.patient-head dt{font-weight:600}header.patient-head dd{margin:0}\n"
+"header.patient-head div{display:flex;gap:6px}\n"
+"section.trial{margin:10px 0 18px;padding-left:8px;border-left:4px solid #ccc}\n"
+".badge{display:inline-block;padding:1px 9px;border-radius:10px;font-weight:700;"
+"font-size:13px;border:2px solid #000;vertical-align:middle;margin-left:8px}\n"
+".badge[data-verdict=eligible]{background:#009E73;color:#fff;border-color:#005f45}\n"
+".badge[data-verdict=ineligible]{background:repeating-linear-gradient(45deg,#fff 0 4px,"
+"#f6c7a6 4px 8px);color:#7a2e00;border-color:#D55E00;border-style:dashed}\n"
+".badge[data-verdict=incomplete]{background:#F0E442;color:#111;border-color:#8a8000;"
+"border-style:dotted}\n"
+".deciding{margin:4px 0}.deciding ul{margin:2px 0 2px 18px;padding:0}\n"
+".eligible-since,.window-text{margin:2px 0}\n"
+"table{border-collapse:collapse;margin:6px 0;font-size:13px}\n"
+"th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}\n"
+"thead th{background:#eee}\n"
+"table.criteria{width:100%}table.criteria td.text{max-width:420px}\n"
+"table.criteria .note{display:block;color:#555;font-size:12px}\n"
+"td.result{font-weight:700;white-space:nowrap}\n"
+"tr[data-effect=ok] td.result{background:#009E73;color:#fff}\n"
+"tr[data-effect=blocks] td.result{background:repeating-linear-gradient(45deg,#fff 0 4px,"
+"#f6c7a6 4px 8px);color:#7a2e00}\n"
+"tr[data-effect=unknown] td.result{background:#F0E442;color:#111}\n"
+"tr.decides td:first-child{border-left:4px solid #000}\n"
+"td.ev{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}\n"
+"svg.timeline{display:block;max-width:100%;height:auto;margin:6px 0;"
+"font:11px system-ui,Helvetica,Arial,sans-serif}\n"
+"svg text{fill:#111}svg .muted{fill:#555}\n"
+"svg .panel{fill:#fafafa;stroke:#ccc}\n"
+"svg polyline.values{fill:none;stroke:#0072B2;stroke-width:1.5}\n"
+"svg circle.sample{fill:#0072B2}\n"
+"svg g.series[data-concept=vis] polyline.values{stroke:#CC79A7}\n"
+"svg g.series[data-concept=vis] circle.sample{fill:#CC79A7}\n"
+"svg line.threshold{stroke:#000;stroke-width:1.2;stroke-dasharray:6 3}\n"
+"svg rect.bar{fill:#56B4E9;stroke:#1b6a95}\n"
+"svg rect.stay{fill:#E69F00;fill-opacity:.55;stroke:#8a5d00}\n"
+"svg rect.window{fill:#0072B2;fill-opacity:.10;stroke:#0072B2;stroke-dasharray:2 2}\n"
+"svg rect.stretch,svg rect.at-now{stroke:#333;stroke-width:.5}\n"
+"svg rect[data-effect=ok]{fill:#009E73}\n"
+"svg rect[data-effect=blocks]"
+"{fill:url(#ts-hatch)}\n"
+"svg rect[data-effect=unknown]"
+"{fill:url(#ts-dots)}\n"
+"svg line.now{stroke:#000;stroke-width:2}\n"
+"svg g.axis line{stroke:#999}\n"
+".legend span{display:inline-block;margin-right:14px}\n"
+".sw{display:inline-block;width:22px;height:11px;border:1px solid #333;vertical-align:middle;"
+"margin-right:4px}\n"
+".sw.met{background:#009E73}.sw.not_met{background:repeating-linear-gradient(45deg,#fff 0 3px,"
+"#D55E00 3px 6px)}.sw.unknown{background:radial-gradient(#8a8000 25%,#F0E442 30%);"
+"background-size:5px 5px}\n"
+"table.matrix td[data-verdict=eligible]{background:#009E73;color:#fff;font-weight:700}\n"
+"table.matrix td[data-verdict=ineligible]{color:#7a2e00}\n"
+"table.matrix td[data-verdict=incomplete]{background:#F0E442}\n"
+"table.matrix td a{color:inherit}\n"
+"svg.funnel{display:block;max-width:100%;height:auto;font:12px system-ui,Helvetica,Arial,sans-serif}\n"
+"svg rect.funnel-step{fill:#D55E00}svg rect.funnel-unknown{fill:#F0E442;stroke:#8a8000}\n"
+"svg rect.funnel-total{fill:#999}svg rect.funnel-eligible{fill:#009E73}\n"
+"nav{margin:6px 0}\n"
+"@page{size:A4;margin:12mm}\n"
+"@media print{body{max-width:none;padding:0;font-size:11px}"
+"section.patient{break-before:page;border-top:none}"
+"svg.timeline,svg.funnel,tr{break-inside:avoid}nav{display:none}"
+"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
+
+/* Patterns, defined once per page: the stretches refer to them. */
+static const char page_defs[] =
+"<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\">"
+"<defs>"
+"<pattern id=\"ts-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+"patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fff\"/>"
+"<rect width=\"3\" height=\"6\" fill=\"#D55E00\"/></pattern>"
+"<pattern id=\"ts-dots\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\">"
+"<rect width=\"5\" height=\"5\" fill=\"#F0E442\"/>"
+"<circle cx=\"2.5\" cy=\"2.5\" r=\"1.1\" fill=\"#6b6300\"/></pattern>"
+"</defs></svg>\n";
+
+void
+html_page_begin(outbuf *b, const char *title)
+{
+    outbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                   "<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, "
+                   "initial-scale=1\">\n"
+                   "<meta name=\"generator\" content=\"trialscreen " TS_VERSION "\">\n"
+                   "<title>");
+    html_escape(b, title);
+    outbuf_puts(b, "</title>\n<style>\n");
+    outbuf_puts(b, page_style);
+    outbuf_puts(b, "</style>\n</head>\n<body>\n");
+    outbuf_puts(b, page_defs);
+}
+
+void
+html_page_end(outbuf *b)
+{
+    outbuf_puts(b, "</body>\n</html>\n");
+}
+
+/* }====================================================================== */
+
+/*
+** {======================================================================
+** Patient section
+** =======================================================================
+*/
+
+const char *
+html_effect(tv v, int exclusion)
+{
+    if (v == TV_UNKNOWN)
+        return "unknown";
+    return (v == TV_MET) != (exclusion != 0) ? "ok" : "blocks";
+}
+
+static const char *
+verdict_word(verdict v)
+{
+    return v == V_ELIGIBLE ? "Eligible" : v == V_INELIGIBLE ? "Ineligible"
+                                                            : "Incomplete";
+}
+
+static const char *
+result_word(tv v)
+{
+    return v == TV_MET ? "met" : v == TV_NOT_MET ? "not met" : "unknown";
+}
+
+static const char *
+sex_word(sex s)
+{
+    switch (s) {
+    case SEX_FEMALE: return "female";
+    case SEX_MALE:   return "male";
+    case SEX_OTHER:  return "other";
+    case SEX_UNKNOWN: return "unknown";
+    case SEX_NONE:   break;
+    }
+    return "not given";
+}
+
+static const char *
+at_word(at_source s)
+{
+    switch (s) {
+    case AT_CLI:    return "--at";
+    case AT_AS_OF:  return "as_of";
+    case AT_LATEST: return "latest data";
+    }
+    return "";
+}
+
+/* The axis: from the first data (at most HTML_SPAN_BACK before the
+** screening time) to the screening time, on whole steps, stretched to
+** show the enrolment windows up to HTML_SPAN_AHEAD after it. */
+static html_span
+patient_span(const record *r, trial_result *const *res, int n)
+{
+    html_span sp;
+    sp.now = record_at(r);
+    ts_time first = record_first_time(r);
+    if (first == TS_NONE || first < sp.now - HTML_SPAN_BACK)
+        first = first == TS_NONE ? sp.now - HTML_STEP : sp.now - HTML_SPAN_BACK;
+    ts_time t0 = first - ((first % HTML_STEP) + HTML_STEP) % HTML_STEP;
+    if (t0 >= sp.now)
+        t0 -= HTML_STEP;
+    sp.t0 = t0;
+    sp.t1 = sp.now;
+    for (int j = 0; j < n; j++) {
+        const trial_result *tr = res[j];
+        if (!tr->has_window)
+            continue;
+        ts_time c = tr->closes;
+        if (c != TS_NONE && c > sp.t1)
+            sp.t1 = c < sp.now + HTML_SPAN_AHEAD ? c : sp.now + HTML_SPAN_AHEAD;
+    }
+    return sp;
+}
+
+static void
+attr_time(outbuf *b, const char *name, ts_time t)
+{
+    outbuf_printf(b, " %s=\"", name);
+    html_time(b, t);
+    outbuf_put(b, "\"", 1);
+}
+
+static void
+patient_head(outbuf *b, const record *r)
+{
+    ts_time first = record_first_time(r), last = record_last_time(r);
+    if (first == TS_NONE)
+        first = last = record_at(r);
+    outbuf_puts(b, "<header class=\"patient-head\"");
+    attr_time(b, "data-first", first);
+    attr_time(b, "data-last", last);
+    outbuf_puts(b, ">\n<h2>Patient ");
+    html_escape(b, record_id(r));
+    outbuf_puts(b, "</h2>\n<dl>");
+    outbuf_puts(b, "<div><dt>Age</dt><dd>");
+    if (r->has_birth)
+        outbuf_printf(b, "%ld years", ts_age(r->birth_y, r->birth_m, r->birth_d,
+                                             record_at(r), AGE_YEARS));
+    else
+        outbuf_puts(b, "not given");
+    outbuf_puts(b, "</dd></div><div><dt>Sex</dt><dd>");
+    outbuf_puts(b, sex_word(r->sex));
+    outbuf_puts(b, "</dd></div><div><dt>Screened at</dt><dd><time datetime=\"");
+    html_time(b, record_at(r));
+    outbuf_puts(b, "\">");
+    short_time(b, record_at(r));
+    outbuf_printf(b, " UTC</time> (%s)</dd></div><div><dt>Data</dt><dd>",
+                  at_word(r->at_from));
+    short_time(b, first);
+    outbuf_puts(b, " to ");
+    short_time(b, last);
+    outbuf_puts(b, "</dd></div><div><dt>Source</dt><dd>");
+    html_escape(b, record_source(r));
+    if (r->line > 0)
+        outbuf_printf(b, ":%d", r->line);
+    outbuf_puts(b, "</dd></div></dl>\n</header>\n");
+}
+
+/* The deciding criteria in words: the one-line reason, then each
+** deciding criterion with its reason. */
+static void
+trial_deciding(outbuf *b, const trial_result *tr)
+{
+    outbuf line = {0};
+    decide_line(&line, tr);
+    if (line.len == 0) {
+        outbuf_release(&line);
+        return;
+    }
+    outbuf_puts(b, "<div class=\"deciding\"><p>");
+    outbuf_put(&line, "", 1);
+    html_escape(b, line.p);
+    outbuf_release(&line);
+    outbuf_puts(b, "</p><ul>");
+    const trial *t = tr->t;
+    for (int i = 0; i < t->ncrit && tr->crit; i++) {
+        if (!decide_is_deciding(tr, i))
+            continue;
+        outbuf_puts(b, "<li><b>");
+        html_escape(b, t->crit[i].id);
+        outbuf_puts(b, "</b>: ");
+        html_escape(b, tr->crit[i] && tr->crit[i]->reason ? tr->crit[i]->reason
+                                                          : "not evaluated");
+        outbuf_puts(b, "</li>");
+    }
+    outbuf_puts(b, "</ul></div>\n");
+}
+
+static void
+trial_window(outbuf *b, const trial_result *tr)
+{
+    if (tr->v == V_ELIGIBLE && tr->eligible_since != TS_NONE) {
+        outbuf_puts(b, "<p class=\"eligible-since\" data-trial=\"");
+        html_escape(b, tr->t->id);
+        outbuf_put(b, "\"", 1);
+        attr_time(b, "data-time", tr->eligible_since);
+        outbuf_puts(b, ">Eligible since ");
+        short_time(b, tr->eligible_since);
+        outbuf_puts(b, " UTC</p>\n");
+    }
+    if (!tr->has_window)
+        return;
+    outbuf_puts(b, "<p class=\"window-text\">Enrolment window: ");
+    if (tr->opens != TS_NONE)
+        short_time(b, tr->opens);
+    else
+        outbuf_puts(b, "not known");
+    outbuf_puts(b, " to ");
+    if (tr->closes != TS_NONE)
+        short_time(b, tr->closes);
+    else
+        outbuf_puts(b, "not known");
+    outbuf_puts(b, " UTC</p>\n");
+}
+
+/* "58 mm[Hg] (03-01 09:45)" for each piece of evidence. */
+static void
+crit_reading(outbuf *b, const result *res)
+{
+    for (int i = 0; res && i < res->nev; i++) {
+        const evidence *ev = &res->ev[i];
+        if (i > 0)
+            outbuf_puts(b, "<br>");
+        html_escape(b, ev->code);
+        outbuf_put(b, " ", 1);
+        html_escape(b, ev->value);
+        if (ev->unit) {
+            outbuf_put(b, " ", 1);
+            html_escape(b, ev->unit);
+        }
+        if (ev->t != TS_NONE) {
+            outbuf_puts(b, " (");
+            short_time(b, ev->t);
+            outbuf_put(b, ")", 1);
+        }
+    }
+}
+
+static void
+crit_evidence(outbuf *b, const result *res)
+{
+    for (int i = 0; res && i < res->nev; i++) {
+        if (i > 0)
+            outbuf_puts(b, "<br>");
+        html_escape(b, res->ev[i].pointer ? res->ev[i].pointer : "");
+    }
+    if (res && res->nmissing > 0) {
+        outbuf_puts(b, res->nev ? "<br>missing: " : "missing: ");
+        for (int i = 0; i < res->nmissing; i++) {
+            if (i > 0)
+                outbuf_puts(b, ", ");
+            html_escape(b, res->missing[i]);
+        }
+    }
+}
+
+/*
+** The first two cells of each criterion's row (id, kind, registry text,
+** how it is read) are the same for every patient and most of the table's
+** bytes: escaped once per run.
+*/
+static outbuf *
+criteria_cells(const trial *t)
+{
+    outbuf *cells = xcalloc((size_t)t->ncrit + 1, sizeof *cells);
+    for (int i = 0; i < t->ncrit; i++) {
+        const criterion *c = &t->crit[i];
+        outbuf *b = &cells[i];
+        outbuf_puts(b, "<td>");
+        html_escape(b, c->id);
+        outbuf_printf(b, "<br><small>%s</small></td><td class=\"text\">",
+                      c->exclusion ? "exclusion" : "inclusion");
+        html_escape(b, c->text);
+        if (c->note) {
+            outbuf_puts(b, "<span class=\"note\">Read as: ");
+            html_escape(b, c->note);
+            outbuf_puts(b, "</span>");
+        }
+        outbuf_puts(b, "</td>");
+    }
+    return cells;
+}
+
+static void
+criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
+{
+    const trial *t = tr->t;
+    outbuf_puts(b, "<table class=\"criteria\" data-trial=\"");
+    html_escape(b, t->id);
+    outbuf_puts(b, "\">\n<thead><tr><th>Criterion</th><th>Registry text</th>"
+                   "<th>Reading</th><th>Result</th><th>Reason</th>"
+                   "<th>Evidence</th></tr></thead>\n<tbody>\n");
+    for (int i = 0; i < t->ncrit; i++) {
+        const criterion *c = &t->crit[i];
+        const result *res = tr->crit ? tr->crit[i] : NULL;
+        tv v = res ? res->value : TV_UNKNOWN;
+        outbuf_puts(b, "<tr data-criterion=\"");
+        html_escape(b, c->id);
+        outbuf_printf(b, "\" data-result=\"%s\" data-effect=\"%s\"%s>", tv_name(v),
+                      html_effect(v, c->exclusion),
+                      tr->crit && decide_is_deciding(tr, i) ? " class=\"decides\"" : "");
+        outbuf_put(b, h->cells[j][i].p, h->cells[j][i].len);
+        outbuf_puts(b, "<td>");
+        crit_reading(b, res);
+        outbuf_printf(b, "</td><td class=\"result\">%s</td><td>", result_word(v));
+        html_escape(b, res && res->reason ? res->reason : "not evaluated");
+        outbuf_puts(b, "</td><td class=\"ev\">");
+        crit_evidence(b, res);
+        outbuf_puts(b, "</td></tr>\n");
+    }
+    outbuf_puts(b, "</tbody></table>\n");
+}
+
+static void
+trial_section(html_worker *w, outbuf *b, const record *r, int j,
+              const trial_result *tr, const html_span *sp)
+{
+    const trial *t = tr->t;
+    outbuf_puts(b, "<section class=\"trial\" data-trial=\"");
+    html_escape(b, t->id);
+    outbuf_puts(b, "\">\n<h3>");
+    html_escape(b, t->id);
+    outbuf_put(b, " ", 1);
+    html_escape(b, t->title);
+    outbuf_puts(b, " <span class=\"badge\" data-trial=\"");
+    html_escape(b, t->id);
+    outbuf_printf(b, "\" data-verdict=\"%s\">%s</span></h3>\n",
+                  verdict_name(tr->v), verdict_word(tr->v));
+    trial_deciding(b, tr);
+    trial_window(b, tr);
+    html_timeline(w, b, r, j, tr, sp);
+    criteria_table(w->h, j, b, tr);
+    outbuf_puts(b, "</section>\n");
+}
+
+static const char legend[] =
+"<p class=\"legend\"><span><i class=\"sw met\"></i>eligible; criterion satisfied "
+"(inclusion met, exclusion not met)</span>"
+"<span><i class=\"sw not_met\"></i>ineligible; criterion against "
+"(inclusion not met, exclusion met)</span>"
+"<span><i class=\"sw unknown\"></i>incomplete; unknown</span>"
+"<span>black line: screening time; dashed lines: thresholds; "
+"shaded band: enrolment window; times UTC</span></p>\n";
+
+void
+html_patient(html_worker *w, outbuf *b, const record *r,
+             trial_result *const *res, int n)
+{
+    html_span sp = patient_span(r, res, n);
+    html_grid_run(w, r, sp.t0);
+    outbuf_puts(b, "<section class=\"patient\" id=\"" HTML_HOLE "\" data-patient=\"");
+    html_escape(b, record_id(r));
+    outbuf_put(b, "\"", 1);
+    attr_time(b, "data-as-of", record_at(r));
+    outbuf_puts(b, ">\n");
+    patient_head(b, r);
+    outbuf_puts(b, legend);
+    for (int j = 0; j < n; j++)
+        trial_section(w, b, r, j, res[j], &sp);
+    outbuf_puts(b, "</section>\n");
+}
+
+/* }====================================================================== */
+
+/*
+** {======================================================================
+** Index: verdict matrix and attrition funnels
+** =======================================================================
+*/
+
+void
+html_matrix_row(outbuf *b, const record *r, trial_result *const *res, int n,
+                const char *href)
+{
+    outbuf_puts(b, "<tr data-patient=\"");
+    html_escape(b, record_id(r));
+    outbuf_puts(b, "\"><th><a href=\"");
+    outbuf_puts(b, href);
+    outbuf_puts(b, "\">");
+    html_escape(b, record_id(r));
+    outbuf_puts(b, "</a></th>");
+    for (int j = 0; j < n; j++) {
+        outbuf_puts(b, "<td data-trial=\"");
+        html_escape(b, res[j]->t->id);
+        outbuf_printf(b, "\" data-verdict=\"%s\"><a href=\"", verdict_name(res[j]->v));
+        outbuf_puts(b, href);
+        outbuf_printf(b, "\">%s</a></td>", verdict_word(res[j]->v));
+    }
+    outbuf_puts(b, "</tr>\n");
+}
+
+void
+html_matrix_error(outbuf *b, const char *source, int line, int ntrials)
+{
+    outbuf_puts(b, "<tr class=\"unreadable\"><th>");
+    html_escape(b, source);
+    if (line > 0)
+        outbuf_printf(b, ":%d", line);
+    outbuf_printf(b, "</th><td colspan=\"%d\">not read: see the diagnostics</td></tr>\n",
+                  ntrials > 0 ? ntrials : 1);
+}
+
+#define FUNNEL_W 900
+#define FUNNEL_LABEL 260
+#define FUNNEL_ROW 20
+
+/* One bar of a funnel: count out of total, from the label column. */
+static void
+funnel_bar(outbuf *b, const char *cls, const trial *t, const char *crit,
+           long count, long total, int y, double x, const char *label)
+{
+    double wmax = FUNNEL_W - FUNNEL_LABEL - 60;
+    double wd = total > 0 ? wmax * (double)count / (double)total : 0;
+    outbuf_printf(b, "<text x=\"4\" y=\"%d\">", y + 14);
+    html_escape(b, label);
+    outbuf_printf(b, "</text><rect class=\"%s\" data-trial=\"", cls);
+    html_escape(b, t->id);
+    if (crit) {
+        outbuf_puts(b, "\" data-criterion=\"");
+        html_escape(b, crit);
+    }
+    outbuf_printf(b, "\" data-count=\"%ld\" x=\"", count);
+    html_num(b, FUNNEL_LABEL + x);
+    outbuf_printf(b, "\" y=\"%d\" width=\"", y + 3);
+    html_num(b, wd);
+    outbuf_printf(b, "\" height=\"%d\"/>", FUNNEL_ROW - 6);
+}
+
+static void
+funnel(outbuf *b, const summary *s, int j, const trial *t)
+{
+    long screened, eligible, ineligible, incomplete;
+    summary_trial_counts(s, j, &screened, &eligible, &ineligible, &incomplete);
+    int h = (t->ncrit + 2) * FUNNEL_ROW + 8;
+    outbuf_puts(b, "<figure><figcaption>");
+    html_escape(b, t->id);
+    outbuf_put(b, " ", 1);
+    html_escape(b, t->title);
+    outbuf_printf(b, ": %ld screened, %ld eligible, %ld ineligible, %ld "
+                     "incomplete; per criterion, the records it excluded "
+                     "(and left unknown, light)</figcaption>\n", screened,
+                  eligible, ineligible, incomplete);
+    outbuf_puts(b, "<svg class=\"funnel\" data-trial=\"");
+    html_escape(b, t->id);
+    outbuf_printf(b, "\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">",
+                  FUNNEL_W, h, FUNNEL_W, h);
+    funnel_bar(b, "funnel-total", t, NULL, screened, screened, 0, 0, "screened");
+    outbuf_printf(b, "<text x=\"%d\" y=\"14\">%ld</text>", FUNNEL_W - 56, screened);
+    for (int i = 0; i < t->ncrit; i++) {
+        long ex, unk;
+        summary_crit_counts(s, j, i, &ex, &unk);
+        int y = (i + 1) * FUNNEL_ROW;
+        funnel_bar(b, "funnel-step", t, t->crit[i].id, ex, screened, y, 0,
+                   t->crit[i].id);
+        double wmax = FUNNEL_W - FUNNEL_LABEL - 60;
+        double xu = screened > 0 ? wmax * (double)ex / (double)screened : 0;
+        outbuf_puts(b, "<rect class=\"funnel-unknown\" data-trial=\"");
+        html_escape(b, t->id);
+        outbuf_puts(b, "\" data-criterion=\"");
+        html_escape(b, t->crit[i].id);
+        outbuf_printf(b, "\" data-count=\"%ld\" x=\"", unk);
+        html_num(b, FUNNEL_LABEL + xu);
+        outbuf_printf(b, "\" y=\"%d\" width=\"", y + 3);
+        html_num(b, screened > 0 ? wmax * (double)unk / (double)screened : 0);
+        outbuf_printf(b, "\" height=\"%d\"/><text x=\"%d\" y=\"%d\">%ld + %ld?"
+                         "</text>", FUNNEL_ROW - 6, FUNNEL_W - 56, y + 14, ex, unk);
+    }
+    int y = (t->ncrit + 1) * FUNNEL_ROW;
+    funnel_bar(b, "funnel-eligible", t, NULL, eligible, screened, y, 0, "eligible");
+    outbuf_printf(b, "<text x=\"%d\" y=\"%d\">%ld</text></svg></figure>\n",
+                  FUNNEL_W - 56, y + 14, eligible);
+}
+
+void
+html_index(outbuf *b, const trialset *ts, const outbuf *rows, const summary *s)
+{
+    int n = trialset_count(ts);
+    outbuf_puts(b, "<section class=\"index\" id=\"index\">\n<h2>Patients and "
+                   "trials</h2>\n<table class=\"matrix\">\n<thead><tr>"
+                   "<th>Patient</th>");
+    for (int j = 0; j < n; j++) {
+        const trial *t = trialset_at(ts, j);
+        outbuf_puts(b, "<th data-trial=\"");
+        html_escape(b, t->id);
+        outbuf_puts(b, "\">");
+        html_escape(b, t->id);
+        outbuf_puts(b, "<br><small>");
+        html_escape(b, t->title);
+        outbuf_puts(b, "</small></th>");
+    }
+    outbuf_puts(b, "</tr></thead>\n<tbody>\n");
+    if (rows && rows->len)
+        outbuf_put(b, rows->p, rows->len);
+    outbuf_puts(b, "</tbody></table>\n<h2>Attrition</h2>\n");
+    for (int j = 0; s && j < n; j++)
+        funnel(b, s, j, trialset_at(ts, j));
+    outbuf_puts(b, "</section>\n");
+}
+
+/* }====================================================================== */
+
+/* FNV-1a, 64 bits: a stable name for an id that is not safe as is. */
+static uint64_t
+fnv1a(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int
+name_safe(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+void
+html_page_stem(const char *id, char *buf, size_t size)
+{
+    size_t n = strlen(id), safe = 0;
+    while (safe < n && name_safe((unsigned char)id[safe]))
+        safe++;
+    if (n > 0 && safe == n && n <= 64) {
+        snprintf(buf, size, "patient-%s", id);
+        return;
+    }
+    char part[41];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 40; i++)
+        part[k++] = name_safe((unsigned char)id[i]) ? id[i] : '_';
+    part[k] = '\0';
+    snprintf(buf, size, "patient-%s%s%016llx", part, k ? "-" : "",
+             (unsigned long long)fnv1a(id));
+}
+
+/* The names taken: an open-addressing hash set of strings. */
+struct html_names {
+    char **slot;
+    size_t cap, n;
+};
+
+html_names *
+html_names_new(void)
+{
+    html_names *ns = xcalloc(1, sizeof *ns);
+    ns->cap = 1024;
+    ns->slot = xcalloc(ns->cap, sizeof *ns->slot);
+    return ns;
+}
+
+void
+html_names_free(html_names *ns)
+{
+    if (!ns)
+        return;
+    for (size_t i = 0; i < ns->cap; i++)
+        free(ns->slot[i]);
+    free(ns->slot);
+    free(ns);
+}
+
+/* The slot of s: where it is, or the empty one where it would go. */
+static size_t
+names_find(const html_names *ns, const char *s)
+{
+    size_t i = (size_t)fnv1a(s) & (ns->cap - 1);
+    while (ns->slot[i] && strcmp(ns->slot[i], s) != 0)
+        i = (i + 1) & (ns->cap - 1);
+    return i;
+}
+
+static void
+names_grow(html_names *ns)
+{
+    html_names old = *ns;
+    ns->cap *= 2;
+    ns->slot = xcalloc(ns->cap, sizeof *ns->slot);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slot[i])
+            ns->slot[names_find(ns, old.slot[i])] = old.slot[i];
+    free(old.slot);
+}
+
+const char *
+html_names_claim(html_names *ns, const char *stem)
+{
+    char buf[HTML_NAME_MAX + 24];
+    snprintf(buf, sizeof buf, "%s", stem);
+    for (long k = 2; ns->slot[names_find(ns, buf)]; k++)
+        snprintf(buf, sizeof buf, "%s-%ld", stem, k);
+    if (2 * (ns->n + 1) > ns->cap)
+        names_grow(ns);
+    size_t i = names_find(ns, buf);
+    ns->slot[i] = xstrdup(buf);
+    ns->n++;
+    return ns->slot[i];
+}
+
+void
+html_fill(outbuf *dst, const char *src, size_t len, const char *name)
+{
+    const char *end = src + len;
+    while (src < end) {
+        const char *h = memchr(src, HTML_HOLE[0], (size_t)(end - src));
+        if (!h) {
+            outbuf_put(dst, src, (size_t)(end - src));
+            return;
+        }
+        outbuf_put(dst, src, (size_t)(h - src));
+        outbuf_puts(dst, name);
+        src = h + 1;
+    }
+}

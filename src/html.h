@@ -1,0 +1,178 @@
+/*
+** html.h -- the HTML report: one self-contained page (internal).
+**
+** An output stage beside report.c.  screen.c screens a record as for any
+** format and hands the results here; this renders them, and nothing here
+** calls back into screen.c or batch.c.  Three files:
+**
+**   html.c          the page: escaping, head and style, the patient
+**                   section (header, badges, criteria tables), the index
+**                   (verdict matrix, attrition funnels), page file names;
+**   htmlgrid.c      every criterion's result and each trial's verdict at
+**                   the points of the timeline's grid, by replay's
+**                   machinery (replaywhen.c's change instants, recview.c's
+**                   view of the record at a point, eval_trial);
+**   htmltimeline.c  the inline-SVG timeline of one trial.
+**
+** The markup is a contract for machines as well as a picture for people:
+** the data-* hooks are listed in docs/html.md.  Every string that comes
+** from a record or a criteria file goes through html_escape.
+*/
+#ifndef HTML_H
+#define HTML_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "criteria.h"
+#include "record.h"
+#include "replaywhen.h"
+#include "report.h"
+#include "summary.h"
+#include "vocab.h"
+
+/* The timeline's grid step and how far back it reaches (docs/html.md,
+** "Grid"): hourly points from at most 72 h before the screening time. */
+#define HTML_STEP TS_HOUR
+#define HTML_SPAN_BACK (72 * TS_HOUR)
+/* How far past the screening time the axis reaches to show an enrolment
+** window that is still open; beyond it the band is clipped. */
+#define HTML_SPAN_AHEAD (48 * TS_HOUR)
+
+/* What a trial's criteria read (htmltimeline.c): a panel per series,
+** with the thresholds of the criteria that compare it (canonical unit). */
+typedef struct html_threshold {
+    int crit;                   /* index in the trial's criteria */
+    double v;
+} html_threshold;
+
+typedef struct html_panel {
+    const concept *c;
+    int nthr;
+    html_threshold *thr;
+} html_panel;
+
+typedef struct html_panels {
+    int n;
+    html_panel *p;
+} html_panels;
+
+html_panels *html_panels_new(const trial *t);
+void html_panels_free(html_panels *ps);     /* NULL-safe */
+
+/* Shared by every worker, read-only once made: per trial, its clock and
+** its panels. */
+typedef struct html_ctx {
+    const trialset *ts;
+    const vocab *v;
+    int ntrials;
+    trial_clock **clock;
+    html_panels **panels;
+    outbuf **cells;             /* [trial][criterion]: the table's first
+                                ** cells, escaped once (html.c) */
+} html_ctx;
+
+html_ctx *html_new(const trialset *ts, const vocab *v);
+void html_free(html_ctx *h);                /* NULL-safe */
+
+/* A criterion's value at a point where the trial was not evaluated
+** (htmlgrid.c: ineligible because of another criterion). */
+#define HTML_SKIPPED 3
+
+/* The results over the grid (htmlgrid.c): point k of trial j has verdict
+** verdict[j * n + k] and criterion i's value crit[j][i * n + k]. */
+typedef struct html_grid {
+    int n;                      /* points */
+    ts_time *at;                /* [n]: multiples of the step, then now */
+    unsigned char *verdict;     /* [ntrials * n] */
+    unsigned char **crit;       /* [ntrials][ncrit * n] (tv) */
+    int cap_points;
+    long evaluations;           /* trial evaluations done */
+} html_grid;
+
+/* Per worker thread. */
+typedef struct html_worker {
+    const html_ctx *h;
+    arena *a;                   /* one grid point's view and results */
+    html_grid g;
+    instants *inst;             /* [ntrials] */
+    int *cursor;                /* [ntrials]: into inst */
+    ts_time *until;             /* [ntrials]: ineligible at least until */
+    int *hold;                  /* [ntrials]: the criterion that keeps it */
+} html_worker;
+
+html_worker *html_worker_new(const html_ctx *h);
+void html_worker_free(html_worker *w);      /* NULL-safe */
+
+/* The axis of a patient's timelines. */
+typedef struct html_span {
+    ts_time t0, t1;             /* the axis */
+    ts_time now;                /* the screening time */
+} html_span;
+
+/* htmlgrid.c: fill w->g for record r from t0 to r's screening time. */
+void html_grid_run(html_worker *w, const record *r, ts_time t0);
+
+/* html.c */
+void html_escape(outbuf *b, const char *s);
+/* An RFC 3339 time as in the NDJSON, "2026-03-01T09:45:00Z". */
+void html_time(outbuf *b, ts_time t);
+/* What a criterion's result does to the verdict, for the colours
+** (data-effect): "ok" (an inclusion met, an exclusion not met), "blocks"
+** or "unknown". */
+const char *html_effect(tv v, int exclusion);
+/* A coordinate or value with at most 2 decimals, no trailing zeros. */
+void html_num(outbuf *b, double v);
+
+/* The start of a page (doctype, head, inline style, body, the shared SVG
+** patterns) and its end. */
+void html_page_begin(outbuf *b, const char *title);
+void html_page_end(outbuf *b);
+
+/*
+** A patient's name in the page (its section's id) and in --html-dir (its
+** file, with ".html") is decided in input order by the one thread that
+** writes (two records may have the same id), after the section was
+** rendered on a worker: so the section and the index row hold HTML_HOLE
+** where the name goes, and html_fill puts it in.  Escaped text never
+** holds the byte (html_escape turns control characters into U+FFFD).
+*/
+#define HTML_HOLE "\x01"
+
+/* One patient's section: r screened with res[0..n) (trialset order). */
+void html_patient(html_worker *w, outbuf *b, const record *r,
+                  trial_result *const *res, int n);
+
+/* The patient's row of the index matrix, linking to href, written as is:
+** a name from html_page_stem (safe characters only) or HTML_HOLE. */
+void html_matrix_row(outbuf *b, const record *r, trial_result *const *res,
+                     int n, const char *href);
+/* A row for a record that could not be read. */
+void html_matrix_error(outbuf *b, const char *source, int line, int ntrials);
+
+/* The index: the matrix around rows (from html_matrix_row), and per trial
+** the attrition funnel of s. */
+void html_index(outbuf *b, const trialset *ts, const outbuf *rows,
+                const summary *s);
+
+/* A patient's name, from its id: "patient-" and the id when it is made of
+** [A-Za-z0-9._-] only and at most 64 bytes, else "patient-", the id with
+** other bytes as '_' (at most 40) and a hash of the whole id.  Its page in
+** --html-dir is the name and ".html"; its section's id in a single page
+** is the name.  A name already taken in the run gets "-2", "-3", ... */
+void html_page_stem(const char *id, char *buf, size_t size);
+#define HTML_NAME_MAX 128
+
+typedef struct html_names html_names;
+html_names *html_names_new(void);
+void html_names_free(html_names *ns);       /* NULL-safe */
+/* stem, or stem-2, stem-3, ... if taken; valid until html_names_free. */
+const char *html_names_claim(html_names *ns, const char *stem);
+/* Append src[0..len) to dst with each HTML_HOLE replaced by name. */
+void html_fill(outbuf *dst, const char *src, size_t len, const char *name);
+
+/* htmltimeline.c: trial j's timeline for record r (w->g filled). */
+void html_timeline(html_worker *w, outbuf *b, const record *r, int j,
+                   const trial_result *tr, const html_span *sp);
+
+#endif

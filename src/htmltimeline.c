@@ -1,0 +1,690 @@
+/*
+** htmltimeline.c -- one trial's timeline as inline SVG (see html.h).
+**
+** Top to bottom, on one linear time axis (x = X0 + (t - t0) / (t1 - t0)
+** * (X1 - X0)): a panel per series the trial's criteria read, with its
+** values, samples and the criteria's thresholds (VIS computed from the
+** infusions when the trial reads it); the medications and procedures as
+** bars; the location stays as a strip; a row per criterion with the
+** stretches of constant result from htmlgrid.c; the verdict row; the hour
+** axis.  The enrolment window is a band behind all of it, the screening
+** time a line across it.  Each panel is linear too: y = Y0 + (v - V0) /
+** (V1 - V0) * (Y1 - Y0), printed on the panel (data-v0 ... data-y1), so
+** that a machine can check that a threshold or a sample is drawn where
+** its value puts it.  Coordinates have at most 2 decimals; the scales
+** are computed from the printed numbers.
+**
+** What is drawn is decided by the trial's rules (which concepts, which
+** thresholds) and the record (which items); the panels of a trial are
+** found once per run (html_panels_new) by walking its rule trees.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "html.h"
+#include "rules.h"
+#include "units.h"
+#include "verdict.h"
+
+#define TL_W 1200
+#define TL_X0 170.0
+#define TL_X1 1180.0
+#define TL_TOP 8
+#define TL_PANEL 96             /* a series panel, with its margins */
+#define TL_PAD 8                /* inside a panel: Y1 below its top */
+#define TL_ROW 16               /* a bar, stay or stretch row */
+#define TL_AXIS 30
+
+/*
+** {======================================================================
+** What a trial reads: panels and thresholds (once per run)
+** =======================================================================
+*/
+
+static html_panel *
+panel_for(html_panels *ps, const concept *c)
+{
+    for (int i = 0; i < ps->n; i++)
+        if (ps->p[i].c == c)
+            return &ps->p[i];
+    ps->p = xrealloc(ps->p, (size_t)(ps->n + 1) * sizeof *ps->p);
+    html_panel *p = &ps->p[ps->n++];
+    memset(p, 0, sizeof *p);
+    p->c = c;
+    return p;
+}
+
+static void
+add_threshold(html_panel *p, int crit, double v)
+{
+    for (int i = 0; i < p->nthr; i++)
+        if (p->thr[i].crit == crit && p->thr[i].v == v)
+            return;
+    p->thr = xrealloc(p->thr, (size_t)(p->nthr + 1) * sizeof *p->thr);
+    p->thr[p->nthr].crit = crit;
+    p->thr[p->nthr].v = v;
+    p->nthr++;
+}
+
+static int
+is_value_rule(rule_kind k)
+{
+    return k == R_LATEST || k == R_ANY_VALUE || k == R_ALL_VALUES
+           || k == R_SUSTAINED || k == R_EPISODE || k == R_CONSECUTIVE;
+}
+
+/* A series worth a panel: an observation, or VIS (computed here). */
+static int
+is_series(const concept *c)
+{
+    return c && (c->kind == CK_OBSERVATION
+                 || (c->kind == CK_DERIVED && strcmp(c->name, "vis") == 0));
+}
+
+static void
+walk_rule(html_panels *ps, int crit, const rule *ru)
+{
+    if (!ru)
+        return;
+    if (is_value_rule(ru->kind))
+        for (int i = 0; i < ru->nconcepts; i++) {
+            if (!is_series(ru->concepts[i]))
+                continue;
+            html_panel *p = panel_for(ps, ru->concepts[i]);
+            double scale = ru->cmp.scale != 0 ? ru->cmp.scale : 1;
+            if (ru->cmp.op != CMP_NONE)
+                add_threshold(p, crit, ru->cmp.lo / scale);
+            if (ru->cmp.op == CMP_BETWEEN)
+                add_threshold(p, crit, ru->cmp.hi / scale);
+        }
+    for (int i = 0; i < ru->nkids; i++)
+        walk_rule(ps, crit, ru->kids[i]);
+}
+
+html_panels *
+html_panels_new(const trial *t)
+{
+    html_panels *ps = xcalloc(1, sizeof *ps);
+    for (int i = 0; i < t->ncrit; i++)
+        if (t->crit[i].evaluated)
+            walk_rule(ps, i, t->crit[i].rule);
+    return ps;
+}
+
+void
+html_panels_free(html_panels *ps)
+{
+    if (!ps)
+        return;
+    for (int i = 0; i < ps->n; i++)
+        free(ps->p[i].thr);
+    free(ps->p);
+    free(ps);
+}
+
+/* }====================================================================== */
+
+/*
+** {======================================================================
+** Coordinates
+** =======================================================================
+*/
+
+typedef struct tl {
+    outbuf *b;
+    const record *r;
+    const html_span *sp;
+    const trial *t;
+    const char *trial;          /* its id, for data-trial */
+    int top, bottom;            /* the plot, without the axis */
+} tl;
+
+static double
+x_of(const tl *g, ts_time t)
+{
+    double f = (double)(t - g->sp->t0) / (double)(g->sp->t1 - g->sp->t0);
+    return TL_X0 + f * (TL_X1 - TL_X0);
+}
+
+static ts_time
+clip(const tl *g, ts_time t)
+{
+    return t < g->sp->t0 ? g->sp->t0 : t > g->sp->t1 ? g->sp->t1 : t;
+}
+
+/* ' name="' (no printf: a page has tens of thousands of attributes). */
+static void
+attr_open(outbuf *b, const char *name)
+{
+    outbuf_put(b, " ", 1);
+    outbuf_puts(b, name);
+    outbuf_put(b, "=\"", 2);
+}
+
+static void
+attr_num(outbuf *b, const char *name, double v)
+{
+    attr_open(b, name);
+    html_num(b, v);
+    outbuf_put(b, "\"", 1);
+}
+
+static void
+attr_time(outbuf *b, const char *name, ts_time t)
+{
+    attr_open(b, name);
+    html_time(b, t);
+    outbuf_put(b, "\"", 1);
+}
+
+static void
+attr_str(outbuf *b, const char *name, const char *s)
+{
+    attr_open(b, name);
+    html_escape(b, s);
+    outbuf_put(b, "\"", 1);
+}
+
+static void
+attr_value(outbuf *b, const char *name, double v)
+{
+    char buf[40];
+    num_format(v, buf, sizeof buf);
+    attr_open(b, name);
+    outbuf_puts(b, buf);
+    outbuf_put(b, "\"", 1);
+}
+
+/* data-from, data-to and x, width of an interval, clipped to the axis
+** (data-clipped="true" then); the times stay the true ones. */
+static void
+interval(const tl *g, ts_time from, ts_time to)
+{
+    attr_time(g->b, "data-from", from);
+    attr_time(g->b, "data-to", to);
+    ts_time a = clip(g, from), z = clip(g, to);
+    if (a != from || z != to)
+        outbuf_puts(g->b, " data-clipped=\"true\"");
+    double xa = x_of(g, a), xz = x_of(g, z);
+    attr_num(g->b, "x", xa);
+    attr_num(g->b, "width", xz - xa);
+}
+
+static void
+label(const tl *g, double y, const char *text)
+{
+    outbuf_puts(g->b, "<text x=\"4\"");
+    attr_num(g->b, "y", y);
+    outbuf_put(g->b, ">", 1);
+    html_escape(g->b, text);
+    outbuf_puts(g->b, "</text>");
+}
+
+/* }====================================================================== */
+
+/*
+** {======================================================================
+** Series panels
+** =======================================================================
+*/
+
+typedef struct point {
+    ts_time t;
+    double v;
+} point;
+
+/* Round the printed scale outwards to 2 decimals. */
+static void
+panel_scale(const point *pts, int n, const html_panel *p, double *v0, double *v1)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++)
+        lo = fmin(lo, pts[i].v), hi = fmax(hi, pts[i].v);
+    for (int i = 0; i < p->nthr; i++)
+        lo = fmin(lo, p->thr[i].v), hi = fmax(hi, p->thr[i].v);
+    if (lo > hi)
+        lo = 0, hi = 1;
+    double pad = hi > lo ? (hi - lo) * 0.08 : fmax(fabs(hi) * 0.1, 1);
+    *v0 = floor((lo - pad) * 100) / 100;
+    *v1 = ceil((hi + pad) * 100) / 100;
+}
+
+/* The samples of an observation inside the axis, canonical units. */
+static int
+observed(const tl *g, const concept *c, arena *a, point **out)
+{
+    const series *s = &g->r->obs[c->index];
+    point *pts = arena_alloc(a, (size_t)(s->n + 1) * sizeof *pts);
+    int n = 0;
+    for (int i = 0; i < s->n; i++) {
+        const sample *sm = &s->s[i];
+        if (sm->type != VAL_NUMBER || !sm->ok || sm->t < g->sp->t0
+            || sm->t > g->sp->now)
+            continue;
+        pts[n].t = sm->t;
+        pts[n].v = sm->v;
+        n++;
+    }
+    *out = pts;
+    return n;
+}
+
+/* VIS at the start of the axis and at every start and end of a VIS
+** drug's entry after it, and at the screening time (derived.c). */
+static int
+vis_points(const tl *g, arena *a, point **out)
+{
+    const record *r = g->r;
+    int cap = 2, n = 0;
+    for (int i = 0; i < vocab_count(r->vocab); i++)
+        cap += 2 * r->meds[i].n;
+    ts_time *ts = arena_alloc(a, (size_t)cap * sizeof *ts);
+    ts[n++] = g->sp->t0;
+    for (int i = 0; i < vocab_count(r->vocab); i++) {
+        if (!derived_is_vis_drug(vocab_at(r->vocab, i)))
+            continue;
+        for (int j = 0; j < r->meds[i].n; j++) {
+            const med_entry *e = &r->meds[i].e[j];
+            if (e->start > g->sp->t0 && e->start <= g->sp->now)
+                ts[n++] = e->start;
+            if (e->end != TS_NONE && e->end > g->sp->t0 && e->end <= g->sp->now)
+                ts[n++] = e->end;
+        }
+    }
+    ts[n++] = g->sp->now;
+    /* sort (few) and compute */
+    for (int i = 1; i < n; i++)
+        for (int k = i; k > 0 && ts[k] < ts[k - 1]; k--) {
+            ts_time x = ts[k];
+            ts[k] = ts[k - 1];
+            ts[k - 1] = x;
+        }
+    point *pts = arena_alloc(a, (size_t)n * sizeof *pts);
+    eval_ctx cx;
+    memset(&cx, 0, sizeof cx);
+    cx.r = r;
+    cx.a = a;
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (m > 0 && pts[m - 1].t == ts[i])
+            continue;
+        pts[m].t = ts[i];
+        pts[m].v = derived_vis_at(&cx, ts[i]).v;
+        m++;
+    }
+    *out = pts;
+    return m;
+}
+
+static double
+y_of(double v, double v0, double v1, double y0, double y1)
+{
+    return y0 + (v - v0) / (v1 - v0) * (y1 - y0);
+}
+
+static void
+panel(tl *g, const html_panel *p, int top, arena *a)
+{
+    outbuf *b = g->b;
+    point *pts;
+    int vis = p->c->kind == CK_DERIVED;
+    int n = vis ? vis_points(g, a, &pts) : observed(g, p->c, a, &pts);
+    double v0, v1;
+    panel_scale(pts, n, p, &v0, &v1);
+    double y1 = top + TL_PAD, y0 = top + TL_PANEL - 2 * TL_PAD;
+    const char *unit = p->c->unit ? p->c->unit : "";
+    outbuf_puts(b, "<g class=\"series\"");
+    attr_str(b, "data-concept", p->c->name);
+    attr_str(b, "data-unit", unit);
+    attr_num(b, "data-v0", v0);
+    attr_num(b, "data-v1", v1);
+    attr_num(b, "data-y0", y0);
+    attr_num(b, "data-y1", y1);
+    outbuf_puts(b, "><rect class=\"panel\"");
+    attr_num(b, "x", TL_X0);
+    attr_num(b, "y", y1);
+    attr_num(b, "width", TL_X1 - TL_X0);
+    attr_num(b, "height", y0 - y1);
+    outbuf_puts(b, "/>");
+    outbuf_puts(b, "<text x=\"4\"");
+    attr_num(b, "y", y1 + 12);
+    outbuf_puts(b, ">");
+    html_escape(b, vis ? "VIS (from infusions)" : p->c->name);
+    outbuf_puts(b, "</text><text x=\"4\" class=\"muted\"");
+    attr_num(b, "y", y1 + 26);
+    outbuf_puts(b, ">");
+    html_escape(b, unit);
+    outbuf_puts(b, "</text>");
+    /* the scale's ends */
+    char buf[40];
+    num_format(v1, buf, sizeof buf);
+    outbuf_printf(b, "<text class=\"muted\" text-anchor=\"end\" x=\"%d\"", (int)TL_X0 - 4);
+    attr_num(b, "y", y1 + 9);
+    outbuf_printf(b, ">%s</text>", buf);
+    num_format(v0, buf, sizeof buf);
+    outbuf_printf(b, "<text class=\"muted\" text-anchor=\"end\" x=\"%d\"", (int)TL_X0 - 4);
+    attr_num(b, "y", y0);
+    outbuf_printf(b, ">%s</text>", buf);
+    /* thresholds */
+    for (int i = 0; i < p->nthr; i++) {
+        double y = y_of(p->thr[i].v, v0, v1, y0, y1);
+        outbuf_puts(b, "<line class=\"threshold\"");
+        attr_str(b, "data-trial", g->trial);
+        attr_str(b, "data-criterion", g->t->crit[p->thr[i].crit].id);
+        attr_str(b, "data-concept", p->c->name);
+        attr_value(b, "data-threshold", p->thr[i].v);
+        attr_str(b, "data-unit", unit);
+        attr_num(b, "x1", TL_X0);
+        attr_num(b, "y1", y);
+        attr_num(b, "x2", TL_X1);
+        attr_num(b, "y2", y);
+        outbuf_puts(b, "/><text class=\"muted\"");
+        attr_num(b, "x", TL_X1 - 4);
+        attr_num(b, "y", y - 3);
+        outbuf_puts(b, " text-anchor=\"end\">");
+        html_escape(b, g->t->crit[p->thr[i].crit].id);
+        num_format(p->thr[i].v, buf, sizeof buf);
+        outbuf_printf(b, ": %s</text>", buf);
+    }
+    /* values: a step line for VIS (constant between changes) */
+    outbuf_puts(b, "<polyline class=\"values\" points=\"");
+    for (int i = 0; i < n; i++) {
+        double y = y_of(pts[i].v, v0, v1, y0, y1);
+        if (vis && i > 0) {
+            html_num(b, x_of(g, pts[i].t));
+            outbuf_put(b, ",", 1);
+            html_num(b, y_of(pts[i - 1].v, v0, v1, y0, y1));
+            outbuf_put(b, " ", 1);
+        }
+        html_num(b, x_of(g, pts[i].t));
+        outbuf_put(b, ",", 1);
+        html_num(b, y);
+        if (i + 1 < n)
+            outbuf_put(b, " ", 1);
+    }
+    outbuf_puts(b, "\"/>");
+    for (int i = 0; i < n; i++) {
+        outbuf_puts(b, "<circle class=\"sample\"");
+        attr_time(b, "data-time", pts[i].t);
+        attr_value(b, "data-value", pts[i].v);
+        attr_num(b, "cx", x_of(g, pts[i].t));
+        attr_num(b, "cy", y_of(pts[i].v, v0, v1, y0, y1));
+        outbuf_puts(b, " r=\"2.5\"/>");
+    }
+    outbuf_puts(b, "</g>\n");
+}
+
+/* }====================================================================== */
+
+/*
+** {======================================================================
+** Bars, stays, stretches, axis
+** =======================================================================
+*/
+
+/* Does an item from start to end (TS_NONE: running) touch the axis? */
+static int
+on_axis(const tl *g, ts_time start, ts_time end)
+{
+    ts_time z = end == TS_NONE ? g->sp->now : end;
+    return start != TS_NONE && start <= g->sp->t1 && z >= g->sp->t0;
+}
+
+static int
+med_row(const tl *g, int ci)
+{
+    const med_list *ml = &g->r->meds[ci];
+    for (int j = 0; j < ml->n; j++)
+        if (on_axis(g, ml->e[j].start, ml->e[j].end))
+            return 1;
+    return 0;
+}
+
+static int
+proc_row(const tl *g, int ci)
+{
+    const proc_list *pl = &g->r->procs[ci];
+    for (int j = 0; j < pl->n; j++)
+        if (on_axis(g, pl->e[j].start, pl->e[j].end))
+            return 1;
+    return 0;
+}
+
+static int
+count_bar_rows(const tl *g, int *stays)
+{
+    int n = 0, nc = vocab_count(g->r->vocab);
+    *stays = 0;
+    for (int i = 0; i < nc; i++) {
+        n += med_row(g, i) + proc_row(g, i);
+        for (int j = 0; j < g->r->locs[i].n; j++)
+            if (on_axis(g, g->r->locs[i].e[j].start, g->r->locs[i].e[j].end))
+                *stays = 1;
+    }
+    return n;
+}
+
+static void
+bar(const tl *g, const char *cls, const char *attr, const char *name,
+    ts_time start, ts_time end, int y)
+{
+    outbuf_puts(g->b, "<rect class=\"");
+    outbuf_puts(g->b, cls);
+    outbuf_put(g->b, "\"", 1);
+    attr_str(g->b, attr, name);
+    interval(g, start, end == TS_NONE ? g->sp->now : end);
+    attr_num(g->b, "y", y + 2);
+    attr_num(g->b, "height", TL_ROW - 4);
+    outbuf_puts(g->b, "/>");
+}
+
+static int
+bar_rows(const tl *g, int y)
+{
+    const record *r = g->r;
+    int nc = vocab_count(r->vocab);
+    for (int i = 0; i < nc; i++) {
+        const concept *c = vocab_at(r->vocab, i);
+        if (med_row(g, i)) {
+            label(g, y + 12, c->name);
+            for (int j = 0; j < r->meds[i].n; j++) {
+                const med_entry *e = &r->meds[i].e[j];
+                if (on_axis(g, e->start, e->end))
+                    bar(g, "bar", "data-concept", c->name, e->start,
+                        e->kind == MED_DOSE && e->end == TS_NONE ? e->start : e->end, y);
+            }
+            y += TL_ROW;
+        }
+        if (proc_row(g, i)) {
+            label(g, y + 12, c->name);
+            for (int j = 0; j < r->procs[i].n; j++) {
+                const proc_entry *e = &r->procs[i].e[j];
+                if (on_axis(g, e->start, e->end))
+                    bar(g, "bar", "data-concept", c->name, e->start, e->end, y);
+            }
+            y += TL_ROW;
+        }
+    }
+    return y;
+}
+
+static int
+stay_row(const tl *g, int y)
+{
+    const record *r = g->r;
+    int nc = vocab_count(r->vocab);
+    label(g, y + 12, "location");
+    for (int i = 0; i < nc; i++) {
+        const concept *c = vocab_at(r->vocab, i);
+        for (int j = 0; j < r->locs[i].n; j++) {
+            const loc_entry *e = &r->locs[i].e[j];
+            if (!on_axis(g, e->start, e->end))
+                continue;
+            bar(g, "stay", "data-location", c->name, e->start, e->end, y);
+            ts_time a = clip(g, e->start);
+            outbuf_puts(g->b, "<text");
+            attr_num(g->b, "x", x_of(g, a) + 3);
+            attr_num(g->b, "y", y + 12);
+            outbuf_puts(g->b, ">");
+            html_escape(g->b, c->name);
+            outbuf_puts(g->b, "</text>");
+        }
+    }
+    return y + TL_ROW;
+}
+
+/* The maximal runs of equal values v[0..n) over the grid's points. */
+static void
+stretches(const tl *g, const html_grid *gr, const unsigned char *v,
+          const char *crit, int is_verdict, int exclusion, int y)
+{
+    int n = gr->n;
+    for (int k = 0; k < n;) {
+        int e = k + 1;
+        while (e < n && v[e] == v[k])
+            e++;
+        if (v[k] == HTML_SKIPPED) {     /* not evaluated: no stretch */
+            k = e;
+            continue;
+        }
+        ts_time to = e < n ? gr->at[e] : gr->at[n - 1];
+        outbuf_puts(g->b, is_verdict ? "<rect class=\"stretch verdict\""
+                                     : "<rect class=\"stretch\"");
+        attr_str(g->b, "data-trial", g->trial);
+        attr_str(g->b, "data-criterion", crit);
+        attr_open(g->b, "data-result");
+        outbuf_puts(g->b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
+        outbuf_put(g->b, "\"", 1);
+        attr_open(g->b, "data-effect");
+        outbuf_puts(g->b, !is_verdict ? html_effect((tv)v[k], exclusion)
+                          : v[k] == V_ELIGIBLE ? "ok"
+                          : v[k] == V_INELIGIBLE ? "blocks" : "unknown");
+        outbuf_put(g->b, "\"", 1);
+        interval(g, gr->at[k], to);
+        attr_num(g->b, "y", y + 2);
+        attr_num(g->b, "height", TL_ROW - 4);
+        outbuf_puts(g->b, "/>");
+        k = e;
+    }
+    /* The value at the screening time, as a small square just after it:
+    ** a result that starts there is a stretch of no width. */
+    unsigned char last = v[n - 1];
+    if (last == HTML_SKIPPED)
+        return;
+    outbuf_puts(g->b, "<rect class=\"at-now\"");
+    attr_open(g->b, "data-result");
+    outbuf_puts(g->b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
+    outbuf_put(g->b, "\"", 1);
+    attr_open(g->b, "data-effect");
+    outbuf_puts(g->b, !is_verdict ? html_effect((tv)last, exclusion)
+                      : last == V_ELIGIBLE ? "ok"
+                      : last == V_INELIGIBLE ? "blocks" : "unknown");
+    outbuf_put(g->b, "\"", 1);
+    attr_num(g->b, "x", x_of(g, g->sp->now) + 2);
+    attr_num(g->b, "y", y + 1);
+    outbuf_printf(g->b, " width=\"8\" height=\"%d\"/>", TL_ROW - 2);
+}
+
+static ts_time
+tick_step(ts_time span)
+{
+    return span <= 14 * TS_HOUR ? TS_HOUR : span <= 40 * TS_HOUR ? 3 * TS_HOUR
+           : span <= 100 * TS_HOUR ? 6 * TS_HOUR : 12 * TS_HOUR;
+}
+
+static void
+axis(const tl *g, int y)
+{
+    outbuf *b = g->b;
+    ts_time st = tick_step(g->sp->t1 - g->sp->t0);
+    ts_time t = g->sp->t0 - ((g->sp->t0 % st) + st) % st;
+    if (t < g->sp->t0)
+        t += st;
+    outbuf_puts(b, "<g class=\"axis\">");
+    int first = 1;
+    for (; t <= g->sp->t1; t += st) {
+        int yy, mo, d, h, mi, s;
+        ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
+        double x = x_of(g, t);
+        outbuf_puts(b, "<line");
+        attr_num(b, "x1", x);
+        attr_num(b, "x2", x);
+        attr_num(b, "y1", g->top);
+        attr_num(b, "y2", y + 4);
+        outbuf_puts(b, "/><text text-anchor=\"middle\"");
+        attr_num(b, "x", x);
+        attr_num(b, "y", y + 15);
+        outbuf_printf(b, ">%02d:00</text>", h);
+        if (first || h < st / TS_HOUR) {
+            outbuf_puts(b, "<text text-anchor=\"middle\" class=\"muted\"");
+            attr_num(b, "x", x);
+            attr_num(b, "y", y + 27);
+            outbuf_printf(b, ">%04d-%02d-%02d</text>", yy, mo, d);
+        }
+        first = 0;
+    }
+    outbuf_puts(b, "<text x=\"4\"");
+    attr_num(b, "y", y + 15);
+    outbuf_puts(b, ">hours (UTC)</text></g>\n");
+}
+
+/* }====================================================================== */
+
+void
+html_timeline(html_worker *w, outbuf *b, const record *r, int j,
+              const trial_result *tr, const html_span *sp)
+{
+    const html_panels *ps = w->h->panels[j];
+    const trial *t = tr->t;
+    tl g = { b, r, sp, t, t->id, TL_TOP, 0 };
+    int stays, nbars = count_bar_rows(&g, &stays);
+    int y = TL_TOP + ps->n * TL_PANEL;
+    y += (nbars + stays + t->ncrit + 1) * TL_ROW;
+    g.bottom = y;
+    int h = y + TL_AXIS;
+
+    outbuf_puts(b, "<svg class=\"timeline\"");
+    attr_str(b, "data-trial", t->id);
+    attr_time(b, "data-t0", sp->t0);
+    attr_time(b, "data-t1", sp->t1);
+    attr_num(b, "data-x0", TL_X0);
+    attr_num(b, "data-x1", TL_X1);
+    outbuf_printf(b, " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+                     "role=\"img\" aria-label=\"timeline\">\n", TL_W, h, TL_W, h);
+    if (tr->has_window && tr->opens != TS_NONE && tr->closes != TS_NONE) {
+        outbuf_puts(b, "<rect class=\"window\"");
+        attr_str(b, "data-trial", t->id);
+        interval(&g, tr->opens, tr->closes);
+        attr_num(b, "y", g.top);
+        attr_num(b, "height", g.bottom - g.top);
+        outbuf_puts(b, "/>\n");
+    }
+    y = TL_TOP;
+    for (int i = 0; i < ps->n; i++, y += TL_PANEL)
+        panel(&g, &ps->p[i], y, w->a);
+    y = bar_rows(&g, y);
+    if (stays)
+        y = stay_row(&g, y);
+    const html_grid *gr = &w->g;
+    for (int i = 0; i < t->ncrit; i++, y += TL_ROW) {
+        label(&g, y + 12, t->crit[i].id);
+        stretches(&g, gr, gr->crit[j] + i * gr->n, t->crit[i].id, 0,
+                  t->crit[i].exclusion, y);
+        outbuf_put(b, "\n", 1);
+    }
+    label(&g, y + 12, "verdict");
+    stretches(&g, gr, gr->verdict + j * gr->n, "verdict", 1, 0, y);
+    y += TL_ROW;
+    outbuf_puts(b, "\n<line class=\"now\"");
+    attr_time(b, "data-time", sp->now);
+    attr_num(b, "x1", x_of(&g, sp->now));
+    attr_num(b, "x2", x_of(&g, sp->now));
+    attr_num(b, "y1", g.top);
+    attr_num(b, "y2", g.bottom);
+    outbuf_puts(b, "/>\n");
+    axis(&g, y);
+    outbuf_puts(b, "</svg>\n");
+    arena_reset(w->a);
+}

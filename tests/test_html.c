@@ -1,0 +1,676 @@
+/*
+** test_html.c -- the HTML report (--format html, --html-dir), end to end.
+**
+** Runs ./trialscreen on the examples and on replay fixtures and reads the
+** page back through its data-* hooks (docs/html.md), checking them
+** against the NDJSON of the same screening: badges against verdicts,
+** window bands against windows, eligible_since, the verdict row against
+** `replay --step 1h --json`, the last stretch of each criterion against
+** the criteria table, funnel counts against --summary, and every
+** coordinate against the scale the page prints.  Then escaping of a
+** hostile id and hostile criteria texts, no external reference,
+** determinism across thread counts, and --html-dir's file names.  The
+** escaping and naming functions are also called directly.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "html.h"
+#include "timeutil.h"
+
+static char tmpdir[64];
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, k;
+    char *buf = malloc(cap);
+    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Run a shell command; its stdout, or NULL if it exited with status other
+** than want. */
+static char *
+sh(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *
+sh(int want, const char *fmt, ...)
+{
+    char cmd[4096], full[4400], out[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    snprintf(out, sizeof out, "%s/stdout", tmpdir);
+    snprintf(full, sizeof full, "{ %s; } >%s 2>/dev/null </dev/null", cmd, out);
+    int st = system(full);
+    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    if (rc != want) {
+        print_error("'%s' exited %d, expected %d\n", cmd, rc, want);
+        return NULL;
+    }
+    return slurp(out);
+}
+
+/* The value of attribute name in the tag starting at tag (up to '>'). */
+static int
+attr(const char *tag, const char *name, char *buf, size_t size)
+{
+    const char *end = strchr(tag, '>');
+    char key[64];
+    snprintf(key, sizeof key, " %s=\"", name);
+    const char *p = strstr(tag, key);
+    if (!p || (end && p > end))
+        return 0;
+    p += strlen(key);
+    const char *q = strchr(p, '"');
+    snprintf(buf, size, "%.*s", (int)(q - p), p);
+    return 1;
+}
+
+static double
+attr_num(const char *tag, const char *name)
+{
+    char buf[64];
+    if (!attr(tag, name, buf, sizeof buf))
+        fail_msg("no %s in %.120s", name, tag);
+    return strtod(buf, NULL);
+}
+
+static ts_time
+attr_time(const char *tag, const char *name)
+{
+    char buf[64], why[128];
+    ts_time t;
+    if (!attr(tag, name, buf, sizeof buf) || ts_parse_time(buf, &t, why, sizeof why) != 0)
+        fail_msg("no time %s in %.120s", name, tag);
+    return t;
+}
+
+/* The n-th (0-based) patient section of page, as a copy. */
+static char *
+patient_section(const char *page, int n)
+{
+    const char *p = page;
+    for (int i = 0; i <= n; i++) {
+        p = strstr(p + (i > 0), "<section class=\"patient\"");
+        if (!p)
+            return NULL;
+    }
+    const char *e = strstr(p + 1, "<section class=\"patient\"");
+    const char *idx = strstr(p, "<section class=\"index\"");
+    if (!e || (idx && idx < e))
+        e = idx ? idx : p + strlen(p);
+    return strndup(p, (size_t)(e - p));
+}
+
+/* The part of a patient section for one trial. */
+static char *
+trial_section(const char *patient, const char *tid)
+{
+    char key[128];
+    snprintf(key, sizeof key, "<section class=\"trial\" data-trial=\"%s\"", tid);
+    const char *p = strstr(patient, key);
+    if (!p)
+        return NULL;
+    const char *e = strstr(p, "</section>");
+    return strndup(p, (size_t)(e - p));
+}
+
+/* ----------------------------------------------------------------- units */
+
+static void
+test_escape(void **state)
+{
+    (void)state;
+    outbuf b = {0};
+    html_escape(&b, "<script>a&b\"c'd</script>\x01\x1b[2J\xff\xc3\xa9");
+    outbuf_put(&b, "", 1);
+    assert_string_equal(b.p, "&lt;script&gt;a&amp;b&quot;c&#39;d&lt;/script&gt;"
+                             "\xef\xbf\xbd\xef\xbf\xbd[2J\xef\xbf\xbd\xc3\xa9");
+    outbuf_release(&b);
+}
+
+static void
+test_numbers(void **state)
+{
+    (void)state;
+    static const struct { double v; const char *s; } cases[] = {
+        {0, "0"}, {-0.001, "0"}, {65, "65"}, {82.94, "82.94"}, {1.5, "1.5"},
+        {-3.25, "-3.25"}, {1180, "1180"}, {0.005001, "0.01"}, {12.3456, "12.35"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        outbuf b = {0};
+        html_num(&b, cases[i].v);
+        outbuf_put(&b, "", 1);
+        assert_string_equal(b.p, cases[i].s);
+        outbuf_release(&b);
+    }
+    outbuf b = {0};
+    html_time(&b, ts_from_civil(2026, 3, 1, 9, 45, 0));
+    outbuf_put(&b, "", 1);
+    assert_string_equal(b.p, "2026-03-01T09:45:00Z");
+    outbuf_release(&b);
+}
+
+static void
+test_page_names(void **state)
+{
+    (void)state;
+    char buf[HTML_NAME_MAX];
+    html_page_stem("ICU-0042", buf, sizeof buf);
+    assert_string_equal(buf, "patient-ICU-0042");
+    static const char *const hostile[] = {
+        "../../etc/passwd", "a/b", "x y", "<script>", "", "..",
+        "0123456789012345678901234567890123456789012345678901234567890123456789",
+    };
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        html_page_stem(hostile[i], buf, sizeof buf);
+        assert_true(strncmp(buf, "patient-", 8) == 0);
+        assert_true(strlen(buf) < 80);
+        for (const char *p = buf; *p; p++)
+            assert_true(strchr("abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p));
+    }
+    /* Different ids, different names; the same id, the same name. */
+    char a[HTML_NAME_MAX], b2[HTML_NAME_MAX];
+    html_page_stem("a/b", a, sizeof a);
+    html_page_stem("a_b", b2, sizeof b2);
+    assert_string_not_equal(a, b2);
+    html_page_stem("a/b", b2, sizeof b2);
+    assert_string_equal(a, b2);
+    html_names *ns = html_names_new();
+    assert_string_equal(html_names_claim(ns, "patient-X"), "patient-X");
+    assert_string_equal(html_names_claim(ns, "patient-X"), "patient-X-2");
+    assert_string_equal(html_names_claim(ns, "patient-X-2"), "patient-X-2-2");
+    for (int i = 0; i < 3000; i++) {       /* growth keeps every name */
+        char n[32];
+        snprintf(n, sizeof n, "p%d", i);
+        assert_string_equal(html_names_claim(ns, n), n);
+    }
+    assert_string_equal(html_names_claim(ns, "p17"), "p17-2");
+    html_names_free(ns);
+}
+
+/* ------------------------------------------------------------ end to end */
+
+#define EXAMPLES "examples/classic-vasopressor-switch.json " \
+    "examples/ecmo-rescue-eligible.json examples/ecmo-rescue-incomplete.json " \
+    "examples/ecmo-rescue-ineligible.json examples/picu-refractory-shock-on-ecmo.json " \
+    "tests/data/replay/*.json"
+
+/* Badges, eligible_since and windows equal the NDJSON of the same run. */
+static void
+test_matches_ndjson(void **state)
+{
+    (void)state;
+    char *page = sh(0, "./trialscreen --format html " EXAMPLES);
+    char *nd = sh(0, "./trialscreen --json " EXAMPLES);
+    assert_non_null(page);
+    assert_non_null(nd);
+    int patients = 0, windows = 0, since = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(nd, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        cJSON *j = cJSON_Parse(line);
+        assert_non_null(j);
+        char *sec = patient_section(page, patients++);
+        assert_non_null(sec);
+        char want[512];
+        snprintf(want, sizeof want, "data-as-of=\"%s\"",
+                 cJSON_GetObjectItem(j, "as_of")->valuestring);
+        assert_non_null(strstr(sec, want));
+        cJSON *tr;
+        cJSON_ArrayForEach(tr, cJSON_GetObjectItem(j, "trials")) {
+            const char *id = cJSON_GetObjectItem(tr, "trial")->valuestring;
+            char *ts = trial_section(sec, id);
+            assert_non_null(ts);
+            snprintf(want, sizeof want, "<span class=\"badge\" data-trial=\"%s\" "
+                     "data-verdict=\"%s\">", id,
+                     cJSON_GetObjectItem(tr, "verdict")->valuestring);
+            assert_non_null(strstr(ts, want));
+            /* exactly one badge per trial per patient */
+            assert_null(strstr(strstr(ts, "class=\"badge\"") + 1, "class=\"badge\""));
+            cJSON *w = cJSON_GetObjectItem(tr, "window");
+            const char *band = strstr(ts, "<rect class=\"window\"");
+            if (w && cJSON_IsString(cJSON_GetObjectItem(w, "opens"))
+                && cJSON_IsString(cJSON_GetObjectItem(w, "closes"))) {
+                assert_non_null(band);
+                snprintf(want, sizeof want, "data-from=\"%s\" data-to=\"%s\"",
+                         cJSON_GetObjectItem(w, "opens")->valuestring,
+                         cJSON_GetObjectItem(w, "closes")->valuestring);
+                assert_non_null(strstr(band, want));
+                windows++;
+            } else {
+                assert_null(band);
+            }
+            cJSON *es = cJSON_GetObjectItem(tr, "eligible_since");
+            const char *p = strstr(ts, "<p class=\"eligible-since\"");
+            if (es) {
+                assert_non_null(p);
+                snprintf(want, sizeof want, "data-time=\"%s\"", es->valuestring);
+                assert_non_null(strstr(p, want));
+                since++;
+            } else {
+                assert_null(p);
+            }
+            /* the criteria table: one row per criterion, its result */
+            cJSON *c;
+            cJSON_ArrayForEach(c, cJSON_GetObjectItem(tr, "criteria")) {
+                snprintf(want, sizeof want, "<tr data-criterion=\"%s\" data-result=\"%s\"",
+                         cJSON_GetObjectItem(c, "id")->valuestring,
+                         cJSON_GetObjectItem(c, "result")->valuestring);
+                assert_non_null(strstr(ts, want));
+            }
+            free(ts);
+        }
+        free(sec);
+        cJSON_Delete(j);
+    }
+    assert_null(patient_section(page, patients));
+    assert_true(patients >= 10);
+    assert_true(windows >= 3);
+    assert_true(since >= 1);
+    free(page);
+    free(nd);
+}
+
+/* x(t) of an svg.timeline tag. */
+typedef struct axis { ts_time t0, t1; double x0, x1; } axis;
+
+static double
+x_at(const axis *a, ts_time t)
+{
+    return a->x0 + (double)(t - a->t0) / (double)(a->t1 - a->t0) * (a->x1 - a->x0);
+}
+
+static ts_time
+clamp(const axis *a, ts_time t)
+{
+    return t < a->t0 ? a->t0 : t > a->t1 ? a->t1 : t;
+}
+
+/* Every interval rect (window, bar, stay, stretch) of one timeline sits
+** where its times put it; the now line too. */
+static int
+check_intervals(const char *svg, const axis *a)
+{
+    int n = 0;
+    for (const char *p = svg; (p = strstr(p, "<rect class=\"")) != NULL; p++) {
+        char cls[32];
+        attr(p, "class", cls, sizeof cls);
+        if (strcmp(cls, "panel") == 0 || strcmp(cls, "at-now") == 0)
+            continue;
+        ts_time from = attr_time(p, "data-from"), to = attr_time(p, "data-to");
+        char clipped[8] = "";
+        attr(p, "data-clipped", clipped, sizeof clipped);
+        assert_int_equal(clamp(a, from) != from || clamp(a, to) != to,
+                         strcmp(clipped, "true") == 0);
+        double x = attr_num(p, "x"), w = attr_num(p, "width");
+        assert_true(fabs(x - x_at(a, clamp(a, from))) < 0.011);
+        assert_true(fabs(x + w - x_at(a, clamp(a, to))) < 0.021);
+        assert_true(w >= 0);
+        n++;
+    }
+    return n;
+}
+
+/* Thresholds and samples sit where the panel's printed scale puts them. */
+static int
+check_panels(const char *svg, const axis *a)
+{
+    int n = 0;
+    for (const char *g = svg; (g = strstr(g, "<g class=\"series\"")) != NULL; g++) {
+        double v0 = attr_num(g, "data-v0"), v1 = attr_num(g, "data-v1");
+        double y0 = attr_num(g, "data-y0"), y1 = attr_num(g, "data-y1");
+        assert_true(y0 > y1);
+        assert_true(v1 > v0);
+        const char *end = strstr(g, "</g>");
+        char cname[64], unit[64], c2[64], u2[64];
+        attr(g, "data-concept", cname, sizeof cname);
+        attr(g, "data-unit", unit, sizeof unit);
+        for (const char *t = g; (t = strstr(t, "<line class=\"threshold\"")) && t < end; t++) {
+            double v = attr_num(t, "data-threshold");
+            double want = y0 + (v - v0) / (v1 - v0) * (y1 - y0);
+            assert_true(fabs(attr_num(t, "y1") - want) < 0.011);
+            assert_true(fabs(attr_num(t, "y2") - want) < 0.011);
+            assert_true(attr(t, "data-concept", c2, sizeof c2));
+            assert_string_equal(c2, cname);
+            assert_true(attr(t, "data-unit", u2, sizeof u2));
+            assert_string_equal(u2, unit);
+            assert_true(attr(t, "data-criterion", c2, sizeof c2));
+            n++;
+        }
+        for (const char *s = g; (s = strstr(s, "<circle class=\"sample\"")) && s < end; s++) {
+            double v = attr_num(s, "data-value");
+            double want = y0 + (v - v0) / (v1 - v0) * (y1 - y0);
+            assert_true(fabs(attr_num(s, "cy") - want) < 0.011);
+            assert_true(fabs(attr_num(s, "cx") - x_at(a, attr_time(s, "data-time"))) < 0.011);
+        }
+    }
+    return n;
+}
+
+static void
+test_coordinates(void **state)
+{
+    (void)state;
+    char *page = sh(0, "./trialscreen --format html " EXAMPLES);
+    assert_non_null(page);
+    int svgs = 0, rects = 0, thresholds = 0;
+    for (const char *p = page; (p = strstr(p, "<svg class=\"timeline\"")) != NULL; p++) {
+        axis a = { attr_time(p, "data-t0"), attr_time(p, "data-t1"),
+                   attr_num(p, "data-x0"), attr_num(p, "data-x1") };
+        assert_true(a.t1 > a.t0);
+        const char *end = strstr(p, "</svg>");
+        char *svg = strndup(p, (size_t)(end - p));
+        rects += check_intervals(svg, &a);
+        thresholds += check_panels(svg, &a);
+        const char *now = strstr(svg, "<line class=\"now\"");
+        assert_non_null(now);
+        assert_true(fabs(attr_num(now, "x1") - x_at(&a, attr_time(now, "data-time"))) < 0.011);
+        assert_non_null(strstr(svg, "<g class=\"axis\">"));
+        free(svg);
+        svgs++;
+    }
+    assert_true(svgs >= 60);
+    assert_true(rects > 500);
+    assert_true(thresholds > 50);
+    /* VIS computed from the infusions is drawn where a trial reads it */
+    assert_non_null(strstr(page, "<g class=\"series\" data-concept=\"vis\""));
+    free(page);
+}
+
+/*
+** The verdict row is replay on an hourly grid: its eligible stretches are
+** `replay --step 1h`'s intervals; and the last stretch of every criterion
+** (the screening time) has the table's result.
+*/
+static void
+test_stretches_are_replay(void **state)
+{
+    (void)state;
+    char *page = sh(0, "./trialscreen --format html tests/data/replay/*.json");
+    char *rp = sh(0, "./trialscreen replay --step 1h --json tests/data/replay/*.json");
+    assert_non_null(page);
+    assert_non_null(rp);
+    int patients = 0, intervals = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(rp, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        cJSON *j = cJSON_Parse(line);
+        assert_non_null(j);
+        char *sec = patient_section(page, patients++);
+        assert_non_null(sec);
+        cJSON *tr;
+        cJSON_ArrayForEach(tr, cJSON_GetObjectItem(j, "trials")) {
+            char *ts = trial_section(sec, tr->string);
+            assert_non_null(ts);
+            /* eligible stretches of the verdict row, in order */
+            const char *p = ts;
+            cJSON *iv;
+            cJSON_ArrayForEach(iv, cJSON_GetObjectItem(tr, "eligible")) {
+                p = strstr(p, "data-criterion=\"verdict\" data-result=\"eligible\"");
+                assert_non_null(p);
+                char from[40], to[40];
+                assert_true(attr(p, "data-from", from, sizeof from));
+                assert_true(attr(p, "data-to", to, sizeof to));
+                assert_string_equal(from, cJSON_GetObjectItem(iv, "from")->valuestring);
+                assert_string_equal(to, cJSON_GetObjectItem(iv, "to")->valuestring);
+                p++;
+                intervals++;
+            }
+            assert_null(strstr(p, "data-criterion=\"verdict\" data-result=\"eligible\""));
+            free(ts);
+        }
+        free(sec);
+        cJSON_Delete(j);
+    }
+    assert_true(intervals >= 3);
+    free(rp);
+
+    /* the last stretch of each criterion is the screening's result */
+    int checked = 0;
+    for (int k = 0; ; k++) {
+        char *sec = patient_section(page, k);
+        if (!sec)
+            break;
+        char asof[40];
+        attr(sec, "data-as-of", asof, sizeof asof);
+        for (const char *row = sec; (row = strstr(row, "<tr data-criterion=\"")) != NULL; row++) {
+            char id[64], res[16], tid[64];
+            attr(row - 1, "data-criterion", id, sizeof id);
+            attr(row - 1, "data-result", res, sizeof res);
+            const char *tt = row;
+            while (tt > sec && strncmp(tt, "<table class=\"criteria\"", 23) != 0)
+                tt--;
+            attr(tt, "data-trial", tid, sizeof tid);
+            char key[256];
+            snprintf(key, sizeof key, "data-trial=\"%s\" data-criterion=\"%s\" data-result=\"",
+                     tid, id);
+            const char *last = NULL;
+            for (const char *s = sec; (s = strstr(s, key)) != NULL; s++) {
+                char to[40];
+                attr(s - 1, "data-to", to, sizeof to);
+                if (strcmp(to, asof) == 0)
+                    last = s;
+            }
+            if (!last)
+                continue;       /* not evaluated there (ineligible shortcut) */
+            char got[16];
+            attr(last - 1, "data-result", got, sizeof got);
+            assert_string_equal(got, res);
+            checked++;
+        }
+        free(sec);
+    }
+    assert_true(checked >= 20);
+    free(page);
+}
+
+/* The funnel's counts are --summary's. */
+static void
+test_funnel_counts(void **state)
+{
+    (void)state;
+    char *page = sh(0, "./trialscreen --format html " EXAMPLES);
+    char *sum = sh(0, "./trialscreen --json --summary " EXAMPLES " | tail -n 1");
+    assert_non_null(page);
+    assert_non_null(sum);
+    cJSON *j = cJSON_Parse(sum);
+    assert_non_null(j);
+    int n = 0;
+    cJSON *tr;
+    cJSON_ArrayForEach(tr, cJSON_GetObjectItem(cJSON_GetObjectItem(j, "summary"), "trials")) {
+        const char *id = cJSON_GetObjectItem(tr, "trial")->valuestring;
+        cJSON *c;
+        cJSON_ArrayForEach(c, cJSON_GetObjectItem(tr, "criteria")) {
+            char want[256];
+            snprintf(want, sizeof want, "<rect class=\"funnel-step\" data-trial=\"%s\" "
+                     "data-criterion=\"%s\" data-count=\"%d\"", id,
+                     cJSON_GetObjectItem(c, "id")->valuestring,
+                     cJSON_GetObjectItem(c, "excluded")->valueint);
+            assert_non_null(strstr(page, want));
+            n++;
+        }
+        char want[256];
+        snprintf(want, sizeof want, "<svg class=\"funnel\" data-trial=\"%s\"", id);
+        assert_non_null(strstr(page, want));
+    }
+    assert_true(n > 40);
+    /* the matrix: one row per patient, one cell per trial */
+    assert_non_null(strstr(page, "<table class=\"matrix\">"));
+    assert_non_null(strstr(page, "<tr data-patient=\"ICU-0042\"><th><a href=\"#patient-ICU-0042\">"));
+    assert_non_null(strstr(page, "<td data-trial=\"NCT05184296\" data-verdict=\"eligible\">"
+                                 "<a href=\"#patient-ICU-0042\">Eligible</a></td>"));
+    cJSON_Delete(j);
+    free(page);
+    free(sum);
+}
+
+/* Hostile ids and criteria texts are text; nothing refers outside. */
+static void
+test_hostile_and_self_contained(void **state)
+{
+    (void)state;
+    char *out = sh(0, "mkdir -p %s/crit && sed -e 's/Signed informed consent/"
+                      "<img src=x onerror=alert(1)> \\&amp; http:\\/\\/evil/' "
+                      "-e 's/title: CLI test trial/title: \"<\\/title><script>x<\\/script>\"/' "
+                      "tests/data/cli/criteria/tiny.yaml > %s/crit/tiny.yaml && "
+                      "jq -c '.id = \"<script>alert(1)</script>\"' "
+                      "examples/ecmo-rescue-eligible.json > %s/hostile.json && "
+                      "./trialscreen -c %s/crit --format html %s/hostile.json",
+                      tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(out);
+    assert_null(strstr(out, "<script"));
+    assert_null(strstr(out, "<img"));
+    assert_non_null(strstr(out, "data-patient=\"&lt;script&gt;alert(1)&lt;/script&gt;\""));
+    assert_non_null(strstr(out, "Patient &lt;script&gt;alert(1)&lt;/script&gt;</h2>"));
+    assert_non_null(strstr(out, "&lt;img src=x onerror=alert(1)&gt; &amp;amp; http://evil"));
+    free(out);
+    /* Without hostile data: no external reference of any kind. */
+    out = sh(0, "./trialscreen --format html " EXAMPLES);
+    assert_non_null(out);
+    assert_null(strstr(out, "http"));
+    assert_null(strstr(out, "src="));
+    assert_null(strstr(out, "url(http"));
+    assert_null(strstr(out, "<script"));
+    assert_true(strncmp(out, "<!DOCTYPE html>\n<html lang=\"en\">", 31) == 0);
+    assert_non_null(strstr(out, "<meta charset=\"utf-8\">"));
+    assert_non_null(strstr(out, "<meta name=\"generator\" content=\"trialscreen "));
+    assert_non_null(strstr(out, "@media print"));
+    assert_non_null(strstr(out, "</html>\n"));
+    free(out);
+}
+
+/* The same bytes whatever the number of threads. */
+static void
+test_deterministic(void **state)
+{
+    (void)state;
+    char *a = sh(0, "./trialscreen -j1 --format html " EXAMPLES);
+    char *b = sh(0, "./trialscreen -j4 --format html " EXAMPLES);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
+static void
+test_html_dir(void **state)
+{
+    (void)state;
+    char *out = sh(0, "rm -rf %s/site && jq -c '.id = \"../a b/<x>\"' "
+                      "examples/ecmo-rescue-eligible.json > %s/odd.json && "
+                      "./trialscreen --html-dir %s/site " EXAMPLES " %s/odd.json && "
+                      "ls %s/site", tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(out);
+    /* index.html, one page per record: ICU-0107 twice (-2), the odd id
+    ** hashed, nothing outside the directory */
+    assert_non_null(strstr(out, "index.html\n"));
+    assert_non_null(strstr(out, "patient-ICU-0107.html\n"));
+    assert_non_null(strstr(out, "patient-ICU-0107-2.html\n"));
+    assert_non_null(strstr(out, "patient-.._a_b__x_-"));
+    int files = 0;
+    for (const char *p = out; (p = strchr(p, '\n')) != NULL; p++)
+        files++;
+    char *nd = sh(0, "./trialscreen --json " EXAMPLES " | wc -l");
+    assert_non_null(nd);
+    assert_int_equal(files, atoi(nd) + 2);          /* + odd.json + index */
+    free(nd);
+    free(out);
+    char path[256];
+    snprintf(path, sizeof path, "%s/site/index.html", tmpdir);
+    char *index = slurp(path);
+    assert_non_null(index);
+    int links = 0;
+    for (const char *p = index; (p = strstr(p, "<tr data-patient=")) != NULL; p++) {
+        char href[160];
+        assert_true(attr(strstr(p, "<a "), "href", href, sizeof href));
+        snprintf(path, sizeof path, "%s/site/%s", tmpdir, href);
+        assert_int_equal(access(path, R_OK), 0);
+        links++;
+    }
+    assert_int_equal(links, files - 1);
+    assert_non_null(strstr(index, "data-patient=\"../a b/&lt;x&gt;\""));
+    free(index);
+    snprintf(path, sizeof path, "%s/site/patient-ICU-0042.html", tmpdir);
+    char *p = slurp(path);
+    assert_non_null(p);
+    assert_non_null(strstr(p, "<section class=\"patient\" id=\"patient-ICU-0042\" "
+                              "data-patient=\"ICU-0042\""));
+    assert_non_null(strstr(p, "<a href=\"index.html\">"));
+    free(p);
+}
+
+static void
+test_usage(void **state)
+{
+    (void)state;
+    char *o;
+    assert_non_null(o = sh(2, "./trialscreen --html-dir %s/x -o %s/y examples/ecmo-rescue-eligible.json", tmpdir, tmpdir));
+    free(o);
+    assert_non_null(o = sh(2, "./trialscreen replay --format html examples/ecmo-rescue-eligible.json"));
+    free(o);
+    assert_non_null(o = sh(2, "./trialscreen trials --format html"));
+    free(o);
+    assert_non_null(o = sh(2, "./trialscreen --html-dir %s/x --json examples/ecmo-rescue-eligible.json", tmpdir));
+    free(o);
+    /* a directory that cannot be made: a clear error, status 3 */
+    assert_non_null(o = sh(3, "./trialscreen --html-dir /dev/null/x examples/ecmo-rescue-eligible.json"));
+    free(o);
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ts-html-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_page_names),
+        cmocka_unit_test(test_matches_ndjson),
+        cmocka_unit_test(test_coordinates),
+        cmocka_unit_test(test_stretches_are_replay),
+        cmocka_unit_test(test_funnel_counts),
+        cmocka_unit_test(test_hostile_and_self_contained),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_html_dir),
+        cmocka_unit_test(test_usage),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
