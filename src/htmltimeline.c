@@ -247,7 +247,9 @@ panel_scale(const point *pts, int n, const html_panel *p, double *v0, double *v1
     if (lo > hi)
         lo = 0, hi = 1;
     double pad = hi > lo ? (hi - lo) * 0.08 : fmax(fabs(hi) * 0.1, 1);
-    *v0 = floor((lo - pad) * 100) / 100;
+    /* A quantity that is never negative (a score, a rate, a pressure)
+    ** gets no negative axis: the pad stops at zero. */
+    *v0 = lo >= 0 && lo - pad < 0 ? 0 : floor((lo - pad) * 100) / 100;
     *v1 = ceil((hi + pad) * 100) / 100;
 }
 
@@ -574,6 +576,8 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     if (last == HTML_SKIPPED)
         return;
     outbuf_puts(g->b, "<rect class=\"at-now\"");
+    attr_str(g->b, "data-trial", g->trial);
+    attr_str(g->b, "data-criterion", crit);
     attr_open(g->b, "data-result");
     outbuf_puts(g->b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
     outbuf_put(g->b, "\"", 1);

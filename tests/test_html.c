@@ -396,6 +396,21 @@ test_coordinates(void **state)
     assert_true(thresholds > 50);
     /* VIS computed from the infusions is drawn where a trial reads it */
     assert_non_null(strstr(page, "<g class=\"series\" data-concept=\"vis\""));
+    /* VIS, never negative, gets no negative axis (v0 = 0: its values
+    ** and threshold are all >= 0, and the pad stops at zero) */
+    const char *vis = strstr(page, "<g class=\"series\" data-concept=\"vis\"");
+    assert_true(attr_num(vis, "data-v0") >= 0);
+    /* every at-now square says whose row it ends */
+    int squares = 0;
+    for (const char *p = page; (p = strstr(p, "<rect class=\"at-now\"")) != NULL; p++) {
+        const char *end = strchr(p, '>');
+        char *tag = strndup(p, (size_t)(end - p));
+        assert_non_null(strstr(tag, " data-trial=\"NCT"));
+        assert_non_null(strstr(tag, " data-criterion=\""));
+        free(tag);
+        squares++;
+    }
+    assert_true(squares > 100);
     free(page);
 }
 
