@@ -100,7 +100,7 @@ static ts_time
 attr_time(const char *tag, const char *name)
 {
     char buf[64], why[128];
-    ts_time t;
+    ts_time t = TS_NONE;
     if (!attr(tag, name, buf, sizeof buf) || ts_parse_time(buf, &t, why, sizeof why) != 0)
         fail_msg("no time %s in %.120s", name, tag);
     return t;
