@@ -190,6 +190,15 @@ writer_wake_seq(const pool *p)
     return last;
 }
 
+/* The writer gives up: nobody reads or works any more.  Lock held. */
+static void
+stop_locked(pool *p)
+{
+    p->stop = 1;
+    pthread_cond_broadcast(&p->space);
+    pthread_cond_broadcast(&p->work);
+}
+
 /* The calling thread: write slots in sequence.  Returns 1 if stopped. */
 static int
 write_loop(pool *p)
@@ -198,12 +207,27 @@ write_loop(pool *p)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         int k = (int)(p->nwritten % p->nslots);
+        int idled = 0;
         while (!(p->nwritten < p->nread && p->done[k]) &&
                !(p->reader_done && p->nwritten == p->nread)) {
+            if (p->ops->idle && !idled) {
+                /* Outside the lock: it writes.  Then look again. */
+                pthread_mutex_unlock(&p->mu);
+                stopped = p->ops->idle(p->ctx) != 0;
+                pthread_mutex_lock(&p->mu);
+                idled = 1;
+                if (stopped)
+                    break;
+                continue;
+            }
             p->wake_writer = writer_wake_seq(p);
             pthread_cond_wait(&p->ready, &p->mu);
         }
         p->wake_writer = -1;
+        if (stopped) {
+            stop_locked(p);
+            break;
+        }
         if (p->nwritten == p->nread)
             break;                  /* reader done and everything written */
         pthread_mutex_unlock(&p->mu);
@@ -217,9 +241,7 @@ write_loop(pool *p)
         if (p->reader_waiting && p->nread - p->nwritten <= p->nslots / 2)
             pthread_cond_signal(&p->space);
         if (stopped) {
-            p->stop = 1;
-            pthread_cond_broadcast(&p->space);
-            pthread_cond_broadcast(&p->work);
+            stop_locked(p);
             break;
         }
     }

@@ -50,6 +50,14 @@ typedef struct batch_ops {
     ** return 0 soon, waking it if it is blocked on its input (a terminal,
     ** a stalled pipe).  Called from the writer's thread, no lock held. */
     void (*interrupt)(void *ctx);
+    /* The writer is about to wait for the next slot (workers busy, or the
+    ** reader waiting for input): write out what the callbacks hold back,
+    ** so that a reader of the output is not kept waiting on a stalled
+    ** input.  Return nonzero to stop the batch, as write does (the held
+    ** output could not be written).  Called from the writer's thread, no
+    ** lock held; NULL: no such thing.  Never called with one job (there
+    ** is no waiting). */
+    int (*idle)(void *ctx);
 } batch_ops;
 
 /* Slots per worker thread: enough to keep every worker busy while one

@@ -121,17 +121,52 @@ note_error(outfile *o)
     return -1;
 }
 
+void
+outfile_hold(outfile *o, size_t n)
+{
+    o->hold = n;
+}
+
+/* Write what is held, then b, then flush if asked. */
+static int
+put(outfile *o, outbuf *b, int flush)
+{
+    errno = 0;
+    int rc = 0;
+    if (o->held.len > 0)
+        rc = outbuf_write(&o->held, o->f);
+    if (b && rc == 0)
+        rc = outbuf_write(b, o->f);
+    if (b)
+        b->len = 0;
+    if (rc != 0 || (flush && fflush(o->f) != 0))
+        return note_error(o);
+    return 0;
+}
+
 int
 outfile_write(outfile *o, outbuf *b, int flush)
 {
     if (o->closed_pipe || o->failed) {
         b->len = 0;
+        o->held.len = 0;
         return -1;
     }
-    errno = 0;
-    if (outbuf_write(b, o->f) != 0 || (flush && fflush(o->f) != 0))
-        return note_error(o);
-    return 0;
+    if (o->hold == 0 || flush)
+        return put(o, b, flush);
+    outbuf_put(&o->held, b->p, b->len);
+    b->len = 0;
+    return o->held.len >= o->hold ? put(o, NULL, 0) : 0;
+}
+
+int
+outfile_flush(outfile *o)
+{
+    if (o->closed_pipe || o->failed) {
+        o->held.len = 0;
+        return -1;
+    }
+    return put(o, NULL, 1);
 }
 
 /* Make the rename itself durable; failure here loses nothing already
@@ -162,11 +197,13 @@ outfile_commit(outfile *o)
         return -1;
     }
     errno = 0;
-    if (fflush(o->f) != 0 || ferror(o->f)) {
-        note_error(o);
+    if (put(o, NULL, 1) != 0 || ferror(o->f)) {
+        if (!o->failed && !o->closed_pipe)
+            note_error(o);
         outfile_abort(o);
         return -1;
     }
+    outbuf_release(&o->held);
     if (!o->tmp)
         return 0;               /* standard output: the caller closes it */
     if (fsync(fileno(o->f)) != 0 && errno != EINVAL) {
@@ -192,6 +229,10 @@ outfile_commit(outfile *o)
 void
 outfile_abort(outfile *o)
 {
+    /* Standard output had everything before the hold: keep it so. */
+    if (!o->tmp && o->f && o->held.len > 0 && !o->closed_pipe && !o->failed)
+        (void)put(o, NULL, 1);
+    outbuf_release(&o->held);
     if (o->tmp) {
         if (o->f)
             fclose(o->f);

@@ -378,7 +378,7 @@ replay_interrupt(void *vctx)
 }
 
 static const batch_ops replay_ops = {
-    replay_read, replay_work, replay_write, replay_interrupt
+    replay_read, replay_work, replay_write, replay_interrupt, NULL
 };
 
 static void

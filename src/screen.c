@@ -59,7 +59,11 @@ typedef struct screen_ctx {
     long nitems;            /* reader: items seen, for --shard */
     worker *w;
     outfile out;
-    int flush_each;         /* text to standard output: flush per record */
+    int flush_each;         /* flush per record: text to standard output,
+                            ** or a stalled input with one job */
+    int hold_err;           /* diagnostics are held in err (see hold_output) */
+    int idle_flush;         /* the input can stall: write out when idle */
+    outbuf err;             /* writer: diagnostics held back */
     int out_tty;            /* the report goes to the progress terminal */
     progress *prog;
     report_cache *cache;    /* the unchanging parts of NDJSON lines */
@@ -67,6 +71,7 @@ typedef struct screen_ctx {
     html_names *names;      /* writer: the patients' names taken */
     outbuf rows;            /* writer: the HTML index's matrix rows */
     int page_failed;        /* --html-dir: a page could not be written */
+    int html_dir_out;       /* the report is --html-dir's index.html */
     long done;              /* writer: items written */
     long long bytes;
     int bad, eligible;
@@ -302,22 +307,124 @@ screen_work(void *vctx, int wi, batch_slot *s)
     arena_reset(w->a);
 }
 
+/*
+** Held output.  A write system call costs about as much as screening a
+** record's worth of verdicts on a virtual machine (a 4 kB write to a file
+** took 12 us on the build machine), and a report written record by
+** record made three of them per record, plus one for its warnings.  So
+** when nobody watches the output as it comes -- it is not a terminal, and
+** not the same file as the diagnostics, whose order against it would
+** change -- the report is held in pieces of HOLD_BYTES (outfile_hold) and
+** the warnings in pieces of HOLD_ERR_BYTES.  An input that can stall (a
+** pipe, a terminal) could then keep finished records back for as long as
+** it stalls: with worker threads the writer writes out whenever it has
+** to wait (screen_idle); with one job, nothing is held.
+*/
+#define HOLD_BYTES ((size_t)1 << 20)
+#define HOLD_ERR_BYTES ((size_t)64 << 10)
+
+/* Can reading these inputs wait on something other than the disk? */
+static int
+inputs_can_stall(const screen_opts *o)
+{
+    for (int i = 0; i < o->npaths; i++) {
+        struct stat st;
+        int rc = strcmp(o->paths[i], "-") == 0 ? fstat(STDIN_FILENO, &st)
+                                               : stat(o->paths[i], &st);
+        if (rc != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Are standard output and standard error the same file (2>&1)?  The null
+** device does not count: nothing is read back from it. */
+static int
+same_file_as_stderr(void)
+{
+    struct stat a, b;
+    if (fstat(STDOUT_FILENO, &a) != 0 || fstat(STDERR_FILENO, &b) != 0)
+        return 1;
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino && !S_ISCHR(a.st_mode);
+}
+
+static void
+hold_output(screen_ctx *c, int jobs)
+{
+    const screen_opts *o = c->o;
+    int stall = inputs_can_stall(o);
+    if (o->quiet)
+        return;
+    if (stall && jobs == 1) {
+        /* Nobody writes out while the one thread waits in read(2): each
+        ** report goes out whole, not even a tail of it kept in stdio's
+        ** buffer. */
+        c->flush_each = 1;
+        return;
+    }
+    int to_stdout = !o->output && !c->html_dir_out;
+    if (to_stdout && same_file_as_stderr()) {
+        /* 2>&1: a report must reach the file whole before the next
+        ** record's warnings, or they land inside its line (stdio would
+        ** keep the tail of each report until its buffer filled). */
+        c->flush_each = 1;
+        return;
+    }
+    if (to_stdout && isatty(STDOUT_FILENO))
+        return;
+    outfile_hold(&c->out, HOLD_BYTES);
+    c->flush_each = 0;
+    c->hold_err = !o->progress && !isatty(STDERR_FILENO);
+    c->idle_flush = stall;
+}
+
+/* Write the held diagnostics. */
+static void
+err_drain(screen_ctx *c)
+{
+    if (c->err.len > 0)
+        (void)outbuf_write(&c->err, stderr);
+}
+
+/* A slot's diagnostics: held, or at once as before. */
+static void
+err_put(screen_ctx *c, outbuf *diag)
+{
+    if (c->hold_err) {
+        outbuf_put(&c->err, diag->p, diag->len);
+        diag->len = 0;
+        if (c->err.len >= HOLD_ERR_BYTES)
+            err_drain(c);
+        return;
+    }
+    progress_clear(c->prog);
+    (void)outbuf_write(diag, stderr);
+    fflush(stderr);
+}
+
+/* The writer waits: a stalled input must not keep finished records back. */
+static int
+screen_idle(void *vctx)
+{
+    screen_ctx *c = vctx;
+    err_drain(c);
+    return c->o->quiet ? 0 : outfile_flush(&c->out);
+}
+
 /* Writer: the calling thread, in input order. */
 static int
 screen_write(void *vctx, batch_slot *s)
 {
     screen_ctx *c = vctx;
     int rc = 0;
-    if (s->diag.len > 0) {
-        progress_clear(c->prog);
-        (void)outbuf_write(&s->diag, stderr);
-        fflush(stderr);
-    }
+    if (s->diag.len > 0)
+        err_put(c, &s->diag);
     if (s->flags & F_BAD)
         c->bad++;
     if (s->flags & F_ELIGIBLE)
         c->eligible = 1;
     if (s->aux.len > 0 && html_write_slot(c, s) != 0) {
+        err_drain(c);
         c->page_failed = 1;
         return 1;
     }
@@ -345,7 +452,7 @@ screen_interrupt(void *vctx)
 }
 
 static const batch_ops screen_ops = {
-    screen_read, screen_work, screen_write, screen_interrupt
+    screen_read, screen_work, screen_write, screen_interrupt, screen_idle
 };
 
 static void
@@ -418,6 +525,8 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     c.out_tty = !o->output && isatty(STDOUT_FILENO);
 
     int jobs = o->jobs < 1 ? 1 : o->jobs;
+    c.html_dir_out = o->html_dir != NULL;
+    hold_output(&c, jobs);
     if (o->ro.format == REPORT_HTML && !o->quiet) {
         c.html = html_new(ts, v);
         c.names = html_names_new();
@@ -455,13 +564,20 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         outbuf_release(&head);
     }
     if (!stopped) {
-        int rc = batch_run(&screen_ops, &c, jobs);
+        /* Without a stalled input to wait for, the writer need not stop
+        ** to write out (and take the pool's lock once more) when idle. */
+        batch_ops ops = screen_ops;
+        if (!c.idle_flush)
+            ops.idle = NULL;
+        int rc = batch_run(&ops, &c, jobs);
         if (rc < 0) {
             diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
                         "cannot start worker threads");
             c.bad = 1;
         }
     }
+    err_drain(&c);
+    outbuf_release(&c.err);
     /* The final count, then the line is erased (progress is for watching,
     ** not a record of the run). */
     progress_update(c.prog, c.done, c.bytes, 1);

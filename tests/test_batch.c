@@ -633,8 +633,9 @@ test_merge_refuses(void **state)
 ** with the reader woken rather than waited for (issue 9, item 1: it used
 ** to be cancelled, which leaked the input).  Three records fit in the
 ** pipe and the ring, so the reader is in read(2), not waiting for room,
-** when the first write fails; their reports overflow stdio's buffer, so
-** that write happens before the end of the input. */
+** when the first write fails: with -j2 the writer writes what it holds
+** when it has to wait (screen.c, "Held output"), so that write happens
+** before the end of the input. */
 static void
 test_full_disk_with_a_stalled_input(void **state)
 {
@@ -655,6 +656,81 @@ test_full_disk_with_a_stalled_input(void **state)
         assert_int_equal(r.status, 3);  /* 124: timed out, reader not woken */
         assert_non_null(strstr(r.err, "No space left on device"));
         assert_int_equal(run_count_lines(r.err), 1);
+        run_free(&r);
+    }
+}
+
+/* Held output (screen.c, "Held output"): a stalled input must not keep
+** finished records back.  Three records go into a FIFO whose writer then
+** sleeps; their three report lines must reach the output file while the
+** input is still open (if they were held, the loop gives up after 20 s
+** and the count is short: a failure, not a hang).  With -j2 the writer
+** writes out when it has to wait; with -j1 nothing is held from a pipe. */
+static void
+test_stalled_input_does_not_hold_output(void **state)
+{
+    (void)state;
+    const char *how[] = { "$f", "- < $f" };
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        for (int i = 0; i < 2; i++) {
+            run_out r = run_sh("f=%s/held.ndjson; o=%s/held.out; rm -f $f; "
+                               "mkfifo $f || exit 99; : > $o; exec 3<> $f; "
+                               "( head -3 %s; exec sleep 60 ) > $f & w=$!; "
+                               "%s -j%d --json %s > $o 2> /dev/null 3>&- & t=$!; "
+                               "i=0; while [ $(wc -l < $o) -lt 3 ] && [ $i -lt 400 ]; "
+                               "do sleep 0.05; i=$((i+1)); done; "
+                               "n=$(wc -l < $o); kill $w; exec 3>&-; wait $t; "
+                               "echo $n lines, status $?",
+                               run_tmpdir, run_tmpdir, cohort, run_bin, jobs, how[i]);
+            if (strcmp(r.out, "3 lines, status 0\n") != 0)
+                fail_msg("-j%d %s: '%s' (stderr '%s')", jobs, how[i], r.out, r.err);
+            run_free(&r);
+        }
+    }
+}
+
+/* With standard output and error the same file (2>&1) nothing is held:
+** each record's warnings come right before its report line, as they
+** always did.  The realistic cohort warns about every record. */
+static void
+test_shared_stdout_stderr_keep_their_order(void **state)
+{
+    (void)state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/real.ndjson", run_tmpdir);
+    run_out g = run_sh("bench/gencohort -r -n 60 -s 3 > %s", path);
+    assert_int_equal(g.status, 0);
+    run_free(&g);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        run_out r = run_sh("%s -j%d --json %s 2>&1", run_bin, jobs, path);
+        assert_int_equal(r.status, 0);
+        /* Every "warning: ID:" line is followed, before any other report
+        ** line, by the report line of patient ID. */
+        int warned = 0, reports = 0;
+        char want[64] = "";
+        for (char *line = r.out; *line; ) {
+            char *nl = strchr(line, '\n');
+            size_t len = nl ? (size_t)(nl - line) : strlen(line);
+            const char *w = strstr(line, "warning: ");
+            if (w && w < line + len) {
+                const char *id = w + strlen("warning: ");
+                const char *colon = memchr(id, ':', (size_t)(line + len - id));
+                assert_non_null(colon);
+                snprintf(want, sizeof want, "{\"patient\":\"%.*s\"",
+                         (int)(colon - id), id);
+                warned++;
+            } else if (strncmp(line, "{\"patient\"", 10) == 0) {
+                if (want[0] && strncmp(line, want, strlen(want)) != 0)
+                    fail_msg("-j%d: report '%.40s' after a warning for %s",
+                             jobs, line, want);
+                want[0] = '\0';
+                reports++;
+            }
+            line = nl ? nl + 1 : line + len;
+        }
+        if (reports != 60)
+            fail_msg("-j%d: %d reports, %d warnings in %zu bytes: %.300s", jobs, reports, warned, r.outlen, r.out);
+        assert_true(warned >= 60);
         run_free(&r);
     }
 }
@@ -739,7 +815,7 @@ pt_interrupt(void *ctx)
     ((pool_test *)ctx)->interrupted = 1;
 }
 
-static const batch_ops pt_ops = { pt_read, pt_work, pt_write, pt_interrupt };
+static const batch_ops pt_ops = { pt_read, pt_work, pt_write, pt_interrupt, NULL };
 
 static void
 test_pool_order_and_stop(void **state)
@@ -781,6 +857,8 @@ main(void)
         cmocka_unit_test(test_closed_pipe_is_quiet),
         cmocka_unit_test(test_full_disk_is_an_error),
         cmocka_unit_test(test_full_disk_with_a_stalled_input),
+        cmocka_unit_test(test_stalled_input_does_not_hold_output),
+        cmocka_unit_test(test_shared_stdout_stderr_keep_their_order),
         cmocka_unit_test(test_progress_only_on_a_terminal),
     };
     /* TS_TEST_FILTER=test_full_disk* runs only the matching tests (to
