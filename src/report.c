@@ -140,7 +140,7 @@ static void
 crit_result(outbuf *b, const result *res, int with_evidence)
 {
     json_member(b, "result", tv_name(res ? res->value : TV_UNKNOWN));
-    json_member(b, "reason", res && res->reason ? res->reason
+    json_member(b, "reason", res && result_reason(res) ? result_reason(res)
                                                 : "not evaluated");
     if (with_evidence) {
         outbuf_puts(b, ",\"evidence\":[");
@@ -460,7 +460,7 @@ text_criterion(const report_opts *o, outbuf *b, const criterion *c,
     for (int pad = width - (int)(b->len - before); pad > 0; pad--)
         outbuf_put(b, " ", 1);
     outbuf_puts(b, "  ");
-    text_reason(b, res && res->reason ? res->reason : "not evaluated");
+    text_reason(b, res && result_reason(res) ? result_reason(res) : "not evaluated");
     if (!c->evaluated) {
         paint(o, b, C_DIM);
         outbuf_puts(b, " [not evaluated]");
