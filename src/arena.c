@@ -423,8 +423,7 @@ typedef struct fmt_sig {
     unsigned char kind[ARENA_FMT_ARGS];
 } fmt_sig;
 
-#define SIG_SLOTS 256
-static _Thread_local fmt_sig sig_cache[SIG_SLOTS];
+static _Thread_local fmt_sig sig_cache[256];
 
 /*
 ** The same parse as quick_format's, noting the argument types instead of
@@ -482,7 +481,8 @@ sig_parse(fmt_sig *sg, const char *fmt)
 arena_fmt *
 arena_capture(arena *a, const char *fmt, va_list ap)
 {
-    fmt_sig *sg = &sig_cache[((uintptr_t)fmt >> 3) % SIG_SLOTS];
+    uint64_t h = (uint64_t)(uintptr_t)fmt * 0x9E3779B97F4A7C15ULL;
+    fmt_sig *sg = &sig_cache[h >> 56];          /* Fibonacci hashing */
     if (sg->fmt != fmt)
         sig_parse(sg, fmt);
     int n = sg->n;

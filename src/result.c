@@ -20,6 +20,7 @@
 #include "verdict.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,10 +36,11 @@
 result *
 result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
 {
-    result *res = arena_alloc(cx->a, sizeof *res);
-    res->value = value;
-    res->rule = ru;
-    res->since = res->since_early = res->until = TS_NONE;
+    /* Every field set by one assignment, not a memset and then the
+    ** times again: a criterion makes several results. */
+    result *res = arena_alloc_raw(cx->a, sizeof *res);
+    *res = (result){ .value = value, .rule = ru, .since = TS_NONE,
+                     .since_early = TS_NONE, .until = TS_NONE };
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
@@ -220,8 +222,8 @@ shown_unit(const char *unit)
     return unit;
 }
 
-const char *
-result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
+static const char *
+cmp_text_make(eval_ctx *cx, const num_cmp_t *c)
 {
     static const char *const sym[] = {
         [CMP_GT] = ">", [CMP_GE] = "\u2265", [CMP_LT] = "<",
@@ -238,6 +240,57 @@ result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
         return "";
     return arena_printf(cx->a, "%s %s%s%s", sym[c->op], lo, u ? " " : "",
                         u ? u : "");
+}
+
+/*
+** A rule's threshold is the same text for every record, and formatting
+** its numbers (num_format) cost more than the rest of most leaves: each
+** thread keeps the texts of the comparisons it met last.  An entry is used
+** only when the comparison is equal in value to the one it was made for
+** (the address alone is not enough: a criteria file freed and another
+** loaded, by `test`, may put a different rule at the same address), so
+** the cache can never change a text.
+*/
+typedef struct cmp_memo {
+    const num_cmp_t *key;
+    cmp_op op;
+    double lo, hi;
+    char unit[24];              /* c->unit, "" for NULL */
+    size_t len;
+    char text[64];
+} cmp_memo;
+
+static _Thread_local cmp_memo cmp_memo_table[256];
+
+static int
+memo_matches(const cmp_memo *m, const num_cmp_t *c)
+{
+    return m->key == c && m->op == c->op
+        && memcmp(&m->lo, &c->lo, sizeof c->lo) == 0
+        && memcmp(&m->hi, &c->hi, sizeof c->hi) == 0
+        && strcmp(m->unit, c->unit ? c->unit : "") == 0;
+}
+
+const char *
+result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
+{
+    /* Fibonacci hashing: rules sit at regular strides in the arena. */
+    uint64_t h = (uint64_t)(uintptr_t)c * 0x9E3779B97F4A7C15ULL;
+    cmp_memo *m = &cmp_memo_table[h >> 56];     /* 256 slots */
+    if (memo_matches(m, c))
+        return arena_strndup(cx->a, m->text, m->len);
+    const char *t = cmp_text_make(cx, c);
+    size_t tl = strlen(t), ul = c->unit ? strlen(c->unit) : 0;
+    if (tl < sizeof m->text && ul < sizeof m->unit) {
+        m->key = c;
+        m->op = c->op;
+        m->lo = c->lo;
+        m->hi = c->hi;
+        memcpy(m->unit, c->unit ? c->unit : "", ul + 1);
+        memcpy(m->text, t, tl + 1);
+        m->len = tl;
+    }
+    return t;
 }
 
 const char *

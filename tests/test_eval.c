@@ -759,6 +759,38 @@ test_lazy_join(void **state)
     arena_free(a);
 }
 
+/* Threshold texts are kept per thread: a comparison changed in place (as
+** a rule freed and another loaded at its address) gets its own text. */
+static void
+test_cmp_text_memo(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    char unit[16] = "mm[Hg]";
+    num_cmp_t *c = arena_alloc(a, sizeof *c);
+    *c = (num_cmp_t){ .op = CMP_LT, .lo = 65, .unit = unit, .scale = 1 };
+    assert_string_equal(result_cmp_text(&cx, c), "< 65 mm[Hg]");
+    const char *first = result_cmp_text(&cx, c);
+    assert_string_equal(first, "< 65 mm[Hg]");
+    c->lo = 70;
+    assert_string_equal(result_cmp_text(&cx, c), "< 70 mm[Hg]");
+    c->op = CMP_GE;
+    assert_string_equal(result_cmp_text(&cx, c), "\u2265 70 mm[Hg]");
+    strcpy(unit, "kPa");
+    assert_string_equal(result_cmp_text(&cx, c), "\u2265 70 kPa");
+    c->op = CMP_BETWEEN;
+    c->hi = 80.5;
+    assert_string_equal(result_cmp_text(&cx, c), "70\u201380.5 kPa");
+    c->hi = 81;
+    assert_string_equal(result_cmp_text(&cx, c), "70\u201381 kPa");
+    c->unit = NULL;
+    assert_string_equal(result_cmp_text(&cx, c), "70\u201381");
+    /* The texts handed out are the caller's: the first is unchanged. */
+    assert_string_equal(first, "< 65 mm[Hg]");
+    arena_free(a);
+}
+
 int
 main(void)
 {
@@ -784,6 +816,7 @@ main(void)
         cmocka_unit_test(test_lazy_format_long),
         cmocka_unit_test(test_lazy_reason_read_late),
         cmocka_unit_test(test_lazy_join),
+        cmocka_unit_test(test_cmp_text_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
