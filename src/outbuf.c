@@ -178,12 +178,32 @@ json_special8(unsigned long long x)
     return (m & HIGH) != 0;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define JSON_SSE2 1
+
+/* The bytes at p..p+15 that need more than a copy, as a bit mask: signed,
+** below 0x20 is also 0x80 and up; then the quote, the backslash, DEL. */
+static unsigned
+json_special16(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /*
 ** A JSON string.  No byte becomes more than 6 ("\u001f", "\ufffd" for
 ** one invalid byte), so room for all of s is made once and the bytes are
 ** written in place: printable ASCII other than the quote and the
-** backslash (most of every report: reasons, codes, times) in runs, eight
-** bytes at a time while it lasts, the rest escaped.
+** backslash (most of every report: reasons, codes, times) in runs,
+** sixteen bytes at a time with SSE2 and eight without while it lasts,
+** the rest escaped.
 */
 void
 outbuf_json(outbuf *b, const char *s)
@@ -202,6 +222,22 @@ outbuf_json_n(outbuf *b, const char *s, size_t len)
     char *o = b->p + b->len;
     *o++ = '"';
     while (p < end) {
+#ifdef JSON_SSE2
+        /* Sixteen bytes at a time: copy them all (there is room for six
+        ** times the rest), keep those before the first special one. */
+        while (end - p >= 16) {
+            unsigned m = json_special16(p);
+            memcpy(o, p, 16);
+            if (m) {
+                int k = __builtin_ctz(m);
+                o += k;
+                p += k;
+                break;
+            }
+            o += 16;
+            p += 16;
+        }
+#endif
         unsigned long long x;
         while (end - p >= 8) {
             memcpy(&x, p, 8);
