@@ -179,6 +179,32 @@ arena_alloc(arena *a, size_t n)
     return p;
 }
 
+/*
+** arena_alloc_raw's slow path: a new block.  A function of its own, kept
+** out of line, so that the fast path (half a million calls on 200
+** records, most of them from the JSON tree) saves and restores no
+** registers.
+*/
+static __attribute__((noinline)) void *
+alloc_slow(arena *a, size_t need)
+{
+    struct block *b = a->head;
+    if (need > ARENA_BLOCK / 4) {
+        /* Big request: its own block, linked behind the current one so
+        ** the current block keeps serving small requests. */
+        struct block *big = block_new(need);
+        big->used = need;
+        big->next = b->next;
+        b->next = big;
+        a->total += need;
+        return big->data;
+    }
+    b = next_block(a);
+    b->used = need;
+    a->total += need;
+    return b->data;
+}
+
 void *
 arena_alloc_raw(arena *a, size_t n)
 {
@@ -186,19 +212,8 @@ arena_alloc_raw(arena *a, size_t n)
     if (need < n)
         oom();
     struct block *b = a->head;
-    if (b->size - b->used < need) {
-        if (need > ARENA_BLOCK / 4) {
-            /* Big request: its own block, linked behind the current one so
-            ** the current block keeps serving small requests. */
-            struct block *big = block_new(need);
-            big->used = need;
-            big->next = b->next;
-            b->next = big;
-            a->total += need;
-            return big->data;
-        }
-        b = next_block(a);
-    }
+    if (b->size - b->used < need)
+        return alloc_slow(a, need);
     void *p = b->data + b->used;
     b->used += need;
     a->total += need;
