@@ -69,15 +69,16 @@ json_time(outbuf *b, ts_time t)
     outbuf_json(b, buf);
 }
 
-/* ,"key":"value" */
+/* ,"key":"value".  key is a literal: its piece ,"key": is one constant
+** copy, with no strlen. */
 static void
-json_member(outbuf *b, const char *key, const char *value)
+json_member_n(outbuf *b, const char *piece, size_t n, const char *value)
 {
-    outbuf_put(b, ",\"", 2);
-    outbuf_puts(b, key);
-    outbuf_put(b, "\":", 2);
+    outbuf_put(b, piece, n);
     outbuf_json(b, value);
 }
+#define json_member(b, key, value) \
+    json_member_n((b), ",\"" key "\":", sizeof ",\"" key "\":" - 1, (value))
 
 static void
 json_strings(outbuf *b, const char *const *s, int n)
@@ -140,8 +141,8 @@ static void
 crit_result(outbuf *b, const result *res, int with_evidence)
 {
     json_member(b, "result", tv_name(res ? res->value : TV_UNKNOWN));
-    json_member(b, "reason", res && result_reason(res) ? result_reason(res)
-                                                : "not evaluated");
+    const char *why = res ? result_reason(res) : NULL;
+    json_member(b, "reason", why ? why : "not evaluated");
     if (with_evidence) {
         outbuf_puts(b, ",\"evidence\":[");
         for (int i = 0; res && i < res->nev; i++) {
