@@ -464,8 +464,8 @@ trial_deciding(outbuf *b, const trial_result *tr)
         outbuf_puts(b, "<li><b>");
         html_escape(b, t->crit[i].id);
         outbuf_puts(b, "</b>: ");
-        html_escape(b, tr->crit[i] && result_reason(tr->crit[i]) ? result_reason(tr->crit[i])
-                                                          : "not evaluated");
+        const char *why = tr->crit[i] ? result_reason(tr->crit[i]) : NULL;
+        html_escape(b, why ? why : "not evaluated");
         outbuf_puts(b, "</li>");
     }
     outbuf_puts(b, "</ul></div>\n");
