@@ -36,6 +36,22 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+/*
+** A format and its arguments kept to be formatted later, for texts most
+** of which are never read (the evaluator's reasons).  arena_capture keeps
+** fmt and the arguments of the conversions arena_vprintf formats itself
+** (%s, %.*s, %.Ns, %d, %ld, %lld with a width and the '0' flag, %%), at
+** most ARENA_FMT_ARGS of them; for anything else it returns NULL and the
+** caller formats at once.  %s arguments are kept as pointers: the strings
+** (and fmt) must outlive every arena_fmt_text, so never a stack buffer.
+** arena_fmt_text formats a capture into the arena it was captured in,
+** exactly as arena_printf would have formatted it then; *len (if not
+** NULL) is its length.
+*/
+#define ARENA_FMT_ARGS 12
+typedef struct arena_fmt arena_fmt;
+arena_fmt *arena_capture(arena *a, const char *fmt, va_list ap);
+char *arena_fmt_text(const arena_fmt *f, size_t *len);
 /* Bytes handed out since creation or the last reset (for benchmarks). */
 size_t arena_used(const arena *a);
 

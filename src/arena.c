@@ -179,6 +179,32 @@ arena_alloc(arena *a, size_t n)
     return p;
 }
 
+/*
+** arena_alloc_raw's slow path: a new block.  A function of its own, kept
+** out of line, so that the fast path (half a million calls on 200
+** records, most of them from the JSON tree) saves and restores no
+** registers.
+*/
+static __attribute__((noinline)) void *
+alloc_slow(arena *a, size_t need)
+{
+    struct block *b = a->head;
+    if (need > ARENA_BLOCK / 4) {
+        /* Big request: its own block, linked behind the current one so
+        ** the current block keeps serving small requests. */
+        struct block *big = block_new(need);
+        big->used = need;
+        big->next = b->next;
+        b->next = big;
+        a->total += need;
+        return big->data;
+    }
+    b = next_block(a);
+    b->used = need;
+    a->total += need;
+    return b->data;
+}
+
 void *
 arena_alloc_raw(arena *a, size_t n)
 {
@@ -186,19 +212,8 @@ arena_alloc_raw(arena *a, size_t n)
     if (need < n)
         oom();
     struct block *b = a->head;
-    if (b->size - b->used < need) {
-        if (need > ARENA_BLOCK / 4) {
-            /* Big request: its own block, linked behind the current one so
-            ** the current block keeps serving small requests. */
-            struct block *big = block_new(need);
-            big->used = need;
-            big->next = b->next;
-            b->next = big;
-            a->total += need;
-            return big->data;
-        }
-        b = next_block(a);
-    }
+    if (b->size - b->used < need)
+        return alloc_slow(a, need);
     void *p = b->data + b->used;
     b->used += need;
     a->total += need;
@@ -234,15 +249,53 @@ arena_strdup(arena *a, const char *s)
 }
 
 /*
+** Where quick_format takes its arguments from: a va_list, or the array of
+** arguments arena_capture kept (an integer conversion's value widened to
+** long long, a %.*s precision as an integer).
+*/
+typedef union fmt_arg {
+    const char *s;
+    long long d;
+} fmt_arg;
+
+struct arena_fmt {
+    arena *a;               /* where arena_fmt_text writes */
+    const char *fmt;
+    int n;
+    fmt_arg arg[];
+};
+
+typedef struct fmt_src {
+    va_list *ap;            /* NULL: take from v */
+    const fmt_arg *v;
+} fmt_src;
+
+static const char *
+src_str(fmt_src *in)
+{
+    return in->ap ? va_arg(*in->ap, const char *) : (in->v++)->s;
+}
+
+static long long
+src_int(fmt_src *in, int lng)
+{
+    if (!in->ap)
+        return (in->v++)->d;
+    return lng == 2 ? va_arg(*in->ap, long long)
+         : lng == 1 ? va_arg(*in->ap, long) : va_arg(*in->ap, int);
+}
+
+/*
 ** The evaluator formats tens of thousands of reasons and evidence strings
 ** per second, and vsnprintf's set-up alone costs more than most of them.
 ** This does the conversions those messages use (%s, %.*s, %.Ns, %d, %ld,
 ** %lld with a width and the '0' flag, %%) exactly as printf does, in one
 ** pass and without a call per piece; for anything else, or a text longer
-** than size - 1, it returns -1 and the caller uses vsnprintf.
+** than size - 1, it returns -1 and the caller uses vsnprintf (or, for a
+** capture, a bigger buffer: arena_capture keeps only what this formats).
 */
 static int
-quick_format(char *out, size_t size, const char *fmt, va_list ap)
+quick_format(char *out, size_t size, const char *fmt, fmt_src *in)
 {
     char *o = out, *end = out + size - 1;      /* room for the NUL */
     for (const char *f = fmt; *f; f++) {
@@ -269,7 +322,7 @@ quick_format(char *out, size_t size, const char *fmt, va_list ap)
         if (*f == '.') {
             f++;
             if (*f == '*') {
-                prec = va_arg(ap, int);
+                prec = (int)src_int(in, 0);
                 f++;
             } else {
                 for (prec = 0; *f >= '0' && *f <= '9'; f++)
@@ -285,7 +338,7 @@ quick_format(char *out, size_t size, const char *fmt, va_list ap)
                 return -1;
             *o++ = '%';
         } else if (*f == 's' && !zero && !width && !lng) {
-            const char *str = va_arg(ap, const char *);
+            const char *str = src_str(in);
             if (!str)
                 str = "(null)";
             size_t n = prec < 0 ? strlen(str) : strnlen(str, (size_t)prec);
@@ -294,8 +347,7 @@ quick_format(char *out, size_t size, const char *fmt, va_list ap)
             memcpy(o, str, n);
             o += n;
         } else if (*f == 'd' && prec < 0) {
-            long long v = lng == 2 ? va_arg(ap, long long)
-                        : lng == 1 ? va_arg(ap, long) : va_arg(ap, int);
+            long long v = src_int(in, lng);
             char d[24], *p = d + sizeof d;
             unsigned long long u = v < 0 ? 0 - (unsigned long long)v
                                          : (unsigned long long)v;
@@ -321,6 +373,18 @@ quick_format(char *out, size_t size, const char *fmt, va_list ap)
     return (int)(o - out);
 }
 
+/* quick_format from a va_list, which it consumes. */
+static int
+quick_vformat(char *out, size_t size, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    fmt_src in = { &ap2, NULL };
+    int n = quick_format(out, size, fmt, &in);
+    va_end(ap2);
+    return n;
+}
+
 char *
 arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
@@ -332,9 +396,7 @@ arena_vprintf(arena *a, const char *fmt, va_list ap)
     int n;
     if (b->size - b->used >= sizeof small) {
         char *p = (char *)b->data + b->used;
-        va_copy(ap2, ap);
-        n = quick_format(p, b->size - b->used, fmt, ap2);
-        va_end(ap2);
+        n = quick_vformat(p, b->size - b->used, fmt, ap);
         if (n >= 0) {
             /* used and size are multiples of ARENA_ALIGN: this fits */
             size_t need = ((size_t)n + ARENA_ALIGN) & ~(size_t)(ARENA_ALIGN - 1);
@@ -343,9 +405,7 @@ arena_vprintf(arena *a, const char *fmt, va_list ap)
             return p;
         }
     }
-    va_copy(ap2, ap);
-    n = quick_format(small, sizeof small, fmt, ap2);
-    va_end(ap2);
+    n = quick_vformat(small, sizeof small, fmt, ap);
     if (n >= 0)
         return arena_strndup(a, small, (size_t)n);
     va_copy(ap2, ap);
@@ -357,6 +417,141 @@ arena_vprintf(arena *a, const char *fmt, va_list ap)
         return arena_strndup(a, small, (size_t)n);
     char *p = arena_alloc_raw(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+/*
+** What arena_capture reads for each conversion of a format: the argument
+** types in order, found by parsing it once.  Reasons come from a few
+** hundred literal formats used over and over, so parsing each format on
+** every capture cost most of what formatting it would have; a small
+** per-thread table keyed by the format's address keeps the parse.  (A
+** format is only ever a string literal here, which never changes; a
+** stale entry for a reused address would still describe the text now
+** there, since a format is parsed again whenever its address misses.)
+*/
+enum { ARG_INT, ARG_LONG, ARG_LLONG, ARG_STR };
+
+typedef struct fmt_sig {
+    const char *fmt;        /* NULL: empty slot */
+    signed char n;          /* arguments; -1: the format cannot be captured */
+    unsigned char kind[ARENA_FMT_ARGS];
+} fmt_sig;
+
+static _Thread_local fmt_sig sig_cache[256];
+
+/*
+** The same parse as quick_format's, noting the argument types instead of
+** writing.  It accepts a subset of what quick_format formats (no "%.*d",
+** whose precision quick_format reads only to refuse), so that
+** arena_fmt_text can always format what was captured.
+*/
+static void
+sig_parse(fmt_sig *sg, const char *fmt)
+{
+    int n = 0;
+    sg->fmt = fmt;
+    for (const char *f = fmt; (f = strchr(f, '%')) != NULL; f++) {
+        f++;
+        int zero = 0, width = 0, prec = -1, star = 0, lng = 0;
+        if (*f == '0') {
+            zero = 1;
+            f++;
+        }
+        while (*f >= '0' && *f <= '9')
+            width = width * 10 + (*f++ - '0');
+        if (*f == '.') {
+            f++;
+            if (*f == '*') {
+                star = 1;
+                f++;
+            } else {
+                for (prec = 0; *f >= '0' && *f <= '9'; f++)
+                    prec = prec * 10 + (*f - '0');
+            }
+        }
+        while (*f == 'l' && lng < 2) {
+            lng++;
+            f++;
+        }
+        if (*f == '%' && !zero && !width && prec < 0 && !star && !lng)
+            continue;
+        if (n + 1 + star > ARENA_FMT_ARGS) {
+            n = -1;
+        } else if (*f == 's' && !zero && !width && !lng) {
+            if (star)
+                sg->kind[n++] = ARG_INT;
+            sg->kind[n++] = ARG_STR;
+        } else if (*f == 'd' && prec < 0 && !star) {
+            sg->kind[n++] = lng == 2 ? ARG_LLONG : lng == 1 ? ARG_LONG : ARG_INT;
+        } else {
+            n = -1;
+        }
+        if (n < 0)
+            break;
+    }
+    sg->n = (signed char)n;
+}
+
+arena_fmt *
+arena_capture(arena *a, const char *fmt, va_list ap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)fmt * 0x9E3779B97F4A7C15ULL;
+    fmt_sig *sg = &sig_cache[h >> 56];          /* Fibonacci hashing */
+    if (sg->fmt != fmt)
+        sig_parse(sg, fmt);
+    int n = sg->n;
+    if (n < 0)
+        return NULL;
+    arena_fmt *c = arena_alloc_raw(a, sizeof *c + (size_t)n * sizeof c->arg[0]);
+    c->a = a;
+    c->fmt = fmt;
+    c->n = n;
+    va_list ap2;
+    va_copy(ap2, ap);
+    for (int i = 0; i < n; i++) {
+        switch (sg->kind[i]) {
+        case ARG_INT:   c->arg[i].d = va_arg(ap2, int); break;
+        case ARG_LONG:  c->arg[i].d = va_arg(ap2, long); break;
+        case ARG_LLONG: c->arg[i].d = va_arg(ap2, long long); break;
+        default:        c->arg[i].s = va_arg(ap2, const char *); break;
+        }
+    }
+    va_end(ap2);
+    return c;
+}
+
+char *
+arena_fmt_text(const arena_fmt *c, size_t *len)
+{
+    arena *a = c->a;
+    /* Into the current block if it has room, like arena_vprintf; else
+    ** into ever bigger pieces (a capture has no vsnprintf to measure it;
+    ** only a text longer than the room makes quick_format refuse). */
+    struct block *b = a->head;
+    int n;
+    char *p;
+    fmt_src in = { NULL, c->arg };
+    if (b->size - b->used >= 256) {
+        p = (char *)b->data + b->used;
+        n = quick_format(p, b->size - b->used, c->fmt, &in);
+        if (n >= 0) {
+            size_t need = ((size_t)n + ARENA_ALIGN) & ~(size_t)(ARENA_ALIGN - 1);
+            b->used += need;
+            a->total += need;
+            goto done;
+        }
+    }
+    for (size_t size = 256;; size *= 2) {
+        p = arena_alloc_raw(a, size);
+        in.v = c->arg;
+        n = quick_format(p, size, c->fmt, &in);
+        if (n >= 0)
+            break;
+    }
+done:
+    if (len)
+        *len = (size_t)n;
     return p;
 }
 

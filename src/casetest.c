@@ -129,7 +129,7 @@ check_criteria(runner *st, const trial_expect *te, const trial_result *tr)
         const result *r = tr->crit[ce->index];
         const char *id = te->t->crit[ce->index].id;
         tv got = r ? r->value : TV_UNKNOWN;
-        const char *why = r && r->reason ? r->reason : "none given";
+        const char *why = r && result_reason(r) ? result_reason(r) : "none given";
         if (got != ce->value)
             mismatch(st, ce->at, "%s %s: expected %s, got %s (reason: %s)",
                      te->t->id, id, tv_name(ce->value), tv_name(got), why);

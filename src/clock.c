@@ -309,7 +309,7 @@ event_first_of(eval_ctx *cx, const rule *ru, result *res, const char **verb)
         }
         if (s[i] == TS_NONE)
             why = arena_printf(cx->a, "%s%s%s", why, *why ? "; " : "",
-                               part[i]->reason);
+                               result_reason(part[i]));
     }
     /* The starts found are the evidence; what is missing matters only
     ** when no start is known. */

@@ -99,7 +99,7 @@ decide_reasons(outbuf *b, const trial_result *tr, const char *sep)
             outbuf_puts(b, sep);
         outbuf_puts(b, tr->t->crit[i].id);
         outbuf_puts(b, ": ");
-        outbuf_puts(b, res && res->reason ? res->reason : "not evaluated");
+        outbuf_puts(b, res && result_reason(res) ? result_reason(res) : "not evaluated");
         first = 0;
     }
 }

@@ -546,7 +546,7 @@ eval_derived(eval_ctx *cx, const rule *ru)
 
     compute(cx, c, res, &d);
     if (!d.dv.known) {
-        res->reason = d.why;
+        result_set_reason(res, d.why);
         return res;
     }
 
@@ -558,16 +558,16 @@ eval_derived(eval_ctx *cx, const rule *ru)
         vis_since(cx, &ru->cmp, v, &res->since, &res->since_early);
     if (v == TV_UNKNOWN) {
         res->since = TS_NONE;
-        res->reason = arena_printf(cx->a, "%s %s%s; %s", name, val, from,
-                                   bound_reason(&d.s));
+        result_say(cx, res, "%s %s%s; %s", name, val, from,
+                   bound_reason(&d.s));
         for (int i = 0; i < d.s.nmissing; i++)
             result_add_missing(cx, res, d.s.missing[i]);
         if (d.s.incomplete)
             result_add_missing(cx, res, "medications");
         return res;
     }
-    res->reason = arena_printf(cx->a, "%s %s%s is %s%s", name, val, from,
-                               v == TV_MET ? "" : "not ", cmp);
+    result_say(cx, res, "%s %s%s is %s%s", name, val, from,
+               v == TV_MET ? "" : "not ", cmp);
     return res;
 }
 

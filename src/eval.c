@@ -27,13 +27,15 @@
 #include "timeutil.h"
 #include "units.h"
 
-/* A result whose reason is made already (a kid's, or a static string):
+/* A result whose reason is a kid's, as it is or will be:
 ** result_new(..., "%s", reason) without the copy. */
 static result *
-result_say(eval_ctx *cx, const rule *ru, tv value, const char *reason)
+result_as(eval_ctx *cx, const rule *ru, tv value, const result *k)
 {
     result *res = result_new(cx, ru, value, NULL);
-    res->reason = reason ? reason : "(null)";
+    result_same_reason(res, k);
+    if (!res->reason_text && !res->reason_fmt && !res->reason_join)
+        res->reason_text = "(null)";
     return res;
 }
 
@@ -49,6 +51,14 @@ join_reasons(eval_ctx *cx, result **kids, int n, int want)
 {
     const char *s = result_reasons_join(cx, kids, n, want, 1);
     return s ? s : "";
+}
+
+/* A kid's reason as an argument of a reason: made now (the kid's result
+** and its text live as long as the parent's). */
+static const char *
+kid_reason(const result *k)
+{
+    return result_reason(k);
 }
 
 /* Take evidence and missing items from the kids whose value is want. */
@@ -95,7 +105,7 @@ combine(eval_ctx *cx, const rule *ru, result **kids, tv v)
     result *res = result_new(cx, ru, v, NULL);
     res->kids = kids;
     res->nkids = ru->nkids;
-    res->reason = join_reasons(cx, kids, ru->nkids, (int)v);
+    result_join_reasons(cx, res, kids, ru->nkids, (int)v, 1);
     take_from(cx, res, kids, ru->nkids, v);
     return res;
 }
@@ -175,7 +185,7 @@ eval_not(eval_ctx *cx, const rule *ru)
 {
     result *k = eval_rule(cx, ru->kids[0]);
     result *res = result_new(cx, ru, (tv)(TV_MET - k->value), "not: %s",
-                             k->reason);
+                             kid_reason(k));
     res->kids = arena_alloc(cx->a, sizeof *res->kids);
     res->kids[0] = k;
     res->nkids = 1;
@@ -210,11 +220,11 @@ eval_check(eval_ctx *cx, const rule *ru)
     if (k->value == TV_MET) {
         const char *what = first_concept(ru->kids[0]);
         res = result_new(cx, ru, TV_UNKNOWN, "%s: to be checked by hand",
-                         k->reason);
+                         kid_reason(k));
         result_add_missing(cx, res, what ? arena_printf(cx->a, "manual check: %s",
                                                         what) : "manual check");
     } else {
-        res = result_say(cx, ru, k->value, k->reason);
+        res = result_as(cx, ru, k->value, k);
     }
     res->kids = arena_alloc(cx->a, sizeof *res->kids);
     res->kids[0] = k;
@@ -293,8 +303,11 @@ eval_held_for(eval_ctx *cx, const rule *ru)
 {
     result *k = eval_rule(cx, ru->kids[0]);
     ts_time now = cx->r->at;
-    char dur[64];
-    ts_format_duration(ru->hold.lo, dur, sizeof dur);
+    /* The texts a reason quotes must outlive this frame: it is made
+    ** when read (result.c), so they go into the arena, not the stack. */
+    char durbuf[64];
+    ts_format_duration(ru->hold.lo, durbuf, sizeof durbuf);
+    const char *dur = arena_strdup(cx->a, durbuf);
     const char *op = ru->hold.op == CMP_GE ? "at least" : "more than";
     int strict = ru->hold.op != CMP_GE;
     result *res;
@@ -309,35 +322,35 @@ eval_held_for(eval_ctx *cx, const rule *ru)
                    (strict ? now > early_at : now >= early_at);
 
     if (k->value == TV_NOT_MET) {
-        res = result_say(cx, ru, TV_NOT_MET, k->reason);
+        res = result_as(cx, ru, TV_NOT_MET, k);
     } else if (certain) {
         if (k->since == TS_NONE) {
             res = result_new(cx, ru, TV_MET, "held for %s %s (no start in the "
-                             "data): %s", op, dur, k->reason);
+                             "data): %s", op, dur, kid_reason(k));
         } else {
             char held[64];
             ts_format_seconds(now - k->since, held, sizeof held);
-            res = result_new(cx, ru, TV_MET, "held for %s (%s %s): %s", held, op,
-                             dur, k->reason);
+            res = result_new(cx, ru, TV_MET, "held for %s (%s %s): %s",
+                             arena_strdup(cx->a, held), op, dur, kid_reason(k));
         }
     } else if (!possible) {
         char held[64];
         ts_format_seconds(now - k->since_early, held, sizeof held);
         res = result_new(cx, ru, TV_NOT_MET,
                          "held for at most %s, not %s %s yet (met at %s if it goes on): %s",
-                         held, op, dur,
+                         arena_strdup(cx->a, held), op, dur,
                          result_fmt_time(cx, k->value == TV_MET ? done_at : early_at),
-                         k->reason);
+                         kid_reason(k));
     } else if (k->value == TV_MET) {
         char held[64];
         ts_format_seconds(now - k->since, held, sizeof held);
         res = result_new(cx, ru, TV_UNKNOWN,
                          "certainly held for %s, possibly longer (data missing before %s); "
-                         "%s %s needed: %s", held, result_fmt_time(cx, k->since), op, dur,
-                         k->reason);
+                         "%s %s needed: %s", arena_strdup(cx->a, held),
+                         result_fmt_time(cx, k->since), op, dur, kid_reason(k));
         result_add_missing(cx, res, "data before the current run");
     } else {
-        res = result_say(cx, ru, TV_UNKNOWN, k->reason);
+        res = result_as(cx, ru, TV_UNKNOWN, k);
     }
     result_take(cx, res, k);
     if (res->value != TV_NOT_MET) {

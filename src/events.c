@@ -51,7 +51,6 @@ static result *
 any_of(eval_ctx *cx, const rule *ru, result **part, int n)
 {
     result *res;
-    const char *reason = NULL;
     tv best = TV_NOT_MET;
     ts_time since = INT64_MAX, early = INT64_MAX;
 
@@ -60,7 +59,6 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
     for (int i = 0; i < n; i++)
         best = tv_max(best, part[i]->value);
     res = leaf_new(cx, ru);
-    reason = result_reasons_join(cx, part, n, (int)best, 0);
     for (int i = 0; i < n; i++) {
         if (part[i]->value == best)
             result_take(cx, res, part[i]);
@@ -75,7 +73,12 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
         res->since = best == TV_MET ? since : TS_NONE;
         res->since_early = early;
     }
-    leaf_set(res, best, reason ? reason : "no concepts");
+    /* The reasons of the parts as good as the best (at least one). */
+    res->value = best;
+    if (n > 0)
+        result_join_reasons(cx, res, part, n, (int)best, 0);
+    else
+        result_set_reason(res, "no concepts");
     return res;
 }
 
@@ -358,10 +361,11 @@ cond_none(eval_ctx *cx, const rule *ru, const concept *c, result *res)
         res->since_early = b->since_early;
         if (b->value == TV_MET) {
             leaf_say(cx, res, TV_UNKNOWN, "%s; %s not recorded (the severity "
-                     "decides)", b->reason, c->name);
+                     "decides)", result_reason(b), c->name);
             result_add_missing(cx, res, c->name);
         } else {
-            leaf_set(res, b->value, b->reason);
+            res->value = b->value;
+            result_same_reason(res, b);
         }
         return;
     }

@@ -464,8 +464,8 @@ trial_deciding(outbuf *b, const trial_result *tr)
         outbuf_puts(b, "<li><b>");
         html_escape(b, t->crit[i].id);
         outbuf_puts(b, "</b>: ");
-        html_escape(b, tr->crit[i] && tr->crit[i]->reason ? tr->crit[i]->reason
-                                                          : "not evaluated");
+        const char *why = tr->crit[i] ? result_reason(tr->crit[i]) : NULL;
+        html_escape(b, why ? why : "not evaluated");
         outbuf_puts(b, "</li>");
     }
     outbuf_puts(b, "</ul></div>\n");
@@ -588,7 +588,7 @@ criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
         outbuf_puts(b, "<td>");
         crit_reading(b, res);
         outbuf_printf(b, "</td><td class=\"result\">%s</td><td>", result_word(v));
-        html_escape(b, res && res->reason ? res->reason : "not evaluated");
+        html_escape(b, res && result_reason(res) ? result_reason(res) : "not evaluated");
         outbuf_puts(b, "</td><td class=\"ev\">");
         crit_evidence(b, res);
         outbuf_puts(b, "</td></tr>\n");

@@ -36,7 +36,7 @@ void
 leaf_set(result *res, tv value, const char *reason)
 {
     res->value = value;
-    res->reason = reason;
+    result_set_reason(res, reason);
 }
 
 void
@@ -45,7 +45,7 @@ leaf_say(eval_ctx *cx, result *res, tv value, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     res->value = value;
-    res->reason = arena_vprintf(cx->a, fmt, ap);
+    result_vsay(cx, res, fmt, ap);
     va_end(ap);
 }
 
@@ -73,7 +73,7 @@ leaf_none(eval_ctx *cx, result *res, const concept *c, int decided,
         va_list ap;
         va_start(ap, fmt);
         res->value = TV_NOT_MET;
-        res->reason = arena_vprintf(cx->a, fmt, ap);
+        result_vsay(cx, res, fmt, ap);
         va_end(ap);
     } else {
         leaf_say(cx, res, TV_UNKNOWN, "%s not recorded", c->name);

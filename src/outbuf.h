@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 /* A growable byte buffer.  Zero-initialise it ({0}) before use. */
 typedef struct outbuf {
@@ -20,16 +21,40 @@ typedef struct outbuf {
     size_t len, cap;
 } outbuf;
 
-void outbuf_put(outbuf *b, const char *s, size_t n);
-void outbuf_puts(outbuf *b, const char *s);
+/* Make room for n more bytes and the NUL (outbuf_put's slow path). */
+void outbuf_grow(outbuf *b, size_t n);
+
+/*
+** Reports are built from many small pieces ("{\"id\":", ","): inline, so
+** that a piece whose length is a constant (a literal through outbuf_puts,
+** whose strlen the compiler folds) is copied by a few moves, with no call.
+*/
+static inline void
+outbuf_put(outbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        outbuf_grow(b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static inline void
+outbuf_puts(outbuf *b, const char *s)
+{
+    outbuf_put(b, s, strlen(s));
+}
+
 void outbuf_printf(outbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append s with every non-printable character (C0 and C1 controls, DEL,
 ** bytes that are not UTF-8) written as \xNN: data from a record must never
 ** reach a terminal as an escape sequence. */
 void outbuf_escaped(outbuf *b, const char *s);
-/* Append s as a JSON string (quotes included), RFC 8259 escaping. */
+/* Append s as a JSON string (quotes included), RFC 8259 escaping;
+** outbuf_json_n when its length n (up to its NUL) is known. */
 void outbuf_json(outbuf *b, const char *s);
+void outbuf_json_n(outbuf *b, const char *s, size_t n);
 /* Write everything to f and empty the buffer.  Returns 0, or -1 with errno
 ** set if the write failed (the contents are dropped either way). */
 int outbuf_write(outbuf *b, FILE *f);

@@ -66,18 +66,22 @@ json_time(outbuf *b, ts_time t)
         return;
     }
     ts_format(t, buf);
-    outbuf_json(b, buf);
+    /* Digits, '-', ':', 'T' and 'Z' only: nothing to escape. */
+    outbuf_put(b, "\"", 1);
+    outbuf_puts(b, buf);
+    outbuf_put(b, "\"", 1);
 }
 
-/* ,"key":"value" */
+/* ,"key":"value".  key is a literal: its piece ,"key": is one constant
+** copy, with no strlen. */
 static void
-json_member(outbuf *b, const char *key, const char *value)
+json_member_n(outbuf *b, const char *piece, size_t n, const char *value)
 {
-    outbuf_put(b, ",\"", 2);
-    outbuf_puts(b, key);
-    outbuf_put(b, "\":", 2);
+    outbuf_put(b, piece, n);
     outbuf_json(b, value);
 }
+#define json_member(b, key, value) \
+    json_member_n((b), ",\"" key "\":", sizeof ",\"" key "\":" - 1, (value))
 
 static void
 json_strings(outbuf *b, const char *const *s, int n)
@@ -140,8 +144,8 @@ static void
 crit_result(outbuf *b, const result *res, int with_evidence)
 {
     json_member(b, "result", tv_name(res ? res->value : TV_UNKNOWN));
-    json_member(b, "reason", res && res->reason ? res->reason
-                                                : "not evaluated");
+    const char *why = res ? result_reason(res) : NULL;
+    json_member(b, "reason", why ? why : "not evaluated");
     if (with_evidence) {
         outbuf_puts(b, ",\"evidence\":[");
         for (int i = 0; res && i < res->nev; i++) {
@@ -460,7 +464,7 @@ text_criterion(const report_opts *o, outbuf *b, const criterion *c,
     for (int pad = width - (int)(b->len - before); pad > 0; pad--)
         outbuf_put(b, " ", 1);
     outbuf_puts(b, "  ");
-    text_reason(b, res && res->reason ? res->reason : "not evaluated");
+    text_reason(b, res && result_reason(res) ? result_reason(res) : "not evaluated");
     if (!c->evaluated) {
         paint(o, b, C_DIM);
         outbuf_puts(b, " [not evaluated]");

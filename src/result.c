@@ -4,6 +4,13 @@
 ** joined reasons) and the formatting of thresholds, values, times and
 ** JSON Pointers into the record that reasons and evidence quote.
 **
+** Reasons are made when they are read (result_reason), not when they are
+** set: a result keeps its format and arguments (arena_capture) or, for a
+** combinator, which kids' reasons it joins.  A criterion's tree has
+** several results for every reason a report shows (kids that disagree
+** with their parent, the parts of a combinator that only its own reason
+** quotes), and replay and the HTML grid read no reason at all.
+**
 ** It sits below eval.c and the leaves (series, derived, events, clock,
 ** total) so that they all call down into it and none calls back up into
 ** the dispatcher: the evaluator's call graph is a tree
@@ -13,6 +20,7 @@
 #include "verdict.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,19 +36,108 @@
 result *
 result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
 {
-    result *res = arena_alloc(cx->a, sizeof *res);
-    res->value = value;
-    res->rule = ru;
-    res->since = res->since_early = res->until = TS_NONE;
+    /* Every field set by one assignment, not a memset and then the
+    ** times again: a criterion makes several results. */
+    result *res = arena_alloc_raw(cx->a, sizeof *res);
+    *res = (result){ .value = value, .rule = ru, .since = TS_NONE,
+                     .since_early = TS_NONE, .until = TS_NONE };
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
-        res->reason = arena_vprintf(cx->a, fmt, ap);
+        result_vsay(cx, res, fmt, ap);
         va_end(ap);
     } else {
-        res->reason = "";
+        res->reason_text = "";
     }
     return res;
+}
+
+/* A reason to make from kids' reasons (result_join_reasons). */
+struct reason_join {
+    arena *a;                   /* the evaluation's: where it is made */
+    result *const *kids;
+    int n, want, skip_empty;
+};
+
+void
+result_vsay(eval_ctx *cx, result *res, const char *fmt, va_list ap)
+{
+    res->reason_fmt = arena_capture(cx->a, fmt, ap);
+    res->reason_join = NULL;
+    res->reason_text = res->reason_fmt ? NULL : arena_vprintf(cx->a, fmt, ap);
+}
+
+void
+result_say(eval_ctx *cx, result *res, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    result_vsay(cx, res, fmt, ap);
+    va_end(ap);
+}
+
+void
+result_set_reason(result *res, const char *text)
+{
+    res->reason_text = text;
+    res->reason_fmt = NULL;
+    res->reason_join = NULL;
+}
+
+void
+result_same_reason(result *dst, const result *src)
+{
+    dst->reason_text = src->reason_text;
+    dst->reason_fmt = src->reason_fmt;
+    dst->reason_join = src->reason_join;
+}
+
+void
+result_join_reasons(eval_ctx *cx, result *res, result *const *kids, int n,
+                    int want, int skip_empty)
+{
+    reason_join *j = arena_alloc_raw(cx->a, sizeof *j);
+    j->a = cx->a;
+    j->kids = kids;
+    j->n = n;
+    j->want = want;
+    j->skip_empty = skip_empty;
+    res->reason_text = NULL;
+    res->reason_fmt = NULL;
+    res->reason_join = j;
+}
+
+static const char *join_now(arena *a, result *const *r, int n, int want,
+                            int skip_empty);
+
+/*
+** Thread safety.  This writes into a const result and allocates in the
+** arena it was evaluated in.  A result, its arena and the record it
+** quotes belong to one evaluation, and every reader of them runs in the
+** thread that evaluated it: a batch worker renders the records it
+** screened itself (screen.c), case files, replay's verdicts, the HTML
+** page and grid evaluate and read in one thread.  Nothing reads a result
+** after its arena is reset.  A result is always allocated writable
+** (result_new, leaf_new), so casting const away is defined.
+*/
+const char *
+result_reason(const result *res)
+{
+    const char *text;
+    if (res->reason_text)
+        return res->reason_text;
+    if (res->reason_fmt) {
+        text = arena_fmt_text(res->reason_fmt, NULL);
+    } else if (res->reason_join) {
+        const reason_join *j = res->reason_join;
+        text = join_now(j->a, j->kids, j->n, j->want, j->skip_empty);
+    } else {
+        return NULL;
+    }
+    union { const result *c; result *w; } u = { res };
+    result *w = u.w;
+    w->reason_text = text ? text : "";
+    return w->reason_text;
 }
 
 void
@@ -125,8 +222,8 @@ shown_unit(const char *unit)
     return unit;
 }
 
-const char *
-result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
+static const char *
+cmp_text_make(eval_ctx *cx, const num_cmp_t *c)
 {
     static const char *const sym[] = {
         [CMP_GT] = ">", [CMP_GE] = "\u2265", [CMP_LT] = "<",
@@ -143,6 +240,57 @@ result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
         return "";
     return arena_printf(cx->a, "%s %s%s%s", sym[c->op], lo, u ? " " : "",
                         u ? u : "");
+}
+
+/*
+** A rule's threshold is the same text for every record, and formatting
+** its numbers (num_format) cost more than the rest of most leaves: each
+** thread keeps the texts of the comparisons it met last.  An entry is used
+** only when the comparison is equal in value to the one it was made for
+** (the address alone is not enough: a criteria file freed and another
+** loaded, by `test`, may put a different rule at the same address), so
+** the cache can never change a text.
+*/
+typedef struct cmp_memo {
+    const num_cmp_t *key;
+    cmp_op op;
+    double lo, hi;
+    char unit[24];              /* c->unit, "" for NULL */
+    size_t len;
+    char text[64];
+} cmp_memo;
+
+static _Thread_local cmp_memo cmp_memo_table[256];
+
+static int
+memo_matches(const cmp_memo *m, const num_cmp_t *c)
+{
+    return m->key == c && m->op == c->op
+        && memcmp(&m->lo, &c->lo, sizeof c->lo) == 0
+        && memcmp(&m->hi, &c->hi, sizeof c->hi) == 0
+        && strcmp(m->unit, c->unit ? c->unit : "") == 0;
+}
+
+const char *
+result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
+{
+    /* Fibonacci hashing: rules sit at regular strides in the arena. */
+    uint64_t h = (uint64_t)(uintptr_t)c * 0x9E3779B97F4A7C15ULL;
+    cmp_memo *m = &cmp_memo_table[h >> 56];     /* 256 slots */
+    if (memo_matches(m, c))
+        return arena_strndup(cx->a, m->text, m->len);
+    const char *t = cmp_text_make(cx, c);
+    size_t tl = strlen(t), ul = c->unit ? strlen(c->unit) : 0;
+    if (tl < sizeof m->text && ul < sizeof m->unit) {
+        m->key = c;
+        m->op = c->op;
+        m->lo = c->lo;
+        m->hi = c->hi;
+        memcpy(m->unit, c->unit ? c->unit : "", ul + 1);
+        memcpy(m->text, t, tl + 1);
+        m->len = tl;
+    }
+    return t;
 }
 
 const char *
@@ -197,15 +345,18 @@ result_fmt_time(eval_ctx *cx, ts_time t)
 ** every later one; this measures them all, then copies each once.  A
 ** single reason is returned as it is.
 */
-const char *
-result_reasons_join(eval_ctx *cx, result *const *r, int n, int want, int skip_empty)
+static const char *
+join_now(arena *a, result *const *r, int n, int want, int skip_empty)
 {
     size_t len = 0;
     int count = 0;
     const char *only = NULL;
     for (int i = 0; i < n; i++) {
-        const char *s = r[i]->reason ? r[i]->reason : "(null)";
-        if ((want >= 0 && (int)r[i]->value != want) || (skip_empty && !*s))
+        if (want >= 0 && (int)r[i]->value != want)
+            continue;
+        const char *s = result_reason(r[i]);
+        s = s ? s : "(null)";
+        if (skip_empty && !*s)
             continue;
         len += strlen(s) + (count ? 2 : 0);
         only = s;
@@ -213,10 +364,12 @@ result_reasons_join(eval_ctx *cx, result *const *r, int n, int want, int skip_em
     }
     if (count <= 1)
         return only;
-    char *out = arena_alloc_raw(cx->a, len + 1), *o = out;
+    char *out = arena_alloc_raw(a, len + 1), *o = out;
     for (int i = 0, k = 0; i < n; i++) {
-        const char *s = r[i]->reason ? r[i]->reason : "(null)";
-        if ((want >= 0 && (int)r[i]->value != want) || (skip_empty && !*s))
+        if (want >= 0 && (int)r[i]->value != want)
+            continue;
+        const char *s = r[i]->reason_text ? r[i]->reason_text : "(null)";
+        if (skip_empty && !*s)
             continue;
         if (k++) {
             memcpy(o, "; ", 2);
@@ -228,6 +381,12 @@ result_reasons_join(eval_ctx *cx, result *const *r, int n, int want, int skip_em
     }
     *o = '\0';
     return out;
+}
+
+const char *
+result_reasons_join(eval_ctx *cx, result *const *r, int n, int want, int skip_empty)
+{
+    return join_now(cx->a, r, n, want, skip_empty);
 }
 
 /* }====================================================== */

@@ -19,6 +19,8 @@
 #ifndef VERDICT_H
 #define VERDICT_H
 
+#include <stdarg.h>
+
 #include "eval.h"
 #include "facts.h"
 #include "rules.h"
@@ -31,9 +33,18 @@ typedef struct evidence {
     const char *pointer;        /* JSON Pointer into the record: "/observations/17" */
 } evidence;
 
+/* A reason made of the reasons of kids, not made yet (result.c). */
+typedef struct reason_join reason_join;
+
 typedef struct result {
     tv value;
-    const char *reason;         /* one line, no full stop */
+    /* The reason, one line, no full stop: read it with result_reason().
+    ** Most results are kids whose reasons no report shows, so a reason is
+    ** made when it is first read: until then reason_text is NULL and
+    ** reason_fmt or reason_join (if not NULL) says how to make it. */
+    const char *reason_text;
+    const arena_fmt *reason_fmt;
+    const reason_join *reason_join;
     ts_time since;              /* certain since; TS_NONE = unbounded */
     ts_time since_early;        /* possible start; TS_NONE = unbounded */
     ts_time until;              /* latest moment it can still hold; TS_NONE = none */
@@ -74,6 +85,24 @@ result *eval_rule(eval_ctx *cx, const rule *ru);
 /* result.c: building results (below eval.c and every leaf). */
 result *result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The reason of res, made now if it was not yet; NULL if it has none.
+** Reading a result that way writes into it (the text is kept) and into
+** the arena it was evaluated in: see result.c for why that is safe. */
+const char *result_reason(const result *res);
+/* Set the reason: fmt and its arguments, formatted when first read (so a
+** %s argument must live as long as the result: never a stack buffer);
+** result_set_reason: a reason made already (static or in the arena);
+** result_same_reason: the reason of src, as it is or will be. */
+void result_say(eval_ctx *cx, result *res, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void result_vsay(eval_ctx *cx, result *res, const char *fmt, va_list ap);
+void result_set_reason(result *res, const char *text);
+void result_same_reason(result *dst, const result *src);
+/* The reason of res: the reasons of kids[0..n) whose value is want (all
+** if want < 0) joined with "; ", leaving out empty ones if skip_empty, ""
+** if there are none; made when read, from the kids' values then. */
+void result_join_reasons(eval_ctx *cx, result *res, result *const *kids, int n,
+                         int want, int skip_empty);
 void result_add_evidence(eval_ctx *cx, result *res, const char *code,
                          const char *value, const char *unit, ts_time t,
                          const char *pointer);

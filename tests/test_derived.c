@@ -116,7 +116,7 @@ vis_120_is_not_above_120(void **state)
     drip("epinephrine", 0.1, 2 * H, -1);
     result *res = run(latest("vis", CMP_GT, 120));
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_string_equal(res->reason, "VIS 120 is not > 120");
+    assert_string_equal(result_reason(res), "VIS 120 is not > 120");
     assert_int_equal(et_eval(R, latest("vis", CMP_GE, 120))->value, TV_MET);
 
     derived_value dv = compute("vis");
@@ -134,7 +134,7 @@ vis_120_1_is_above_120(void **state)
     drip("epinephrine", 0.1, 2 * H, -1);
     result *res = run(latest("vis", CMP_GT, 120));
     assert_int_equal(res->value, TV_MET);
-    assert_string_equal(res->reason, "VIS 120.1 is > 120");
+    assert_string_equal(result_reason(res), "VIS 120.1 is > 120");
     assert_true(res->since != TS_NONE);
     assert_int_equal(res->since, ago(2 * H));
     assert_int_equal(res->since_early, ago(2 * H));
@@ -169,7 +169,7 @@ vis_lower_bound_unknown(void **state)
     drip("epinephrine", 0.1, 2 * H, -1);
     result *res = run(latest("vis", CMP_GT, 120));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_string_equal(res->reason, "VIS 100 from the listed drugs; others may be "
+    assert_string_equal(result_reason(res), "VIS 100 from the listed drugs; others may be "
                         "running (medications not marked complete)");
     assert_true(et_has_missing(res, "medications"));
     assert_true(compute("vis").lower_bound);
@@ -226,7 +226,7 @@ vis_missing_weight(void **state)
     m->why = "cannot convert 'ug/min' to 'ug/kg/min' without the patient's weight";
     result *res = run(latest("vis", CMP_GT, 120));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "without the patient's weight"));
+    assert_non_null(strstr(result_reason(res), "without the patient's weight"));
     assert_true(et_has_missing(res, "weight"));
     assert_false(et_has_missing(res, "medications"));
     assert_string_equal(res->ev[0].unit, "ug/min");
@@ -242,7 +242,7 @@ vis_course_without_rate(void **state)
     drip("norepinephrine", 1.0, 3 * H, -1);
     result *res = run(latest("vis", CMP_GT, 120));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "epinephrine is running without a rate"));
+    assert_non_null(strstr(result_reason(res), "epinephrine is running without a rate"));
     assert_true(et_has_missing(res, "epinephrine rate"));
 
     R->meds[et_concept(R, "norepinephrine")->index].e[0].amount = 1.3;
@@ -258,7 +258,7 @@ vis_ended_now_not_running(void **state)
     drip("norepinephrine", 2.0, 3 * H, 0);
     result *res = run(latest("vis", CMP_GT, 120));
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_string_equal(res->reason, "VIS 0 is not > 120");
+    assert_string_equal(result_reason(res), "VIS 0 is not > 120");
 }
 
 /*
@@ -301,7 +301,7 @@ bmi_40_exactly(void **state)
     result *res = run(latest("bmi", CMP_GE, 40));
     assert_int_equal(res->value, TV_MET);
     assert_true(res->since == TS_NONE);
-    assert_string_equal(res->reason, "BMI 40 kg/m2 is \u2265 40 kg/m2");
+    assert_string_equal(result_reason(res), "BMI 40 kg/m2 is \u2265 40 kg/m2");
     assert_int_equal(res->nev, 2);
     assert_int_equal(et_eval(R, latest("bmi", CMP_GT, 40))->value, TV_NOT_MET);
 
@@ -330,7 +330,7 @@ bmi_missing_height(void **state)
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_true(et_has_missing(res, "height"));
     assert_false(et_has_missing(res, "weight"));
-    assert_string_equal(res->reason, "no BMI: no height recorded");
+    assert_string_equal(result_reason(res), "no BMI: no height recorded");
     assert_false(compute("bmi").known);
 }
 
@@ -354,7 +354,7 @@ steroid_stress_dose(void **state)
     derived_value dv = compute("steroid_dose");
     assert_int_equal(num_cmp(dv.v, 50), 0);
     assert_true(dv.lower_bound);
-    assert_string_equal(res->reason,
+    assert_string_equal(result_reason(res),
                         "prednisolone-equivalent dose 50 mg/d from the listed drugs is > 10 mg/d");
 }
 

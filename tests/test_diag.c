@@ -4,6 +4,9 @@
 ** Every shape a user can meet: with a file, line and column; with a JSON
 ** path; with only a file; with no position at all (usage errors); a
 ** warning; a hostile file name; a message longer than ts_error holds.
+** And the JSON string escaping every report uses (outbuf_json), which
+** scans eight bytes at a time: every byte value at every position of
+** strings around a word long, against the escaping rules written out.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "diag.h"
@@ -99,6 +103,81 @@ test_long_message(void **state)
     outbuf_release(&b);
 }
 
+/* What one byte c becomes inside a JSON string, when it stands alone
+** between ASCII letters (so a byte >= 0x80 is invalid UTF-8). */
+static void
+json_byte(char *out, unsigned c)
+{
+    switch (c) {
+    case '"':  strcpy(out, "\\\""); return;
+    case '\\': strcpy(out, "\\\\"); return;
+    case '\b': strcpy(out, "\\b"); return;
+    case '\f': strcpy(out, "\\f"); return;
+    case '\n': strcpy(out, "\\n"); return;
+    case '\r': strcpy(out, "\\r"); return;
+    case '\t': strcpy(out, "\\t"); return;
+    default: break;
+    }
+    if (c < 0x20 || c == 0x7f)
+        snprintf(out, 8, "\\u%04x", c);
+    else if (c >= 0x80)
+        strcpy(out, "\\ufffd");
+    else
+        snprintf(out, 8, "%c", (int)c);
+}
+
+static void
+json_is(const char *in, const char *want)
+{
+    outbuf b = {0};
+    outbuf_put(&b, "x", 1);
+    outbuf_json(&b, in);
+    assert_string_equal(b.p + 1, want);
+    assert_int_equal(b.len, 1 + strlen(want));
+    outbuf_release(&b);
+}
+
+static void
+test_json_every_byte_everywhere(void **state)
+{
+    (void)state;
+    char in[40], want[64 + 8], esc[8];
+    for (int len = 1; len <= 26; len++)
+        for (int at = 0; at < len; at++)
+            for (unsigned c = 1; c < 256; c++) {
+                memset(in, 'a', (size_t)len);
+                in[len] = '\0';
+                in[at] = (char)c;
+                json_byte(esc, c);
+                snprintf(want, sizeof want, "\"%.*s%s%.*s\"", at, in, esc,
+                         len - at - 1, in + at + 1);
+                json_is(in, want);
+            }
+}
+
+static void
+test_json_utf8(void **state)
+{
+    (void)state;
+    char in[64], want[96];
+    /* Valid sequences pass through wherever they fall in a word; the
+    ** line and paragraph separators are escaped for JavaScript. */
+    const char *const seq[] = { "\u2265", "\u00e9", "\U0001F600", "\u2028" };
+    const char *const out[] = { "\u2265", "\u00e9", "\U0001F600", "\\u2028" };
+    for (int k = 0; k < 4; k++)
+        for (int at = 0; at < 20; at++) {
+            snprintf(in, sizeof in, "%.*s%s%s", at, "abcdefghijklmnopqrstuvwxyz",
+                     seq[k], "tail of it");
+            snprintf(want, sizeof want, "\"%.*s%s%s\"", at,
+                     "abcdefghijklmnopqrstuvwxyz", out[k], "tail of it");
+            json_is(in, want);
+        }
+    json_is("", "\"\"");
+    json_is(NULL, "\"\"");
+    json_is("a long plain ASCII reason, longer than a word or two",
+            "\"a long plain ASCII reason, longer than a word or two\"");
+}
+
 int
 main(void)
 {
@@ -108,6 +187,8 @@ main(void)
         cmocka_unit_test(test_warning_and_printf),
         cmocka_unit_test(test_escaped),
         cmocka_unit_test(test_long_message),
+        cmocka_unit_test(test_json_every_byte_everywhere),
+        cmocka_unit_test(test_json_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -312,7 +312,7 @@ check(const patient *p, const char *id, tv want, const char *item, int where)
     const result *res = crit(tr, id);
     if (res->value != want)
         fail_msg("at %d: %s is %s, expected %s: %s", where, id, tv_name(res->value),
-                 tv_name(want), res->reason);
+                 tv_name(want), result_reason(res));
     if (item && !has_missing(res->missing, res->nmissing, item))
         fail_msg("at %d: %s: '%s' not among its missing data", where, id, item);
     if (item && tr->v == V_INCOMPLETE && !has_missing(tr->missing, tr->nmissing, item))

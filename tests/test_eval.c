@@ -3,9 +3,13 @@
 **
 ** Leaves are booleans facts (met / not met / missing = unknown) so that the
 ** Kleene tables are tested on every combination; held-for bounds use timed
-** facts and sustained MAP runs.
+** facts and sustained MAP runs.  Reasons are made when read: the lazy
+** formatter (arena_capture, arena_fmt_text) must give what the eager one
+** (arena_printf) gives, and joined reasons what result_reasons_join gives.
 */
 #include "evaltest.h"
+
+#include <stdio.h>
 
 #define AT "2026-03-01T12:00:00Z"
 
@@ -451,7 +455,7 @@ test_needs_check(void **state)
         if (a == TV_MET) {
             assert_int_equal(res->nmissing, 1);
             assert_string_equal(res->missing[0], "manual check: informed_consent");
-            assert_non_null(strstr(res->reason, "to be checked by hand"));
+            assert_non_null(strstr(result_reason(res), "to be checked by hand"));
             assert_int_equal(res->since_early, et_time("2026-03-01T03:00:00Z"));
         }
         record_free(r);
@@ -602,6 +606,191 @@ test_not_evaluated(void **state)
     vocab_free(v);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Lazy reasons                                                           */
+/* ---------------------------------------------------------------------- */
+
+/* fmt captured now and formatted after the call, or NULL if it cannot be
+** captured. */
+static char *lazy(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *
+lazy(arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    arena_fmt *f = arena_capture(a, fmt, ap);
+    va_end(ap);
+    if (!f)
+        return NULL;
+    size_t len;
+    char *s = arena_fmt_text(f, &len);
+    assert_int_equal(len, strlen(s));
+    return s;
+}
+
+/* Both formatters, and the C library, agree (the reason texts must stay
+** byte-identical). */
+#define SAME(a, want, ...) do {                                         \
+        char exp_[512];                                                 \
+        snprintf(exp_, sizeof exp_, __VA_ARGS__);                       \
+        assert_string_equal(exp_, want);                                \
+        assert_string_equal(arena_printf(a, __VA_ARGS__), want);        \
+        char *got_ = lazy(a, __VA_ARGS__);                              \
+        assert_non_null(got_);                                          \
+        assert_string_equal(got_, want);                                \
+    } while (0)
+
+static void
+test_lazy_format_conversions(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    SAME(a, "plain text", "plain text");
+    SAME(a, "", "%s", "");
+    SAME(a, "MAP 55 mm[Hg] is < 65", "%s %d %s is < %d", "MAP", 55, "mm[Hg]", 65);
+    SAME(a, "abc|ab|", "%.*s|%.2s|%.0s", 3, "abcdef", "abcdef", "x");
+    SAME(a, "-7 -42 -1234567890123", "%d %ld %lld", -7, -42L, -1234567890123LL);
+    SAME(a, "-9223372036854775808", "%lld", (long long)INT64_MIN);
+    SAME(a, "   42|00042|  -42|-0042|123456", "%5d|%05d|%5d|%05d|%3d", 42, 42, -42,
+         -42, 123456);
+    SAME(a, "100% sure, 5%", "100%% sure, %d%%", 5);
+    SAME(a, "\u2265 65 mm[Hg]", "\u2265 %d %s", 65, "mm[Hg]");
+    /* A NULL %s was accepted before (printed as glibc prints it). */
+    const char *volatile none = NULL;    /* not known to be NULL */
+    assert_string_equal(arena_printf(a, "[%s]", none), "[(null)]");
+    assert_string_equal(lazy(a, "[%s]", none), "[(null)]");
+    arena_free(a);
+}
+
+static void
+test_lazy_format_refuses(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    /* Conversions quick_format does not do are formatted at once. */
+    assert_null(lazy(a, "%x", 255u));
+    assert_null(lazy(a, "%-5d", 3));
+    assert_null(lazy(a, "%5s", "ab"));
+    assert_null(lazy(a, "%.3d", 3));
+    assert_null(lazy(a, "%g", 1.5));
+    assert_null(lazy(a, "%d %d %d %d %d %d %d %d %d %d %d %d %d",
+                     1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13));
+    /* Twelve is the most kept. */
+    assert_string_equal(lazy(a, "%d %d %d %d %d %d %d %d %d %d %d %d",
+                             1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12),
+                        "1 2 3 4 5 6 7 8 9 10 11 12");
+    arena_free(a);
+}
+
+static void
+test_lazy_format_long(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    /* Longer than the room left in a block, and than a block. */
+    size_t n = 100000;
+    char *big = arena_alloc(a, n + 1);
+    memset(big, 'x', n);
+    for (int i = 0; i < 3; i++) {
+        char *s = lazy(a, "<%s>%d", big, i);
+        assert_non_null(s);
+        assert_int_equal(strlen(s), n + 3);
+        assert_int_equal(s[0], '<');
+        assert_int_equal(s[n + 1], '>');
+        assert_int_equal(s[n + 2], '0' + i);
+    }
+    /* Many short ones fill blocks: each comes out whole. */
+    for (int i = 0; i < 5000; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "reason %d of %s", i, "many");
+        assert_string_equal(lazy(a, "reason %d of %s", i, "many"), want);
+    }
+    arena_free(a);
+}
+
+/* The text is made when read: the arguments are read then, not before. */
+static void
+test_lazy_reason_read_late(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    char *name = arena_strdup(a, "lactate");
+    result *res = result_new(&cx, NULL, TV_MET, "%s above %d", name, 2);
+    assert_null(res->reason_text);
+    name[0] = 'L';
+    assert_string_equal(result_reason(res), "Lactate above 2");
+    /* Read again: the same text, kept. */
+    const char *first = result_reason(res);
+    name[0] = 'l';
+    assert_ptr_equal(result_reason(res), first);
+    arena_free(a);
+}
+
+static void
+test_lazy_join(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    result *k[4];
+    k[0] = result_new(&cx, NULL, TV_MET, "one %d", 1);
+    k[1] = result_new(&cx, NULL, TV_NOT_MET, "two");
+    k[2] = result_new(&cx, NULL, TV_MET, "%s", "");
+    k[3] = result_new(&cx, NULL, TV_MET, "four");
+    for (int want = -1; want <= 2; want++)
+        for (int skip = 0; skip <= 1; skip++) {
+            result *j = result_new(&cx, NULL, TV_MET, NULL);
+            result_join_reasons(&cx, j, k, 4, want, skip);
+            const char *eager = result_reasons_join(&cx, k, 4, want, skip);
+            assert_string_equal(result_reason(j), eager ? eager : "");
+        }
+    result *j = result_new(&cx, NULL, TV_MET, NULL);
+    result_join_reasons(&cx, j, k, 4, TV_MET, 1);
+    assert_string_equal(result_reason(j), "one 1; four");
+    /* A join of joins, and a reason shared with a kid. */
+    result *jj = result_new(&cx, NULL, TV_MET, NULL);
+    result *two[2] = { j, k[1] };
+    result_join_reasons(&cx, jj, two, 2, -1, 1);
+    assert_string_equal(result_reason(jj), "one 1; four; two");
+    result *same = result_new(&cx, NULL, TV_NOT_MET, NULL);
+    result_same_reason(same, k[1]);
+    assert_string_equal(result_reason(same), "two");
+    arena_free(a);
+}
+
+/* Threshold texts are kept per thread: a comparison changed in place (as
+** a rule freed and another loaded at its address) gets its own text. */
+static void
+test_cmp_text_memo(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    char unit[16] = "mm[Hg]";
+    num_cmp_t *c = arena_alloc(a, sizeof *c);
+    *c = (num_cmp_t){ .op = CMP_LT, .lo = 65, .unit = unit, .scale = 1 };
+    assert_string_equal(result_cmp_text(&cx, c), "< 65 mm[Hg]");
+    const char *first = result_cmp_text(&cx, c);
+    assert_string_equal(first, "< 65 mm[Hg]");
+    c->lo = 70;
+    assert_string_equal(result_cmp_text(&cx, c), "< 70 mm[Hg]");
+    c->op = CMP_GE;
+    assert_string_equal(result_cmp_text(&cx, c), "\u2265 70 mm[Hg]");
+    strcpy(unit, "kPa");
+    assert_string_equal(result_cmp_text(&cx, c), "\u2265 70 kPa");
+    c->op = CMP_BETWEEN;
+    c->hi = 80.5;
+    assert_string_equal(result_cmp_text(&cx, c), "70\u201380.5 kPa");
+    c->hi = 81;
+    assert_string_equal(result_cmp_text(&cx, c), "70\u201381 kPa");
+    c->unit = NULL;
+    assert_string_equal(result_cmp_text(&cx, c), "70\u201381");
+    /* The texts handed out are the caller's: the first is unchanged. */
+    assert_string_equal(first, "< 65 mm[Hg]");
+    arena_free(a);
+}
+
 int
 main(void)
 {
@@ -622,6 +811,12 @@ main(void)
         cmocka_unit_test(test_needs_check_keeps_possible_since),
         cmocka_unit_test(test_missing_only_from_unknown_criteria),
         cmocka_unit_test(test_no_window_from_unknown_anchor),
+        cmocka_unit_test(test_lazy_format_conversions),
+        cmocka_unit_test(test_lazy_format_refuses),
+        cmocka_unit_test(test_lazy_format_long),
+        cmocka_unit_test(test_lazy_reason_read_late),
+        cmocka_unit_test(test_lazy_join),
+        cmocka_unit_test(test_cmp_text_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,7 +132,7 @@ test_age_years_bounds(void **state)
     /* 18th birthday on the screening day: 18, met. */
     res = age_at(&r, "2008-03-01", AT, AGE_YEARS, CMP_BETWEEN, 18, 75);
     assert_int_equal(res->value, TV_MET);
-    assert_string_equal(res->reason, "age 18 y is within 18\u201375 y");
+    assert_string_equal(result_reason(res), "age 18 y is within 18\u201375 y");
     /* A lower bound is met since the birthday that reached it. */
     assert_int_equal(res->since, et_time("2026-03-01T00:00:00Z"));
     assert_int_equal(res->since_early, et_time("2026-03-01T00:00:00Z"));
@@ -145,14 +145,14 @@ test_age_years_bounds(void **state)
     /* One day short of 18. */
     res = age_at(&r, "2008-03-02", AT, AGE_YEARS, CMP_BETWEEN, 18, 75);
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_string_equal(res->reason, "age 17 y is below 18 y");
+    assert_string_equal(result_reason(res), "age 17 y is below 18 y");
     record_free(r);
 
     assert_int_equal(age_value("1951-03-01", AT, AGE_YEARS, CMP_BETWEEN, 18, 75), TV_MET);
     assert_int_equal(age_value("1950-03-02", AT, AGE_YEARS, CMP_BETWEEN, 18, 75), TV_MET);
     res = age_at(&r, "1950-03-01", AT, AGE_YEARS, CMP_BETWEEN, 18, 75);
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_string_equal(res->reason, "age 76 y is above 75 y");
+    assert_string_equal(result_reason(res), "age 76 y is above 75 y");
     record_free(r);
 
     /* Ages are taken at the UTC date: the last second before midnight. */
@@ -195,11 +195,11 @@ test_age_days(void **state)
     /* NCT03948048: at least 29 days. */
     res = age_at(&r, "2026-02-01", AT, AGE_DAYS, CMP_GE, 29, 0);
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_string_equal(res->reason, "age 28 d is below 29 d");
+    assert_string_equal(result_reason(res), "age 28 d is below 29 d");
     record_free(r);
     res = age_at(&r, "2026-01-31", AT, AGE_DAYS, CMP_GE, 29, 0);
     assert_int_equal(res->value, TV_MET);
-    assert_string_equal(res->reason, "age 29 d is at least 29 d");
+    assert_string_equal(result_reason(res), "age 29 d is at least 29 d");
     record_free(r);
     assert_int_equal(age_value("2026-01-30", AT, AGE_DAYS, CMP_GE, 29, 0), TV_MET);
     /* Months, for completeness: 1 month on the same day of the month. */
@@ -288,7 +288,7 @@ test_condition_status_table(void **state)
                 assert_int_equal(res->nev, 1);
                 assert_string_equal(res->ev[0].pointer, "/conditions/3");
                 if (st == ST_SUSPECTED && !susp)
-                    assert_has(res->reason, "must be confirmed or ruled out");
+                    assert_has(result_reason(res), "must be confirmed or ruled out");
                 record_free(r);
             }
         }
@@ -331,7 +331,7 @@ test_condition_since_and_entries(void **state)
     assert_true(res->since_early == res->since);
     assert_true(res->until == TS_NONE);
     assert_int_equal(res->nev, 1);          /* only the entry that decided */
-    assert_string_equal(res->reason, "septic_shock active since 2026-02-28 23:00");
+    assert_string_equal(result_reason(res), "septic_shock active since 2026-02-28 23:00");
     record_free(r);
 
     /* Without onset: untimed. */
@@ -374,7 +374,7 @@ test_condition_any_of(void **state)
     result *res = et_eval(r, leaf_n(r, R_CONDITION, 2, obstructive));
     assert_int_equal(res->value, TV_MET);
     assert_true(res->since == et_time("2026-01-01T00:00:00Z"));
-    assert_has(res->reason, "pregnancy active");
+    assert_has(result_reason(res), "pregnancy active");
     record_free(r);
 
     /* One ruled out, one not recorded: unknown, naming the missing one. */
@@ -537,7 +537,7 @@ test_procedure_attributes(void **state)
     ru->attr_vals = bridge;
     result *res = et_eval(r, ru);
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_has(res->reason, "intent not recorded");
+    assert_has(result_reason(res), "intent not recorded");
     record_free(r);
 }
 
@@ -638,7 +638,7 @@ test_location_merge(void **state)
     assert_int_equal(res->value, TV_MET);
     assert_true(res->since == et_time("2026-02-28T21:30:00Z"));
     assert_int_equal(res->nev, 2);
-    assert_string_equal(res->reason, "in icu since 2026-02-28 21:30");
+    assert_string_equal(result_reason(res), "in icu since 2026-02-28 21:30");
     /* icu is not picu. */
     assert_int_equal(et_eval(r, et_leaf(r, R_LOCATION, "picu"))->value, TV_NOT_MET);
     record_free(r);
@@ -722,7 +722,7 @@ test_location_elsewhere_proves(void **state)
         result *res = et_eval(r, et_leaf(r, R_LOCATION, "icu"));
         if (res->value != cases[i].want)
             fail_msg("case %zu: %s, expected %s: %s", i, tv_name(res->value),
-                     tv_name(cases[i].want), res->reason);
+                     tv_name(cases[i].want), result_reason(res));
         if (cases[i].want == TV_UNKNOWN)
             assert_missing(res, "icu");
         record_free(r);
@@ -752,7 +752,7 @@ test_condition_sex_specific(void **state)
         et_finish(r);
         result *res = et_eval(r, et_leaf(r, R_CONDITION, "pregnancy"));
         if (res->value != cases[i].want)
-            fail_msg("case %zu: %s: %s", i, tv_name(res->value), res->reason);
+            fail_msg("case %zu: %s: %s", i, tv_name(res->value), result_reason(res));
         if (res->value == TV_NOT_MET)
             assert_int_equal(res->nmissing, 0);
         record_free(r);
@@ -788,7 +788,7 @@ test_condition_narrower(void **state)
         et_finish(r);
         result *res = et_eval(r, et_leaf(r, R_CONDITION, "acute_myocardial_infarction"));
         if (res->value != cases[i].want)
-            fail_msg("case %zu: %s: %s", i, tv_name(res->value), res->reason);
+            fail_msg("case %zu: %s: %s", i, tv_name(res->value), result_reason(res));
         if (i == 0) {
             assert_missing(res, "acute_myocardial_infarction");
             assert_int_equal(res->since_early, et_time("2026-02-28T10:00:00Z"));
@@ -834,7 +834,7 @@ test_medication_running(void **state)
     et_finish(r);
     res = et_eval(r, et_leaf(r, R_MEDICATION, "norepinephrine"));
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_string_equal(res->reason, "norepinephrine is not running");
+    assert_string_equal(result_reason(res), "norepinephrine is not running");
     record_free(r);
 
     /* Stopped at the screening time. */
@@ -972,7 +972,7 @@ test_medication_within(void **state)
     ru->within = et_dur("30 d");
     result *res = et_eval(r, ru);
     assert_int_equal(res->value, TV_MET);
-    assert_has(res->reason, "prednisolone given 2026-02-20 00:00");
+    assert_has(result_reason(res), "prednisolone given 2026-02-20 00:00");
     record_free(r);
 }
 
@@ -1050,7 +1050,7 @@ test_time_since_between(void **state)
     }
     record *r;
     result *res = noradr_window(&r, AT);
-    assert_string_equal(res->reason,
+    assert_string_equal(result_reason(res),
                         "norepinephrine started 2026-03-01 02:00, 10 h 0 min ago (6\u201324 h)");
     assert_int_equal(res->nev, 2);
     record_free(r);
@@ -1085,7 +1085,7 @@ test_time_since_not_running(void **state)
     ru->dcmp.lo = et_dur("6 h");
     result *res = et_eval(r, ru);
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_string_equal(res->reason, "norepinephrine is not running");
+    assert_string_equal(result_reason(res), "norepinephrine is not running");
     record_free(r);
 }
 
@@ -1121,7 +1121,7 @@ test_time_since_ecmo_below(void **state)
     assert_int_equal(res->value, TV_NOT_MET);
     assert_true(res->since == start);
     assert_true(res->until == start + 24 * TS_HOUR);
-    assert_has(res->reason, "ecmo started 2026-03-01 09:00, 24 h 0 min ago (< 24 h)");
+    assert_has(result_reason(res), "ecmo started 2026-03-01 09:00, 24 h 0 min ago (< 24 h)");
     record_free(r);
 
     /* at_most includes the bound. */
@@ -1184,7 +1184,7 @@ test_time_since_condition_location(void **state)
     ru->dcmp.lo = et_dur("1 d");
     res = et_eval(r, ru);
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_has(res->reason, "onset of sepsis not recorded");
+    assert_has(result_reason(res), "onset of sepsis not recorded");
 
     ru = et_leaf(r, R_TIME_SINCE, "icu");
     ru->event = EV_LOCATION;
@@ -1222,7 +1222,7 @@ test_duration_cpr(void **state)
     record *r;
     result *res = cpr_lasting(&r, "2026-02-28T10:00:00Z", "2026-02-28T10:30:00Z");
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_string_equal(res->reason, "cpr lasted 30 min (> 30 min)");
+    assert_string_equal(result_reason(res), "cpr lasted 30 min (> 30 min)");
     record_free(r);
 
     res = cpr_lasting(&r, "2026-02-28T10:00:00Z", "2026-02-28T10:31:00Z");
@@ -1236,7 +1236,7 @@ test_duration_cpr(void **state)
     /* Ongoing for 20 min: not met yet, met from 30 min + 1 s. */
     res = cpr_lasting(&r, "2026-03-01T11:40:00Z", NULL);
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_string_equal(res->reason, "cpr ongoing for 20 min (> 30 min)");
+    assert_string_equal(result_reason(res), "cpr ongoing for 20 min (> 30 min)");
     assert_true(res->since != TS_NONE);
     assert_true(res->since == et_time("2026-03-01T12:10:01Z"));
     record_free(r);
@@ -1305,7 +1305,7 @@ test_fact_types(void **state)
     /* Only a boolean can be true or false. */
     result *res = et_eval(r, bool_rule(r, "informed_consent", 1));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_has(res->reason, "not true or false");
+    assert_has(result_reason(res), "not true or false");
     assert_int_equal(et_eval(r, bool_rule(r, "refractory_arrhythmia", 1))->value,
                      TV_UNKNOWN);
 

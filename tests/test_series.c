@@ -104,7 +104,7 @@ latest_met_since_after_normal(void **state)
     assert_int_equal(res->since, ago(4 * H));
     assert_int_equal(res->since_early, ago(4 * H));
     assert_int_equal(res->until, TS_NONE);
-    assert_string_equal(res->reason, "latest MAP 55 mm[Hg] at 2026-03-01 11:30 is < 65 mm[Hg]");
+    assert_string_equal(result_reason(res), "latest MAP 55 mm[Hg] at 2026-03-01 11:30 is < 65 mm[Hg]");
     assert_int_equal(res->nev, 1);
     assert_string_equal(res->ev[0].code, "map");
     assert_string_equal(res->ev[0].value, "55");
@@ -134,7 +134,7 @@ latest_threshold_boundaries(void **state)
     obs("map", 65, 10);
     result *at = run(leaf(R_LATEST, "map", CMP_LT, 65));
     assert_int_equal(at->value, TV_NOT_MET);
-    assert_string_equal(at->reason, "latest MAP 65 mm[Hg] at 2026-03-01 11:50 is not < 65 mm[Hg]");
+    assert_string_equal(result_reason(at), "latest MAP 65 mm[Hg] at 2026-03-01 11:50 is not < 65 mm[Hg]");
 
     R->obs[et_concept(R, "map")->index].s[0].v = 64.9;
     assert_int_equal(et_eval(R, leaf(R_LATEST, "map", CMP_LT, 65))->value, TV_MET);
@@ -188,7 +188,7 @@ latest_too_old(void **state)
     within(ru, "24 h");
     result *res = run(ru);
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_string_equal(res->reason,
+    assert_string_equal(result_reason(res),
                         "latest LVEF is from 2026-02-28 11:59, older than 24 h");
     assert_true(et_has_missing(res, "lvef"));
     assert_int_equal(res->nev, 1);
@@ -203,7 +203,7 @@ latest_no_data(void **state)
     within(ru, "24 h");
     result *res = run(ru);
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_string_equal(res->reason, "no LVEF value in the last 24 h");
+    assert_string_equal(result_reason(res), "no LVEF value in the last 24 h");
     assert_true(et_has_missing(res, "lvef"));
     assert_true(res->since == TS_NONE);
 }
@@ -216,7 +216,7 @@ latest_unusable(void **state)
     obs_text("map", "pending", 10);
     result *res = run(leaf(R_LATEST, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "value \"pending\" is a string, not a number"));
+    assert_non_null(strstr(result_reason(res), "value \"pending\" is a string, not a number"));
     assert_string_equal(res->ev[0].value, "pending");
 
     /* A number whose unit did not convert gives its own reason. */
@@ -227,7 +227,7 @@ latest_unusable(void **state)
     s->why = "unknown unit 'kPa2'";
     res = et_eval(R, leaf(R_LATEST, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "unknown unit 'kPa2'"));
+    assert_non_null(strstr(result_reason(res), "unknown unit 'kPa2'"));
     assert_string_equal(res->ev[0].unit, "kPa2");
 }
 
@@ -299,13 +299,13 @@ any_value_unusable_or_empty(void **state)
     within(ru, "6 h");
     result *res = run(ru);
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "value \"haemolysed\" is a string, not a number"));
+    assert_non_null(strstr(result_reason(res), "value \"haemolysed\" is a string, not a number"));
 
     rule *short_ru = leaf(R_ANY_VALUE, "lactate", CMP_GT, 2);
     within(short_ru, "30 min");
     res = et_eval(R, short_ru);
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_string_equal(res->reason, "no lactate value in the last 30 min");
+    assert_string_equal(result_reason(res), "no lactate value in the last 30 min");
     assert_true(et_has_missing(res, "lactate"));
 }
 
@@ -368,7 +368,7 @@ sustained_run_after_normal(void **state)
     assert_int_equal(res->value, TV_MET);
     assert_int_equal(res->since, ago(5 * H));
     assert_int_equal(res->since_early, ago(5 * H));
-    assert_string_equal(res->reason, "MAP < 65 mm[Hg] since 2026-03-01 07:00 (5 h)");
+    assert_string_equal(result_reason(res), "MAP < 65 mm[Hg] since 2026-03-01 07:00 (5 h)");
 
     /* "More than 5 h": exactly 5 h 00 min after a normal reading is not. */
     result *held = et_eval(R, et_held_for(R, CMP_GT, "5 h", ru));
@@ -482,7 +482,7 @@ sustained_latest_age_against_gap(void **state)
     res = et_eval(R, leaf(R_SUSTAINED, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_true(et_has_missing(res, "map"));
-    assert_non_null(strstr(res->reason, "older than the 1 h maximum gap"));
+    assert_non_null(strstr(result_reason(res), "older than the 1 h maximum gap"));
 }
 
 static void
@@ -498,7 +498,7 @@ sustained_unusable_and_empty(void **state)
     et_finish(R);
     res = et_eval(R, leaf(R_SUSTAINED, "map", CMP_LT, 65));
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "unusable"));
+    assert_non_null(strstr(result_reason(res), "unusable"));
 }
 
 /* An unusable value inside the run: certain since after it, possible
@@ -702,7 +702,7 @@ episode_no_samples_in_window(void **state)
     result *res = run(sbp_episode());
     assert_int_equal(res->value, TV_UNKNOWN);
     assert_true(et_has_missing(res, "sbp"));
-    assert_string_equal(res->reason, "no SBP value in the last 48 h");
+    assert_string_equal(result_reason(res), "no SBP value in the last 48 h");
 }
 
 /* A run starting before the window counts from the window start. */
@@ -746,7 +746,7 @@ episode_unusable_cases(void **state)
     se->s[0].t = ago(230);
     res = et_eval(R, sbp_episode());
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "unusable values"));
+    assert_non_null(strstr(result_reason(res), "unusable values"));
 }
 
 /* }====================================================== */
@@ -793,7 +793,7 @@ consecutive_spacing_29_not_met(void **state)
     obs("lactate", 7, 30);
     result *res = run(lactate_rule());
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_non_null(strstr(res->reason, "only 29 min apart, 30 min needed"));
+    assert_non_null(strstr(result_reason(res), "only 29 min apart, 30 min needed"));
     assert_int_equal(res->nmissing, 0);
 }
 
@@ -821,7 +821,7 @@ consecutive_earlier_not_qualifying(void **state)
     obs("lactate", 6, 30);
     result *res = run(lactate_rule());
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_non_null(strstr(res->reason, "is not > 5 mmol/L"));
+    assert_non_null(strstr(result_reason(res), "is not > 5 mmol/L"));
 }
 
 static void
@@ -852,7 +852,7 @@ consecutive_trend(void **state)
     se->s[1].v = 5.9;
     res = et_eval(R, lactate_rule());
     assert_int_equal(res->value, TV_NOT_MET);
-    assert_non_null(strstr(res->reason, "decreasing"));
+    assert_non_null(strstr(result_reason(res), "decreasing"));
     se->s[1].v = 6 - 6e-11;     /* equal within the tolerance */
     assert_int_equal(et_eval(R, lactate_rule())->value, TV_MET);
 }
@@ -920,7 +920,7 @@ consecutive_latest_cases(void **state)
     R->obs[et_concept(R, "lactate")->index].s[1].str = ">20";
     res = et_eval(R, lactate_rule());
     assert_int_equal(res->value, TV_UNKNOWN);
-    assert_non_null(strstr(res->reason, "value \">20\" is a string, not a number"));
+    assert_non_null(strstr(result_reason(res), "value \">20\" is a string, not a number"));
 }
 
 /* 45.04 mg/dL is 5.0 mmol/L: not above 5, so it ends the run. */
