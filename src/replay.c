@@ -476,6 +476,7 @@ replay_run(const replay_opts *o, const trialset *ts, const vocab *v)
                 diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
                             "writing output: %s", strerror(c.out.err));
             failed = 1;
+            outfile_abort(&c.out);  /* the temporary file, what was held */
         }
     } else {
         outfile_abort(&c.out);

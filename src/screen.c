@@ -598,6 +598,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         if ((c.out.failed || outfile_commit(&c.out) != 0) && !c.out.closed_pipe) {
             write_error(&c.out, outpath);
             failed = 1;
+            outfile_abort(&c.out);  /* the temporary file, what was held */
         }
     } else {
         outfile_abort(&c.out);

@@ -472,6 +472,25 @@ test_closed_pipe_is_quiet(void **state)
     }
 }
 
+/* A write that fails (the file size limit here, as a full disk would)
+** on --output: an error, and neither the file nor its temporary copy is
+** left behind (main's binary left FILE.XXXXXX).  XFSZ is ignored, so
+** the write fails with EFBIG instead of killing the process. */
+static void
+test_output_file_write_error(void **state)
+{
+    (void)state;
+    for (int j = 1; j <= 2; j++) {
+        run_out r = run_sh("d=%s/wfail; rm -rf $d; mkdir $d || exit 99; "
+                           "trap '' XFSZ; ulimit -f 64; %s -j%d --json -o $d/out.ndjson %s; "
+                           "echo status $?; ls $d", run_tmpdir, run_bin, j, cohort);
+        if (strcmp(r.out, "status 3\n") != 0)
+            fail_msg("-j%d: '%s' (stderr '%s')", j, r.out, r.err);
+        assert_non_null(strstr(r.err, "/wfail/out.ndjson': File too large"));
+        run_free(&r);
+    }
+}
+
 static void
 test_full_disk_is_an_error(void **state)
 {
@@ -855,6 +874,7 @@ main(void)
         cmocka_unit_test(test_output_file),
         cmocka_unit_test(test_output_file_interrupted),
         cmocka_unit_test(test_closed_pipe_is_quiet),
+        cmocka_unit_test(test_output_file_write_error),
         cmocka_unit_test(test_full_disk_is_an_error),
         cmocka_unit_test(test_full_disk_with_a_stalled_input),
         cmocka_unit_test(test_stalled_input_does_not_hold_output),
