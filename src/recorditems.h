@@ -44,11 +44,12 @@ typedef struct reader {
 /* An error at node (path: "medications[3].rate"); returns -1. */
 int rec_fail(reader *rd, const cJSON *node, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Something ignored at node (path, and key: the field, code or unit, and
+/* Something ignored at node (path prefix.name, or prefix when name is
+** NULL; key: the field, code or unit, and
 ** detail: the kind the code is of, or why the unit is unusable), counted
 ** per reason; an error (-1, rd->err set) with --strict. */
-int rec_warn(reader *rd, warn_reason why, const cJSON *node, const char *path,
-             const char *key, const char *detail, int ignored);
+int rec_warn(reader *rd, warn_reason why, const cJSON *node, const char *prefix,
+             const char *name, const char *key, const char *detail, int ignored);
 /* "expected <expected>, found <type of node>". */
 int rec_fail_type(reader *rd, const cJSON *node, const char *path, const char *expected);
 int rec_same_name(const char *a, const char *b);
@@ -62,9 +63,16 @@ int rec_missing(reader *rd, const cJSON *obj, const char *prefix, const char *na
 /* A string field; *out is NULL when an optional field is absent. */
 int rec_get_str(reader *rd, const cJSON *obj, const char *prefix, const char *name,
                 int required, const char **out);
+/* rec_get_str on the member n already found (NULL: absent). */
+int rec_str(reader *rd, const cJSON *n, const cJSON *obj, const char *prefix,
+            const char *name, int required, const char **out);
 /* Fields the contract does not know: a warning, or an error if strict. */
 int rec_check_fields(reader *rd, const cJSON *obj, const char *prefix,
                      const char *const *known);
+/* The same, in the one pass that also finds the known ones: slots[k] is
+** the member named known[k], or NULL (slots as long as known). */
+int rec_fields(reader *rd, const cJSON *obj, const char *prefix,
+               const char *const *known, const cJSON **slots);
 
 /* recorditems.c: one item of a section (pre is its path, i its index), the
 ** facts object, and the conversions that needed the screening time. */

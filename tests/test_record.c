@@ -659,6 +659,100 @@ test_warnings(void **state)
     assert_string_equal(err.msg, "unknown field");
 }
 
+/* Column (1-based) of the first occurrence of needle in a one-line text. */
+static int
+col(const char *text, const char *needle)
+{
+    const char *p = strstr(text, needle);
+    assert_non_null(p);
+    return (int)(p - text) + 1;
+}
+
+/*
+** The one pass over an item's members (record.c, rec_fields): known
+** members found wherever they stand, names that only start like a known
+** one are unknown, unknown members warned about in member order and
+** before any field is checked, null optionals absent, wrong types named.
+*/
+static void
+test_item_members(void **state)
+{
+    (void)state;
+    ts_error err;
+    record_opts strict = { TS_NONE, 0, 1, RW_ALL };
+    const char *text =
+        AS_OF "\"observations\": [{\"t\": 1, \"time\": \"2026-03-01T06:00:00Z\", \"codes\": 2,"
+        " \"unit\": \"mm[Hg]\", \"value\": 58, \"\": 3, \"code\": \"map\", \"valuex\": 4}]}";
+    record *r = parse_ok(text);
+    assert_int_equal(r->obs[C("map")->index].n, 1);
+    assert_near(r->obs[C("map")->index].s[0].v, 58);
+    assert_true(r->obs[C("map")->index].s[0].t == T("2026-03-01T06:00:00Z"));
+    assert_int_equal(record_nwarnings(r), 4);
+    char want[128];
+    snprintf(want, sizeof want, "1:%d: observations[0].t: unknown field (ignored)", col(text, "1,"));
+    assert_string_equal(record_warning(r, 0), want);
+    snprintf(want, sizeof want, "1:%d: observations[0].codes: unknown field (ignored)", col(text, "2,"));
+    assert_string_equal(record_warning(r, 1), want);
+    snprintf(want, sizeof want, "1:%d: observations[0].: unknown field (ignored)", col(text, "3,"));
+    assert_string_equal(record_warning(r, 2), want);
+    snprintf(want, sizeof want, "1:%d: observations[0].valuex: unknown field (ignored)", col(text, "4}"));
+    assert_string_equal(record_warning(r, 3), want);
+    record_free(r);
+
+    /* --strict: the first unknown member is the error, even before a code
+    ** that is wrong; without --strict the code is. */
+    text = AS_OF "\"observations\": [{\"value\": 1, \"note\": \"x\", \"code\": 7, \"time\": \"2026-03-01\"}]}";
+    assert_null(parse_opts(text, &strict, &err));
+    assert_string_equal(err.path, "observations[0].note");
+    assert_string_equal(err.msg, "unknown field");
+    assert_int_equal(err.column, col(text, "\"x\""));
+    expect_error(text, "observations[0].code", "expected string, found number", 1, col(text, "7,"));
+
+    /* Null: an optional member absent, a required one of the wrong type. */
+    text = AS_OF "\"observations\": [{\"code\": \"map\", \"value\": 58, \"unit\": null,"
+                 " \"time\": \"2026-03-01T06:00:00Z\"}],"
+           " \"medications\": [{\"code\": \"norepinephrine\", \"rate\": null, \"dose\": null,"
+                 " \"unit\": null, \"start\": \"2026-03-01\", \"end\": null}],"
+           " \"conditions\": [{\"code\": \"septic_shock\", \"onset\": null, \"status\": null}],"
+           " \"locations\": [{\"code\": \"icu\", \"start\": \"2026-03-01\", \"end\": null}]}";
+    r = parse_ok(text);
+    assert_false(r->obs[C("map")->index].s[0].ok);
+    assert_null(r->obs[C("map")->index].s[0].unit);
+    assert_true(has_warning(r, "observations[0].value: no unit (map is in mm[Hg])"));
+    assert_int_equal(r->meds[C("norepinephrine")->index].n, 1);
+    assert_int_equal(r->meds[C("norepinephrine")->index].e[0].kind, MED_COURSE);
+    assert_true(r->meds[C("norepinephrine")->index].e[0].end == TS_NONE);
+    assert_int_equal(r->conds[C("septic_shock")->index].e[0].status, ST_ACTIVE);
+    assert_int_equal(r->locs[C("icu")->index].n, 1);
+    record_free(r);
+    text = AS_OF "\"observations\": [{\"code\": null, \"value\": 1, \"time\": \"2026-03-01\"}]}";
+    expect_error(text, "observations[0].code", "expected string, found null", 1, col(text, "null"));
+    text = AS_OF "\"observations\": [{\"code\": \"map\", \"value\": 1, \"time\": null}]}";
+    expect_error(text, "observations[0].time", "expected string, found null", 1, col(text, "null"));
+    text = AS_OF "\"observations\": [{\"code\": \"map\", \"value\": null, \"time\": \"2026-03-01\"}]}";
+    expect_error(text, "observations[0].value", "expected number, boolean or string, found null",
+                 1, col(text, "null"));
+    text = AS_OF "\"observations\": [{\"code\": \"map\", \"value\": 1, \"unit\": 5, \"time\": \"2026-03-01\"}]}";
+    expect_error(text, "observations[0].unit", "expected string, found number", 1, col(text, "5,"));
+    text = AS_OF "\"medications\": [{\"code\": \"norepinephrine\", \"start\": \"2026-03-01\", \"end\": 5}]}";
+    expect_error(text, "medications[0].end", "expected string, found number", 1, col(text, "5}"));
+    text = AS_OF "\"medications\": [{\"code\": \"norepinephrine\", \"dose\": true, \"start\": \"2026-03-01\"}]}";
+    expect_error(text, "medications[0].dose", "expected number, found boolean", 1, col(text, "true"));
+    text = AS_OF "\"conditions\": [{\"code\": \"septic_shock\", \"status\": true}]}";
+    expect_error(text, "conditions[0].status", "expected string, found boolean", 1, col(text, "true"));
+    text = AS_OF "\"conditions\": [{\"code\": \"septic_shock\", \"onset\": \"2026-03-01\", \"end\": \"2026-02-01\"}]}";
+    expect_error(text, "conditions[0].end", "end before onset", 1, col(text, "\"2026-02-01\""));
+    text = AS_OF "\"locations\": [{\"code\": \"icu\", \"start\": 1}]}";
+    expect_error(text, "locations[0].start", "expected string, found number", 1, col(text, "1}"));
+    text = AS_OF "\"locations\": [{\"code\": \"\", \"start\": \"2026-03-01\"}]}";
+    expect_error(text, "locations[0].code", "must not be empty", 1, col(text, "\"\","));
+    text = AS_OF "\"facts\": {\"informed_consent\": {\"value\": true, \"time\": 3}}}";
+    expect_error(text, "facts.informed_consent.time", "expected string, found number", 1, col(text, "3}"));
+    text = AS_OF "\"facts\": {\"informed_consent\": {\"value\": true, \"when\": 3}}}";
+    assert_null(parse_opts(text, &strict, &err));
+    assert_string_equal(err.path, "facts.informed_consent.when");
+}
+
 /* The default: one warning per reason, with a count, a "did you mean" and
 ** the position of the first item; no per-item list. */
 static void
@@ -893,6 +987,7 @@ main(void)
         cmocka_unit_test(test_id_length),
         cmocka_unit_test(test_error_position_multiline),
         cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_item_members),
         cmocka_unit_test(test_many_warnings_capped),
         cmocka_unit_test(test_warning_groups),
         cmocka_unit_test(test_warning_groups_capped),
