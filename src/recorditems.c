@@ -121,9 +121,12 @@ unitless(const char *u)
                                    && !strchr(u + 1, '{'));
 }
 
-/* Convert a numeric sample to its concept's unit: ok/v or why. */
+/* Convert a numeric sample to its concept's unit: ok/v or why.  memo
+** (NULL for none) is the reader's slot for c: a unit that converted is
+** kept there with its factor, and the same unit again is not parsed. */
 static void
-convert_sample(record *r, const concept *c, sample *s, double weight_kg)
+convert_sample(record *r, const concept *c, sample *s, double weight_kg,
+               struct conv_memo *memo)
 {
     char why[256];
     double f;
@@ -135,9 +138,14 @@ convert_sample(record *r, const concept *c, sample *s, double weight_kg)
         s->v = s->raw;
     } else if (!s->unit) {
         s->why = "no unit";
+    } else if (memo && memo->c == c && rec_same_name(memo->unit, s->unit)) {
+        s->ok = 1;
+        s->v = s->raw * memo->factor;
     } else if (unit_factor(s->unit, c->unit, &ctx, &f, why, sizeof why) == UNIT_OK) {
         s->ok = 1;
         s->v = s->raw * f;
+        if (memo)
+            *memo = (struct conv_memo){ c, s->unit, f };
     } else {
         s->why = arena_strdup(r->a, why);
     }
@@ -201,7 +209,7 @@ rec_convert_late(record *r)
         for (int j = 0; j < s->n; j++)
             if (s->s[j].type == VAL_NUMBER && !s->s[j].ok && s->s[j].unit && c->unit
                 && unit_needs_weight(s->s[j].unit, c->unit))
-                convert_sample(r, c, &s->s[j], w);
+                convert_sample(r, c, &s->s[j], w, NULL);
         med_list *m = &r->meds[i];
         for (int j = 0; j < m->n; j++)
             convert_med(r, c, &m->e[j], w);
@@ -279,7 +287,7 @@ rec_read_observation(reader *rd, const cJSON *it, const char *pre, int i)
     } else {
         s->type = VAL_NUMBER;
         s->raw = v->valuedouble;
-        convert_sample(r, c, s, 0);
+        convert_sample(r, c, s, 0, &rd->conv[c->index % CONV_MEMO]);
         if (!s->ok || !c->unit)
             return unit_warning(rd, f[UNIT], f[VALUE], pre, c, s);
     }

@@ -18,6 +18,7 @@
 #include "record.h"
 
 #define SHOW 64                 /* bytes of a value quoted in a message */
+#define CONV_MEMO 16            /* concepts whose last conversion is kept */
 
 /* A warning kept for RW_ALL until its position is known. */
 typedef struct pending_warning {
@@ -37,6 +38,15 @@ typedef struct reader {
     const char *wanted;         /* its kind: "an observation" */
     pending_warning *pending;   /* RW_ALL: the warnings, to be placed */
     int npending, cappending;
+    /* The last unit a concept's samples converted from, and its factor
+    ** (recorditems.c): a record repeats one unit per concept, and
+    ** unit_factor parses both units every time.  By concept index mod
+    ** CONV_MEMO; zeroed with the reader. */
+    struct conv_memo {
+        const concept *c;
+        const char *unit;
+        double factor;
+    } conv[CONV_MEMO];
 } reader;
 
 /* record.c: messages and fields */

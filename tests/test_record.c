@@ -449,6 +449,41 @@ test_unit_conversions(void **state)
     record_free(r);
 }
 
+/* The reader keeps each concept's last conversion (recorditems.c,
+** convert_sample): units that alternate, and a unit that fails between
+** two that convert, must each get their own factor or reason. */
+static void
+test_conversion_memo(void **state)
+{
+    (void)state;
+    record *r = parse_ok(
+        "{\"id\": \"p\", \"as_of\": \"2026-03-01T12:00:00Z\", \"observations\": ["
+        "{\"code\": \"lactate\", \"value\": 45.04, \"unit\": \"mg/dL\", \"time\": \"2026-03-01T01:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 2.5, \"unit\": \"mmol/L\", \"time\": \"2026-03-01T02:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 9.008, \"unit\": \"mg/dL\", \"time\": \"2026-03-01T03:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 1, \"unit\": \"mg/dl\", \"time\": \"2026-03-01T04:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 18.016, \"unit\": \"mg/dL\", \"time\": \"2026-03-01T05:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 3, \"unit\": \"mmol/L\", \"time\": \"2026-03-01T06:00:00Z\"},"
+        "{\"code\": \"map\", \"value\": 8, \"unit\": \"kPa\", \"time\": \"2026-03-01T06:00:00Z\"},"
+        "{\"code\": \"map\", \"value\": 60, \"unit\": \"mm[Hg]\", \"time\": \"2026-03-01T07:00:00Z\"},"
+        "{\"code\": \"map\", \"value\": 16, \"unit\": \"kPa\", \"time\": \"2026-03-01T08:00:00Z\"}]}");
+    const series *lac = &r->obs[C("lactate")->index];
+    assert_int_equal(lac->n, 6);
+    assert_near(lac->s[0].v, 5);
+    assert_near(lac->s[1].v, 2.5);
+    assert_near(lac->s[2].v, 1);
+    assert_false(lac->s[3].ok);
+    assert_non_null(strstr(lac->s[3].why, "mg/dl"));
+    assert_true(lac->s[4].ok);
+    assert_near(lac->s[4].v, 2);
+    assert_near(lac->s[5].v, 3);
+    const series *map = &r->obs[C("map")->index];
+    assert_near(map->s[0].v, 8 * 1000 / 133.322);
+    assert_near(map->s[1].v, 60);
+    assert_near(map->s[2].v, 16 * 1000 / 133.322);
+    record_free(r);
+}
+
 static void
 test_per_kg_without_weight(void **state)
 {
@@ -982,6 +1017,7 @@ main(void)
         cmocka_unit_test(test_screening_time_precedence),
         cmocka_unit_test(test_future_dropped),
         cmocka_unit_test(test_unit_conversions),
+        cmocka_unit_test(test_conversion_memo),
         cmocka_unit_test(test_per_kg_without_weight),
         cmocka_unit_test(test_record_errors),
         cmocka_unit_test(test_id_length),
