@@ -304,15 +304,22 @@ rec_fields(reader *rd, const cJSON *obj, const char *prefix, const char *const *
            const cJSON **slots)
 {
     const cJSON *m;
+    int next = 0;               /* where the previous member's name was */
     if (slots)
         for (int k = 0; known[k]; k++)
             slots[k] = NULL;
     for (m = obj->child; m; m = m->next) {
         const char *name = m->string;
-        int k = 0;
-        while (known[k] && !(known[k][0] == name[0] && rec_same_name(name, known[k])))
-            k++;
+        int k = next;
+        /* Producers write the members in one order, mostly known's: the
+        ** name after the previous one is tried first. */
+        if (!known[k] || known[k][0] != name[0] || !rec_same_name(name, known[k])) {
+            k = 0;
+            while (known[k] && !(known[k][0] == name[0] && rec_same_name(name, known[k])))
+                k++;
+        }
         if (known[k]) {
+            next = k + 1;
             if (slots && !slots[k])
                 slots[k] = m;
             continue;
