@@ -275,6 +275,42 @@ skim_next(skim *s)
     return off;
 }
 
+/* Bytes where skim_skip_flat stops to look. */
+static const unsigned char flat_stop[256] = {
+    ['\0'] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1, [']'] = 1, ['}'] = 1,
+};
+
+/*
+** Past the rest of an object or array of scalars whose opening bracket
+** skim_next has just given: to its closing bracket, which the next
+** skim_next steps over.  Its members get no offsets, which is the point:
+** this is a few instructions a byte, not a skim_next a value.  Lines are
+** added as skim_next adds them.
+*/
+static void
+skim_skip_flat(skim *s)
+{
+    const char *buf = s->d->buf, *p = s->p;
+    for (;;) {
+        while (!flat_stop[(unsigned char)*p])
+            p++;
+        char c = *p;
+        if (c == '"') {
+            p = skip_string(p);
+        } else if (c == '\n') {
+            p++;
+            json_add_line(s->d, (size_t)(p - buf));
+        } else if (c == '\r') {
+            p++;
+            if (*p != '\n')
+                json_add_line(s->d, (size_t)(p - buf));
+        } else {
+            break;                  /* the closing bracket (or the end) */
+        }
+    }
+    s->p = p;
+}
+
 /* Every offset, into *offs (in the doc's arena) and *noffs. */
 static int
 skim_offsets(json_doc *d, int **offs, size_t *noffs)
@@ -350,6 +386,16 @@ node_cache(const cJSON *node)
 ** json_doc_position skims it all).  Returns -1 if the skim and the tree
 ** disagree (cannot happen after the check).
 */
+/* An object or array whose members are all scalars and none wanted. */
+static int
+flat_unwanted(const cJSON *c)
+{
+    for (const cJSON *k = c->child; k; k = k->next)
+        if (k->child || (k->type & WANTED))
+            return 0;
+    return 1;
+}
+
 static int
 find_some_offsets(json_doc *d, const cJSON *const *nodes, int n)
 {
@@ -374,7 +420,9 @@ find_some_offsets(json_doc *d, const cJSON *const *nodes, int n)
             c->type &= ~WANTED;
             left--;
         }
-        if (c->child) {
+        if (c->child && flat_unwanted(c)) {
+            skim_skip_flat(&s);         /* an item no warning is about */
+        } else if (c->child) {
             if (depth == JSON_MAX_DEPTH + 1) {
                 rc = -1;
                 break;

@@ -508,6 +508,66 @@ test_positions_many(void **state)
     check_positions_many("\xC3\xA9l\xC3\xA9ments");   /* not ASCII: the slow path */
 }
 
+/*
+** A few positions among many items: the items no wanted node is in are
+** stepped over as text (jsondoc.c, skim_skip_flat), across line breaks
+** (\n and \r\n, inside an item too) and strings holding brackets, escaped
+** quotes and backslashes; nested items are walked.  Every position must
+** be what one at a time (a full skim) finds.
+*/
+static void
+check_positions_sparse(int escapes)
+{
+    enum { N = 400 };
+    size_t cap = 128 * N + 64, n = 0;
+    char *s = xmalloc(cap);
+    n += (size_t)snprintf(s + n, cap - n, "{\"top\": 1,\r\n \"items\": [");
+    for (int i = 0; i < N; i++) {
+        const char *str = escapes && i % 3 == 0 ? "a\\\"}]\\\\" : i % 5 == 0 ? "b}]{[" : "c";
+        if (i % 11 == 0)
+            n += (size_t)snprintf(s + n, cap - n, "%s[%d, \"%s\",\n true]", i ? ", " : "", i, str);
+        else if (i % 13 == 0)
+            n += (size_t)snprintf(s + n, cap - n, "%s{\"in\": {\"k\": \"%s\"}, \"v\": %d}",
+                                  i ? ", " : "", str, i);
+        else
+            n += (size_t)snprintf(s + n, cap - n, "%s{\"code\": \"%s%d\",%s \"v\": %d}",
+                                  i ? ",\r\n " : "", str, i, i % 4 == 0 ? "\n" : "", i);
+    }
+    snprintf(s + n, cap - n, "], \"last\": {\"x\": null}}");
+    held h = accept(s);
+    const cJSON *root = json_doc_root(h.doc), *arr = root->child->next, *it;
+    const cJSON *nodes[N];
+    int k = 0, i = 0;
+    cJSON_ArrayForEach(it, arr) {
+        if (i % 7 == 3)
+            nodes[k++] = it->child->next;       /* a member */
+        else if (i % 17 == 5)
+            nodes[k++] = it;                     /* an item */
+        else if (i % 13 == 0 && i % 11 != 0)
+            nodes[k++] = it->child->child;       /* in a nested one */
+        i++;
+    }
+    nodes[k++] = root->child->next->next->child;    /* "x", after the array */
+    int lines[N], cols[N];
+    json_doc_positions(h.doc, nodes, k, lines, cols);
+    for (int j = 0; j < k; j++) {
+        int l, c;
+        json_doc_position(h.doc, nodes[j], &l, &c);
+        if (l != lines[j] || c != cols[j] || l == 0)
+            fail_msg("node %d: %d:%d one at a time, %d:%d at once", j, l, c, lines[j], cols[j]);
+    }
+    release(h);
+    free(s);
+}
+
+static void
+test_positions_sparse(void **state)
+{
+    (void)state;
+    check_positions_sparse(0);
+    check_positions_sparse(1);      /* backslashes: the validator's path */
+}
+
 int
 main(void)
 {
@@ -530,6 +590,7 @@ main(void)
         cmocka_unit_test(test_long_key_message),
         cmocka_unit_test(test_one_parse_refuses_what_cjson_allows),
         cmocka_unit_test(test_positions_many),
+        cmocka_unit_test(test_positions_sparse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
