@@ -226,20 +226,22 @@ indexed(char *out, size_t size, const char *name, int i)
     append(out, size, &len, "]");
 }
 
-/* Rewrite the index of pre = name[..] in place (name is base bytes long). */
+/* Rewrite the index of pre = name[..] in place (name is base bytes long):
+** the digits and "]" straight after the "[", once per item. */
 static void
 index_digits(char *pre, size_t size, size_t base, int i)
 {
     char num[16], *p = num + sizeof num;
     unsigned u = (unsigned)i;
-    size_t len = base + 1;
-    *--p = '\0';
+    *--p = ']';
     do
         *--p = (char)('0' + u % 10);
     while ((u /= 10) != 0);
-    pre[len] = '\0';
-    append(pre, size, &len, p);
-    append(pre, size, &len, "]");
+    size_t n = (size_t)(num + sizeof num - p);
+    if (base + 1 + n >= size)
+        n = size - 1 - (base + 1);     /* cut, as append would */
+    memcpy(pre + base + 1, p, n);
+    pre[base + 1 + n] = '\0';
 }
 
 int
@@ -263,11 +265,13 @@ rec_str(reader *rd, const cJSON *n, const cJSON *obj, const char *prefix,
 {
     char path[256];
     *out = NULL;
-    if (n && !required && cJSON_IsNull(n))
+    /* cJSON_IsNull and cJSON_IsString, without a call into the library
+    ** (this runs for every field of every item). */
+    if (n && !required && (n->type & 0xFF) == cJSON_NULL)
         n = NULL;
     if (!n)
         return required ? rec_missing(rd, obj, prefix, name) : 0;
-    if (!cJSON_IsString(n)) {
+    if ((n->type & 0xFF) != cJSON_String) {
         rec_join(path, sizeof path, prefix, name);
         return rec_fail_type(rd, n, path, "string");
     }
@@ -353,7 +357,7 @@ read_section(reader *rd, const cJSON *root, const char *name, const char *wanted
     cJSON_ArrayForEach(it, sec) {
         if (i > 0)
             index_digits(pre, sizeof pre, base, i);
-        if (!cJSON_IsObject(it))
+        if ((it->type & 0xFF) != cJSON_Object)     /* cJSON_IsObject, without a call */
             return rec_fail_type(rd, it, pre, "object");
         if (fn(rd, it, pre, i) < 0)
             return -1;

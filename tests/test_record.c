@@ -786,6 +786,28 @@ test_item_members(void **state)
     text = AS_OF "\"facts\": {\"informed_consent\": {\"value\": true, \"when\": 3}}}";
     assert_null(parse_opts(text, &strict, &err));
     assert_string_equal(err.path, "facts.informed_consent.when");
+
+    /* Item paths past one digit (the index is rewritten in place). */
+    static char big[16384];
+    size_t n = (size_t)snprintf(big, sizeof big, AS_OF "\"observations\": [");
+    for (int i = 0; i < 105; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n,
+                              "%s{\"code\": \"sofa\", \"value\": 1, \"time\": \"2026-03-01\"%s}",
+                              i ? "," : "", i == 9 || i == 10 || i == 100 ? ", \"x\": 0" : "");
+    assert_true(n + 100 < sizeof big);
+    snprintf(big + n, sizeof big - n, "], \"locations\": [{\"code\": \"icu\", \"start\": 5}]}");
+    record_opts all = { TS_NONE, 0, 0, RW_ALL };
+    assert_null(parse_opts(big, &all, &err));
+    assert_string_equal(err.path, "locations[0].start");
+    big[n] = '\0';
+    snprintf(big + n, sizeof big - n, "]}");
+    r = parse_opts(big, &all, &err);
+    assert_non_null(r);
+    assert_int_equal(record_nwarnings(r), 3);
+    assert_non_null(strstr(record_warning(r, 0), "observations[9].x: unknown field"));
+    assert_non_null(strstr(record_warning(r, 1), "observations[10].x: unknown field"));
+    assert_non_null(strstr(record_warning(r, 2), "observations[100].x: unknown field"));
+    record_free(r);
 }
 
 /* The default: one warning per reason, with a count, a "did you mean" and
