@@ -541,13 +541,6 @@ json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-static uint64_t
-has_byte(uint64_t x, unsigned char c)
-{
-    uint64_t y = x ^ (ONES * c);
-    return (y - ONES) & ~y & HIGHS;
-}
-
 static int
 odd_bytes(const char *buf, size_t len, int *blanks)
 {
@@ -556,8 +549,12 @@ odd_bytes(const char *buf, size_t len, int *blanks)
     for (; i + 8 <= len; i += 8) {
         uint64_t x;
         memcpy(&x, buf + i, 8);
-        uint64_t low = (x - ONES * 0x20) & ~x & HIGHS;     /* < 0x20 */
-        if (((x & HIGHS) | low | has_byte(x, '\\')) == 0)
+        /* A byte b sets its high bit in x - 0x20.. when b < 0x20 or
+        ** b >= 0xA0, and in (x ^ '\\'..) - 1.. when b is a backslash or
+        ** b >= 0x80 (but 0xDC, which the first catches).  A borrow only
+        ** starts at such a byte, so the lowest odd byte of a word always
+        ** shows, and a clean word sets no high bit: no & ~x needed. */
+        if ((((x - ONES * 0x20) | ((x ^ (ONES * '\\')) - ONES)) & HIGHS) == 0)
             continue;
         for (size_t k = i; k < i + 8; k++) {
             unsigned char c = (unsigned char)buf[k];

@@ -568,6 +568,57 @@ test_positions_sparse(void **state)
     check_positions_sparse(1);      /* backslashes: the validator's path */
 }
 
+/*
+** The pre-scan (jsondoc.c, odd_bytes) looks at eight bytes at a time: a
+** control character, a byte above 0x7F or a backslash must be seen at
+** every position in a word, and after any other byte (a borrow from one
+** byte must not hide the next).  Each must give what the validator says.
+*/
+static void
+test_odd_bytes_everywhere(void **state)
+{
+    (void)state;
+    static const char base[] = "{\"key\":\"0123456789abcdefghijklmnopqrstuv\",\"n\":12}";
+    size_t at0 = 8, nvar = 32;       /* the string's characters */
+    for (size_t k = 0; k < nvar; k++) {
+        char text[sizeof base + 8], want[128];
+        ts_error err;
+        /* A control character: refused, wherever it is. */
+        memcpy(text, base, sizeof base);
+        text[at0 + k] = '\x01';
+        snprintf(want, sizeof want, "control character U+0001 in string (write it as an escape)");
+        reject_n(text, strlen(text), want, 1, (int)(at0 + k + 1));
+        text[at0 + k] = '\x1f';
+        reject_n(text, strlen(text), "control character U+001F in string (write it as an escape)",
+                 1, (int)(at0 + k + 1));
+        /* After a space or a DEL (bytes at the edges of the range). */
+        if (k > 0) {
+            text[at0 + k - 1] = k % 2 ? ' ' : '\x7f';
+            reject_n(text, strlen(text), "control character U+001F in string (write it as an escape)",
+                     1, (int)(at0 + k + 1));
+        }
+        /* A byte above 0x7F that is not UTF-8: the validator's message. */
+        memcpy(text, base, sizeof base);
+        text[at0 + k] = '\xff';
+        assert_null(parse_n(text, strlen(text), 0, &err));
+        /* An escape: accepted, and read as the escape. */
+        memcpy(text, base, at0 + k);
+        memcpy(text + at0 + k, "\\\"", 2);
+        memcpy(text + at0 + k + 2, base + at0 + k, sizeof base - at0 - k);
+        held h = accept(text);
+        const cJSON *v = json_doc_root(h.doc)->child;
+        assert_int_equal(strlen(v->valuestring), nvar + 1);
+        assert_int_equal(v->valuestring[k], '"');
+        release(h);
+        /* Two-byte UTF-8 across a word boundary: accepted. */
+        memcpy(text, base, at0 + k);
+        memcpy(text + at0 + k, "\xc3\xa9", 2);
+        memcpy(text + at0 + k + 2, base + at0 + k, sizeof base - at0 - k);
+        h = accept(text);
+        release(h);
+    }
+}
+
 int
 main(void)
 {
@@ -590,6 +641,7 @@ main(void)
         cmocka_unit_test(test_long_key_message),
         cmocka_unit_test(test_one_parse_refuses_what_cjson_allows),
         cmocka_unit_test(test_positions_many),
+        cmocka_unit_test(test_odd_bytes_everywhere),
         cmocka_unit_test(test_positions_sparse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
