@@ -288,20 +288,14 @@ known_name(const char *name, const char *const *known)
     return 0;
 }
 
-/* Fields the contract does not know: a warning, or an error if strict. */
-int
-rec_check_fields(reader *rd, const cJSON *obj, const char *prefix, const char *const *known)
-{
-    return rec_fields(rd, obj, prefix, known, NULL);
-}
-
 /*
 ** The one pass over an item's members (an observation is read 25,000
 ** times in a 200-record file): each member is matched against known once
 ** (its first byte first) and put in its slot, the first of a name
-** winning as in rec_field; the others are warned about in member order,
-** as rec_check_fields did before any field was read.  Every lookup after
-** this is a slot, not another walk over the members.
+** winning as in rec_field; the others (fields the contract does not
+** know) are warned about in member order, before any field is read, or
+** are an error with --strict.  Every lookup after this is a slot, not
+** another walk over the members.
 */
 int
 rec_fields(reader *rd, const cJSON *obj, const char *prefix, const char *const *known,

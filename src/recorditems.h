@@ -76,11 +76,9 @@ int rec_get_str(reader *rd, const cJSON *obj, const char *prefix, const char *na
 /* rec_get_str on the member n already found (NULL: absent). */
 int rec_str(reader *rd, const cJSON *n, const cJSON *obj, const char *prefix,
             const char *name, int required, const char **out);
-/* Fields the contract does not know: a warning, or an error if strict. */
-int rec_check_fields(reader *rd, const cJSON *obj, const char *prefix,
-                     const char *const *known);
-/* The same, in the one pass that also finds the known ones: slots[k] is
-** the member named known[k], or NULL (slots as long as known). */
+/* Fields the contract does not know: a warning, or an error if strict;
+** in the same pass, slots[k] is the member named known[k], or NULL
+** (slots as long as known, or NULL for no slots). */
 int rec_fields(reader *rd, const cJSON *obj, const char *prefix,
                const char *const *known, const cJSON **slots);
 
