@@ -323,12 +323,16 @@ parse_offset(const char **pp, int *offset, char *why, size_t whysize)
     return 0;
 }
 
-/* Two digits at s as a number, or a negative number if either is not one. */
+/* Two digits at s as a number, or a negative number if either is not
+** one; s[1] is not read unless s[0] is a digit (the string may end). */
 static int
 two_digits(const char *s)
 {
-    unsigned a = (unsigned)(unsigned char)s[0] - '0', b = (unsigned)(unsigned char)s[1] - '0';
-    return a <= 9 && b <= 9 ? (int)(a * 10 + b) : -1;
+    unsigned a = (unsigned)(unsigned char)s[0] - '0';
+    if (a > 9)
+        return -1;
+    unsigned b = (unsigned)(unsigned char)s[1] - '0';
+    return b <= 9 ? (int)(a * 10 + b) : -1;
 }
 
 /*
