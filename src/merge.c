@@ -204,6 +204,7 @@ typedef struct msum {
     int n;                  /* summaries added */
     const char *first;      /* the file of the first one, for messages */
     long screened, unreadable;
+    fhir_counts skipped;    /* FHIR resources the pieces skipped */
     mtrial *t;
     int nt;
 } msum;
@@ -293,6 +294,31 @@ add_crit(mcrit *mc, const cJSON *c, int *bad)
                            count_of(m, "records", bad));
 }
 
+/* "fhir_skipped":{"type":2,...}, if there: added to s->skipped.  Each
+** resource is counted by one piece only: a shard counts the skips of the
+** patients it screened, and shard 1 also those of no patient (screen.c). */
+static void
+add_skipped(msum *s, const cJSON *sum, int *bad)
+{
+    const cJSON *sk = cJSON_GetObjectItemCaseSensitive(sum, "fhir_skipped"), *v;
+    if (!sk)
+        return;
+    if (!cJSON_IsObject(sk)) {
+        *bad = 1;
+        return;
+    }
+    cJSON_ArrayForEach(v, sk) {
+        int i = 0;
+        while (i < FS_COUNT && strcmp(fhir_skip_key((fhir_skip)i), v->string) != 0)
+            i++;
+        if (i == FS_COUNT || !cJSON_IsNumber(v) || v->valuedouble < 0) {
+            *bad = 1;
+            return;
+        }
+        s->skipped.n[i] += (long)v->valuedouble;
+    }
+}
+
 /* Add one summary line.  Returns 0, or -1 (reported). */
 static int
 msum_add(msum *s, const char *line, const piece *p)
@@ -317,6 +343,7 @@ msum_add(msum *s, const char *line, const piece *p)
         bad = 1;
     s->screened += screened;
     s->unreadable += unreadable;
+    add_skipped(s, sum, &bad);
     for (int i = 0; !bad && i < s->nt; i++) {
         const cJSON *t = cJSON_GetArrayItem(trials, i);
         const cJSON *crits = cJSON_GetObjectItemCaseSensitive(t, "criteria");
@@ -342,8 +369,10 @@ static void
 msum_write(const msum *s, outbuf *b)
 {
     outbuf_printf(b, "{\"summary\":{\"records\":%ld,\"screened\":%ld,"
-                  "\"unreadable\":%ld,\"trials\":[",
+                  "\"unreadable\":%ld",
                   s->screened + s->unreadable, s->screened, s->unreadable);
+    summary_skipped_json(b, &s->skipped);
+    outbuf_puts(b, ",\"trials\":[");
     for (int i = 0; i < s->nt; i++) {
         const mtrial *t = &s->t[i];
         outbuf_puts(b, i ? ",{\"trial\":" : "{\"trial\":");

@@ -235,18 +235,17 @@ summary_set_skipped(summary *s, const fhir_counts *c)
         s->skipped = *c;
 }
 
-/* ,"skipped":{"type":3,...}: only when FHIR resources were skipped. */
-static void
-json_skipped(const summary *s, outbuf *b)
+void
+summary_skipped_json(outbuf *b, const fhir_counts *c)
 {
     int k = 0;
-    if (fhir_counts_total(&s->skipped) == 0)
+    if (fhir_counts_total(c) == 0)
         return;
     outbuf_puts(b, ",\"fhir_skipped\":{");
     for (int i = 0; i < FS_COUNT; i++)
-        if (s->skipped.n[i] > 0)
+        if (c->n[i] > 0)
             outbuf_printf(b, "%s\"%s\":%ld", k++ ? "," : "",
-                          fhir_skip_key((fhir_skip)i), s->skipped.n[i]);
+                          fhir_skip_key((fhir_skip)i), c->n[i]);
     outbuf_puts(b, "}");
 }
 
@@ -274,7 +273,7 @@ json_summary(const summary *s, outbuf *b)
     outbuf_printf(b, "{\"summary\":{\"records\":%ld,\"screened\":%ld,"
                   "\"unreadable\":%ld",
                   s->records + s->unreadable, s->records, s->unreadable);
-    json_skipped(s, b);
+    summary_skipped_json(b, &s->skipped);
     outbuf_puts(b, ",\"trials\":[");
     for (int i = 0; i < s->ntrials; i++) {
         const trial_tally *tt = &s->trials[i];

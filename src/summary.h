@@ -46,6 +46,9 @@ void summary_crit_counts(const summary *s, int i, int c, long *excluded,
 /* The FHIR resources the run skipped, per reason (--summary shows them
 ** when there are any). */
 void summary_set_skipped(summary *s, const fhir_counts *c);
+/* ,"fhir_skipped":{"type":3,...} -- nothing when no resource was skipped:
+** the NDJSON summary's member, also written by merge. */
+void summary_skipped_json(outbuf *b, const fhir_counts *c);
 
 /*
 ** The missing items of one criterion with how many records missed each:
