@@ -108,7 +108,11 @@ html_escape(outbuf *b, const char *s)
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
         const unsigned char *q = p;
-        while (*q >= 0x20 && *q < 0x7f && !strchr("&<>\"'", *q))
+        /* Plain printable ASCII runs to the first byte that needs care;
+        ** compared directly, not with strchr: this loop sees every byte
+        ** of every page. */
+        while (*q >= 0x20 && *q < 0x7f && *q != '&' && *q != '<' && *q != '>'
+               && *q != '"' && *q != '\'')
             q++;
         outbuf_put(b, (const char *)p, (size_t)(q - p));
         p = q;

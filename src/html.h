@@ -95,8 +95,8 @@ typedef struct html_worker {
     const html_ctx *h;
     arena *a;                   /* one grid point's view and results */
     html_grid g;
-    instants *inst;             /* [ntrials] */
-    int *cursor;                /* [ntrials]: into inst */
+    unsigned char *mark;        /* [ntrials][cap_points]: a change instant
+                                ** in the step to point k (trial_clock_marks) */
     ts_time *until;             /* [ntrials]: ineligible at least until */
     int *hold;                  /* [ntrials]: the criterion that keeps it */
 } html_worker;

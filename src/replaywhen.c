@@ -368,6 +368,68 @@ trial_clock_instants(const trial_clock *tc, const record *r, ts_time from,
     out->n = k;
 }
 
+/*
+** The grid form, for the HTML timeline: instead of a sorted list (sorting
+** was an eighth of an --html-dir run), each instant marks the grid step
+** it falls in directly.  Point k of the grid is min(t0 + k * step, to);
+** step k (k >= 1) is [at[k - 1], at[k]], both ends included, so an
+** instant on a grid point marks the steps on both sides of it.
+*/
+typedef struct marker {
+    const part *p;
+    ts_time t0, step, to;
+    int n;
+    unsigned char *mark;
+} marker;
+
+static void
+mark_at(const marker *m, ts_time y)
+{
+    if (y == TS_NONE || y < m->t0 || y > m->to)
+        return;
+    ts_time q = (y - m->t0) / m->step;
+    if ((y - m->t0) % m->step == 0 && q >= 1 && q < m->n)
+        m->mark[q] = 1;
+    if (q + 1 < m->n)
+        m->mark[q + 1] = 1;
+}
+
+/* collect_one's twin: x and x plus each offset, as push_shifted. */
+static void
+mark_one(void *vctx, ts_time x)
+{
+    const marker *m = vctx;
+    const part *c = m->p;
+    if (x == TS_NONE || x > m->to)
+        return;
+    for (int i = 0; i < c->noffsets; i++) {
+        ts_duration d = c->offsets[i];
+        ts_time y = d.months ? ts_shift(x, d, 1) : x + d.seconds;
+        if (d.months)
+            for (int k = -1; k <= 3; k++)
+                mark_at(m, y + k * TS_DAY);
+        else
+            mark_at(m, y);
+    }
+}
+
+void
+trial_clock_marks(const trial_clock *tc, const record *r, ts_time t0,
+                  ts_time step, int n, ts_time to, unsigned char *mark)
+{
+    const part *c = &tc->all;
+    memset(mark, 0, (size_t)(n > 0 ? n : 0));
+    if (n <= 1 || step <= 0)
+        return;
+    marker m = { c, t0, step, to, n, mark };
+    each_time(c, r, mark_one, &m);
+    if (c->midnights) {
+        ts_time d = t0 - ((t0 % TS_DAY) + TS_DAY) % TS_DAY;
+        for (; d <= to; d += TS_DAY)
+            mark_at(&m, d);
+    }
+}
+
 typedef struct next {
     const part *p;
     ts_time t, best;

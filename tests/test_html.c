@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #include "html.h"
+#include "record.h"
+#include "replaywhen.h"
+#include "rules.h"
 #include "timeutil.h"
 
 static char tmpdir[64];
@@ -654,6 +657,91 @@ test_usage(void **state)
     free(o);
 }
 
+/*
+** trial_clock_marks (the grid's change instants, unsorted) against
+** trial_clock_instants (replay's sorted list): on generated records, for
+** every trial, on the hourly grid and on grids of odd steps and starts,
+** step k is marked exactly when a listed instant lies in [at[k-1], at[k]].
+*/
+static void
+test_marks_are_instants(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/marks.ndjson", tmpdir);
+    char *o = sh(0, "bench/gencohort -r -n 40 -s 7 > %s && bench/gencohort -n 20 -s 3 >> %s",
+                 path, path);
+    assert_non_null(o);
+    free(o);
+    char *text = slurp(path);
+    assert_non_null(text);
+    ts_error err;
+    vocab *voc = vocab_new();
+    trialset *ts = trialset_new(voc);
+    assert_int_equal(trialset_load(ts, "criteria", &err), 0);
+    int nt = trialset_count(ts);
+    trial_clock **clk = calloc((size_t)nt, sizeof *clk);
+    for (int j = 0; j < nt; j++)
+        clk[j] = trial_clock_new(trialset_at(ts, j), voc);
+    static const ts_time steps[] = { TS_HOUR, 37 * 60, 4 * TS_HOUR + 1 };
+    instants in = {0};
+    long marked = 0, checked = 0;
+    for (char *p = text; *p; ) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = strndup(p, len);
+        record_opts ro = { TS_NONE, 0, 0, RW_COUNT };
+        record *r = record_parse(line, len, "marks", 0, voc, &ro, &err);
+        assert_non_null(r);
+        ts_time now = record_at(r);
+        for (int si = 0; si < 3; si++) {
+            ts_time step = steps[si];
+            ts_time t0 = now - 72 * TS_HOUR - (ts_time)si * 1234;
+            t0 -= ((t0 % step) + step) % step * (si == 0);
+            int n = 0;
+            ts_time at[1024];
+            for (ts_time t = t0; t <= now && n < 1023; t += step)
+                at[n++] = t;
+            if (at[n - 1] != now)
+                at[n++] = now;
+            unsigned char mark[1024];
+            for (int j = 0; j < nt; j++) {
+                if (trial_clock_every_point(clk[j]))
+                    continue;
+                trial_clock_instants(clk[j], r, t0, now, &in);
+                memset(mark, 7, sizeof mark);
+                trial_clock_marks(clk[j], r, t0, step, n, now, mark);
+                assert_int_equal(mark[0], 0);
+                for (int k = 1; k < n; k++) {
+                    int want = 0;
+                    for (int i = 0; i < in.n; i++)
+                        if (in.t[i] >= at[k - 1] && in.t[i] <= at[k])
+                            want = 1;
+                    if (mark[k] != want)
+                        fail_msg("%s, trial %s, step %lld, point %d: marked %d, listed %d",
+                                 record_id(r), trialset_at(ts, j)->id,
+                                 (long long)step, k, mark[k], want);
+                    marked += want;
+                    checked++;
+                }
+            }
+        }
+        record_free(r);
+        free(line);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    assert_true(marked > 100 && marked < checked);
+    instants_release(&in);
+    for (int j = 0; j < nt; j++)
+        trial_clock_free(clk[j]);
+    free(clk);
+    trialset_free(ts);
+    vocab_free(voc);
+    free(text);
+}
+
 static int
 setup(void **state)
 {
@@ -677,6 +765,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_marks_are_instants),
         cmocka_unit_test(test_page_names),
         cmocka_unit_test(test_matches_ndjson),
         cmocka_unit_test(test_coordinates),
