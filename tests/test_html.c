@@ -639,6 +639,53 @@ test_html_dir(void **state)
     free(p);
 }
 
+/*
+** --html-dir's pages are written on the workers under temporary names and
+** renamed by the writer (screen.c): the same files for any -j, the second
+** record with an id rewritten under its -2 name with that name inside, no
+** temporary file left behind, even when a page cannot be written.
+*/
+static void
+test_html_dir_workers(void **state)
+{
+    (void)state;
+    char *o = sh(0, "rm -rf %s/w1 %s/w4 && ./trialscreen -j1 --html-dir %s/w1 " EXAMPLES
+                    " examples/ecmo-rescue-eligible.json && ./trialscreen -j4 --html-dir %s/w4 "
+                    EXAMPLES " examples/ecmo-rescue-eligible.json && diff -r %s/w1 %s/w4 && "
+                    "ls -A %s/w4 | grep -c '^patient-.*\\.html$'; ls -A %s/w4 | { grep -c tmp || true; }",
+                 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    char *nd = sh(0, "./trialscreen --json " EXAMPLES " examples/ecmo-rescue-eligible.json | wc -l");
+    assert_non_null(nd);
+    char want[64];
+    snprintf(want, sizeof want, "%d\n0\n", atoi(nd));
+    assert_string_equal(o, want);
+    free(nd);
+    free(o);
+    char path[256];
+    snprintf(path, sizeof path, "%s/w4/patient-ICU-0107-2.html", tmpdir);
+    char *p = slurp(path);
+    assert_non_null(p);
+    assert_non_null(strstr(p, "id=\"patient-ICU-0107-2\""));
+    free(p);
+    snprintf(path, sizeof path, "%s/w4/patient-ICU-0107.html", tmpdir);
+    p = slurp(path);
+    assert_non_null(p);
+    assert_non_null(strstr(p, "id=\"patient-ICU-0107\""));
+    assert_null(strstr(p, "patient-ICU-0107-2"));
+    free(p);
+    /* A page that cannot be written (a directory has its name): status 3,
+    ** the error names it, and the pages in flight leave nothing behind. */
+    o = sh(0, "rm -rf %s/bad && mkdir -p %s/bad/patient-ICU-0042.html && "
+              "{ ./trialscreen -j2 --html-dir %s/bad " EXAMPLES " " EXAMPLES " " EXAMPLES
+              " 2>%s/bad.err; echo $?; } && grep -c \"writing '%s/bad/patient-ICU-0042.html'\" %s/bad.err;"
+              " ls -A %s/bad | { grep -c tmp || true; }",
+           tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    assert_string_equal(o, "3\n1\n0\n");
+    free(o);
+}
+
 static void
 test_usage(void **state)
 {
@@ -774,6 +821,7 @@ main(void)
         cmocka_unit_test(test_hostile_and_self_contained),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_html_dir),
+        cmocka_unit_test(test_html_dir_workers),
         cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
