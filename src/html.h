@@ -88,6 +88,11 @@ typedef struct html_grid {
     unsigned char **crit;       /* [ntrials][ncrit * n] (tv) */
     int cap_points;
     long evaluations;           /* trial evaluations done */
+    outbuf stamps;              /* the points' times as html_time writes
+                                ** them, one after the other: the stretches
+                                ** print each many times */
+    size_t *stamp_at;           /* [n + 1]: point k's is stamps.p +
+                                ** stamp_at[k] .. stamp_at[k + 1] */
 } html_grid;
 
 /* Per worker thread. */

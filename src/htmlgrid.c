@@ -58,6 +58,8 @@ html_worker_free(html_worker *w)
     free(w->g.crit);
     free(w->g.at);
     free(w->g.verdict);
+    free(w->g.stamp_at);
+    outbuf_release(&w->g.stamps);
     arena_free(w->a);
     free(w);
 }
@@ -75,6 +77,8 @@ grid_reserve(html_worker *w, int n)
     free(g->verdict);
     free(w->mark);
     w->mark = xmalloc((size_t)cap * (size_t)(nt ? nt : 1));
+    free(g->stamp_at);
+    g->stamp_at = xmalloc(((size_t)cap + 1) * sizeof *g->stamp_at);
     g->at = xmalloc((size_t)cap * sizeof *g->at);
     g->verdict = xmalloc((size_t)cap * (size_t)(nt ? nt : 1));
     for (int j = 0; j < nt; j++) {
@@ -155,6 +159,12 @@ html_grid_run(html_worker *w, const record *r, ts_time t0)
     grid_reserve(w, (int)n);
     html_grid *g = &w->g;
     grid_fill(g, t0 <= now ? t0 : now, now);
+    g->stamps.len = 0;
+    for (int k = 0; k < g->n; k++) {
+        g->stamp_at[k] = g->stamps.len;
+        html_time(&g->stamps, g->at[k]);
+    }
+    g->stamp_at[g->n] = g->stamps.len;
     g->evaluations = 0;
     int cap = g->cap_points;
     for (int j = 0; j < h->ntrials; j++) {

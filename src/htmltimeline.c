@@ -362,13 +362,19 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     /* the scale's ends */
     char buf[40];
     num_format(v1, buf, sizeof buf);
-    outbuf_printf(b, "<text class=\"muted\" text-anchor=\"end\" x=\"%d\"", (int)TL_X0 - 4);
+    outbuf_puts(b, "<text class=\"muted\" text-anchor=\"end\"");
+    attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y1 + 9);
-    outbuf_printf(b, ">%s</text>", buf);
+    outbuf_puts(b, ">");
+    outbuf_puts(b, buf);
+    outbuf_puts(b, "</text>");
     num_format(v0, buf, sizeof buf);
-    outbuf_printf(b, "<text class=\"muted\" text-anchor=\"end\" x=\"%d\"", (int)TL_X0 - 4);
+    outbuf_puts(b, "<text class=\"muted\" text-anchor=\"end\"");
+    attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y0);
-    outbuf_printf(b, ">%s</text>", buf);
+    outbuf_puts(b, ">");
+    outbuf_puts(b, buf);
+    outbuf_puts(b, "</text>");
     /* thresholds */
     for (int i = 0; i < p->nthr; i++) {
         double y = y_of(p->thr[i].v, v0, v1, y0, y1);
@@ -388,7 +394,9 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         outbuf_puts(b, " text-anchor=\"end\">");
         html_escape(b, g->t->crit[p->thr[i].crit].id);
         num_format(p->thr[i].v, buf, sizeof buf);
-        outbuf_printf(b, ": %s</text>", buf);
+        outbuf_puts(b, ": ");
+        outbuf_puts(b, buf);
+        outbuf_puts(b, "</text>");
     }
     /* values: a step line for VIS (constant between changes) */
     outbuf_puts(b, "<polyline class=\"values\" points=\"");
@@ -537,12 +545,42 @@ stay_row(const tl *g, int y)
     return y + TL_ROW;
 }
 
-/* The maximal runs of equal values v[0..n) over the grid's points. */
+/* Grid point k's time, as html_time writes it (html_grid_run). */
+static void
+stamp(outbuf *b, const html_grid *gr, int k)
+{
+    outbuf_put(b, gr->stamps.p + gr->stamp_at[k], gr->stamp_at[k + 1] - gr->stamp_at[k]);
+}
+
+static const char *
+effect_of(int is_verdict, int v, int exclusion)
+{
+    return !is_verdict ? html_effect((tv)v, exclusion)
+           : v == V_ELIGIBLE ? "ok" : v == V_INELIGIBLE ? "blocks" : "unknown";
+}
+
+/*
+** The maximal runs of equal values v[0..n) over the grid's points.  What
+** every stretch of the row shares (its class, trial and criterion, its y
+** and height) is escaped and formatted once into head and tail; a stretch
+** runs from grid point to grid point, whose times are formatted once per
+** patient (gr->stamps).  The markup is as interval() would write it.
+*/
 static void
 stretches(const tl *g, const html_grid *gr, const unsigned char *v,
           const char *crit, int is_verdict, int exclusion, int y)
 {
+    outbuf *b = g->b;
     int n = gr->n;
+    outbuf head = {0}, tail = {0};
+    outbuf_puts(&head, is_verdict ? "<rect class=\"stretch verdict\""
+                                  : "<rect class=\"stretch\"");
+    attr_str(&head, "data-trial", g->trial);
+    attr_str(&head, "data-criterion", crit);
+    attr_open(&head, "data-result");
+    attr_num(&tail, "y", y + 2);
+    attr_num(&tail, "height", TL_ROW - 4);
+    outbuf_puts(&tail, "/>");
     for (int k = 0; k < n;) {
         int e = k + 1;
         while (e < n && v[e] == v[k])
@@ -551,44 +589,47 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
             k = e;
             continue;
         }
-        ts_time to = e < n ? gr->at[e] : gr->at[n - 1];
-        outbuf_puts(g->b, is_verdict ? "<rect class=\"stretch verdict\""
-                                     : "<rect class=\"stretch\"");
-        attr_str(g->b, "data-trial", g->trial);
-        attr_str(g->b, "data-criterion", crit);
-        attr_open(g->b, "data-result");
-        outbuf_puts(g->b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
-        outbuf_put(g->b, "\"", 1);
-        attr_open(g->b, "data-effect");
-        outbuf_puts(g->b, !is_verdict ? html_effect((tv)v[k], exclusion)
-                          : v[k] == V_ELIGIBLE ? "ok"
-                          : v[k] == V_INELIGIBLE ? "blocks" : "unknown");
-        outbuf_put(g->b, "\"", 1);
-        interval(g, gr->at[k], to);
-        attr_num(g->b, "y", y + 2);
-        attr_num(g->b, "height", TL_ROW - 4);
-        outbuf_puts(g->b, "/>");
+        int ke = e < n ? e : n - 1;
+        ts_time from = gr->at[k], to = gr->at[ke];
+        outbuf_put(b, head.p, head.len);
+        outbuf_puts(b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
+        outbuf_put(b, "\" data-effect=\"", 15);
+        outbuf_puts(b, effect_of(is_verdict, v[k], exclusion));
+        outbuf_put(b, "\" data-from=\"", 13);
+        stamp(b, gr, k);
+        outbuf_put(b, "\" data-to=\"", 11);
+        stamp(b, gr, ke);
+        outbuf_put(b, "\"", 1);
+        ts_time a = clip(g, from), z = clip(g, to);
+        if (a != from || z != to)
+            outbuf_puts(b, " data-clipped=\"true\"");
+        double xa = x_of(g, a), xz = x_of(g, z);
+        attr_num(b, "x", xa);
+        attr_num(b, "width", xz - xa);
+        outbuf_put(b, tail.p, tail.len);
         k = e;
     }
+    outbuf_release(&head);
+    outbuf_release(&tail);
     /* The value at the screening time, as a small square just after it:
     ** a result that starts there is a stretch of no width. */
     unsigned char last = v[n - 1];
     if (last == HTML_SKIPPED)
         return;
-    outbuf_puts(g->b, "<rect class=\"at-now\"");
-    attr_str(g->b, "data-trial", g->trial);
-    attr_str(g->b, "data-criterion", crit);
-    attr_open(g->b, "data-result");
-    outbuf_puts(g->b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
-    outbuf_put(g->b, "\"", 1);
-    attr_open(g->b, "data-effect");
-    outbuf_puts(g->b, !is_verdict ? html_effect((tv)last, exclusion)
-                      : last == V_ELIGIBLE ? "ok"
-                      : last == V_INELIGIBLE ? "blocks" : "unknown");
-    outbuf_put(g->b, "\"", 1);
-    attr_num(g->b, "x", x_of(g, g->sp->now) + 2);
-    attr_num(g->b, "y", y + 1);
-    outbuf_printf(g->b, " width=\"8\" height=\"%d\"/>", TL_ROW - 2);
+    outbuf_puts(b, "<rect class=\"at-now\"");
+    attr_str(b, "data-trial", g->trial);
+    attr_str(b, "data-criterion", crit);
+    attr_open(b, "data-result");
+    outbuf_puts(b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
+    outbuf_put(b, "\"", 1);
+    attr_open(b, "data-effect");
+    outbuf_puts(b, effect_of(is_verdict, last, exclusion));
+    outbuf_put(b, "\"", 1);
+    attr_num(b, "x", x_of(g, g->sp->now) + 2);
+    attr_num(b, "y", y + 1);
+    outbuf_puts(b, " width=\"8\"");
+    attr_num(b, "height", TL_ROW - 2);
+    outbuf_puts(b, "/>");
 }
 
 static ts_time
@@ -620,7 +661,9 @@ axis(const tl *g, int y)
         outbuf_puts(b, "/><text text-anchor=\"middle\"");
         attr_num(b, "x", x);
         attr_num(b, "y", y + 15);
-        outbuf_printf(b, ">%02d:00</text>", h);
+        char hh[] = ">00:00</text>";
+        hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
+        outbuf_put(b, hh, sizeof hh - 1);
         if (first || h < st / TS_HOUR) {
             outbuf_puts(b, "<text text-anchor=\"middle\" class=\"muted\"");
             attr_num(b, "x", x);
