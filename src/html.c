@@ -651,7 +651,7 @@ html_patient(html_worker *w, outbuf *b, const record *r,
              trial_result *const *res, int n)
 {
     html_span sp = patient_span(r, res, n);
-    html_grid_run(w, r, sp.t0);
+    html_grid_run(w, r, sp.t0, res);
     outbuf_puts(b, "<section class=\"patient\" id=\"" HTML_HOLE "\" data-patient=\"");
     html_escape(b, record_id(r));
     outbuf_put(b, "\"", 1);

@@ -115,8 +115,10 @@ typedef struct html_span {
     ts_time now;                /* the screening time */
 } html_span;
 
-/* htmlgrid.c: fill w->g for record r from t0 to r's screening time. */
-void html_grid_run(html_worker *w, const record *r, ts_time t0);
+/* htmlgrid.c: fill w->g for record r from t0 to r's screening time; res
+** (trialset order) is r screened at that time, which is the last point. */
+void html_grid_run(html_worker *w, const record *r, ts_time t0,
+                   trial_result *const *res);
 
 /* html.c */
 void html_escape(outbuf *b, const char *s);

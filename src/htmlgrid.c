@@ -151,7 +151,8 @@ store(html_grid *g, int j, int k, const trial_result *tr)
 }
 
 void
-html_grid_run(html_worker *w, const record *r, ts_time t0)
+html_grid_run(html_worker *w, const record *r, ts_time t0,
+               trial_result *const *res)
 {
     const html_ctx *h = w->h;
     ts_time now = record_at(r);
@@ -186,12 +187,20 @@ html_grid_run(html_worker *w, const record *r, ts_time t0)
                 skip(g, j, t->ncrit, w->hold[j], k);
                 continue;
             }
-            if (!view)
-                view = record_view_at(r, g->at[k], w->a);
-            trial_result *tr = eval_trial(t, view, w->a);
+            /* The last point is the screening time: the record as it is
+            ** there is the record itself, already screened. */
+            const trial_result *tr;
+            if (k == g->n - 1 && res) {
+                tr = res[j];
+            } else {
+                if (!view)
+                    view = record_view_at(r, g->at[k], w->a);
+                tr = eval_trial(t, view, w->a);
+                g->evaluations++;
+            }
             store(g, j, k, tr);
-            g->evaluations++;
-            w->until[j] = tr->v == V_INELIGIBLE && !every
+            /* (nothing to skip after the last point) */
+            w->until[j] = tr->v == V_INELIGIBLE && !every && k < g->n - 1
                           ? ineligible_until(h, j, tr, r, g->at[k], &w->hold[j])
                           : TS_NONE;
         }
