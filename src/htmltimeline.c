@@ -154,45 +154,48 @@ clip(const tl *g, ts_time t)
     return t < g->sp->t0 ? g->sp->t0 : t > g->sp->t1 ? g->sp->t1 : t;
 }
 
-/* ' name="' (no printf: a page has tens of thousands of attributes). */
-static void
-attr_open(outbuf *b, const char *name)
-{
-    outbuf_put(b, " ", 1);
-    outbuf_puts(b, name);
-    outbuf_put(b, "=\"", 2);
-}
+/*
+** Attributes.  A page has tens of thousands of them, so ' name="' is one
+** piece: the macros below take the name as a string literal and join it
+** at compile time (no printf, no strlen, one append instead of three).
+*/
+#define ATTR_OPEN(name) " " name "=\"", sizeof " " name "=\"" - 1
+#define attr_open(b, name) outbuf_put((b), ATTR_OPEN(name))
+#define attr_num(b, name, v) attr_num_((b), ATTR_OPEN(name), (v))
+#define attr_time(b, name, t) attr_time_((b), ATTR_OPEN(name), (t))
+#define attr_str(b, name, s) attr_str_((b), ATTR_OPEN(name), (s))
+#define attr_value(b, name, v) attr_value_((b), ATTR_OPEN(name), (v))
 
 static void
-attr_num(outbuf *b, const char *name, double v)
+attr_num_(outbuf *b, const char *open, size_t n, double v)
 {
-    attr_open(b, name);
+    outbuf_put(b, open, n);
     html_num(b, v);
     outbuf_put(b, "\"", 1);
 }
 
 static void
-attr_time(outbuf *b, const char *name, ts_time t)
+attr_time_(outbuf *b, const char *open, size_t n, ts_time t)
 {
-    attr_open(b, name);
+    outbuf_put(b, open, n);
     html_time(b, t);
     outbuf_put(b, "\"", 1);
 }
 
 static void
-attr_str(outbuf *b, const char *name, const char *s)
+attr_str_(outbuf *b, const char *open, size_t n, const char *s)
 {
-    attr_open(b, name);
+    outbuf_put(b, open, n);
     html_escape(b, s);
     outbuf_put(b, "\"", 1);
 }
 
 static void
-attr_value(outbuf *b, const char *name, double v)
+attr_value_(outbuf *b, const char *open, size_t n, double v)
 {
     char buf[40];
     num_format(v, buf, sizeof buf);
-    attr_open(b, name);
+    outbuf_put(b, open, n);
     outbuf_puts(b, buf);
     outbuf_put(b, "\"", 1);
 }
@@ -482,8 +485,11 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
 {
     outbuf_puts(g->b, "<rect class=\"");
     outbuf_puts(g->b, cls);
+    outbuf_put(g->b, "\" ", 2);
+    outbuf_puts(g->b, attr);
+    outbuf_put(g->b, "=\"", 2);
+    html_escape(g->b, name);
     outbuf_put(g->b, "\"", 1);
-    attr_str(g->b, attr, name);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
     attr_num(g->b, "y", y + 2);
     attr_num(g->b, "height", TL_ROW - 4);
