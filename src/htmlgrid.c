@@ -182,7 +182,10 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
                 keep_previous(g, j, t->ncrit, k);
                 continue;
             }
-            if (k > 0 && !every && w->until[j] != TS_NONE
+            /* The shortcut holds for a trial evaluated at every point too
+            ** (one that sums volumes): the criterion that keeps it
+            ** ineligible has instants of its own (trial_clock_next). */
+            if (k > 0 && w->until[j] != TS_NONE
                 && g->at[k] < w->until[j]) {
                 skip(g, j, t->ncrit, w->hold[j], k);
                 continue;
@@ -200,7 +203,7 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
             }
             store(g, j, k, tr);
             /* (nothing to skip after the last point) */
-            w->until[j] = tr->v == V_INELIGIBLE && !every && k < g->n - 1
+            w->until[j] = tr->v == V_INELIGIBLE && k < g->n - 1
                           ? ineligible_until(h, j, tr, r, g->at[k], &w->hold[j])
                           : TS_NONE;
         }

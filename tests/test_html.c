@@ -504,6 +504,54 @@ test_stretches_are_replay(void **state)
 }
 
 /* The funnel's counts are --summary's. */
+/*
+** The ineligible shortcut (htmlgrid.c) also holds for a trial evaluated at
+** every grid point: NCT03668236 sums IV fluid volumes (trial_clock_every_
+** point), and while a patient is ineligible because of a criterion that
+** cannot change yet, its other criteria are not evaluated: their rows
+** end in a gap, without an at-now square.  (That the verdict row stays
+** replay's is test_stretches_are_replay's.)
+*/
+static void
+test_shortcut_every_point_trial(void **state)
+{
+    (void)state;
+    vocab *voc = vocab_new();
+    trialset *ts = trialset_new(voc);
+    ts_error err;
+    assert_int_equal(trialset_load(ts, "criteria", &err), 0);
+    int found = 0;
+    for (int j = 0; j < trialset_count(ts); j++) {
+        if (strcmp(trialset_at(ts, j)->id, "NCT03668236") != 0)
+            continue;
+        trial_clock *c = trial_clock_new(trialset_at(ts, j), voc);
+        assert_true(trial_clock_every_point(c));
+        trial_clock_free(c);
+        found = 1;
+    }
+    assert_true(found);
+    trialset_free(ts);
+    vocab_free(voc);
+    char *page = sh(0, "./trialscreen --format html " EXAMPLES);
+    assert_non_null(page);
+    int sections = 0, shortcut = 0;
+    const char *key = "<section class=\"trial\" data-trial=\"NCT03668236\"";
+    for (const char *p = page; (p = strstr(p, key)) != NULL; p++) {
+        const char *end = strstr(p, "</section>");
+        int squares = 0, rows = 0;
+        for (const char *q = p; (q = strstr(q, "<rect class=\"at-now\"")) != NULL && q < end; q++)
+            squares++;
+        for (const char *q = p; (q = strstr(q, "<tr data-criterion=")) != NULL && q < end; q++)
+            rows++;
+        assert_true(squares >= 2 && squares <= rows + 1);
+        shortcut += squares < rows + 1;
+        sections++;
+    }
+    assert_true(sections >= 5);
+    assert_true(shortcut >= 1);
+    free(page);
+}
+
 static void
 test_funnel_counts(void **state)
 {
@@ -817,6 +865,7 @@ main(void)
         cmocka_unit_test(test_matches_ndjson),
         cmocka_unit_test(test_coordinates),
         cmocka_unit_test(test_stretches_are_replay),
+        cmocka_unit_test(test_shortcut_every_point_trial),
         cmocka_unit_test(test_funnel_counts),
         cmocka_unit_test(test_hostile_and_self_contained),
         cmocka_unit_test(test_deterministic),
