@@ -12,7 +12,9 @@
 ** reader and the evaluator allocate from the arena they are given and keep
 ** no state between calls (jsondoc.c never reads cJSON's global error
 ** pointer).  The write callback runs on one thread only, so the counters
-** it keeps need no lock.
+** it keeps need no lock.  With --html-dir the workers also create files
+** in DIR, each under a name of its own (html_record), and only the
+** writer renames them.
 */
 #include <errno.h>
 #include <fcntl.h>
