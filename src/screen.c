@@ -21,8 +21,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -52,7 +54,6 @@ typedef struct worker {
     trial_result **res;
     summary *sum;
     html_worker *html;      /* --format html */
-    outbuf page;            /* --html-dir: the page with its name filled */
 } worker;
 
 typedef struct screen_ctx {
@@ -188,24 +189,50 @@ tmp_page_path(const screen_ctx *c, long seq)
     return path;
 }
 
-/* The whole of b into a new file path, in one write(2) when the kernel
-** takes it all (stdio would cut it into 4 kB writes).  Returns 0 or -1. */
+/*
+** src[0..len) into a new file path, each HTML_HOLE replaced by name (what
+** html_fill would make), in one writev(2) when the kernel takes it all:
+** the page is not copied, and stdio would cut it into 4 kB writes.  A page
+** with more holes than PAGE_IOV / 2 is not written here.  Returns 0 or -1.
+*/
+#define PAGE_IOV 64
 static int
-write_whole(const char *path, const outbuf *b)
+write_filled(const char *path, const char *src, size_t len, const char *name)
 {
+    struct iovec iov[PAGE_IOV];
+    int n = 0;
+    size_t nlen = strlen(name);
+    for (const char *end = src + len; src < end; ) {
+        const char *h = memchr(src, HTML_HOLE[0], (size_t)(end - src));
+        if (n + 2 > PAGE_IOV)
+            return -1;
+        iov[n++] = (struct iovec){ (void *)(uintptr_t)src,
+                                   (size_t)((h ? h : end) - src) };
+        if (!h)
+            break;
+        iov[n++] = (struct iovec){ (void *)(uintptr_t)name, nlen };
+        src = h + 1;
+    }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (fd < 0)
         return -1;
-    size_t done = 0;
-    while (done < b->len) {
-        ssize_t k = write(fd, b->p + done, b->len - done);
+    struct iovec *v = iov;
+    while (n > 0) {
+        ssize_t k = writev(fd, v, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0) {
             close(fd);
             return -1;
         }
-        done += (size_t)k;
+        /* A short write: skip what was written, go on with the rest. */
+        size_t done = (size_t)k;
+        while (n > 0 && done >= v->iov_len)
+            done -= v->iov_len, v++, n--;
+        if (n > 0) {
+            v->iov_base = (char *)v->iov_base + done;
+            v->iov_len -= done;
+        }
     }
     return close(fd);
 }
@@ -241,10 +268,8 @@ html_record(screen_ctx *c, worker *w, batch_slot *s, const record *r)
     outbuf_puts(&s->out, "<nav><a href=\"index.html\">All patients</a></nav>\n");
     html_patient(w->html, &s->out, r, w->res, c->ntrials);
     html_page_end(&s->out);
-    w->page.len = 0;
-    html_fill(&w->page, s->out.p, s->out.len, stem);
     char *tmp = tmp_page_path(c, s->seq);
-    if (write_whole(tmp, &w->page) == 0)
+    if (write_filled(tmp, s->out.p, s->out.len, stem) == 0)
         s->flags |= F_TMP_PAGE;
     else
         (void)unlink(tmp);
@@ -705,7 +730,6 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         free(c.w[i].res);
         summary_free(c.w[i].sum);
         html_worker_free(c.w[i].html);
-        outbuf_release(&c.w[i].page);
     }
     free(c.w);
     report_cache_free(c.cache);
