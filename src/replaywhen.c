@@ -42,6 +42,10 @@ typedef struct part {
     int midnights;              /* add every 00:00 UTC */
     int every_point;            /* too many offsets to list: evaluate every
                                 ** grid point */
+    int nsecs;                  /* the offsets without months, ascending: */
+    ts_time *secs;              /* trial_clock_next searches them */
+    int nmonths;
+    ts_duration *months;        /* the offsets with months */
 } part;
 
 struct trial_clock {
@@ -192,6 +196,13 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
     leaf_offsets(w, ru, o);
 }
 
+static int
+cmp_time(const void *a, const void *b)
+{
+    ts_time x = *(const ts_time *)a, y = *(const ts_time *)b;
+    return (x > y) - (x < y);
+}
+
 /* The part of criterion ci of t, or of the whole trial if ci < 0. */
 static void
 part_build(part *p, const trial *t, const vocab *v, int ci)
@@ -219,6 +230,15 @@ part_build(part *p, const trial *t, const vocab *v, int ci)
     p->offsets = xcalloc((size_t)o->n, sizeof *p->offsets);
     memcpy(p->offsets, o->d, (size_t)o->n * sizeof *o->d);
     p->noffsets = o->n;
+    p->secs = xcalloc((size_t)o->n + 1, sizeof *p->secs);
+    p->months = xcalloc((size_t)o->n + 1, sizeof *p->months);
+    for (int i = 0; i < o->n; i++) {
+        if (o->d[i].months)
+            p->months[p->nmonths++] = o->d[i];
+        else
+            p->secs[p->nsecs++] = o->d[i].seconds;
+    }
+    qsort(p->secs, (size_t)p->nsecs, sizeof *p->secs, cmp_time);
     p->midnights = w.midnights;
     p->every_point = o->overflow;
     free(o);
@@ -243,6 +263,8 @@ part_release(part *p)
 {
     free(p->concepts);
     free(p->offsets);
+    free(p->secs);
+    free(p->months);
 }
 
 void
@@ -300,13 +322,6 @@ push_shifted(const part *c, instants *in, ts_time x, ts_time from, ts_time to)
         else
             push(in, y, from, to);
     }
-}
-
-static int
-cmp_time(const void *a, const void *b)
-{
-    ts_time x = *(const ts_time *)a, y = *(const ts_time *)b;
-    return (x > y) - (x < y);
 }
 
 /*
@@ -435,19 +450,38 @@ typedef struct next {
     ts_time t, best;
 } next;
 
-/* The earliest of x and x plus each offset that is at or after n->t. */
+/*
+** The earliest of x plus each offset that is at or after n->t.  For the
+** offsets without months (ascending) that is x plus the first offset of
+** at least t - x, found by binary search; nothing when x plus the
+** smallest is no earlier than the best so far.  This is called for every
+** item time at every question, so it must not walk all the offsets.
+*/
 static void
 next_one(void *vctx, ts_time x)
 {
     next *n = vctx;
+    const part *p = n->p;
     if (x == TS_NONE)
         return;
-    for (int i = 0; i < n->p->noffsets; i++) {
-        ts_duration d = n->p->offsets[i];
-        ts_time y = d.months ? ts_shift(x, d, 1) - TS_DAY : x + d.seconds;
-        if (y < n->t && d.months)
-            for (int k = 0; k < 4 && y < n->t; k++)
-                y += TS_DAY;
+    if (p->nsecs > 0 && x + p->secs[0] < n->best) {
+        ts_time need = n->t - x;
+        int lo = 0, hi = p->nsecs;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (p->secs[mid] < need)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < p->nsecs && x + p->secs[lo] < n->best)
+            n->best = x + p->secs[lo];
+    }
+    for (int i = 0; i < p->nmonths; i++) {
+        ts_duration d = p->months[i];
+        ts_time y = ts_shift(x, d, 1) - TS_DAY;
+        for (int k = 0; k < 4 && y < n->t; k++)
+            y += TS_DAY;
         if (y >= n->t && y < n->best)
             n->best = y;
     }
