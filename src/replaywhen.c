@@ -305,6 +305,25 @@ push(instants *in, ts_time t, ts_time from, ts_time to)
     in->t[in->n++] = t;
 }
 
+/* The first of p's offsets without months that takes x to from or later
+** (0 when from is TS_NONE). */
+static int
+first_sec(const part *p, ts_time x, ts_time from)
+{
+    if (from == TS_NONE)
+        return 0;
+    ts_time need = from - x;
+    int lo = 0, hi = p->nsecs;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (p->secs[mid] < need)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* x and x plus each offset.  A month offset also gives the days around
 ** it: month arithmetic clamps to the month's end, which moves the
 ** instant by up to three days. */
@@ -313,14 +332,14 @@ push_shifted(const part *c, instants *in, ts_time x, ts_time from, ts_time to)
 {
     if (x == TS_NONE || x > to)
         return;
-    for (int i = 0; i < c->noffsets; i++) {
-        ts_duration d = c->offsets[i];
-        ts_time y = d.months ? ts_shift(x, d, 1) : x + d.seconds;
-        if (d.months)
-            for (int k = -1; k <= 3; k++)
-                push(in, y + k * TS_DAY, from, to);
-        else
-            push(in, y, from, to);
+    /* The offsets without months are ascending: from the first that
+    ** reaches from to the last that stays within to. */
+    for (int i = first_sec(c, x, from); i < c->nsecs && x + c->secs[i] <= to; i++)
+        push(in, x + c->secs[i], from, to);
+    for (int i = 0; i < c->nmonths; i++) {
+        ts_time y = ts_shift(x, c->months[i], 1);
+        for (int k = -1; k <= 3; k++)
+            push(in, y + k * TS_DAY, from, to);
     }
 }
 
@@ -417,14 +436,12 @@ mark_one(void *vctx, ts_time x)
     const part *c = m->p;
     if (x == TS_NONE || x > m->to)
         return;
-    for (int i = 0; i < c->noffsets; i++) {
-        ts_duration d = c->offsets[i];
-        ts_time y = d.months ? ts_shift(x, d, 1) : x + d.seconds;
-        if (d.months)
-            for (int k = -1; k <= 3; k++)
-                mark_at(m, y + k * TS_DAY);
-        else
-            mark_at(m, y);
+    for (int i = first_sec(c, x, m->t0); i < c->nsecs && x + c->secs[i] <= m->to; i++)
+        mark_at(m, x + c->secs[i]);
+    for (int i = 0; i < c->nmonths; i++) {
+        ts_time y = ts_shift(x, c->months[i], 1);
+        for (int k = -1; k <= 3; k++)
+            mark_at(m, y + k * TS_DAY);
     }
 }
 
