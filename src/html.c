@@ -108,7 +108,11 @@ html_escape(outbuf *b, const char *s)
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
         const unsigned char *q = p;
-        while (*q >= 0x20 && *q < 0x7f && !strchr("&<>\"'", *q))
+        /* Plain printable ASCII runs to the first byte that needs care;
+        ** compared directly, not with strchr: this loop sees every byte
+        ** of every page. */
+        while (*q >= 0x20 && *q < 0x7f && *q != '&' && *q != '<' && *q != '>'
+               && *q != '"' && *q != '\'')
             q++;
         outbuf_put(b, (const char *)p, (size_t)(q - p));
         p = q;
@@ -198,7 +202,17 @@ short_time(outbuf *b, ts_time t)
 {
     int y, mo, d, h, mi, s;
     ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
-    outbuf_printf(b, "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+    if (y < 0 || y > 9999) {
+        outbuf_printf(b, "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+        return;
+    }
+    char buf[16] = "0000-00-00 00:00";
+    digits(buf, y, 4);
+    digits(buf + 5, mo, 2);
+    digits(buf + 8, d, 2);
+    digits(buf + 11, h, 2);
+    digits(buf + 14, mi, 2);
+    outbuf_put(b, buf, sizeof buf);
 }
 
 /* }====================================================================== */
@@ -581,14 +595,19 @@ criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
         tv v = res ? res->value : TV_UNKNOWN;
         outbuf_puts(b, "<tr data-criterion=\"");
         html_escape(b, c->id);
-        outbuf_printf(b, "\" data-result=\"%s\" data-effect=\"%s\"%s>", tv_name(v),
-                      html_effect(v, c->exclusion),
-                      tr->crit && decide_is_deciding(tr, i) ? " class=\"decides\"" : "");
+        outbuf_puts(b, "\" data-result=\"");
+        outbuf_puts(b, tv_name(v));
+        outbuf_puts(b, "\" data-effect=\"");
+        outbuf_puts(b, html_effect(v, c->exclusion));
+        outbuf_puts(b, tr->crit && decide_is_deciding(tr, i) ? "\" class=\"decides\">" : "\">");
         outbuf_put(b, h->cells[j][i].p, h->cells[j][i].len);
         outbuf_puts(b, "<td>");
         crit_reading(b, res);
-        outbuf_printf(b, "</td><td class=\"result\">%s</td><td>", result_word(v));
-        html_escape(b, res && result_reason(res) ? result_reason(res) : "not evaluated");
+        outbuf_puts(b, "</td><td class=\"result\">");
+        outbuf_puts(b, result_word(v));
+        outbuf_puts(b, "</td><td>");
+        const char *why = res ? result_reason(res) : NULL;
+        html_escape(b, why ? why : "not evaluated");
         outbuf_puts(b, "</td><td class=\"ev\">");
         crit_evidence(b, res);
         outbuf_puts(b, "</td></tr>\n");
@@ -632,7 +651,7 @@ html_patient(html_worker *w, outbuf *b, const record *r,
              trial_result *const *res, int n)
 {
     html_span sp = patient_span(r, res, n);
-    html_grid_run(w, r, sp.t0);
+    html_grid_run(w, r, sp.t0, res);
     outbuf_puts(b, "<section class=\"patient\" id=\"" HTML_HOLE "\" data-patient=\"");
     html_escape(b, record_id(r));
     outbuf_put(b, "\"", 1);

@@ -88,6 +88,11 @@ typedef struct html_grid {
     unsigned char **crit;       /* [ntrials][ncrit * n] (tv) */
     int cap_points;
     long evaluations;           /* trial evaluations done */
+    outbuf stamps;              /* the points' times as html_time writes
+                                ** them, one after the other: the stretches
+                                ** print each many times */
+    size_t *stamp_at;           /* [n + 1]: point k's is stamps.p +
+                                ** stamp_at[k] .. stamp_at[k + 1] */
 } html_grid;
 
 /* Per worker thread. */
@@ -95,8 +100,8 @@ typedef struct html_worker {
     const html_ctx *h;
     arena *a;                   /* one grid point's view and results */
     html_grid g;
-    instants *inst;             /* [ntrials] */
-    int *cursor;                /* [ntrials]: into inst */
+    unsigned char *mark;        /* [ntrials][cap_points]: a change instant
+                                ** in the step to point k (trial_clock_marks) */
     ts_time *until;             /* [ntrials]: ineligible at least until */
     int *hold;                  /* [ntrials]: the criterion that keeps it */
 } html_worker;
@@ -110,8 +115,10 @@ typedef struct html_span {
     ts_time now;                /* the screening time */
 } html_span;
 
-/* htmlgrid.c: fill w->g for record r from t0 to r's screening time. */
-void html_grid_run(html_worker *w, const record *r, ts_time t0);
+/* htmlgrid.c: fill w->g for record r from t0 to r's screening time; res
+** (trialset order) is r screened at that time, which is the last point. */
+void html_grid_run(html_worker *w, const record *r, ts_time t0,
+                   trial_result *const *res);
 
 /* html.c */
 void html_escape(outbuf *b, const char *s);

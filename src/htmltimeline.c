@@ -154,45 +154,48 @@ clip(const tl *g, ts_time t)
     return t < g->sp->t0 ? g->sp->t0 : t > g->sp->t1 ? g->sp->t1 : t;
 }
 
-/* ' name="' (no printf: a page has tens of thousands of attributes). */
-static void
-attr_open(outbuf *b, const char *name)
-{
-    outbuf_put(b, " ", 1);
-    outbuf_puts(b, name);
-    outbuf_put(b, "=\"", 2);
-}
+/*
+** Attributes.  A page has tens of thousands of them, so ' name="' is one
+** piece: the macros below take the name as a string literal and join it
+** at compile time (no printf, no strlen, one append instead of three).
+*/
+#define ATTR_OPEN(name) " " name "=\"", sizeof " " name "=\"" - 1
+#define attr_open(b, name) outbuf_put((b), ATTR_OPEN(name))
+#define attr_num(b, name, v) attr_num_((b), ATTR_OPEN(name), (v))
+#define attr_time(b, name, t) attr_time_((b), ATTR_OPEN(name), (t))
+#define attr_str(b, name, s) attr_str_((b), ATTR_OPEN(name), (s))
+#define attr_value(b, name, v) attr_value_((b), ATTR_OPEN(name), (v))
 
 static void
-attr_num(outbuf *b, const char *name, double v)
+attr_num_(outbuf *b, const char *open, size_t n, double v)
 {
-    attr_open(b, name);
+    outbuf_put(b, open, n);
     html_num(b, v);
     outbuf_put(b, "\"", 1);
 }
 
 static void
-attr_time(outbuf *b, const char *name, ts_time t)
+attr_time_(outbuf *b, const char *open, size_t n, ts_time t)
 {
-    attr_open(b, name);
+    outbuf_put(b, open, n);
     html_time(b, t);
     outbuf_put(b, "\"", 1);
 }
 
 static void
-attr_str(outbuf *b, const char *name, const char *s)
+attr_str_(outbuf *b, const char *open, size_t n, const char *s)
 {
-    attr_open(b, name);
+    outbuf_put(b, open, n);
     html_escape(b, s);
     outbuf_put(b, "\"", 1);
 }
 
 static void
-attr_value(outbuf *b, const char *name, double v)
+attr_value_(outbuf *b, const char *open, size_t n, double v)
 {
     char buf[40];
     num_format(v, buf, sizeof buf);
-    attr_open(b, name);
+    outbuf_put(b, open, n);
     outbuf_puts(b, buf);
     outbuf_put(b, "\"", 1);
 }
@@ -362,13 +365,19 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     /* the scale's ends */
     char buf[40];
     num_format(v1, buf, sizeof buf);
-    outbuf_printf(b, "<text class=\"muted\" text-anchor=\"end\" x=\"%d\"", (int)TL_X0 - 4);
+    outbuf_puts(b, "<text class=\"muted\" text-anchor=\"end\"");
+    attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y1 + 9);
-    outbuf_printf(b, ">%s</text>", buf);
+    outbuf_puts(b, ">");
+    outbuf_puts(b, buf);
+    outbuf_puts(b, "</text>");
     num_format(v0, buf, sizeof buf);
-    outbuf_printf(b, "<text class=\"muted\" text-anchor=\"end\" x=\"%d\"", (int)TL_X0 - 4);
+    outbuf_puts(b, "<text class=\"muted\" text-anchor=\"end\"");
+    attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y0);
-    outbuf_printf(b, ">%s</text>", buf);
+    outbuf_puts(b, ">");
+    outbuf_puts(b, buf);
+    outbuf_puts(b, "</text>");
     /* thresholds */
     for (int i = 0; i < p->nthr; i++) {
         double y = y_of(p->thr[i].v, v0, v1, y0, y1);
@@ -388,7 +397,9 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         outbuf_puts(b, " text-anchor=\"end\">");
         html_escape(b, g->t->crit[p->thr[i].crit].id);
         num_format(p->thr[i].v, buf, sizeof buf);
-        outbuf_printf(b, ": %s</text>", buf);
+        outbuf_puts(b, ": ");
+        outbuf_puts(b, buf);
+        outbuf_puts(b, "</text>");
     }
     /* values: a step line for VIS (constant between changes) */
     outbuf_puts(b, "<polyline class=\"values\" points=\"");
@@ -474,8 +485,11 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
 {
     outbuf_puts(g->b, "<rect class=\"");
     outbuf_puts(g->b, cls);
+    outbuf_put(g->b, "\" ", 2);
+    outbuf_puts(g->b, attr);
+    outbuf_put(g->b, "=\"", 2);
+    html_escape(g->b, name);
     outbuf_put(g->b, "\"", 1);
-    attr_str(g->b, attr, name);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
     attr_num(g->b, "y", y + 2);
     attr_num(g->b, "height", TL_ROW - 4);
@@ -537,12 +551,42 @@ stay_row(const tl *g, int y)
     return y + TL_ROW;
 }
 
-/* The maximal runs of equal values v[0..n) over the grid's points. */
+/* Grid point k's time, as html_time writes it (html_grid_run). */
+static void
+stamp(outbuf *b, const html_grid *gr, int k)
+{
+    outbuf_put(b, gr->stamps.p + gr->stamp_at[k], gr->stamp_at[k + 1] - gr->stamp_at[k]);
+}
+
+static const char *
+effect_of(int is_verdict, int v, int exclusion)
+{
+    return !is_verdict ? html_effect((tv)v, exclusion)
+           : v == V_ELIGIBLE ? "ok" : v == V_INELIGIBLE ? "blocks" : "unknown";
+}
+
+/*
+** The maximal runs of equal values v[0..n) over the grid's points.  What
+** every stretch of the row shares (its class, trial and criterion, its y
+** and height) is escaped and formatted once into head and tail; a stretch
+** runs from grid point to grid point, whose times are formatted once per
+** patient (gr->stamps).  The markup is as interval() would write it.
+*/
 static void
 stretches(const tl *g, const html_grid *gr, const unsigned char *v,
           const char *crit, int is_verdict, int exclusion, int y)
 {
+    outbuf *b = g->b;
     int n = gr->n;
+    outbuf head = {0}, tail = {0};
+    outbuf_puts(&head, is_verdict ? "<rect class=\"stretch verdict\""
+                                  : "<rect class=\"stretch\"");
+    attr_str(&head, "data-trial", g->trial);
+    attr_str(&head, "data-criterion", crit);
+    attr_open(&head, "data-result");
+    attr_num(&tail, "y", y + 2);
+    attr_num(&tail, "height", TL_ROW - 4);
+    outbuf_puts(&tail, "/>");
     for (int k = 0; k < n;) {
         int e = k + 1;
         while (e < n && v[e] == v[k])
@@ -551,44 +595,47 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
             k = e;
             continue;
         }
-        ts_time to = e < n ? gr->at[e] : gr->at[n - 1];
-        outbuf_puts(g->b, is_verdict ? "<rect class=\"stretch verdict\""
-                                     : "<rect class=\"stretch\"");
-        attr_str(g->b, "data-trial", g->trial);
-        attr_str(g->b, "data-criterion", crit);
-        attr_open(g->b, "data-result");
-        outbuf_puts(g->b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
-        outbuf_put(g->b, "\"", 1);
-        attr_open(g->b, "data-effect");
-        outbuf_puts(g->b, !is_verdict ? html_effect((tv)v[k], exclusion)
-                          : v[k] == V_ELIGIBLE ? "ok"
-                          : v[k] == V_INELIGIBLE ? "blocks" : "unknown");
-        outbuf_put(g->b, "\"", 1);
-        interval(g, gr->at[k], to);
-        attr_num(g->b, "y", y + 2);
-        attr_num(g->b, "height", TL_ROW - 4);
-        outbuf_puts(g->b, "/>");
+        int ke = e < n ? e : n - 1;
+        ts_time from = gr->at[k], to = gr->at[ke];
+        outbuf_put(b, head.p, head.len);
+        outbuf_puts(b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
+        outbuf_put(b, "\" data-effect=\"", 15);
+        outbuf_puts(b, effect_of(is_verdict, v[k], exclusion));
+        outbuf_put(b, "\" data-from=\"", 13);
+        stamp(b, gr, k);
+        outbuf_put(b, "\" data-to=\"", 11);
+        stamp(b, gr, ke);
+        outbuf_put(b, "\"", 1);
+        ts_time a = clip(g, from), z = clip(g, to);
+        if (a != from || z != to)
+            outbuf_puts(b, " data-clipped=\"true\"");
+        double xa = x_of(g, a), xz = x_of(g, z);
+        attr_num(b, "x", xa);
+        attr_num(b, "width", xz - xa);
+        outbuf_put(b, tail.p, tail.len);
         k = e;
     }
+    outbuf_release(&head);
+    outbuf_release(&tail);
     /* The value at the screening time, as a small square just after it:
     ** a result that starts there is a stretch of no width. */
     unsigned char last = v[n - 1];
     if (last == HTML_SKIPPED)
         return;
-    outbuf_puts(g->b, "<rect class=\"at-now\"");
-    attr_str(g->b, "data-trial", g->trial);
-    attr_str(g->b, "data-criterion", crit);
-    attr_open(g->b, "data-result");
-    outbuf_puts(g->b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
-    outbuf_put(g->b, "\"", 1);
-    attr_open(g->b, "data-effect");
-    outbuf_puts(g->b, !is_verdict ? html_effect((tv)last, exclusion)
-                      : last == V_ELIGIBLE ? "ok"
-                      : last == V_INELIGIBLE ? "blocks" : "unknown");
-    outbuf_put(g->b, "\"", 1);
-    attr_num(g->b, "x", x_of(g, g->sp->now) + 2);
-    attr_num(g->b, "y", y + 1);
-    outbuf_printf(g->b, " width=\"8\" height=\"%d\"/>", TL_ROW - 2);
+    outbuf_puts(b, "<rect class=\"at-now\"");
+    attr_str(b, "data-trial", g->trial);
+    attr_str(b, "data-criterion", crit);
+    attr_open(b, "data-result");
+    outbuf_puts(b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
+    outbuf_put(b, "\"", 1);
+    attr_open(b, "data-effect");
+    outbuf_puts(b, effect_of(is_verdict, last, exclusion));
+    outbuf_put(b, "\"", 1);
+    attr_num(b, "x", x_of(g, g->sp->now) + 2);
+    attr_num(b, "y", y + 1);
+    outbuf_puts(b, " width=\"8\"");
+    attr_num(b, "height", TL_ROW - 2);
+    outbuf_puts(b, "/>");
 }
 
 static ts_time
@@ -620,7 +667,9 @@ axis(const tl *g, int y)
         outbuf_puts(b, "/><text text-anchor=\"middle\"");
         attr_num(b, "x", x);
         attr_num(b, "y", y + 15);
-        outbuf_printf(b, ">%02d:00</text>", h);
+        char hh[] = ">00:00</text>";
+        hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
+        outbuf_put(b, hh, sizeof hh - 1);
         if (first || h < st / TS_HOUR) {
             outbuf_puts(b, "<text text-anchor=\"middle\" class=\"muted\"");
             attr_num(b, "x", x);

@@ -142,37 +142,47 @@ record_view_at(const record *full, ts_time t, arena *a)
     v->a = a;
     v->at = t;
     v->at_from = AT_CLI;
-    v->obs = arena_alloc(a, n * sizeof *v->obs);
-    v->meds = arena_alloc(a, n * sizeof *v->meds);
-    v->conds = arena_alloc(a, n * sizeof *v->conds);
-    v->procs = arena_alloc(a, n * sizeof *v->procs);
-    v->locs = arena_alloc(a, n * sizeof *v->locs);
-    v->facts = arena_alloc(a, n * sizeof *v->facts);
+    /* Copied whole, then only the non-empty lists looked at: most of the
+    ** vocabulary's concepts have no item in a record, and the HTML grid
+    ** makes a view per trial evaluation point. */
+    v->obs = arena_alloc_raw(a, n * sizeof *v->obs);
+    v->meds = arena_alloc_raw(a, n * sizeof *v->meds);
+    v->conds = arena_alloc_raw(a, n * sizeof *v->conds);
+    v->procs = arena_alloc_raw(a, n * sizeof *v->procs);
+    v->locs = arena_alloc_raw(a, n * sizeof *v->locs);
+    v->facts = arena_alloc_raw(a, n * sizeof *v->facts);
+    memcpy(v->obs, full->obs, n * sizeof *v->obs);
+    memcpy(v->meds, full->meds, n * sizeof *v->meds);
+    memcpy(v->conds, full->conds, n * sizeof *v->conds);
+    memcpy(v->procs, full->procs, n * sizeof *v->procs);
+    memcpy(v->locs, full->locs, n * sizeof *v->locs);
+    memcpy(v->facts, full->facts, n * sizeof *v->facts);
     for (size_t i = 0; i < n; i++) {
         series *s = &v->obs[i];
-        *s = full->obs[i];
-        s->n = prefix_len(s->s, s->n, sizeof *s->s, offsetof(sample, t), t);
-        if (s->first_unusable > s->n)
-            s->first_unusable = s->n;
-
+        if (s->n > 0) {
+            s->n = prefix_len(s->s, s->n, sizeof *s->s, offsetof(sample, t), t);
+            if (s->first_unusable > s->n)
+                s->first_unusable = s->n;
+        }
         med_list *m = &v->meds[i];
-        *m = full->meds[i];
-        m->e = view_list(a, m->e, &m->n, sizeof *m->e,
-                         offsetof(med_entry, start), offsetof(med_entry, end), t);
+        if (m->n > 0)
+            m->e = view_list(a, m->e, &m->n, sizeof *m->e,
+                             offsetof(med_entry, start), offsetof(med_entry, end), t);
         cond_list *c = &v->conds[i];
-        *c = full->conds[i];
-        c->e = view_list(a, c->e, &c->n, sizeof *c->e,
-                         offsetof(cond_entry, onset), offsetof(cond_entry, end), t);
+        if (c->n > 0)
+            c->e = view_list(a, c->e, &c->n, sizeof *c->e,
+                             offsetof(cond_entry, onset), offsetof(cond_entry, end), t);
         proc_list *p = &v->procs[i];
-        *p = full->procs[i];
-        p->e = view_list(a, p->e, &p->n, sizeof *p->e,
-                         offsetof(proc_entry, start), offsetof(proc_entry, end), t);
+        if (p->n > 0)
+            p->e = view_list(a, p->e, &p->n, sizeof *p->e,
+                             offsetof(proc_entry, start), offsetof(proc_entry, end), t);
         loc_list *l = &v->locs[i];
-        *l = full->locs[i];
-        l->e = view_list(a, l->e, &l->n, sizeof *l->e,
-                         offsetof(loc_entry, start), offsetof(loc_entry, end), t);
-        const fact_entry *f = full->facts[i];
-        v->facts[i] = f && f->t != TS_NONE && f->t > t ? NULL : full->facts[i];
+        if (l->n > 0)
+            l->e = view_list(a, l->e, &l->n, sizeof *l->e,
+                             offsetof(loc_entry, start), offsetof(loc_entry, end), t);
+        const fact_entry *f = v->facts[i];
+        if (f && f->t != TS_NONE && f->t > t)
+            v->facts[i] = NULL;
     }
     const concept *w = vocab_find(full->vocab, "weight");
     if (w && w->kind == CK_OBSERVATION

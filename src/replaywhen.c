@@ -42,6 +42,10 @@ typedef struct part {
     int midnights;              /* add every 00:00 UTC */
     int every_point;            /* too many offsets to list: evaluate every
                                 ** grid point */
+    int nsecs;                  /* the offsets without months, ascending: */
+    ts_time *secs;              /* trial_clock_next searches them */
+    int nmonths;
+    ts_duration *months;        /* the offsets with months */
 } part;
 
 struct trial_clock {
@@ -192,6 +196,13 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
     leaf_offsets(w, ru, o);
 }
 
+static int
+cmp_time(const void *a, const void *b)
+{
+    ts_time x = *(const ts_time *)a, y = *(const ts_time *)b;
+    return (x > y) - (x < y);
+}
+
 /* The part of criterion ci of t, or of the whole trial if ci < 0. */
 static void
 part_build(part *p, const trial *t, const vocab *v, int ci)
@@ -219,6 +230,15 @@ part_build(part *p, const trial *t, const vocab *v, int ci)
     p->offsets = xcalloc((size_t)o->n, sizeof *p->offsets);
     memcpy(p->offsets, o->d, (size_t)o->n * sizeof *o->d);
     p->noffsets = o->n;
+    p->secs = xcalloc((size_t)o->n + 1, sizeof *p->secs);
+    p->months = xcalloc((size_t)o->n + 1, sizeof *p->months);
+    for (int i = 0; i < o->n; i++) {
+        if (o->d[i].months)
+            p->months[p->nmonths++] = o->d[i];
+        else
+            p->secs[p->nsecs++] = o->d[i].seconds;
+    }
+    qsort(p->secs, (size_t)p->nsecs, sizeof *p->secs, cmp_time);
     p->midnights = w.midnights;
     p->every_point = o->overflow;
     free(o);
@@ -243,6 +263,8 @@ part_release(part *p)
 {
     free(p->concepts);
     free(p->offsets);
+    free(p->secs);
+    free(p->months);
 }
 
 void
@@ -283,6 +305,25 @@ push(instants *in, ts_time t, ts_time from, ts_time to)
     in->t[in->n++] = t;
 }
 
+/* The first of p's offsets without months that takes x to from or later
+** (0 when from is TS_NONE). */
+static int
+first_sec(const part *p, ts_time x, ts_time from)
+{
+    if (from == TS_NONE)
+        return 0;
+    ts_time need = from - x;
+    int lo = 0, hi = p->nsecs;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (p->secs[mid] < need)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* x and x plus each offset.  A month offset also gives the days around
 ** it: month arithmetic clamps to the month's end, which moves the
 ** instant by up to three days. */
@@ -291,22 +332,15 @@ push_shifted(const part *c, instants *in, ts_time x, ts_time from, ts_time to)
 {
     if (x == TS_NONE || x > to)
         return;
-    for (int i = 0; i < c->noffsets; i++) {
-        ts_duration d = c->offsets[i];
-        ts_time y = d.months ? ts_shift(x, d, 1) : x + d.seconds;
-        if (d.months)
-            for (int k = -1; k <= 3; k++)
-                push(in, y + k * TS_DAY, from, to);
-        else
-            push(in, y, from, to);
+    /* The offsets without months are ascending: from the first that
+    ** reaches from to the last that stays within to. */
+    for (int i = first_sec(c, x, from); i < c->nsecs && x + c->secs[i] <= to; i++)
+        push(in, x + c->secs[i], from, to);
+    for (int i = 0; i < c->nmonths; i++) {
+        ts_time y = ts_shift(x, c->months[i], 1);
+        for (int k = -1; k <= 3; k++)
+            push(in, y + k * TS_DAY, from, to);
     }
-}
-
-static int
-cmp_time(const void *a, const void *b)
-{
-    ts_time x = *(const ts_time *)a, y = *(const ts_time *)b;
-    return (x > y) - (x < y);
 }
 
 /*
@@ -368,24 +402,103 @@ trial_clock_instants(const trial_clock *tc, const record *r, ts_time from,
     out->n = k;
 }
 
+/*
+** The grid form, for the HTML timeline: instead of a sorted list (sorting
+** was an eighth of an --html-dir run), each instant marks the grid step
+** it falls in directly.  Point k of the grid is min(t0 + k * step, to);
+** step k (k >= 1) is [at[k - 1], at[k]], both ends included, so an
+** instant on a grid point marks the steps on both sides of it.
+*/
+typedef struct marker {
+    const part *p;
+    ts_time t0, step, to;
+    int n;
+    unsigned char *mark;
+} marker;
+
+static void
+mark_at(const marker *m, ts_time y)
+{
+    if (y == TS_NONE || y < m->t0 || y > m->to)
+        return;
+    ts_time q = (y - m->t0) / m->step;
+    if ((y - m->t0) % m->step == 0 && q >= 1 && q < m->n)
+        m->mark[q] = 1;
+    if (q + 1 < m->n)
+        m->mark[q + 1] = 1;
+}
+
+/* collect_one's twin: x and x plus each offset, as push_shifted. */
+static void
+mark_one(void *vctx, ts_time x)
+{
+    const marker *m = vctx;
+    const part *c = m->p;
+    if (x == TS_NONE || x > m->to)
+        return;
+    for (int i = first_sec(c, x, m->t0); i < c->nsecs && x + c->secs[i] <= m->to; i++)
+        mark_at(m, x + c->secs[i]);
+    for (int i = 0; i < c->nmonths; i++) {
+        ts_time y = ts_shift(x, c->months[i], 1);
+        for (int k = -1; k <= 3; k++)
+            mark_at(m, y + k * TS_DAY);
+    }
+}
+
+void
+trial_clock_marks(const trial_clock *tc, const record *r, ts_time t0,
+                  ts_time step, int n, ts_time to, unsigned char *mark)
+{
+    const part *c = &tc->all;
+    memset(mark, 0, (size_t)(n > 0 ? n : 0));
+    if (n <= 1 || step <= 0)
+        return;
+    marker m = { c, t0, step, to, n, mark };
+    each_time(c, r, mark_one, &m);
+    if (c->midnights) {
+        ts_time d = t0 - ((t0 % TS_DAY) + TS_DAY) % TS_DAY;
+        for (; d <= to; d += TS_DAY)
+            mark_at(&m, d);
+    }
+}
+
 typedef struct next {
     const part *p;
     ts_time t, best;
 } next;
 
-/* The earliest of x and x plus each offset that is at or after n->t. */
+/*
+** The earliest of x plus each offset that is at or after n->t.  For the
+** offsets without months (ascending) that is x plus the first offset of
+** at least t - x, found by binary search; nothing when x plus the
+** smallest is no earlier than the best so far.  This is called for every
+** item time at every question, so it must not walk all the offsets.
+*/
 static void
 next_one(void *vctx, ts_time x)
 {
     next *n = vctx;
+    const part *p = n->p;
     if (x == TS_NONE)
         return;
-    for (int i = 0; i < n->p->noffsets; i++) {
-        ts_duration d = n->p->offsets[i];
-        ts_time y = d.months ? ts_shift(x, d, 1) - TS_DAY : x + d.seconds;
-        if (y < n->t && d.months)
-            for (int k = 0; k < 4 && y < n->t; k++)
-                y += TS_DAY;
+    if (p->nsecs > 0 && x + p->secs[0] < n->best) {
+        ts_time need = n->t - x;
+        int lo = 0, hi = p->nsecs;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (p->secs[mid] < need)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < p->nsecs && x + p->secs[lo] < n->best)
+            n->best = x + p->secs[lo];
+    }
+    for (int i = 0; i < p->nmonths; i++) {
+        ts_duration d = p->months[i];
+        ts_time y = ts_shift(x, d, 1) - TS_DAY;
+        for (int k = 0; k < 4 && y < n->t; k++)
+            y += TS_DAY;
         if (y >= n->t && y < n->best)
             n->best = y;
     }

@@ -39,6 +39,13 @@ void trial_clock_instants(const trial_clock *c, const record *r, ts_time from,
                           ts_time to, instants *out);
 void instants_release(instants *in);
 
+/* The same instants on a grid of n points, point k being min(from + k *
+** step, to) (to is the last): mark[k] = 1 when a change instant lies in
+** [point k - 1, point k] (both included), else 0; mark[0] = 0.  What
+** the HTML timeline needs, without sorting anything. */
+void trial_clock_marks(const trial_clock *c, const record *r, ts_time from,
+                       ts_time step, int n, ts_time to, unsigned char *mark);
+
 /* The first change instant at or after t of criterion ci alone (INT64_MAX
 ** if none): while a criterion excludes the patient, the verdict stays
 ** ineligible until then, whatever the rest of the trial does. */

@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #include "html.h"
+#include "record.h"
+#include "replaywhen.h"
+#include "rules.h"
 #include "timeutil.h"
 
 static char tmpdir[64];
@@ -501,6 +504,54 @@ test_stretches_are_replay(void **state)
 }
 
 /* The funnel's counts are --summary's. */
+/*
+** The ineligible shortcut (htmlgrid.c) also holds for a trial evaluated at
+** every grid point: NCT03668236 sums IV fluid volumes (trial_clock_every_
+** point), and while a patient is ineligible because of a criterion that
+** cannot change yet, its other criteria are not evaluated: their rows
+** end in a gap, without an at-now square.  (That the verdict row stays
+** replay's is test_stretches_are_replay's.)
+*/
+static void
+test_shortcut_every_point_trial(void **state)
+{
+    (void)state;
+    vocab *voc = vocab_new();
+    trialset *ts = trialset_new(voc);
+    ts_error err;
+    assert_int_equal(trialset_load(ts, "criteria", &err), 0);
+    int found = 0;
+    for (int j = 0; j < trialset_count(ts); j++) {
+        if (strcmp(trialset_at(ts, j)->id, "NCT03668236") != 0)
+            continue;
+        trial_clock *c = trial_clock_new(trialset_at(ts, j), voc);
+        assert_true(trial_clock_every_point(c));
+        trial_clock_free(c);
+        found = 1;
+    }
+    assert_true(found);
+    trialset_free(ts);
+    vocab_free(voc);
+    char *page = sh(0, "./trialscreen --format html " EXAMPLES);
+    assert_non_null(page);
+    int sections = 0, shortcut = 0;
+    const char *key = "<section class=\"trial\" data-trial=\"NCT03668236\"";
+    for (const char *p = page; (p = strstr(p, key)) != NULL; p++) {
+        const char *end = strstr(p, "</section>");
+        int squares = 0, rows = 0;
+        for (const char *q = p; (q = strstr(q, "<rect class=\"at-now\"")) != NULL && q < end; q++)
+            squares++;
+        for (const char *q = p; (q = strstr(q, "<tr data-criterion=")) != NULL && q < end; q++)
+            rows++;
+        assert_true(squares >= 2 && squares <= rows + 1);
+        shortcut += squares < rows + 1;
+        sections++;
+    }
+    assert_true(sections >= 5);
+    assert_true(shortcut >= 1);
+    free(page);
+}
+
 static void
 test_funnel_counts(void **state)
 {
@@ -636,6 +687,53 @@ test_html_dir(void **state)
     free(p);
 }
 
+/*
+** --html-dir's pages are written on the workers under temporary names and
+** renamed by the writer (screen.c): the same files for any -j, the second
+** record with an id rewritten under its -2 name with that name inside, no
+** temporary file left behind, even when a page cannot be written.
+*/
+static void
+test_html_dir_workers(void **state)
+{
+    (void)state;
+    char *o = sh(0, "rm -rf %s/w1 %s/w4 && ./trialscreen -j1 --html-dir %s/w1 " EXAMPLES
+                    " examples/ecmo-rescue-eligible.json && ./trialscreen -j4 --html-dir %s/w4 "
+                    EXAMPLES " examples/ecmo-rescue-eligible.json && diff -r %s/w1 %s/w4 && "
+                    "ls -A %s/w4 | grep -c '^patient-.*\\.html$'; ls -A %s/w4 | { grep -c tmp || true; }",
+                 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    char *nd = sh(0, "./trialscreen --json " EXAMPLES " examples/ecmo-rescue-eligible.json | wc -l");
+    assert_non_null(nd);
+    char want[64];
+    snprintf(want, sizeof want, "%d\n0\n", atoi(nd));
+    assert_string_equal(o, want);
+    free(nd);
+    free(o);
+    char path[256];
+    snprintf(path, sizeof path, "%s/w4/patient-ICU-0107-2.html", tmpdir);
+    char *p = slurp(path);
+    assert_non_null(p);
+    assert_non_null(strstr(p, "id=\"patient-ICU-0107-2\""));
+    free(p);
+    snprintf(path, sizeof path, "%s/w4/patient-ICU-0107.html", tmpdir);
+    p = slurp(path);
+    assert_non_null(p);
+    assert_non_null(strstr(p, "id=\"patient-ICU-0107\""));
+    assert_null(strstr(p, "patient-ICU-0107-2"));
+    free(p);
+    /* A page that cannot be written (a directory has its name): status 3,
+    ** the error names it, and the pages in flight leave nothing behind. */
+    o = sh(0, "rm -rf %s/bad && mkdir -p %s/bad/patient-ICU-0042.html && "
+              "{ ./trialscreen -j2 --html-dir %s/bad " EXAMPLES " " EXAMPLES " " EXAMPLES
+              " 2>%s/bad.err; echo $?; } && grep -c \"writing '%s/bad/patient-ICU-0042.html'\" %s/bad.err;"
+              " ls -A %s/bad | { grep -c tmp || true; }",
+           tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    assert_string_equal(o, "3\n1\n0\n");
+    free(o);
+}
+
 static void
 test_usage(void **state)
 {
@@ -652,6 +750,91 @@ test_usage(void **state)
     /* a directory that cannot be made: a clear error, status 3 */
     assert_non_null(o = sh(3, "./trialscreen --html-dir /dev/null/x examples/ecmo-rescue-eligible.json"));
     free(o);
+}
+
+/*
+** trial_clock_marks (the grid's change instants, unsorted) against
+** trial_clock_instants (replay's sorted list): on generated records, for
+** every trial, on the hourly grid and on grids of odd steps and starts,
+** step k is marked exactly when a listed instant lies in [at[k-1], at[k]].
+*/
+static void
+test_marks_are_instants(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/marks.ndjson", tmpdir);
+    char *o = sh(0, "bench/gencohort -r -n 40 -s 7 > %s && bench/gencohort -n 20 -s 3 >> %s",
+                 path, path);
+    assert_non_null(o);
+    free(o);
+    char *text = slurp(path);
+    assert_non_null(text);
+    ts_error err;
+    vocab *voc = vocab_new();
+    trialset *ts = trialset_new(voc);
+    assert_int_equal(trialset_load(ts, "criteria", &err), 0);
+    int nt = trialset_count(ts);
+    trial_clock **clk = calloc((size_t)nt, sizeof *clk);
+    for (int j = 0; j < nt; j++)
+        clk[j] = trial_clock_new(trialset_at(ts, j), voc);
+    static const ts_time steps[] = { TS_HOUR, 37 * 60, 4 * TS_HOUR + 1 };
+    instants in = {0};
+    long marked = 0, checked = 0;
+    for (char *p = text; *p; ) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = strndup(p, len);
+        record_opts ro = { TS_NONE, 0, 0, RW_COUNT };
+        record *r = record_parse(line, len, "marks", 0, voc, &ro, &err);
+        assert_non_null(r);
+        ts_time now = record_at(r);
+        for (int si = 0; si < 3; si++) {
+            ts_time step = steps[si];
+            ts_time t0 = now - 72 * TS_HOUR - (ts_time)si * 1234;
+            t0 -= ((t0 % step) + step) % step * (si == 0);
+            int n = 0;
+            ts_time at[1024];
+            for (ts_time t = t0; t <= now && n < 1023; t += step)
+                at[n++] = t;
+            if (at[n - 1] != now)
+                at[n++] = now;
+            unsigned char mark[1024];
+            for (int j = 0; j < nt; j++) {
+                if (trial_clock_every_point(clk[j]))
+                    continue;
+                trial_clock_instants(clk[j], r, t0, now, &in);
+                memset(mark, 7, sizeof mark);
+                trial_clock_marks(clk[j], r, t0, step, n, now, mark);
+                assert_int_equal(mark[0], 0);
+                for (int k = 1; k < n; k++) {
+                    int want = 0;
+                    for (int i = 0; i < in.n; i++)
+                        if (in.t[i] >= at[k - 1] && in.t[i] <= at[k])
+                            want = 1;
+                    if (mark[k] != want)
+                        fail_msg("%s, trial %s, step %lld, point %d: marked %d, listed %d",
+                                 record_id(r), trialset_at(ts, j)->id,
+                                 (long long)step, k, mark[k], want);
+                    marked += want;
+                    checked++;
+                }
+            }
+        }
+        record_free(r);
+        free(line);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    assert_true(marked > 100 && marked < checked);
+    instants_release(&in);
+    for (int j = 0; j < nt; j++)
+        trial_clock_free(clk[j]);
+    free(clk);
+    trialset_free(ts);
+    vocab_free(voc);
+    free(text);
 }
 
 static int
@@ -677,14 +860,17 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_marks_are_instants),
         cmocka_unit_test(test_page_names),
         cmocka_unit_test(test_matches_ndjson),
         cmocka_unit_test(test_coordinates),
         cmocka_unit_test(test_stretches_are_replay),
+        cmocka_unit_test(test_shortcut_every_point_trial),
         cmocka_unit_test(test_funnel_counts),
         cmocka_unit_test(test_hostile_and_self_contained),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_html_dir),
+        cmocka_unit_test(test_html_dir_workers),
         cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
