@@ -555,6 +555,13 @@ done:
     return p;
 }
 
+int
+arena_fmt_into(const arena_fmt *c, char *out, size_t size)
+{
+    fmt_src in = { NULL, c->arg };
+    return size ? quick_format(out, size, c->fmt, &in) : -1;
+}
+
 char *
 arena_printf(arena *a, const char *fmt, ...)
 {

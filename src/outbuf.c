@@ -212,15 +212,12 @@ outbuf_json(outbuf *b, const char *s)
     outbuf_json_n(b, s, strlen(s));
 }
 
-void
-outbuf_json_n(outbuf *b, const char *s, size_t len)
+/* The escaped bytes of p..end written from o (room for six times as
+** many), the quotes left to the caller; returns where it stopped. */
+static char *
+json_escape(char *o, const unsigned char *p, const unsigned char *end)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *end = p + len;
-    reserve(b, 6 * len + 2);
-    char *o = b->p + b->len;
-    *o++ = '"';
     while (p < end) {
 #ifdef JSON_SSE2
         /* Sixteen bytes at a time: copy them all (there is room for six
@@ -295,7 +292,63 @@ outbuf_json_n(outbuf *b, const char *s, size_t len)
         }
         p += n;
     }
+    return o;
+}
+
+void
+outbuf_json_n(outbuf *b, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    reserve(b, 6 * len + 2);
+    char *o = b->p + b->len;
+    *o++ = '"';
+    o = json_escape(o, p, p + len);
     *o++ = '"';
     *o = '\0';
     b->len = (size_t)(o - b->p);
+}
+
+/* How many of the n bytes at s go into a JSON string as they are. */
+static size_t
+plain_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#ifdef JSON_SSE2
+    for (; n - i >= 16; i += 16) {
+        unsigned m = json_special16(s + i);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && json_plain[s[i]])
+        i++;
+    return i;
+}
+
+/*
+** A text written raw into b from start on, after its opening quote (a
+** reason formatted straight into the report, result_reason_into): made
+** what outbuf_json would have made of it, in place.  Most such texts are
+** plain ASCII and only get their closing quote; from the first byte that
+** is not, the rest is copied aside and escaped back.
+*/
+void
+outbuf_json_end(outbuf *b, size_t start)
+{
+    size_t n = b->len - start;
+    size_t k = plain_prefix((const unsigned char *)b->p + start, n);
+    if (k < n) {
+        size_t m = n - k;
+        char small[512];
+        char *tmp = m <= sizeof small ? small : xmalloc(m);
+        memcpy(tmp, b->p + start + k, m);
+        b->len = start + k;
+        reserve(b, 6 * m + 1);
+        const unsigned char *t = (const unsigned char *)tmp;
+        char *o = json_escape(b->p + b->len, t, t + m);
+        b->len = (size_t)(o - b->p);
+        if (tmp != small)
+            free(tmp);
+    }
+    outbuf_put(b, "\"", 1);
 }

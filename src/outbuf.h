@@ -55,6 +55,9 @@ void outbuf_escaped(outbuf *b, const char *s);
 ** outbuf_json_n when its length n (up to its NUL) is known. */
 void outbuf_json(outbuf *b, const char *s);
 void outbuf_json_n(outbuf *b, const char *s, size_t n);
+/* The bytes from start to the end of b, written raw after a '"' the
+** caller put, escaped in place as outbuf_json would and the string closed. */
+void outbuf_json_end(outbuf *b, size_t start);
 /* Write everything to f and empty the buffer.  Returns 0, or -1 with errno
 ** set if the write failed (the contents are dropped either way). */
 int outbuf_write(outbuf *b, FILE *f);

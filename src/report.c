@@ -139,13 +139,39 @@ crit_tail(outbuf *b, const criterion *c)
     outbuf_put(b, "}", 1);
 }
 
+/*
+** ,"reason":"..." with the reason formatted or joined straight into the
+** output (result_reason_into) and escaped there: no copy in the arena and
+** no strlen.  The output's buffer is normally far bigger than a reason;
+** when the room left is not enough, more is made and it is written again.
+*/
+static void
+json_reason(outbuf *b, const result *res)
+{
+    outbuf_puts(b, ",\"reason\":\"");
+    size_t start = b->len;
+    long n = -2;
+    for (size_t room = 256; res; room = 2 * (b->cap - b->len)) {
+        outbuf_grow(b, room);
+        n = result_reason_into(res, b->p + b->len, b->cap - b->len);
+        if (n != -1)
+            break;
+    }
+    if (n >= 0) {
+        b->len += (size_t)n;
+    } else {
+        b->p[b->len] = '\0';
+        outbuf_puts(b, "not evaluated");
+    }
+    outbuf_json_end(b, start);
+}
+
 /* The result of a criterion; its evidence unless --detail criteria. */
 static void
 crit_result(outbuf *b, const result *res, int with_evidence)
 {
     json_member(b, "result", tv_name(res ? res->value : TV_UNKNOWN));
-    const char *why = res ? result_reason(res) : NULL;
-    json_member(b, "reason", why ? why : "not evaluated");
+    json_reason(b, res);
     if (with_evidence) {
         outbuf_puts(b, ",\"evidence\":[");
         for (int i = 0; res && i < res->nev; i++) {

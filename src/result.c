@@ -140,6 +140,64 @@ result_reason(const result *res)
     return w->reason_text;
 }
 
+static long
+text_into(const char *s, char *out, size_t size)
+{
+    size_t n = strlen(s);
+    if (n >= size)
+        return -1;
+    memcpy(out, s, n + 1);
+    return (long)n;
+}
+
+/*
+** A report reads most reasons once, to copy them into its output: made
+** by result_reason, each was written into the arena, measured, and copied
+** again (a join: its kids' texts measured twice and copied twice).  This
+** writes the text where the report wants it, kids' texts in place.  A
+** text already made is used as it is; nothing is kept, so reading again
+** makes the same text again (from the same arguments and kids' values).
+*/
+long
+result_reason_into(const result *res, char *out, size_t size)
+{
+    if (res->reason_text)
+        return text_into(res->reason_text, out, size);
+    if (res->reason_fmt)
+        return arena_fmt_into(res->reason_fmt, out, size);
+    if (!res->reason_join)
+        return -2;
+    const reason_join *j = res->reason_join;
+    if (size == 0)
+        return -1;
+    size_t o = 0;
+    int count = 0;
+    out[0] = '\0';
+    for (int i = 0; i < j->n; i++) {
+        const result *k = j->kids[i];
+        if (j->want >= 0 && (int)k->value != j->want)
+            continue;
+        /* The kid after the "; " that goes before it if it is kept. */
+        size_t at = o + (count ? 2 : 0);
+        if (at >= size)
+            return -1;
+        long n = result_reason_into(k, out + at, size - at);
+        if (n == -2)
+            n = text_into("(null)", out + at, size - at);
+        if (n < 0)
+            return -1;
+        if (j->skip_empty && n == 0) {
+            out[o] = '\0';
+            continue;
+        }
+        if (count)
+            memcpy(out + o, "; ", 2);
+        o = at + (size_t)n;
+        count++;
+    }
+    return (long)o;
+}
+
 void
 result_add_evidence(eval_ctx *cx, result *res, const char *code,
                     const char *value, const char *unit, ts_time t,

@@ -89,6 +89,11 @@ result *result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
 ** Reading a result that way writes into it (the text is kept) and into
 ** the arena it was evaluated in: see result.c for why that is safe. */
 const char *result_reason(const result *res);
+/* The same text written into out[0..size) with its NUL and kept nowhere,
+** for a report that copies it straight into its output: its length, -1
+** if it does not fit in size (try again with more room), -2 if res has
+** no reason (result_reason would return NULL). */
+long result_reason_into(const result *res, char *out, size_t size);
 /* Set the reason: fmt and its arguments, formatted when first read (so a
 ** %s argument must live as long as the result: never a stack buffer);
 ** result_set_reason: a reason made already (static or in the arena);

@@ -135,6 +135,16 @@ json_is(const char *in, const char *want)
     assert_string_equal(b.p + 1, want);
     assert_int_equal(b.len, 1 + strlen(want));
     outbuf_release(&b);
+    /* The same text written raw and escaped in place (a reason written
+    ** straight into a report): the same bytes. */
+    outbuf r = {0};
+    outbuf_put(&r, "x\"", 2);
+    size_t start = r.len;
+    outbuf_puts(&r, in ? in : "");
+    outbuf_json_end(&r, start);
+    assert_string_equal(r.p + 1, want);
+    assert_int_equal(r.len, 1 + strlen(want));
+    outbuf_release(&r);
 }
 
 static void
@@ -176,6 +186,22 @@ test_json_utf8(void **state)
     json_is(NULL, "\"\"");
     json_is("a long plain ASCII reason, longer than a word or two",
             "\"a long plain ASCII reason, longer than a word or two\"");
+    /* Escaped in place with more to escape than the aside buffer holds. */
+    char big[2000], bigwant[4000];
+    memset(big, 'q', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    for (size_t i = 5; i < sizeof big - 1; i += 7)
+        big[i] = '"';
+    char *w = bigwant;
+    *w++ = '"';
+    for (const char *p = big; *p; p++) {
+        if (*p == '"')
+            *w++ = '\\';
+        *w++ = *p;
+    }
+    *w++ = '"';
+    *w = '\0';
+    json_is(big, bigwant);
 }
 
 int

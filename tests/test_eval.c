@@ -759,6 +759,68 @@ test_lazy_join(void **state)
     arena_free(a);
 }
 
+/* result_reason_into writes what result_reason makes, and refuses (-1)
+** whenever the room is too small, for every size. */
+static void
+into_is(const result *res, const char *want)
+{
+    char buf[256];
+    size_t n = strlen(want);
+    for (size_t size = 0; size <= n + 1; size++) {
+        memset(buf, '#', sizeof buf);
+        long got = result_reason_into(res, buf, size);
+        if (size <= n) {
+            assert_int_equal(got, -1);
+        } else {
+            assert_int_equal(got, (long)n);
+            assert_string_equal(buf, want);
+        }
+    }
+}
+
+static void
+test_reason_into(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    result *k[5];
+    k[0] = result_new(&cx, NULL, TV_MET, "one %d", 1);
+    k[1] = result_new(&cx, NULL, TV_NOT_MET, "two");
+    k[2] = result_new(&cx, NULL, TV_MET, "%s", "");
+    k[3] = result_new(&cx, NULL, TV_MET, "four \u2265 %s", "4");
+    k[4] = result_new(&cx, NULL, TV_UNKNOWN, NULL);
+    k[4]->reason_text = NULL;           /* no reason: "(null)" in a join */
+    char buf[64];
+    assert_int_equal(result_reason_into(k[4], buf, sizeof buf), -2);
+    for (int want = -1; want <= 2; want++)
+        for (int skip = 0; skip <= 1; skip++) {
+            result *j = result_new(&cx, NULL, TV_MET, NULL);
+            result_join_reasons(&cx, j, k, 5, want, skip);
+            const char *eager = result_reasons_join(&cx, k, 5, want, skip);
+            into_is(j, eager ? eager : "");
+            /* Written, nothing is kept: result_reason makes the same. */
+            assert_null(j->reason_text);
+            assert_string_equal(result_reason(j), eager ? eager : "");
+            into_is(j, eager ? eager : "");
+        }
+    /* A join of joins, a kid whose text is made already, a kid skipped
+    ** as empty after a kept one. */
+    result *j = result_new(&cx, NULL, TV_MET, NULL);
+    result_join_reasons(&cx, j, k, 4, TV_MET, 1);
+    result *jj = result_new(&cx, NULL, TV_MET, NULL);
+    result *two[3] = { j, k[2], k[1] };
+    result_join_reasons(&cx, jj, two, 3, -1, 1);
+    (void)result_reason(k[1]);
+    into_is(jj, "one 1; four \u2265 4; two");
+    result *keep = result_new(&cx, NULL, TV_MET, NULL);
+    result_join_reasons(&cx, keep, two, 3, -1, 0);
+    into_is(keep, "one 1; four \u2265 4; ; two");
+    for (int i = 0; i < 4; i++)
+        into_is(k[i], result_reason(k[i]));
+    arena_free(a);
+}
+
 /* Threshold texts are kept per thread: a comparison changed in place (as
 ** a rule freed and another loaded at its address) gets its own text. */
 static void
@@ -816,6 +878,7 @@ main(void)
         cmocka_unit_test(test_lazy_format_long),
         cmocka_unit_test(test_lazy_reason_read_late),
         cmocka_unit_test(test_lazy_join),
+        cmocka_unit_test(test_reason_into),
         cmocka_unit_test(test_cmp_text_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
