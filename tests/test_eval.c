@@ -655,6 +655,14 @@ test_lazy_format_conversions(void **state)
          -42, 123456);
     SAME(a, "100% sure, 5%", "100%% sure, %d%%", 5);
     SAME(a, "\u2265 65 mm[Hg]", "\u2265 %d %s", 65, "mm[Hg]");
+    /* Compiled formats (text around %s, %.*s, %d) and the ones left to
+    ** quick_format give the same. */
+    SAME(a, "ab|abcdef|x", "%.*s|%.*s|%s", 2, "abcdef", -1, "abcdef", "x");
+    SAME(a, "%d at the end: 7", "%%d at the end: %d", 7);
+    SAME(a, "0", "%s%s%d%s", "", "", 0, "");
+    SAME(a, "-0 0 -1 2147483647 -2147483648", "-%d %d %d %d %d", 0, 0, -1,
+         INT32_MAX, INT32_MIN);
+    SAME(a, "starts, ends", "%s, %s", "starts", "ends");
     /* A NULL %s was accepted before (printed as glibc prints it). */
     const char *volatile none = NULL;    /* not known to be NULL */
     assert_string_equal(arena_printf(a, "[%s]", none), "[(null)]");
@@ -692,6 +700,9 @@ test_lazy_format_long(void **state)
     char *big = arena_alloc(a, n + 1);
     memset(big, 'x', n);
     for (int i = 0; i < 3; i++) {
+        char *e = arena_printf(a, "<%s>%d", big, i);
+        assert_int_equal(strlen(e), n + 3);
+        assert_int_equal(e[n + 2], '0' + i);
         char *s = lazy(a, "<%s>%d", big, i);
         assert_non_null(s);
         assert_int_equal(strlen(s), n + 3);
@@ -705,6 +716,45 @@ test_lazy_format_long(void **state)
         snprintf(want, sizeof want, "reason %d of %s", i, "many");
         assert_string_equal(lazy(a, "reason %d of %s", i, "many"), want);
     }
+    arena_free(a);
+}
+
+/* arena_fmt_into: the text with its NUL when it fits, -1 for every room
+** too small, compiled formats and the others alike. */
+static void into_fmt(arena *a, const char *want, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+into_fmt(arena *a, const char *want, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    arena_fmt *f = arena_capture(a, fmt, ap);
+    va_end(ap);
+    assert_non_null(f);
+    char buf[128];
+    size_t n = strlen(want);
+    for (size_t size = 0; size <= n + 1; size++) {
+        memset(buf, '#', sizeof buf);
+        int got = arena_fmt_into(f, buf, size);
+        if (size <= n) {
+            assert_int_equal(got, -1);
+        } else {
+            assert_int_equal(got, (int)n);
+            assert_string_equal(buf, want);
+        }
+    }
+}
+
+static void
+test_lazy_format_into(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    into_fmt(a, "MAP 55 is < 65 mm[Hg]", "MAP %d is < %d %s", 55, 65, "mm[Hg]");
+    into_fmt(a, "-123 lead", "%d %.*s", -123, 4, "leading");
+    into_fmt(a, "100% of 00042", "100%% of %05d", 42);
+    into_fmt(a, "plain", "plain");
+    into_fmt(a, "", "%s", "");
     arena_free(a);
 }
 
@@ -878,6 +928,7 @@ main(void)
         cmocka_unit_test(test_lazy_format_long),
         cmocka_unit_test(test_lazy_reason_read_late),
         cmocka_unit_test(test_lazy_join),
+        cmocka_unit_test(test_lazy_format_into),
         cmocka_unit_test(test_reason_into),
         cmocka_unit_test(test_cmp_text_memo),
     };
