@@ -382,12 +382,30 @@ result_pointer(eval_ctx *cx, const char *section, int index)
     return p;
 }
 
+/*
+** Reasons quote the same few times over and over (the latest sample, an
+** onset, in every criterion that reads them): each thread keeps the texts
+** of the times it formatted last, keyed by the time itself, so a kept
+** text is never the wrong one.
+*/
+typedef struct time_memo {
+    ts_time t;
+    size_t len;                 /* 0: an empty slot */
+    char text[TS_FMT_LEN];
+} time_memo;
+
+static _Thread_local time_memo time_memo_table[64];
+
 const char *
 result_fmt_time(eval_ctx *cx, ts_time t)
 {
-    char buf[TS_FMT_LEN];
-    ts_format_short(t, buf);
-    return arena_strdup(cx->a, buf);
+    time_memo *m = &time_memo_table[((uint64_t)t * 0x9E3779B97F4A7C15ULL) >> 58];
+    if (m->len == 0 || m->t != t) {
+        ts_format_short(t, m->text);
+        m->len = strlen(m->text);
+        m->t = t;
+    }
+    return arena_strndup(cx->a, m->text, m->len);
 }
 
 /* }====================================================== */

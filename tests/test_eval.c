@@ -871,6 +871,29 @@ test_reason_into(void **state)
     arena_free(a);
 }
 
+/* Times in reasons are kept per thread by value: however times share
+** the table's slots, each text is ts_format_short's. */
+static void
+test_fmt_time_memo(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    char want[TS_FMT_LEN];
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 2000; i++) {
+            ts_time t = (round == 1 ? 1999 - i : i) * (ts_time)(7 * 60 + 1)
+                      + (ts_time)1772352000 * (round == 2 ? 0 : 1);
+            ts_format_short(t, want);
+            assert_string_equal(result_fmt_time(&cx, t), want);
+        }
+    ts_format_short(TS_NONE, want);
+    assert_string_equal(result_fmt_time(&cx, TS_NONE), want);
+    ts_format_short(0, want);
+    assert_string_equal(result_fmt_time(&cx, 0), want);
+    arena_free(a);
+}
+
 /* Threshold texts are kept per thread: a comparison changed in place (as
 ** a rule freed and another loaded at its address) gets its own text. */
 static void
@@ -928,6 +951,7 @@ main(void)
         cmocka_unit_test(test_lazy_format_long),
         cmocka_unit_test(test_lazy_reason_read_late),
         cmocka_unit_test(test_lazy_join),
+        cmocka_unit_test(test_fmt_time_memo),
         cmocka_unit_test(test_lazy_format_into),
         cmocka_unit_test(test_reason_into),
         cmocka_unit_test(test_cmp_text_memo),
