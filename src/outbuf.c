@@ -205,13 +205,6 @@ json_special16(const unsigned char *p)
 ** sixteen bytes at a time with SSE2 and eight without while it lasts,
 ** the rest escaped.
 */
-void
-outbuf_json(outbuf *b, const char *s)
-{
-    s = s ? s : "";
-    outbuf_json_n(b, s, strlen(s));
-}
-
 /* The escaped bytes of p..end written from o (room for six times as
 ** many), the quotes left to the caller; returns where it stopped. */
 static char *
@@ -303,6 +296,35 @@ outbuf_json_n(outbuf *b, const char *s, size_t len)
     char *o = b->p + b->len;
     *o++ = '"';
     o = json_escape(o, p, p + len);
+    *o++ = '"';
+    *o = '\0';
+    b->len = (size_t)(o - b->p);
+}
+
+/*
+** Most strings a report writes whole are short (codes, values, units,
+** pointers, missing items: a dozen bytes): copying them a byte at a time
+** while checking each costs less than measuring them first and setting
+** up the escaper.  A string longer than that, or one with a byte to
+** escape, goes on from there through json_escape.
+*/
+#define JSON_SHORT 32
+
+void
+outbuf_json(outbuf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    reserve(b, JSON_SHORT + 2);
+    char *o = b->p + b->len;
+    *o++ = '"';
+    for (int i = 0; i < JSON_SHORT && json_plain[*p]; i++)
+        *o++ = (char)*p++;
+    if (*p != '\0') {
+        size_t rest = strlen((const char *)p);
+        b->len = (size_t)(o - b->p);
+        reserve(b, 6 * rest + 1);
+        o = json_escape(b->p + b->len, p, p + rest);
+    }
     *o++ = '"';
     *o = '\0';
     b->len = (size_t)(o - b->p);
