@@ -317,7 +317,8 @@ outbuf_json(outbuf *b, const char *s)
     reserve(b, JSON_SHORT + 2);
     char *o = b->p + b->len;
     *o++ = '"';
-    for (int i = 0; i < JSON_SHORT && json_plain[*p]; i++)
+    const char *stop = o + JSON_SHORT;        /* inside the room reserved */
+    while (json_plain[*p] && o < stop)
         *o++ = (char)*p++;
     if (*p != '\0') {
         size_t rest = strlen((const char *)p);
