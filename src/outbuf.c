@@ -361,10 +361,12 @@ outbuf_json_end(outbuf *b, size_t start)
     size_t n = b->len - start;
     size_t k = plain_prefix((const unsigned char *)b->p + start, n);
     if (k < n) {
+        /* With its NUL (b->p[b->len]): json_escape reads a UTF-8
+        ** sequence to its end, and a cut one must stop there. */
         size_t m = n - k;
         char small[512];
-        char *tmp = m <= sizeof small ? small : xmalloc(m);
-        memcpy(tmp, b->p + start + k, m);
+        char *tmp = m < sizeof small ? small : xmalloc(m + 1);
+        memcpy(tmp, b->p + start + k, m + 1);
         b->len = start + k;
         reserve(b, 6 * m + 1);
         const unsigned char *t = (const unsigned char *)tmp;
