@@ -408,6 +408,36 @@ result_fmt_time(eval_ctx *cx, ts_time t)
     return arena_strndup(cx->a, m->text, m->len);
 }
 
+/*
+** Doses and rates as recorded, for evidence: the same few values recur
+** (a drip's rate in every criterion and trial that reads the drug), and
+** num_format falls back on snprintf for many of them.  Kept per thread
+** like the times, keyed by the value's bits, so never the wrong text.
+*/
+typedef struct num_memo {
+    uint64_t bits;
+    size_t len;                 /* 0: an empty slot */
+    char text[32];
+} num_memo;
+
+static _Thread_local num_memo num_memo_table[64];
+
+const char *
+result_num(eval_ctx *cx, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    num_memo *m = &num_memo_table[(bits * 0x9E3779B97F4A7C15ULL) >> 58];
+    if (m->len == 0 || m->bits != bits) {
+        num_format(v, m->text, sizeof m->text);
+        m->len = strlen(m->text);
+        m->bits = bits;
+        if (m->len == 0)                /* never kept: an empty slot */
+            return "";
+    }
+    return arena_strndup(cx->a, m->text, m->len);
+}
+
 /* }====================================================== */
 
 /*

@@ -123,6 +123,7 @@ const char *result_cmp_text(eval_ctx *cx, const num_cmp_t *c); /* "< 65 mm[Hg]" 
 const char *result_fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical); /* "58 mm[Hg]" */
 const char *result_pointer(eval_ctx *cx, const char *section, int index); /* "/observations/17" */
 const char *result_fmt_time(eval_ctx *cx, ts_time t);   /* "2026-03-01 08:00" */
+const char *result_num(eval_ctx *cx, double v);         /* num_format's "0.05" */
 
 /* series.c: R_LATEST, R_ANY_VALUE, R_ALL_VALUES, R_SUSTAINED, R_EPISODE,
 ** R_CONSECUTIVE on observation concepts (and R_LATEST on derived ones via

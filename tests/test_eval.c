@@ -10,6 +10,7 @@
 #include "evaltest.h"
 
 #include <stdio.h>
+#include "units.h"
 
 #define AT "2026-03-01T12:00:00Z"
 
@@ -894,6 +895,31 @@ test_fmt_time_memo(void **state)
     arena_free(a);
 }
 
+/* Values in evidence are kept per thread by their bits: each text is
+** num_format's, whatever shares a slot (0 and -0 are two keys). */
+static void
+test_num_memo(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    char want[32];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 3000; i++) {
+            int k = round ? 2999 - i : i;
+            double v = k % 3 == 0 ? k * 0.05 : k % 3 == 1 ? -k / 7.0 : k * 1e6;
+            num_format(v, want, sizeof want);
+            assert_string_equal(result_num(&cx, v), want);
+        }
+    const double odd[] = { 0.0, -0.0, 1e300, -1e-300, 0.1 + 0.2, 0.3 };
+    for (int r = 0; r < 2; r++)
+        for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+            num_format(odd[i], want, sizeof want);
+            assert_string_equal(result_num(&cx, odd[i]), want);
+        }
+    arena_free(a);
+}
+
 /* Threshold texts are kept per thread: a comparison changed in place (as
 ** a rule freed and another loaded at its address) gets its own text. */
 static void
@@ -952,6 +978,7 @@ main(void)
         cmocka_unit_test(test_lazy_reason_read_late),
         cmocka_unit_test(test_lazy_join),
         cmocka_unit_test(test_fmt_time_memo),
+        cmocka_unit_test(test_num_memo),
         cmocka_unit_test(test_lazy_format_into),
         cmocka_unit_test(test_reason_into),
         cmocka_unit_test(test_cmp_text_memo),
