@@ -541,7 +541,7 @@ eval_derived(eval_ctx *cx, const rule *ru)
 {
     const concept *c = ru->concepts[0];
     const char *name = shown(c), *cmp = result_cmp_text(cx, &ru->cmp);
-    result *res = result_new(cx, ru, TV_UNKNOWN, NULL);
+    result *res = result_blank(cx, ru, TV_UNKNOWN);
     detail d;
 
     compute(cx, c, res, &d);

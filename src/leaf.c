@@ -25,11 +25,7 @@
 result *
 leaf_new(eval_ctx *cx, const rule *ru)
 {
-    result *res = result_new(cx, ru, TV_UNKNOWN, NULL);     /* reason "" */
-    res->since = TS_NONE;
-    res->since_early = TS_NONE;
-    res->until = TS_NONE;
-    return res;
+    return result_blank(cx, ru, TV_UNKNOWN);    /* reason "", no times */
 }
 
 void

@@ -33,21 +33,31 @@
 ** =======================================================
 */
 
+/*
+** Every field set by one assignment, not a memset and then the times
+** again: a criterion makes several results.  Most are made blank (every
+** leaf's, and the combinators'): not through result_new, whose variadic
+** entry stores all the argument registers first.
+*/
+result *
+result_blank(eval_ctx *cx, const rule *ru, tv value)
+{
+    result *res = arena_alloc_raw(cx->a, sizeof *res);
+    *res = (result){ .value = value, .rule = ru, .reason_text = "",
+                     .since = TS_NONE, .since_early = TS_NONE,
+                     .until = TS_NONE };
+    return res;
+}
+
 result *
 result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
 {
-    /* Every field set by one assignment, not a memset and then the
-    ** times again: a criterion makes several results. */
-    result *res = arena_alloc_raw(cx->a, sizeof *res);
-    *res = (result){ .value = value, .rule = ru, .since = TS_NONE,
-                     .since_early = TS_NONE, .until = TS_NONE };
+    result *res = result_blank(cx, ru, value);
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
         result_vsay(cx, res, fmt, ap);
         va_end(ap);
-    } else {
-        res->reason_text = "";
     }
     return res;
 }

@@ -85,6 +85,8 @@ result *eval_rule(eval_ctx *cx, const rule *ru);
 /* result.c: building results (below eval.c and every leaf). */
 result *result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* result_new with no reason yet (""), without the variadic call. */
+result *result_blank(eval_ctx *cx, const rule *ru, tv value);
 /* The reason of res, made now if it was not yet; NULL if it has none.
 ** Reading a result that way writes into it (the text is kept) and into
 ** the arena it was evaluated in: see result.c for why that is safe. */

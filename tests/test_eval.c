@@ -807,6 +807,13 @@ test_lazy_join(void **state)
     result *same = result_new(&cx, NULL, TV_NOT_MET, NULL);
     result_same_reason(same, k[1]);
     assert_string_equal(result_reason(same), "two");
+    /* A blank result: its value, reason "", no times, nothing else. */
+    result *b = result_blank(&cx, NULL, TV_MET);
+    assert_int_equal(b->value, TV_MET);
+    assert_string_equal(result_reason(b), "");
+    assert_true(b->since == TS_NONE && b->since_early == TS_NONE &&
+                b->until == TS_NONE);
+    assert_true(b->nev == 0 && b->nmissing == 0 && b->nkids == 0);
     arena_free(a);
 }
 
