@@ -120,9 +120,7 @@ section_incomplete(const record *r, const drug_weight *d, int n)
 static const char *
 num(eval_ctx *cx, double v)
 {
-    char buf[32];
-    num_format(v, buf, sizeof buf);
-    return arena_strdup(cx->a, buf);
+    return result_num(cx, v);
 }
 
 static void

@@ -609,14 +609,12 @@ loc_one(eval_ctx *cx, const rule *ru, const concept *c)
 static const char *
 fact_text(eval_ctx *cx, const fact_entry *f)
 {
-    char num[32];
 
     switch (f->type) {
     case VAL_BOOL:
         return f->b ? "true" : "false";
     case VAL_NUMBER:
-        num_format(f->n, num, sizeof num);
-        return arena_strdup(cx->a, num);
+        return result_num(cx, f->n);
     case VAL_STRING:
         return arena_printf(cx->a, "\"%s\"", f->s);
     }
