@@ -68,8 +68,9 @@ shown_name(eval_ctx *cx, const concept *c)
         {"svo2", "SvO2"}, {"scvo2", "ScvO2"}, {"pcwp", "PCWP"},
         {"sofa", "SOFA"}, {"gcs", "GCS"}, {"bmi", "BMI"}, {"vis", "VIS"},
     };
+    /* The first letter before strcmp: most names match none of them. */
     for (size_t i = 0; i < sizeof abbrev / sizeof abbrev[0]; i++)
-        if (strcmp(c->name, abbrev[i][0]) == 0)
+        if (c->name[0] == abbrev[i][0][0] && strcmp(c->name, abbrev[i][0]) == 0)
             return abbrev[i][1];
     char *s = arena_strdup(cx->a, c->name);
     for (char *p = s; *p; p++)
