@@ -62,12 +62,12 @@ med_evidence(eval_ctx *cx, result *res, const concept *c, const med_list *l, int
     }
 }
 
-/* No qualifying entry: not met if the drug or the section says so. */
-static void
-med_none(eval_ctx *cx, result *res, const concept *c, const med_list *l,
-         const char *what)
+/* No qualifying entry: not met if the drug or the section says so (for
+** leaf_none, which makes the reason only when it is read). */
+static int
+med_none_decided(eval_ctx *cx, const med_list *l)
 {
-    leaf_none(cx, res, c, l->n > 0 || leaf_complete(cx, SEC_MEDICATIONS), "%s", what);
+    return l->n > 0 || leaf_complete(cx, SEC_MEDICATIONS);
 }
 
 /* "norepinephrine, vasopressin or dobutamine": the drugs of a class,
@@ -161,7 +161,8 @@ clock_med_one(eval_ctx *cx, const rule *ru, const concept *c)
     if (!ru->has_within) {
         first = med_course(cx->r, l, &onset);
         if (first < 0) {
-            med_none(cx, res, c, l, arena_printf(cx->a, "%s is not running", c->name));
+            leaf_none(cx, res, c, med_none_decided(cx, l), "%s is not running",
+                      c->name);
             return res;
         }
         med_evidence(cx, res, c, l, first);
@@ -195,8 +196,8 @@ clock_med_one(eval_ctx *cx, const rule *ru, const concept *c)
                             result_pointer(cx, "medications", m->src));
     }
     if (!given) {
-        med_none(cx, res, c, l, arena_printf(cx->a, "no %s in the last %s",
-                                             c->name, leaf_dur_str(cx, ru->within)));
+        leaf_none(cx, res, c, med_none_decided(cx, l), "no %s in the last %s",
+                  c->name, leaf_dur_str(cx, ru->within));
         return res;
     }
     leaf_say(cx, res, TV_MET, "%s given %s, within %s", c->name,
@@ -346,7 +347,8 @@ event_time(eval_ctx *cx, const rule *ru, const concept *c, result *res,
             med_evidence(cx, res, c, ml, first);
             return onset;
         }
-        med_none(cx, res, c, ml, arena_printf(cx->a, "%s is not running", c->name));
+        leaf_none(cx, res, c, med_none_decided(cx, ml), "%s is not running",
+                  c->name);
         return TS_NONE;
     case EV_PROCEDURE:
         *verb = "started";

@@ -361,14 +361,49 @@ result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
     return t;
 }
 
+/* The memo tables of values (result_num, result_fmt_value): a value's
+** text kept by its bits. */
+typedef struct num_memo {
+    uint64_t bits;
+    size_t len;                 /* 0: an empty slot */
+    char text[32];
+} num_memo;
+
+/* m's text for v, made with format if m holds another value. */
+static num_memo *
+num_memo_get(num_memo *table, double v, void (*format)(double, char *, size_t))
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    num_memo *m = &table[(bits * 0x9E3779B97F4A7C15ULL) >> 58];   /* 64 slots */
+    if (m->len == 0 || m->bits != bits) {
+        format(v, m->text, sizeof m->text);
+        m->len = strlen(m->text);
+        m->bits = bits;
+    }
+    return m;
+}
+
+static _Thread_local num_memo clinical_memo_table[64];
+
+/* "58 mm[Hg]": the value as num_format_clinical writes it (kept per
+** thread: replay reads the same values at every step), and the unit. */
 const char *
 result_fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical)
 {
-    char buf[32];
     const char *u = shown_unit(c->unit);
-    num_format_clinical(canonical * (c->scale != 0 ? c->scale : 1), buf,
-                        sizeof buf);
-    return arena_printf(cx->a, "%s%s%s", buf, u ? " " : "", u ? u : "");
+    const num_memo *m = num_memo_get(clinical_memo_table,
+                                     canonical * (c->scale != 0 ? c->scale : 1),
+                                     num_format_clinical);
+    size_t ul = u ? strlen(u) : 0;
+    char *p = arena_alloc_raw(cx->a, m->len + (u ? 1 + ul : 0) + 1);
+    memcpy(p, m->text, m->len);
+    if (u) {
+        p[m->len] = ' ';
+        memcpy(p + m->len + 1, u, ul);
+    }
+    p[m->len + (u ? 1 + ul : 0)] = '\0';
+    return p;
 }
 
 /* "/section/index", made for every piece of evidence: no printf. */
@@ -424,27 +459,12 @@ result_fmt_time(eval_ctx *cx, ts_time t)
 ** num_format falls back on snprintf for many of them.  Kept per thread
 ** like the times, keyed by the value's bits, so never the wrong text.
 */
-typedef struct num_memo {
-    uint64_t bits;
-    size_t len;                 /* 0: an empty slot */
-    char text[32];
-} num_memo;
-
 static _Thread_local num_memo num_memo_table[64];
 
 const char *
 result_num(eval_ctx *cx, double v)
 {
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    num_memo *m = &num_memo_table[(bits * 0x9E3779B97F4A7C15ULL) >> 58];
-    if (m->len == 0 || m->bits != bits) {
-        num_format(v, m->text, sizeof m->text);
-        m->len = strlen(m->text);
-        m->bits = bits;
-        if (m->len == 0)                /* never kept: an empty slot */
-            return "";
-    }
+    const num_memo *m = num_memo_get(num_memo_table, v, num_format);
     return arena_strndup(cx->a, m->text, m->len);
 }
 

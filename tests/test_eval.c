@@ -918,6 +918,19 @@ test_num_memo(void **state)
             num_format(v, want, sizeof want);
             assert_string_equal(result_num(&cx, v), want);
         }
+    /* result_fmt_value: num_format_clinical's text of the scaled value,
+    ** then the unit when it reads well in a sentence. */
+    num_cmp_t c = { .op = CMP_GT, .unit = "mm[Hg]", .scale = 1 };
+    char num[32], full[64];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 3000; i++) {
+            double v = (round ? 2999 - i : i) * 0.37;
+            c.unit = i % 3 == 0 ? "mm[Hg]" : i % 3 == 1 ? "{score}" : NULL;
+            c.scale = i % 2 ? 1 : 1000;
+            num_format_clinical(v * c.scale, num, sizeof num);
+            snprintf(full, sizeof full, "%s%s", num, i % 3 == 0 ? " mm[Hg]" : "");
+            assert_string_equal(result_fmt_value(&cx, &c, v), full);
+        }
     const double odd[] = { 0.0, -0.0, 1e300, -1e-300, 0.1 + 0.2, 0.3 };
     for (int r = 0; r < 2; r++)
         for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
