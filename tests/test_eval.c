@@ -10,6 +10,7 @@
 #include "evaltest.h"
 
 #include <stdio.h>
+#include "leaf.h"
 #include "units.h"
 
 #define AT "2026-03-01T12:00:00Z"
@@ -940,6 +941,38 @@ test_num_memo(void **state)
     arena_free(a);
 }
 
+/* Durations in reasons are kept per thread by both parts: the same
+** seconds with other months is another text. */
+static void
+test_dur_memo(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    char want[DUR_TEXT_LEN];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 400; i++) {
+            int k = round ? 399 - i : i;
+            ts_duration d = { .seconds = (int64_t)(k / 4) * (k % 2 ? 1800 : 3600),
+                              .months = k % 4 < 2 ? 0 : k % 13 };
+            if (d.months == 0 && d.seconds > 0 && d.seconds < 72 * TS_HOUR &&
+                d.seconds % TS_HOUR == 0)
+                snprintf(want, sizeof want, "%lld h", (long long)(d.seconds / TS_HOUR));
+            else
+                ts_format_duration(d, want, sizeof want);
+            assert_string_equal(leaf_dur_str(&cx, d), want);
+        }
+    /* One number of seconds with 100 numbers of months: more than the
+    ** table has slots, so some share one. */
+    for (int round = 0; round < 2; round++)
+        for (int m = 0; m < 100; m++) {
+            ts_duration d = { .seconds = 0, .months = m };
+            ts_format_duration(d, want, sizeof want);
+            assert_string_equal(leaf_dur_str(&cx, d), want);
+        }
+    arena_free(a);
+}
+
 /* Threshold texts are kept per thread: a comparison changed in place (as
 ** a rule freed and another loaded at its address) gets its own text. */
 static void
@@ -999,6 +1032,7 @@ main(void)
         cmocka_unit_test(test_lazy_join),
         cmocka_unit_test(test_fmt_time_memo),
         cmocka_unit_test(test_num_memo),
+        cmocka_unit_test(test_dur_memo),
         cmocka_unit_test(test_lazy_format_into),
         cmocka_unit_test(test_reason_into),
         cmocka_unit_test(test_cmp_text_memo),
