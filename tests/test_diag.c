@@ -165,6 +165,46 @@ test_json_every_byte_everywhere(void **state)
             }
 }
 
+/* Text output: printable ASCII as it is, anything else alone between
+** ASCII letters (a lone byte >= 0x80 is not UTF-8) as \xNN; valid UTF-8
+** passes, a terminal control character in it does not. */
+static void
+test_escaped_every_byte_everywhere(void **state)
+{
+    (void)state;
+    char in[40], want[64 + 8], esc[8];
+    for (int len = 1; len <= 38; len++)     /* past 16-byte strides */
+        for (int at = 0; at < len; at++)
+            for (unsigned c = 1; c < 256; c++) {
+                memset(in, 'a', (size_t)len);
+                in[len] = '\0';
+                in[at] = (char)c;
+                if (c >= 0x20 && c < 0x7f)
+                    snprintf(esc, sizeof esc, "%c", (int)c);
+                else
+                    snprintf(esc, sizeof esc, "\\x%02x", c);
+                snprintf(want, sizeof want, "%.*s%s%.*s", at, in, esc,
+                         len - at - 1, in + at + 1);
+                outbuf b = {0};
+                outbuf_put(&b, "x", 1);
+                outbuf_escaped(&b, in);
+                assert_string_equal(b.p + 1, want);
+                assert_int_equal(b.len, 1 + strlen(want));
+                outbuf_release(&b);
+            }
+    const char *const ok[] = { "\u2265 65 \u00e9", "0123456789abcdef\u2013x" };
+    for (int k = 0; k < 2; k++) {
+        outbuf b = {0};
+        outbuf_escaped(&b, ok[k]);
+        assert_string_equal(b.p, ok[k]);
+        outbuf_release(&b);
+    }
+    outbuf b = {0};
+    outbuf_escaped(&b, "0123456789abcdef\u202eevil");    /* a bidi override */
+    assert_string_equal(b.p, "0123456789abcdef\\xe2\\x80\\xaeevil");
+    outbuf_release(&b);
+}
+
 static void
 test_json_utf8(void **state)
 {
@@ -215,6 +255,7 @@ main(void)
         cmocka_unit_test(test_long_message),
         cmocka_unit_test(test_json_every_byte_everywhere),
         cmocka_unit_test(test_json_utf8),
+        cmocka_unit_test(test_escaped_every_byte_everywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
