@@ -117,6 +117,12 @@ unsafe_for_terminal(unsigned cp)
 
 static size_t term_plain_prefix(const unsigned char *s, size_t n);
 
+size_t
+outbuf_plain_len(const char *s, size_t n)
+{
+    return term_plain_prefix((const unsigned char *)s, n);
+}
+
 void
 outbuf_escaped(outbuf *b, const char *s)
 {

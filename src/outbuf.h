@@ -51,6 +51,9 @@ void outbuf_printf(outbuf *b, const char *fmt, ...)
 ** bytes that are not UTF-8) written as \xNN: data from a record must never
 ** reach a terminal as an escape sequence. */
 void outbuf_escaped(outbuf *b, const char *s);
+/* How many of the n bytes at s outbuf_escaped copies as they are
+** (printable ASCII, from the start). */
+size_t outbuf_plain_len(const char *s, size_t n);
 /* Append s as a JSON string (quotes included), RFC 8259 escaping;
 ** outbuf_json_n when its length n (up to its NUL) is known. */
 void outbuf_json(outbuf *b, const char *s);

@@ -493,6 +493,42 @@ text_reason(outbuf *b, const char *s)
     outbuf_escaped(b, s);
 }
 
+/*
+** A criterion's reason as text_reason writes it, formatted straight into
+** the output (result_reason_into) like the NDJSON one: most are printable
+** ASCII with no UCUM code to spell out, and stay as written; the others
+** are copied aside and written again through text_reason.
+*/
+static void
+text_result_reason(outbuf *b, const result *res)
+{
+    size_t start = b->len;
+    long n = -2;
+    for (size_t room = 256; res; room = 2 * (b->cap - b->len)) {
+        outbuf_grow(b, room);
+        n = result_reason_into(res, b->p + b->len, b->cap - b->len);
+        if (n != -1)
+            break;
+    }
+    if (n < 0) {
+        b->p[b->len] = '\0';
+        text_reason(b, "not evaluated");
+        return;
+    }
+    const char *t = b->p + start;
+    if (outbuf_plain_len(t, (size_t)n) == (size_t)n && !strstr(t, "mm[Hg]")) {
+        b->len += (size_t)n;
+        return;
+    }
+    char small[512];
+    char *copy = (size_t)n < sizeof small ? small : xmalloc((size_t)n + 1);
+    memcpy(copy, t, (size_t)n + 1);
+    b->p[start] = '\0';
+    text_reason(b, copy);
+    if (copy != small)
+        free(copy);
+}
+
 /* Marks and colours show the criterion's effect on eligibility: an
 ** exclusion that is met is a red ✗, one that is not met a green ✓ (its
 ** reason says which way the criterion itself went). */
@@ -514,7 +550,7 @@ text_criterion(const report_opts *o, outbuf *b, const criterion *c,
     for (int pad = width - (int)(b->len - before); pad > 0; pad--)
         outbuf_put(b, " ", 1);
     outbuf_puts(b, "  ");
-    text_reason(b, res && result_reason(res) ? result_reason(res) : "not evaluated");
+    text_result_reason(b, res);
     if (!c->evaluated) {
         paint(o, b, C_DIM);
         outbuf_puts(b, " [not evaluated]");
