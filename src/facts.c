@@ -168,6 +168,8 @@ sort_by_time(arena *a, void *items, int n, size_t elsize, size_t toff)
 {
     const char *b = items;
     int sorted = 1;
+    if (n < 2)
+        return items;
     for (int i = 1; i < n && sorted; i++) {
         ts_time p, q;
         memcpy(&p, b + (size_t)(i - 1) * elsize + toff, sizeof p);
@@ -215,6 +217,13 @@ finish_concept(record *r, int i, ts_time at)
 {
     series *s = &r->obs[i];
     int k = 0;
+    /* Most concepts have nothing recorded in a record (a dozen of the
+    ** vocabulary's 120 have): nothing to filter, sort or index. */
+    if (!s->n && !r->meds[i].n && !r->conds[i].n && !r->procs[i].n && !r->locs[i].n) {
+        if (r->facts[i] && future(r->facts[i]->t, at))
+            r->facts[i] = NULL;
+        return;
+    }
     for (int j = 0; j < s->n; j++)
         if (!future(s->s[j].t, at))
             s->s[k++] = s->s[j];

@@ -125,6 +125,9 @@ char *fhir_map(fhir_group *g, const vocab *v, size_t *len, ts_error *err);
 */
 typedef struct fhir_input fhir_input;
 
+/* Whether a JSON text may be FHIR: it holds the key "resourceType",
+** "transactionTime" or "eventId" somewhere (else it is a record). */
+int fhirin_may_be_fhir(const char *buf, size_t len);
 fhir_input *fhirin_new(input *in);
 int fhirin_next(fhir_input *f, input_item *item);
 /* What the grouping skipped (types not read, no patient, duplicates). */

@@ -27,7 +27,6 @@
 ** patient, and the references to Medication and Location resources); the
 ** mapping itself runs on the workers (fhirmap.c).
 */
-#define _GNU_SOURCE         /* memmem */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -666,14 +665,45 @@ spill(fhir_input *f, input_item *item, const json_doc *doc)
 
 /* ----------------------------------------------------------- the loop */
 
+/* Does buf hold needle (n bytes) with its byte k at buf[i]? */
+static int
+needle_at(const char *buf, size_t len, size_t i, const char *needle, size_t n, size_t k)
+{
+    return i >= k && len - (i - k) >= n && memcmp(buf + i - k, needle, n) == 0;
+}
+
+/*
+** Whether the text holds "resourceType", "transactionTime" or "eventId"
+** (quotes included) anywhere: the same answer as three memmem passes,
+** which were a twentieth of a realistic run (every line of a record file
+** goes through here).  Instead, memchr (vectorised) finds each 'T' -- byte
+** 9 of the first key, 12 of the second -- and each 'I', byte 6 of the
+** third; a record's 'T's are those of its timestamps, one every 80 bytes
+** or so, and 'I' is rarer still.
+*/
+int
+fhirin_may_be_fhir(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+    while ((p = memchr(p, 'T', (size_t)(end - p))) != NULL) {
+        size_t i = (size_t)(p - buf);
+        if (needle_at(buf, len, i, "\"resourceType\"", 14, 9)
+            || needle_at(buf, len, i, "\"transactionTime\"", 17, 12))
+            return 1;
+        p++;
+    }
+    for (p = buf; (p = memchr(p, 'I', (size_t)(end - p))) != NULL; p++)
+        if (needle_at(buf, len, (size_t)(p - buf), "\"eventId\"", 9, 6))
+            return 1;
+    return 0;
+}
+
 /* Look at one record-or-resource text; returns 1 when item is to be
 ** handed out as it is (a record, or an error), 0 when it was taken. */
 static int
 classify(fhir_input *f, input_item *item)
 {
-    int manifest = memmem(item->buf, item->len, "\"transactionTime\"", 17) != NULL;
-    int log = memmem(item->buf, item->len, "\"eventId\"", 9) != NULL;
-    if (!manifest && !log && !memmem(item->buf, item->len, "\"resourceType\"", 14))
+    if (!fhirin_may_be_fhir(item->buf, item->len))
         return 1;
     ts_error err;
     json_doc *doc = json_doc_parse(item->buf, item->len,

@@ -99,6 +99,18 @@ field(mapper *m, const cJSON *obj, const char *pre, const char *name,
 #define STR(o, pre, name, bad) field(m, o, pre, name, cJSON_String, "a string", bad)
 #define NUM(o, pre, name, bad) field(m, o, pre, name, cJSON_Number, "a number", bad)
 
+/* An element of an array the mapping reads must be an object: 0 if it
+** is, else -1 with the error filled and *bad set. */
+static int
+element(mapper *m, const cJSON *c, const char *path, int *bad)
+{
+    if (cJSON_IsObject(c))
+        return 0;
+    fail(m, c, path, "must be an object, not %s", json_type_name(c));
+    *bad = 1;
+    return -1;
+}
+
 /* A string field's value, or NULL. */
 static const char *
 str_of(mapper *m, const cJSON *obj, const char *pre, const char *name, int *bad)
@@ -168,11 +180,8 @@ codeable(mapper *m, const cJSON *cc, const char *pre, int rolecode, int *bad)
     int i = 0;
     for (const cJSON *c = codings ? codings->child : NULL; c; c = c->next, i++) {
         snprintf(path, sizeof path, "%s%scoding[%d]", pre, pre[0] ? "." : "", i);
-        if (!cJSON_IsObject(c)) {
-            fail(m, c, path, "must be an object, not %s", json_type_name(c));
-            *bad = 1;
+        if (element(m, c, path, bad) < 0)
             return NULL;
-        }
         const char *sys = str_of(m, c, path, "system", bad);
         const char *code = str_of(m, c, path, "code", bad);
         if (*bad)
@@ -204,11 +213,8 @@ status_code(mapper *m, const cJSON *obj, const char *name, int *bad)
     int i = 0;
     for (const cJSON *c = codings ? codings->child : NULL; c; c = c->next, i++) {
         snprintf(path, sizeof path, "%s.coding[%d]", name, i);
-        if (!cJSON_IsObject(c)) {
-            fail(m, c, path, "must be an object, not %s", json_type_name(c));
-            *bad = 1;
+        if (element(m, c, path, bad) < 0)
             return NULL;
-        }
         const char *code = str_of(m, c, path, "code", bad);
         if (code || *bad)
             return code;
@@ -365,18 +371,71 @@ void_status(const char *s)
                  strcmp(s, "cancelled") == 0 || strcmp(s, "not-done") == 0);
 }
 
+/* The resource's status, read first by every mapper that has one: -1 on
+** error, 1 when the status voids the resource (counted as skipped, the
+** mapper returns 0), else 0 with *status set (NULL when absent). */
+static int
+read_status(mapper *m, const cJSON *o, const char **status)
+{
+    int bad = 0;
+    *status = str_of(m, o, "", "status", &bad);
+    if (bad)
+        return -1;
+    if (void_status(*status)) {
+        skip(m, FS_STATUS);
+        return 1;
+    }
+    return 0;
+}
+
+/* The times of a resource that happens over a span: the start and end of
+** the Period field period, else the DateTime field datetime as the start.
+** Returns 1 when the start is that single time, else 0; on error *bad is
+** set.  The Period field is checked even after an earlier error, so the
+** last field in error is reported, as everywhere in this file. */
+static int
+span_times(mapper *m, const cJSON *o, const char *period, const char *datetime,
+           const char **start, const char **end, int *bad)
+{
+    ts_time t;
+    const cJSON *per = OBJ(o, "", period, bad);
+    *start = *end = NULL;
+    if (per && !*bad) {
+        *start = time_of(m, per, period, "start", bad, &t);
+        *end = time_of(m, per, period, "end", bad, &t);
+    }
+    if (!*start && !*bad) {
+        *start = time_of(m, o, "", datetime, bad, &t);
+        return *start != NULL;
+    }
+    return 0;
+}
+
+/* A span item needs a code of its kind and a start: 1 when it has not
+** (counted as skipped), else 0. */
+static int
+skip_span(mapper *m, const concept *k, concept_kind kind, const char *start)
+{
+    if (!k || k->kind != kind) {
+        skip(m, FS_CODE);
+        return 1;
+    }
+    if (!start) {
+        skip(m, FS_NO_TIME);
+        return 1;
+    }
+    return 0;
+}
+
 static int
 map_observation(mapper *m, const cJSON *o)
 {
     int bad = 0;
     ts_time t;
-    const char *status = str_of(m, o, "", "status", &bad);
-    if (bad)
-        return -1;
-    if (void_status(status)) {
-        skip(m, FS_STATUS);
-        return 0;
-    }
+    const char *status;
+    int st = read_status(m, o, &status);
+    if (st != 0)
+        return st < 0 ? -1 : 0;
     const cJSON *per = OBJ(o, "", "effectivePeriod", &bad);
     const char *time = time_of(m, o, "", "effectiveDateTime", &bad, &t);
     if (!time && !bad)
@@ -394,8 +453,8 @@ map_observation(mapper *m, const cJSON *o)
     for (const cJSON *c = comps ? comps->child : NULL; c && !bad; c = c->next, i++) {
         char path[64];
         snprintf(path, sizeof path, "component[%d]", i);
-        if (!cJSON_IsObject(c))
-            return fail(m, c, path, "must be an object, not %s", json_type_name(c));
+        if (element(m, c, path, &bad) < 0)
+            return -1;
         int k = observation_item(m, c, path, time, t, &bad);
         if (k > 0)
             got = 1;
@@ -465,8 +524,8 @@ attributes(mapper *m, const cJSON *o, cJSON *it)
     for (const cJSON *e = exts ? exts->child : NULL; e && !bad; e = e->next, i++) {
         char path[64];
         snprintf(path, sizeof path, "extension[%d]", i);
-        if (!cJSON_IsObject(e))
-            return fail(m, e, path, "must be an object, not %s", json_type_name(e));
+        if (element(m, e, path, &bad) < 0)
+            return -1;
         const char *url = str_of(m, e, path, "url", &bad);
         if (!url || strncmp(url, ATTR_URL, strlen(ATTR_URL)) != 0)
             continue;
@@ -491,38 +550,21 @@ static int
 map_procedure(mapper *m, const cJSON *o)
 {
     int bad = 0;
-    ts_time t;
-    const char *status = str_of(m, o, "", "status", &bad);
-    if (bad)
-        return -1;
-    if (void_status(status)) {
-        skip(m, FS_STATUS);
-        return 0;
-    }
+    const char *status, *start, *end;
+    int st = read_status(m, o, &status);
+    if (st != 0)
+        return st < 0 ? -1 : 0;
     const cJSON *cc = OBJ(o, "", "code", &bad);
     const concept *k = cc ? codeable(m, cc, "code", 0, &bad) : NULL;
-    const cJSON *per = OBJ(o, "", "performedPeriod", &bad);
-    const char *start = NULL, *end = NULL;
-    if (per && !bad) {
-        start = time_of(m, per, "performedPeriod", "start", &bad, &t);
-        end = time_of(m, per, "performedPeriod", "end", &bad, &t);
-    }
-    if (!start && !bad) {
-        start = time_of(m, o, "", "performedDateTime", &bad, &t);
-        /* A single time: a procedure done then, unless still going. */
-        if (start && !(status && strcmp(status, "in-progress") == 0))
-            end = start;
-    }
+    int single = span_times(m, o, "performedPeriod", "performedDateTime",
+                            &start, &end, &bad);
+    /* A single time: a procedure done then, unless still going. */
+    if (single && !(status && strcmp(status, "in-progress") == 0))
+        end = start;
     if (bad)
         return -1;
-    if (!k || k->kind != CK_PROCEDURE) {
-        skip(m, FS_CODE);
+    if (skip_span(m, k, CK_PROCEDURE, start))
         return 0;
-    }
-    if (!start) {
-        skip(m, FS_NO_TIME);
-        return 0;
-    }
     cJSON *it = cJSON_CreateObject();
     cJSON_AddStringToObject(it, "code", k->name);
     cJSON_AddStringToObject(it, "start", start);
@@ -561,28 +603,15 @@ static int
 map_medication(mapper *m, const cJSON *o)
 {
     int bad = 0;
-    ts_time t, ts;
-    const char *status = str_of(m, o, "", "status", &bad);
-    if (bad)
-        return -1;
-    if (void_status(status)) {
-        skip(m, FS_STATUS);
-        return 0;
-    }
+    const char *status, *start, *end;
+    int st = read_status(m, o, &status);
+    if (st != 0)
+        return st < 0 ? -1 : 0;
     const concept *k = medication_concept(m, o, &bad);
     if (bad)
         return -1;
-    const cJSON *per = OBJ(o, "", "effectivePeriod", &bad);
-    const char *start = NULL, *end = NULL;
-    int single = 0;
-    if (per && !bad) {
-        start = time_of(m, per, "effectivePeriod", "start", &bad, &ts);
-        end = time_of(m, per, "effectivePeriod", "end", &bad, &t);
-    }
-    if (!start && !bad) {
-        start = time_of(m, o, "", "effectiveDateTime", &bad, &ts);
-        single = start != NULL;
-    }
+    int single = span_times(m, o, "effectivePeriod", "effectiveDateTime",
+                            &start, &end, &bad);
     const cJSON *dosage = OBJ(o, "", "dosage", &bad);
     const cJSON *rate = OBJ(dosage, "dosage", "rateQuantity", &bad);
     const cJSON *dose = OBJ(dosage, "dosage", "dose", &bad);
@@ -595,14 +624,8 @@ map_medication(mapper *m, const cJSON *o)
     if ((rv && rv->valuedouble < 0) || (dv && dv->valuedouble < 0))
         return fail(m, rv ? rv : dv, rv ? "dosage.rateQuantity.value"
                     : "dosage.dose.value", "must not be negative");
-    if (!k || k->kind != CK_MEDICATION) {
-        skip(m, FS_CODE);
+    if (skip_span(m, k, CK_MEDICATION, start))
         return 0;
-    }
-    if (!start) {
-        skip(m, FS_NO_TIME);
-        return 0;
-    }
     /* Without an end: an effectiveDateTime with a plain dose is one
     ** administration (the record's own rule for a dose without end); an
     ** effectivePeriod still running only when in progress; anything else
@@ -637,12 +660,8 @@ location_concept(mapper *m, int li, int *bad)
     for (const cJSON *c = types ? types->child : NULL; c && !k && !*bad; c = c->next, i++) {
         char path[64];
         snprintf(path, sizeof path, "type[%d]", i);
-        if (!cJSON_IsObject(c)) {
-            fail(m, c, path, "must be an object, not %s", json_type_name(c));
-            *bad = 1;
-        } else {
+        if (element(m, c, path, bad) == 0)
             k = codeable(m, c, path, 1, bad);
-        }
     }
     if (!*bad)
         m->cur = saved;
@@ -653,20 +672,17 @@ static int
 map_encounter(mapper *m, const cJSON *o)
 {
     int bad = 0, i = 0, used = 0, why = -1;
-    const char *status = str_of(m, o, "", "status", &bad);
-    if (bad)
-        return -1;
-    if (void_status(status)) {
-        skip(m, FS_STATUS);
-        return 0;
-    }
+    const char *status;
+    int st = read_status(m, o, &status);
+    if (st != 0)
+        return st < 0 ? -1 : 0;
     const cJSON *locs = ARR(o, "", "location", &bad);
     for (const cJSON *l = locs ? locs->child : NULL; l && !bad; l = l->next, i++) {
         char path[64], rpath[80], ppath[80];
         ts_time t;
         snprintf(path, sizeof path, "location[%d]", i);
-        if (!cJSON_IsObject(l))
-            return fail(m, l, path, "must be an object, not %s", json_type_name(l));
+        if (element(m, l, path, &bad) < 0)
+            return -1;
         join(rpath, sizeof rpath, path, "location");
         join(ppath, sizeof ppath, path, "period");
         const cJSON *ref = OBJ(l, path, "location", &bad);

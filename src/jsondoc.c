@@ -275,6 +275,42 @@ skim_next(skim *s)
     return off;
 }
 
+/* Bytes where skim_skip_flat stops to look. */
+static const unsigned char flat_stop[256] = {
+    ['\0'] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1, [']'] = 1, ['}'] = 1,
+};
+
+/*
+** Past the rest of an object or array of scalars whose opening bracket
+** skim_next has just given: to its closing bracket, which the next
+** skim_next steps over.  Its members get no offsets, which is the point:
+** this is a few instructions a byte, not a skim_next a value.  Lines are
+** added as skim_next adds them.
+*/
+static void
+skim_skip_flat(skim *s)
+{
+    const char *buf = s->d->buf, *p = s->p;
+    for (;;) {
+        while (!flat_stop[(unsigned char)*p])
+            p++;
+        char c = *p;
+        if (c == '"') {
+            p = skip_string(p);
+        } else if (c == '\n') {
+            p++;
+            json_add_line(s->d, (size_t)(p - buf));
+        } else if (c == '\r') {
+            p++;
+            if (*p != '\n')
+                json_add_line(s->d, (size_t)(p - buf));
+        } else {
+            break;                  /* the closing bracket (or the end) */
+        }
+    }
+    s->p = p;
+}
+
 /* Every offset, into *offs (in the doc's arena) and *noffs. */
 static int
 skim_offsets(json_doc *d, int **offs, size_t *noffs)
@@ -350,6 +386,16 @@ node_cache(const cJSON *node)
 ** json_doc_position skims it all).  Returns -1 if the skim and the tree
 ** disagree (cannot happen after the check).
 */
+/* An object or array whose members are all scalars and none wanted. */
+static int
+flat_unwanted(const cJSON *c)
+{
+    for (const cJSON *k = c->child; k; k = k->next)
+        if (k->child || (k->type & WANTED))
+            return 0;
+    return 1;
+}
+
 static int
 find_some_offsets(json_doc *d, const cJSON *const *nodes, int n)
 {
@@ -374,7 +420,9 @@ find_some_offsets(json_doc *d, const cJSON *const *nodes, int n)
             c->type &= ~WANTED;
             left--;
         }
-        if (c->child) {
+        if (c->child && flat_unwanted(c)) {
+            skim_skip_flat(&s);         /* an item no warning is about */
+        } else if (c->child) {
             if (depth == JSON_MAX_DEPTH + 1) {
                 rc = -1;
                 break;
@@ -493,13 +541,6 @@ json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-static uint64_t
-has_byte(uint64_t x, unsigned char c)
-{
-    uint64_t y = x ^ (ONES * c);
-    return (y - ONES) & ~y & HIGHS;
-}
-
 static int
 odd_bytes(const char *buf, size_t len, int *blanks)
 {
@@ -508,8 +549,12 @@ odd_bytes(const char *buf, size_t len, int *blanks)
     for (; i + 8 <= len; i += 8) {
         uint64_t x;
         memcpy(&x, buf + i, 8);
-        uint64_t low = (x - ONES * 0x20) & ~x & HIGHS;     /* < 0x20 */
-        if (((x & HIGHS) | low | has_byte(x, '\\')) == 0)
+        /* A byte b sets its high bit in x - 0x20.. when b < 0x20 or
+        ** b >= 0xA0, and in (x ^ '\\'..) - 1.. when b is a backslash or
+        ** b >= 0x80 (but 0xDC, which the first catches).  A borrow only
+        ** starts at such a byte, so the lowest odd byte of a word always
+        ** shows, and a clean word sets no high bit: no & ~x needed. */
+        if ((((x - ONES * 0x20) | ((x ^ (ONES * '\\')) - ONES)) & HIGHS) == 0)
             continue;
         for (size_t k = i; k < i + 8; k++) {
             unsigned char c = (unsigned char)buf[k];
@@ -629,13 +674,16 @@ tree_ok(cJSON *root)
     int depth = 0;
     cJSON *n = root;
     while (n) {
-        if (cJSON_IsNumber(n)) {
+        /* The type's low byte, as cJSON_IsNumber and the others test it,
+        ** without a call into the library for each of ~2,500 nodes a record. */
+        int type = n->type & 0xFF;
+        if (type == cJSON_Number) {
             if (!isfinite(n->valuedouble))
                 return 0;
             if (n->valuedouble == 0)
                 n->valuedouble = 0.0;       /* -0 -> 0 */
-        } else if (cJSON_IsObject(n) || cJSON_IsArray(n)) {
-            if (depth == JSON_MAX_DEPTH || (cJSON_IsObject(n) && !keys_unique(n)))
+        } else if (type == cJSON_Object || type == cJSON_Array) {
+            if (depth == JSON_MAX_DEPTH || (type == cJSON_Object && !keys_unique(n)))
                 return 0;
             if (n->child) {
                 stack[depth++] = n;

@@ -36,6 +36,7 @@
 #include "merge.h"
 #include "outfile.h"
 #include "report.h"
+#include "summary.h"
 
 #define PROG "trialscreen merge"
 
@@ -186,16 +187,10 @@ is_summary(const char *line)
 ** =======================================================================
 */
 
-typedef struct miss {
-    char *item;
-    long n;
-} miss;
-
 typedef struct mcrit {
     char *id, *kind;
     long excluded, unknown, if_dropped;
-    miss *m;
-    int nm, capm;
+    summary_misses miss;
 } mcrit;
 
 typedef struct mtrial {
@@ -209,6 +204,7 @@ typedef struct msum {
     int n;                  /* summaries added */
     const char *first;      /* the file of the first one, for messages */
     long screened, unreadable;
+    fhir_counts skipped;    /* FHIR resources the pieces skipped */
     mtrial *t;
     int nt;
 } msum;
@@ -233,23 +229,6 @@ string_of(const cJSON *o, const char *key, int *bad)
         return "";
     }
     return v->valuestring;
-}
-
-static void
-add_missing(mcrit *c, const char *item, long n)
-{
-    for (int k = 0; k < c->nm; k++)
-        if (strcmp(c->m[k].item, item) == 0) {
-            c->m[k].n += n;
-            return;
-        }
-    if (c->nm == c->capm) {
-        c->capm = c->capm ? 2 * c->capm : 4;
-        c->m = xrealloc(c->m, (size_t)c->capm * sizeof *c->m);
-    }
-    c->m[c->nm].item = xstrdup(item);
-    c->m[c->nm].n = n;
-    c->nm++;
 }
 
 /* The first summary gives the trials and criteria, in its order. */
@@ -311,7 +290,33 @@ add_crit(mcrit *mc, const cJSON *c, int *bad)
         return;
     }
     cJSON_ArrayForEach(m, missing)
-        add_missing(mc, string_of(m, "item", bad), count_of(m, "records", bad));
+        summary_misses_add(&mc->miss, string_of(m, "item", bad),
+                           count_of(m, "records", bad));
+}
+
+/* "fhir_skipped":{"type":2,...}, if there: added to s->skipped.  Each
+** resource is counted by one piece only: a shard counts the skips of the
+** patients it screened, and shard 1 also those of no patient (screen.c). */
+static void
+add_skipped(msum *s, const cJSON *sum, int *bad)
+{
+    const cJSON *sk = cJSON_GetObjectItemCaseSensitive(sum, "fhir_skipped"), *v;
+    if (!sk)
+        return;
+    if (!cJSON_IsObject(sk)) {
+        *bad = 1;
+        return;
+    }
+    cJSON_ArrayForEach(v, sk) {
+        int i = 0;
+        while (i < FS_COUNT && strcmp(fhir_skip_key((fhir_skip)i), v->string) != 0)
+            i++;
+        if (i == FS_COUNT || !cJSON_IsNumber(v) || v->valuedouble < 0) {
+            *bad = 1;
+            return;
+        }
+        s->skipped.n[i] += (long)v->valuedouble;
+    }
 }
 
 /* Add one summary line.  Returns 0, or -1 (reported). */
@@ -338,6 +343,7 @@ msum_add(msum *s, const char *line, const piece *p)
         bad = 1;
     s->screened += screened;
     s->unreadable += unreadable;
+    add_skipped(s, sum, &bad);
     for (int i = 0; !bad && i < s->nt; i++) {
         const cJSON *t = cJSON_GetArrayItem(trials, i);
         const cJSON *crits = cJSON_GetObjectItemCaseSensitive(t, "criteria");
@@ -358,23 +364,15 @@ msum_add(msum *s, const char *line, const piece *p)
     return 0;
 }
 
-/* Most often first; ties by name (as summary.c sorts them). */
-static int
-miss_cmp(const void *a, const void *b)
-{
-    const miss *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n > y->n ? -1 : 1;
-    return strcmp(x->item, y->item);
-}
-
 /* The same bytes as summary.c's NDJSON summary. */
 static void
-msum_write(msum *s, outbuf *b)
+msum_write(const msum *s, outbuf *b)
 {
     outbuf_printf(b, "{\"summary\":{\"records\":%ld,\"screened\":%ld,"
-                  "\"unreadable\":%ld,\"trials\":[",
+                  "\"unreadable\":%ld",
                   s->screened + s->unreadable, s->screened, s->unreadable);
+    summary_skipped_json(b, &s->skipped);
+    outbuf_puts(b, ",\"trials\":[");
     for (int i = 0; i < s->nt; i++) {
         const mtrial *t = &s->t[i];
         outbuf_puts(b, i ? ",{\"trial\":" : "{\"trial\":");
@@ -385,22 +383,11 @@ msum_write(msum *s, outbuf *b)
                       "\"ineligible\":%ld,\"incomplete\":%ld,\"criteria\":[",
                       t->screened, t->eligible, t->ineligible, t->incomplete);
         for (int j = 0; j < t->nc; j++) {
-            mcrit *c = &t->c[j];
-            outbuf_puts(b, j ? ",{\"id\":" : "{\"id\":");
-            outbuf_json(b, c->id);
-            outbuf_puts(b, ",\"kind\":");
-            outbuf_json(b, c->kind);
-            outbuf_printf(b, ",\"excluded\":%ld,\"unknown\":%ld,"
-                          "\"eligible_if_dropped\":%ld,\"missing\":[",
-                          c->excluded, c->unknown, c->if_dropped);
-            if (c->nm > 1)
-                qsort(c->m, (size_t)c->nm, sizeof *c->m, miss_cmp);
-            for (int k = 0; k < c->nm; k++) {
-                outbuf_puts(b, k ? ",{\"item\":" : "{\"item\":");
-                outbuf_json(b, c->m[k].item);
-                outbuf_printf(b, ",\"records\":%ld}", c->m[k].n);
-            }
-            outbuf_puts(b, "]}");
+            const mcrit *c = &t->c[j];
+            if (j > 0)
+                outbuf_put(b, ",", 1);
+            summary_crit_json(b, c->id, c->kind, c->excluded, c->unknown,
+                              c->if_dropped, &c->miss);
         }
         outbuf_puts(b, "]}");
     }
@@ -413,9 +400,7 @@ msum_release(msum *s)
     for (int i = 0; i < s->nt; i++) {
         for (int j = 0; j < s->t[i].nc; j++) {
             mcrit *c = &s->t[i].c[j];
-            for (int k = 0; k < c->nm; k++)
-                free(c->m[k].item);
-            free(c->m);
+            summary_misses_release(&c->miss);
             free(c->id);
             free(c->kind);
         }
@@ -595,29 +580,38 @@ take_record(merger *m, const piece *p, const char *line, long len)
     return 0;
 }
 
-/* Shards, first pass: count each one's lines, take its summary. */
+/*
+** Read the pieces one after the other, their summaries into m->sum.  The
+** other lines of shards are counted (the first of two passes; a shard
+** holds one run, so nothing may follow its summary); those of blocks are
+** taken in order.
+*/
 static int
-count_shards(merger *m)
+read_pieces(merger *m)
 {
+    int shards = m->o->mode == MODE_SHARDS;
     for (int k = 0; k < m->o->nfiles; k++) {
         piece *p = &m->p[k];
-        long n;
+        long len;
         if (piece_open(p, m->o->files[k]) != 0)
             return -1;
-        while ((n = piece_line(p)) > 0) {
-            if (p->summaries > 0)
+        while ((len = piece_line(p)) > 0) {
+            if (shards && p->summaries > 0)
                 return fail("%s:%d: a line after the summary: a shard output "
                             "holds one run", p->name, p->lineno);
             if (is_summary(p->buf)) {
                 p->summaries++;
                 if (msum_add(&m->sum, p->buf, p) != 0)
                     return -1;
-            } else {
+            } else if (shards) {
                 p->records++;
+            } else if (take_record(m, p, p->buf, len) != 0 ||
+                       drain(m, 0) != 0) {
+                return -1;
             }
         }
         piece_close(p);
-        if (n < 0)
+        if (len < 0)
             return -1;
     }
     return 0;
@@ -676,42 +670,16 @@ deal_shards(merger *m)
     return 0;
 }
 
-/* Blocks: one after the other, summaries wherever a block ended. */
-static int
-join_blocks(merger *m)
-{
-    for (int k = 0; k < m->o->nfiles; k++) {
-        piece *p = &m->p[k];
-        long len;
-        if (piece_open(p, m->o->files[k]) != 0)
-            return -1;
-        while ((len = piece_line(p)) > 0) {
-            if (is_summary(p->buf)) {
-                p->summaries++;
-                if (msum_add(&m->sum, p->buf, p) != 0)
-                    return -1;
-            } else if (take_record(m, p, p->buf, len) != 0 ||
-                       drain(m, 0) != 0) {
-                return -1;
-            }
-        }
-        piece_close(p);
-        if (len < 0)
-            return -1;
-    }
-    return check_summaries(m);
-}
-
+/* Shards are counted, checked, then dealt out; blocks are joined as they
+** are read, summaries wherever a block ended. */
 static int
 run_merge(merger *m)
 {
-    if (m->o->mode == MODE_SHARDS) {
-        if (count_shards(m) != 0 || check_summaries(m) != 0 ||
-            check_lengths(m) != 0 || deal_shards(m) != 0)
-            return -1;
-    } else if (join_blocks(m) != 0) {
+    if (read_pieces(m) != 0 || check_summaries(m) != 0)
         return -1;
-    }
+    if (m->o->mode == MODE_SHARDS &&
+        (check_lengths(m) != 0 || deal_shards(m) != 0))
+        return -1;
     if (m->sum.n > 0)
         msum_write(&m->sum, &m->buf);
     return 0;

@@ -34,7 +34,8 @@ outbuf_put(outbuf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap)
         outbuf_grow(b, n);
-    memcpy(b->p + b->len, s, n);
+    if (n > 0)                  /* s may be NULL then (an empty outbuf's p) */
+        memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
 }

@@ -154,7 +154,8 @@ outfile_write(outfile *o, outbuf *b, int flush)
     }
     if (o->hold == 0 || flush)
         return put(o, b, flush);
-    outbuf_put(&o->held, b->p, b->len);
+    if (b->len > 0)
+        outbuf_put(&o->held, b->p, b->len);
     b->len = 0;
     return o->held.len >= o->hold ? put(o, NULL, 0) : 0;
 }

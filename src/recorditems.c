@@ -22,21 +22,26 @@
 
 /* ---------------------------------------------------------------- fields */
 
+/*
+** The field helpers take the member already found (n: what rec_field
+** gives for name, NULL when absent), from the one pass of rec_fields.
+*/
+
 /* A timestamp field (TS_NONE when absent); counts towards the latest. */
 static int
-get_time(reader *rd, const cJSON *obj, const char *prefix, const char *name,
-         int required, ts_time *out)
+get_time(reader *rd, const cJSON *n, const cJSON *obj, const char *prefix,
+         const char *name, int required, ts_time *out)
 {
     char path[256], why[256];
     const char *s;
     *out = TS_NONE;
-    if (rec_get_str(rd, obj, prefix, name, required, &s) < 0)
+    if (rec_str(rd, n, obj, prefix, name, required, &s) < 0)
         return -1;
     if (!s)
         return 0;
     if (ts_parse_time(s, out, why, sizeof why) < 0) {
         rec_join(path, sizeof path, prefix, name);
-        return rec_fail(rd, rec_field(obj, name), path, "%s", why);
+        return rec_fail(rd, n, path, "%s", why);
     }
     if (rd->latest == TS_NONE || *out > rd->latest)
         rd->latest = *out;
@@ -45,13 +50,12 @@ get_time(reader *rd, const cJSON *obj, const char *prefix, const char *name,
 
 /* An optional number that must not be negative; *node NULL if absent. */
 static int
-get_amount(reader *rd, const cJSON *obj, const char *prefix, const char *name,
+get_amount(reader *rd, const cJSON *n, const char *prefix, const char *name,
            const cJSON **node)
 {
     char path[256];
-    const cJSON *n = rec_opt_field(obj, name);
     *node = NULL;
-    if (!n)
+    if (!n || cJSON_IsNull(n))
         return 0;
     if (!cJSON_IsNumber(n) || n->valuedouble < 0) {
         rec_join(path, sizeof path, prefix, name);
@@ -66,27 +70,27 @@ get_amount(reader *rd, const cJSON *obj, const char *prefix, const char *name,
 /* The item's code (a required non-empty string), mapped to a concept of
 ** the wanted kind; *c is NULL (with a warning) when it maps to none. */
 static int
-get_concept(reader *rd, const cJSON *obj, const char *prefix, concept_kind kind,
-            const concept **c)
+get_concept(reader *rd, const cJSON *n, const cJSON *obj, const char *prefix,
+            concept_kind kind, const concept **c)
 {
     char path[256];
     const char *code;
     *c = NULL;
-    if (rec_get_str(rd, obj, prefix, "code", 1, &code) < 0)
+    if (rec_str(rd, n, obj, prefix, "code", 1, &code) < 0)
         return -1;
-    const concept *k = code[0] ? vocab_find(rd->r->vocab, code) : NULL;
-    if (!k || k->kind != kind)     /* the path only for a message */
+    if (!code[0]) {
         rec_join(path, sizeof path, prefix, "code");
-    if (!code[0])
-        return rec_fail(rd, rec_field(obj, "code"), path, "must not be empty");
+        return rec_fail(rd, n, path, "must not be empty");
+    }
+    const concept *k = vocab_find(rd->r->vocab, code);
     if (!k) {
-        return rec_warn(rd, WR_UNKNOWN_CODE, rec_field(obj, "code"), path, code, NULL, 1);
+        return rec_warn(rd, WR_UNKNOWN_CODE, n, prefix, "code", code, NULL, 1);
     } else if (k->kind != kind
                && !(kind == CK_OBSERVATION && k->kind == CK_DERIVED && k->ncodes > 0)) {
         /* A derived quantity that has a standard observation code (bmi:
         ** LOINC 39156-5) may also be recorded as an observation; derived.c
         ** prefers the recorded one.  Others (vis) are only computed. */
-        return rec_warn(rd, WR_WRONG_KIND, rec_field(obj, "code"), path, code,
+        return rec_warn(rd, WR_WRONG_KIND, n, prefix, "code", code,
                         concept_kind_article(k->kind), 1);
     } else {
         *c = k;
@@ -96,14 +100,14 @@ get_concept(reader *rd, const cJSON *obj, const char *prefix, concept_kind kind,
 
 /* end must not be before start (both optional). */
 static int
-check_order(reader *rd, const cJSON *obj, const char *prefix, ts_time start,
+check_order(reader *rd, const cJSON *end_node, const char *prefix, ts_time start,
             ts_time end, const char *start_name)
 {
     char path[256];
     if (start == TS_NONE || end == TS_NONE || end >= start)
         return 0;
     rec_join(path, sizeof path, prefix, "end");
-    return rec_fail(rd, rec_field(obj, "end"), path, "end before %s", start_name);
+    return rec_fail(rd, end_node, path, "end before %s", start_name);
 }
 
 /* ----------------------------------------------------------- conversions */
@@ -117,9 +121,12 @@ unitless(const char *u)
                                    && !strchr(u + 1, '{'));
 }
 
-/* Convert a numeric sample to its concept's unit: ok/v or why. */
+/* Convert a numeric sample to its concept's unit: ok/v or why.  memo
+** (NULL for none) is the reader's slot for c: a unit that converted is
+** kept there with its factor, and the same unit again is not parsed. */
 static void
-convert_sample(record *r, const concept *c, sample *s, double weight_kg)
+convert_sample(record *r, const concept *c, sample *s, double weight_kg,
+               struct conv_memo *memo)
 {
     char why[256];
     double f;
@@ -131,9 +138,14 @@ convert_sample(record *r, const concept *c, sample *s, double weight_kg)
         s->v = s->raw;
     } else if (!s->unit) {
         s->why = "no unit";
+    } else if (memo && memo->c == c && rec_same_name(memo->unit, s->unit)) {
+        s->ok = 1;
+        s->v = s->raw * memo->factor;
     } else if (unit_factor(s->unit, c->unit, &ctx, &f, why, sizeof why) == UNIT_OK) {
         s->ok = 1;
         s->v = s->raw * f;
+        if (memo)
+            *memo = (struct conv_memo){ c, s->unit, f };
     } else {
         s->why = arena_strdup(r->a, why);
     }
@@ -197,7 +209,7 @@ rec_convert_late(record *r)
         for (int j = 0; j < s->n; j++)
             if (s->s[j].type == VAL_NUMBER && !s->s[j].ok && s->s[j].unit && c->unit
                 && unit_needs_weight(s->s[j].unit, c->unit))
-                convert_sample(r, c, &s->s[j], w);
+                convert_sample(r, c, &s->s[j], w, NULL);
         med_list *m = &r->meds[i];
         for (int j = 0; j < m->n; j++)
             convert_med(r, c, &m->e[j], w);
@@ -215,11 +227,11 @@ rec_convert_late(record *r)
 ** (rec_convert_late): not a problem of the unit.
 */
 static int
-unit_warning(reader *rd, const cJSON *it, const char *pre, const concept *c,
-             const sample *s)
+unit_warning(reader *rd, const cJSON *unit_node, const cJSON *value_node,
+             const char *pre, const concept *c, const sample *s)
 {
-    char path[256], why[256];
-    const cJSON *node = rec_field(it, "unit");
+    char why[256];
+    const cJSON *node = unit_node;
     int ignored = !s->ok;
     if (s->unit && unit_parse(s->unit, NULL, why, sizeof why) == UNIT_OK) {
         if (s->ok || (c->unit && unit_needs_weight(s->unit, c->unit)))
@@ -229,32 +241,34 @@ unit_warning(reader *rd, const cJSON *it, const char *pre, const concept *c,
         if (s->ok)
             return 0;
         snprintf(why, sizeof why, "no unit (%s is in %s)", c->name, c->unit);
-        node = rec_field(it, "value");
+        node = value_node;
     }
-    rec_join(path, sizeof path, pre, s->unit ? "unit" : "value");
-    return rec_warn(rd, WR_UNIT, node, path, s->unit ? s->unit : "", why, ignored);
+    return rec_warn(rd, WR_UNIT, node, pre, s->unit ? "unit" : "value",
+                    s->unit ? s->unit : "", why, ignored);
 }
 
 int
 rec_read_observation(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "value", "unit", "time", NULL };
+    enum { CODE, VALUE, UNIT, TIME };
+    const cJSON *f[4];
     char path[256];
     const char *unit;
     ts_time t;
     const concept *c;
-    if (rec_check_fields(rd, it, pre, known) < 0
-        || get_concept(rd, it, pre, CK_OBSERVATION, &c) < 0)
+    if (rec_fields(rd, it, pre, known, f) < 0
+        || get_concept(rd, f[CODE], it, pre, CK_OBSERVATION, &c) < 0)
         return -1;
-    const cJSON *v = rec_field(it, "value");
+    const cJSON *v = f[VALUE];
     if (!v)
         return rec_missing(rd, it, pre, "value");
     if (!cJSON_IsNumber(v) && !cJSON_IsBool(v) && !cJSON_IsString(v)) {
         rec_join(path, sizeof path, pre, "value");
         return rec_fail_type(rd, v, path, "number, boolean or string");
     }
-    if (rec_get_str(rd, it, pre, "unit", 0, &unit) < 0
-        || get_time(rd, it, pre, "time", 1, &t) < 0)
+    if (rec_str(rd, f[UNIT], it, pre, "unit", 0, &unit) < 0
+        || get_time(rd, f[TIME], it, pre, "time", 1, &t) < 0)
         return -1;
     if (!c)
         return 0;
@@ -273,9 +287,9 @@ rec_read_observation(reader *rd, const cJSON *it, const char *pre, int i)
     } else {
         s->type = VAL_NUMBER;
         s->raw = v->valuedouble;
-        convert_sample(r, c, s, 0);
+        convert_sample(r, c, s, 0, &rd->conv[c->index % CONV_MEMO]);
         if (!s->ok || !c->unit)
-            return unit_warning(rd, it, pre, c, s);
+            return unit_warning(rd, f[UNIT], f[VALUE], pre, c, s);
     }
     return 0;
 }
@@ -284,21 +298,22 @@ int
 rec_read_medication(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "rate", "dose", "unit", "start", "end", NULL };
-    const cJSON *rate, *dose;
+    enum { CODE, RATE, DOSE, UNIT, START, END };
+    const cJSON *f[6], *rate, *dose;
     const char *unit;
     ts_time start, end;
     const concept *c;
-    if (rec_check_fields(rd, it, pre, known) < 0
-        || get_concept(rd, it, pre, CK_MEDICATION, &c) < 0
-        || get_amount(rd, it, pre, "rate", &rate) < 0
-        || get_amount(rd, it, pre, "dose", &dose) < 0)
+    if (rec_fields(rd, it, pre, known, f) < 0
+        || get_concept(rd, f[CODE], it, pre, CK_MEDICATION, &c) < 0
+        || get_amount(rd, f[RATE], pre, "rate", &rate) < 0
+        || get_amount(rd, f[DOSE], pre, "dose", &dose) < 0)
         return -1;
     if (rate && dose)
         return rec_fail(rd, it, pre, "both 'rate' and 'dose' given");
-    if (rec_get_str(rd, it, pre, "unit", 0, &unit) < 0
-        || get_time(rd, it, pre, "start", 1, &start) < 0
-        || get_time(rd, it, pre, "end", 0, &end) < 0
-        || check_order(rd, it, pre, start, end, "start") < 0)
+    if (rec_str(rd, f[UNIT], it, pre, "unit", 0, &unit) < 0
+        || get_time(rd, f[START], it, pre, "start", 1, &start) < 0
+        || get_time(rd, f[END], it, pre, "end", 0, &end) < 0
+        || check_order(rd, f[END], pre, start, end, "start") < 0)
         return -1;
     if (!c)
         return 0;
@@ -324,16 +339,18 @@ rec_read_condition(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "onset", "end", "status", NULL };
     static const char *const statuses[] = { "active", "suspected", "resolved", "absent" };
+    enum { CODE, ONSET, END, STATUS };
+    const cJSON *f[4];
     const char *status;
     ts_time onset, end;
     const concept *c;
     cond_status st = ST_ACTIVE;
-    if (rec_check_fields(rd, it, pre, known) < 0
-        || get_concept(rd, it, pre, CK_CONDITION, &c) < 0
-        || get_time(rd, it, pre, "onset", 0, &onset) < 0
-        || get_time(rd, it, pre, "end", 0, &end) < 0
-        || check_order(rd, it, pre, onset, end, "onset") < 0
-        || rec_get_str(rd, it, pre, "status", 0, &status) < 0)
+    if (rec_fields(rd, it, pre, known, f) < 0
+        || get_concept(rd, f[CODE], it, pre, CK_CONDITION, &c) < 0
+        || get_time(rd, f[ONSET], it, pre, "onset", 0, &onset) < 0
+        || get_time(rd, f[END], it, pre, "end", 0, &end) < 0
+        || check_order(rd, f[END], pre, onset, end, "onset") < 0
+        || rec_str(rd, f[STATUS], it, pre, "status", 0, &status) < 0)
         return -1;
     if (status) {
         int k = 0;
@@ -342,7 +359,7 @@ rec_read_condition(reader *rd, const cJSON *it, const char *pre, int i)
         if (k == 4) {
             char path[256];
             rec_join(path, sizeof path, pre, "status");
-            return rec_fail(rd, rec_field(it, "status"), path,
+            return rec_fail(rd, f[STATUS], path,
                         "unknown status '%.*s' (expected active, suspected, resolved or absent)",
                         SHOW, status);
         }
@@ -365,10 +382,11 @@ rec_read_procedure(reader *rd, const cJSON *it, const char *pre, int i)
     const concept *c;
     const cJSON *m;
     int nattrs = 0;
-    if (get_concept(rd, it, pre, CK_PROCEDURE, &c) < 0
-        || get_time(rd, it, pre, "start", 1, &start) < 0
-        || get_time(rd, it, pre, "end", 0, &end) < 0
-        || check_order(rd, it, pre, start, end, "start") < 0)
+    const cJSON *end_node = rec_field(it, "end");
+    if (get_concept(rd, rec_field(it, "code"), it, pre, CK_PROCEDURE, &c) < 0
+        || get_time(rd, rec_field(it, "start"), it, pre, "start", 1, &start) < 0
+        || get_time(rd, end_node, it, pre, "end", 0, &end) < 0
+        || check_order(rd, end_node, pre, start, end, "start") < 0)
         return -1;
     /* Every other member is an attribute ("mode": "VA") and a string. */
     cJSON_ArrayForEach(m, it) {
@@ -405,13 +423,15 @@ int
 rec_read_location(reader *rd, const cJSON *it, const char *pre, int i)
 {
     static const char *const known[] = { "code", "start", "end", NULL };
+    enum { CODE, START, END };
+    const cJSON *f[3];
     ts_time start, end;
     const concept *c;
-    if (rec_check_fields(rd, it, pre, known) < 0
-        || get_concept(rd, it, pre, CK_LOCATION, &c) < 0
-        || get_time(rd, it, pre, "start", 1, &start) < 0
-        || get_time(rd, it, pre, "end", 0, &end) < 0
-        || check_order(rd, it, pre, start, end, "start") < 0)
+    if (rec_fields(rd, it, pre, known, f) < 0
+        || get_concept(rd, f[CODE], it, pre, CK_LOCATION, &c) < 0
+        || get_time(rd, f[START], it, pre, "start", 1, &start) < 0
+        || get_time(rd, f[END], it, pre, "end", 0, &end) < 0
+        || check_order(rd, f[END], pre, start, end, "start") < 0)
         return -1;
     if (!c)
         return 0;
@@ -427,30 +447,32 @@ static int
 read_fact(reader *rd, const cJSON *m)
 {
     static const char *const known[] = { "value", "time", NULL };
+    enum { VALUE, TIME };
     char pre[256];
-    const cJSON *v = m;
+    const cJSON *v = m, *fm[2];
     ts_time t = TS_NONE;
     rec_join(pre, sizeof pre, "facts", m->string);
     if (cJSON_IsObject(m)) {
         char path[256];
-        if (rec_check_fields(rd, m, pre, known) < 0)
+        if (rec_fields(rd, m, pre, known, fm) < 0)
             return -1;
-        v = rec_field(m, "value");
+        v = fm[VALUE];
         if (!v)
             return rec_missing(rd, m, pre, "value");
         rec_join(path, sizeof path, pre, "value");
         if (!cJSON_IsBool(v) && !cJSON_IsNumber(v) && !cJSON_IsString(v))
             return rec_fail_type(rd, v, path, "boolean, number or string");
-        if (get_time(rd, m, pre, "time", 0, &t) < 0)
+        if (get_time(rd, fm[TIME], m, pre, "time", 0, &t) < 0)
             return -1;
     } else if (!cJSON_IsBool(v) && !cJSON_IsNumber(v) && !cJSON_IsString(v)) {
         return rec_fail_type(rd, v, pre, "boolean, number, string or object");
     }
     const concept *c = vocab_find(rd->r->vocab, m->string);
     if (!c)
-        return rec_warn(rd, WR_UNKNOWN_CODE, m, pre, m->string, NULL, 1);
+        return rec_warn(rd, WR_UNKNOWN_CODE, m, pre, NULL, m->string, NULL, 1);
     if (c->kind != CK_FACT)
-        return rec_warn(rd, WR_WRONG_KIND, m, pre, m->string, concept_kind_article(c->kind), 1);
+        return rec_warn(rd, WR_WRONG_KIND, m, pre, NULL, m->string,
+                        concept_kind_article(c->kind), 1);
     /* "informed_consent" and its code would be one fact said twice. */
     if (rd->r->facts[c->index])
         return rec_fail(rd, m, pre, "fact '%s' is given twice", c->name);

@@ -18,6 +18,7 @@
 #include "record.h"
 
 #define SHOW 64                 /* bytes of a value quoted in a message */
+#define CONV_MEMO 16            /* concepts whose last conversion is kept */
 
 /* A warning kept for RW_ALL until its position is known. */
 typedef struct pending_warning {
@@ -37,6 +38,15 @@ typedef struct reader {
     const char *wanted;         /* its kind: "an observation" */
     pending_warning *pending;   /* RW_ALL: the warnings, to be placed */
     int npending, cappending;
+    /* The last unit a concept's samples converted from, and its factor
+    ** (recorditems.c): a record repeats one unit per concept, and
+    ** unit_factor parses both units every time.  By concept index mod
+    ** CONV_MEMO; zeroed with the reader. */
+    struct conv_memo {
+        const concept *c;
+        const char *unit;
+        double factor;
+    } conv[CONV_MEMO];
 } reader;
 
 /* record.c: messages and fields */
@@ -44,11 +54,12 @@ typedef struct reader {
 /* An error at node (path: "medications[3].rate"); returns -1. */
 int rec_fail(reader *rd, const cJSON *node, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Something ignored at node (path, and key: the field, code or unit, and
+/* Something ignored at node (path prefix.name, or prefix when name is
+** NULL; key: the field, code or unit, and
 ** detail: the kind the code is of, or why the unit is unusable), counted
 ** per reason; an error (-1, rd->err set) with --strict. */
-int rec_warn(reader *rd, warn_reason why, const cJSON *node, const char *path,
-             const char *key, const char *detail, int ignored);
+int rec_warn(reader *rd, warn_reason why, const cJSON *node, const char *prefix,
+             const char *name, const char *key, const char *detail, int ignored);
 /* "expected <expected>, found <type of node>". */
 int rec_fail_type(reader *rd, const cJSON *node, const char *path, const char *expected);
 int rec_same_name(const char *a, const char *b);
@@ -62,9 +73,14 @@ int rec_missing(reader *rd, const cJSON *obj, const char *prefix, const char *na
 /* A string field; *out is NULL when an optional field is absent. */
 int rec_get_str(reader *rd, const cJSON *obj, const char *prefix, const char *name,
                 int required, const char **out);
-/* Fields the contract does not know: a warning, or an error if strict. */
-int rec_check_fields(reader *rd, const cJSON *obj, const char *prefix,
-                     const char *const *known);
+/* rec_get_str on the member n already found (NULL: absent). */
+int rec_str(reader *rd, const cJSON *n, const cJSON *obj, const char *prefix,
+            const char *name, int required, const char **out);
+/* Fields the contract does not know: a warning, or an error if strict;
+** in the same pass, slots[k] is the member named known[k], or NULL
+** (slots as long as known, or NULL for no slots). */
+int rec_fields(reader *rd, const cJSON *obj, const char *prefix,
+               const char *const *known, const cJSON **slots);
 
 /* recorditems.c: one item of a section (pre is its path, i its index), the
 ** facts object, and the conversions that needed the screening time. */

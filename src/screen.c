@@ -582,7 +582,11 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     ** not a record of the run). */
     progress_update(c.prog, c.done, c.bytes, 1);
     progress_free(c.prog);
-    fhir_counts_add(&c.skipped, fhirin_counts(c.in));
+    /* Resources skipped before they reached a patient are seen by every
+    ** shard: shard 1 counts them, as it reports the warnings of no
+    ** record, so that merged shards count each resource once. */
+    if (o->shard_n == 0 || o->shard_k == 1)
+        fhir_counts_add(&c.skipped, fhirin_counts(c.in));
     if (!o->quiet && o->warnings)
         fhir_skipped_warnings(&c.skipped, fhirin_orphans(c.in), stderr);
     if (!o->quiet && (o->summary || c.html) && !c.out.closed_pipe && !c.out.failed

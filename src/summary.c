@@ -12,7 +12,9 @@
 ** Missing items are strings from the record's arena, which is reset after
 ** every record, so the tally keeps its own copies.  Distinct items per
 ** criterion are few (bounded by the vocabulary), so a plain array with a
-** linear search is enough.
+** linear search is enough.  merge.c adds up summaries with the same tally
+** and writes a criterion with the same function (summary_crit_json), so a
+** merged summary has the bytes of one process's.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +23,11 @@
 #include "summary.h"
 #include "verdict.h"
 
-typedef struct miss_count {
-    char *item;
-    long n;
-} miss_count;
-
 typedef struct crit_tally {
     long excluded;          /* inclusion not met / exclusion met */
     long unknown;
     long only_blocker;      /* the one criterion not satisfied */
-    miss_count *miss;
-    int nmiss, capmiss;
+    summary_misses miss;
 } crit_tally;
 
 typedef struct trial_tally {
@@ -70,32 +66,38 @@ summary_free(summary *s)
         return;
     for (int i = 0; i < s->ntrials; i++) {
         trial_tally *tt = &s->trials[i];
-        for (int j = 0; j < tt->t->ncrit; j++) {
-            for (int k = 0; k < tt->crit[j].nmiss; k++)
-                free(tt->crit[j].miss[k].item);
-            free(tt->crit[j].miss);
-        }
+        for (int j = 0; j < tt->t->ncrit; j++)
+            summary_misses_release(&tt->crit[j].miss);
         free(tt->crit);
     }
     free(s->trials);
     free(s);
 }
 
-static void
-count_missing(crit_tally *ct, const char *item, long n)
+void
+summary_misses_add(summary_misses *t, const char *item, long n)
 {
-    for (int k = 0; k < ct->nmiss; k++)
-        if (strcmp(ct->miss[k].item, item) == 0) {
-            ct->miss[k].n += n;
+    for (int k = 0; k < t->n; k++)
+        if (strcmp(t->m[k].item, item) == 0) {
+            t->m[k].n += n;
             return;
         }
-    if (ct->nmiss == ct->capmiss) {
-        ct->capmiss = ct->capmiss ? 2 * ct->capmiss : 4;
-        ct->miss = xrealloc(ct->miss, (size_t)ct->capmiss * sizeof *ct->miss);
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 4;
+        t->m = xrealloc(t->m, (size_t)t->cap * sizeof *t->m);
     }
-    ct->miss[ct->nmiss].item = xstrdup(item);
-    ct->miss[ct->nmiss].n = n;
-    ct->nmiss++;
+    t->m[t->n].item = xstrdup(item);
+    t->m[t->n].n = n;
+    t->n++;
+}
+
+void
+summary_misses_release(summary_misses *t)
+{
+    for (int k = 0; k < t->n; k++)
+        free(t->m[k].item);
+    free(t->m);
+    memset(t, 0, sizeof *t);
 }
 
 static void
@@ -123,7 +125,7 @@ add_trial(trial_tally *tt, const trial_result *tr)
             ct->unknown++;
             for (int k = 0; res && k < res->nmissing; k++)
                 if (res->missing[k])
-                    count_missing(ct, res->missing[k], 1);
+                    summary_misses_add(&ct->miss, res->missing[k], 1);
         } else {
             ct->excluded++;
         }
@@ -164,8 +166,9 @@ summary_merge(summary *dst, const summary *src)
             dc->excluded += xc->excluded;
             dc->unknown += xc->unknown;
             dc->only_blocker += xc->only_blocker;
-            for (int k = 0; k < xc->nmiss; k++)
-                count_missing(dc, xc->miss[k].item, xc->miss[k].n);
+            for (int k = 0; k < xc->miss.n; k++)
+                summary_misses_add(&dc->miss, xc->miss.m[k].item,
+                                   xc->miss.m[k].n);
         }
     }
 }
@@ -181,40 +184,41 @@ summary_merge(summary *dst, const summary *src)
 static int
 miss_cmp(const void *a, const void *b)
 {
-    const miss_count *x = a, *y = b;
+    const summary_miss *x = a, *y = b;
     if (x->n != y->n)
         return x->n > y->n ? -1 : 1;
     return strcmp(x->item, y->item);
 }
 
-/* The top items of a criterion (at most limit), sorted, in a fresh
-** array of *n. */
-static miss_count *
-top_missing(const crit_tally *ct, int limit, int *n)
+/* The top items of a tally (at most limit), sorted, in a fresh array of
+** *n. */
+static summary_miss *
+top_missing(const summary_misses *t, int limit, int *n)
 {
-    miss_count *m = xmalloc((size_t)(ct->nmiss ? ct->nmiss : 1) * sizeof *m);
-    if (ct->nmiss > 0) {
-        memcpy(m, ct->miss, (size_t)ct->nmiss * sizeof *m);
-        qsort(m, (size_t)ct->nmiss, sizeof *m, miss_cmp);
+    summary_miss *m = xmalloc((size_t)(t->n ? t->n : 1) * sizeof *m);
+    if (t->n > 0) {
+        memcpy(m, t->m, (size_t)t->n * sizeof *m);
+        qsort(m, (size_t)t->n, sizeof *m, miss_cmp);
     }
-    *n = ct->nmiss < limit ? ct->nmiss : limit;
+    *n = t->n < limit ? t->n : limit;
     return m;
 }
 
 /* NDJSON lists every missing item, not only the top ones: then the
 ** summaries of the pieces of a split batch add up exactly (merge.c). */
-static void
-json_crit(outbuf *b, const criterion *c, const crit_tally *ct)
+void
+summary_crit_json(outbuf *b, const char *id, const char *kind, long excluded,
+                  long unknown, long if_dropped, const summary_misses *t)
 {
     int n;
-    miss_count *m = top_missing(ct, ct->nmiss, &n);
+    summary_miss *m = top_missing(t, t->n, &n);
     outbuf_puts(b, "{\"id\":");
-    outbuf_json(b, c->id);
+    outbuf_json(b, id);
     outbuf_puts(b, ",\"kind\":");
-    outbuf_json(b, c->exclusion ? "exclusion" : "inclusion");
+    outbuf_json(b, kind);
     outbuf_printf(b, ",\"excluded\":%ld,\"unknown\":%ld,"
                   "\"eligible_if_dropped\":%ld,\"missing\":[",
-                  ct->excluded, ct->unknown, ct->only_blocker);
+                  excluded, unknown, if_dropped);
     for (int k = 0; k < n; k++) {
         outbuf_puts(b, k ? ",{\"item\":" : "{\"item\":");
         outbuf_json(b, m[k].item);
@@ -231,18 +235,17 @@ summary_set_skipped(summary *s, const fhir_counts *c)
         s->skipped = *c;
 }
 
-/* ,"skipped":{"type":3,...}: only when FHIR resources were skipped. */
-static void
-json_skipped(const summary *s, outbuf *b)
+void
+summary_skipped_json(outbuf *b, const fhir_counts *c)
 {
     int k = 0;
-    if (fhir_counts_total(&s->skipped) == 0)
+    if (fhir_counts_total(c) == 0)
         return;
     outbuf_puts(b, ",\"fhir_skipped\":{");
     for (int i = 0; i < FS_COUNT; i++)
-        if (s->skipped.n[i] > 0)
+        if (c->n[i] > 0)
             outbuf_printf(b, "%s\"%s\":%ld", k++ ? "," : "",
-                          fhir_skip_key((fhir_skip)i), s->skipped.n[i]);
+                          fhir_skip_key((fhir_skip)i), c->n[i]);
     outbuf_puts(b, "}");
 }
 
@@ -270,7 +273,7 @@ json_summary(const summary *s, outbuf *b)
     outbuf_printf(b, "{\"summary\":{\"records\":%ld,\"screened\":%ld,"
                   "\"unreadable\":%ld",
                   s->records + s->unreadable, s->records, s->unreadable);
-    json_skipped(s, b);
+    summary_skipped_json(b, &s->skipped);
     outbuf_puts(b, ",\"trials\":[");
     for (int i = 0; i < s->ntrials; i++) {
         const trial_tally *tt = &s->trials[i];
@@ -284,9 +287,13 @@ json_summary(const summary *s, outbuf *b)
                       tt->screened, tt->eligible, tt->ineligible,
                       tt->incomplete);
         for (int j = 0; j < t->ncrit; j++) {
+            const criterion *c = &t->crit[j];
+            const crit_tally *ct = &tt->crit[j];
             if (j > 0)
                 outbuf_put(b, ",", 1);
-            json_crit(b, &t->crit[j], &tt->crit[j]);
+            summary_crit_json(b, c->id, c->exclusion ? "exclusion" : "inclusion",
+                              ct->excluded, ct->unknown, ct->only_blocker,
+                              &ct->miss);
         }
         outbuf_puts(b, "]}");
     }
@@ -304,7 +311,7 @@ static void
 text_crit(outbuf *b, const criterion *c, const crit_tally *ct, int width)
 {
     int n;
-    miss_count *m = top_missing(ct, SUMMARY_TOP_MISSING, &n);
+    summary_miss *m = top_missing(&ct->miss, SUMMARY_TOP_MISSING, &n);
     size_t start = b->len;
     outbuf_puts(b, "    ");
     outbuf_puts(b, c->exclusion ? "exc " : "inc ");

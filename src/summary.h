@@ -46,6 +46,35 @@ void summary_crit_counts(const summary *s, int i, int c, long *excluded,
 /* The FHIR resources the run skipped, per reason (--summary shows them
 ** when there are any). */
 void summary_set_skipped(summary *s, const fhir_counts *c);
+/* ,"fhir_skipped":{"type":3,...} -- nothing when no resource was skipped:
+** the NDJSON summary's member, also written by merge. */
+void summary_skipped_json(outbuf *b, const fhir_counts *c);
+
+/*
+** The missing items of one criterion with how many records missed each:
+** the tally here, and in merge.c, which adds up the tallies of the
+** summaries of a split batch and must write them in the same bytes.
+** Zero-filled is empty.
+*/
+typedef struct summary_miss {
+    char *item;
+    long n;
+} summary_miss;
+
+typedef struct summary_misses {
+    summary_miss *m;
+    int n, cap;
+} summary_misses;
+
+/* n more records missing item (copied on first sight). */
+void summary_misses_add(summary_misses *t, const char *item, long n);
+void summary_misses_release(summary_misses *t);
+
+/* One criterion of the NDJSON summary, {"id":...,"missing":[...]}: every
+** missing item, most often first, ties by name. */
+void summary_crit_json(outbuf *b, const char *id, const char *kind,
+                       long excluded, long unknown, long if_dropped,
+                       const summary_misses *t);
 
 /* How many most-often-missing items the text table shows per criterion. */
 #define SUMMARY_TOP_MISSING 3

@@ -19,6 +19,7 @@
 */
 #include "warnings.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,14 +35,27 @@ same(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* FNV-1a of a code or unit ("" for none). */
+static unsigned
+key_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
 void
 warn_count(record *r, warn_reason why, const char *section, const char *wanted,
            const char *key, const char *detail, int ignored, const void *node)
 {
+    /* A record ignores hundreds of items into a dozen groups: the hash
+    ** rules out the other groups without a strcmp. */
+    unsigned h = key_hash(key);
     for (int i = 0; i < r->ngroups; i++) {
         warn_group *g = &r->groups[i];
-        if (g->reason == why && same(g->section, section) && same(g->key, key)
-            && same(g->detail, detail)) {
+        if (g->hash == h && g->reason == why && same(g->section, section)
+            && same(g->key, key) && same(g->detail, detail)) {
             g->count++;
             return;
         }
@@ -58,7 +72,7 @@ warn_count(record *r, warn_reason why, const char *section, const char *wanted,
     }
     r->groups[r->ngroups++] = (warn_group){
         why, section, wanted, arena_strdup(r->a, key ? key : ""),
-        detail ? arena_strdup(r->a, detail) : NULL, ignored, 1, node, 0, 0
+        detail ? arena_strdup(r->a, detail) : NULL, ignored, 1, node, 0, 0, h
     };
 }
 

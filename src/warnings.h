@@ -36,6 +36,7 @@ typedef struct warn_group {
     int count;
     const void *node;       /* first item's JSON node, while the tree lives */
     int line, column;       /* first item's position; 0 if not found */
+    unsigned hash;          /* of key: most look-ups compare only this */
 } warn_group;
 
 /* Count one ignored item (node: its JSON node, for the position). */

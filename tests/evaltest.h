@@ -10,6 +10,18 @@
 **   rule *ru = et_leaf(r, R_SUSTAINED, "map");
 **   et_cmp(ru, CMP_LT, 65, 0);
 **   result *res = et_eval(r, ru);
+**
+** Two fixtures, each opt-in (define its macro before including: they
+** define variables a test program that does not use them would not want):
+**
+**   ET_VOCAB_FIXTURE: V, the test vocabulary, made and freed by
+**   et_vocab_setup and et_vocab_teardown (a cmocka group's).
+**
+**   ET_RECORD_FIXTURE (with the vocabulary): R, a fresh record at NOW for
+**   each test (et_record_setup, et_record_teardown), its times written as
+**   minutes before NOW (ago; H minutes an hour) so that each boundary is
+**   visible in the test; obs adds a usable value, run finishes R and
+**   evaluates a rule.
 */
 #ifndef EVALTEST_H
 #define EVALTEST_H
@@ -286,5 +298,74 @@ et_has_missing(const result *res, const char *item)
             return 1;
     return 0;
 }
+
+#if defined(ET_VOCAB_FIXTURE) || defined(ET_RECORD_FIXTURE)
+static vocab *V;
+
+static inline int
+et_vocab_setup(void **state)
+{
+    (void)state;
+    V = et_vocab();
+    return 0;
+}
+
+static inline int
+et_vocab_teardown(void **state)
+{
+    (void)state;
+    vocab_free(V);
+    return 0;
+}
+#endif
+
+#ifdef ET_RECORD_FIXTURE
+#define NOW "2026-03-01T12:00:00Z"
+#define H 60                    /* minutes in an hour, for readability */
+
+static record *R;
+static int next_src;            /* the next entry's src: in order of adding */
+
+static inline int
+et_record_setup(void **state)
+{
+    (void)state;
+    R = et_record(V, NOW);
+    next_src = 0;
+    return 0;
+}
+
+static inline int
+et_record_teardown(void **state)
+{
+    (void)state;
+    arena_free(R->a);
+    R = NULL;
+    return 0;
+}
+
+static inline ts_time
+ago(int minutes)
+{
+    return R->at - (ts_time)minutes * TS_MINUTE;
+}
+
+/* A usable value of concept name, minutes before now. */
+static inline sample *
+obs(const char *name, double v, int minutes)
+{
+    sample *s = et_obs(R, name, v, NOW);
+    s->t = ago(minutes);
+    s->src = next_src++;
+    return s;
+}
+
+static inline result *
+run(const rule *ru)
+{
+    et_finish(R);
+    return et_eval(R, ru);
+}
+#endif
 
 #endif

@@ -545,6 +545,25 @@ test_merge_shards_is_one_process(void **state)
     }
     run_free(&whole);
 
+    /* FHIR: the resources skipped are counted once in the merged summary
+    ** (a shard counts its patients' skips; shard 1 those of no patient),
+    ** so it is still one process's, "fhir_skipped" included. */
+    whole = run_sh("%s --json --summary $(pwd)/tests/data/fhir/bulk", run_bin);
+    assert_int_equal(whole.status, 0);
+    assert_non_null(strstr(whole.out, "\"fhir_skipped\":{\"type\":2,"));
+    for (int n = 2; n <= 4; n++) {
+        run_out r = run_sh("d=$(pwd)/tests/data/fhir/bulk; cd %s && rm -f out.*.ndjson && "
+                           "for k in $(seq 1 %d); do %s --json --summary --shard $k/%d "
+                           "-o out.$k.ndjson $d 2>/dev/null || exit 99; done; "
+                           "%s merge --shards %d out.*.ndjson",
+                           run_tmpdir, n, run_bin, n, run_bin, n);
+        assert_int_equal(r.status, 0);
+        assert_int_equal(r.outlen, whole.outlen);
+        assert_memory_equal(r.out, whole.out, whole.outlen);
+        run_free(&r);
+    }
+    run_free(&whole);
+
     /* Without --summary, and with more shards than ten (natural order:
     ** out.2 before out.10, whatever the shell's glob says). */
     whole = run_sh("%s --json %s", run_bin, cohort);

@@ -5,39 +5,9 @@
 ** inputs) and the prednisolone-equivalent dose (stress-dose
 ** hydrocortisone, single doses in the last 24 h, per-kg regimens).
 */
+#define ET_RECORD_FIXTURE
 #include "evaltest.h"
 #include "units.h"
-
-#define NOW "2026-03-01T12:00:00Z"
-#define H 60
-
-static vocab *V;
-static record *R;
-static int next_src;
-
-static int
-setup(void **state)
-{
-    (void)state;
-    R = et_record(V, NOW);
-    next_src = 0;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    arena_free(R->a);
-    R = NULL;
-    return 0;
-}
-
-static ts_time
-ago(int minutes)
-{
-    return R->at - (ts_time)minutes * TS_MINUTE;
-}
 
 /* A medication entry from start_ago minutes ago to end_ago (-1: running).
 ** amount is in the concept's unit when unit is NULL. */
@@ -64,28 +34,12 @@ drip(const char *name, double rate, int start_ago, int end_ago)
     return med(name, MED_INFUSION, rate, NULL, start_ago, end_ago);
 }
 
-static sample *
-obs(const char *name, double v, int minutes)
-{
-    sample *s = et_obs(R, name, v, NOW);
-    s->t = ago(minutes);
-    s->src = next_src++;
-    return s;
-}
-
 static rule *
 latest(const char *name, cmp_op op, double lo)
 {
     rule *ru = et_leaf(R, R_LATEST, name);
     et_cmp(ru, op, lo, 0);
     return ru;
-}
-
-static result *
-run(const rule *ru)
-{
-    et_finish(R);
-    return et_eval(R, ru);
 }
 
 /* derived_compute outside any rule. */
@@ -427,23 +381,7 @@ steroid_course_and_weight(void **state)
 
 /* }====================================================== */
 
-static int
-group_setup(void **state)
-{
-    (void)state;
-    V = et_vocab();
-    return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-    (void)state;
-    vocab_free(V);
-    return 0;
-}
-
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, et_record_setup, et_record_teardown)
 
 int
 main(void)
@@ -469,5 +407,5 @@ main(void)
         T(steroid_lower_bound),
         T(steroid_course_and_weight),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, et_vocab_setup, et_vocab_teardown);
 }

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fhir.h"
 #include "run.h"
 
 #define FHIR "tests/data/fhir"
@@ -509,10 +510,51 @@ test_synthea(void **state)
     run_free(&r);
 }
 
+/* The plain search fhirin_may_be_fhir must agree with. */
+static int
+naive_has(const char *buf, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(buf + i, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Detection by content (fhirin.c): each key at the start, in the middle,
+** at the very end, cut short by the end, and lookalikes. */
+static void
+test_may_be_fhir(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "", "T", "I", "\"resourceType\"", "{\"resourceType\":\"Patient\"}",
+        "\"resourceTyp", "resourceType\"", "\"resourceType", "{\"x\":\"\\\"resourceType\"}",
+        "\"transactionTime\"", "{\"transactionTime\":\"2026\",\"output\":[]}",
+        "\"transactionTim", "xx\"transactionTime", "\"eventId\"", "{\"eventId\":\"a\"}",
+        "\"eventI", "eventId\"", "\"eventid\"", "\"resourcetype\"", "\"TTTT\"",
+        "{\"id\":\"ICU-1\",\"as_of\":\"2025-07-02T22:07:30Z\",\"observations\":[]}",
+        "{\"time\":\"2025-07-02T10:00:00Z\",\"note\":\"resourceType\"}",
+        "IIIIIII\"eventId\"TTTT", "T\"resourceType\"", "\"\"resourceType\"\"",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const char *t = texts[i];
+        size_t len = strlen(t);
+        for (size_t cut = 0; cut <= len; cut++) {   /* every prefix too */
+            int want = naive_has(t, cut, "\"resourceType\"")
+                       || naive_has(t, cut, "\"transactionTime\"")
+                       || naive_has(t, cut, "\"eventId\"");
+            if (fhirin_may_be_fhir(t, cut) != want)
+                fail_msg("'%.*s': %d, expected %d", (int)cut, t, !want, want);
+        }
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_may_be_fhir),
         cmocka_unit_test(test_bundle_record),
         cmocka_unit_test(test_bundle_screens_as_its_record),
         cmocka_unit_test(test_bundle_of_patients),

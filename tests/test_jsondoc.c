@@ -508,6 +508,117 @@ test_positions_many(void **state)
     check_positions_many("\xC3\xA9l\xC3\xA9ments");   /* not ASCII: the slow path */
 }
 
+/*
+** A few positions among many items: the items no wanted node is in are
+** stepped over as text (jsondoc.c, skim_skip_flat), across line breaks
+** (\n and \r\n, inside an item too) and strings holding brackets, escaped
+** quotes and backslashes; nested items are walked.  Every position must
+** be what one at a time (a full skim) finds.
+*/
+static void
+check_positions_sparse(int escapes)
+{
+    enum { N = 400 };
+    size_t cap = 128 * N + 64, n = 0;
+    char *s = xmalloc(cap);
+    n += (size_t)snprintf(s + n, cap - n, "{\"top\": 1,\r\n \"items\": [");
+    for (int i = 0; i < N; i++) {
+        const char *str = escapes && i % 3 == 0 ? "a\\\"}]\\\\" : i % 5 == 0 ? "b}]{[" : "c";
+        if (i % 11 == 0)
+            n += (size_t)snprintf(s + n, cap - n, "%s[%d, \"%s\",\n true]", i ? ", " : "", i, str);
+        else if (i % 13 == 0)
+            n += (size_t)snprintf(s + n, cap - n, "%s{\"in\": {\"k\": \"%s\"}, \"v\": %d}",
+                                  i ? ", " : "", str, i);
+        else
+            n += (size_t)snprintf(s + n, cap - n, "%s{\"code\": \"%s%d\",%s \"v\": %d}",
+                                  i ? ",\r\n " : "", str, i, i % 4 == 0 ? "\n" : "", i);
+    }
+    snprintf(s + n, cap - n, "], \"last\": {\"x\": null}}");
+    held h = accept(s);
+    const cJSON *root = json_doc_root(h.doc), *arr = root->child->next, *it;
+    const cJSON *nodes[N];
+    int k = 0, i = 0;
+    cJSON_ArrayForEach(it, arr) {
+        if (i % 7 == 3)
+            nodes[k++] = it->child->next;       /* a member */
+        else if (i % 17 == 5)
+            nodes[k++] = it;                     /* an item */
+        else if (i % 13 == 0 && i % 11 != 0)
+            nodes[k++] = it->child->child;       /* in a nested one */
+        i++;
+    }
+    nodes[k++] = root->child->next->next->child;    /* "x", after the array */
+    int lines[N], cols[N];
+    json_doc_positions(h.doc, nodes, k, lines, cols);
+    for (int j = 0; j < k; j++) {
+        int l, c;
+        json_doc_position(h.doc, nodes[j], &l, &c);
+        if (l != lines[j] || c != cols[j] || l == 0)
+            fail_msg("node %d: %d:%d one at a time, %d:%d at once", j, l, c, lines[j], cols[j]);
+    }
+    release(h);
+    free(s);
+}
+
+static void
+test_positions_sparse(void **state)
+{
+    (void)state;
+    check_positions_sparse(0);
+    check_positions_sparse(1);      /* backslashes: the validator's path */
+}
+
+/*
+** The pre-scan (jsondoc.c, odd_bytes) looks at eight bytes at a time: a
+** control character, a byte above 0x7F or a backslash must be seen at
+** every position in a word, and after any other byte (a borrow from one
+** byte must not hide the next).  Each must give what the validator says.
+*/
+static void
+test_odd_bytes_everywhere(void **state)
+{
+    (void)state;
+    static const char base[] = "{\"key\":\"0123456789abcdefghijklmnopqrstuv\",\"n\":12}";
+    size_t at0 = 8, nvar = 32;       /* the string's characters */
+    for (size_t k = 0; k < nvar; k++) {
+        char text[sizeof base + 8], want[128];
+        ts_error err;
+        /* A control character: refused, wherever it is. */
+        memcpy(text, base, sizeof base);
+        text[at0 + k] = '\x01';
+        snprintf(want, sizeof want, "control character U+0001 in string (write it as an escape)");
+        reject_n(text, strlen(text), want, 1, (int)(at0 + k + 1));
+        text[at0 + k] = '\x1f';
+        reject_n(text, strlen(text), "control character U+001F in string (write it as an escape)",
+                 1, (int)(at0 + k + 1));
+        /* After a space or a DEL (bytes at the edges of the range). */
+        if (k > 0) {
+            text[at0 + k - 1] = k % 2 ? ' ' : '\x7f';
+            reject_n(text, strlen(text), "control character U+001F in string (write it as an escape)",
+                     1, (int)(at0 + k + 1));
+        }
+        /* A byte above 0x7F that is not UTF-8: the validator's message. */
+        memcpy(text, base, sizeof base);
+        text[at0 + k] = '\xff';
+        assert_null(parse_n(text, strlen(text), 0, &err));
+        /* An escape: accepted, and read as the escape. */
+        memcpy(text, base, at0 + k);
+        memcpy(text + at0 + k, "\\\"", 2);
+        memcpy(text + at0 + k + 2, base + at0 + k, sizeof base - at0 - k);
+        held h = accept(text);
+        const cJSON *v = json_doc_root(h.doc)->child;
+        assert_int_equal(strlen(v->valuestring), nvar + 1);
+        assert_int_equal(v->valuestring[k], '"');
+        release(h);
+        /* Two-byte UTF-8 across a word boundary: accepted. */
+        memcpy(text, base, at0 + k);
+        memcpy(text + at0 + k, "\xc3\xa9", 2);
+        memcpy(text + at0 + k + 2, base + at0 + k, sizeof base - at0 - k);
+        h = accept(text);
+        release(h);
+    }
+}
+
 int
 main(void)
 {
@@ -530,6 +641,8 @@ main(void)
         cmocka_unit_test(test_long_key_message),
         cmocka_unit_test(test_one_parse_refuses_what_cjson_allows),
         cmocka_unit_test(test_positions_many),
+        cmocka_unit_test(test_odd_bytes_everywhere),
+        cmocka_unit_test(test_positions_sparse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -449,6 +449,41 @@ test_unit_conversions(void **state)
     record_free(r);
 }
 
+/* The reader keeps each concept's last conversion (recorditems.c,
+** convert_sample): units that alternate, and a unit that fails between
+** two that convert, must each get their own factor or reason. */
+static void
+test_conversion_memo(void **state)
+{
+    (void)state;
+    record *r = parse_ok(
+        "{\"id\": \"p\", \"as_of\": \"2026-03-01T12:00:00Z\", \"observations\": ["
+        "{\"code\": \"lactate\", \"value\": 45.04, \"unit\": \"mg/dL\", \"time\": \"2026-03-01T01:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 2.5, \"unit\": \"mmol/L\", \"time\": \"2026-03-01T02:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 9.008, \"unit\": \"mg/dL\", \"time\": \"2026-03-01T03:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 1, \"unit\": \"mg/dl\", \"time\": \"2026-03-01T04:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 18.016, \"unit\": \"mg/dL\", \"time\": \"2026-03-01T05:00:00Z\"},"
+        "{\"code\": \"lactate\", \"value\": 3, \"unit\": \"mmol/L\", \"time\": \"2026-03-01T06:00:00Z\"},"
+        "{\"code\": \"map\", \"value\": 8, \"unit\": \"kPa\", \"time\": \"2026-03-01T06:00:00Z\"},"
+        "{\"code\": \"map\", \"value\": 60, \"unit\": \"mm[Hg]\", \"time\": \"2026-03-01T07:00:00Z\"},"
+        "{\"code\": \"map\", \"value\": 16, \"unit\": \"kPa\", \"time\": \"2026-03-01T08:00:00Z\"}]}");
+    const series *lac = &r->obs[C("lactate")->index];
+    assert_int_equal(lac->n, 6);
+    assert_near(lac->s[0].v, 5);
+    assert_near(lac->s[1].v, 2.5);
+    assert_near(lac->s[2].v, 1);
+    assert_false(lac->s[3].ok);
+    assert_non_null(strstr(lac->s[3].why, "mg/dl"));
+    assert_true(lac->s[4].ok);
+    assert_near(lac->s[4].v, 2);
+    assert_near(lac->s[5].v, 3);
+    const series *map = &r->obs[C("map")->index];
+    assert_near(map->s[0].v, 8 * 1000 / 133.322);
+    assert_near(map->s[1].v, 60);
+    assert_near(map->s[2].v, 16 * 1000 / 133.322);
+    record_free(r);
+}
+
 static void
 test_per_kg_without_weight(void **state)
 {
@@ -657,6 +692,122 @@ test_warnings(void **state)
     assert_null(parse_opts(AS_OF "\"extra\": 1}", &opts, &err));
     assert_string_equal(err.path, "extra");
     assert_string_equal(err.msg, "unknown field");
+}
+
+/* Column (1-based) of the first occurrence of needle in a one-line text. */
+static int
+col(const char *text, const char *needle)
+{
+    const char *p = strstr(text, needle);
+    assert_non_null(p);
+    return (int)(p - text) + 1;
+}
+
+/*
+** The one pass over an item's members (record.c, rec_fields): known
+** members found wherever they stand, names that only start like a known
+** one are unknown, unknown members warned about in member order and
+** before any field is checked, null optionals absent, wrong types named.
+*/
+static void
+test_item_members(void **state)
+{
+    (void)state;
+    ts_error err;
+    record_opts strict = { TS_NONE, 0, 1, RW_ALL };
+    const char *text =
+        AS_OF "\"observations\": [{\"t\": 1, \"time\": \"2026-03-01T06:00:00Z\", \"codes\": 2,"
+        " \"unit\": \"mm[Hg]\", \"value\": 58, \"\": 3, \"code\": \"map\", \"valuex\": 4}]}";
+    record *r = parse_ok(text);
+    assert_int_equal(r->obs[C("map")->index].n, 1);
+    assert_near(r->obs[C("map")->index].s[0].v, 58);
+    assert_true(r->obs[C("map")->index].s[0].t == T("2026-03-01T06:00:00Z"));
+    assert_int_equal(record_nwarnings(r), 4);
+    char want[128];
+    snprintf(want, sizeof want, "1:%d: observations[0].t: unknown field (ignored)", col(text, "1,"));
+    assert_string_equal(record_warning(r, 0), want);
+    snprintf(want, sizeof want, "1:%d: observations[0].codes: unknown field (ignored)", col(text, "2,"));
+    assert_string_equal(record_warning(r, 1), want);
+    snprintf(want, sizeof want, "1:%d: observations[0].: unknown field (ignored)", col(text, "3,"));
+    assert_string_equal(record_warning(r, 2), want);
+    snprintf(want, sizeof want, "1:%d: observations[0].valuex: unknown field (ignored)", col(text, "4}"));
+    assert_string_equal(record_warning(r, 3), want);
+    record_free(r);
+
+    /* --strict: the first unknown member is the error, even before a code
+    ** that is wrong; without --strict the code is. */
+    text = AS_OF "\"observations\": [{\"value\": 1, \"note\": \"x\", \"code\": 7, \"time\": \"2026-03-01\"}]}";
+    assert_null(parse_opts(text, &strict, &err));
+    assert_string_equal(err.path, "observations[0].note");
+    assert_string_equal(err.msg, "unknown field");
+    assert_int_equal(err.column, col(text, "\"x\""));
+    expect_error(text, "observations[0].code", "expected string, found number", 1, col(text, "7,"));
+
+    /* Null: an optional member absent, a required one of the wrong type. */
+    text = AS_OF "\"observations\": [{\"code\": \"map\", \"value\": 58, \"unit\": null,"
+                 " \"time\": \"2026-03-01T06:00:00Z\"}],"
+           " \"medications\": [{\"code\": \"norepinephrine\", \"rate\": null, \"dose\": null,"
+                 " \"unit\": null, \"start\": \"2026-03-01\", \"end\": null}],"
+           " \"conditions\": [{\"code\": \"septic_shock\", \"onset\": null, \"status\": null}],"
+           " \"locations\": [{\"code\": \"icu\", \"start\": \"2026-03-01\", \"end\": null}]}";
+    r = parse_ok(text);
+    assert_false(r->obs[C("map")->index].s[0].ok);
+    assert_null(r->obs[C("map")->index].s[0].unit);
+    assert_true(has_warning(r, "observations[0].value: no unit (map is in mm[Hg])"));
+    assert_int_equal(r->meds[C("norepinephrine")->index].n, 1);
+    assert_int_equal(r->meds[C("norepinephrine")->index].e[0].kind, MED_COURSE);
+    assert_true(r->meds[C("norepinephrine")->index].e[0].end == TS_NONE);
+    assert_int_equal(r->conds[C("septic_shock")->index].e[0].status, ST_ACTIVE);
+    assert_int_equal(r->locs[C("icu")->index].n, 1);
+    record_free(r);
+    text = AS_OF "\"observations\": [{\"code\": null, \"value\": 1, \"time\": \"2026-03-01\"}]}";
+    expect_error(text, "observations[0].code", "expected string, found null", 1, col(text, "null"));
+    text = AS_OF "\"observations\": [{\"code\": \"map\", \"value\": 1, \"time\": null}]}";
+    expect_error(text, "observations[0].time", "expected string, found null", 1, col(text, "null"));
+    text = AS_OF "\"observations\": [{\"code\": \"map\", \"value\": null, \"time\": \"2026-03-01\"}]}";
+    expect_error(text, "observations[0].value", "expected number, boolean or string, found null",
+                 1, col(text, "null"));
+    text = AS_OF "\"observations\": [{\"code\": \"map\", \"value\": 1, \"unit\": 5, \"time\": \"2026-03-01\"}]}";
+    expect_error(text, "observations[0].unit", "expected string, found number", 1, col(text, "5,"));
+    text = AS_OF "\"medications\": [{\"code\": \"norepinephrine\", \"start\": \"2026-03-01\", \"end\": 5}]}";
+    expect_error(text, "medications[0].end", "expected string, found number", 1, col(text, "5}"));
+    text = AS_OF "\"medications\": [{\"code\": \"norepinephrine\", \"dose\": true, \"start\": \"2026-03-01\"}]}";
+    expect_error(text, "medications[0].dose", "expected number, found boolean", 1, col(text, "true"));
+    text = AS_OF "\"conditions\": [{\"code\": \"septic_shock\", \"status\": true}]}";
+    expect_error(text, "conditions[0].status", "expected string, found boolean", 1, col(text, "true"));
+    text = AS_OF "\"conditions\": [{\"code\": \"septic_shock\", \"onset\": \"2026-03-01\", \"end\": \"2026-02-01\"}]}";
+    expect_error(text, "conditions[0].end", "end before onset", 1, col(text, "\"2026-02-01\""));
+    text = AS_OF "\"locations\": [{\"code\": \"icu\", \"start\": 1}]}";
+    expect_error(text, "locations[0].start", "expected string, found number", 1, col(text, "1}"));
+    text = AS_OF "\"locations\": [{\"code\": \"\", \"start\": \"2026-03-01\"}]}";
+    expect_error(text, "locations[0].code", "must not be empty", 1, col(text, "\"\","));
+    text = AS_OF "\"facts\": {\"informed_consent\": {\"value\": true, \"time\": 3}}}";
+    expect_error(text, "facts.informed_consent.time", "expected string, found number", 1, col(text, "3}"));
+    text = AS_OF "\"facts\": {\"informed_consent\": {\"value\": true, \"when\": 3}}}";
+    assert_null(parse_opts(text, &strict, &err));
+    assert_string_equal(err.path, "facts.informed_consent.when");
+
+    /* Item paths past one digit (the index is rewritten in place). */
+    static char big[16384];
+    size_t n = (size_t)snprintf(big, sizeof big, AS_OF "\"observations\": [");
+    for (int i = 0; i < 105; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n,
+                              "%s{\"code\": \"sofa\", \"value\": 1, \"time\": \"2026-03-01\"%s}",
+                              i ? "," : "", i == 9 || i == 10 || i == 100 ? ", \"x\": 0" : "");
+    assert_true(n + 100 < sizeof big);
+    snprintf(big + n, sizeof big - n, "], \"locations\": [{\"code\": \"icu\", \"start\": 5}]}");
+    record_opts all = { TS_NONE, 0, 0, RW_ALL };
+    assert_null(parse_opts(big, &all, &err));
+    assert_string_equal(err.path, "locations[0].start");
+    big[n] = '\0';
+    snprintf(big + n, sizeof big - n, "]}");
+    r = parse_opts(big, &all, &err);
+    assert_non_null(r);
+    assert_int_equal(record_nwarnings(r), 3);
+    assert_non_null(strstr(record_warning(r, 0), "observations[9].x: unknown field"));
+    assert_non_null(strstr(record_warning(r, 1), "observations[10].x: unknown field"));
+    assert_non_null(strstr(record_warning(r, 2), "observations[100].x: unknown field"));
+    record_free(r);
 }
 
 /* The default: one warning per reason, with a count, a "did you mean" and
@@ -888,11 +1039,13 @@ main(void)
         cmocka_unit_test(test_screening_time_precedence),
         cmocka_unit_test(test_future_dropped),
         cmocka_unit_test(test_unit_conversions),
+        cmocka_unit_test(test_conversion_memo),
         cmocka_unit_test(test_per_kg_without_weight),
         cmocka_unit_test(test_record_errors),
         cmocka_unit_test(test_id_length),
         cmocka_unit_test(test_error_position_multiline),
         cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_item_members),
         cmocka_unit_test(test_many_warnings_capped),
         cmocka_unit_test(test_warning_groups),
         cmocka_unit_test(test_warning_groups_capped),

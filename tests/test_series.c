@@ -7,48 +7,8 @@
 ** Times are written as minutes before the screening time (12:00) so that
 ** each boundary is visible in the test: "61 min ago" against a 1 h gap.
 */
+#define ET_RECORD_FIXTURE
 #include "evaltest.h"
-
-#define NOW "2026-03-01T12:00:00Z"
-#define H 60                    /* minutes in an hour, for readability */
-
-static vocab *V;
-static record *R;
-static int next_src;
-
-static int
-setup(void **state)
-{
-    (void)state;
-    R = et_record(V, NOW);
-    next_src = 0;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    arena_free(R->a);
-    R = NULL;
-    return 0;
-}
-
-static ts_time
-ago(int minutes)
-{
-    return R->at - (ts_time)minutes * TS_MINUTE;
-}
-
-/* A usable value of concept name, minutes before now. */
-static sample *
-obs(const char *name, double v, int minutes)
-{
-    sample *s = et_obs(R, name, v, NOW);
-    s->t = ago(minutes);
-    s->src = next_src++;
-    return s;
-}
 
 /* An unusable sample: a string where a number is needed. */
 static sample *
@@ -75,13 +35,6 @@ within(rule *ru, const char *d)
 {
     ru->has_within = 1;
     ru->within = et_dur(d);
-}
-
-static result *
-run(const rule *ru)
-{
-    et_finish(R);
-    return et_eval(R, ru);
 }
 
 /*
@@ -948,23 +901,7 @@ consecutive_no_data(void **state)
 
 /* }====================================================== */
 
-static int
-group_setup(void **state)
-{
-    (void)state;
-    V = et_vocab();
-    return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-    (void)state;
-    vocab_free(V);
-    return 0;
-}
-
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, et_record_setup, et_record_teardown)
 
 int
 main(void)
@@ -1017,5 +954,5 @@ main(void)
         T(consecutive_tolerance_breaks_run),
         T(consecutive_no_data),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, et_vocab_setup, et_vocab_teardown);
 }

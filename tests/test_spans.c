@@ -5,29 +5,12 @@
 ** merge, a one-minute gap splits them; contiguous stays chain into one
 ** admission, a stay that ended earlier does not.
 */
+#define ET_VOCAB_FIXTURE
 #include "evaltest.h"
 
 #include "spans.h"
 
 #define AT "2026-03-01T12:00:00Z"
-
-static vocab *V;
-
-static int
-setup(void **state)
-{
-    (void)state;
-    V = et_vocab();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    vocab_free(V);
-    return 0;
-}
 
 static const med_list *
 meds(const record *r, const char *name)
@@ -229,5 +212,5 @@ main(void)
         cmocka_unit_test(procedure_episodes),
         cmocka_unit_test(admission_chain),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, et_vocab_setup, et_vocab_teardown);
 }

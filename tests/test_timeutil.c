@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "timeutil.h"
@@ -444,6 +445,75 @@ test_duration_format(void **state)
     assert_string_equal(buf, "-30 min");
 }
 
+/*
+** The canonical shape "YYYY-MM-DDThh:mm:ssZ" is read by a fast path
+** (timeutil.c, fast_time); the same text with 't' for 'T' can only go
+** through the full parser.  Both must agree on every case: accepted with
+** the same time, or refused with the same reason (the reason quotes the
+** text, so 't' is put back before comparing).
+*/
+static void
+same_as_full(const char *s)
+{
+    char slow[64], why_fast[256], why_slow[256];
+    ts_time tf = 1, ts = 2;
+    int rf, rs;
+    snprintf(slow, sizeof slow, "%s", s);
+    assert_true(strlen(s) > 10 && s[10] == 'T');
+    slow[10] = 't';
+    why_fast[0] = why_slow[0] = '\0';
+    rf = ts_parse_time(s, &tf, why_fast, sizeof why_fast);
+    rs = ts_parse_time(slow, &ts, why_slow, sizeof why_slow);
+    if (rf != rs)
+        fail_msg("'%s': %d (%s) but the full parser %d (%s)", s, rf, why_fast, rs, why_slow);
+    if (rf == 0) {
+        if (tf != ts)
+            fail_msg("'%s': %lld but the full parser %lld", s, (long long)tf, (long long)ts);
+        return;
+    }
+    char *t = strstr(why_slow, slow);
+    if (t)
+        t[10] = 'T';
+    if (strcmp(why_fast, why_slow) != 0)
+        fail_msg("'%s': '%s' but the full parser '%s'", s, why_fast, why_slow);
+}
+
+static void
+test_parse_fast_path(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "2026-03-01T12:00:00Z", "2024-02-29T23:59:59Z", "2023-02-29T00:00:00Z",
+        "2100-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "2026-04-31T00:00:00Z",
+        "2026-12-31T23:59:59Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
+        "2026-01-00T00:00:00Z", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z", "2026-06-30T23:59:60Z", "2026-06-30T23:58:60Z",
+        "2026-06-30T24:00:00Z", "2026-06-30T23:60:00Z", "2026-06-30T12:00:61Z",
+        "2026-06-30T12:00:00.5Z", "2026-06-30T12:00:00.123456789Z",
+        "2026-06-30T12:00:00.Z", "2026-06-30T12:00:00+00:00",
+        "2026-06-30T12:00:00.25+00:00", "2026-06-30T12:00:00-00:00",
+        "2026-06-30T12:00:00+02:00", "2026-06-30T12:00:00-05:30",
+        "2026-06-30T12:00:00+00:0", "2026-06-30T12:00:00+00:001",
+        "2026-06-30T12:00:00ZZ", "2026-06-30T12:00:00z", "2026-06-30T12:00:00",
+        "2026-06-30T12:00:0aZ", "2026-06-30T1a:00:00Z", "2026-06-3xT12:00:00Z",
+        "2a26-06-30T12:00:00Z", "2026-06-30T12:00Z", "2026-06-30T12:00:00 Z",
+        "2026/06/30T12:00:00Z", "2026-06-30T12-00-00Z",
+        "2026-06-30T1", "2026-06-30T12:0", "2026-06-30T12:00:",
+        "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        same_as_full(cases[i]);
+    /* The fast path's own arithmetic, against the civil conversion. */
+    assert_true(must_parse("2024-02-29T23:59:59Z") == civil(2024, 2, 29, 23, 59, 59));
+    assert_true(must_parse("2026-06-30T12:00:00.999+00:00") == civil(2026, 6, 30, 12, 0, 0));
+    assert_true(must_parse("1969-12-31T23:59:59Z") == -1);
+    /* Short and empty texts are refused without reading past their end. */
+    must_reject("2", "invalid date");
+    must_reject("2026-06-3", "invalid date");
+    must_reject("2026-06-30T", "missing time after 'T'");
+    must_reject("", "empty timestamp");
+}
+
 int
 main(void)
 {
@@ -451,6 +521,7 @@ main(void)
         cmocka_unit_test(test_days_in_month),
         cmocka_unit_test(test_civil_round_trip),
         cmocka_unit_test(test_parse_valid),
+        cmocka_unit_test(test_parse_fast_path),
         cmocka_unit_test(test_parse_invalid_dates),
         cmocka_unit_test(test_parse_invalid_times),
         cmocka_unit_test(test_parse_invalid_offsets),

@@ -6,27 +6,10 @@
 ** cannot be converted, and the since-time (when the total was reached);
 ** plus "known" conditions and first_of starts (clock.c, events.c).
 */
+#define ET_VOCAB_FIXTURE
 #include "evaltest.h"
 
 #define AT "2026-03-01T12:00:00Z"
-
-static vocab *V;
-
-static int
-setup(void **state)
-{
-    (void)state;
-    V = et_vocab();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    vocab_free(V);
-    return 0;
-}
 
 static void
 given(record *r, const char *name, med_kind kind, double raw, const char *unit,
@@ -229,5 +212,5 @@ main(void)
         cmocka_unit_test(known_condition),
         cmocka_unit_test(first_of_starts),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, et_vocab_setup, et_vocab_teardown);
 }

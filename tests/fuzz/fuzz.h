@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "ts.h"
+#include "vocab.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -21,6 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Where the bundled criteria are: $TS_FUZZ_CRITERIA, else the checkout's
 ** criteria/ (FUZZ_CRITERIA is set by the Makefile). */
 const char *fuzz_criteria_dir(void);
+/* The bundled vocabulary (concepts.yaml of fuzz_criteria_dir()), loaded
+** for a harness's LLVMFuzzerInitialize; exits on failure.  The record
+** reader does not change a vocabulary, so one serves every input. */
+vocab *fuzz_vocab(void);
 /* Read a whole file into a malloc'd, NUL-terminated buffer; exits on
 ** failure (a harness without its fixed inputs tests nothing). */
 char *fuzz_slurp(const char *path, size_t *len);

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "criteria.h"
 #include "fhir.h"
 #include "record.h"
 
@@ -39,17 +38,9 @@ cleanup(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    char path[4096];
-    ts_error err;
     (void)argc;
     (void)argv;
-    snprintf(path, sizeof path, "%s/concepts.yaml", fuzz_criteria_dir());
-    v = vocab_new();
-    ts_error_clear(&err);
-    if (vocab_load(v, path, &err) != 0) {
-        fprintf(stderr, "%s: %s\n", path, err.msg);
-        exit(2);
-    }
+    v = fuzz_vocab();
     snprintf(dir, sizeof dir, "/tmp/ts-fuzz-fhir.XXXXXX");
     if (!mkdtemp(dir)) {
         perror("mkdtemp");

@@ -9,11 +9,9 @@
 */
 #include "fuzz.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "criteria.h"
 #include "record.h"
 
 static vocab *v;
@@ -21,17 +19,9 @@ static vocab *v;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    char path[4096];
-    ts_error err;
     (void)argc;
     (void)argv;
-    snprintf(path, sizeof path, "%s/concepts.yaml", fuzz_criteria_dir());
-    v = vocab_new();
-    ts_error_clear(&err);
-    if (vocab_load(v, path, &err) != 0) {
-        fprintf(stderr, "%s: %s\n", path, err.msg);
-        exit(2);
-    }
+    v = fuzz_vocab();
     return 0;
 }
 

@@ -1,7 +1,8 @@
 /*
 ** fuzz_util.c -- helpers shared by the fuzz harnesses: finding the
-** bundled criteria, reading fixed inputs, and the one property every
-** harness checks beyond "no crash": an error always comes with a message.
+** bundled criteria and loading their vocabulary, reading fixed inputs,
+** and the one property every harness checks beyond "no crash": an error
+** always comes with a message.
 */
 #include "fuzz.h"
 
@@ -20,6 +21,21 @@ fuzz_criteria_dir(void)
 {
     const char *d = getenv("TS_FUZZ_CRITERIA");
     return d && *d ? d : FUZZ_CRITERIA;
+}
+
+vocab *
+fuzz_vocab(void)
+{
+    char path[4096];
+    ts_error err;
+    snprintf(path, sizeof path, "%s/concepts.yaml", fuzz_criteria_dir());
+    vocab *v = vocab_new();
+    ts_error_clear(&err);
+    if (vocab_load(v, path, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", path, err.msg);
+        exit(2);
+    }
+    return v;
 }
 
 char *
