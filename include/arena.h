@@ -52,6 +52,10 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap);
 typedef struct arena_fmt arena_fmt;
 arena_fmt *arena_capture(arena *a, const char *fmt, va_list ap);
 char *arena_fmt_text(const arena_fmt *f, size_t *len);
+/* The same text into out[0..size) with its NUL, for a writer that has
+** room of its own (a report's buffer): its length, or -1 if it does not
+** fit (out is then garbage; try again with more room). */
+int arena_fmt_into(const arena_fmt *f, char *out, size_t size);
 /* Bytes handed out since creation or the last reset (for benchmarks). */
 size_t arena_used(const arena *a);
 

@@ -385,15 +385,302 @@ quick_vformat(char *out, size_t size, const char *fmt, va_list ap)
     return n;
 }
 
+/*
+** What arena_capture reads for each conversion of a format: the argument
+** types in order, found by parsing it once.  Reasons come from a few
+** hundred literal formats used over and over, so parsing each format on
+** every capture cost most of what formatting it would have; a small
+** per-thread table keyed by the format's address keeps the parse.  (A
+** format is only ever a string literal here, which never changes; a
+** stale entry for a reused address would still describe the text now
+** there, since a format is parsed again whenever its address misses.)
+*/
+enum { ARG_INT, ARG_LONG, ARG_LLONG, ARG_STR };
+
+/*
+** A format compiled: runs of literal text, each followed by a conversion
+** (or the end).  Most formats are text around plain %s and %d; writing
+** them from the pieces spares quick_format's walk over the format (the
+** search for each '%', the flags parsed again at every use).  Anything
+** else (%%, a width, a fixed precision) is left to quick_format.
+*/
+enum { SEG_END, SEG_STR, SEG_STR_STAR, SEG_INT };
+
+typedef struct fmt_seg {
+    unsigned short off, len;    /* the literal run before the conversion */
+    unsigned char conv;         /* SEG_ */
+} fmt_seg;
+
+typedef struct fmt_sig {
+    const char *fmt;        /* NULL: empty slot */
+    signed char n;          /* arguments; -1: the format cannot be captured */
+    signed char compiled;   /* seg[] holds the format (else quick_format) */
+    unsigned char kind[ARENA_FMT_ARGS];
+    fmt_seg seg[ARENA_FMT_ARGS + 1];
+} fmt_sig;
+
+static _Thread_local fmt_sig sig_cache[256];
+
+/*
+** The same parse as quick_format's, noting the argument types instead of
+** writing.  It accepts a subset of what quick_format formats (no "%.*d",
+** whose precision quick_format reads only to refuse), so that
+** arena_fmt_text can always format what was captured.
+*/
+static void
+sig_parse(fmt_sig *sg, const char *fmt)
+{
+    int n = 0, nseg = 0, compiled = 1;
+    const char *lit = fmt;      /* where the current literal run starts */
+    sg->fmt = fmt;
+    for (const char *f = fmt; (f = strchr(f, '%')) != NULL; f++) {
+        const char *pct = f;
+        f++;
+        int zero = 0, width = 0, prec = -1, star = 0, lng = 0;
+        if (*f == '0') {
+            zero = 1;
+            f++;
+        }
+        while (*f >= '0' && *f <= '9')
+            width = width * 10 + (*f++ - '0');
+        if (*f == '.') {
+            f++;
+            if (*f == '*') {
+                star = 1;
+                f++;
+            } else {
+                for (prec = 0; *f >= '0' && *f <= '9'; f++)
+                    prec = prec * 10 + (*f - '0');
+            }
+        }
+        while (*f == 'l' && lng < 2) {
+            lng++;
+            f++;
+        }
+        if (*f == '%' && !zero && !width && prec < 0 && !star && !lng) {
+            compiled = 0;
+            continue;
+        }
+        int conv = SEG_END;
+        if (n + 1 + star > ARENA_FMT_ARGS) {
+            n = -1;
+        } else if (*f == 's' && !zero && !width && !lng) {
+            if (star)
+                sg->kind[n++] = ARG_INT;
+            sg->kind[n++] = ARG_STR;
+            conv = star ? SEG_STR_STAR : prec < 0 ? SEG_STR : SEG_END;
+        } else if (*f == 'd' && prec < 0 && !star) {
+            sg->kind[n++] = lng == 2 ? ARG_LLONG : lng == 1 ? ARG_LONG : ARG_INT;
+            conv = width || zero ? SEG_END : SEG_INT;
+        } else {
+            n = -1;
+        }
+        if (n < 0)
+            break;
+        if (conv == SEG_END || pct - fmt > 0xffff || pct - lit > 0xffff) {
+            compiled = 0;
+        } else if (compiled) {
+            sg->seg[nseg++] = (fmt_seg){ (unsigned short)(lit - fmt),
+                                         (unsigned short)(pct - lit),
+                                         (unsigned char)conv };
+            lit = f + 1;
+        }
+    }
+    if (n >= 0 && compiled) {
+        size_t rest = strlen(lit);
+        if (lit - fmt > 0xffff || rest > 0xffff)
+            compiled = 0;
+        else
+            sg->seg[nseg] = (fmt_seg){ (unsigned short)(lit - fmt),
+                                       (unsigned short)rest, SEG_END };
+    }
+    sg->n = (signed char)n;
+    sg->compiled = (signed char)(n >= 0 && compiled);
+}
+
+/* The parse of fmt, from this thread's table or made now. */
+static const fmt_sig *
+sig_of(const char *fmt)
+{
+    uint64_t h = (uint64_t)(uintptr_t)fmt * 0x9E3779B97F4A7C15ULL;
+    fmt_sig *sg = &sig_cache[h >> 56];          /* Fibonacci hashing */
+    if (sg->fmt != fmt)
+        sig_parse(sg, fmt);
+    return sg;
+}
+
+/* The arguments of a compiled or captured format taken from ap, which
+** it does not consume. */
+static void
+take_args(const fmt_sig *sg, fmt_arg *arg, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    for (int i = 0; i < sg->n; i++) {
+        switch (sg->kind[i]) {
+        case ARG_INT:   arg[i].d = va_arg(ap2, int); break;
+        case ARG_LONG:  arg[i].d = va_arg(ap2, long); break;
+        case ARG_LLONG: arg[i].d = va_arg(ap2, long long); break;
+        default:        arg[i].s = va_arg(ap2, const char *); break;
+        }
+    }
+    va_end(ap2);
+}
+
+/*
+** A compiled format into out[0..size), size >= 1: what quick_format
+** writes, the same -1 when it does not fit.
+*/
+static int
+seg_format(char *out, size_t size, const fmt_sig *sg, const fmt_arg *arg)
+{
+    char *o = out;
+    size_t room = size - 1;                     /* the NUL's */
+    for (const fmt_seg *sp = sg->seg;; sp++) {
+        if (room < sp->len)
+            return -1;
+        memcpy(o, sg->fmt + sp->off, sp->len);
+        o += sp->len;
+        room -= sp->len;
+        const char *str;
+        size_t n;
+        char d[24];
+        switch (sp->conv) {
+        case SEG_END:
+            *o = '\0';
+            return (int)(o - out);
+        case SEG_STR_STAR: {
+            long long prec = (arg++)->d;
+            str = (arg++)->s;
+            if (!str)
+                str = "(null)";
+            n = prec < 0 ? strlen(str) : strnlen(str, (size_t)prec);
+            break;
+        }
+        case SEG_STR:
+            str = (arg++)->s;
+            if (!str)
+                str = "(null)";
+            n = strlen(str);
+            break;
+        default: {                              /* SEG_INT */
+            long long v = (arg++)->d;
+            char *p = d + sizeof d;
+            unsigned long long u = v < 0 ? 0 - (unsigned long long)v
+                                         : (unsigned long long)v;
+            do
+                *--p = (char)('0' + u % 10);
+            while ((u /= 10) != 0);
+            if (v < 0)
+                *--p = '-';
+            str = p;
+            n = (size_t)(d + sizeof d - p);
+            break;
+        }
+        }
+        if (room < n)
+            return -1;
+        memcpy(o, str, n);
+        o += n;
+        room -= n;
+    }
+}
+
+arena_fmt *
+arena_capture(arena *a, const char *fmt, va_list ap)
+{
+    const fmt_sig *sg = sig_of(fmt);
+    int n = sg->n;
+    if (n < 0)
+        return NULL;
+    arena_fmt *c = arena_alloc_raw(a, sizeof *c + (size_t)n * sizeof c->arg[0]);
+    c->a = a;
+    c->fmt = fmt;
+    c->n = n;
+    take_args(sg, c->arg, ap);
+    return c;
+}
+
+/* A capture into out[0..size), compiled or not. */
+static int
+capture_format(const arena_fmt *c, char *out, size_t size)
+{
+    const fmt_sig *sg = sig_of(c->fmt);
+    if (sg->compiled)
+        return seg_format(out, size, sg, c->arg);
+    fmt_src in = { NULL, c->arg };
+    return quick_format(out, size, c->fmt, &in);
+}
+
+char *
+arena_fmt_text(const arena_fmt *c, size_t *len)
+{
+    arena *a = c->a;
+    /* Into the current block if it has room, like arena_vprintf; else
+    ** into ever bigger pieces (a capture has no vsnprintf to measure it;
+    ** only a text longer than the room makes quick_format refuse). */
+    struct block *b = a->head;
+    int n;
+    char *p;
+    if (b->size - b->used >= 256) {
+        p = (char *)b->data + b->used;
+        n = capture_format(c, p, b->size - b->used);
+        if (n >= 0) {
+            size_t need = ((size_t)n + ARENA_ALIGN) & ~(size_t)(ARENA_ALIGN - 1);
+            b->used += need;
+            a->total += need;
+            goto done;
+        }
+    }
+    for (size_t size = 256;; size *= 2) {
+        p = arena_alloc_raw(a, size);
+        n = capture_format(c, p, size);
+        if (n >= 0)
+            break;
+    }
+done:
+    if (len)
+        *len = (size_t)n;
+    return p;
+}
+
+int
+arena_fmt_into(const arena_fmt *c, char *out, size_t size)
+{
+    return size ? capture_format(c, out, size) : -1;
+}
+
 char *
 arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
-    /* Straight into the current block when quick_format can do it; then
-    ** a stack buffer, formatting twice only when that is too small. */
+    /* Straight into the current block when quick_format (or seg_format,
+    ** for a compiled format) can do it; then a stack buffer, formatting
+    ** twice only when that is too small. */
     char small[256];
     va_list ap2;
     struct block *b = a->head;
     int n;
+    const fmt_sig *sg = sig_of(fmt);
+    fmt_arg arg[ARENA_FMT_ARGS];
+    if (sg->compiled) {
+        take_args(sg, arg, ap);
+        if (b->size - b->used >= sizeof small) {
+            char *p = (char *)b->data + b->used;
+            n = seg_format(p, b->size - b->used, sg, arg);
+            if (n >= 0) {
+                size_t need = ((size_t)n + ARENA_ALIGN) & ~(size_t)(ARENA_ALIGN - 1);
+                b->used += need;
+                a->total += need;
+                return p;
+            }
+        }
+        for (size_t size = sizeof small;; size *= 2) {
+            char *p = arena_alloc_raw(a, size);
+            n = seg_format(p, size, sg, arg);
+            if (n >= 0)
+                return p;
+        }
+    }
     if (b->size - b->used >= sizeof small) {
         char *p = (char *)b->data + b->used;
         n = quick_vformat(p, b->size - b->used, fmt, ap);
@@ -417,141 +704,6 @@ arena_vprintf(arena *a, const char *fmt, va_list ap)
         return arena_strndup(a, small, (size_t)n);
     char *p = arena_alloc_raw(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
-    return p;
-}
-
-/*
-** What arena_capture reads for each conversion of a format: the argument
-** types in order, found by parsing it once.  Reasons come from a few
-** hundred literal formats used over and over, so parsing each format on
-** every capture cost most of what formatting it would have; a small
-** per-thread table keyed by the format's address keeps the parse.  (A
-** format is only ever a string literal here, which never changes; a
-** stale entry for a reused address would still describe the text now
-** there, since a format is parsed again whenever its address misses.)
-*/
-enum { ARG_INT, ARG_LONG, ARG_LLONG, ARG_STR };
-
-typedef struct fmt_sig {
-    const char *fmt;        /* NULL: empty slot */
-    signed char n;          /* arguments; -1: the format cannot be captured */
-    unsigned char kind[ARENA_FMT_ARGS];
-} fmt_sig;
-
-static _Thread_local fmt_sig sig_cache[256];
-
-/*
-** The same parse as quick_format's, noting the argument types instead of
-** writing.  It accepts a subset of what quick_format formats (no "%.*d",
-** whose precision quick_format reads only to refuse), so that
-** arena_fmt_text can always format what was captured.
-*/
-static void
-sig_parse(fmt_sig *sg, const char *fmt)
-{
-    int n = 0;
-    sg->fmt = fmt;
-    for (const char *f = fmt; (f = strchr(f, '%')) != NULL; f++) {
-        f++;
-        int zero = 0, width = 0, prec = -1, star = 0, lng = 0;
-        if (*f == '0') {
-            zero = 1;
-            f++;
-        }
-        while (*f >= '0' && *f <= '9')
-            width = width * 10 + (*f++ - '0');
-        if (*f == '.') {
-            f++;
-            if (*f == '*') {
-                star = 1;
-                f++;
-            } else {
-                for (prec = 0; *f >= '0' && *f <= '9'; f++)
-                    prec = prec * 10 + (*f - '0');
-            }
-        }
-        while (*f == 'l' && lng < 2) {
-            lng++;
-            f++;
-        }
-        if (*f == '%' && !zero && !width && prec < 0 && !star && !lng)
-            continue;
-        if (n + 1 + star > ARENA_FMT_ARGS) {
-            n = -1;
-        } else if (*f == 's' && !zero && !width && !lng) {
-            if (star)
-                sg->kind[n++] = ARG_INT;
-            sg->kind[n++] = ARG_STR;
-        } else if (*f == 'd' && prec < 0 && !star) {
-            sg->kind[n++] = lng == 2 ? ARG_LLONG : lng == 1 ? ARG_LONG : ARG_INT;
-        } else {
-            n = -1;
-        }
-        if (n < 0)
-            break;
-    }
-    sg->n = (signed char)n;
-}
-
-arena_fmt *
-arena_capture(arena *a, const char *fmt, va_list ap)
-{
-    uint64_t h = (uint64_t)(uintptr_t)fmt * 0x9E3779B97F4A7C15ULL;
-    fmt_sig *sg = &sig_cache[h >> 56];          /* Fibonacci hashing */
-    if (sg->fmt != fmt)
-        sig_parse(sg, fmt);
-    int n = sg->n;
-    if (n < 0)
-        return NULL;
-    arena_fmt *c = arena_alloc_raw(a, sizeof *c + (size_t)n * sizeof c->arg[0]);
-    c->a = a;
-    c->fmt = fmt;
-    c->n = n;
-    va_list ap2;
-    va_copy(ap2, ap);
-    for (int i = 0; i < n; i++) {
-        switch (sg->kind[i]) {
-        case ARG_INT:   c->arg[i].d = va_arg(ap2, int); break;
-        case ARG_LONG:  c->arg[i].d = va_arg(ap2, long); break;
-        case ARG_LLONG: c->arg[i].d = va_arg(ap2, long long); break;
-        default:        c->arg[i].s = va_arg(ap2, const char *); break;
-        }
-    }
-    va_end(ap2);
-    return c;
-}
-
-char *
-arena_fmt_text(const arena_fmt *c, size_t *len)
-{
-    arena *a = c->a;
-    /* Into the current block if it has room, like arena_vprintf; else
-    ** into ever bigger pieces (a capture has no vsnprintf to measure it;
-    ** only a text longer than the room makes quick_format refuse). */
-    struct block *b = a->head;
-    int n;
-    char *p;
-    fmt_src in = { NULL, c->arg };
-    if (b->size - b->used >= 256) {
-        p = (char *)b->data + b->used;
-        n = quick_format(p, b->size - b->used, c->fmt, &in);
-        if (n >= 0) {
-            size_t need = ((size_t)n + ARENA_ALIGN) & ~(size_t)(ARENA_ALIGN - 1);
-            b->used += need;
-            a->total += need;
-            goto done;
-        }
-    }
-    for (size_t size = 256;; size *= 2) {
-        p = arena_alloc_raw(a, size);
-        in.v = c->arg;
-        n = quick_format(p, size, c->fmt, &in);
-        if (n >= 0)
-            break;
-    }
-done:
-    if (len)
-        *len = (size_t)n;
     return p;
 }
 

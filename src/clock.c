@@ -51,37 +51,47 @@ med_course(const record *r, const med_list *l, ts_time *onset)
 static void
 med_evidence(eval_ctx *cx, result *res, const concept *c, const med_list *l, int first)
 {
-    char num[32];
-
     for (int i = first; i < l->n; i++) {
         const med_entry *m = &l->e[i];
         if (!span_med_runs(m))
             continue;
-        num_format(m->raw, num, sizeof num);
         result_add_evidence(cx, res, c->name,
-                            m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
+                            m->kind == MED_COURSE ? NULL : result_num(cx, m->raw),
                             m->kind == MED_COURSE ? NULL : m->unit, m->start,
                             result_pointer(cx, "medications", m->src));
     }
 }
 
-/* No qualifying entry: not met if the drug or the section says so. */
-static void
-med_none(eval_ctx *cx, result *res, const concept *c, const med_list *l,
-         const char *what)
+/* No qualifying entry: not met if the drug or the section says so (for
+** leaf_none, which makes the reason only when it is read). */
+static int
+med_none_decided(eval_ctx *cx, const med_list *l)
 {
-    leaf_none(cx, res, c, l->n > 0 || leaf_complete(cx, SEC_MEDICATIONS), "%s", what);
+    return l->n > 0 || leaf_complete(cx, SEC_MEDICATIONS);
 }
 
-/* "norepinephrine, vasopressin or dobutamine": the drugs of a class. */
+/* "norepinephrine, vasopressin or dobutamine": the drugs of a class,
+** measured and then copied once (joining two at a time copied the first
+** names again for every later one). */
 static const char *
 class_name(eval_ctx *cx, const rule *ru)
 {
-    const char *s = ru->concepts[0]->name;
-    for (int i = 1; i < ru->nconcepts; i++)
-        s = arena_printf(cx->a, "%s%s%s", s, i == ru->nconcepts - 1 ? " or " : ", ",
-                         ru->concepts[i]->name);
-    return s;
+    int n = ru->nconcepts;
+    if (n <= 1)
+        return ru->concepts[0]->name;
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += strlen(ru->concepts[i]->name) + (i == 0 ? 0 : i == n - 1 ? 4 : 2);
+    char *out = arena_alloc_raw(cx->a, len + 1), *o = out;
+    for (int i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : i == n - 1 ? " or " : ", ";
+        size_t sl = strlen(sep), nl = strlen(ru->concepts[i]->name);
+        memcpy(o, sep, sl);
+        memcpy(o + sl, ru->concepts[i]->name, nl);
+        o += sl + nl;
+    }
+    *o = '\0';
+    return out;
 }
 
 /*
@@ -116,12 +126,10 @@ class_course(eval_ctx *cx, const rule *ru, result *res)
     for (int k = 0; k < n; k++)
         for (int i = 0; i < lists[k]->n; i++) {
             const med_entry *m = &lists[k]->e[i];
-            char num[32];
             if (!span_med_runs(m) || m->start < s.start)
                 continue;
-            num_format(m->raw, num, sizeof num);
             result_add_evidence(cx, res, ru->concepts[k]->name,
-                                m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
+                                m->kind == MED_COURSE ? NULL : result_num(cx, m->raw),
                                 m->kind == MED_COURSE ? NULL : m->unit, m->start,
                                 result_pointer(cx, "medications", m->src));
         }
@@ -148,13 +156,13 @@ clock_med_one(eval_ctx *cx, const rule *ru, const concept *c)
     result *res = leaf_new(cx, ru);
     ts_time onset, from, first_given = TS_NONE;
     const med_entry *given = NULL;
-    char num[32];
     int first;
 
     if (!ru->has_within) {
         first = med_course(cx->r, l, &onset);
         if (first < 0) {
-            med_none(cx, res, c, l, arena_printf(cx->a, "%s is not running", c->name));
+            leaf_none(cx, res, c, med_none_decided(cx, l), "%s is not running",
+                      c->name);
             return res;
         }
         med_evidence(cx, res, c, l, first);
@@ -182,15 +190,14 @@ clock_med_one(eval_ctx *cx, const rule *ru, const concept *c)
         if (!given)
             first_given = span_med_runs(m) ? span_course_onset(l, i) : m->start;
         given = m;
-        num_format(m->raw, num, sizeof num);
         result_add_evidence(cx, res, c->name,
-                            m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
+                            m->kind == MED_COURSE ? NULL : result_num(cx, m->raw),
                             m->kind == MED_COURSE ? NULL : m->unit, m->start,
                             result_pointer(cx, "medications", m->src));
     }
     if (!given) {
-        med_none(cx, res, c, l, arena_printf(cx->a, "no %s in the last %s",
-                                             c->name, leaf_dur_str(cx, ru->within)));
+        leaf_none(cx, res, c, med_none_decided(cx, l), "no %s in the last %s",
+                  c->name, leaf_dur_str(cx, ru->within));
         return res;
     }
     leaf_say(cx, res, TV_MET, "%s given %s, within %s", c->name,
@@ -340,7 +347,8 @@ event_time(eval_ctx *cx, const rule *ru, const concept *c, result *res,
             med_evidence(cx, res, c, ml, first);
             return onset;
         }
-        med_none(cx, res, c, ml, arena_printf(cx->a, "%s is not running", c->name));
+        leaf_none(cx, res, c, med_none_decided(cx, ml), "%s is not running",
+                  c->name);
         return TS_NONE;
     case EV_PROCEDURE:
         *verb = "started";

@@ -120,9 +120,7 @@ section_incomplete(const record *r, const drug_weight *d, int n)
 static const char *
 num(eval_ctx *cx, double v)
 {
-    char buf[32];
-    num_format(v, buf, sizeof buf);
-    return arena_strdup(cx->a, buf);
+    return result_num(cx, v);
 }
 
 static void
@@ -541,7 +539,7 @@ eval_derived(eval_ctx *cx, const rule *ru)
 {
     const concept *c = ru->concepts[0];
     const char *name = shown(c), *cmp = result_cmp_text(cx, &ru->cmp);
-    result *res = result_new(cx, ru, TV_UNKNOWN, NULL);
+    result *res = result_blank(cx, ru, TV_UNKNOWN);
     detail d;
 
     compute(cx, c, res, &d);

@@ -32,7 +32,7 @@
 static result *
 result_as(eval_ctx *cx, const rule *ru, tv value, const result *k)
 {
-    result *res = result_new(cx, ru, value, NULL);
+    result *res = result_blank(cx, ru, value);
     result_same_reason(res, k);
     if (!res->reason_text && !res->reason_fmt && !res->reason_join)
         res->reason_text = "(null)";
@@ -102,7 +102,7 @@ time_min(ts_time a, ts_time b)
 static result *
 combine(eval_ctx *cx, const rule *ru, result **kids, tv v)
 {
-    result *res = result_new(cx, ru, v, NULL);
+    result *res = result_blank(cx, ru, v);
     res->kids = kids;
     res->nkids = ru->nkids;
     result_join_reasons(cx, res, kids, ru->nkids, (int)v, 1);

@@ -270,8 +270,13 @@ eval_sex(eval_ctx *cx, const rule *ru)
 /*
 ** How one entry bears on the leaf, with why.  With a look-back the onset
 ** decides, resolved or not ("an MI in the past six months counts by its
-** onset"); without one the entry must still be going on.
+** onset"); without one the entry must still be going on.  why may be
+** NULL: the value alone, no text made (cond_one reads the value of every
+** entry and the text of one).
 */
+#define SAY(...) \
+    do { if (why) *why = arena_printf(cx->a, __VA_ARGS__); } while (0)
+
 static tv
 cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
                  const cond_entry *e, ts_time from, const char **why)
@@ -279,60 +284,62 @@ cond_entry_value(eval_ctx *cx, const rule *ru, const concept *c,
     const char *st = leaf_cond_status_names[e->status];
 
     if (e->status == ST_ABSENT) {
-        *why = arena_printf(cx->a, "%s absent", c->name);
+        SAY("%s absent", c->name);
         return TV_NOT_MET;
     }
     if (ru->active_within) {
         /* Present at some time in [from, now]: started by now (entries
         ** after now were dropped) and not ended before from. */
         if (e->end != TS_NONE && e->end < from) {
-            *why = arena_printf(cx->a, "%s ended %s, more than %s ago", c->name,
-                                result_fmt_time(cx, e->end), leaf_dur_str(cx, ru->within));
+            SAY("%s ended %s, more than %s ago", c->name,
+                result_fmt_time(cx, e->end), leaf_dur_str(cx, ru->within));
             return TV_NOT_MET;
         }
         if (e->status == ST_RESOLVED && e->end == TS_NONE) {
-            *why = arena_printf(cx->a, "%s resolved, end not recorded (needs "
-                                "present within %s)", c->name, leaf_dur_str(cx, ru->within));
+            SAY("%s resolved, end not recorded (needs "
+                "present within %s)", c->name, leaf_dur_str(cx, ru->within));
             return TV_UNKNOWN;
         }
     } else if (ru->has_within) {
         if (e->onset == TS_NONE) {
-            *why = arena_printf(cx->a, "%s %s, onset not recorded (needs within %s)",
-                                c->name, st, leaf_dur_str(cx, ru->within));
+            SAY("%s %s, onset not recorded (needs within %s)",
+                c->name, st, leaf_dur_str(cx, ru->within));
             return TV_UNKNOWN;
         }
         if (e->onset < from) {
-            *why = arena_printf(cx->a, "%s onset %s, more than %s ago",
-                                c->name, result_fmt_time(cx, e->onset), leaf_dur_str(cx, ru->within));
+            SAY("%s onset %s, more than %s ago",
+                c->name, result_fmt_time(cx, e->onset), leaf_dur_str(cx, ru->within));
             return TV_NOT_MET;
         }
     } else if (e->status == ST_RESOLVED || e->end != TS_NONE) {
-        *why = e->end != TS_NONE
-             ? arena_printf(cx->a, "%s %s, ended %s", c->name, st, result_fmt_time(cx, e->end))
-             : arena_printf(cx->a, "%s resolved", c->name);
+        if (e->end != TS_NONE)
+            SAY("%s %s, ended %s", c->name, st, result_fmt_time(cx, e->end));
+        else
+            SAY("%s resolved", c->name);
         return TV_NOT_MET;
     }
     if (e->status == ST_SUSPECTED && ru->known) {
-        *why = arena_printf(cx->a, "%s only suspected (the text asks for a "
-                            "known %s)", c->name, c->name);
+        SAY("%s only suspected (the text asks for a "
+            "known %s)", c->name, c->name);
         return TV_NOT_MET;
     }
     if (e->status == ST_SUSPECTED && !ru->suspected) {
-        *why = arena_printf(cx->a, "%s suspected: must be confirmed or ruled out", c->name);
+        SAY("%s suspected: must be confirmed or ruled out", c->name);
         return TV_UNKNOWN;
     }
     if (ru->active_within)
-        *why = arena_printf(cx->a, "%s %s within the last %s", c->name, st,
-                            leaf_dur_str(cx, ru->within));
+        SAY("%s %s within the last %s", c->name, st,
+            leaf_dur_str(cx, ru->within));
     else if (e->onset == TS_NONE)
-        *why = arena_printf(cx->a, "%s %s", c->name, st);
+        SAY("%s %s", c->name, st);
     else if (ru->has_within)
-        *why = arena_printf(cx->a, "%s %s, onset %s, within %s", c->name, st,
-                            result_fmt_time(cx, e->onset), leaf_dur_str(cx, ru->within));
+        SAY("%s %s, onset %s, within %s", c->name, st,
+            result_fmt_time(cx, e->onset), leaf_dur_str(cx, ru->within));
     else
-        *why = arena_printf(cx->a, "%s %s since %s", c->name, st, result_fmt_time(cx, e->onset));
+        SAY("%s %s since %s", c->name, st, result_fmt_time(cx, e->onset));
     return TV_MET;
 }
+#undef SAY
 
 static result *cond_one(eval_ctx *cx, const rule *ru, const concept *c);
 
@@ -379,7 +386,7 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
     const cond_list *l = &cx->r->conds[c->index];
     ts_time from = ru->has_within ? ts_shift(cx->r->at, ru->within, -1) : TS_NONE;
     result *res = leaf_new(cx, ru);
-    const char *why, *reason = "";
+    const char *reason = "";
     tv best = TV_NOT_MET, v;
     ts_time since = INT64_MAX;
 
@@ -388,20 +395,24 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
         return res;
     }
     for (int i = 0; i < l->n; i++)
-        best = tv_max(best, cond_entry_value(cx, ru, c, &l->e[i], from, &why));
-    /* The entries that decided are the evidence; the latest one speaks.
-    ** Their onsets are the since-times (an entry without onset: unbounded). */
+        best = tv_max(best, cond_entry_value(cx, ru, c, &l->e[i], from, NULL));
+    /* The entries that decided are the evidence; the latest one speaks
+    ** (its text is the only one made).  Their onsets are the since-times
+    ** (an entry without onset: unbounded). */
+    int speaks = -1;
     for (int i = 0; i < l->n; i++) {
         const cond_entry *e = &l->e[i];
-        v = cond_entry_value(cx, ru, c, e, from, &why);
+        v = cond_entry_value(cx, ru, c, e, from, NULL);
         if (v != best)
             continue;
-        reason = why;
+        speaks = i;
         result_add_evidence(cx, res, c->name, leaf_cond_status_names[e->status], NULL,
                             e->onset, result_pointer(cx, "conditions", e->src));
         if (e->onset < since)
             since = e->onset;
     }
+    if (speaks >= 0)
+        cond_entry_value(cx, ru, c, &l->e[speaks], from, &reason);
     leaf_set(res, best, reason);
     /* Unknown from the entries themselves (suspected, onset not given):
     ** say what must be found out. */
@@ -598,14 +609,12 @@ loc_one(eval_ctx *cx, const rule *ru, const concept *c)
 static const char *
 fact_text(eval_ctx *cx, const fact_entry *f)
 {
-    char num[32];
 
     switch (f->type) {
     case VAL_BOOL:
         return f->b ? "true" : "false";
     case VAL_NUMBER:
-        num_format(f->n, num, sizeof num);
-        return arena_strdup(cx->a, num);
+        return result_num(cx, f->n);
     case VAL_STRING:
         return arena_printf(cx->a, "\"%s\"", f->s);
     }

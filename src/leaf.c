@@ -10,6 +10,7 @@
 ** a tree; tests/callgraph.sh).  The declarations are in leaf.h.
 */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,11 +26,7 @@
 result *
 leaf_new(eval_ctx *cx, const rule *ru)
 {
-    result *res = result_new(cx, ru, TV_UNKNOWN, NULL);     /* reason "" */
-    res->since = TS_NONE;
-    res->since_early = TS_NONE;
-    res->until = TS_NONE;
-    return res;
+    return result_blank(cx, ru, TV_UNKNOWN);    /* reason "", no times */
 }
 
 void
@@ -100,16 +97,42 @@ leaf_earliest(ts_time a, ts_time b)
 */
 #define HOURS_SHOWN (72 * TS_HOUR)
 
+static void
+dur_text(ts_duration d, char *buf, size_t size)
+{
+    if (d.months == 0 && d.seconds > 0 && d.seconds < HOURS_SHOWN
+        && d.seconds % TS_HOUR == 0)
+        snprintf(buf, size, "%lld h", (long long)(d.seconds / TS_HOUR));
+    else
+        ts_format_duration(d, buf, size);
+}
+
+/*
+** A rule's look-back or bound is the same duration for every record and
+** at every step of a replay: each thread keeps the texts of the
+** durations it wrote last, keyed by the duration itself (both parts), so
+** a text kept is never the wrong one.
+*/
+typedef struct dur_memo {
+    ts_duration d;
+    size_t len;                 /* 0: an empty slot */
+    char text[DUR_TEXT_LEN];
+} dur_memo;
+
+static _Thread_local dur_memo dur_memo_table[32];
+
 const char *
 leaf_dur_str(eval_ctx *cx, ts_duration d)
 {
-    char buf[DUR_TEXT_LEN];
-
-    if (d.months == 0 && d.seconds > 0 && d.seconds < HOURS_SHOWN
-        && d.seconds % TS_HOUR == 0)
-        return arena_printf(cx->a, "%lld h", (long long)(d.seconds / TS_HOUR));
-    ts_format_duration(d, buf, sizeof buf);
-    return arena_strdup(cx->a, buf);
+    uint64_t h = ((uint64_t)d.seconds ^ ((uint64_t)(unsigned)d.months << 40))
+               * 0x9E3779B97F4A7C15ULL;
+    dur_memo *m = &dur_memo_table[h >> 59];     /* 32 slots */
+    if (m->len == 0 || m->d.seconds != d.seconds || m->d.months != d.months) {
+        dur_text(d, m->text, sizeof m->text);
+        m->len = strlen(m->text);
+        m->d = d;
+    }
+    return arena_strndup(cx->a, m->text, m->len);
 }
 
 /* Elapsed time to the minute below three days: "10 h 0 min", "24 h 1 min". */

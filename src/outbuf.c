@@ -115,18 +115,25 @@ unsafe_for_terminal(unsigned cp)
            (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+static size_t term_plain_prefix(const unsigned char *s, size_t n);
+
+size_t
+outbuf_plain_len(const char *s, size_t n)
+{
+    return term_plain_prefix((const unsigned char *)s, n);
+}
+
 void
 outbuf_escaped(outbuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    while (*p) {
+    const unsigned char *end = p + strlen((const char *)p);
+    while (p < end) {
         /* Printable ASCII is safe: copy runs of it at once. */
-        const unsigned char *q = p;
-        while (*q >= 0x20 && *q < 0x7f)
-            q++;
-        if (q > p) {
-            outbuf_put(b, (const char *)p, (size_t)(q - p));
-            p = q;
+        size_t run = term_plain_prefix(p, (size_t)(end - p));
+        if (run > 0) {
+            outbuf_put(b, (const char *)p, run);
+            p += run;
             continue;
         }
         unsigned cp;
@@ -205,22 +212,12 @@ json_special16(const unsigned char *p)
 ** sixteen bytes at a time with SSE2 and eight without while it lasts,
 ** the rest escaped.
 */
-void
-outbuf_json(outbuf *b, const char *s)
-{
-    s = s ? s : "";
-    outbuf_json_n(b, s, strlen(s));
-}
-
-void
-outbuf_json_n(outbuf *b, const char *s, size_t len)
+/* The escaped bytes of p..end written from o (room for six times as
+** many), the quotes left to the caller; returns where it stopped. */
+static char *
+json_escape(char *o, const unsigned char *p, const unsigned char *end)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *end = p + len;
-    reserve(b, 6 * len + 2);
-    char *o = b->p + b->len;
-    *o++ = '"';
     while (p < end) {
 #ifdef JSON_SSE2
         /* Sixteen bytes at a time: copy them all (there is room for six
@@ -295,7 +292,120 @@ outbuf_json_n(outbuf *b, const char *s, size_t len)
         }
         p += n;
     }
+    return o;
+}
+
+void
+outbuf_json_n(outbuf *b, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    reserve(b, 6 * len + 2);
+    char *o = b->p + b->len;
+    *o++ = '"';
+    o = json_escape(o, p, p + len);
     *o++ = '"';
     *o = '\0';
     b->len = (size_t)(o - b->p);
+}
+
+/*
+** Most strings a report writes whole are short (codes, values, units,
+** pointers, missing items: a dozen bytes): copying them a byte at a time
+** while checking each costs less than measuring them first and setting
+** up the escaper.  A string longer than that, or one with a byte to
+** escape, goes on from there through json_escape.
+*/
+#define JSON_SHORT 32
+
+void
+outbuf_json(outbuf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    reserve(b, JSON_SHORT + 2);
+    char *o = b->p + b->len;
+    *o++ = '"';
+    const char *stop = o + JSON_SHORT;        /* inside the room reserved */
+    while (json_plain[*p] && o < stop)
+        *o++ = (char)*p++;
+    if (*p != '\0') {
+        size_t rest = strlen((const char *)p);
+        b->len = (size_t)(o - b->p);
+        reserve(b, 6 * rest + 1);
+        o = json_escape(b->p + b->len, p, p + rest);
+    }
+    *o++ = '"';
+    *o = '\0';
+    b->len = (size_t)(o - b->p);
+}
+
+/*
+** How many of the n bytes at s are printable ASCII (0x20 to 0x7e), which
+** text output copies as they are: sixteen at a time with SSE2 (signed,
+** below 0x20 also catches 0x80 and up), reasons and criterion texts being
+** a hundred bytes or so.
+*/
+static size_t
+term_plain_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#ifdef JSON_SSE2
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && s[i] >= 0x20 && s[i] < 0x7f)
+        i++;
+    return i;
+}
+
+/* How many of the n bytes at s go into a JSON string as they are. */
+static size_t
+plain_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#ifdef JSON_SSE2
+    for (; n - i >= 16; i += 16) {
+        unsigned m = json_special16(s + i);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && json_plain[s[i]])
+        i++;
+    return i;
+}
+
+/*
+** A text written raw into b from start on, after its opening quote (a
+** reason formatted straight into the report, result_reason_into): made
+** what outbuf_json would have made of it, in place.  Most such texts are
+** plain ASCII and only get their closing quote; from the first byte that
+** is not, the rest is copied aside and escaped back.
+*/
+void
+outbuf_json_end(outbuf *b, size_t start)
+{
+    size_t n = b->len - start;
+    size_t k = plain_prefix((const unsigned char *)b->p + start, n);
+    if (k < n) {
+        /* With its NUL (b->p[b->len]): json_escape reads a UTF-8
+        ** sequence to its end, and a cut one must stop there. */
+        size_t m = n - k;
+        char small[512];
+        char *tmp = m < sizeof small ? small : xmalloc(m + 1);
+        memcpy(tmp, b->p + start + k, m + 1);
+        b->len = start + k;
+        reserve(b, 6 * m + 1);
+        const unsigned char *t = (const unsigned char *)tmp;
+        char *o = json_escape(b->p + b->len, t, t + m);
+        b->len = (size_t)(o - b->p);
+        if (tmp != small)
+            free(tmp);
+    }
+    outbuf_put(b, "\"", 1);
 }

@@ -52,10 +52,16 @@ void outbuf_printf(outbuf *b, const char *fmt, ...)
 ** bytes that are not UTF-8) written as \xNN: data from a record must never
 ** reach a terminal as an escape sequence. */
 void outbuf_escaped(outbuf *b, const char *s);
+/* How many of the n bytes at s outbuf_escaped copies as they are
+** (printable ASCII, from the start). */
+size_t outbuf_plain_len(const char *s, size_t n);
 /* Append s as a JSON string (quotes included), RFC 8259 escaping;
 ** outbuf_json_n when its length n (up to its NUL) is known. */
 void outbuf_json(outbuf *b, const char *s);
 void outbuf_json_n(outbuf *b, const char *s, size_t n);
+/* The bytes from start to the end of b, written raw after a '"' the
+** caller put, escaped in place as outbuf_json would and the string closed. */
+void outbuf_json_end(outbuf *b, size_t start);
 /* Write everything to f and empty the buffer.  Returns 0, or -1 with errno
 ** set if the write failed (the contents are dropped either way). */
 int outbuf_write(outbuf *b, FILE *f);

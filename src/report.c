@@ -13,6 +13,7 @@
 */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,19 +58,42 @@ crit_kind(const criterion *c)
     return c->exclusion ? "exclusion" : "inclusion";
 }
 
+/*
+** The same times come back again and again in a record's report (the
+** screening time, the samples that evidence quotes in several criteria
+** and trials: three in four on the realistic cohort), and ts_format cost
+** more than everything else about a member: each thread keeps the texts
+** of the times it wrote last, quotes included, keyed by the time itself,
+** so a text kept can never be the wrong one.
+*/
+typedef struct time_memo {
+    ts_time t;
+    size_t len;                 /* 0: an empty slot */
+    char text[TS_FMT_LEN + 2];
+} time_memo;
+
+static _Thread_local time_memo time_memo_table[64];
+
 static void
 json_time(outbuf *b, ts_time t)
 {
-    char buf[TS_FMT_LEN];
     if (t == TS_NONE) {
         outbuf_puts(b, "null");
         return;
     }
-    ts_format(t, buf);
-    /* Digits, '-', ':', 'T' and 'Z' only: nothing to escape. */
-    outbuf_put(b, "\"", 1);
-    outbuf_puts(b, buf);
-    outbuf_put(b, "\"", 1);
+    time_memo *m = &time_memo_table[((uint64_t)t * 0x9E3779B97F4A7C15ULL) >> 58];
+    if (m->len == 0 || m->t != t) {
+        char buf[TS_FMT_LEN];
+        ts_format(t, buf);
+        /* Digits, '-', ':', 'T' and 'Z' only: nothing to escape. */
+        size_t n = strlen(buf);
+        m->text[0] = '"';
+        memcpy(m->text + 1, buf, n);
+        m->text[n + 1] = '"';
+        m->len = n + 2;
+        m->t = t;
+    }
+    outbuf_put(b, m->text, m->len);
 }
 
 /* ,"key":"value".  key is a literal: its piece ,"key": is one constant
@@ -139,13 +163,39 @@ crit_tail(outbuf *b, const criterion *c)
     outbuf_put(b, "}", 1);
 }
 
+/*
+** ,"reason":"..." with the reason formatted or joined straight into the
+** output (result_reason_into) and escaped there: no copy in the arena and
+** no strlen.  The output's buffer is normally far bigger than a reason;
+** when the room left is not enough, more is made and it is written again.
+*/
+static void
+json_reason(outbuf *b, const result *res)
+{
+    outbuf_puts(b, ",\"reason\":\"");
+    size_t start = b->len;
+    long n = -2;
+    for (size_t room = 256; res; room = 2 * (b->cap - b->len)) {
+        outbuf_grow(b, room);
+        n = result_reason_into(res, b->p + b->len, b->cap - b->len);
+        if (n != -1)
+            break;
+    }
+    if (n >= 0) {
+        b->len += (size_t)n;
+    } else {
+        b->p[b->len] = '\0';
+        outbuf_puts(b, "not evaluated");
+    }
+    outbuf_json_end(b, start);
+}
+
 /* The result of a criterion; its evidence unless --detail criteria. */
 static void
 crit_result(outbuf *b, const result *res, int with_evidence)
 {
     json_member(b, "result", tv_name(res ? res->value : TV_UNKNOWN));
-    const char *why = res ? result_reason(res) : NULL;
-    json_member(b, "reason", why ? why : "not evaluated");
+    json_reason(b, res);
     if (with_evidence) {
         outbuf_puts(b, ",\"evidence\":[");
         for (int i = 0; res && i < res->nev; i++) {
@@ -443,6 +493,42 @@ text_reason(outbuf *b, const char *s)
     outbuf_escaped(b, s);
 }
 
+/*
+** A criterion's reason as text_reason writes it, formatted straight into
+** the output (result_reason_into) like the NDJSON one: most are printable
+** ASCII with no UCUM code to spell out, and stay as written; the others
+** are copied aside and written again through text_reason.
+*/
+static void
+text_result_reason(outbuf *b, const result *res)
+{
+    size_t start = b->len;
+    long n = -2;
+    for (size_t room = 256; res; room = 2 * (b->cap - b->len)) {
+        outbuf_grow(b, room);
+        n = result_reason_into(res, b->p + b->len, b->cap - b->len);
+        if (n != -1)
+            break;
+    }
+    if (n < 0) {
+        b->p[b->len] = '\0';
+        text_reason(b, "not evaluated");
+        return;
+    }
+    const char *t = b->p + start;
+    if (outbuf_plain_len(t, (size_t)n) == (size_t)n && !strstr(t, "mm[Hg]")) {
+        b->len += (size_t)n;
+        return;
+    }
+    char small[512];
+    char *copy = (size_t)n < sizeof small ? small : xmalloc((size_t)n + 1);
+    memcpy(copy, t, (size_t)n + 1);
+    b->p[start] = '\0';
+    text_reason(b, copy);
+    if (copy != small)
+        free(copy);
+}
+
 /* Marks and colours show the criterion's effect on eligibility: an
 ** exclusion that is met is a red ✗, one that is not met a green ✓ (its
 ** reason says which way the criterion itself went). */
@@ -464,7 +550,7 @@ text_criterion(const report_opts *o, outbuf *b, const criterion *c,
     for (int pad = width - (int)(b->len - before); pad > 0; pad--)
         outbuf_put(b, " ", 1);
     outbuf_puts(b, "  ");
-    text_reason(b, res && result_reason(res) ? result_reason(res) : "not evaluated");
+    text_result_reason(b, res);
     if (!c->evaluated) {
         paint(o, b, C_DIM);
         outbuf_puts(b, " [not evaluated]");

@@ -33,21 +33,31 @@
 ** =======================================================
 */
 
+/*
+** Every field set by one assignment, not a memset and then the times
+** again: a criterion makes several results.  Most are made blank (every
+** leaf's, and the combinators'): not through result_new, whose variadic
+** entry stores all the argument registers first.
+*/
+result *
+result_blank(eval_ctx *cx, const rule *ru, tv value)
+{
+    result *res = arena_alloc_raw(cx->a, sizeof *res);
+    *res = (result){ .value = value, .rule = ru, .reason_text = "",
+                     .since = TS_NONE, .since_early = TS_NONE,
+                     .until = TS_NONE };
+    return res;
+}
+
 result *
 result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
 {
-    /* Every field set by one assignment, not a memset and then the
-    ** times again: a criterion makes several results. */
-    result *res = arena_alloc_raw(cx->a, sizeof *res);
-    *res = (result){ .value = value, .rule = ru, .since = TS_NONE,
-                     .since_early = TS_NONE, .until = TS_NONE };
+    result *res = result_blank(cx, ru, value);
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
         result_vsay(cx, res, fmt, ap);
         va_end(ap);
-    } else {
-        res->reason_text = "";
     }
     return res;
 }
@@ -138,6 +148,64 @@ result_reason(const result *res)
     result *w = u.w;
     w->reason_text = text ? text : "";
     return w->reason_text;
+}
+
+static long
+text_into(const char *s, char *out, size_t size)
+{
+    size_t n = strlen(s);
+    if (n >= size)
+        return -1;
+    memcpy(out, s, n + 1);
+    return (long)n;
+}
+
+/*
+** A report reads most reasons once, to copy them into its output: made
+** by result_reason, each was written into the arena, measured, and copied
+** again (a join: its kids' texts measured twice and copied twice).  This
+** writes the text where the report wants it, kids' texts in place.  A
+** text already made is used as it is; nothing is kept, so reading again
+** makes the same text again (from the same arguments and kids' values).
+*/
+long
+result_reason_into(const result *res, char *out, size_t size)
+{
+    if (res->reason_text)
+        return text_into(res->reason_text, out, size);
+    if (res->reason_fmt)
+        return arena_fmt_into(res->reason_fmt, out, size);
+    if (!res->reason_join)
+        return -2;
+    const reason_join *j = res->reason_join;
+    if (size == 0)
+        return -1;
+    size_t o = 0;
+    int count = 0;
+    out[0] = '\0';
+    for (int i = 0; i < j->n; i++) {
+        const result *k = j->kids[i];
+        if (j->want >= 0 && (int)k->value != j->want)
+            continue;
+        /* The kid after the "; " that goes before it if it is kept. */
+        size_t at = o + (count ? 2 : 0);
+        if (at >= size)
+            return -1;
+        long n = result_reason_into(k, out + at, size - at);
+        if (n == -2)
+            n = text_into("(null)", out + at, size - at);
+        if (n < 0)
+            return -1;
+        if (j->skip_empty && n == 0) {
+            out[o] = '\0';
+            continue;
+        }
+        if (count)
+            memcpy(out + o, "; ", 2);
+        o = at + (size_t)n;
+        count++;
+    }
+    return (long)o;
 }
 
 void
@@ -293,14 +361,49 @@ result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
     return t;
 }
 
+/* The memo tables of values (result_num, result_fmt_value): a value's
+** text kept by its bits. */
+typedef struct num_memo {
+    uint64_t bits;
+    size_t len;                 /* 0: an empty slot */
+    char text[32];
+} num_memo;
+
+/* m's text for v, made with format if m holds another value. */
+static num_memo *
+num_memo_get(num_memo *table, double v, void (*format)(double, char *, size_t))
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    num_memo *m = &table[(bits * 0x9E3779B97F4A7C15ULL) >> 58];   /* 64 slots */
+    if (m->len == 0 || m->bits != bits) {
+        format(v, m->text, sizeof m->text);
+        m->len = strlen(m->text);
+        m->bits = bits;
+    }
+    return m;
+}
+
+static _Thread_local num_memo clinical_memo_table[64];
+
+/* "58 mm[Hg]": the value as num_format_clinical writes it (kept per
+** thread: replay reads the same values at every step), and the unit. */
 const char *
 result_fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical)
 {
-    char buf[32];
     const char *u = shown_unit(c->unit);
-    num_format_clinical(canonical * (c->scale != 0 ? c->scale : 1), buf,
-                        sizeof buf);
-    return arena_printf(cx->a, "%s%s%s", buf, u ? " " : "", u ? u : "");
+    const num_memo *m = num_memo_get(clinical_memo_table,
+                                     canonical * (c->scale != 0 ? c->scale : 1),
+                                     num_format_clinical);
+    size_t ul = u ? strlen(u) : 0;
+    char *p = arena_alloc_raw(cx->a, m->len + (u ? 1 + ul : 0) + 1);
+    memcpy(p, m->text, m->len);
+    if (u) {
+        p[m->len] = ' ';
+        memcpy(p + m->len + 1, u, ul);
+    }
+    p[m->len + (u ? 1 + ul : 0)] = '\0';
+    return p;
 }
 
 /* "/section/index", made for every piece of evidence: no printf. */
@@ -324,12 +427,45 @@ result_pointer(eval_ctx *cx, const char *section, int index)
     return p;
 }
 
+/*
+** Reasons quote the same few times over and over (the latest sample, an
+** onset, in every criterion that reads them): each thread keeps the texts
+** of the times it formatted last, keyed by the time itself, so a kept
+** text is never the wrong one.
+*/
+typedef struct time_memo {
+    ts_time t;
+    size_t len;                 /* 0: an empty slot */
+    char text[TS_FMT_LEN];
+} time_memo;
+
+static _Thread_local time_memo time_memo_table[64];
+
 const char *
 result_fmt_time(eval_ctx *cx, ts_time t)
 {
-    char buf[TS_FMT_LEN];
-    ts_format_short(t, buf);
-    return arena_strdup(cx->a, buf);
+    time_memo *m = &time_memo_table[((uint64_t)t * 0x9E3779B97F4A7C15ULL) >> 58];
+    if (m->len == 0 || m->t != t) {
+        ts_format_short(t, m->text);
+        m->len = strlen(m->text);
+        m->t = t;
+    }
+    return arena_strndup(cx->a, m->text, m->len);
+}
+
+/*
+** Doses and rates as recorded, for evidence: the same few values recur
+** (a drip's rate in every criterion and trial that reads the drug), and
+** num_format falls back on snprintf for many of them.  Kept per thread
+** like the times, keyed by the value's bits, so never the wrong text.
+*/
+static _Thread_local num_memo num_memo_table[64];
+
+const char *
+result_num(eval_ctx *cx, double v)
+{
+    const num_memo *m = num_memo_get(num_memo_table, v, num_format);
+    return arena_strndup(cx->a, m->text, m->len);
 }
 
 /* }====================================================== */

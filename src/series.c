@@ -68,8 +68,9 @@ shown_name(eval_ctx *cx, const concept *c)
         {"svo2", "SvO2"}, {"scvo2", "ScvO2"}, {"pcwp", "PCWP"},
         {"sofa", "SOFA"}, {"gcs", "GCS"}, {"bmi", "BMI"}, {"vis", "VIS"},
     };
+    /* The first letter before strcmp: most names match none of them. */
     for (size_t i = 0; i < sizeof abbrev / sizeof abbrev[0]; i++)
-        if (strcmp(c->name, abbrev[i][0]) == 0)
+        if (c->name[0] == abbrev[i][0][0] && strcmp(c->name, abbrev[i][0]) == 0)
             return abbrev[i][1];
     char *s = arena_strdup(cx->a, c->name);
     for (char *p = s; *p; p++)
@@ -112,9 +113,7 @@ why_unusable(const leaf *lf, const sample *s)
 static const char *
 number(eval_ctx *cx, const num_cmp_t *c, double canonical)
 {
-    char buf[32];
-    num_format(canonical * (c->scale != 0 ? c->scale : 1), buf, sizeof buf);
-    return arena_strdup(cx->a, buf);
+    return result_num(cx, canonical * (c->scale != 0 ? c->scale : 1));
 }
 
 /* Evidence for one sample: in the rule's unit when usable, else as recorded. */
@@ -123,14 +122,12 @@ add_sample(leaf *lf, result *res, int i)
 {
     const sample *s = &lf->s[i];
     const char *val, *unit;
-    char buf[32];
 
     if (usable(s)) {
         val = number(lf->cx, &lf->ru->cmp, s->v);
         unit = lf->ru->cmp.unit;
     } else if (s->type == VAL_NUMBER) {
-        num_format(s->raw, buf, sizeof buf);
-        val = arena_strdup(lf->cx->a, buf);
+        val = result_num(lf->cx, s->raw);
         unit = s->unit;
     } else {
         val = s->str ? s->str : "";

@@ -154,7 +154,6 @@ bound_value(const num_cmp_t *c, double v)
 static void
 add_evidence(eval_ctx *cx, const rule *ru, result *res, ts_time from)
 {
-    char num[32];
     for (int i = 0; i < ru->nconcepts; i++) {
         const med_list *l = &cx->r->meds[ru->concepts[i]->index];
         for (int j = 0; j < l->n; j++) {
@@ -164,9 +163,8 @@ add_evidence(eval_ctx *cx, const rule *ru, result *res, ts_time from)
                        : m->end == TS_NONE || m->end > from;
             if (!inside)
                 continue;
-            num_format(m->raw, num, sizeof num);
             result_add_evidence(cx, res, ru->concepts[i]->name,
-                                m->kind == MED_COURSE ? NULL : arena_strdup(cx->a, num),
+                                m->kind == MED_COURSE ? NULL : result_num(cx, m->raw),
                                 m->kind == MED_COURSE ? NULL : m->unit, m->start,
                                 result_pointer(cx, "medications", m->src));
         }

@@ -85,10 +85,17 @@ result *eval_rule(eval_ctx *cx, const rule *ru);
 /* result.c: building results (below eval.c and every leaf). */
 result *result_new(eval_ctx *cx, const rule *ru, tv value, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* result_new with no reason yet (""), without the variadic call. */
+result *result_blank(eval_ctx *cx, const rule *ru, tv value);
 /* The reason of res, made now if it was not yet; NULL if it has none.
 ** Reading a result that way writes into it (the text is kept) and into
 ** the arena it was evaluated in: see result.c for why that is safe. */
 const char *result_reason(const result *res);
+/* The same text written into out[0..size) with its NUL and kept nowhere,
+** for a report that copies it straight into its output: its length, -1
+** if it does not fit in size (try again with more room), -2 if res has
+** no reason (result_reason would return NULL). */
+long result_reason_into(const result *res, char *out, size_t size);
 /* Set the reason: fmt and its arguments, formatted when first read (so a
 ** %s argument must live as long as the result: never a stack buffer);
 ** result_set_reason: a reason made already (static or in the arena);
@@ -118,6 +125,7 @@ const char *result_cmp_text(eval_ctx *cx, const num_cmp_t *c); /* "< 65 mm[Hg]" 
 const char *result_fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical); /* "58 mm[Hg]" */
 const char *result_pointer(eval_ctx *cx, const char *section, int index); /* "/observations/17" */
 const char *result_fmt_time(eval_ctx *cx, ts_time t);   /* "2026-03-01 08:00" */
+const char *result_num(eval_ctx *cx, double v);         /* num_format's "0.05" */
 
 /* series.c: R_LATEST, R_ANY_VALUE, R_ALL_VALUES, R_SUSTAINED, R_EPISODE,
 ** R_CONSECUTIVE on observation concepts (and R_LATEST on derived ones via

@@ -135,6 +135,16 @@ json_is(const char *in, const char *want)
     assert_string_equal(b.p + 1, want);
     assert_int_equal(b.len, 1 + strlen(want));
     outbuf_release(&b);
+    /* The same text written raw and escaped in place (a reason written
+    ** straight into a report): the same bytes. */
+    outbuf r = {0};
+    outbuf_put(&r, "x\"", 2);
+    size_t start = r.len;
+    outbuf_puts(&r, in ? in : "");
+    outbuf_json_end(&r, start);
+    assert_string_equal(r.p + 1, want);
+    assert_int_equal(r.len, 1 + strlen(want));
+    outbuf_release(&r);
 }
 
 static void
@@ -142,7 +152,7 @@ test_json_every_byte_everywhere(void **state)
 {
     (void)state;
     char in[40], want[64 + 8], esc[8];
-    for (int len = 1; len <= 26; len++)
+    for (int len = 1; len <= 38; len++)     /* past outbuf_json's short copy */
         for (int at = 0; at < len; at++)
             for (unsigned c = 1; c < 256; c++) {
                 memset(in, 'a', (size_t)len);
@@ -153,6 +163,46 @@ test_json_every_byte_everywhere(void **state)
                          len - at - 1, in + at + 1);
                 json_is(in, want);
             }
+}
+
+/* Text output: printable ASCII as it is, anything else alone between
+** ASCII letters (a lone byte >= 0x80 is not UTF-8) as \xNN; valid UTF-8
+** passes, a terminal control character in it does not. */
+static void
+test_escaped_every_byte_everywhere(void **state)
+{
+    (void)state;
+    char in[40], want[64 + 8], esc[8];
+    for (int len = 1; len <= 38; len++)     /* past 16-byte strides */
+        for (int at = 0; at < len; at++)
+            for (unsigned c = 1; c < 256; c++) {
+                memset(in, 'a', (size_t)len);
+                in[len] = '\0';
+                in[at] = (char)c;
+                if (c >= 0x20 && c < 0x7f)
+                    snprintf(esc, sizeof esc, "%c", (int)c);
+                else
+                    snprintf(esc, sizeof esc, "\\x%02x", c);
+                snprintf(want, sizeof want, "%.*s%s%.*s", at, in, esc,
+                         len - at - 1, in + at + 1);
+                outbuf b = {0};
+                outbuf_put(&b, "x", 1);
+                outbuf_escaped(&b, in);
+                assert_string_equal(b.p + 1, want);
+                assert_int_equal(b.len, 1 + strlen(want));
+                outbuf_release(&b);
+            }
+    const char *const ok[] = { "\u2265 65 \u00e9", "0123456789abcdef\u2013x" };
+    for (int k = 0; k < 2; k++) {
+        outbuf b = {0};
+        outbuf_escaped(&b, ok[k]);
+        assert_string_equal(b.p, ok[k]);
+        outbuf_release(&b);
+    }
+    outbuf b = {0};
+    outbuf_escaped(&b, "0123456789abcdef\u202eevil");    /* a bidi override */
+    assert_string_equal(b.p, "0123456789abcdef\\xe2\\x80\\xaeevil");
+    outbuf_release(&b);
 }
 
 static void
@@ -176,6 +226,22 @@ test_json_utf8(void **state)
     json_is(NULL, "\"\"");
     json_is("a long plain ASCII reason, longer than a word or two",
             "\"a long plain ASCII reason, longer than a word or two\"");
+    /* Escaped in place with more to escape than the aside buffer holds. */
+    char big[2000], bigwant[4000];
+    memset(big, 'q', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    for (size_t i = 5; i < sizeof big - 1; i += 7)
+        big[i] = '"';
+    char *w = bigwant;
+    *w++ = '"';
+    for (const char *p = big; *p; p++) {
+        if (*p == '"')
+            *w++ = '\\';
+        *w++ = *p;
+    }
+    *w++ = '"';
+    *w = '\0';
+    json_is(big, bigwant);
 }
 
 int
@@ -189,6 +255,7 @@ main(void)
         cmocka_unit_test(test_long_message),
         cmocka_unit_test(test_json_every_byte_everywhere),
         cmocka_unit_test(test_json_utf8),
+        cmocka_unit_test(test_escaped_every_byte_everywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

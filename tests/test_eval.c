@@ -10,6 +10,8 @@
 #include "evaltest.h"
 
 #include <stdio.h>
+#include "leaf.h"
+#include "units.h"
 
 #define AT "2026-03-01T12:00:00Z"
 
@@ -655,6 +657,14 @@ test_lazy_format_conversions(void **state)
          -42, 123456);
     SAME(a, "100% sure, 5%", "100%% sure, %d%%", 5);
     SAME(a, "\u2265 65 mm[Hg]", "\u2265 %d %s", 65, "mm[Hg]");
+    /* Compiled formats (text around %s, %.*s, %d) and the ones left to
+    ** quick_format give the same. */
+    SAME(a, "ab|abcdef|x", "%.*s|%.*s|%s", 2, "abcdef", -1, "abcdef", "x");
+    SAME(a, "%d at the end: 7", "%%d at the end: %d", 7);
+    SAME(a, "0", "%s%s%d%s", "", "", 0, "");
+    SAME(a, "-0 0 -1 2147483647 -2147483648", "-%d %d %d %d %d", 0, 0, -1,
+         INT32_MAX, INT32_MIN);
+    SAME(a, "starts, ends", "%s, %s", "starts", "ends");
     /* A NULL %s was accepted before (printed as glibc prints it). */
     const char *volatile none = NULL;    /* not known to be NULL */
     assert_string_equal(arena_printf(a, "[%s]", none), "[(null)]");
@@ -692,6 +702,9 @@ test_lazy_format_long(void **state)
     char *big = arena_alloc(a, n + 1);
     memset(big, 'x', n);
     for (int i = 0; i < 3; i++) {
+        char *e = arena_printf(a, "<%s>%d", big, i);
+        assert_int_equal(strlen(e), n + 3);
+        assert_int_equal(e[n + 2], '0' + i);
         char *s = lazy(a, "<%s>%d", big, i);
         assert_non_null(s);
         assert_int_equal(strlen(s), n + 3);
@@ -705,6 +718,45 @@ test_lazy_format_long(void **state)
         snprintf(want, sizeof want, "reason %d of %s", i, "many");
         assert_string_equal(lazy(a, "reason %d of %s", i, "many"), want);
     }
+    arena_free(a);
+}
+
+/* arena_fmt_into: the text with its NUL when it fits, -1 for every room
+** too small, compiled formats and the others alike. */
+static void into_fmt(arena *a, const char *want, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+into_fmt(arena *a, const char *want, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    arena_fmt *f = arena_capture(a, fmt, ap);
+    va_end(ap);
+    assert_non_null(f);
+    char buf[128];
+    size_t n = strlen(want);
+    for (size_t size = 0; size <= n + 1; size++) {
+        memset(buf, '#', sizeof buf);
+        int got = arena_fmt_into(f, buf, size);
+        if (size <= n) {
+            assert_int_equal(got, -1);
+        } else {
+            assert_int_equal(got, (int)n);
+            assert_string_equal(buf, want);
+        }
+    }
+}
+
+static void
+test_lazy_format_into(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    into_fmt(a, "MAP 55 is < 65 mm[Hg]", "MAP %d is < %d %s", 55, 65, "mm[Hg]");
+    into_fmt(a, "-123 lead", "%d %.*s", -123, 4, "leading");
+    into_fmt(a, "100% of 00042", "100%% of %05d", 42);
+    into_fmt(a, "plain", "plain");
+    into_fmt(a, "", "%s", "");
     arena_free(a);
 }
 
@@ -756,6 +808,168 @@ test_lazy_join(void **state)
     result *same = result_new(&cx, NULL, TV_NOT_MET, NULL);
     result_same_reason(same, k[1]);
     assert_string_equal(result_reason(same), "two");
+    /* A blank result: its value, reason "", no times, nothing else. */
+    result *b = result_blank(&cx, NULL, TV_MET);
+    assert_int_equal(b->value, TV_MET);
+    assert_string_equal(result_reason(b), "");
+    assert_true(b->since == TS_NONE && b->since_early == TS_NONE &&
+                b->until == TS_NONE);
+    assert_true(b->nev == 0 && b->nmissing == 0 && b->nkids == 0);
+    arena_free(a);
+}
+
+/* result_reason_into writes what result_reason makes, and refuses (-1)
+** whenever the room is too small, for every size. */
+static void
+into_is(const result *res, const char *want)
+{
+    char buf[256];
+    size_t n = strlen(want);
+    for (size_t size = 0; size <= n + 1; size++) {
+        memset(buf, '#', sizeof buf);
+        long got = result_reason_into(res, buf, size);
+        if (size <= n) {
+            assert_int_equal(got, -1);
+        } else {
+            assert_int_equal(got, (long)n);
+            assert_string_equal(buf, want);
+        }
+    }
+}
+
+static void
+test_reason_into(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    result *k[5];
+    k[0] = result_new(&cx, NULL, TV_MET, "one %d", 1);
+    k[1] = result_new(&cx, NULL, TV_NOT_MET, "two");
+    k[2] = result_new(&cx, NULL, TV_MET, "%s", "");
+    k[3] = result_new(&cx, NULL, TV_MET, "four \u2265 %s", "4");
+    k[4] = result_new(&cx, NULL, TV_UNKNOWN, NULL);
+    k[4]->reason_text = NULL;           /* no reason: "(null)" in a join */
+    char buf[64];
+    assert_int_equal(result_reason_into(k[4], buf, sizeof buf), -2);
+    for (int want = -1; want <= 2; want++)
+        for (int skip = 0; skip <= 1; skip++) {
+            result *j = result_new(&cx, NULL, TV_MET, NULL);
+            result_join_reasons(&cx, j, k, 5, want, skip);
+            const char *eager = result_reasons_join(&cx, k, 5, want, skip);
+            into_is(j, eager ? eager : "");
+            /* Written, nothing is kept: result_reason makes the same. */
+            assert_null(j->reason_text);
+            assert_string_equal(result_reason(j), eager ? eager : "");
+            into_is(j, eager ? eager : "");
+        }
+    /* A join of joins, a kid whose text is made already, a kid skipped
+    ** as empty after a kept one. */
+    result *j = result_new(&cx, NULL, TV_MET, NULL);
+    result_join_reasons(&cx, j, k, 4, TV_MET, 1);
+    result *jj = result_new(&cx, NULL, TV_MET, NULL);
+    result *two[3] = { j, k[2], k[1] };
+    result_join_reasons(&cx, jj, two, 3, -1, 1);
+    (void)result_reason(k[1]);
+    into_is(jj, "one 1; four \u2265 4; two");
+    result *keep = result_new(&cx, NULL, TV_MET, NULL);
+    result_join_reasons(&cx, keep, two, 3, -1, 0);
+    into_is(keep, "one 1; four \u2265 4; ; two");
+    for (int i = 0; i < 4; i++)
+        into_is(k[i], result_reason(k[i]));
+    arena_free(a);
+}
+
+/* Times in reasons are kept per thread by value: however times share
+** the table's slots, each text is ts_format_short's. */
+static void
+test_fmt_time_memo(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    char want[TS_FMT_LEN];
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 2000; i++) {
+            ts_time t = (round == 1 ? 1999 - i : i) * (ts_time)(7 * 60 + 1)
+                      + (ts_time)1772352000 * (round == 2 ? 0 : 1);
+            ts_format_short(t, want);
+            assert_string_equal(result_fmt_time(&cx, t), want);
+        }
+    ts_format_short(TS_NONE, want);
+    assert_string_equal(result_fmt_time(&cx, TS_NONE), want);
+    ts_format_short(0, want);
+    assert_string_equal(result_fmt_time(&cx, 0), want);
+    arena_free(a);
+}
+
+/* Values in evidence are kept per thread by their bits: each text is
+** num_format's, whatever shares a slot (0 and -0 are two keys). */
+static void
+test_num_memo(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    char want[32];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 3000; i++) {
+            int k = round ? 2999 - i : i;
+            double v = k % 3 == 0 ? k * 0.05 : k % 3 == 1 ? -k / 7.0 : k * 1e6;
+            num_format(v, want, sizeof want);
+            assert_string_equal(result_num(&cx, v), want);
+        }
+    /* result_fmt_value: num_format_clinical's text of the scaled value,
+    ** then the unit when it reads well in a sentence. */
+    num_cmp_t c = { .op = CMP_GT, .unit = "mm[Hg]", .scale = 1 };
+    char num[32], full[64];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 3000; i++) {
+            double v = (round ? 2999 - i : i) * 0.37;
+            c.unit = i % 3 == 0 ? "mm[Hg]" : i % 3 == 1 ? "{score}" : NULL;
+            c.scale = i % 2 ? 1 : 1000;
+            num_format_clinical(v * c.scale, num, sizeof num);
+            snprintf(full, sizeof full, "%s%s", num, i % 3 == 0 ? " mm[Hg]" : "");
+            assert_string_equal(result_fmt_value(&cx, &c, v), full);
+        }
+    const double odd[] = { 0.0, -0.0, 1e300, -1e-300, 0.1 + 0.2, 0.3 };
+    for (int r = 0; r < 2; r++)
+        for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+            num_format(odd[i], want, sizeof want);
+            assert_string_equal(result_num(&cx, odd[i]), want);
+        }
+    arena_free(a);
+}
+
+/* Durations in reasons are kept per thread by both parts: the same
+** seconds with other months is another text. */
+static void
+test_dur_memo(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    eval_ctx cx = { .a = a };
+    char want[DUR_TEXT_LEN];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 400; i++) {
+            int k = round ? 399 - i : i;
+            ts_duration d = { .seconds = (int64_t)(k / 4) * (k % 2 ? 1800 : 3600),
+                              .months = k % 4 < 2 ? 0 : k % 13 };
+            if (d.months == 0 && d.seconds > 0 && d.seconds < 72 * TS_HOUR &&
+                d.seconds % TS_HOUR == 0)
+                snprintf(want, sizeof want, "%lld h", (long long)(d.seconds / TS_HOUR));
+            else
+                ts_format_duration(d, want, sizeof want);
+            assert_string_equal(leaf_dur_str(&cx, d), want);
+        }
+    /* One number of seconds with 100 numbers of months: more than the
+    ** table has slots, so some share one. */
+    for (int round = 0; round < 2; round++)
+        for (int m = 0; m < 100; m++) {
+            ts_duration d = { .seconds = 0, .months = m };
+            ts_format_duration(d, want, sizeof want);
+            assert_string_equal(leaf_dur_str(&cx, d), want);
+        }
     arena_free(a);
 }
 
@@ -816,6 +1030,11 @@ main(void)
         cmocka_unit_test(test_lazy_format_long),
         cmocka_unit_test(test_lazy_reason_read_late),
         cmocka_unit_test(test_lazy_join),
+        cmocka_unit_test(test_fmt_time_memo),
+        cmocka_unit_test(test_num_memo),
+        cmocka_unit_test(test_dur_memo),
+        cmocka_unit_test(test_lazy_format_into),
+        cmocka_unit_test(test_reason_into),
         cmocka_unit_test(test_cmp_text_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
