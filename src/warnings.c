@@ -45,7 +45,7 @@ key_hash(const char *s)
     return h;
 }
 
-void
+int
 warn_count(record *r, warn_reason why, const char *section, const char *wanted,
            const char *key, const char *detail, int ignored, const void *node)
 {
@@ -57,12 +57,12 @@ warn_count(record *r, warn_reason why, const char *section, const char *wanted,
         if (g->hash == h && g->reason == why && same(g->section, section)
             && same(g->key, key) && same(g->detail, detail)) {
             g->count++;
-            return;
+            return i;
         }
     }
     if (r->ngroups == WARN_MAX_GROUPS) {
         r->more_warnings++;
-        return;
+        return -1;
     }
     if (r->ngroups == r->capgroups) {
         int cap = r->capgroups ? 2 * r->capgroups : 8;
@@ -74,6 +74,7 @@ warn_count(record *r, warn_reason why, const char *section, const char *wanted,
         why, section, wanted, arena_strdup(r->a, key ? key : ""),
         detail ? arena_strdup(r->a, detail) : NULL, ignored, 1, node, 0, 0, h
     };
+    return r->ngroups - 1;
 }
 
 /* The kind of concept a section holds. */
