@@ -23,14 +23,9 @@ level_word(ts_level level)
 static void
 put_number(outbuf *b, int v)
 {
-    char d[16], *p = d + sizeof d;
-    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-    *--p = ':';
-    do
-        *--p = (char)('0' + u % 10);
-    while ((u /= 10) != 0);
-    if (v < 0)
-        *--p = '-';
+    char d[16];
+    d[sizeof d - 1] = ':';
+    const char *p = diag_int(d + sizeof d - 1, v);
     outbuf_put(b, p, (size_t)(d + sizeof d - p));
 }
 

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "facts.h"
 #include "yamldoc.h"
 
@@ -157,13 +158,8 @@ msg_show(msg *m, const char *s)
 static void
 msg_int(msg *m, int v)
 {
-    char d[16], *p = d + sizeof d;
-    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while ((u /= 10) != 0);
-    if (v < 0)
-        *--p = '-';
+    char d[16];
+    const char *p = diag_int(d + sizeof d, v);
     msg_put(m, p, (size_t)(d + sizeof d - p));
 }
 

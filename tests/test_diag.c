@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,6 +60,33 @@ test_partial_positions(void **state)
     e.line = 0;
     e.column = 9;
     expect(&e, "trialscreen: error: file larger than 4 MiB\n");
+}
+
+/* diag_int against printf's %d, at the ends of int and across carries;
+** it writes only before end. */
+static void
+test_int(void **state)
+{
+    (void)state;
+    static const int values[] = {
+        0, 1, -1, 9, 10, -10, 99, 100, 12345, -67890, 999999999, 1000000000,
+        INT_MAX, INT_MAX - 1, INT_MIN, INT_MIN + 1,
+    };
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        char buf[16], want[16];
+        memset(buf, '#', sizeof buf);
+        const char *p = diag_int(buf + 12, values[i]);
+        snprintf(want, sizeof want, "%d", values[i]);
+        assert_int_equal(buf + 12 - p, (ptrdiff_t)strlen(want));
+        assert_memory_equal(p, want, strlen(want));
+        assert_true(p >= buf + 1);
+        assert_memory_equal(buf + 12, "####", 4);
+    }
+    ts_error e;
+    ts_error_clear(&e);
+    ts_error_set(&e, INT_MAX, 10, "x");
+    e.file = "f";
+    expect(&e, "trialscreen: f:2147483647:10: error: x\n");
 }
 
 static void
@@ -184,6 +212,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_position),
         cmocka_unit_test(test_partial_positions),
+        cmocka_unit_test(test_int),
         cmocka_unit_test(test_warning_and_printf),
         cmocka_unit_test(test_escaped),
         cmocka_unit_test(test_long_message),
