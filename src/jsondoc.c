@@ -389,18 +389,11 @@ find_offsets(json_doc *d)
     return 0;
 }
 
-/* The doc is const to its readers; the line table and the offsets it
-** finds on demand are a cache of what it already knows.  This is the one
-** place that writes to a const doc, so the cast lives here alone (through
-** uintptr_t, which -Wcast-qual accepts as deliberate). */
-static json_doc *
-doc_cache(const json_doc *doc)
-{
-    return (json_doc *)(uintptr_t)doc;
-}
-
-/* The wanted nodes are the caller's const pointers into the doc's tree,
-** which the doc caches into (see doc_cache). */
+/* The wanted nodes are the caller's const pointers into the doc's tree
+** (json_doc_root gives the tree as const), whose valueint and type hold
+** the offsets the doc finds: the one place that writes through them, so
+** the cast lives here alone (through uintptr_t, which -Wcast-qual accepts
+** as deliberate). */
 static cJSON *
 node_cache(const cJSON *node)
 {
@@ -433,10 +426,10 @@ find_some_offsets(json_doc *d, const cJSON *const *nodes, int n)
 }
 
 void
-json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column)
+json_doc_position(json_doc *doc, const cJSON *node, int *line, int *column)
 {
     *line = *column = 0;
-    if (!doc || !node || !doc->root || find_offsets(doc_cache(doc)) < 0
+    if (!doc || !node || !doc->root || find_offsets(doc) < 0
         || node->valueint < 0)
         return;
     json_locate(doc, (size_t)node->valueint, line, column);
@@ -449,7 +442,7 @@ json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column
 ** line every time: a one-line NDJSON record made that quadratic).
 */
 void
-json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
+json_doc_positions(json_doc *doc, const cJSON *const *nodes, int n,
                    int *lines, int *columns)
 {
     for (int i = 0; i < n; i++)
@@ -457,7 +450,7 @@ json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
     if (n <= 0 || !doc || !doc->root)
         return;
     if (doc->have_offsets ? doc->have_offsets < 0
-                          : find_some_offsets(doc_cache(doc), nodes, n) < 0)
+                          : find_some_offsets(doc, nodes, n) < 0)
         return;
     int *order = arena_alloc_raw(doc->a, (size_t)n * sizeof *order);
     int m = 0;

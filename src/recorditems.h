@@ -31,7 +31,7 @@ typedef struct pending_warning {
 
 typedef struct reader {
     record *r;                  /* NULL until the id is read */
-    const json_doc *doc;
+    json_doc *doc;              /* not const: positions fill its cache */
     const record_opts *opts;
     ts_error *err;
     ts_time latest;             /* latest timestamp seen, or TS_NONE */
