@@ -89,6 +89,42 @@ test_int(void **state)
     expect(&e, "trialscreen: f:2147483647:10: error: x\n");
 }
 
+/* The warning lines' formats ("%s", "%s: %s") are put without printf:
+** byte for byte what printf's path puts, for hostile strings too (a
+** sequence cut at the end of the first string, overrides, controls, a
+** message longer than the printf path's first buffer, nothing). */
+static void
+test_strings_without_printf(void **state)
+{
+    (void)state;
+    static char long_one[700];
+    memset(long_one, 'x', sizeof long_one - 1);
+    long_one[3] = '\x1b';
+    static const char *const strs[] = {
+        "", "ICU-7", "3 observations ignored: unknown code 'lactat'",
+        "cut \xE2\x80", "\xE2\x80\xAE" "evil", "tab\there\n", "\xC3\xA9t\xC3\xA9", "\xff\xfe",
+        long_one,
+    };
+    size_t n = sizeof strs / sizeof strs[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            outbuf fast = {0}, slow = {0};
+            diag_putf(&fast, TS_LEVEL_WARNING, "f.ndjson", 3, 9, "%s: %s", strs[i], strs[j]);
+            diag_putf(&slow, TS_LEVEL_WARNING, "f.ndjson", 3, 9, "%s%s%s", strs[i], ": ", strs[j]);
+            diag_putf(&fast, TS_LEVEL_ERROR, NULL, 0, 0, "%s", strs[i]);
+            diag_putf(&slow, TS_LEVEL_ERROR, NULL, 0, 0, "%s%s", strs[i], "");
+            assert_int_equal(fast.len, slow.len);
+            assert_memory_equal(fast.p, slow.p, fast.len);
+            outbuf_release(&fast);
+            outbuf_release(&slow);
+        }
+    outbuf b = {0};
+    diag_putf(&b, TS_LEVEL_WARNING, "x.json", 5, 15, "%s: %s", "ICU-7", "\xE2\x80\xAE!");
+    outbuf_put(&b, "", 1);
+    assert_string_equal(b.p, "trialscreen: x.json:5:15: warning: ICU-7: \\xe2\\x80\\xae!\n");
+    outbuf_release(&b);
+}
+
 static void
 test_warning_and_printf(void **state)
 {
@@ -213,6 +249,7 @@ main(void)
         cmocka_unit_test(test_full_position),
         cmocka_unit_test(test_partial_positions),
         cmocka_unit_test(test_int),
+        cmocka_unit_test(test_strings_without_printf),
         cmocka_unit_test(test_warning_and_printf),
         cmocka_unit_test(test_escaped),
         cmocka_unit_test(test_long_message),
