@@ -11,6 +11,8 @@
 #ifndef VOCAB_H
 #define VOCAB_H
 
+#include <stdint.h>
+
 #include "ts.h"
 
 typedef enum concept_kind {
@@ -74,6 +76,10 @@ const char *vocab_intern(vocab *v, const char *s);
 
 /* Look up a concept name or a coded form; NULL if unknown. */
 const concept *vocab_find(const vocab *v, const char *code);
+/* vocab_find with the code's vocab_hash already known (a record reader
+** hashes each code once for this and for its memo of unknown codes). */
+const concept *vocab_find_hashed(const vocab *v, const char *code, uint32_t hash);
+uint32_t vocab_hash(const char *s);
 /* The same, for a loader that goes on to change the concept it finds. */
 concept *vocab_edit(vocab *v, const char *code);
 const concept *vocab_at(const vocab *v, int index);

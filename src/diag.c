@@ -23,14 +23,9 @@ level_word(ts_level level)
 static void
 put_number(outbuf *b, int v)
 {
-    char d[16], *p = d + sizeof d;
-    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-    *--p = ':';
-    do
-        *--p = (char)('0' + u % 10);
-    while ((u /= 10) != 0);
-    if (v < 0)
-        *--p = '-';
+    char d[16];
+    d[sizeof d - 1] = ':';
+    const char *p = diag_int(d + sizeof d - 1, v);
     outbuf_put(b, p, (size_t)(d + sizeof d - p));
 }
 
@@ -74,6 +69,27 @@ vput(outbuf *b, ts_level level, const char *file, int line, int column,
 {
     char small[512];
     va_list aq;
+    /* "%s" and "%s: %s", the formats of the warning lines (screen.c,
+    ** replay.c: a dozen a record, where vsnprintf cost as much as the rest
+    ** of the line), are put without printf: escaping "A: B" is escaping A,
+    ** then ": ", then B (the ASCII separator ends any sequence A leaves
+    ** open).  Not for a NULL string (printf's "(null)"). */
+    if (fmt[0] == '%' && fmt[1] == 's' && (!fmt[2] || strcmp(fmt + 2, ": %s") == 0)) {
+        va_copy(aq, ap);
+        const char *x = va_arg(aq, const char *);
+        const char *y = fmt[2] ? va_arg(aq, const char *) : "";
+        va_end(aq);
+        if (x && y) {
+            head(b, level, file, line, line > 0 ? column : 0);
+            outbuf_escaped(b, x);
+            if (fmt[2]) {
+                outbuf_puts(b, ": ");
+                outbuf_escaped(b, y);
+            }
+            outbuf_puts(b, "\n");
+            return;
+        }
+    }
     va_copy(aq, ap);
     int n = vsnprintf(small, sizeof small, fmt, aq);
     va_end(aq);

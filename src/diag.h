@@ -25,6 +25,27 @@
 
 #define DIAG_PROG "trialscreen"
 
+/*
+** v in decimal ("-" first if negative), written in the bytes just before
+** end (at most 11: "-2147483648"); returns where it starts.  Without
+** printf and without an outbuf: the diagnostic head's "LINE:COLUMN:" and
+** the warning messages' counts ("3 observations ignored", warnings.c,
+** which writes into a fixed buffer) are written a dozen times a record.
+** Inline so that a reader that only counts needs no diag.o.
+*/
+static inline char *
+diag_int(char *end, int v)
+{
+    char *p = end;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
 /* Append e as one line, newline included. */
 void diag_put(outbuf *b, const ts_error *e);
 

@@ -255,13 +255,13 @@ type_shared(const char *t)
     return strcmp(t, "Medication") == 0 || strcmp(t, "Location") == 0;
 }
 
-static void item_error(input_item *item, const json_doc *doc, const cJSON *node,
+static void item_error(input_item *item, json_doc *doc, const cJSON *node,
                        const char *prefix, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 /* Turn item (whose source and line are kept) into an error at node. */
 static void
-item_error(input_item *item, const json_doc *doc, const cJSON *node,
+item_error(input_item *item, json_doc *doc, const cJSON *node,
            const char *prefix, const char *path, const char *fmt, ...)
 {
     va_list ap;
@@ -304,7 +304,7 @@ ref_key(const char *ref, const char *want)
 
 /* The reference string of obj.name.reference; *bad on a wrong type. */
 static const char *
-reference_of(input_item *item, const json_doc *doc, const cJSON *obj,
+reference_of(input_item *item, json_doc *doc, const cJSON *obj,
              const char *prefix, const char *name, int *bad)
 {
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, name);
@@ -348,7 +348,7 @@ add_ref(res_info *ri, const char *ref, const char *want)
 
 /* Read what grouping needs; -1 (item made an error) on a wrong type. */
 static int
-res_read(input_item *item, const json_doc *doc, const cJSON *o,
+res_read(input_item *item, json_doc *doc, const cJSON *o,
          const char *prefix, res_info *ri)
 {
     int bad = 0;
@@ -472,7 +472,7 @@ bundle_item_add(fhir_group *g, const bentry *e, int idx, const char *source)
 
 /* Read the entries; -1 with an error item queued for a broken entry. */
 static int
-bundle_entries(fhir_input *f, input_item *item, const json_doc *doc,
+bundle_entries(fhir_input *f, input_item *item, json_doc *doc,
                bentry *es, int *n)
 {
     const cJSON *entries = cJSON_GetObjectItemCaseSensitive(json_doc_root(doc), "entry");
@@ -555,7 +555,7 @@ bundle_queue(fhir_input *f, const input_item *item, const bentry *es, int n,
 
 /* One item per Patient entry, queued; everything else counted or joined. */
 static void
-bundle_group(fhir_input *f, input_item *item, const json_doc *doc)
+bundle_group(fhir_input *f, input_item *item, json_doc *doc)
 {
     const cJSON *root = json_doc_root(doc);
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
@@ -618,7 +618,7 @@ bundle_group(fhir_input *f, input_item *item, const json_doc *doc)
 
 /* Spill one resource (an NDJSON line or a resource file) to the store. */
 static void
-spill(fhir_input *f, input_item *item, const json_doc *doc)
+spill(fhir_input *f, input_item *item, json_doc *doc)
 {
     const cJSON *o = json_doc_root(doc);
     res_info ri;

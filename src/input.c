@@ -435,9 +435,14 @@ is_blank(const char *s, size_t n)
     return 1;
 }
 
-/* Make room for more data: drop consumed bytes, then grow if full. */
-static void
-stream_make_room(input *in)
+/*
+** More of the current stream, for the line reader and the document reader
+** alike: drop consumed bytes, grow if full, read what is there (in->eof at
+** the end).  Returns 1 when the read failed: item is then the error (the
+** next line's number) and the stream is closed.
+*/
+static int
+stream_fill(input *in, input_item *item)
 {
     if (in->rstart > 0) {
         memmove(in->rbuf, in->rbuf + in->rstart, in->rend - in->rstart);
@@ -449,6 +454,18 @@ stream_make_room(input *in)
         in->rcap = in->rcap ? 2 * in->rcap : READ_CHUNK;
         in->rbuf = xrealloc(in->rbuf, in->rcap);
     }
+    ssize_t k = read_some(in, in->fd, !in->own_fd, in->rbuf + in->rend,
+                          in->rcap - in->rend);
+    if (k < 0) {
+        set_msg(item, INPUT_ERROR, in->name, in->lineno + 1,
+                "cannot read '%s': %s", in->name, strerror(errno));
+        stream_close(in);
+        return 1;
+    }
+    if (k == 0)
+        in->eof = 1;
+    in->rend += (size_t)k;
+    return 0;
 }
 
 /*
@@ -562,18 +579,8 @@ doc_next(input *in, input_item *item)
             stream_close(in);
             return got;
         }
-        stream_make_room(in);
-        ssize_t k = read_some(in, in->fd, !in->own_fd, in->rbuf + in->rend,
-                              in->rcap - in->rend);
-        if (k < 0) {
-            set_msg(item, INPUT_ERROR, in->name, in->lineno + 1,
-                    "cannot read '%s': %s", in->name, strerror(errno));
-            stream_close(in);
+        if (stream_fill(in, item))
             return 1;
-        }
-        if (k == 0)
-            in->eof = 1;
-        in->rend += (size_t)k;
     }
 }
 
@@ -650,18 +657,8 @@ stream_next(input *in, input_item *item)
             in->skipping = 1;
             in->rstart = in->scanned = in->rend;
         }
-        stream_make_room(in);
-        ssize_t k = read_some(in, in->fd, !in->own_fd, in->rbuf + in->rend,
-                              in->rcap - in->rend);
-        if (k < 0) {
-            set_msg(item, INPUT_ERROR, in->name, in->lineno + 1,
-                    "cannot read '%s': %s", in->name, strerror(errno));
-            stream_close(in);
+        if (stream_fill(in, item))
             return 1;
-        }
-        if (k == 0)
-            in->eof = 1;
-        in->rend += (size_t)k;
     }
 }
 

@@ -129,38 +129,44 @@ build_tree(arena *a, const char *buf, size_t len)
 }
 
 /*
-** Pre-order walk of cJSON's tree: the n-th node met gets the n-th offset
-** (with offs NULL, only -0 becomes 0: that is done on every walk).
-** cJSON nodes have no parent pointer, hence the stack (depth is capped).
+** Pre-order walks of cJSON's tree (a container before its children,
+** members in document order), for the tree check, -0 and the skim.
+** cJSON nodes have no parent pointer, hence the stack; a walk deeper than
+** JSON_MAX_DEPTH + 1 stops (too_deep), which cannot happen after the check.
 */
-static int
-attach_offsets(cJSON *root, const int *offs, size_t noffs)
-{
+typedef struct walk {
     cJSON *stack[JSON_MAX_DEPTH + 1];
-    int depth = 0;
-    size_t i = 0;
-    cJSON *n = root;
-    while (n) {
-        if (offs) {
-            if (i == noffs)
-                return -1;
-            n->valueint = offs[i++];
+    int depth, too_deep;
+} walk;
+
+/* The node after n: its first child if descend, else the next sibling of
+** n or of its nearest ancestor that has one; NULL at the end. */
+static inline cJSON *
+walk_next(walk *w, cJSON *n, int descend)
+{
+    if (descend && n->child) {
+        if (w->depth == JSON_MAX_DEPTH + 1) {
+            w->too_deep = 1;
+            return NULL;
         }
-        if (cJSON_IsNumber(n) && n->valuedouble == 0)
-            n->valuedouble = 0.0;           /* -0 -> 0 */
-        if (n->child) {
-            if (depth == JSON_MAX_DEPTH + 1)
-                return -1;
-            stack[depth++] = n;
-            n = n->child;
-            continue;
-        }
-        while (n && !n->next)
-            n = depth ? stack[--depth] : NULL;
-        if (n)
-            n = n->next;
+        w->stack[w->depth++] = n;
+        return n->child;
     }
-    return !offs || i == noffs ? 0 : -1;
+    while (n && !n->next)
+        n = w->depth ? w->stack[--w->depth] : NULL;
+    return n ? n->next : NULL;
+}
+
+/* -0 becomes 0 (jsondoc.h), in a tree the validator passed (tree_ok does
+** it for the others). */
+static void
+unsign_zeros(cJSON *root)
+{
+    walk w;
+    w.depth = w.too_deep = 0;
+    for (cJSON *n = root; n; n = walk_next(&w, n, 1))
+        if (cJSON_IsNumber(n) && n->valuedouble == 0)
+            n->valuedouble = 0.0;
 }
 
 static size_t
@@ -311,26 +317,58 @@ skim_skip_flat(skim *s)
     s->p = p;
 }
 
-/* Every offset, into *offs (in the doc's arena) and *noffs. */
+/*
+** A bit of cJSON's type field that cJSON does not use (its types take the
+** low byte, its flags 256 and 512): it marks, for the time of one
+** find_some_offsets, the nodes whose offsets are wanted.
+*/
+#define WANTED (1 << 14)
+
+/* An object or array whose members are all scalars and none wanted. */
 static int
-skim_offsets(json_doc *d, int **offs, size_t *noffs)
+flat_unwanted(const cJSON *c)
 {
+    for (const cJSON *k = c->child; k; k = k->next)
+        if (k->child || (k->type & WANTED))
+            return 0;
+    return 1;
+}
+
+/*
+** The skim walked in step with the tree: each node met gets the offset of
+** the next value in its valueint.  With left < 0, every node, and the
+** text must end where the tree does (find_offsets).  Otherwise the walk
+** stops at the last of the left nodes marked WANTED (and unmarks them),
+** and passes over items no wanted node is in (find_some_offsets).
+** Returns -1 if the skim and the tree disagree (cannot happen after the
+** check).
+*/
+static int
+skim_tree(json_doc *d, int left)
+{
+    walk w;
+    w.depth = w.too_deep = 0;
     skim s;
-    size_t n = 0, cap = 256;
-    int *o = arena_alloc_raw(d->a, cap * sizeof *o);
     skim_start(&s, d);
-    for (int off; (off = skim_next(&s)) >= 0; o[n++] = off) {
-        if (n == cap) {
-            int *bigger = arena_alloc_raw(d->a, 2 * cap * sizeof *o);
-            memcpy(bigger, o, n * sizeof *o);
-            o = bigger;
-            cap *= 2;
+    for (cJSON *c = d->root; c && left != 0;) {
+        int off = skim_next(&s);
+        if (off < 0)
+            return -1;
+        c->valueint = off;
+        int skip = 0;
+        if (left > 0) {
+            if (c->type & WANTED) {
+                c->type &= ~WANTED;
+                left--;
+            }
+            skip = c->child && flat_unwanted(c);
+            if (skip)
+                skim_skip_flat(&s);     /* an item no warning is about */
         }
+        c = walk_next(&w, c, !skip);
     }
-    if (*s.p != '\0')
+    if (w.too_deep || (left < 0 && (skim_next(&s) >= 0 || *s.p != '\0')))
         return -1;
-    *offs = o;
-    *noffs = n;
     return 0;
 }
 
@@ -342,36 +380,20 @@ skim_offsets(json_doc *d, int **offs, size_t *noffs)
 static int
 find_offsets(json_doc *d)
 {
-    int *offs;
-    size_t noffs;
     if (d->have_offsets)
         return d->have_offsets > 0 ? 0 : -1;
     d->have_offsets = -1;
-    if (skim_offsets(d, &offs, &noffs) < 0 || attach_offsets(d->root, offs, noffs) < 0)
+    if (skim_tree(d, -1) < 0)
         return -1;
     d->have_offsets = 1;
     return 0;
 }
 
-/* The doc is const to its readers; the line table and the offsets it
-** finds on demand are a cache of what it already knows.  This is the one
-** place that writes to a const doc, so the cast lives here alone (through
-** uintptr_t, which -Wcast-qual accepts as deliberate). */
-static json_doc *
-doc_cache(const json_doc *doc)
-{
-    return (json_doc *)(uintptr_t)doc;
-}
-
-/*
-** A bit of cJSON's type field that cJSON does not use (its types take the
-** low byte, its flags 256 and 512): it marks, for the time of one
-** find_some_offsets, the nodes whose offsets are wanted.
-*/
-#define WANTED (1 << 14)
-
-/* The wanted nodes are the caller's const pointers into the doc's tree,
-** which the doc caches into (see doc_cache). */
+/* The wanted nodes are the caller's const pointers into the doc's tree
+** (json_doc_root gives the tree as const), whose valueint and type hold
+** the offsets the doc finds: the one place that writes through them, so
+** the cast lives here alone (through uintptr_t, which -Wcast-qual accepts
+** as deliberate). */
 static cJSON *
 node_cache(const cJSON *node)
 {
@@ -379,23 +401,12 @@ node_cache(const cJSON *node)
 }
 
 /*
-** The offsets of nodes[0..n) and of every node before them in pre-order,
-** by a pre-order walk of the tree that moves the skim one value per node
-** and stops at the last wanted node.  The rest of the tree keeps no
-** offset, so the document does not count as having its offsets (a later
-** json_doc_position skims it all).  Returns -1 if the skim and the tree
-** disagree (cannot happen after the check).
+** The offsets of nodes[0..n) and of every node before them in pre-order
+** (skim_tree: the skim stops at the last wanted node).  The rest of the
+** tree keeps no offset, so the document does not count as having its
+** offsets (a later json_doc_position skims it all).  Returns -1 if the
+** skim and the tree disagree (cannot happen after the check).
 */
-/* An object or array whose members are all scalars and none wanted. */
-static int
-flat_unwanted(const cJSON *c)
-{
-    for (const cJSON *k = c->child; k; k = k->next)
-        if (k->child || (k->type & WANTED))
-            return 0;
-    return 1;
-}
-
 static int
 find_some_offsets(json_doc *d, const cJSON *const *nodes, int n)
 {
@@ -405,51 +416,20 @@ find_some_offsets(json_doc *d, const cJSON *const *nodes, int n)
             node_cache(nodes[i])->type |= WANTED;
             left++;
         }
-    cJSON *stack[JSON_MAX_DEPTH + 1];
-    int depth = 0, rc = 0;
-    skim s;
-    skim_start(&s, d);
-    for (cJSON *c = d->root; c && left > 0;) {
-        int off = skim_next(&s);
-        if (off < 0) {
-            rc = -1;
-            break;
-        }
-        c->valueint = off;
-        if (c->type & WANTED) {
-            c->type &= ~WANTED;
-            left--;
-        }
-        if (c->child && flat_unwanted(c)) {
-            skim_skip_flat(&s);         /* an item no warning is about */
-        } else if (c->child) {
-            if (depth == JSON_MAX_DEPTH + 1) {
-                rc = -1;
-                break;
-            }
-            stack[depth++] = c;
-            c = c->child;
-            continue;
-        }
-        while (c && !c->next)
-            c = depth ? stack[--depth] : NULL;
-        if (c)
-            c = c->next;
-    }
-    for (int i = 0; i < n && left > 0; i++)
+    int rc = left > 0 ? skim_tree(d, left) : 0;
+    for (int i = 0; i < n; i++)
         if (nodes[i] && (nodes[i]->type & WANTED)) {
             node_cache(nodes[i])->type &= ~WANTED;   /* not in the tree */
             node_cache(nodes[i])->valueint = -1;
-            left--;
         }
     return rc;
 }
 
 void
-json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column)
+json_doc_position(json_doc *doc, const cJSON *node, int *line, int *column)
 {
     *line = *column = 0;
-    if (!doc || !node || !doc->root || find_offsets(doc_cache(doc)) < 0
+    if (!doc || !node || !doc->root || find_offsets(doc) < 0
         || node->valueint < 0)
         return;
     json_locate(doc, (size_t)node->valueint, line, column);
@@ -462,7 +442,7 @@ json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column
 ** line every time: a one-line NDJSON record made that quadratic).
 */
 void
-json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
+json_doc_positions(json_doc *doc, const cJSON *const *nodes, int n,
                    int *lines, int *columns)
 {
     for (int i = 0; i < n; i++)
@@ -470,7 +450,7 @@ json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
     if (n <= 0 || !doc || !doc->root)
         return;
     if (doc->have_offsets ? doc->have_offsets < 0
-                          : find_some_offsets(doc_cache(doc), nodes, n) < 0)
+                          : find_some_offsets(doc, nodes, n) < 0)
         return;
     int *order = arena_alloc_raw(doc->a, (size_t)n * sizeof *order);
     int m = 0;
@@ -691,6 +671,8 @@ tree_ok(cJSON *root)
                 continue;
             }
         }
+        /* walk_next's steps, open-coded: this walk is on every record's
+        ** every node, and descends only into containers it has checked. */
         while (n && !n->next)
             n = depth ? stack[--depth] : NULL;
         if (n)
@@ -757,7 +739,7 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
         goto fail;
     }
     if (ck.maybe_neg_zero)
-        attach_offsets(d->root, NULL, 0);
+        unsign_zeros(d->root);
     return d;
 fail:
     json_doc_free(d);

@@ -43,11 +43,13 @@ typedef struct json_doc json_doc;
 json_doc *json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err);
 void json_doc_free(json_doc *doc);
 const cJSON *json_doc_root(const json_doc *doc);
-/* 1-based line and column (in characters) of a node of this document. */
-void json_doc_position(const json_doc *doc, const cJSON *node, int *line, int *column);
+/* 1-based line and column (in characters) of a node of this document.
+** The document is not const: the line table and the offsets are found
+** the first time a position is asked for, and kept in it. */
+void json_doc_position(json_doc *doc, const cJSON *node, int *line, int *column);
 /* The same for n nodes at once (lines[i], columns[i]; 0 for a NULL node),
 ** in time linear in the text: for warnings, which may be many. */
-void json_doc_positions(const json_doc *doc, const cJSON *const *nodes, int n,
+void json_doc_positions(json_doc *doc, const cJSON *const *nodes, int n,
                         int *lines, int *columns);
 
 /* Type name for messages: "string", "number", "object", "array",

@@ -86,7 +86,8 @@ rec_warn(reader *rd, warn_reason why, const cJSON *node, const char *prefix,
         rec_join(path, sizeof path, prefix, name ? name : "");
         return rec_fail(rd, node, name ? path : prefix, "%s", msg);
     }
-    warn_count(rd->r, why, rd->section, rd->wanted, key, detail, ignored, node);
+    rd->last_group = warn_count(rd->r, why, rd->section, rd->wanted, key, detail,
+                                ignored, node);
     if (rd->mode != RW_ALL || rd->npending > WARN_LOOKUPS)
         return 0;
     /* The path only for the warnings kept (most are only counted). */
@@ -102,6 +103,31 @@ rec_warn(reader *rd, warn_reason why, const cJSON *node, const char *prefix,
         node, arena_strdup(rd->r->a, name ? path : prefix), arena_strdup(rd->r->a, msg)
     };
     return 0;
+}
+
+int
+rec_find_code(reader *rd, const cJSON *node, const char *prefix, const char *name,
+              const char *code, const concept **c)
+{
+    uint32_t h = vocab_hash(code);
+    struct unknown_memo *m = &rd->unknown[h % UNKNOWN_MEMO];
+    if (m->group && m->hash == h) {
+        warn_group *g = &rd->r->groups[m->group - 1];
+        if (g->section == rd->section && g->reason == WR_UNKNOWN_CODE
+            && strcmp(g->key, code) == 0) {
+            g->count++;         /* what warn_count would do: nothing else is kept */
+            *c = NULL;
+            return 1;
+        }
+    }
+    *c = vocab_find_hashed(rd->r->vocab, code, h);
+    if (*c)
+        return 0;
+    if (rec_warn(rd, WR_UNKNOWN_CODE, node, prefix, name, code, NULL, 1) < 0)
+        return -1;
+    if (rd->mode != RW_ALL && rd->last_group >= 0)
+        *m = (struct unknown_memo){ h, rd->last_group + 1 };
+    return 1;
 }
 
 /*

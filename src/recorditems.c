@@ -82,9 +82,10 @@ get_concept(reader *rd, const cJSON *n, const cJSON *obj, const char *prefix,
         rec_join(path, sizeof path, prefix, "code");
         return rec_fail(rd, n, path, "must not be empty");
     }
-    const concept *k = vocab_find(rd->r->vocab, code);
-    if (!k) {
-        return rec_warn(rd, WR_UNKNOWN_CODE, n, prefix, "code", code, NULL, 1);
+    const concept *k;
+    int found = rec_find_code(rd, n, prefix, "code", code, &k);
+    if (found != 0) {
+        return found < 0 ? -1 : 0;
     } else if (k->kind != kind
                && !(kind == CK_OBSERVATION && k->kind == CK_DERIVED && k->ncodes > 0)) {
         /* A derived quantity that has a standard observation code (bmi:
@@ -467,9 +468,10 @@ read_fact(reader *rd, const cJSON *m)
     } else if (!cJSON_IsBool(v) && !cJSON_IsNumber(v) && !cJSON_IsString(v)) {
         return rec_fail_type(rd, v, pre, "boolean, number, string or object");
     }
-    const concept *c = vocab_find(rd->r->vocab, m->string);
-    if (!c)
-        return rec_warn(rd, WR_UNKNOWN_CODE, m, pre, NULL, m->string, NULL, 1);
+    const concept *c;
+    int found = rec_find_code(rd, m, pre, NULL, m->string, &c);
+    if (found != 0)
+        return found < 0 ? -1 : 0;
     if (c->kind != CK_FACT)
         return rec_warn(rd, WR_WRONG_KIND, m, pre, NULL, m->string,
                         concept_kind_article(c->kind), 1);

@@ -12,6 +12,7 @@
 #define RECORDITEMS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "facts.h"
 #include "jsondoc.h"
@@ -19,6 +20,7 @@
 
 #define SHOW 64                 /* bytes of a value quoted in a message */
 #define CONV_MEMO 16            /* concepts whose last conversion is kept */
+#define UNKNOWN_MEMO 64         /* unknown codes whose group is kept */
 
 /* A warning kept for RW_ALL until its position is known. */
 typedef struct pending_warning {
@@ -29,7 +31,7 @@ typedef struct pending_warning {
 
 typedef struct reader {
     record *r;                  /* NULL until the id is read */
-    const json_doc *doc;
+    json_doc *doc;              /* not const: positions fill its cache */
     const record_opts *opts;
     ts_error *err;
     ts_time latest;             /* latest timestamp seen, or TS_NONE */
@@ -47,6 +49,16 @@ typedef struct reader {
         const char *unit;
         double factor;
     } conv[CONV_MEMO];
+    /* The warning group of each unknown code met (by vocab_hash mod
+    ** UNKNOWN_MEMO; group is its index + 1, 0 for none): a real extract
+    ** repeats a dozen codes no trial reads hundreds of times, and each
+    ** missed the vocabulary and searched the groups again.  Only when
+    ** warnings are not kept one by one (not RW_ALL) and not errors. */
+    struct unknown_memo {
+        uint32_t hash;
+        int group;
+    } unknown[UNKNOWN_MEMO];
+    int last_group;             /* rec_warn: warn_count's answer */
 } reader;
 
 /* record.c: messages and fields */
@@ -61,6 +73,11 @@ int rec_fail(reader *rd, const cJSON *node, const char *path, const char *fmt, .
 int rec_warn(reader *rd, warn_reason why, const cJSON *node, const char *prefix,
              const char *name, const char *key, const char *detail, int ignored);
 /* "expected <expected>, found <type of node>". */
+/* The concept of code (of vocab_hash hash), or NULL (*c) and 1 once an
+** unknown code is counted as such (rec_warn: node, prefix, name); -1 on
+** an error (--strict).  The kind is the caller's to check. */
+int rec_find_code(reader *rd, const cJSON *node, const char *prefix, const char *name,
+                  const char *code, const concept **c);
 int rec_fail_type(reader *rd, const cJSON *node, const char *path, const char *expected);
 int rec_same_name(const char *a, const char *b);
 /* The member name of obj (case-sensitive), or NULL. */

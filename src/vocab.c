@@ -27,11 +27,12 @@ struct vocab {
     size_t nslots, used;
 };
 
-/* FNV-1a: short keys, no adversary that matters here. */
-static size_t
-hash_str(const char *s)
+/* FNV-1a: short keys, no adversary that matters here.  32 bits, so a
+** record reader can hash a code once for the table and its own memo. */
+uint32_t
+vocab_hash(const char *s)
 {
-    size_t h = 2166136261u;
+    uint32_t h = 2166136261u;
     for (; *s; s++) {
         h ^= (unsigned char)*s;
         h *= 16777619u;
@@ -40,12 +41,18 @@ hash_str(const char *s)
 }
 
 static struct slot *
-find_slot(struct slot *slots, size_t nslots, const char *key)
+find_slot_hashed(struct slot *slots, size_t nslots, const char *key, uint32_t h)
 {
-    size_t i = hash_str(key) & (nslots - 1);
+    size_t i = h & (nslots - 1);
     while (slots[i].key && strcmp(slots[i].key, key) != 0)
         i = (i + 1) & (nslots - 1);
     return &slots[i];
+}
+
+static struct slot *
+find_slot(struct slot *slots, size_t nslots, const char *key)
+{
+    return find_slot_hashed(slots, nslots, key, vocab_hash(key));
 }
 
 static void
@@ -153,6 +160,15 @@ vocab_find(const vocab *v, const char *code)
     if (!code || !*code)
         return NULL;
     struct slot *s = find_slot(v->slots, v->nslots, code);
+    return s->key ? s->c : NULL;
+}
+
+const concept *
+vocab_find_hashed(const vocab *v, const char *code, uint32_t hash)
+{
+    if (!code || !*code)
+        return NULL;
+    struct slot *s = find_slot_hashed(v->slots, v->nslots, code, hash);
     return s->key ? s->c : NULL;
 }
 

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "facts.h"
 #include "yamldoc.h"
 
@@ -45,7 +46,7 @@ key_hash(const char *s)
     return h;
 }
 
-void
+int
 warn_count(record *r, warn_reason why, const char *section, const char *wanted,
            const char *key, const char *detail, int ignored, const void *node)
 {
@@ -57,12 +58,12 @@ warn_count(record *r, warn_reason why, const char *section, const char *wanted,
         if (g->hash == h && g->reason == why && same(g->section, section)
             && same(g->key, key) && same(g->detail, detail)) {
             g->count++;
-            return;
+            return i;
         }
     }
     if (r->ngroups == WARN_MAX_GROUPS) {
         r->more_warnings++;
-        return;
+        return -1;
     }
     if (r->ngroups == r->capgroups) {
         int cap = r->capgroups ? 2 * r->capgroups : 8;
@@ -74,6 +75,7 @@ warn_count(record *r, warn_reason why, const char *section, const char *wanted,
         why, section, wanted, arena_strdup(r->a, key ? key : ""),
         detail ? arena_strdup(r->a, detail) : NULL, ignored, 1, node, 0, 0, h
     };
+    return r->ngroups - 1;
 }
 
 /* The kind of concept a section holds. */
@@ -156,13 +158,8 @@ msg_show(msg *m, const char *s)
 static void
 msg_int(msg *m, int v)
 {
-    char d[16], *p = d + sizeof d;
-    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while ((u /= 10) != 0);
-    if (v < 0)
-        *--p = '-';
+    char d[16];
+    const char *p = diag_int(d + sizeof d, v);
     msg_put(m, p, (size_t)(d + sizeof d - p));
 }
 

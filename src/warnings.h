@@ -39,8 +39,9 @@ typedef struct warn_group {
     unsigned hash;          /* of key: most look-ups compare only this */
 } warn_group;
 
-/* Count one ignored item (node: its JSON node, for the position). */
-void warn_count(record *r, warn_reason why, const char *section, const char *wanted,
+/* Count one ignored item (node: its JSON node, for the position); the
+** index of its group in r->groups, or -1 past WARN_MAX_GROUPS. */
+int warn_count(record *r, warn_reason why, const char *section, const char *wanted,
                 const char *key, const char *detail, int ignored, const void *node);
 
 /* The message of group g, after "ID: " (warnings.c says what it reads

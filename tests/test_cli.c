@@ -426,6 +426,17 @@ test_stdin(void **state)
         free_lines(l, n);
         run_free(&r);
     }
+    /* A read that fails (a directory as standard input) is an error of
+    ** the stream at its next line, and the stream ends there. */
+    run_out r = run_cli("--json " TINY " - < examples");
+    assert_int_equal(r.status, 3);
+    int n = parse_lines(r.out, l, 4);
+    assert_int_equal(n, 1);
+    assert_string_equal(str(l[0], "source"), "<stdin>");
+    assert_string_equal(str(l[0], "error"), "cannot read '<stdin>': Is a directory");
+    assert_int_equal(num(l[0], "line"), 1);
+    free_lines(l, n);
+    run_free(&r);
 }
 
 /* jq . patient.json | trialscreen: JSON documents that span lines, one

@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,6 +60,69 @@ test_partial_positions(void **state)
     e.line = 0;
     e.column = 9;
     expect(&e, "trialscreen: error: file larger than 4 MiB\n");
+}
+
+/* diag_int against printf's %d, at the ends of int and across carries;
+** it writes only before end. */
+static void
+test_int(void **state)
+{
+    (void)state;
+    static const int values[] = {
+        0, 1, -1, 9, 10, -10, 99, 100, 12345, -67890, 999999999, 1000000000,
+        INT_MAX, INT_MAX - 1, INT_MIN, INT_MIN + 1,
+    };
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        char buf[16], want[16];
+        memset(buf, '#', sizeof buf);
+        const char *p = diag_int(buf + 12, values[i]);
+        snprintf(want, sizeof want, "%d", values[i]);
+        assert_int_equal(buf + 12 - p, (ptrdiff_t)strlen(want));
+        assert_memory_equal(p, want, strlen(want));
+        assert_true(p >= buf + 1);
+        assert_memory_equal(buf + 12, "####", 4);
+    }
+    ts_error e;
+    ts_error_clear(&e);
+    ts_error_set(&e, INT_MAX, 10, "x");
+    e.file = "f";
+    expect(&e, "trialscreen: f:2147483647:10: error: x\n");
+}
+
+/* The warning lines' formats ("%s", "%s: %s") are put without printf:
+** byte for byte what printf's path puts, for hostile strings too (a
+** sequence cut at the end of the first string, overrides, controls, a
+** message longer than the printf path's first buffer, nothing). */
+static void
+test_strings_without_printf(void **state)
+{
+    (void)state;
+    static char long_one[700];
+    memset(long_one, 'x', sizeof long_one - 1);
+    long_one[3] = '\x1b';
+    static const char *const strs[] = {
+        "", "ICU-7", "3 observations ignored: unknown code 'lactat'",
+        "cut \xE2\x80", "\xE2\x80\xAE" "evil", "tab\there\n", "\xC3\xA9t\xC3\xA9", "\xff\xfe",
+        long_one,
+    };
+    size_t n = sizeof strs / sizeof strs[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            outbuf fast = {0}, slow = {0};
+            diag_putf(&fast, TS_LEVEL_WARNING, "f.ndjson", 3, 9, "%s: %s", strs[i], strs[j]);
+            diag_putf(&slow, TS_LEVEL_WARNING, "f.ndjson", 3, 9, "%s%s%s", strs[i], ": ", strs[j]);
+            diag_putf(&fast, TS_LEVEL_ERROR, NULL, 0, 0, "%s", strs[i]);
+            diag_putf(&slow, TS_LEVEL_ERROR, NULL, 0, 0, "%s%s", strs[i], "");
+            assert_int_equal(fast.len, slow.len);
+            assert_memory_equal(fast.p, slow.p, fast.len);
+            outbuf_release(&fast);
+            outbuf_release(&slow);
+        }
+    outbuf b = {0};
+    diag_putf(&b, TS_LEVEL_WARNING, "x.json", 5, 15, "%s: %s", "ICU-7", "\xE2\x80\xAE!");
+    outbuf_put(&b, "", 1);
+    assert_string_equal(b.p, "trialscreen: x.json:5:15: warning: ICU-7: \\xe2\\x80\\xae!\n");
+    outbuf_release(&b);
 }
 
 static void
@@ -250,6 +314,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_position),
         cmocka_unit_test(test_partial_positions),
+        cmocka_unit_test(test_int),
+        cmocka_unit_test(test_strings_without_printf),
         cmocka_unit_test(test_warning_and_printf),
         cmocka_unit_test(test_escaped),
         cmocka_unit_test(test_long_message),

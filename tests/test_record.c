@@ -884,6 +884,75 @@ test_warning_groups(void **state)
     assert_string_equal(err.msg, "'map' is an observation, not a fact");
 }
 
+/*
+** The reader's memo of unknown codes (by hash) counts a code met again in
+** its group without looking it up: the same code in another section is
+** another group, a known code that shares a memo slot is still found, and
+** a code of the wrong kind is not an unknown one.
+*/
+static void
+test_unknown_code_memo(void **state)
+{
+    (void)state;
+    const char *text =
+        AS_OF "\"observations\": [\n"
+        "  {\"code\": \"zz\", \"value\": 1, \"time\": \"2026-03-01T10:00:00Z\"},\n"
+        "  {\"code\": \"lactate\", \"value\": 2, \"unit\": \"mmol/L\", \"time\": \"2026-03-01T10:00:00Z\"},\n"
+        "  {\"code\": \"zz\", \"value\": 3, \"time\": \"2026-03-01T10:00:00Z\"},\n"
+        "  {\"code\": \"norepinephrine\", \"value\": 0.1, \"time\": \"2026-03-01T11:00:00Z\"},\n"
+        "  {\"code\": \"norepinephrine\", \"value\": 0.2, \"time\": \"2026-03-01T11:00:00Z\"},\n"
+        "  {\"code\": \"zz\", \"value\": 4, \"time\": \"2026-03-01T10:00:00Z\"}],\n"
+        " \"conditions\": [{\"code\": \"zz\", \"onset\": \"2026-02-01\"},\n"
+        "  {\"code\": \"zz\", \"onset\": \"2026-02-01\"}],\n"
+        " \"facts\": {\"zz\": true}}";
+    static const char *const want[] = {
+        "3 observations ignored: unknown code 'zz'",
+        "2 observations ignored: 'norepinephrine' is a medication, not an observation",
+        "2 conditions ignored: unknown code 'zz'",
+        "1 fact ignored: unknown code 'zz'",
+    };
+    int n = (int)(sizeof want / sizeof want[0]);
+    ts_error err;
+    record_opts opts = { TS_NONE, 0, 0, RW_GROUPS };
+    record *r = parse_opts(text, &opts, &err);
+    assert_non_null(r);
+    assert_int_equal(record_nwarning_groups(r), n);
+    for (int i = 0; i < n; i++) {
+        char buf[512];
+        int line, column;
+        assert_non_null(record_warning_group(r, i, buf, sizeof buf, &line, &column));
+        assert_string_equal(buf, want[i]);
+    }
+    const concept *lactate = vocab_find(V, "lactate");
+    assert_non_null(lactate);
+    assert_int_equal(r->obs[lactate->index].n, 1);
+    record_free(r);
+
+    /* Every code once more, 2000 codes into the memo's slots. */
+    size_t cap = 1000000, len = 0;
+    char *s = xmalloc(cap);
+    len += (size_t)snprintf(s + len, cap - len, AS_OF "\"observations\": [");
+    for (int i = 0; i < 4000; i++)
+        len += (size_t)snprintf(s + len, cap - len,
+                                "%s{\"code\": \"%s%d\", \"value\": 1, \"time\": \"2026-03-01\"}",
+                                i ? "," : "", i % 2000 % 3 ? "y" : "q", i % 2000);
+    snprintf(s + len, cap - len, "]}");
+    r = parse_opts(s, &opts, &err);
+    assert_non_null(r);
+    assert_int_equal(record_nwarning_groups(r), 100);
+    assert_int_equal(record_more_warnings(r), 4000 - 2 * 100);
+    for (int i = 0; i < 100; i++) {
+        char buf[256], expect[256];
+        int line, column;
+        record_warning_group(r, i, buf, sizeof buf, &line, &column);
+        snprintf(expect, sizeof expect, "2 observations ignored: unknown code '%s%d'",
+                 i % 3 ? "y" : "q", i);
+        assert_string_equal(buf, expect);
+    }
+    record_free(r);
+    free(s);
+}
+
 /* 5000 different unknown codes: 100 groups, then a count of the rest. */
 static void
 test_warning_groups_capped(void **state)
@@ -1048,6 +1117,7 @@ main(void)
         cmocka_unit_test(test_item_members),
         cmocka_unit_test(test_many_warnings_capped),
         cmocka_unit_test(test_warning_groups),
+        cmocka_unit_test(test_unknown_code_memo),
         cmocka_unit_test(test_warning_groups_capped),
         cmocka_unit_test(test_complete_and_null_optionals),
         cmocka_unit_test(test_builder_sort_and_cut),
