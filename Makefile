@@ -42,9 +42,22 @@ PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
 
+# Link-time optimisation of the trialscreen binary (gcc only): the stages
+# are many small files calling each other's small helpers, which only the
+# whole-program view can inline (-2.3 % instructions, about -2 % time on
+# the realistic cohort, docs/performance.md).  Objects are fat (machine
+# code beside the IR), so the tests link them as plain objects without a
+# link-time pass each; clang 14 has no fat objects and builds as before.
+# "make LTO=" turns it off.
+IS_GCC := $(shell $(CC) -v 2>&1 | grep -c '^gcc version')
+ifeq ($(IS_GCC),1)
+LTO ?= -flto=auto
+endif
+LTO_CFLAGS = $(if $(LTO),$(LTO) -ffat-lto-objects)
+
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
              -Iinclude -Isrc $(PKG_CFLAGS) -DTS_DATADIR='"$(DATADIR)"' \
-             $(SANITIZE_FLAGS) $(CFLAGS)
+             $(SANITIZE_FLAGS) $(LTO_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANITIZE_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
@@ -86,7 +99,7 @@ UNIT_BINS = $(UNIT_TESTS:%=tests/%)
 all: trialscreen
 
 trialscreen: src/main.o $(LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) $(if $(LTO),$(LTO) $(filter -O%,$(CFLAGS))) -o $@ $^ $(LIBS)
 
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -296,7 +309,7 @@ check-asan:
 	    --exclude=./trialscreen --exclude='./tests/test_*[!c]' \
 	    --exclude=./tests/fuzz/corpus-run . | tar -xf - -C $(ASAN_DIR)
 	TS_TIME_LIMIT=$${TS_TIME_LIMIT:-60} \
-	$(MAKE) -C $(ASAN_DIR) check WERROR=$(WERROR) CC='$(CC)' CFLAGS='-O1 -g' \
+	$(MAKE) -C $(ASAN_DIR) check WERROR=$(WERROR) CC='$(CC)' CFLAGS='-O1 -g' LTO= \
 	    SANITIZE_FLAGS='$(ASAN_FLAGS) $(ASSERT_FLAGS)'
 
 # The same tree built with clang in $(CLANG_DIR)/ (its own warnings, with

@@ -146,16 +146,55 @@ facts_warn(record *r, const char *fmt, ...)
 
 typedef struct sort_key {
     ts_time t;
-    int i;                  /* input order: makes qsort stable */
+    int i;                  /* input order: makes the sort stable */
 } sort_key;
 
 static int
-cmp_key(const void *a, const void *b)
+key_less(const sort_key *x, const sort_key *y)
 {
-    const sort_key *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
+    return x->t < y->t || (x->t == y->t && x->i < y->i);
+}
+
+/*
+** Sort n keys (tmp: room for n more).  Not qsort: its comparison through
+** a function pointer, a call per step, cost three times its instruction
+** share in time (profiled on the realistic cohort, whose lists mostly
+** arrive out of order).  Keys are distinct (i), so any correct sort gives
+** qsort's order.  Runs of 16 by insertion, then merged bottom-up.
+*/
+static void
+sort_keys(sort_key *k, sort_key *tmp, int n)
+{
+    enum { RUN = 16 };
+    for (int lo = 0; lo < n; lo += RUN) {
+        int hi = lo + RUN < n ? lo + RUN : n;
+        for (int i = lo + 1; i < hi; i++) {
+            sort_key v = k[i];
+            int j = i;
+            for (; j > lo && key_less(&v, &k[j - 1]); j--)
+                k[j] = k[j - 1];
+            k[j] = v;
+        }
+    }
+    sort_key *src = k, *dst = tmp;
+    for (int w = RUN; w < n; w *= 2) {
+        for (int lo = 0; lo < n; lo += 2 * w) {
+            int mid = lo + w < n ? lo + w : n;
+            int hi = lo + 2 * w < n ? lo + 2 * w : n;
+            int a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                dst[o++] = key_less(&src[b], &src[a]) ? src[b++] : src[a++];
+            while (a < mid)
+                dst[o++] = src[a++];
+            while (b < hi)
+                dst[o++] = src[b++];
+        }
+        sort_key *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != k)
+        memcpy(k, src, (size_t)n * sizeof *k);
 }
 
 /*
@@ -178,12 +217,12 @@ sort_by_time(arena *a, void *items, int n, size_t elsize, size_t toff)
     }
     if (sorted)
         return items;
-    sort_key *keys = xmalloc((size_t)n * sizeof *keys);
+    sort_key *keys = xmalloc(2 * (size_t)n * sizeof *keys);
     for (int i = 0; i < n; i++) {
         memcpy(&keys[i].t, b + (size_t)i * elsize + toff, sizeof keys[i].t);
         keys[i].i = i;
     }
-    qsort(keys, (size_t)n, sizeof *keys, cmp_key);
+    sort_keys(keys, keys + n, n);
     /* Keep the power-of-two capacity that grow() relies on. */
     size_t cap = 4;
     while (cap < (size_t)n)

@@ -1100,6 +1100,32 @@ test_builder_growth(void **state)
     record_free(r);
 }
 
+/* Many ties across the sort's runs of 16 and its merges: ordered by time,
+** ties in input order. */
+static void
+test_builder_sort_ties(void **state)
+{
+    (void)state;
+    record *r = facts_new(V, "t");
+    const concept *ne = C("norepinephrine");
+    enum { N = 203 };
+    for (int i = 0; i < N; i++) {
+        med_entry *m = facts_add_med(r, ne);
+        m->start = (ts_time)((i * 37) % 11) * 60;
+        m->src = i;
+    }
+    r->at = 1000 * 60;
+    facts_finish(r);
+    const med_list *l = &r->meds[ne->index];
+    assert_int_equal(l->n, N);
+    for (int i = 1; i < N; i++) {
+        assert_true(l->e[i - 1].start <= l->e[i].start);
+        if (l->e[i - 1].start == l->e[i].start)
+            assert_true(l->e[i - 1].src < l->e[i].src);
+    }
+    record_free(r);
+}
+
 int
 main(void)
 {
@@ -1121,6 +1147,7 @@ main(void)
         cmocka_unit_test(test_warning_groups_capped),
         cmocka_unit_test(test_complete_and_null_optionals),
         cmocka_unit_test(test_builder_sort_and_cut),
+        cmocka_unit_test(test_builder_sort_ties),
         cmocka_unit_test(test_builder_growth),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
