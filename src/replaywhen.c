@@ -169,6 +169,10 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
     ** added later) pass their children's offsets up. */
     for (int i = 0; i < ru->nkids; i++)
         rule_offsets(w, ru->kids[i], o);
+    /* time_since first_of: each event is a leaf of its own, read too
+    ** (concepts holds only the first event's). */
+    for (int i = 0; i < ru->nevents; i++)
+        rule_offsets(w, ru->events[i], o);
     switch (ru->kind) {
     case R_CRITERION:
         criterion_offsets(w, ru->ref_index, o);
