@@ -562,7 +562,8 @@ trial_verdict_of(const trial *t, const unsigned char *vals)
 ** evaluates that one afresh in the same context, as eval_trial would (its
 ** own change instants include the referenced criterion's, replaywhen.c).
 ** The verdict then follows from the values alone, by eval_trial's rule;
-** the window, missing list and cohort are not made (the grid draws none).
+** the window, missing list and cohort are not made (the grid draws none),
+** nor the evidence (values_only: gathering it was a tenth of the grid).
 */
 verdict
 eval_trial_values(const trial *t, const record *r, arena *a,
@@ -574,6 +575,7 @@ eval_trial_values(const trial *t, const record *r, arena *a,
     cx.a = a;
     cx.crit = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.crit);
     cx.busy = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.busy);
+    cx.values_only = 1;
     for (int i = 0; i < t->ncrit; i++)
         if (redo[i])
             vals[i] = (unsigned char)eval_criterion(&cx, i)->value;
