@@ -108,7 +108,9 @@ typedef struct html_worker {
                                 ** per criterion (trial_clock_crit_marks) */
     unsigned char *full;        /* [ntrials]: the last column has every
                                 ** criterion's value (none skipped) */
+    unsigned char *cready;      /* [ntrials]: cmark made for this record */
     unsigned char *redo, *vals; /* [max ncrit]: eval_trial_values' */
+    unsigned char *every;       /* [max ncrit]: all 1, redo everything */
     ts_time *until;             /* [ntrials]: ineligible at least until */
     int *hold;                  /* [ntrials]: the criterion that keeps it */
 } html_worker;

@@ -49,6 +49,9 @@ html_worker_new(const html_ctx *h)
         if (trialset_at(h->ts, j)->ncrit > most)
             most = trialset_at(h->ts, j)->ncrit;
     w->redo = xcalloc((size_t)most, 1);
+    w->every = xmalloc((size_t)most);
+    memset(w->every, 1, (size_t)most);
+    w->cready = xcalloc((size_t)h->ntrials + 1, 1);
     w->vals = xcalloc((size_t)most, 1);
     return w;
 }
@@ -65,6 +68,8 @@ html_worker_free(html_worker *w)
     free(w->cmark);
     free(w->full);
     free(w->redo);
+    free(w->every);
+    free(w->cready);
     free(w->vals);
     free(w->mark);
     free(w->until);
@@ -180,6 +185,15 @@ redo_some(html_worker *w, const record *r, record **view, int j,
     html_grid *g = &w->g;
     const trial_clock *c = w->h->clock[j];
     int n = g->n, cap = g->cap_points, any = 0;
+    /* The criteria's own marks, made the first time they are needed: most
+    ** trials of most patients never get here (skipped while ineligible,
+    ** or evaluated at the first point only). */
+    if (!w->cready[j]) {
+        for (int i = 0; i < t->ncrit; i++)
+            trial_clock_crit_marks(c, i, r, g->at[0], HTML_STEP, n, g->at[n - 1],
+                                   w->cmark[j] + (size_t)i * (size_t)cap);
+        w->cready[j] = 1;
+    }
     for (int i = 0; i < t->ncrit; i++) {
         w->vals[i] = g->crit[j][i * n + k - 1];
         w->redo[i] = w->cmark[j][(size_t)i * (size_t)cap + (size_t)k]
@@ -225,17 +239,7 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
         trial_clock_marks(h->clock[j], r, g->at[0], HTML_STEP, g->n, now, m);
         w->until[j] = TS_NONE;
         w->full[j] = 0;
-        /* The criteria's own marks, only where the trial will be
-        ** evaluated again before the last point. */
-        int any = trial_clock_every_point(h->clock[j]) && g->n > 2;
-        for (int k = 1; k < g->n - 1 && !any; k++)
-            any = m[k];
-        if (!any)
-            continue;
-        const trial *t = trialset_at(h->ts, j);
-        for (int i = 0; i < t->ncrit; i++)
-            trial_clock_crit_marks(h->clock[j], i, r, g->at[0], HTML_STEP, g->n,
-                                   now, w->cmark[j] + (size_t)i * (size_t)cap);
+        w->cready[j] = 0;
     }
     for (int k = 0; k < g->n; k++) {
         record *view = NULL;
@@ -266,10 +270,13 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
             } else {
                 if (!view)
                     view = record_view_at(r, g->at[k], w->a);
-                const trial_result *tr = eval_trial(t, view, w->a);
+                /* Every criterion, values only (eval_trial_values): the
+                ** grid keeps no reason, evidence or window. */
+                v = eval_trial_values(t, view, w->a, w->every, w->vals);
                 g->evaluations++;
-                store(g, j, k, tr);
-                v = trial_result_verdict(tr);
+                g->verdict[j * g->n + k] = (unsigned char)v;
+                for (int i = 0; i < t->ncrit; i++)
+                    g->crit[j][i * g->n + k] = w->vals[i];
             }
             w->full[j] = 1;
             /* (nothing to skip after the last point) */
