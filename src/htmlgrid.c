@@ -11,6 +11,14 @@
 ** between, no criterion of it can change, so the previous column is kept.
 ** The instants are not listed and sorted but marked on the grid's steps
 ** directly (trial_clock_marks): sorting them cost an eighth of a run.
+** At such a point only the criteria with an instant of their own in the
+** step (trial_clock_crit_marks), and any that sums volumes, are evaluated
+** again, values only (eval_trial_values); the others keep the previous
+** column's value and the verdict follows from the values.  That needs a
+** previous column with every value: after a skipped one the whole trial
+** is evaluated.  Which points are evaluated or skipped does not depend on
+** it, so the page is what evaluating whole trials gives
+** (test_partial_grid_is_full checks every cell against eval_trial).
 ** Replay's other shortcut is taken too: while the trial is ineligible
 ** because of a criterion that cannot change before an instant (the
 ** latest next change instant of the criteria that exclude the patient,
