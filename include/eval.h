@@ -23,6 +23,14 @@ typedef enum verdict {
 
 trial_result *eval_trial(const trial *t, const record *r, arena *a);
 verdict trial_result_verdict(const trial_result *tr);
+/* The verdict from the criteria's values (tv, vals[i] for criterion i),
+** by eval_trial's rule. */
+verdict trial_verdict_of(const trial *t, const unsigned char *vals);
+/* Evaluate again only the criteria with redo[i] set, into vals[i] (the
+** others keep theirs), and return the verdict from vals: what eval_trial
+** gives when the others' values have not changed (htmlgrid.c). */
+verdict eval_trial_values(const trial *t, const record *r, arena *a,
+                          const unsigned char *redo, unsigned char *vals);
 const char *verdict_name(verdict v);
 const char *tv_name(tv v);      /* "met", "not_met", "unknown" */
 

@@ -532,6 +532,56 @@ find_cohort(eval_ctx *cx, trial_result *tr)
         tr->cohort = NULL;
 }
 
+/* What criterion c's value v does to the verdict: the one rule both
+** eval_trial and eval_trial_values follow. */
+static void
+judge(const criterion *c, tv v, int *ineligible, int *undecided)
+{
+    tv good = c->exclusion ? TV_NOT_MET : TV_MET;
+    tv bad = c->exclusion ? TV_MET : TV_NOT_MET;
+    if (v == bad)
+        *ineligible = 1;
+    else if (v != good)
+        *undecided = 1;
+}
+
+verdict
+trial_verdict_of(const trial *t, const unsigned char *vals)
+{
+    int ineligible = 0, undecided = 0;
+    for (int i = 0; i < t->ncrit; i++)
+        judge(&t->crit[i], (tv)vals[i], &ineligible, &undecided);
+    return ineligible ? V_INELIGIBLE : undecided ? V_INCOMPLETE : V_ELIGIBLE;
+}
+
+/*
+** The HTML grid's partial screening (htmlgrid.c): between two grid points
+** only the criteria with a change instant in the step can change value,
+** so only those (redo[i] set) are evaluated again; the others keep vals[i]
+** from the previous point.  A redone criterion that refers to another
+** evaluates that one afresh in the same context, as eval_trial would (its
+** own change instants include the referenced criterion's, replaywhen.c).
+** The verdict then follows from the values alone, by eval_trial's rule;
+** the window, missing list and cohort are not made (the grid draws none),
+** nor the evidence (values_only: gathering it was a tenth of the grid).
+*/
+verdict
+eval_trial_values(const trial *t, const record *r, arena *a,
+                  const unsigned char *redo, unsigned char *vals)
+{
+    eval_ctx cx = {0};
+    cx.r = r;
+    cx.t = t;
+    cx.a = a;
+    cx.crit = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.crit);
+    cx.busy = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.busy);
+    cx.values_only = 1;
+    for (int i = 0; i < t->ncrit; i++)
+        if (redo[i])
+            vals[i] = (unsigned char)eval_criterion(&cx, i)->value;
+    return trial_verdict_of(t, vals);
+}
+
 trial_result *
 eval_trial(const trial *t, const record *r, arena *a)
 {
@@ -546,15 +596,8 @@ eval_trial(const trial *t, const record *r, arena *a)
     tr->t = t;
     tr->crit = cx.crit;
     int ineligible = 0, undecided = 0;
-    for (int i = 0; i < t->ncrit; i++) {
-        const result *res = eval_criterion(&cx, i);
-        tv good = t->crit[i].exclusion ? TV_NOT_MET : TV_MET;
-        tv bad = t->crit[i].exclusion ? TV_MET : TV_NOT_MET;
-        if (res->value == bad)
-            ineligible = 1;
-        else if (res->value != good)
-            undecided = 1;
-    }
+    for (int i = 0; i < t->ncrit; i++)
+        judge(&t->crit[i], eval_criterion(&cx, i)->value, &ineligible, &undecided);
     tr->v = ineligible ? V_INELIGIBLE : undecided ? V_INCOMPLETE : V_ELIGIBLE;
     if (tr->v == V_INCOMPLETE)
         for (int i = 0; i < t->ncrit; i++)

@@ -88,6 +88,8 @@ typedef struct html_grid {
     unsigned char **crit;       /* [ntrials][ncrit * n] (tv) */
     int cap_points;
     long evaluations;           /* trial evaluations done */
+    long partial;               /* of which only some criteria were redone
+                                ** (tests check the path is taken) */
     outbuf stamps;              /* the points' times as html_time writes
                                 ** them, one after the other: the stretches
                                 ** print each many times */
@@ -102,6 +104,13 @@ typedef struct html_worker {
     html_grid g;
     unsigned char *mark;        /* [ntrials][cap_points]: a change instant
                                 ** in the step to point k (trial_clock_marks) */
+    unsigned char **cmark;      /* [ntrials][ncrit][cap_points]: the same
+                                ** per criterion (trial_clock_crit_marks) */
+    unsigned char *full;        /* [ntrials]: the last column has every
+                                ** criterion's value (none skipped) */
+    unsigned char *cready;      /* [ntrials]: cmark made for this record */
+    unsigned char *redo, *vals; /* [max ncrit]: eval_trial_values' */
+    unsigned char *every;       /* [max ncrit]: all 1, redo everything */
     ts_time *until;             /* [ntrials]: ineligible at least until */
     int *hold;                  /* [ntrials]: the criterion that keeps it */
 } html_worker;

@@ -11,6 +11,14 @@
 ** between, no criterion of it can change, so the previous column is kept.
 ** The instants are not listed and sorted but marked on the grid's steps
 ** directly (trial_clock_marks): sorting them cost an eighth of a run.
+** At such a point only the criteria with an instant of their own in the
+** step (trial_clock_crit_marks), and any that sums volumes, are evaluated
+** again, values only (eval_trial_values); the others keep the previous
+** column's value and the verdict follows from the values.  That needs a
+** previous column with every value: after a skipped one the whole trial
+** is evaluated.  Which points are evaluated or skipped does not depend on
+** it, so the page is what evaluating whole trials gives
+** (test_partial_grid_is_full checks every cell against eval_trial).
 ** Replay's other shortcut is taken too: while the trial is ineligible
 ** because of a criterion that cannot change before an instant (the
 ** latest next change instant of the criteria that exclude the patient,
@@ -42,6 +50,17 @@ html_worker_new(const html_ctx *h)
     w->until = xcalloc((size_t)h->ntrials + 1, sizeof *w->until);
     w->hold = xcalloc((size_t)h->ntrials + 1, sizeof *w->hold);
     w->g.crit = xcalloc((size_t)h->ntrials + 1, sizeof *w->g.crit);
+    w->cmark = xcalloc((size_t)h->ntrials + 1, sizeof *w->cmark);
+    w->full = xcalloc((size_t)h->ntrials + 1, 1);
+    int most = 1;
+    for (int j = 0; j < h->ntrials; j++)
+        if (trialset_at(h->ts, j)->ncrit > most)
+            most = trialset_at(h->ts, j)->ncrit;
+    w->redo = xcalloc((size_t)most, 1);
+    w->every = xmalloc((size_t)most);
+    memset(w->every, 1, (size_t)most);
+    w->cready = xcalloc((size_t)h->ntrials + 1, 1);
+    w->vals = xcalloc((size_t)most, 1);
     return w;
 }
 
@@ -50,8 +69,16 @@ html_worker_free(html_worker *w)
 {
     if (!w)
         return;
-    for (int j = 0; j < w->h->ntrials; j++)
+    for (int j = 0; j < w->h->ntrials; j++) {
         free(w->g.crit[j]);
+        free(w->cmark[j]);
+    }
+    free(w->cmark);
+    free(w->full);
+    free(w->redo);
+    free(w->every);
+    free(w->cready);
+    free(w->vals);
     free(w->mark);
     free(w->until);
     free(w->hold);
@@ -85,6 +112,8 @@ grid_reserve(html_worker *w, int n)
         int nc = trialset_at(w->h->ts, j)->ncrit;
         free(g->crit[j]);
         g->crit[j] = xmalloc((size_t)cap * (size_t)(nc ? nc : 1));
+        free(w->cmark[j]);
+        w->cmark[j] = xmalloc((size_t)cap * (size_t)(nc ? nc : 1));
     }
     g->cap_points = cap;
 }
@@ -121,19 +150,18 @@ skip(html_grid *g, int j, int ncrit, int hold, int k)
                                           : HTML_SKIPPED;
 }
 
-/* An ineligible verdict at t: until when it surely stays so, and the
-** criterion that keeps it (replay.c's ineligible_until). */
+/* An ineligible verdict at point k: until when it surely stays so, and
+** the criterion that keeps it (replay.c's ineligible_until). */
 static ts_time
-ineligible_until(const html_ctx *h, int j, const trial_result *tr,
-                 const record *r, ts_time t, int *hold)
+ineligible_until(const html_ctx *h, const html_grid *g, int j, const trial *tl,
+                 const record *r, int k, int *hold)
 {
-    const trial *tl = tr->t;
     ts_time until = TS_NONE;
     for (int i = 0; i < tl->ncrit; i++) {
         tv bad = tl->crit[i].exclusion ? TV_MET : TV_NOT_MET;
-        if (!tr->crit || !tr->crit[i] || tr->crit[i]->value != bad)
+        if (g->crit[j][i * g->n + k] != bad)
             continue;
-        ts_time next = trial_clock_next(h->clock[j], i, r, t);
+        ts_time next = trial_clock_next(h->clock[j], i, r, g->at[k]);
         if (until == TS_NONE || next > until)
             until = next, *hold = i;
     }
@@ -148,6 +176,52 @@ store(html_grid *g, int j, int k, const trial_result *tr)
     for (int i = 0; i < tr->t->ncrit; i++)
         g->crit[j][i * n + k] = (unsigned char)(tr->crit && tr->crit[i]
                                                 ? tr->crit[i]->value : TV_UNKNOWN);
+}
+
+/*
+** Point k of trial j when point k - 1 has every value: only the criteria
+** marked in the step (or summing volumes, marked nowhere) are evaluated
+** again, the others keep their values (eval_trial_values).  The trial
+** that sums volumes is so evaluated at every point only in that
+** criterion.  With nothing to redo, the column is the previous one and
+** the view is not even made.
+*/
+static verdict
+redo_some(html_worker *w, const record *r, record **view, int j,
+          const trial *t, int k)
+{
+    html_grid *g = &w->g;
+    const trial_clock *c = w->h->clock[j];
+    int n = g->n, cap = g->cap_points, any = 0;
+    /* The criteria's own marks, made the first time they are needed: most
+    ** trials of most patients never get here (skipped while ineligible,
+    ** or evaluated at the first point only). */
+    if (!w->cready[j]) {
+        for (int i = 0; i < t->ncrit; i++)
+            trial_clock_crit_marks(c, i, r, g->at[0], HTML_STEP, n, g->at[n - 1],
+                                   w->cmark[j] + (size_t)i * (size_t)cap);
+        w->cready[j] = 1;
+    }
+    for (int i = 0; i < t->ncrit; i++) {
+        w->vals[i] = g->crit[j][i * n + k - 1];
+        w->redo[i] = w->cmark[j][(size_t)i * (size_t)cap + (size_t)k]
+                     || trial_clock_crit_every_point(c, i);
+        any |= w->redo[i];
+    }
+    verdict v;
+    if (any) {
+        if (!*view)
+            *view = record_view_at(r, g->at[k], w->a);
+        v = eval_trial_values(t, *view, w->a, w->redo, w->vals);
+        g->evaluations++;
+        g->partial++;
+    } else {
+        v = trial_verdict_of(t, w->vals);
+    }
+    g->verdict[j * n + k] = (unsigned char)v;
+    for (int i = 0; i < t->ncrit; i++)
+        g->crit[j][i * n + k] = w->vals[i];
+    return v;
 }
 
 void
@@ -166,12 +240,14 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
         html_time(&g->stamps, g->at[k]);
     }
     g->stamp_at[g->n] = g->stamps.len;
-    g->evaluations = 0;
+    g->evaluations = g->partial = 0;
     int cap = g->cap_points;
     for (int j = 0; j < h->ntrials; j++) {
-        trial_clock_marks(h->clock[j], r, g->at[0], HTML_STEP, g->n, now,
-                          w->mark + (size_t)j * (size_t)cap);
+        unsigned char *m = w->mark + (size_t)j * (size_t)cap;
+        trial_clock_marks(h->clock[j], r, g->at[0], HTML_STEP, g->n, now, m);
         w->until[j] = TS_NONE;
+        w->full[j] = 0;
+        w->cready[j] = 0;
     }
     for (int k = 0; k < g->n; k++) {
         record *view = NULL;
@@ -188,23 +264,32 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
             if (k > 0 && w->until[j] != TS_NONE
                 && g->at[k] < w->until[j]) {
                 skip(g, j, t->ncrit, w->hold[j], k);
+                w->full[j] = 0;
                 continue;
             }
             /* The last point is the screening time: the record as it is
             ** there is the record itself, already screened. */
-            const trial_result *tr;
+            verdict v;
             if (k == g->n - 1 && res) {
-                tr = res[j];
+                store(g, j, k, res[j]);
+                v = trial_result_verdict(res[j]);
+            } else if (k > 0 && w->full[j]) {
+                v = redo_some(w, r, &view, j, t, k);
             } else {
                 if (!view)
                     view = record_view_at(r, g->at[k], w->a);
-                tr = eval_trial(t, view, w->a);
+                /* Every criterion, values only (eval_trial_values): the
+                ** grid keeps no reason, evidence or window. */
+                v = eval_trial_values(t, view, w->a, w->every, w->vals);
                 g->evaluations++;
+                g->verdict[j * g->n + k] = (unsigned char)v;
+                for (int i = 0; i < t->ncrit; i++)
+                    g->crit[j][i * g->n + k] = w->vals[i];
             }
-            store(g, j, k, tr);
+            w->full[j] = 1;
             /* (nothing to skip after the last point) */
-            w->until[j] = tr->v == V_INELIGIBLE && k < g->n - 1
-                          ? ineligible_until(h, j, tr, r, g->at[k], &w->hold[j])
+            w->until[j] = v == V_INELIGIBLE && k < g->n - 1
+                          ? ineligible_until(h, g, j, t, r, k, &w->hold[j])
                           : TS_NONE;
         }
         if (view)

@@ -169,6 +169,10 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
     ** added later) pass their children's offsets up. */
     for (int i = 0; i < ru->nkids; i++)
         rule_offsets(w, ru->kids[i], o);
+    /* time_since first_of: each event is a leaf of its own, read too
+    ** (concepts holds only the first event's). */
+    for (int i = 0; i < ru->nevents; i++)
+        rule_offsets(w, ru->events[i], o);
     switch (ru->kind) {
     case R_CRITERION:
         criterion_offsets(w, ru->ref_index, o);
@@ -445,11 +449,10 @@ mark_one(void *vctx, ts_time x)
     }
 }
 
-void
-trial_clock_marks(const trial_clock *tc, const record *r, ts_time t0,
-                  ts_time step, int n, ts_time to, unsigned char *mark)
+static void
+part_marks(const part *c, const record *r, ts_time t0, ts_time step, int n,
+           ts_time to, unsigned char *mark)
 {
-    const part *c = &tc->all;
     memset(mark, 0, (size_t)(n > 0 ? n : 0));
     if (n <= 1 || step <= 0)
         return;
@@ -460,6 +463,28 @@ trial_clock_marks(const trial_clock *tc, const record *r, ts_time t0,
         for (; d <= to; d += TS_DAY)
             mark_at(&m, d);
     }
+}
+
+void
+trial_clock_marks(const trial_clock *tc, const record *r, ts_time t0,
+                  ts_time step, int n, ts_time to, unsigned char *mark)
+{
+    part_marks(&tc->all, r, t0, step, n, to, mark);
+}
+
+/* Criterion ci's own instants: the grid redoes only the criteria marked in
+** a step (htmlgrid.c). */
+void
+trial_clock_crit_marks(const trial_clock *tc, int ci, const record *r, ts_time t0,
+                       ts_time step, int n, ts_time to, unsigned char *mark)
+{
+    part_marks(&tc->crit[ci], r, t0, step, n, to, mark);
+}
+
+int
+trial_clock_crit_every_point(const trial_clock *c, int ci)
+{
+    return c->crit[ci].every_point;
 }
 
 typedef struct next {

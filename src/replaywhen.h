@@ -46,6 +46,16 @@ void instants_release(instants *in);
 void trial_clock_marks(const trial_clock *c, const record *r, ts_time from,
                        ts_time step, int n, ts_time to, unsigned char *mark);
 
+/* The same for criterion ci alone (its own concepts and offsets, those of
+** the criteria it refers to included): a criterion not marked in a step
+** keeps its value over it. */
+void trial_clock_crit_marks(const trial_clock *c, int ci, const record *r,
+                            ts_time from, ts_time step, int n, ts_time to,
+                            unsigned char *mark);
+/* 1 if criterion ci must be evaluated at every grid point (it sums
+** volumes: trial_clock_every_point). */
+int trial_clock_crit_every_point(const trial_clock *c, int ci);
+
 /* The first change instant at or after t of criterion ci alone (INT64_MAX
 ** if none): while a criterion excludes the patient, the verdict stays
 ** ineligible until then, whatever the rest of the trial does. */

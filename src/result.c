@@ -216,6 +216,8 @@ result_add_evidence(eval_ctx *cx, result *res, const char *code,
     /* Capacity doubles at each power of two (the list is only ever
     ** appended to, here): an infusion changing rate hourly has dozens of
     ** entries, and growing by one copied the list once per entry. */
+    if (cx->values_only)
+        return;
     int n = res->nev;
     if ((n & (n - 1)) == 0)
         res->ev = arena_grow(cx->a, res->ev, (size_t)n, n ? 2 * (size_t)n : 1,
@@ -242,6 +244,7 @@ result_add_missing(eval_ctx *cx, result *res, const char *item)
 void
 result_take(eval_ctx *cx, result *dst, const result *src)
 {
+    /* (with values_only, src has no evidence: result_add_evidence) */
     for (int i = 0; i < src->nev; i++) {
         const evidence *e = &src->ev[i];
         int dup = 0;
@@ -410,6 +413,8 @@ result_fmt_value(eval_ctx *cx, const num_cmp_t *c, double canonical)
 const char *
 result_pointer(eval_ctx *cx, const char *section, int index)
 {
+    if (cx->values_only)        /* no evidence will hold it */
+        return "";
     char num[16], *d = num + sizeof num;
     unsigned u = index < 0 ? 0 - (unsigned)index : (unsigned)index;
     do

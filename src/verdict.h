@@ -63,6 +63,9 @@ typedef struct eval_ctx {
     arena *a;
     result **crit;              /* per criterion, filled as evaluated (refs) */
     int *busy;                  /* per criterion: being evaluated (cycle guard) */
+    int values_only;            /* only the values are wanted (the HTML
+                                ** grid, eval_trial_values): no evidence
+                                ** is kept, no JSON Pointer made */
 } eval_ctx;
 
 struct trial_result {

@@ -25,11 +25,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "eval.h"
 #include "html.h"
 #include "record.h"
+#include "recview.h"
 #include "replaywhen.h"
 #include "rules.h"
 #include "timeutil.h"
+#include "verdict.h"
 
 static char tmpdir[64];
 
@@ -837,6 +840,97 @@ test_marks_are_instants(void **state)
     free(text);
 }
 
+/*
+** The grid redoes only the criteria marked in a step (htmlgrid.c,
+** eval_trial_values) and keeps the others' values: at every point, each
+** value it holds must be what a full eval_trial of the record as of that
+** point gives (a skipped cell, HTML_SKIPPED, aside: the verdict there must
+** be ineligible).  The first 100 records of the realistic and of the
+** synthetic cohort; the last point too is evaluated on the grid (no
+** screening passed in).  Criteria whose own change instants missed an
+** item (first_of's events once) fail here.
+*/
+static void
+test_partial_grid_is_full(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/partial.ndjson", tmpdir);
+    char *o = sh(0, "bench/gencohort -r -n 100 -s 1 > %s && bench/gencohort -n 100 -s 1 >> %s",
+                 path, path);
+    assert_non_null(o);
+    free(o);
+    char *text = slurp(path);
+    assert_non_null(text);
+    ts_error err;
+    vocab *voc = vocab_new();
+    trialset *ts = trialset_new(voc);
+    assert_int_equal(trialset_load(ts, "criteria", &err), 0);
+    html_ctx *h = html_new(ts, voc);
+    html_worker *w = html_worker_new(h);
+    arena *a = arena_new();
+    long partial = 0, compared = 0, skipped = 0;
+    for (char *p = text; *p; ) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = strndup(p, len);
+        record_opts ro = { TS_NONE, 0, 0, RW_COUNT };
+        record *r = record_parse(line, len, "partial", 0, voc, &ro, &err);
+        assert_non_null(r);
+        /* The axis as html.c's patient_span starts it. */
+        ts_time now = record_at(r), first = record_first_time(r);
+        if (first == TS_NONE || first < now - HTML_SPAN_BACK)
+            first = first == TS_NONE ? now - HTML_STEP : now - HTML_SPAN_BACK;
+        ts_time t0 = first - ((first % HTML_STEP) + HTML_STEP) % HTML_STEP;
+        if (t0 >= now)
+            t0 -= HTML_STEP;
+        html_grid_run(w, r, t0, NULL);
+        const html_grid *g = &w->g;
+        partial += g->partial;
+        for (int k = 0; k < g->n; k++) {
+            record *view = record_view_at(r, g->at[k], a);
+            for (int j = 0; j < h->ntrials; j++) {
+                const trial *t = trialset_at(ts, j);
+                const trial_result *tr = eval_trial(t, view, a);
+                int gv = g->verdict[j * g->n + k];
+                int skip = 0;
+                for (int i = 0; i < t->ncrit; i++) {
+                    int cv = g->crit[j][i * g->n + k];
+                    if (cv == HTML_SKIPPED) {
+                        skip = 1;
+                        continue;
+                    }
+                    if (cv != (int)tr->crit[i]->value)
+                        fail_msg("%s, trial %s, criterion %s at point %d: grid %d, "
+                                 "eval_trial %d", record_id(r), t->id, t->crit[i].id,
+                                 k, cv, (int)tr->crit[i]->value);
+                    compared++;
+                }
+                skipped += skip;
+                if (gv != (int)trial_result_verdict(tr))
+                    fail_msg("%s, trial %s at point %d: grid verdict %d, eval_trial %d",
+                             record_id(r), t->id, k, gv, (int)trial_result_verdict(tr));
+            }
+            arena_reset(a);
+        }
+        record_free(r);
+        free(line);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    /* The partial path was taken, and so was the shortcut. */
+    assert_true(partial > 100);
+    assert_true(skipped > 100);
+    assert_true(compared > 10000);
+    arena_free(a);
+    html_worker_free(w);
+    html_free(h);
+    trialset_free(ts);
+    vocab_free(voc);
+    free(text);
+}
+
 static int
 setup(void **state)
 {
@@ -861,6 +955,7 @@ main(void)
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_marks_are_instants),
+        cmocka_unit_test(test_partial_grid_is_full),
         cmocka_unit_test(test_page_names),
         cmocka_unit_test(test_matches_ndjson),
         cmocka_unit_test(test_coordinates),
