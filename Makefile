@@ -129,7 +129,7 @@ tests/test_invariants: tests/test_invariants.o $(T_EVAL)
 tests/test_ecmo_rescue: tests/test_ecmo_rescue.o $(T_EVAL)
 tests/test_diag: tests/test_diag.o $(T_CORE) src/outbuf.o src/diag.o
 tests/test_cli: tests/test_cli.o tests/run.o $(T_CORE) trialscreen
-tests/test_html: tests/test_html.o $(LIB_OBJS) trialscreen
+tests/test_html: tests/test_html.o tests/run.o $(LIB_OBJS) trialscreen
 tests/test_fhir: tests/test_fhir.o tests/run.o $(LIB_OBJS) trialscreen
 tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/decide.o src/outbuf.o src/diag.o src/input.o src/inputcrit.o \
                  $(TOOLS:%=src/%.o) trialscreen

@@ -285,6 +285,43 @@ src_int(fmt_src *in, int lng)
          : lng == 1 ? va_arg(*in->ap, long) : va_arg(*in->ap, int);
 }
 
+/* A conversion's flags, width, precision and length, as far as the
+** formatters below read them: "%" then [0][width][.prec|.*][l|ll]. */
+typedef struct conv_spec {
+    int zero, width, prec, star, lng;   /* prec -1: none; star: ".*" */
+} conv_spec;
+
+/* Parse the spec that starts at f (just after its '%'); returns where
+** its conversion character is.  quick_format and sig_parse share it, so
+** a capture and its later formatting always read a format alike. */
+static const char *
+spec_parse(const char *f, conv_spec *cs)
+{
+    cs->zero = cs->width = cs->star = cs->lng = 0;
+    cs->prec = -1;
+    if (*f == '0') {
+        cs->zero = 1;
+        f++;
+    }
+    while (*f >= '0' && *f <= '9')
+        cs->width = cs->width * 10 + (*f++ - '0');
+    if (*f == '.') {
+        f++;
+        if (*f == '*') {
+            cs->star = 1;
+            f++;
+        } else {
+            for (cs->prec = 0; *f >= '0' && *f <= '9'; f++)
+                cs->prec = cs->prec * 10 + (*f - '0');
+        }
+    }
+    while (*f == 'l' && cs->lng < 2) {
+        cs->lng++;
+        f++;
+    }
+    return f;
+}
+
 /*
 ** The evaluator formats tens of thousands of reasons and evidence strings
 ** per second, and vsnprintf's set-up alone costs more than most of them.
@@ -311,28 +348,11 @@ quick_format(char *out, size_t size, const char *fmt, fmt_src *in)
             f += n - 1;
             continue;
         }
-        f++;
-        int zero = 0, width = 0, prec = -1, lng = 0;
-        if (*f == '0') {
-            zero = 1;
-            f++;
-        }
-        while (*f >= '0' && *f <= '9')
-            width = width * 10 + (*f++ - '0');
-        if (*f == '.') {
-            f++;
-            if (*f == '*') {
-                prec = (int)src_int(in, 0);
-                f++;
-            } else {
-                for (prec = 0; *f >= '0' && *f <= '9'; f++)
-                    prec = prec * 10 + (*f - '0');
-            }
-        }
-        while (*f == 'l' && lng < 2) {
-            lng++;
-            f++;
-        }
+        conv_spec cs;
+        f = spec_parse(f + 1, &cs);
+        int zero = cs.zero, width = cs.width, prec = cs.prec, lng = cs.lng;
+        if (cs.star)
+            prec = (int)src_int(in, 0);
         if (*f == '%' && !zero && !width && prec < 0 && !lng) {
             if (o == end)
                 return -1;
@@ -435,28 +455,10 @@ sig_parse(fmt_sig *sg, const char *fmt)
     sg->fmt = fmt;
     for (const char *f = fmt; (f = strchr(f, '%')) != NULL; f++) {
         const char *pct = f;
-        f++;
-        int zero = 0, width = 0, prec = -1, star = 0, lng = 0;
-        if (*f == '0') {
-            zero = 1;
-            f++;
-        }
-        while (*f >= '0' && *f <= '9')
-            width = width * 10 + (*f++ - '0');
-        if (*f == '.') {
-            f++;
-            if (*f == '*') {
-                star = 1;
-                f++;
-            } else {
-                for (prec = 0; *f >= '0' && *f <= '9'; f++)
-                    prec = prec * 10 + (*f - '0');
-            }
-        }
-        while (*f == 'l' && lng < 2) {
-            lng++;
-            f++;
-        }
+        conv_spec cs;
+        f = spec_parse(f + 1, &cs);
+        int zero = cs.zero, width = cs.width, prec = cs.prec, star = cs.star,
+            lng = cs.lng;
         if (*f == '%' && !zero && !width && prec < 0 && !star && !lng) {
             compiled = 0;
             continue;

@@ -532,6 +532,19 @@ find_cohort(eval_ctx *cx, trial_result *tr)
         tr->cohort = NULL;
 }
 
+/* A context for evaluating t's criteria on r, results in a. */
+static void
+ctx_init(eval_ctx *cx, const trial *t, const record *r, arena *a)
+{
+    size_t n = (size_t)(t->ncrit ? t->ncrit : 1);
+    memset(cx, 0, sizeof *cx);
+    cx->r = r;
+    cx->t = t;
+    cx->a = a;
+    cx->crit = arena_alloc(a, n * sizeof *cx->crit);
+    cx->busy = arena_alloc(a, n * sizeof *cx->busy);
+}
+
 /* What criterion c's value v does to the verdict: the one rule both
 ** eval_trial and eval_trial_values follow. */
 static void
@@ -569,12 +582,8 @@ verdict
 eval_trial_values(const trial *t, const record *r, arena *a,
                   const unsigned char *redo, unsigned char *vals)
 {
-    eval_ctx cx = {0};
-    cx.r = r;
-    cx.t = t;
-    cx.a = a;
-    cx.crit = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.crit);
-    cx.busy = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.busy);
+    eval_ctx cx;
+    ctx_init(&cx, t, r, a);
     cx.values_only = 1;
     for (int i = 0; i < t->ncrit; i++)
         if (redo[i])
@@ -585,12 +594,8 @@ eval_trial_values(const trial *t, const record *r, arena *a,
 trial_result *
 eval_trial(const trial *t, const record *r, arena *a)
 {
-    eval_ctx cx = {0};
-    cx.r = r;
-    cx.t = t;
-    cx.a = a;
-    cx.crit = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.crit);
-    cx.busy = arena_alloc(a, (size_t)(t->ncrit ? t->ncrit : 1) * sizeof *cx.busy);
+    eval_ctx cx;
+    ctx_init(&cx, t, r, a);
 
     trial_result *tr = arena_alloc(a, sizeof *tr);
     tr->t = t;

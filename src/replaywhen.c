@@ -309,14 +309,11 @@ push(instants *in, ts_time t, ts_time from, ts_time to)
     in->t[in->n++] = t;
 }
 
-/* The first of p's offsets without months that takes x to from or later
-** (0 when from is TS_NONE). */
+/* The index of p's first offset without months that is need or more
+** (p->nsecs if none is): they are sorted. */
 static int
-first_sec(const part *p, ts_time x, ts_time from)
+secs_at_least(const part *p, ts_time need)
 {
-    if (from == TS_NONE)
-        return 0;
-    ts_time need = from - x;
     int lo = 0, hi = p->nsecs;
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
@@ -326,6 +323,14 @@ first_sec(const part *p, ts_time x, ts_time from)
             hi = mid;
     }
     return lo;
+}
+
+/* The first of p's offsets without months that takes x to from or later
+** (0 when from is TS_NONE). */
+static int
+first_sec(const part *p, ts_time x, ts_time from)
+{
+    return from == TS_NONE ? 0 : secs_at_least(p, from - x);
 }
 
 /* x and x plus each offset.  A month offset also gives the days around
@@ -507,15 +512,7 @@ next_one(void *vctx, ts_time x)
     if (x == TS_NONE)
         return;
     if (p->nsecs > 0 && x + p->secs[0] < n->best) {
-        ts_time need = n->t - x;
-        int lo = 0, hi = p->nsecs;
-        while (lo < hi) {
-            int mid = lo + (hi - lo) / 2;
-            if (p->secs[mid] < need)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        int lo = secs_at_least(p, n->t - x);
         if (lo < p->nsecs && x + p->secs[lo] < n->best)
             n->best = x + p->secs[lo];
     }

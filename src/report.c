@@ -163,6 +163,21 @@ crit_tail(outbuf *b, const criterion *c)
     outbuf_put(b, "}", 1);
 }
 
+/* res's reason written after b's end (not counted in b->len), with room
+** made as needed: its length, or -2 when res is NULL or has no reason. */
+static long
+reason_into(outbuf *b, const result *res)
+{
+    long n = -2;
+    for (size_t room = 256; res; room = 2 * (b->cap - b->len)) {
+        outbuf_grow(b, room);
+        n = result_reason_into(res, b->p + b->len, b->cap - b->len);
+        if (n != -1)
+            break;
+    }
+    return n;
+}
+
 /*
 ** ,"reason":"..." with the reason formatted or joined straight into the
 ** output (result_reason_into) and escaped there: no copy in the arena and
@@ -174,13 +189,7 @@ json_reason(outbuf *b, const result *res)
 {
     outbuf_puts(b, ",\"reason\":\"");
     size_t start = b->len;
-    long n = -2;
-    for (size_t room = 256; res; room = 2 * (b->cap - b->len)) {
-        outbuf_grow(b, room);
-        n = result_reason_into(res, b->p + b->len, b->cap - b->len);
-        if (n != -1)
-            break;
-    }
+    long n = reason_into(b, res);
     if (n >= 0) {
         b->len += (size_t)n;
     } else {
@@ -503,13 +512,7 @@ static void
 text_result_reason(outbuf *b, const result *res)
 {
     size_t start = b->len;
-    long n = -2;
-    for (size_t room = 256; res; room = 2 * (b->cap - b->len)) {
-        outbuf_grow(b, room);
-        n = result_reason_into(res, b->p + b->len, b->cap - b->len);
-        if (n != -1)
-            break;
-    }
+    long n = reason_into(b, res);
     if (n < 0) {
         b->p[b->len] = '\0';
         text_reason(b, "not evaluated");

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "eval.h"
@@ -30,28 +29,19 @@
 #include "record.h"
 #include "recview.h"
 #include "replaywhen.h"
+#include "run.h"
 #include "rules.h"
 #include "timeutil.h"
 #include "verdict.h"
 
-static char tmpdir[64];
+/* The test directory is run.c's (run_setup), named tmpdir here. */
+#define tmpdir run_tmpdir
 
+/* The whole file, or NULL if it is not there (a page must exist). */
 static char *
 slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, k;
-    char *buf = malloc(cap);
-    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    return access(path, F_OK) == 0 ? run_slurp(path, NULL) : NULL;
 }
 
 /* Run a shell command; its stdout, or NULL if it exited with status other
@@ -61,20 +51,20 @@ sh(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static char *
 sh(int want, const char *fmt, ...)
 {
-    char cmd[4096], full[4400], out[128];
+    char cmd[4096];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
-    snprintf(out, sizeof out, "%s/stdout", tmpdir);
-    snprintf(full, sizeof full, "{ %s; } >%s 2>/dev/null </dev/null", cmd, out);
-    int st = system(full);
-    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    if (rc != want) {
-        print_error("'%s' exited %d, expected %d\n", cmd, rc, want);
-        return NULL;
+    run_out r = run_sh("%s", cmd);
+    char *out = r.out;
+    if (r.status != want) {
+        print_error("'%s' exited %d, expected %d\n", cmd, r.status, want);
+        free(out);
+        out = NULL;
     }
-    return slurp(out);
+    free(r.err);
+    return out;
 }
 
 /* The value of attribute name in the tag starting at tag (up to '>'). */
@@ -935,17 +925,14 @@ static int
 setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ts-html-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return run_setup("html");
 }
 
 static int
 teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return run_teardown();
 }
 
 int
