@@ -63,7 +63,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
-READ   = jsondoc jsoncheck vocab vocabload yamldoc facts spans record recorditems warnings
+READ   = jsondoc jsonbuild jsoncheck vocab vocabload yamldoc facts spans record recorditems warnings
 CRIT   = rulenames criteria rulesyntax trialpick
 EVAL   = result leaf eval series derived events clock total
 OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
@@ -116,7 +116,7 @@ T_EVAL = $(T_CRIT) $(EVAL:%=src/%.o)
 
 tests/test_timeutil: tests/test_timeutil.o $(T_CORE)
 tests/test_units: tests/test_units.o $(T_CORE)
-tests/test_jsondoc: tests/test_jsondoc.o $(T_CORE) src/jsondoc.o src/jsoncheck.o
+tests/test_jsondoc: tests/test_jsondoc.o $(T_CORE) src/jsondoc.o src/jsonbuild.o src/jsoncheck.o
 tests/test_record: tests/test_record.o $(T_READ)
 tests/test_criteria: tests/test_criteria.o $(T_CRIT)
 tests/test_eval: tests/test_eval.o $(T_EVAL)

@@ -110,4 +110,12 @@ void json_add_line(json_doc *d, size_t start);
 /* Line (plus line_base) and column (in characters) of byte off. */
 void json_locate(const json_doc *d, size_t off, int *line, int *column);
 
+/*
+** jsonbuild.c: a plain text (printable ASCII, no backslash, short RFC
+** numbers) checked and built into cJSON's tree in d's arena in one pass,
+** each node's offset in its valueint and the line table filled; NULL if
+** the text is not plain or not valid, for the validator to decide.
+*/
+cJSON *json_build_plain(json_doc *d);
+
 #endif

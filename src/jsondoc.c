@@ -1,11 +1,11 @@
 /*
-** jsondoc.c -- strict JSON: cJSON parses once, our validator explains.
+** jsondoc.c -- strict JSON: one parse, and our validator explains.
 **
 ** cJSON 1.7.15 is a lenient parser and its nodes carry no positions.  Most
-** records are plain ASCII without escapes: for them a cheap byte scan and
-** token pass rule out what cJSON would let through, cJSON builds the tree
-** and the tree is checked (see "One parse" below).  Every other text, and
-** every text that fails, is checked by the validator of jsoncheck.c,
+** records are plain ASCII without escapes: for them one pass of our own
+** checks the grammar and builds cJSON's tree with every node's offset
+** (jsonbuild.c; see "One parse" below).  Every other text, and every
+** text that pass refuses, is checked by the validator of jsoncheck.c,
 ** which knows the whole grammar and reports line:column and the JSON path
 ** of the first problem; only a text that passes is then given to cJSON.
 ** This file is that glue: the allocation hooks, the tree, the one parse,
@@ -18,8 +18,9 @@
 ** node's valueint.  valueint is otherwise useless to us (it saturates at
 ** INT_MAX and nobody may read it as a number), which is why we can borrow
 ** it.  Texts longer than INT_MAX bytes are refused for the same reason.
-** Only records with a problem or a warning need positions, so the offsets
-** are found the first time one is asked for, by one forward skim of the
+** The plain texts get their offsets as they are built (jsonbuild.c).
+** For the others, only records with a problem or a warning need
+** positions, so the offsets are found the first time one is asked for, by one forward skim of the
 ** text (it passed the check: the skim trusts the grammar), and many
 ** positions are resolved at once in one more forward pass
 ** (json_doc_positions): linear in the record, however many are asked for.
@@ -157,8 +158,8 @@ walk_next(walk *w, cJSON *n, int descend)
     return n ? n->next : NULL;
 }
 
-/* -0 becomes 0 (jsondoc.h), in a tree the validator passed (tree_ok does
-** it for the others). */
+/* -0 becomes 0 (jsondoc.h), in a tree the validator passed (jsonbuild.c
+** does it for the plain texts). */
 static void
 unsign_zeros(cJSON *root)
 {
@@ -488,198 +489,20 @@ json_doc_positions(json_doc *doc, const cJSON *const *nodes, int n,
 
 /*
 ** {======================================================================
-** One parse: cJSON first, and our validator only to explain a failure
+** One parse: ours for plain texts, cJSON after the validator for the rest
 ** =======================================================================
 **
 ** cJSON accepts more than RFC 8259 (jsoncheck.c lists what).  Rather than
-** validating every text and then parsing it, we let cJSON parse a text
-** in which none of its leniencies can hide, and check on its tree what
-** only a tree shows:
-**   - before cJSON, one pass over the bytes (plain_text): no backslash
-**     (so no \u0000, bad escape or lone surrogate), no byte above 0x7F
-**     (so no invalid UTF-8, and no BOM), no control character but blanks
-**     between tokens (so none in strings: cJSON copies them), and every
-**     number of the RFC grammar and short (cJSON reads "01", "1." and
-**     "-.5"; it cuts numbers at 63 characters);
-**   - cJSON with the NUL required right after the value (no trailing
-**     data);
-**   - on the tree (tree_ok): no duplicate key, depth at most
-**     JSON_MAX_DEPTH, every number finite; -0 becomes 0.
-** A text that fails any of these goes to the validator as before, which
-** finds the first problem with its line, column and path, so every
-** message is the validator's, byte for byte; a text the validator then
-** passes (non-ASCII strings, escapes, a big object: all valid) is parsed
-** again.  Most records are plain ASCII: they are read once.
+** validating every text and then parsing it, a plain text (printable
+** ASCII, no backslash, short numbers of the RFC grammar: most records) is
+** checked and built into cJSON's tree in one pass of our own, with the
+** offsets and the line table (jsonbuild.c).  A text that pass refuses goes
+** to the validator as before, which finds the first problem with its
+** line, column and path, so every message is the validator's, byte for
+** byte; a text the validator then passes (non-ASCII strings, escapes, a
+** big object: all valid) is parsed by cJSON, and its offsets are found
+** by the skim above when a position is first asked for.
 */
-
-/*
-** Any byte that is not printable ASCII or a blank, or is a backslash, in
-** buf[0..len)?  Eight bytes at a time (SWAR): a byte below 0x20 or at or
-** above 0x80, or equal to '\\', sets its high bit in the mask.  Blanks
-** (\t \n \r) are allowed here and looked for by *blanks.
-*/
-#define ONES  0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-static int
-odd_bytes(const char *buf, size_t len, int *blanks)
-{
-    size_t i = 0;
-    *blanks = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t x;
-        memcpy(&x, buf + i, 8);
-        /* A byte b sets its high bit in x - 0x20.. when b < 0x20 or
-        ** b >= 0xA0, and in (x ^ '\\'..) - 1.. when b is a backslash or
-        ** b >= 0x80 (but 0xDC, which the first catches).  A borrow only
-        ** starts at such a byte, so the lowest odd byte of a word always
-        ** shows, and a clean word sets no high bit: no & ~x needed. */
-        if ((((x - ONES * 0x20) | ((x ^ (ONES * '\\')) - ONES)) & HIGHS) == 0)
-            continue;
-        for (size_t k = i; k < i + 8; k++) {
-            unsigned char c = (unsigned char)buf[k];
-            if (c == '\t' || c == '\n' || c == '\r')
-                *blanks = 1;
-            else if (c < 0x20 || c >= 0x80 || c == '\\')
-                return 1;
-        }
-    }
-    for (; i < len; i++) {
-        unsigned char c = (unsigned char)buf[i];
-        if (c == '\t' || c == '\n' || c == '\r')
-            *blanks = 1;
-        else if (c < 0x20 || c >= 0x80 || c == '\\')
-            return 1;
-    }
-    return 0;
-}
-
-static int
-digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* A number of the RFC grammar at p, at most 63 characters: its end, or
-** NULL. */
-static const char *
-plain_number(const char *p)
-{
-    const char *start = p;
-    if (*p == '-')
-        p++;
-    if (*p == '0')
-        p++;
-    else if (digit(*p))
-        while (digit(*p))
-            p++;
-    else
-        return NULL;
-    if (*p == '.') {
-        if (!digit(*++p))
-            return NULL;
-        while (digit(*p))
-            p++;
-    }
-    if (*p == 'e' || *p == 'E') {
-        p++;
-        if (*p == '+' || *p == '-')
-            p++;
-        if (!digit(*p))
-            return NULL;
-        while (digit(*p))
-            p++;
-    }
-    return digit(*p) || p - start > 63 ? NULL : p;
-}
-
-/* Nothing in buf[0..len) that cJSON would let through (see above). */
-static int
-plain_text(const char *buf, size_t len)
-{
-    int blanks;
-    if (odd_bytes(buf, len, &blanks))
-        return 0;
-    /* Printable ASCII and blanks only: look at the tokens, skipping
-    ** strings (no backslash: the first quote ends one). */
-    const char *p = buf, *end = buf + len;
-    while (p < end) {
-        char c = *p;
-        if (c == '"') {
-            const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
-            if (!q)
-                return 0;
-            if (blanks)                 /* a blank inside a string */
-                for (const char *b = p + 1; b < q; b++)
-                    if (*b == '\t' || *b == '\n' || *b == '\r')
-                        return 0;
-            p = q + 1;
-        } else if (c == '-' || digit(c)) {
-            if (!(p = plain_number(p)))
-                return 0;
-        } else {
-            p++;
-        }
-    }
-    return 1;
-}
-
-/* Two members of one object with the same key?  Objects of more than
-** LINEAR_KEYS members are left to the validator's hash set. */
-#define LINEAR_KEYS 16
-
-static int
-keys_unique(const cJSON *obj)
-{
-    int n = 0;
-    for (const cJSON *m = obj->child; m; m = m->next) {
-        if (++n > LINEAR_KEYS)
-            return 0;
-        for (const cJSON *k = obj->child; k != m; k = k->next)
-            if (k->string[0] == m->string[0] && strcmp(k->string, m->string) == 0)
-                return 0;
-    }
-    return 1;
-}
-
-/*
-** What cJSON's tree shows and its parser let through: duplicate keys,
-** nesting deeper than JSON_MAX_DEPTH, numbers that are not finite.  -0
-** becomes 0 on the way (jsondoc.h).  Pre-order, without recursion.
-*/
-static int
-tree_ok(cJSON *root)
-{
-    cJSON *stack[JSON_MAX_DEPTH];
-    int depth = 0;
-    cJSON *n = root;
-    while (n) {
-        /* The type's low byte, as cJSON_IsNumber and the others test it,
-        ** without a call into the library for each of ~2,500 nodes a record. */
-        int type = n->type & 0xFF;
-        if (type == cJSON_Number) {
-            if (!isfinite(n->valuedouble))
-                return 0;
-            if (n->valuedouble == 0)
-                n->valuedouble = 0.0;       /* -0 -> 0 */
-        } else if (type == cJSON_Object || type == cJSON_Array) {
-            if (depth == JSON_MAX_DEPTH || (type == cJSON_Object && !keys_unique(n)))
-                return 0;
-            if (n->child) {
-                stack[depth++] = n;
-                n = n->child;
-                continue;
-            }
-        }
-        /* walk_next's steps, open-coded: this walk is on every record's
-        ** every node, and descends only into containers it has checked. */
-        while (n && !n->next)
-            n = depth ? stack[--depth] : NULL;
-        if (n)
-            n = n->next;
-    }
-    return 1;
-}
 
 /* }====================================================================== */
 
@@ -712,15 +535,11 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
         json_fail_at(&ck, 0, "text is not NUL-terminated");
         goto fail;
     }
-    /* The one parse (see above); the line table fills when a position is
-    ** first asked for. */
-    if (plain_text(buf, len)) {
-        d->root = build_tree(a, buf, len);
+    /* The one parse (see above): offsets and lines come with the tree. */
+    if ((d->root = json_build_plain(d))) {
         d->ascii = 1;
-        if (d->root && tree_ok(d->root))
-            return d;
-        d->ascii = 0;
-        d->root = NULL;                 /* its memory goes with the arena */
+        d->have_offsets = 1;
+        return d;
     }
     if (json_check_encoding(&ck, len) < 0)
         goto fail;
@@ -744,6 +563,44 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
 fail:
     json_doc_free(d);
     return NULL;
+}
+
+/*
+** For tests and the fuzzers: the tree of a plain text (jsonbuild.c) must
+** be the one cJSON builds from the same text, node for node: types, keys,
+** strings, numbers to the bit (cJSON's -0 read as 0), both sibling links
+** and the first child's prev.  Returns 2 if the fast build made the tree
+** and cJSON makes the same, 1 if the fast build did not take the text,
+** 0 if the trees differ.
+*/
+static int
+same_node(const cJSON *a, const cJSON *b)
+{
+    double x = b->valuedouble == 0 ? 0.0 : b->valuedouble;
+    if ((a->type & 0xFF) != (b->type & 0xFF)
+        || memcmp(&a->valuedouble, &x, sizeof x) != 0
+        || !a->string != !b->string || (a->string && strcmp(a->string, b->string) != 0)
+        || !a->valuestring != !b->valuestring
+        || (a->valuestring && strcmp(a->valuestring, b->valuestring) != 0)
+        || !a->child != !b->child || !a->next != !b->next)
+        return 0;
+    const cJSON *ka = a->child, *kb = b->child, *lasta = NULL;
+    for (; ka && kb; lasta = ka, ka = ka->next, kb = kb->next) {
+        if ((lasta ? ka->prev != lasta : 0) || !same_node(ka, kb))
+            return 0;
+    }
+    return !ka && !kb && (!a->child || a->child->prev == lasta);
+}
+
+int
+json_doc_same_as_cjson(const json_doc *doc)
+{
+    if (!doc || !doc->root || !doc->ascii)
+        return 1;
+    cJSON *c = cJSON_ParseWithLengthOpts(doc->buf, doc->len + 1, NULL, 1);
+    int same = c && same_node(doc->root, c);
+    cJSON_Delete(c);
+    return same ? 2 : 0;
 }
 
 void

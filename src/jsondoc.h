@@ -1,21 +1,22 @@
 /*
-** jsondoc.h -- strict JSON: cJSON builds the tree, nothing lenient gets by.
+** jsondoc.h -- strict JSON: one parse into cJSON's tree, nothing lenient gets by.
 **
 ** cJSON 1.7.15 accepts duplicate keys, trailing garbage, 1e999, "\u0000",
 ** invalid UTF-8 and leading zeros, and its nodes carry no positions (what a
-** record may not hold: docs/patient-record.md, "Errors").  A text in which none of that
-** can hide (printable ASCII, no backslash, numbers of the RFC grammar) is
-** parsed by cJSON once and its tree checked (duplicate keys, depth, finite
-** numbers); any other text, and any failure, goes through our own RFC 8259
-** validator (jsoncheck.c), which rejects what is wrong with a line:column
-** and a JSON path, so every message is the validator's.  The first time
-** a position is asked for, one forward skim finds the byte offset of every
-** value in pre-order and we store each node's offset in its valueint field
-** (which we never read as a number: it saturates) so that any later
-** semantic error or warning can be given a real line:column; many
-** positions are resolved at once in one pass (json_doc_positions).  A
-** document, its tree and its tables live in one arena: cJSON allocates
-** there while it parses our text (jsondoc.c).
+** record may not hold: docs/patient-record.md, "Errors").  A text in which
+** none of that can hide (printable ASCII, no backslash, numbers of the RFC
+** grammar) is checked and built into cJSON's tree in one pass of our own
+** (jsonbuild.c: duplicate keys, depth, finite numbers, and each node's
+** byte offset); any other text, and any failure, goes through our own
+** RFC 8259 validator (jsoncheck.c), which rejects what is wrong with a
+** line:column and a JSON path, so every message is the validator's, and
+** then cJSON; for those, the first time a position is asked for, one
+** forward skim finds the byte offset of every value in pre-order.  Either
+** way each node's offset is in its valueint field (which we never read as
+** a number: it saturates) so that any later semantic error or warning can
+** be given a real line:column; many positions are resolved at once in one
+** pass (json_doc_positions).  A document, its tree and its tables live in
+** one arena: cJSON allocates there while it parses our text (jsondoc.c).
 */
 #ifndef JSONDOC_H
 #define JSONDOC_H
@@ -51,6 +52,11 @@ void json_doc_position(json_doc *doc, const cJSON *node, int *line, int *column)
 ** in time linear in the text: for warnings, which may be many. */
 void json_doc_positions(json_doc *doc, const cJSON *const *nodes, int n,
                         int *lines, int *columns);
+
+/* For tests and fuzzers: 2 if our fast pass built the tree and it is the
+** one cJSON builds from the same text, 0 if it is not; 1 if the fast pass
+** did not take the text (cJSON built the tree). */
+int json_doc_same_as_cjson(const json_doc *doc);
 
 /* Type name for messages: "string", "number", "object", "array",
 ** "boolean", "null". */

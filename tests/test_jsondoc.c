@@ -619,11 +619,204 @@ test_odd_bytes_everywhere(void **state)
     }
 }
 
+/*
+** The fast build (jsonbuild.c) must make cJSON's very tree.  Numbers are
+** where it could go wrong (its own conversion, Clinger's fast path, for
+** short ones): edges of that path and of double, then random ones.
+*/
+static void
+expect_fast_same(const char *text)
+{
+    held h = accept(text);
+    int same = json_doc_same_as_cjson(h.doc);
+    if (same != 2)
+        fail_msg("%s: %s", same ? "not built by the fast pass" : "tree differs from cJSON's",
+                 text);
+    release(h);
+}
+
+static void
+test_fast_build_numbers(void **state)
+{
+    (void)state;
+    static const char *const edges[] = {
+        "0", "-0", "-0.0", "0.0", "0e10", "-0e-10", "1", "-1", "0.1", "0.2", "0.3",
+        "0.30000000000000004", "1.5", "7.25", "65", "999999999999999",
+        "9999999999999999", "9007199254740992", "9007199254740993",
+        "123456789012345.6", "12345678901234.56", "1.000000000000001",
+        "0.000000000000000000001", "0.0000000000000000000001",
+        "0.00000000000000000000001", "1e22", "1e23", "1E-5", "1e+5", "2.5e-3",
+        "5e-324", "4.9406564584124654e-324", "2.2250738585072014e-308",
+        "2.2250738585072011e-308", "1.7976931348623157e308", "1e-400", "-1e-400",
+        "18446744073709551615", "18446744073709551616", "100000000000000000000000",
+        "3.141592653589793238462643383279", "2147483647", "2147483648",
+        "-2147483648", "-2147483649", "0.1e1", "10.0e-1",
+    };
+    char text[160];
+    for (size_t i = 0; i < sizeof edges / sizeof *edges; i++) {
+        snprintf(text, sizeof text, "[%s]", edges[i]);
+        expect_fast_same(text);
+        snprintf(text, sizeof text, "{\"v\": %s }", edges[i]);
+        expect_fast_same(text);
+    }
+    /* Random numbers of the grammar, up to 63 characters. */
+    srand(20261202);
+    for (int i = 0; i < 50000; i++) {
+        char num[80];
+        int n = 0;
+        if (rand() % 3 == 0)
+            num[n++] = '-';
+        int idig = rand() % 4 == 0 ? 0 : 1 + rand() % 19;
+        if (idig == 0)
+            num[n++] = '0';
+        for (int k = 0; k < idig; k++)
+            num[n++] = (char)('0' + (k == 0 ? 1 + rand() % 9 : rand() % 10));
+        if (rand() % 2) {
+            num[n++] = '.';
+            int f = 1 + rand() % 24;
+            for (int k = 0; k < f; k++)
+                num[n++] = (char)('0' + (rand() % 3 == 0 ? 0 : rand() % 10));
+        }
+        if (rand() % 4 == 0) {
+            num[n++] = rand() % 2 ? 'e' : 'E';
+            if (rand() % 2)
+                num[n++] = rand() % 2 ? '+' : '-';
+            n += snprintf(num + n, sizeof num - (size_t)n, "%d", rand() % 300);
+        }
+        num[n] = '\0';
+        snprintf(text, sizeof text, "[%s]", num);
+        ts_error err;
+        /* A number past double's range is refused (both ways); the rest
+        ** must come through the fast build as cJSON reads them. */
+        if (!parse_n(text, strlen(text), 0, &err))
+            assert_string_equal(err.msg, "number out of range");
+        else
+            expect_fast_same(text);
+    }
+}
+
+/* A random plain document: nested objects and arrays, strings holding
+** brackets and commas, numbers, literals, blanks and every line ending
+** between tokens.  It ends with the member "z": followed by last (a
+** string of 4 bytes with its quotes). */
+static void
+gen_value(char **p, int depth);
+
+static void
+gen_blank(char **p)
+{
+    static const char *const blanks[] = { "", "", " ", "\n", "\r\n", "\r", "\t", " \n  " };
+    *p += sprintf(*p, "%s", blanks[rand() % 8]);
+}
+
+static void
+gen_value(char **p, int depth)
+{
+    static const char strchars[] = "abcXYZ019 {}[]:,-./";
+    int kind = rand() % (depth < 4 ? 8 : 5);
+    switch (kind) {
+    case 0: {
+        *(*p)++ = '"';
+        for (int k = rand() % 12; k > 0; k--)
+            *(*p)++ = strchars[rand() % (int)(sizeof strchars - 1)];
+        *(*p)++ = '"';
+        break;
+    }
+    case 1:
+        *p += sprintf(*p, "%d.%d", rand() % 2000 - 1000, rand() % 1000);
+        break;
+    case 2:
+        *p += sprintf(*p, "%s", rand() % 3 == 0 ? "null" : rand() % 2 ? "true" : "false");
+        break;
+    case 3:
+    case 4:
+        *p += sprintf(*p, "%d", rand() % 100000);
+        break;
+    default: {
+        int obj = kind % 2, n = rand() % 6;
+        *(*p)++ = obj ? '{' : '[';
+        gen_blank(p);
+        for (int k = 0; k < n; k++) {
+            if (k) {
+                *(*p)++ = ',';
+                gen_blank(p);
+            }
+            if (obj) {
+                *p += sprintf(*p, "\"k%d\"", k);
+                gen_blank(p);
+                *(*p)++ = ':';
+                gen_blank(p);
+            }
+            gen_value(p, depth + 1);
+            gen_blank(p);
+        }
+        *(*p)++ = obj ? '}' : ']';
+    }
+    }
+}
+
+/* Pre-order walk of two trees of the same shape, comparing positions. */
+static void
+same_positions(held *a, const cJSON *na, held *b, const cJSON *nb)
+{
+    for (; na && nb; na = na->next, nb = nb->next) {
+        int la, ca, lb, cb;
+        json_doc_position(a->doc, na, &la, &ca);
+        json_doc_position(b->doc, nb, &lb, &cb);
+        if (la != lb || ca != cb || la < 1)
+            fail_msg("%d:%d built, %d:%d skimmed in\n%s", la, ca, lb, cb, a->text);
+        same_positions(a, na->child, b, nb->child);
+    }
+}
+
+/*
+** Random documents: the fast build's tree is cJSON's, and its positions,
+** found as it built, are those the skim finds for the same text made
+** not plain by one escape ("ab" -> "\/", same length): line table,
+** offsets, \r\n and lone \r.
+*/
+static void
+test_fast_build_documents(void **state)
+{
+    (void)state;
+    srand(1202);
+    char *buf = xmalloc(1 << 20);
+    for (int i = 0; i < 3000; i++) {
+        char *p = buf;
+        gen_blank(&p);
+        *p++ = '{';
+        int n = rand() % 5;
+        for (int k = 0; k < n; k++) {
+            p += sprintf(p, "\"m%d\":", k);
+            gen_blank(&p);
+            gen_value(&p, 1);
+            *p++ = ',';
+            gen_blank(&p);
+        }
+        p += sprintf(p, "\"z\":\"ab\"}");
+        gen_blank(&p);
+        *p = '\0';
+        held fast = accept(buf);
+        if (json_doc_same_as_cjson(fast.doc) != 2)
+            fail_msg("not the fast build or not cJSON's tree:\n%s", buf);
+        char *z = strstr(buf, "\"z\":\"ab\"");
+        memcpy(z + 5, "\\/", 2);
+        held slow = accept(buf);
+        assert_int_equal(json_doc_same_as_cjson(slow.doc), 1);
+        same_positions(&fast, json_doc_root(fast.doc), &slow, json_doc_root(slow.doc));
+        release(fast);
+        release(slow);
+    }
+    free(buf);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_fast_build_numbers),
+        cmocka_unit_test(test_fast_build_documents),
         cmocka_unit_test(test_top_level_non_objects_accepted),
         cmocka_unit_test(test_trailing_garbage),
         cmocka_unit_test(test_duplicate_keys),
