@@ -1,32 +1,37 @@
 /*
-** jsonbuild.c -- the fast build: a plain JSON text straight into cJSON's tree.
+** jsonbuild.c -- the fast build: a JSON text straight into cJSON's tree.
 **
-** Most records are plain: printable ASCII, no backslash, numbers of the
-** RFC grammar.  For such a text one forward pass here checks the grammar
-** and builds the very tree cJSON 1.7.15 would build (same node types,
-** keys in `string`, values in `valuestring` and `valuedouble`, siblings
-** linked both ways with the first child's `prev` at the last, as cJSON's
-** parse_array and parse_object leave them), in the document's arena, and
-** stores each node's byte offset in its valueint as it goes, with the
-** line table: positions then cost no second pass (jsondoc.c, "positions").
+** One forward pass here checks a record's grammar and builds the very
+** tree cJSON 1.7.15 would build (same node types, keys in `string`, values
+** in `valuestring` and `valuedouble`, siblings linked both ways with the
+** first child's `prev` at the last, as cJSON's parse_array and
+** parse_object leave them), in the document's arena, and stores each
+** node's byte offset in its valueint as it goes, with the line table:
+** positions then cost no second pass (jsondoc.c, "positions").  Most
+** records are plain (printable ASCII, no backslash: odd_bytes tells, eight
+** bytes at a time) and their strings are found with memchr and copied;
+** the others have their strings checked byte by byte as the validator
+** checks them (UTF-8 by RFC 3629, escapes, no \u0000 or lone surrogate)
+** and unescaped by the validator's own json_unescape, as cJSON decodes them.
 **
 ** It gives up (NULL) on anything it does not know to be right, and then
 ** jsondoc.c does what it did before: its validator finds the problem and
 ** says it, or passes the text for cJSON to parse.  So this pass may refuse
 ** more than it must, never accept what the validator would refuse, and
-** never build a tree that differs from cJSON's: it refuses a byte that is
-** not printable ASCII or a blank, a backslash, a blank inside a string, a
-** number off the RFC grammar or longer than 63 characters (cJSON cuts
-** there), a number that is not finite, two members of one object with
-** the same key (and, not to need a hash set, objects of more than
-** LINEAR_KEYS members), nesting deeper than JSON_MAX_DEPTH, and anything
-** after the value.  tests/test_jsondoc.c compares its trees with cJSON's.
+** never build a tree that differs from cJSON's: it refuses a control
+** character in a string, a byte outside a string that is not a token or a
+** blank (so a BOM too), a number off the RFC grammar or longer than 63
+** characters (cJSON cuts there), a number that is not finite, two members
+** of one object with the same key, nesting deeper than JSON_MAX_DEPTH, and
+** anything after the value.  tests/test_jsondoc.c compares its trees
+** and positions with cJSON's and the skim's; the record fuzzer compares
+** its trees with cJSON's.
 **
 ** Why not cJSON: cJSON tries "null", "false" and "true" with strncmp
 ** before it looks at a value's first byte, copies every number and calls
 ** strtod with localeconv, and its nodes carry no offsets, so a record
-** with a warning needed a second pass to place it.  This pass was 26 % of
-** a realistic run as cJSON; see docs/performance.md.
+** with a warning needed a second pass to place it.  cJSON's parse was
+** 26 % of a realistic run; see docs/performance.md.
 */
 #include "jsoncheck.h"
 
@@ -80,7 +85,8 @@ odd_bytes(const char *buf, size_t len, int *blanks)
 typedef struct builder {
     json_doc *d;
     const char *buf, *p, *end;
-    int blanks;                 /* the text has a \t, \n or \r somewhere */
+    int plain;                  /* odd_bytes found nothing */
+    int blanks;                 /* plain, with a \t, \n or \r somewhere */
 } builder;
 
 /* Past blanks, adding lines to the table as the skim in jsondoc.c does
@@ -119,11 +125,72 @@ node_new(builder *b, int type, const char *at)
     return n;
 }
 
-/* The string whose opening quote is at b->p, copied into the arena (there
-** is no escape to undo); NULL if it does not end or holds a blank. */
+/*
+** The string whose opening quote is at b->p, in a text that is not plain:
+** checked as the validator checks it (scan_string in jsoncheck.c), then
+** unescaped into the arena; NULL if anything is wrong with it.
+*/
+static char *
+read_string_any(builder *b)
+{
+    const char *s = b->p + 1, *p = s;
+    int escaped = 0;
+    for (;;) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"')
+            break;
+        if (c < 0x20)                   /* a control character, or the end */
+            return NULL;
+        if (c == '\\') {
+            escaped = 1;
+            char e = p[1];
+            if (e == 'u') {
+                long cp = json_hex4(p + 2);
+                if (cp <= 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+                    return NULL;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    long lo = p[6] == '\\' && p[7] == 'u' ? json_hex4(p + 8) : -1;
+                    if (lo < 0xDC00 || lo > 0xDFFF)
+                        return NULL;
+                    p += 6;
+                }
+                p += 6;
+            } else if (e && strchr("\"\\/bfnrt", e)) {
+                p += 2;
+            } else {
+                return NULL;
+            }
+        } else if (c >= 0x80) {
+            char why[96];
+            int n = json_utf8_seq((const unsigned char *)p, why, sizeof why);
+            if (n == 0)
+                return NULL;
+            p += n;
+        } else {
+            p++;
+        }
+    }
+    size_t n = (size_t)(p - s);
+    char *copy;
+    if (escaped) {
+        copy = json_unescape(b->d->a, s, p, &n);
+    } else {
+        copy = arena_alloc_raw(b->d->a, n + 1);
+        memcpy(copy, s, n);
+        copy[n] = '\0';
+    }
+    b->p = p + 1;
+    return copy;
+}
+
+/* The string whose opening quote is at b->p, copied into the arena (a
+** plain text has no escape to undo); NULL if it does not end or holds a
+** blank. */
 static char *
 read_string(builder *b)
 {
+    if (!b->plain)
+        return read_string_any(b);
     const char *s = b->p + 1;
     const char *q = memchr(s, '"', (size_t)(b->end - s));
     if (!q)
@@ -267,21 +334,43 @@ read_scalar(builder *b)
     }
 }
 
-/* Two members of one object with the same key?  Objects of more than
-** LINEAR_KEYS members are left to the validator's hash set. */
-#define LINEAR_KEYS 16
+/*
+** Two members of one object with the same key?  Compared pairwise in
+** small objects (records' are); past SMALL_OBJECT members, the keys are
+** sorted (a copy of their pointers, in the arena) and neighbours compared.
+*/
+#define SMALL_OBJECT 16
 
 static int
-keys_unique(const cJSON *obj)
+by_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+keys_unique(builder *b, const cJSON *obj)
 {
     int n = 0;
     for (const cJSON *m = obj->child; m; m = m->next) {
-        if (++n > LINEAR_KEYS)
-            return 0;
+        if (++n > SMALL_OBJECT)
+            break;
         for (const cJSON *k = obj->child; k != m; k = k->next)
             if (k->string[0] == m->string[0] && strcmp(k->string, m->string) == 0)
                 return 0;
     }
+    if (n <= SMALL_OBJECT)
+        return 1;
+    n = 0;
+    for (const cJSON *m = obj->child; m; m = m->next)
+        n++;
+    const char **keys = arena_alloc_raw(b->d->a, (size_t)n * sizeof *keys);
+    n = 0;
+    for (const cJSON *m = obj->child; m; m = m->next)
+        keys[n++] = m->string;
+    qsort(keys, (size_t)n, sizeof *keys, by_key);
+    for (int i = 1; i < n; i++)
+        if (strcmp(keys[i - 1], keys[i]) == 0)
+            return 0;
     return 1;
 }
 
@@ -377,7 +466,7 @@ build(builder *b)
             b->p++;
             if (o->node->child)
                 o->node->child->prev = o->last;
-            if (obj && !keys_unique(o->node))
+            if (obj && !keys_unique(b, o->node))
                 return NULL;
             depth--;
         }
@@ -385,11 +474,10 @@ build(builder *b)
 }
 
 cJSON *
-json_build_plain(json_doc *d)
+json_build(json_doc *d)
 {
     builder b;
-    if (odd_bytes(d->buf, d->len, &b.blanks))
-        return NULL;
+    b.plain = !odd_bytes(d->buf, d->len, &b.blanks);
     b.d = d;
     b.buf = d->buf;
     b.p = d->buf;
@@ -398,5 +486,7 @@ json_build_plain(json_doc *d)
     cJSON *root = build(&b);
     if (!root)
         d->nlines = nlines;         /* the validator adds them again */
+    else
+        d->ascii = b.plain;         /* else a byte may not be a column */
     return root;
 }

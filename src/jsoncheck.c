@@ -112,8 +112,8 @@ show_key(const char *key, size_t len, char *out, size_t size)
 ** somewhere), or 0 with a message in why.  RFC 3629: no overlong forms,
 ** no surrogates, nothing above U+10FFFF.
 */
-static int
-utf8_seq(const unsigned char *s, char *why, size_t whysize)
+int
+json_utf8_seq(const unsigned char *s, char *why, size_t whysize)
 {
     unsigned c = s[0];
     int n;
@@ -180,7 +180,7 @@ fail_unexpected(checker *ck, const char *what)
 {
     char why[128], found[32];
     unsigned char c = (unsigned char)*ck->p;
-    if (c >= 0x80 && utf8_seq((const unsigned char *)ck->p, why, sizeof why) == 0)
+    if (c >= 0x80 && json_utf8_seq((const unsigned char *)ck->p, why, sizeof why) == 0)
         return json_fail_at(ck, (size_t)(ck->p - ck->buf), "%s", why);
     describe_char(ck->p, found, sizeof found);
     if (c >= 0x80)
@@ -214,8 +214,8 @@ json_skip_ws_slow(checker *ck)
 }
 
 /* Four hex digits at s (stops at the NUL), or -1. */
-static long
-hex4(const char *s)
+long
+json_hex4(const char *s)
 {
     long v = 0;
     for (int i = 0; i < 4; i++) {
@@ -242,8 +242,8 @@ put_utf8(char *o, unsigned long cp)
 }
 
 /* Decode the (already validated) string body s..e into the arena. */
-static char *
-unescape(arena *a, const char *s, const char *e, size_t *outlen)
+char *
+json_unescape(arena *a, const char *s, const char *e, size_t *outlen)
 {
     char *out = arena_alloc(a, (size_t)(e - s) + 1), *o = out;
     while (s < e) {
@@ -259,10 +259,10 @@ unescape(arena *a, const char *s, const char *e, size_t *outlen)
         case 'r': *o++ = '\r'; break;
         case 't': *o++ = '\t'; break;
         case 'u': {
-            unsigned long cp = (unsigned long)hex4(s);
+            unsigned long cp = (unsigned long)json_hex4(s);
             s += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-                unsigned long lo = (unsigned long)hex4(s + 2);
+                unsigned long lo = (unsigned long)json_hex4(s + 2);
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 s += 6;
             }
@@ -284,7 +284,7 @@ check_u_escape(checker *ck, const char **pp)
 {
     const char *p = *pp;
     size_t off = (size_t)(p - ck->buf);
-    long cp = hex4(p + 2);
+    long cp = json_hex4(p + 2);
     if (cp < 0)
         return json_fail_at(ck, off, "invalid \\u escape (expected 4 hex digits)");
     if (cp == 0)
@@ -292,7 +292,7 @@ check_u_escape(checker *ck, const char **pp)
     if (cp >= 0xDC00 && cp <= 0xDFFF)
         return json_fail_at(ck, off, "lone surrogate '%.6s'", p);
     if (cp >= 0xD800 && cp <= 0xDBFF) {
-        long lo = (p[6] == '\\' && p[7] == 'u') ? hex4(p + 8) : -1;
+        long lo = (p[6] == '\\' && p[7] == 'u') ? json_hex4(p + 8) : -1;
         if (lo < 0xDC00 || lo > 0xDFFF)
             return json_fail_at(ck, off, "lone surrogate '%.6s'", p);
         p += 6;
@@ -354,14 +354,14 @@ scan_string(checker *ck, const char **key, size_t *keylen)
             }
             continue;
         }
-        int n = utf8_seq((const unsigned char *)p, why, sizeof why);
+        int n = json_utf8_seq((const unsigned char *)p, why, sizeof why);
         if (n == 0)
             return json_fail_at(ck, (size_t)(p - ck->buf), "%s", why);
         p += n;
     }
     if (key) {
         if (escaped) {
-            *key = unescape(ck->tmp, start + 1, p, keylen);
+            *key = json_unescape(ck->tmp, start + 1, p, keylen);
         } else {
             *key = start + 1;
             *keylen = (size_t)(p - start - 1);

@@ -37,6 +37,7 @@ struct json_doc {
     int line_base;
     int have_offsets;       /* valueint of every node holds its offset */
     int ascii;              /* every byte is ASCII (a byte is a column) */
+    int built;              /* the tree is jsonbuild.c's (not cJSON's) */
 };
 
 /* One open container of the validator. */
@@ -104,6 +105,14 @@ int json_check_encoding(checker *ck, size_t len);
 /* The whole text from ck->p (after the BOM); 0 or -1 with err set. */
 int json_check_text(checker *ck);
 
+/* Strings, for jsonbuild.c too.  Length of the valid UTF-8 sequence at s
+** (RFC 3629: no overlong form, surrogate or code point above U+10FFFF), or
+** 0 with the reason in why; four hex digits at s (stops at a NUL), or -1;
+** a string body s..e that passed the check, unescaped into a, NUL-ended. */
+int json_utf8_seq(const unsigned char *s, char *why, size_t whysize);
+long json_hex4(const char *s);
+char *json_unescape(arena *a, const char *s, const char *e, size_t *outlen);
+
 /* In jsondoc.c, the document's line table: note that a line starts at
 ** byte start of the text. */
 void json_add_line(json_doc *d, size_t start);
@@ -111,11 +120,12 @@ void json_add_line(json_doc *d, size_t start);
 void json_locate(const json_doc *d, size_t off, int *line, int *column);
 
 /*
-** jsonbuild.c: a plain text (printable ASCII, no backslash, short RFC
-** numbers) checked and built into cJSON's tree in d's arena in one pass,
-** each node's offset in its valueint and the line table filled; NULL if
-** the text is not plain or not valid, for the validator to decide.
+** jsonbuild.c: a valid text (but for a BOM and numbers of more than 63
+** characters) checked and built into
+** cJSON's tree in d's arena in one pass, each node's offset in its
+** valueint and the line table filled, d->ascii set if every byte is
+** ASCII; NULL if the text is not such, for the validator to decide.
 */
-cJSON *json_build_plain(json_doc *d);
+cJSON *json_build(json_doc *d);
 
 #endif

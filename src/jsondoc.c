@@ -536,9 +536,8 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
         goto fail;
     }
     /* The one parse (see above): offsets and lines come with the tree. */
-    if ((d->root = json_build_plain(d))) {
-        d->ascii = 1;
-        d->have_offsets = 1;
+    if ((d->root = json_build(d))) {
+        d->built = d->have_offsets = 1;
         return d;
     }
     if (json_check_encoding(&ck, len) < 0)
@@ -595,7 +594,7 @@ same_node(const cJSON *a, const cJSON *b)
 int
 json_doc_same_as_cjson(const json_doc *doc)
 {
-    if (!doc || !doc->root || !doc->ascii)
+    if (!doc || !doc->root || !doc->built)
         return 1;
     cJSON *c = cJSON_ParseWithLengthOpts(doc->buf, doc->len + 1, NULL, 1);
     int same = c && same_node(doc->root, c);

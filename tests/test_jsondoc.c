@@ -695,10 +695,34 @@ test_fast_build_numbers(void **state)
     }
 }
 
-/* A random plain document: nested objects and arrays, strings holding
-** brackets and commas, numbers, literals, blanks and every line ending
-** between tokens.  It ends with the member "z": followed by last (a
-** string of 4 bytes with its quotes). */
+/* Objects past the pairwise comparison (16 members): keys sorted, the
+** fast build still takes them, and a duplicate anywhere is the
+** validator's message. */
+static void
+test_fast_build_big_objects(void **state)
+{
+    (void)state;
+    char text[2048];
+    for (int members = 15; members <= 40; members++) {
+        size_t n = 0;
+        n += (size_t)snprintf(text + n, sizeof text - n, "{");
+        for (int i = 0; i < members; i++)
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s\"k%02d\":%d", i ? "," : "",
+                                  (i * 7) % members, i);
+        snprintf(text + n, sizeof text - n, "}");
+        if (members % 7 != 0)           /* i * 7 mod members: all distinct */
+            expect_fast_same(text);
+        /* The last key again, as the first member's twin. */
+        snprintf(text + n, sizeof text - n, ",\"k00\":1}");
+        ts_error err;
+        assert_false(parse_n(text, strlen(text), 0, &err));
+        assert_string_equal(err.msg, "duplicate key 'k00' (first at 1:2)");
+    }
+}
+
+/* A random document: nested objects and arrays, strings holding brackets,
+** commas, escapes and UTF-8, numbers, literals, blanks and every line
+** ending between tokens. */
 static void
 gen_value(char **p, int depth);
 
@@ -713,12 +737,21 @@ static void
 gen_value(char **p, int depth)
 {
     static const char strchars[] = "abcXYZ019 {}[]:,-./";
+    /* Escapes and UTF-8 (2, 3 and 4 bytes) in some strings. */
+    static const char *const odd[] = {
+        "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\u00e9", "\\u20AC",
+        "\\ud83d\\ude00", "\\u0041", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+    };
     int kind = rand() % (depth < 4 ? 8 : 5);
     switch (kind) {
     case 0: {
         *(*p)++ = '"';
-        for (int k = rand() % 12; k > 0; k--)
-            *(*p)++ = strchars[rand() % (int)(sizeof strchars - 1)];
+        for (int k = rand() % 12; k > 0; k--) {
+            if (rand() % 16 == 0)
+                *p += sprintf(*p, "%s", odd[rand() % 12]);
+            else
+                *(*p)++ = strchars[rand() % (int)(sizeof strchars - 1)];
+        }
         *(*p)++ = '"';
         break;
     }
@@ -755,9 +788,11 @@ gen_value(char **p, int depth)
     }
 }
 
-/* Pre-order walk of two trees of the same shape, comparing positions. */
+/* Pre-order walk of two trees of the same shape, comparing positions one
+** at a time and gathering the nodes for json_doc_positions. */
 static void
-same_positions(held *a, const cJSON *na, held *b, const cJSON *nb)
+same_positions(held *a, const cJSON *na, held *b, const cJSON *nb,
+               const cJSON **alla, const cJSON **allb, int *n)
 {
     for (; na && nb; na = na->next, nb = nb->next) {
         int la, ca, lb, cb;
@@ -765,22 +800,47 @@ same_positions(held *a, const cJSON *na, held *b, const cJSON *nb)
         json_doc_position(b->doc, nb, &lb, &cb);
         if (la != lb || ca != cb || la < 1)
             fail_msg("%d:%d built, %d:%d skimmed in\n%s", la, ca, lb, cb, a->text);
-        same_positions(a, na->child, b, nb->child);
+        alla[*n] = na;
+        allb[(*n)++] = nb;
+        same_positions(a, na->child, b, nb->child, alla, allb, n);
     }
+}
+
+/* All positions at once, in both documents, and one at a time. */
+static void
+same_positions_all(held *a, held *b)
+{
+    enum { MAX = 1 << 16 };
+    const cJSON **alla = xmalloc(2 * MAX * sizeof *alla), **allb = alla + MAX;
+    int *pos = xmalloc(4 * MAX * sizeof *pos), n = 0;
+    same_positions(a, json_doc_root(a->doc), b, json_doc_root(b->doc), alla, allb, &n);
+    json_doc_positions(a->doc, alla, n, pos, pos + MAX);
+    json_doc_positions(b->doc, allb, n, pos + 2 * MAX, pos + 3 * MAX);
+    for (int i = 0; i < n; i++) {
+        int l, c;
+        json_doc_position(a->doc, alla[i], &l, &c);
+        if (pos[i] != l || pos[MAX + i] != c || pos[2 * MAX + i] != l || pos[3 * MAX + i] != c)
+            fail_msg("node %d: %d:%d alone, %d:%d and %d:%d at once in\n%s", i, l, c,
+                     pos[i], pos[MAX + i], pos[2 * MAX + i], pos[3 * MAX + i], a->text);
+    }
+    free(alla);
+    free(pos);
 }
 
 /*
 ** Random documents: the fast build's tree is cJSON's, and its positions,
 ** found as it built, are those the skim finds for the same text made
-** not plain by one escape ("ab" -> "\/", same length): line table,
-** offsets, \r\n and lone \r.
+** one the fast build refuses by its last value alone ("z": 1 becomes a
+** number of 70 digits, which cJSON cuts: the validator's way): line
+** table, offsets, columns in characters, \r\n and lone \r.
 */
 static void
 test_fast_build_documents(void **state)
 {
     (void)state;
     srand(1202);
-    char *buf = xmalloc(1 << 20);
+    char *buf = xmalloc(1 << 20), *slowbuf = xmalloc(1 << 20);
+    int odd = 0;
     for (int i = 0; i < 3000; i++) {
         char *p = buf;
         gen_blank(&p);
@@ -793,21 +853,24 @@ test_fast_build_documents(void **state)
             *p++ = ',';
             gen_blank(&p);
         }
-        p += sprintf(p, "\"z\":\"ab\"}");
-        gen_blank(&p);
-        *p = '\0';
+        p += sprintf(p, "\"z\":");
+        size_t head = (size_t)(p - buf);
+        memcpy(slowbuf, buf, head);
+        sprintf(p, "1}\n");
+        sprintf(slowbuf + head, "1%070d}\n", 0);
+        odd += strchr(buf, '\\') || strchr(buf, '\xc3');
         held fast = accept(buf);
         if (json_doc_same_as_cjson(fast.doc) != 2)
             fail_msg("not the fast build or not cJSON's tree:\n%s", buf);
-        char *z = strstr(buf, "\"z\":\"ab\"");
-        memcpy(z + 5, "\\/", 2);
-        held slow = accept(buf);
+        held slow = accept(slowbuf);
         assert_int_equal(json_doc_same_as_cjson(slow.doc), 1);
-        same_positions(&fast, json_doc_root(fast.doc), &slow, json_doc_root(slow.doc));
+        same_positions_all(&fast, &slow);
         release(fast);
         release(slow);
     }
+    assert_true(odd > 300);         /* escapes and UTF-8 were tried */
     free(buf);
+    free(slowbuf);
 }
 
 int
@@ -817,6 +880,7 @@ main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_fast_build_numbers),
         cmocka_unit_test(test_fast_build_documents),
+        cmocka_unit_test(test_fast_build_big_objects),
         cmocka_unit_test(test_top_level_non_objects_accepted),
         cmocka_unit_test(test_trailing_garbage),
         cmocka_unit_test(test_duplicate_keys),
