@@ -119,7 +119,6 @@ install_hooks(void)
 static cJSON *
 build_tree(arena *a, const char *buf, size_t len)
 {
-    pthread_once(&hooks_once, install_hooks);
     /* len + 1 and require_null_terminated: cJSON sees the NUL and must end
     ** exactly there (input-hardening.md s1.1). */
     const char *end = NULL;
@@ -512,6 +511,9 @@ json_doc_parse(const char *buf, size_t len, int line_base, ts_error *err)
     ts_error dummy;
     if (!err)
         err = &dummy;
+    /* The hooks go in before any record is read, whichever way it is
+    ** parsed: cJSON's global hooks must not change while it is in use. */
+    pthread_once(&hooks_once, install_hooks);
     arena *a = arena_take();
     json_doc *d = arena_alloc(a, sizeof *d);
     d->a = a;
