@@ -365,14 +365,14 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     /* the scale's ends */
     char buf[40];
     num_format(v1, buf, sizeof buf);
-    outbuf_puts(b, "<text class=\"muted\" text-anchor=\"end\"");
+    outbuf_puts(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y1 + 9);
     outbuf_puts(b, ">");
     outbuf_puts(b, buf);
     outbuf_puts(b, "</text>");
     num_format(v0, buf, sizeof buf);
-    outbuf_puts(b, "<text class=\"muted\" text-anchor=\"end\"");
+    outbuf_puts(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y0);
     outbuf_puts(b, ">");
@@ -391,10 +391,10 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         attr_num(b, "y1", y);
         attr_num(b, "x2", TL_X1);
         attr_num(b, "y2", y);
-        outbuf_puts(b, "/><text class=\"muted\"");
+        outbuf_puts(b, "/><text class=\"muted e\"");
         attr_num(b, "x", TL_X1 - 4);
         attr_num(b, "y", y - 3);
-        outbuf_puts(b, " text-anchor=\"end\">");
+        outbuf_puts(b, ">");
         html_escape(b, g->t->crit[p->thr[i].crit].id);
         num_format(p->thr[i].v, buf, sizeof buf);
         outbuf_puts(b, ": ");
@@ -424,7 +424,7 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         attr_value(b, "data-value", pts[i].v);
         attr_num(b, "cx", x_of(g, pts[i].t));
         attr_num(b, "cy", y_of(pts[i].v, v0, v1, y0, y1));
-        outbuf_puts(b, " r=\"2.5\"/>");
+        outbuf_puts(b, "/>");
     }
     outbuf_puts(b, "</g>\n");
 }
@@ -492,7 +492,6 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
     outbuf_put(g->b, "\"", 1);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
     attr_num(g->b, "y", y + 2);
-    attr_num(g->b, "height", TL_ROW - 4);
     outbuf_puts(g->b, "/>");
 }
 
@@ -558,19 +557,16 @@ stamp(outbuf *b, const html_grid *gr, int k)
     outbuf_put(b, gr->stamps.p + gr->stamp_at[k], gr->stamp_at[k + 1] - gr->stamp_at[k]);
 }
 
-static const char *
-effect_of(int is_verdict, int v, int exclusion)
-{
-    return !is_verdict ? html_effect((tv)v, exclusion)
-           : v == V_ELIGIBLE ? "ok" : v == V_INELIGIBLE ? "blocks" : "unknown";
-}
-
 /*
 ** The maximal runs of equal values v[0..n) over the grid's points.  What
-** every stretch of the row shares (its class, trial and criterion, its y
-** and height) is escaped and formatted once into head and tail; a stretch
-** runs from grid point to grid point, whose times are formatted once per
-** patient (gr->stamps).  The markup is as interval() would write it.
+** every stretch of the row shares (its class, trial and criterion, its y)
+** is escaped and formatted once into head and tail; a stretch runs from
+** grid point to grid point, whose times are formatted once per patient
+** (gr->stamps).  The markup is as interval() would write it.
+**
+** The height is the style sheet's (TL_ROW - 4), and so is the colour: it
+** follows data-result, inverted on an exclusion's row, whose rects have
+** the class x (a data-effect on each was a fifth of a stretch's bytes).
 */
 static void
 stretches(const tl *g, const html_grid *gr, const unsigned char *v,
@@ -580,12 +576,11 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     int n = gr->n;
     outbuf head = {0}, tail = {0};
     outbuf_puts(&head, is_verdict ? "<rect class=\"stretch verdict\""
-                                  : "<rect class=\"stretch\"");
+                       : exclusion ? "<rect class=\"stretch x\"" : "<rect class=\"stretch\"");
     attr_str(&head, "data-trial", g->trial);
     attr_str(&head, "data-criterion", crit);
     attr_open(&head, "data-result");
     attr_num(&tail, "y", y + 2);
-    attr_num(&tail, "height", TL_ROW - 4);
     outbuf_puts(&tail, "/>");
     for (int k = 0; k < n;) {
         int e = k + 1;
@@ -599,8 +594,6 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         ts_time from = gr->at[k], to = gr->at[ke];
         outbuf_put(b, head.p, head.len);
         outbuf_puts(b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
-        outbuf_put(b, "\" data-effect=\"", 15);
-        outbuf_puts(b, effect_of(is_verdict, v[k], exclusion));
         outbuf_put(b, "\" data-from=\"", 13);
         stamp(b, gr, k);
         outbuf_put(b, "\" data-to=\"", 11);
@@ -622,20 +615,15 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     unsigned char last = v[n - 1];
     if (last == HTML_SKIPPED)
         return;
-    outbuf_puts(b, "<rect class=\"at-now\"");
+    outbuf_puts(b, exclusion ? "<rect class=\"at-now x\"" : "<rect class=\"at-now\"");
     attr_str(b, "data-trial", g->trial);
     attr_str(b, "data-criterion", crit);
     attr_open(b, "data-result");
     outbuf_puts(b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
     outbuf_put(b, "\"", 1);
-    attr_open(b, "data-effect");
-    outbuf_puts(b, effect_of(is_verdict, last, exclusion));
-    outbuf_put(b, "\"", 1);
     attr_num(b, "x", x_of(g, g->sp->now) + 2);
     attr_num(b, "y", y + 1);
-    outbuf_puts(b, " width=\"8\"");
-    attr_num(b, "height", TL_ROW - 2);
-    outbuf_puts(b, "/>");
+    outbuf_puts(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
 }
 
 static ts_time
@@ -645,40 +633,52 @@ tick_step(ts_time span)
            : span <= 100 * TS_HOUR ? 6 * TS_HOUR : 12 * TS_HOUR;
 }
 
+/* The first tick at or after t0: a multiple of st (UTC). */
+static ts_time
+first_tick(ts_time t0, ts_time st)
+{
+    ts_time t = t0 - ((t0 % st) + st) % st;
+    return t < t0 ? t + st : t;
+}
+
+/*
+** The hour axis: the ticks are one path (a line each was a third of the
+** axis' bytes), the labels centred by the style sheet (g.axis text).
+*/
 static void
 axis(const tl *g, int y)
 {
     outbuf *b = g->b;
     ts_time st = tick_step(g->sp->t1 - g->sp->t0);
-    ts_time t = g->sp->t0 - ((g->sp->t0 % st) + st) % st;
-    if (t < g->sp->t0)
-        t += st;
-    outbuf_puts(b, "<g class=\"axis\">");
-    int first = 1;
-    for (; t <= g->sp->t1; t += st) {
+    ts_time t1 = g->sp->t1, first = first_tick(g->sp->t0, st);
+    outbuf_puts(b, "<g class=\"axis\"><path d=\"");
+    for (ts_time t = first; t <= t1; t += st) {
+        outbuf_put(b, "M", 1);
+        html_num(b, x_of(g, t));
+        outbuf_put(b, " ", 1);
+        html_num(b, g->top);
+        outbuf_put(b, "V", 1);
+        html_num(b, y + 4);
+    }
+    outbuf_puts(b, "\"/>");
+    for (ts_time t = first; t <= t1; t += st) {
         int yy, mo, d, h, mi, s;
         ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
         double x = x_of(g, t);
-        outbuf_puts(b, "<line");
-        attr_num(b, "x1", x);
-        attr_num(b, "x2", x);
-        attr_num(b, "y1", g->top);
-        attr_num(b, "y2", y + 4);
-        outbuf_puts(b, "/><text text-anchor=\"middle\"");
+        outbuf_puts(b, "<text");
         attr_num(b, "x", x);
         attr_num(b, "y", y + 15);
         char hh[] = ">00:00</text>";
         hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
         outbuf_put(b, hh, sizeof hh - 1);
-        if (first || h < st / TS_HOUR) {
-            outbuf_puts(b, "<text text-anchor=\"middle\" class=\"muted\"");
+        if (t == first || h < st / TS_HOUR) {
+            outbuf_puts(b, "<text class=\"muted\"");
             attr_num(b, "x", x);
             attr_num(b, "y", y + 27);
             outbuf_printf(b, ">%04d-%02d-%02d</text>", yy, mo, d);
         }
-        first = 0;
     }
-    outbuf_puts(b, "<text x=\"4\"");
+    outbuf_puts(b, "<text class=\"s\" x=\"4\"");
     attr_num(b, "y", y + 15);
     outbuf_puts(b, ">hours (UTC)</text></g>\n");
 }

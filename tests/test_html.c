@@ -313,7 +313,7 @@ check_intervals(const char *svg, const axis *a)
     for (const char *p = svg; (p = strstr(p, "<rect class=\"")) != NULL; p++) {
         char cls[32];
         attr(p, "class", cls, sizeof cls);
-        if (strcmp(cls, "panel") == 0 || strcmp(cls, "at-now") == 0)
+        if (strcmp(cls, "panel") == 0 || strncmp(cls, "at-now", 6) == 0)
             continue;
         ts_time from = attr_time(p, "data-from"), to = attr_time(p, "data-to");
         char clipped[8] = "";
@@ -365,6 +365,32 @@ check_panels(const char *svg, const axis *a)
     return n;
 }
 
+/*
+** A criterion's stretches and square carry no data-effect: the style
+** sheet colours them from data-result and class x (an exclusion's row).
+** The square at the screening time must so give the effect the criteria
+** table (after the timeline) says for the same criterion.
+*/
+static void
+check_effect_key(const char *square, const char *tag)
+{
+    char crit[80], res[16], cls[32], key[128], eff[16];
+    attr(tag, "data-criterion", crit, sizeof crit);
+    if (strcmp(crit, "verdict") == 0)
+        return;
+    attr(tag, "data-result", res, sizeof res);
+    attr(tag, "class", cls, sizeof cls);
+    int x = strcmp(cls, "at-now x") == 0;
+    assert_true(x || strcmp(cls, "at-now") == 0);
+    snprintf(key, sizeof key, "<tr data-criterion=\"%s\"", crit);
+    const char *row = strstr(square, key);
+    assert_non_null(row);
+    attr(row, "data-effect", eff, sizeof eff);
+    const char *want = strcmp(res, "unknown") == 0 ? "unknown"
+                       : (strcmp(res, "met") == 0) != x ? "ok" : "blocks";
+    assert_string_equal(eff, want);
+}
+
 static void
 test_coordinates(void **state)
 {
@@ -396,13 +422,15 @@ test_coordinates(void **state)
     ** and threshold are all >= 0, and the pad stops at zero) */
     const char *vis = strstr(page, "<g class=\"series\" data-concept=\"vis\"");
     assert_true(attr_num(vis, "data-v0") >= 0);
-    /* every at-now square says whose row it ends */
+    /* every at-now square says whose row it ends, and its colour key
+    ** (class x on an exclusion's row) gives the table row's effect */
     int squares = 0;
-    for (const char *p = page; (p = strstr(p, "<rect class=\"at-now\"")) != NULL; p++) {
+    for (const char *p = page; (p = strstr(p, "<rect class=\"at-now")) != NULL; p++) {
         const char *end = strchr(p, '>');
         char *tag = strndup(p, (size_t)(end - p));
         assert_non_null(strstr(tag, " data-trial=\"NCT"));
         assert_non_null(strstr(tag, " data-criterion=\""));
+        check_effect_key(p, tag);
         free(tag);
         squares++;
     }
@@ -532,7 +560,7 @@ test_shortcut_every_point_trial(void **state)
     for (const char *p = page; (p = strstr(p, key)) != NULL; p++) {
         const char *end = strstr(p, "</section>");
         int squares = 0, rows = 0;
-        for (const char *q = p; (q = strstr(q, "<rect class=\"at-now\"")) != NULL && q < end; q++)
+        for (const char *q = p; (q = strstr(q, "<rect class=\"at-now")) != NULL && q < end; q++)
             squares++;
         for (const char *q = p; (q = strstr(q, "<tr data-criterion=")) != NULL && q < end; q++)
             rows++;
