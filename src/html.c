@@ -33,6 +33,7 @@
 #include "verdict.h"
 
 static outbuf *criteria_cells(const trial *t);
+static outbuf *criteria_notes(const trial *t);
 
 html_ctx *
 html_new(const trialset *ts, const vocab *v)
@@ -44,10 +45,12 @@ html_new(const trialset *ts, const vocab *v)
     h->clock = xcalloc((size_t)h->ntrials + 1, sizeof *h->clock);
     h->panels = xcalloc((size_t)h->ntrials + 1, sizeof *h->panels);
     h->cells = xcalloc((size_t)h->ntrials + 1, sizeof *h->cells);
+    h->notes = xcalloc((size_t)h->ntrials + 1, sizeof *h->notes);
     for (int j = 0; j < h->ntrials; j++) {
         h->clock[j] = trial_clock_new(trialset_at(ts, j), v);
         h->panels[j] = html_panels_new(trialset_at(ts, j));
         h->cells[j] = criteria_cells(trialset_at(ts, j));
+        h->notes[j] = criteria_notes(trialset_at(ts, j));
     }
     return h;
 }
@@ -60,11 +63,15 @@ html_free(html_ctx *h)
     for (int j = 0; j < h->ntrials; j++) {
         trial_clock_free(h->clock[j]);
         html_panels_free(h->panels[j]);
-        for (int i = 0; i < trialset_at(h->ts, j)->ncrit; i++)
+        for (int i = 0; i < trialset_at(h->ts, j)->ncrit; i++) {
             outbuf_release(&h->cells[j][i]);
+            outbuf_release(&h->notes[j][i]);
+        }
         free(h->cells[j]);
+        free(h->notes[j]);
     }
     free(h->cells);
+    free(h->notes);
     free(h->clock);
     free(h->panels);
     free(h);
@@ -169,10 +176,32 @@ html_time(outbuf *b, ts_time t)
     outbuf_put(b, buf, sizeof buf);
 }
 
+/* A coordinate of the page, 0 <= v < 40,000,000: hundredths in 32 bits,
+** whose divisions by 10 are cheaper; the same digits as below. */
+static void
+html_num_small(outbuf *b, double v)
+{
+    char buf[16];
+    uint32_t c = (uint32_t)(v * 100 + 0.5), u = c / 100, frac = c % 100;
+    char *p = buf + sizeof buf;
+    if (frac % 10)
+        *--p = (char)('0' + frac % 10), *--p = (char)('0' + frac / 10), *--p = '.';
+    else if (frac)
+        *--p = (char)('0' + frac / 10), *--p = '.';
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    outbuf_put(b, p, (size_t)(buf + sizeof buf - p));
+}
+
 void
 html_num(outbuf *b, double v)
 {
     char buf[48];
+    if (v >= 0 && v < 4e7) {        /* nearly every number of a page */
+        html_num_small(b, v);
+        return;
+    }
     if (!(v > -1e15 && v < 1e15)) {        /* huge or NaN: printf's way */
         snprintf(buf, sizeof buf, "%.2f", v);
         outbuf_puts(b, buf);
@@ -249,6 +278,7 @@ static const char page_style[] =
 "th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}\n"
 "thead th{background:#eee}\n"
 "table.criteria{width:100%}table.criteria td.text{max-width:420px}\n"
+"table.notes{width:100%}table.notes caption{text-align:left;font-weight:700;margin:8px 0 2px}\n"
 "table.criteria .note{display:block;color:#555;font-size:12px}\n"
 "td.result{font-weight:700;white-space:nowrap}\n"
 "tr[data-effect=ok] td.result{background:#009E73;color:#fff}\n"
@@ -577,14 +607,45 @@ criteria_cells(const trial *t)
         outbuf_printf(b, "<br><small>%s</small></td><td class=\"text\">",
                       c->exclusion ? "exclusion" : "inclusion");
         html_escape(b, c->text);
-        if (c->note) {
-            outbuf_puts(b, "<span class=\"note\">Read as: ");
-            html_escape(b, c->note);
-            outbuf_puts(b, "</span>");
-        }
-        outbuf_puts(b, "</td>");
     }
     return cells;
+}
+
+/*
+** How each criterion is read (its note) is the same on every page, and
+** was an eighth of a realistic page: a patient's table says it for the
+** criteria that decided the verdict only, and the index (at the end of
+** a one-file report, index.html of --html-dir) for all, once.
+*/
+static outbuf *
+criteria_notes(const trial *t)
+{
+    outbuf *notes = xcalloc((size_t)t->ncrit + 1, sizeof *notes);
+    for (int i = 0; i < t->ncrit; i++) {
+        if (!t->crit[i].note)
+            continue;
+        outbuf_puts(&notes[i], "<span class=\"note\">Read as: ");
+        html_escape(&notes[i], t->crit[i].note);
+        outbuf_puts(&notes[i], "</span>");
+    }
+    return notes;
+}
+
+/* The anchor of trial t's notes in the index: read-ID. */
+static void
+notes_anchor(outbuf *b, const trial *t)
+{
+    outbuf_puts(b, "read-");
+    html_escape(b, t->id);
+}
+
+static int
+has_notes(const trial *t)
+{
+    for (int i = 0; i < t->ncrit; i++)
+        if (t->crit[i].note)
+            return 1;
+    return 0;
 }
 
 static void
@@ -593,8 +654,13 @@ criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
     const trial *t = tr->t;
     outbuf_puts(b, "<table class=\"criteria\" data-trial=\"");
     html_escape(b, t->id);
-    outbuf_puts(b, "\">\n<thead><tr><th>Criterion</th><th>Registry text</th>"
-                   "<th>Reading</th><th>Result</th><th>Reason</th>"
+    outbuf_puts(b, "\">\n<thead><tr><th>Criterion</th><th>Registry text");
+    if (has_notes(t)) {
+        outbuf_puts(b, h->dir ? " (<a href=\"index.html#" : " (<a href=\"#");
+        notes_anchor(b, t);
+        outbuf_puts(b, "\">how each is read</a>)");
+    }
+    outbuf_puts(b, "</th><th>Reading</th><th>Result</th><th>Reason</th>"
                    "<th>Evidence</th></tr></thead>\n<tbody>\n");
     for (int i = 0; i < t->ncrit; i++) {
         const criterion *c = &t->crit[i];
@@ -606,9 +672,12 @@ criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
         outbuf_puts(b, tv_name(v));
         outbuf_puts(b, "\" data-effect=\"");
         outbuf_puts(b, html_effect(v, c->exclusion));
-        outbuf_puts(b, tr->crit && decide_is_deciding(tr, i) ? "\" class=\"decides\">" : "\">");
+        int decides = tr->crit && decide_is_deciding(tr, i);
+        outbuf_puts(b, decides ? "\" class=\"decides\">" : "\">");
         outbuf_put(b, h->cells[j][i].p, h->cells[j][i].len);
-        outbuf_puts(b, "<td>");
+        if (decides)
+            outbuf_put(b, h->notes[j][i].p, h->notes[j][i].len);
+        outbuf_puts(b, "</td><td>");
         crit_reading(b, res);
         outbuf_puts(b, "</td><td class=\"result\">");
         outbuf_puts(b, result_word(v));
@@ -782,6 +851,39 @@ funnel(outbuf *b, const summary *s, int j, const trial *t)
                   FUNNEL_W - 56, y + 14, eligible);
 }
 
+/* Every criterion of t with its registry text and how it is read: the
+** patients' tables link here (criteria_notes). */
+static void
+notes_table(outbuf *b, const trial *t)
+{
+    if (!has_notes(t))
+        return;
+    outbuf_puts(b, "<table class=\"notes\" id=\"");
+    notes_anchor(b, t);
+    outbuf_puts(b, "\" data-trial=\"");
+    html_escape(b, t->id);
+    outbuf_puts(b, "\">\n<caption>");
+    html_escape(b, t->id);
+    outbuf_put(b, " ", 1);
+    html_escape(b, t->title);
+    outbuf_puts(b, "</caption>\n<thead><tr><th>Criterion</th><th>Registry text</th>"
+                   "<th>Read as</th></tr></thead>\n<tbody>\n");
+    for (int i = 0; i < t->ncrit; i++) {
+        const criterion *c = &t->crit[i];
+        outbuf_puts(b, "<tr data-criterion=\"");
+        html_escape(b, c->id);
+        outbuf_puts(b, "\"><td>");
+        html_escape(b, c->id);
+        outbuf_puts(b, c->exclusion ? "<br><small>exclusion</small>" : "<br><small>inclusion</small>");
+        outbuf_puts(b, "</td><td>");
+        html_escape(b, c->text);
+        outbuf_puts(b, "</td><td>");
+        html_escape(b, c->note ? c->note : "");
+        outbuf_puts(b, "</td></tr>\n");
+    }
+    outbuf_puts(b, "</tbody></table>\n");
+}
+
 void
 html_index(outbuf *b, const trialset *ts, const outbuf *rows, const summary *s)
 {
@@ -805,6 +907,9 @@ html_index(outbuf *b, const trialset *ts, const outbuf *rows, const summary *s)
     outbuf_puts(b, "</tbody></table>\n<h2>Attrition</h2>\n");
     for (int j = 0; s && j < n; j++)
         funnel(b, s, j, trialset_at(ts, j));
+    outbuf_puts(b, "<h2>How the criteria are read</h2>\n");
+    for (int j = 0; j < n; j++)
+        notes_table(b, trialset_at(ts, j));
     outbuf_puts(b, "</section>\n");
 }
 

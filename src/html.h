@@ -70,6 +70,10 @@ typedef struct html_ctx {
     html_panels **panels;
     outbuf **cells;             /* [trial][criterion]: the table's first
                                 ** cells, escaped once (html.c) */
+    outbuf **notes;             /* [trial][criterion]: the "Read as" note,
+                                ** escaped once; empty without a note */
+    int dir;                    /* --html-dir: the notes of the criteria
+                                ** that did not decide are in index.html */
 } html_ctx;
 
 html_ctx *html_new(const trialset *ts, const vocab *v);

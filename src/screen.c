@@ -635,6 +635,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     hold_output(&c, jobs);
     if (o->ro.format == REPORT_HTML && !o->quiet) {
         c.html = html_new(ts, v);
+        c.html->dir = o->html_dir != NULL;
         c.names = html_names_new();
     }
     c.w = xcalloc((size_t)jobs, sizeof *c.w);
