@@ -495,6 +495,37 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
     outbuf_puts(g->b, "/>");
 }
 
+/* Where medication entry e's bar ends: a single dose at its time, a
+** running one at the screening time. */
+static ts_time
+med_end(const tl *g, const med_entry *e)
+{
+    ts_time z = e->kind == MED_DOSE && e->end == TS_NONE ? e->start : e->end;
+    return z == TS_NONE ? g->sp->now : z;
+}
+
+/*
+** The bars of medication list ml: entries that follow each other without
+** a gap (an infusion whose rate changes, a rate a row) are one bar from
+** the first's start to the last's end; an entry of no length (a dose)
+** stays a bar of its own.  A realistic record's vasopressor is a dozen
+** entries end to end, each a bar before.
+*/
+static void
+med_bars(const tl *g, const med_list *ml, const char *name, int y)
+{
+    for (int j = 0; j < ml->n; j++) {
+        const med_entry *e = &ml->e[j];
+        if (!on_axis(g, e->start, e->end))
+            continue;
+        ts_time z = med_end(g, e);
+        while (z > e->start && j + 1 < ml->n && ml->e[j + 1].start == z
+               && med_end(g, &ml->e[j + 1]) > z)
+            z = med_end(g, &ml->e[++j]);
+        bar(g, "bar", "data-concept", name, e->start, z, y);
+    }
+}
+
 static int
 bar_rows(const tl *g, int y)
 {
@@ -504,12 +535,7 @@ bar_rows(const tl *g, int y)
         const concept *c = vocab_at(r->vocab, i);
         if (med_row(g, i)) {
             label(g, y + 12, c->name);
-            for (int j = 0; j < r->meds[i].n; j++) {
-                const med_entry *e = &r->meds[i].e[j];
-                if (on_axis(g, e->start, e->end))
-                    bar(g, "bar", "data-concept", c->name, e->start,
-                        e->kind == MED_DOSE && e->end == TS_NONE ? e->start : e->end, y);
-            }
+            med_bars(g, &r->meds[i], c->name, y);
             y += TL_ROW;
         }
         if (proc_row(g, i)) {
