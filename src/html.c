@@ -176,22 +176,34 @@ html_time(outbuf *b, ts_time t)
     outbuf_put(b, buf, sizeof buf);
 }
 
-/* A coordinate of the page, 0 <= v < 40,000,000: hundredths in 32 bits,
-** whose divisions by 10 are cheaper; the same digits as below. */
+/*
+** A coordinate of the page, 0 <= v < 40,000,000: hundredths in 32 bits,
+** whose divisions by 10 are cheaper, written straight into b (no copy
+** of a few bytes through memcpy: a page has thousands of numbers, and
+** this was a tenth of the timeline's instructions); the same digits as
+** html_num's general way.
+*/
 static void
 html_num_small(outbuf *b, double v)
 {
-    char buf[16];
     uint32_t c = (uint32_t)(v * 100 + 0.5), u = c / 100, frac = c % 100;
-    char *p = buf + sizeof buf;
-    if (frac % 10)
-        *--p = (char)('0' + frac % 10), *--p = (char)('0' + frac / 10), *--p = '.';
-    else if (frac)
-        *--p = (char)('0' + frac / 10), *--p = '.';
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    outbuf_put(b, p, (size_t)(buf + sizeof buf - p));
+    int nd = 1;
+    for (uint32_t k = u; k >= 10; k /= 10)
+        nd++;
+    size_t n = (size_t)nd + (frac == 0 ? 0 : frac % 10 ? 3 : 2);
+    if (b->len + n + 1 > b->cap)
+        outbuf_grow(b, n);
+    char *p = b->p + b->len;
+    for (int i = nd - 1; i >= 0; i--, u /= 10)
+        p[i] = (char)('0' + u % 10);
+    if (frac) {
+        p[nd] = '.';
+        p[nd + 1] = (char)('0' + frac / 10);
+        if (frac % 10)
+            p[nd + 2] = (char)('0' + frac % 10);
+    }
+    b->len += n;
+    b->p[b->len] = '\0';
 }
 
 void
