@@ -55,6 +55,9 @@ typedef struct html_panel {
 typedef struct html_panels {
     int n;
     html_panel *p;
+    outbuf *rows;               /* [ncrit + 1]: a criterion's (then the
+                                ** verdict's) row attributes, escaped once */
+    int nrows;
 } html_panels;
 
 html_panels *html_panels_new(const trial *t);

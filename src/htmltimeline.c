@@ -103,6 +103,8 @@ walk_rule(html_panels *ps, int crit, const rule *ru)
         walk_rule(ps, crit, ru->kids[i]);
 }
 
+static void row_attrs(outbuf *b, const char *tid, const char *crit);
+
 html_panels *
 html_panels_new(const trial *t)
 {
@@ -110,6 +112,11 @@ html_panels_new(const trial *t)
     for (int i = 0; i < t->ncrit; i++)
         if (t->crit[i].evaluated)
             walk_rule(ps, i, t->crit[i].rule);
+    ps->nrows = t->ncrit + 1;
+    ps->rows = xcalloc((size_t)ps->nrows, sizeof *ps->rows);
+    for (int i = 0; i < t->ncrit; i++)
+        row_attrs(&ps->rows[i], t->id, t->crit[i].id);
+    row_attrs(&ps->rows[t->ncrit], t->id, "verdict");
     return ps;
 }
 
@@ -120,6 +127,9 @@ html_panels_free(html_panels *ps)
         return;
     for (int i = 0; i < ps->n; i++)
         free(ps->p[i].thr);
+    for (int i = 0; i < ps->nrows; i++)
+        outbuf_release(&ps->rows[i]);
+    free(ps->rows);
     free(ps->p);
     free(ps);
 }
@@ -198,6 +208,16 @@ attr_value_(outbuf *b, const char *open, size_t n, double v)
     outbuf_put(b, open, n);
     outbuf_puts(b, buf);
     outbuf_put(b, "\"", 1);
+}
+
+/* What every stretch and the square of a row share, up to the value of
+** data-result: made once per run (html_panels_new), not per row drawn. */
+static void
+row_attrs(outbuf *b, const char *tid, const char *crit)
+{
+    attr_str(b, "data-trial", tid);
+    attr_str(b, "data-criterion", crit);
+    attr_open(b, "data-result");
 }
 
 /* data-from, data-to and x, width of an interval, clipped to the axis
@@ -585,10 +605,10 @@ stamp(outbuf *b, const html_grid *gr, int k)
 
 /*
 ** The maximal runs of equal values v[0..n) over the grid's points.  What
-** every stretch of the row shares (its class, trial and criterion, its y)
-** is escaped and formatted once into head and tail; a stretch runs from
-** grid point to grid point, whose times are formatted once per patient
-** (gr->stamps).  The markup is as interval() would write it.
+** every stretch of the row shares (trial and criterion: attrs) is escaped
+** once per run; a stretch runs from grid point to grid point, whose times
+** are formatted once per patient (gr->stamps).  The markup is as
+** interval() would write it.
 **
 ** The height is the style sheet's (TL_ROW - 4), and so is the colour: it
 ** follows data-result, inverted on an exclusion's row, whose rects have
@@ -596,18 +616,12 @@ stamp(outbuf *b, const html_grid *gr, int k)
 */
 static void
 stretches(const tl *g, const html_grid *gr, const unsigned char *v,
-          const char *crit, int is_verdict, int exclusion, int y)
+          const outbuf *attrs, int is_verdict, int exclusion, int y)
 {
     outbuf *b = g->b;
     int n = gr->n;
-    outbuf head = {0}, tail = {0};
-    outbuf_puts(&head, is_verdict ? "<rect class=\"stretch verdict\""
-                       : exclusion ? "<rect class=\"stretch x\"" : "<rect class=\"stretch\"");
-    attr_str(&head, "data-trial", g->trial);
-    attr_str(&head, "data-criterion", crit);
-    attr_open(&head, "data-result");
-    attr_num(&tail, "y", y + 2);
-    outbuf_puts(&tail, "/>");
+    const char *cls = is_verdict ? "<rect class=\"stretch verdict\""
+                      : exclusion ? "<rect class=\"stretch x\"" : "<rect class=\"stretch\"";
     for (int k = 0; k < n;) {
         int e = k + 1;
         while (e < n && v[e] == v[k])
@@ -618,7 +632,8 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         }
         int ke = e < n ? e : n - 1;
         ts_time from = gr->at[k], to = gr->at[ke];
-        outbuf_put(b, head.p, head.len);
+        outbuf_puts(b, cls);
+        outbuf_put(b, attrs->p, attrs->len);
         outbuf_puts(b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
         outbuf_put(b, "\" data-from=\"", 13);
         stamp(b, gr, k);
@@ -631,20 +646,17 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         double xa = x_of(g, a), xz = x_of(g, z);
         attr_num(b, "x", xa);
         attr_num(b, "width", xz - xa);
-        outbuf_put(b, tail.p, tail.len);
+        attr_num(b, "y", y + 2);
+        outbuf_put(b, "/>", 2);
         k = e;
     }
-    outbuf_release(&head);
-    outbuf_release(&tail);
     /* The value at the screening time, as a small square just after it:
     ** a result that starts there is a stretch of no width. */
     unsigned char last = v[n - 1];
     if (last == HTML_SKIPPED)
         return;
     outbuf_puts(b, exclusion ? "<rect class=\"at-now x\"" : "<rect class=\"at-now\"");
-    attr_str(b, "data-trial", g->trial);
-    attr_str(b, "data-criterion", crit);
-    attr_open(b, "data-result");
+    outbuf_put(b, attrs->p, attrs->len);
     outbuf_puts(b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
     outbuf_put(b, "\"", 1);
     attr_num(b, "x", x_of(g, g->sp->now) + 2);
@@ -749,12 +761,12 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     const html_grid *gr = &w->g;
     for (int i = 0; i < t->ncrit; i++, y += TL_ROW) {
         label(&g, y + 12, t->crit[i].id);
-        stretches(&g, gr, gr->crit[j] + i * gr->n, t->crit[i].id, 0,
+        stretches(&g, gr, gr->crit[j] + i * gr->n, &ps->rows[i], 0,
                   t->crit[i].exclusion, y);
         outbuf_put(b, "\n", 1);
     }
     label(&g, y + 12, "verdict");
-    stretches(&g, gr, gr->verdict + j * gr->n, "verdict", 1, 0, y);
+    stretches(&g, gr, gr->verdict + j * gr->n, &ps->rows[t->ncrit], 1, 0, y);
     y += TL_ROW;
     outbuf_puts(b, "\n<line class=\"now\"");
     attr_time(b, "data-time", sp->now);
