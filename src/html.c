@@ -186,21 +186,33 @@ html_time(outbuf *b, ts_time t)
 static void
 html_num_small(outbuf *b, double v)
 {
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     uint32_t c = (uint32_t)(v * 100 + 0.5), u = c / 100, frac = c % 100;
-    int nd = 1;
-    for (uint32_t k = u; k >= 10; k /= 10)
-        nd++;
+    int nd = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : u < 100000 ? 5
+             : u < 1000000 ? 6 : u < 10000000 ? 7 : 8;
     size_t n = (size_t)nd + (frac == 0 ? 0 : frac % 10 ? 3 : 2);
     if (b->len + n + 1 > b->cap)
         outbuf_grow(b, n);
     char *p = b->p + b->len;
-    for (int i = nd - 1; i >= 0; i--, u /= 10)
-        p[i] = (char)('0' + u % 10);
+    int i = nd;
+    for (; u >= 100; u /= 100, i -= 2) {
+        p[i - 1] = pairs[2 * (u % 100) + 1];
+        p[i - 2] = pairs[2 * (u % 100)];
+    }
+    if (u >= 10) {
+        p[1] = pairs[2 * u + 1];
+        p[0] = pairs[2 * u];
+    } else {
+        p[0] = (char)('0' + u);
+    }
     if (frac) {
         p[nd] = '.';
-        p[nd + 1] = (char)('0' + frac / 10);
+        p[nd + 1] = pairs[2 * frac];
         if (frac % 10)
-            p[nd + 2] = (char)('0' + frac % 10);
+            p[nd + 2] = pairs[2 * frac + 1];
     }
     b->len += n;
     b->p[b->len] = '\0';
