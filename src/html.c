@@ -314,7 +314,7 @@ static const char page_style[] =
 "svg.timeline{display:block;max-width:100%;height:auto;margin:6px 0;"
 "font:11px system-ui,Helvetica,Arial,sans-serif}\n"
 "svg text{fill:#111}svg .muted{fill:#555}\n"
-"svg .panel{fill:#fafafa;stroke:#ccc}\n"
+"svg .panel{fill:#fafafa;stroke:#ccc;x:170px;width:1010px;height:72px}\n"
 "svg polyline.values{fill:none;stroke:#0072B2;stroke-width:1.5}\n"
 "svg circle.sample{fill:#0072B2;r:2.5px}\n"
 "svg g.series[data-concept=vis] polyline.values{stroke:#CC79A7}\n"

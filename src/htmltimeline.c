@@ -367,11 +367,10 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     attr_num(b, "data-v1", v1);
     attr_num(b, "data-y0", y0);
     attr_num(b, "data-y1", y1);
+    /* x, width and height are the style sheet's (TL_X0, TL_X1 - TL_X0,
+    ** TL_PANEL - 3 * TL_PAD): the same for every panel */
     outbuf_puts(b, "><rect class=\"panel\"");
-    attr_num(b, "x", TL_X0);
     attr_num(b, "y", y1);
-    attr_num(b, "width", TL_X1 - TL_X0);
-    attr_num(b, "height", y0 - y1);
     outbuf_puts(b, "/>");
     outbuf_puts(b, "<text x=\"4\"");
     attr_num(b, "y", y1 + 12);
