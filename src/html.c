@@ -301,7 +301,7 @@ static const char page_style[] =
 "table{border-collapse:collapse;margin:6px 0;font-size:13px}\n"
 "th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}\n"
 "thead th{background:#eee}\n"
-"table.criteria{width:100%}table.criteria td.text{max-width:420px}\n"
+"table.criteria{width:100%}table.criteria td.text{max-width:420px;min-width:260px}\n"
 "table.notes{width:100%}table.notes caption{text-align:left;font-weight:700;margin:8px 0 2px}\n"
 "table.criteria .note{display:block;color:#555;font-size:12px}\n"
 "td.result{font-weight:700;white-space:nowrap}\n"
