@@ -323,6 +323,8 @@ static const char page_style[] =
 "svg rect.bar{fill:#56B4E9;stroke:#1b6a95}\n"
 "svg rect.stay{fill:#E69F00;fill-opacity:.55;stroke:#8a5d00}\n"
 "svg rect.window{fill:#0072B2;fill-opacity:.10;stroke:#0072B2;stroke-dasharray:2 2}\n"
+/* Sizes shared by every element of a kind, from htmltimeline.c's layout
+** (TL_ROW, TL_PANEL, TL_X0, TL_X1): there once rather than on each. */
 "svg rect.bar,svg rect.stay,svg rect.stretch{height:12px}\n"
 "svg rect.stretch,svg rect.at-now{stroke:#333;stroke-width:.5}\n"
 "svg rect.at-now{width:8px;height:14px}\n"

@@ -510,7 +510,7 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
     html_escape(g->b, name);
     outbuf_put(g->b, "\"", 1);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
-    attr_num(g->b, "y", y + 2);
+    attr_num(g->b, "y", y + 2);     /* height TL_ROW - 4: the style sheet's */
     outbuf_puts(g->b, "/>");
 }
 
