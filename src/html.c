@@ -302,7 +302,6 @@ static const char page_style[] =
 "th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}\n"
 "thead th{background:#eee}\n"
 "table.criteria{width:100%}table.criteria td.text{max-width:420px;min-width:260px}\n"
-"table.notes{width:100%}table.notes caption{text-align:left;font-weight:700;margin:8px 0 2px}\n"
 "table.criteria .note{display:block;color:#555;font-size:12px}\n"
 "td.result{font-weight:700;white-space:nowrap}\n"
 "tr[data-effect=ok] td.result{background:#009E73;color:#fff}\n"
@@ -346,13 +345,6 @@ static const char page_style[] =
 ".sw.met{background:#009E73}.sw.not_met{background:repeating-linear-gradient(45deg,#fff 0 3px,"
 "#D55E00 3px 6px)}.sw.unknown{background:radial-gradient(#8a8000 25%,#F0E442 30%);"
 "background-size:5px 5px}\n"
-"table.matrix td[data-verdict=eligible]{background:#009E73;color:#fff;font-weight:700}\n"
-"table.matrix td[data-verdict=ineligible]{color:#7a2e00}\n"
-"table.matrix td[data-verdict=incomplete]{background:#F0E442}\n"
-"table.matrix td a{color:inherit}\n"
-"svg.funnel{display:block;max-width:100%;height:auto;font:12px system-ui,Helvetica,Arial,sans-serif}\n"
-"svg rect.funnel-step{fill:#D55E00}svg rect.funnel-unknown{fill:#F0E442;stroke:#8a8000}\n"
-"svg rect.funnel-total{fill:#999}svg rect.funnel-eligible{fill:#009E73}\n"
 "nav{margin:6px 0}\n"
 "@page{size:A4;margin:12mm}\n"
 "@media print{body{max-width:none;padding:0;font-size:11px}"
@@ -372,8 +364,21 @@ static const char page_defs[] =
 "<circle cx=\"2.5\" cy=\"2.5\" r=\"1.1\" fill=\"#6b6300\"/></pattern>"
 "</defs></svg>\n";
 
+/* The index's rules (matrix, funnels, notes): not on --html-dir's patient
+** pages, which have no index (800 bytes a page). */
+static const char index_style[] =
+"table.matrix td[data-verdict=eligible]{background:#009E73;color:#fff;font-weight:700}\n"
+"table.matrix td[data-verdict=ineligible]{color:#7a2e00}\n"
+"table.matrix td[data-verdict=incomplete]{background:#F0E442}\n"
+"table.matrix td a{color:inherit}\n"
+"svg.funnel{display:block;max-width:100%;height:auto;font:12px system-ui,Helvetica,Arial,sans-serif}\n"
+"svg rect.funnel-step{fill:#D55E00}svg rect.funnel-unknown{fill:#F0E442;stroke:#8a8000}\n"
+"svg rect.funnel-total{fill:#999}svg rect.funnel-eligible{fill:#009E73}\n"
+"table.notes{width:100%}table.notes caption{text-align:left;font-weight:700;margin:8px 0 2px}\n"
+;
+
 void
-html_page_begin(outbuf *b, const char *title)
+html_page_begin(outbuf *b, const char *title, int with_index)
 {
     outbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                    "<meta charset=\"utf-8\">\n"
@@ -384,6 +389,8 @@ html_page_begin(outbuf *b, const char *title)
     html_escape(b, title);
     outbuf_puts(b, "</title>\n<style>\n");
     outbuf_puts(b, page_style);
+    if (with_index)
+        outbuf_puts(b, index_style);
     outbuf_puts(b, "</style>\n</head>\n<body>\n");
     outbuf_puts(b, page_defs);
 }

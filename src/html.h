@@ -148,8 +148,9 @@ const char *html_effect(tv v, int exclusion);
 void html_num(outbuf *b, double v);
 
 /* The start of a page (doctype, head, inline style, body, the shared SVG
-** patterns) and its end. */
-void html_page_begin(outbuf *b, const char *title);
+** patterns) and its end.  with_index: the page has the index (matrix,
+** funnels, notes) and so its style rules. */
+void html_page_begin(outbuf *b, const char *title, int with_index);
 void html_page_end(outbuf *b);
 
 /*
