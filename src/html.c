@@ -315,9 +315,9 @@ static const char page_style[] =
 "svg text{fill:#111}svg .muted{fill:#555}\n"
 "svg .panel{fill:#fafafa;stroke:#ccc;x:170px;width:1010px;height:72px}\n"
 "svg polyline.values{fill:none;stroke:#0072B2;stroke-width:1.5}\n"
-"svg circle.sample{fill:#0072B2;r:2.5px}\n"
+"svg polyline.samples{marker:url(#ts-dot)}svg polyline.samples:not(.values){fill:none;stroke:none}\n"
 "svg g.series[data-concept=vis] polyline.values{stroke:#CC79A7}\n"
-"svg g.series[data-concept=vis] circle.sample{fill:#CC79A7}\n"
+"svg g.series[data-concept=vis] polyline.samples{marker:url(#ts-dot-vis)}\n"
 "svg line.threshold{stroke:#000;stroke-width:1.2;stroke-dasharray:6 3}\n"
 "svg rect.bar{fill:#56B4E9;stroke:#1b6a95}\n"
 "svg rect.stay{fill:#E69F00;fill-opacity:.55;stroke:#8a5d00}\n"
@@ -362,6 +362,10 @@ static const char page_defs[] =
 "<pattern id=\"ts-dots\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\">"
 "<rect width=\"5\" height=\"5\" fill=\"#F0E442\"/>"
 "<circle cx=\"2.5\" cy=\"2.5\" r=\"1.1\" fill=\"#6b6300\"/></pattern>"
+"<marker id=\"ts-dot\" markerWidth=\"6\" markerHeight=\"6\" refX=\"3\" refY=\"3\" "
+"markerUnits=\"userSpaceOnUse\"><circle cx=\"3\" cy=\"3\" r=\"2.5\" fill=\"#0072B2\"/></marker>"
+"<marker id=\"ts-dot-vis\" markerWidth=\"6\" markerHeight=\"6\" refX=\"3\" refY=\"3\" "
+"markerUnits=\"userSpaceOnUse\"><circle cx=\"3\" cy=\"3\" r=\"2.5\" fill=\"#CC79A7\"/></marker>"
 "</defs></svg>\n";
 
 /* The index's rules (matrix, funnels, notes): not on --html-dir's patient

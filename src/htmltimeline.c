@@ -349,6 +349,47 @@ y_of(double v, double v0, double v1, double y0, double y1)
     return y0 + (v - v0) / (v1 - v0) * (y1 - y0);
 }
 
+/*
+** The samples: one polyline, a dot at each point (the style sheet's
+** marker), with the times and values in data-times and data-values (a
+** circle each, with its own data-time and data-value, was 7 % of a
+** realistic page).  For a series other than VIS it is also the line
+** (class "values samples"); VIS' line is a step line, so its samples
+** are a polyline of their own, not stroked.  A lone sample's point is
+** written twice: a marker needs a segment to sit on.
+*/
+static void
+samples(const tl *g, const point *pts, int n, int vis, double v0, double v1,
+        double y0, double y1)
+{
+    outbuf *b = g->b;
+    outbuf_puts(b, vis ? "<polyline class=\"samples\" data-times=\""
+                       : "<polyline class=\"values samples\" data-times=\"");
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            outbuf_put(b, " ", 1);
+        html_time(b, pts[i].t);
+    }
+    outbuf_puts(b, "\" data-values=\"");
+    for (int i = 0; i < n; i++) {
+        char buf[40];
+        num_format(pts[i].v, buf, sizeof buf);
+        if (i > 0)
+            outbuf_put(b, " ", 1);
+        outbuf_puts(b, buf);
+    }
+    outbuf_puts(b, "\" points=\"");
+    for (int i = 0; i < n || (n == 1 && i == 1); i++) {
+        int k = i < n ? i : 0;
+        if (i > 0)
+            outbuf_put(b, " ", 1);
+        html_num(b, x_of(g, pts[k].t));
+        outbuf_put(b, ",", 1);
+        html_num(b, y_of(pts[k].v, v0, v1, y0, y1));
+    }
+    outbuf_puts(b, "\"/>");
+}
+
 static void
 panel(tl *g, const html_panel *p, int top, arena *a)
 {
@@ -421,30 +462,24 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         outbuf_puts(b, "</text>");
     }
     /* values: a step line for VIS (constant between changes) */
-    outbuf_puts(b, "<polyline class=\"values\" points=\"");
-    for (int i = 0; i < n; i++) {
-        double y = y_of(pts[i].v, v0, v1, y0, y1);
-        if (vis && i > 0) {
+    if (vis) {
+        outbuf_puts(b, "<polyline class=\"values\" points=\"");
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                html_num(b, x_of(g, pts[i].t));
+                outbuf_put(b, ",", 1);
+                html_num(b, y_of(pts[i - 1].v, v0, v1, y0, y1));
+                outbuf_put(b, " ", 1);
+            }
             html_num(b, x_of(g, pts[i].t));
             outbuf_put(b, ",", 1);
-            html_num(b, y_of(pts[i - 1].v, v0, v1, y0, y1));
-            outbuf_put(b, " ", 1);
+            html_num(b, y_of(pts[i].v, v0, v1, y0, y1));
+            if (i + 1 < n)
+                outbuf_put(b, " ", 1);
         }
-        html_num(b, x_of(g, pts[i].t));
-        outbuf_put(b, ",", 1);
-        html_num(b, y);
-        if (i + 1 < n)
-            outbuf_put(b, " ", 1);
+        outbuf_puts(b, "\"/>");
     }
-    outbuf_puts(b, "\"/>");
-    for (int i = 0; i < n; i++) {
-        outbuf_puts(b, "<circle class=\"sample\"");
-        attr_time(b, "data-time", pts[i].t);
-        attr_value(b, "data-value", pts[i].v);
-        attr_num(b, "cx", x_of(g, pts[i].t));
-        attr_num(b, "cy", y_of(pts[i].v, v0, v1, y0, y1));
-        outbuf_puts(b, "/>");
-    }
+    samples(g, pts, n, vis, v0, v1, y0, y1);
     outbuf_puts(b, "</g>\n");
 }
 

@@ -329,6 +329,56 @@ check_intervals(const char *svg, const axis *a)
     return n;
 }
 
+/* The value of attribute name of tag, whole (a list can be long). */
+static char *
+attr_dup(const char *tag, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, " %s=\"", name);
+    const char *p = strstr(tag, key), *end = strchr(tag, '>');
+    assert_true(p && p < end);
+    p += strlen(key);
+    return strndup(p, (size_t)(strchr(p, '"') - p));
+}
+
+/* The samples' polyline: its i-th point at (x(time i), y(value i)); a
+** lone sample's point twice. */
+static void
+check_samples(const char *pl, const axis *a, double v0, double v1,
+              double y0, double y1)
+{
+    char *times = attr_dup(pl, "data-times"), *values = attr_dup(pl, "data-values");
+    char *points = attr_dup(pl, "points");
+    char *ts = times, *vs = values, *ps = points, *t1, *t2, *t3 = NULL;
+    int n = 0;
+    double fx = 0, fy = 0;
+    for (char *t; (t = strtok_r(ts, " ", &t1)) != NULL; ts = NULL, vs = NULL, ps = NULL) {
+        char *v = strtok_r(vs, " ", &t2), *pt = strtok_r(ps, " ", &t3);
+        assert_non_null(v);
+        assert_non_null(pt);
+        ts_time tm;
+        char why[128];
+        assert_int_equal(ts_parse_time(t, &tm, why, sizeof why), 0);
+        double x = strtod(pt, NULL), y = strtod(strchr(pt, ',') + 1, NULL);
+        double want = y0 + (strtod(v, NULL) - v0) / (v1 - v0) * (y1 - y0);
+        assert_true(fabs(y - want) < 0.011);
+        assert_true(fabs(x - x_at(a, tm)) < 0.011);
+        if (n++ == 0)
+            fx = x, fy = y;
+    }
+    char *more = n ? strtok_r(NULL, " ", &t3)   /* points left over */
+                   : *points ? points : NULL;
+    if (n == 1 && more) {
+        assert_true(fabs(strtod(more, NULL) - fx) < 1e-9);
+        assert_true(fabs(strtod(strchr(more, ',') + 1, NULL) - fy) < 1e-9);
+        more = strtok_r(NULL, " ", &t3);
+    }
+    assert_null(more);
+    free(times);
+    free(values);
+    free(points);
+}
+
 /* Thresholds and samples sit where the panel's printed scale puts them. */
 static int
 check_panels(const char *svg, const axis *a)
@@ -355,12 +405,11 @@ check_panels(const char *svg, const axis *a)
             assert_true(attr(t, "data-criterion", c2, sizeof c2));
             n++;
         }
-        for (const char *s = g; (s = strstr(s, "<circle class=\"sample\"")) && s < end; s++) {
-            double v = attr_num(s, "data-value");
-            double want = y0 + (v - v0) / (v1 - v0) * (y1 - y0);
-            assert_true(fabs(attr_num(s, "cy") - want) < 0.011);
-            assert_true(fabs(attr_num(s, "cx") - x_at(a, attr_time(s, "data-time"))) < 0.011);
-        }
+        const char *s = strstr(g, " samples\" data-times=\"");
+        if (!s || s > end)
+            s = strstr(g, "<polyline class=\"samples\"");
+        assert_true(s && s < end);              /* one per panel */
+        check_samples(s, a, v0, v1, y0, y1);
     }
     return n;
 }
