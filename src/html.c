@@ -33,6 +33,7 @@
 #include "verdict.h"
 
 static outbuf *criteria_cells(const trial *t);
+static outbuf *criteria_notes(const trial *t);
 
 html_ctx *
 html_new(const trialset *ts, const vocab *v)
@@ -44,10 +45,12 @@ html_new(const trialset *ts, const vocab *v)
     h->clock = xcalloc((size_t)h->ntrials + 1, sizeof *h->clock);
     h->panels = xcalloc((size_t)h->ntrials + 1, sizeof *h->panels);
     h->cells = xcalloc((size_t)h->ntrials + 1, sizeof *h->cells);
+    h->notes = xcalloc((size_t)h->ntrials + 1, sizeof *h->notes);
     for (int j = 0; j < h->ntrials; j++) {
         h->clock[j] = trial_clock_new(trialset_at(ts, j), v);
         h->panels[j] = html_panels_new(trialset_at(ts, j));
         h->cells[j] = criteria_cells(trialset_at(ts, j));
+        h->notes[j] = criteria_notes(trialset_at(ts, j));
     }
     return h;
 }
@@ -60,11 +63,15 @@ html_free(html_ctx *h)
     for (int j = 0; j < h->ntrials; j++) {
         trial_clock_free(h->clock[j]);
         html_panels_free(h->panels[j]);
-        for (int i = 0; i < trialset_at(h->ts, j)->ncrit; i++)
+        for (int i = 0; i < trialset_at(h->ts, j)->ncrit; i++) {
             outbuf_release(&h->cells[j][i]);
+            outbuf_release(&h->notes[j][i]);
+        }
         free(h->cells[j]);
+        free(h->notes[j]);
     }
     free(h->cells);
+    free(h->notes);
     free(h->clock);
     free(h->panels);
     free(h);
@@ -169,10 +176,56 @@ html_time(outbuf *b, ts_time t)
     outbuf_put(b, buf, sizeof buf);
 }
 
+/*
+** A coordinate of the page, 0 <= v < 40,000,000: hundredths in 32 bits,
+** whose divisions by 10 are cheaper, written straight into b (no copy
+** of a few bytes through memcpy: a page has thousands of numbers, and
+** this was a tenth of the timeline's instructions); the same digits as
+** html_num's general way.
+*/
+static void
+html_num_small(outbuf *b, double v)
+{
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    uint32_t c = (uint32_t)(v * 100 + 0.5), u = c / 100, frac = c % 100;
+    int nd = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : u < 100000 ? 5
+             : u < 1000000 ? 6 : u < 10000000 ? 7 : 8;
+    size_t n = (size_t)nd + (frac == 0 ? 0 : frac % 10 ? 3 : 2);
+    if (b->len + n + 1 > b->cap)
+        outbuf_grow(b, n);
+    char *p = b->p + b->len;
+    int i = nd;
+    for (; u >= 100; u /= 100, i -= 2) {
+        p[i - 1] = pairs[2 * (u % 100) + 1];
+        p[i - 2] = pairs[2 * (u % 100)];
+    }
+    if (u >= 10) {
+        p[1] = pairs[2 * u + 1];
+        p[0] = pairs[2 * u];
+    } else {
+        p[0] = (char)('0' + u);
+    }
+    if (frac) {
+        p[nd] = '.';
+        p[nd + 1] = pairs[2 * frac];
+        if (frac % 10)
+            p[nd + 2] = pairs[2 * frac + 1];
+    }
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
 void
 html_num(outbuf *b, double v)
 {
     char buf[48];
+    if (v >= 0 && v < 4e7) {        /* nearly every number of a page */
+        html_num_small(b, v);
+        return;
+    }
     if (!(v > -1e15 && v < 1e15)) {        /* huge or NaN: printf's way */
         snprintf(buf, sizeof buf, "%.2f", v);
         outbuf_puts(b, buf);
@@ -248,7 +301,7 @@ static const char page_style[] =
 "table{border-collapse:collapse;margin:6px 0;font-size:13px}\n"
 "th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}\n"
 "thead th{background:#eee}\n"
-"table.criteria{width:100%}table.criteria td.text{max-width:420px}\n"
+"table.criteria{width:100%}table.criteria td.text{max-width:420px;min-width:260px}\n"
 "table.criteria .note{display:block;color:#555;font-size:12px}\n"
 "td.result{font-weight:700;white-space:nowrap}\n"
 "tr[data-effect=ok] td.result{background:#009E73;color:#fff}\n"
@@ -260,36 +313,38 @@ static const char page_style[] =
 "svg.timeline{display:block;max-width:100%;height:auto;margin:6px 0;"
 "font:11px system-ui,Helvetica,Arial,sans-serif}\n"
 "svg text{fill:#111}svg .muted{fill:#555}\n"
-"svg .panel{fill:#fafafa;stroke:#ccc}\n"
+"svg .panel{fill:#fafafa;stroke:#ccc;x:170px;width:1010px;height:72px}\n"
 "svg polyline.values{fill:none;stroke:#0072B2;stroke-width:1.5}\n"
-"svg circle.sample{fill:#0072B2}\n"
+"svg polyline.samples{marker:url(#ts-dot)}svg polyline.samples:not(.values){fill:none;stroke:none}\n"
 "svg g.series[data-concept=vis] polyline.values{stroke:#CC79A7}\n"
-"svg g.series[data-concept=vis] circle.sample{fill:#CC79A7}\n"
+"svg g.series[data-concept=vis] polyline.samples{marker:url(#ts-dot-vis)}\n"
 "svg line.threshold{stroke:#000;stroke-width:1.2;stroke-dasharray:6 3}\n"
 "svg rect.bar{fill:#56B4E9;stroke:#1b6a95}\n"
 "svg rect.stay{fill:#E69F00;fill-opacity:.55;stroke:#8a5d00}\n"
 "svg rect.window{fill:#0072B2;fill-opacity:.10;stroke:#0072B2;stroke-dasharray:2 2}\n"
+/* Sizes shared by every element of a kind, from htmltimeline.c's layout
+** (TL_ROW, TL_PANEL, TL_X0, TL_X1): there once rather than on each. */
+"svg rect.bar,svg rect.stay,svg rect.stretch{height:12px}\n"
 "svg rect.stretch,svg rect.at-now{stroke:#333;stroke-width:.5}\n"
-"svg rect[data-effect=ok]{fill:#009E73}\n"
-"svg rect[data-effect=blocks]"
-"{fill:url(#ts-hatch)}\n"
-"svg rect[data-effect=unknown]"
+"svg rect.at-now{width:8px;height:14px}\n"
+/* A stretch's colour is what its result does to the verdict (data-effect
+** of the table rows): class x marks an exclusion's row, where met is
+** against the patient. */
+"svg rect[data-result=met],svg rect.x[data-result=not_met],"
+"svg rect[data-result=eligible]{fill:#009E73}\n"
+"svg rect[data-result=not_met],svg rect.x[data-result=met],"
+"svg rect[data-result=ineligible]{fill:url(#ts-hatch)}\n"
+"svg rect[data-result=unknown],svg rect[data-result=incomplete]"
 "{fill:url(#ts-dots)}\n"
 "svg line.now{stroke:#000;stroke-width:2}\n"
-"svg g.axis line{stroke:#999}\n"
+"svg g.axis path{stroke:#999}svg g.axis text{text-anchor:middle}\n"
+"svg .e{text-anchor:end}svg g.axis text.s{text-anchor:start}\n"
 ".legend span{display:inline-block;margin-right:14px}\n"
 ".sw{display:inline-block;width:22px;height:11px;border:1px solid #333;vertical-align:middle;"
 "margin-right:4px}\n"
 ".sw.met{background:#009E73}.sw.not_met{background:repeating-linear-gradient(45deg,#fff 0 3px,"
 "#D55E00 3px 6px)}.sw.unknown{background:radial-gradient(#8a8000 25%,#F0E442 30%);"
 "background-size:5px 5px}\n"
-"table.matrix td[data-verdict=eligible]{background:#009E73;color:#fff;font-weight:700}\n"
-"table.matrix td[data-verdict=ineligible]{color:#7a2e00}\n"
-"table.matrix td[data-verdict=incomplete]{background:#F0E442}\n"
-"table.matrix td a{color:inherit}\n"
-"svg.funnel{display:block;max-width:100%;height:auto;font:12px system-ui,Helvetica,Arial,sans-serif}\n"
-"svg rect.funnel-step{fill:#D55E00}svg rect.funnel-unknown{fill:#F0E442;stroke:#8a8000}\n"
-"svg rect.funnel-total{fill:#999}svg rect.funnel-eligible{fill:#009E73}\n"
 "nav{margin:6px 0}\n"
 "@page{size:A4;margin:12mm}\n"
 "@media print{body{max-width:none;padding:0;font-size:11px}"
@@ -307,10 +362,27 @@ static const char page_defs[] =
 "<pattern id=\"ts-dots\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\">"
 "<rect width=\"5\" height=\"5\" fill=\"#F0E442\"/>"
 "<circle cx=\"2.5\" cy=\"2.5\" r=\"1.1\" fill=\"#6b6300\"/></pattern>"
+"<marker id=\"ts-dot\" markerWidth=\"6\" markerHeight=\"6\" refX=\"3\" refY=\"3\" "
+"markerUnits=\"userSpaceOnUse\"><circle cx=\"3\" cy=\"3\" r=\"2.5\" fill=\"#0072B2\"/></marker>"
+"<marker id=\"ts-dot-vis\" markerWidth=\"6\" markerHeight=\"6\" refX=\"3\" refY=\"3\" "
+"markerUnits=\"userSpaceOnUse\"><circle cx=\"3\" cy=\"3\" r=\"2.5\" fill=\"#CC79A7\"/></marker>"
 "</defs></svg>\n";
 
+/* The index's rules (matrix, funnels, notes): not on --html-dir's patient
+** pages, which have no index (800 bytes a page). */
+static const char index_style[] =
+"table.matrix td[data-verdict=eligible]{background:#009E73;color:#fff;font-weight:700}\n"
+"table.matrix td[data-verdict=ineligible]{color:#7a2e00}\n"
+"table.matrix td[data-verdict=incomplete]{background:#F0E442}\n"
+"table.matrix td a{color:inherit}\n"
+"svg.funnel{display:block;max-width:100%;height:auto;font:12px system-ui,Helvetica,Arial,sans-serif}\n"
+"svg rect.funnel-step{fill:#D55E00}svg rect.funnel-unknown{fill:#F0E442;stroke:#8a8000}\n"
+"svg rect.funnel-total{fill:#999}svg rect.funnel-eligible{fill:#009E73}\n"
+"table.notes{width:100%}table.notes caption{text-align:left;font-weight:700;margin:8px 0 2px}\n"
+;
+
 void
-html_page_begin(outbuf *b, const char *title)
+html_page_begin(outbuf *b, const char *title, int with_index)
 {
     outbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                    "<meta charset=\"utf-8\">\n"
@@ -321,6 +393,8 @@ html_page_begin(outbuf *b, const char *title)
     html_escape(b, title);
     outbuf_puts(b, "</title>\n<style>\n");
     outbuf_puts(b, page_style);
+    if (with_index)
+        outbuf_puts(b, index_style);
     outbuf_puts(b, "</style>\n</head>\n<body>\n");
     outbuf_puts(b, page_defs);
 }
@@ -570,14 +644,45 @@ criteria_cells(const trial *t)
         outbuf_printf(b, "<br><small>%s</small></td><td class=\"text\">",
                       c->exclusion ? "exclusion" : "inclusion");
         html_escape(b, c->text);
-        if (c->note) {
-            outbuf_puts(b, "<span class=\"note\">Read as: ");
-            html_escape(b, c->note);
-            outbuf_puts(b, "</span>");
-        }
-        outbuf_puts(b, "</td>");
     }
     return cells;
+}
+
+/*
+** How each criterion is read (its note) is the same on every page, and
+** was an eighth of a realistic page: a patient's table says it for the
+** criteria that decided the verdict only, and the index (at the end of
+** a one-file report, index.html of --html-dir) for all, once.
+*/
+static outbuf *
+criteria_notes(const trial *t)
+{
+    outbuf *notes = xcalloc((size_t)t->ncrit + 1, sizeof *notes);
+    for (int i = 0; i < t->ncrit; i++) {
+        if (!t->crit[i].note)
+            continue;
+        outbuf_puts(&notes[i], "<span class=\"note\">Read as: ");
+        html_escape(&notes[i], t->crit[i].note);
+        outbuf_puts(&notes[i], "</span>");
+    }
+    return notes;
+}
+
+/* The anchor of trial t's notes in the index: read-ID. */
+static void
+notes_anchor(outbuf *b, const trial *t)
+{
+    outbuf_puts(b, "read-");
+    html_escape(b, t->id);
+}
+
+static int
+has_notes(const trial *t)
+{
+    for (int i = 0; i < t->ncrit; i++)
+        if (t->crit[i].note)
+            return 1;
+    return 0;
 }
 
 static void
@@ -586,8 +691,13 @@ criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
     const trial *t = tr->t;
     outbuf_puts(b, "<table class=\"criteria\" data-trial=\"");
     html_escape(b, t->id);
-    outbuf_puts(b, "\">\n<thead><tr><th>Criterion</th><th>Registry text</th>"
-                   "<th>Reading</th><th>Result</th><th>Reason</th>"
+    outbuf_puts(b, "\">\n<thead><tr><th>Criterion</th><th>Registry text");
+    if (has_notes(t)) {
+        outbuf_puts(b, h->dir ? " (<a href=\"index.html#" : " (<a href=\"#");
+        notes_anchor(b, t);
+        outbuf_puts(b, "\">how each is read</a>)");
+    }
+    outbuf_puts(b, "</th><th>Reading</th><th>Result</th><th>Reason</th>"
                    "<th>Evidence</th></tr></thead>\n<tbody>\n");
     for (int i = 0; i < t->ncrit; i++) {
         const criterion *c = &t->crit[i];
@@ -599,9 +709,12 @@ criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
         outbuf_puts(b, tv_name(v));
         outbuf_puts(b, "\" data-effect=\"");
         outbuf_puts(b, html_effect(v, c->exclusion));
-        outbuf_puts(b, tr->crit && decide_is_deciding(tr, i) ? "\" class=\"decides\">" : "\">");
+        int decides = tr->crit && decide_is_deciding(tr, i);
+        outbuf_puts(b, decides ? "\" class=\"decides\">" : "\">");
         outbuf_put(b, h->cells[j][i].p, h->cells[j][i].len);
-        outbuf_puts(b, "<td>");
+        if (decides)
+            outbuf_put(b, h->notes[j][i].p, h->notes[j][i].len);
+        outbuf_puts(b, "</td><td>");
         crit_reading(b, res);
         outbuf_puts(b, "</td><td class=\"result\">");
         outbuf_puts(b, result_word(v));
@@ -775,6 +888,39 @@ funnel(outbuf *b, const summary *s, int j, const trial *t)
                   FUNNEL_W - 56, y + 14, eligible);
 }
 
+/* Every criterion of t with its registry text and how it is read: the
+** patients' tables link here (criteria_notes). */
+static void
+notes_table(outbuf *b, const trial *t)
+{
+    if (!has_notes(t))
+        return;
+    outbuf_puts(b, "<table class=\"notes\" id=\"");
+    notes_anchor(b, t);
+    outbuf_puts(b, "\" data-trial=\"");
+    html_escape(b, t->id);
+    outbuf_puts(b, "\">\n<caption>");
+    html_escape(b, t->id);
+    outbuf_put(b, " ", 1);
+    html_escape(b, t->title);
+    outbuf_puts(b, "</caption>\n<thead><tr><th>Criterion</th><th>Registry text</th>"
+                   "<th>Read as</th></tr></thead>\n<tbody>\n");
+    for (int i = 0; i < t->ncrit; i++) {
+        const criterion *c = &t->crit[i];
+        outbuf_puts(b, "<tr data-criterion=\"");
+        html_escape(b, c->id);
+        outbuf_puts(b, "\"><td>");
+        html_escape(b, c->id);
+        outbuf_puts(b, c->exclusion ? "<br><small>exclusion</small>" : "<br><small>inclusion</small>");
+        outbuf_puts(b, "</td><td>");
+        html_escape(b, c->text);
+        outbuf_puts(b, "</td><td>");
+        html_escape(b, c->note ? c->note : "");
+        outbuf_puts(b, "</td></tr>\n");
+    }
+    outbuf_puts(b, "</tbody></table>\n");
+}
+
 void
 html_index(outbuf *b, const trialset *ts, const outbuf *rows, const summary *s)
 {
@@ -798,6 +944,9 @@ html_index(outbuf *b, const trialset *ts, const outbuf *rows, const summary *s)
     outbuf_puts(b, "</tbody></table>\n<h2>Attrition</h2>\n");
     for (int j = 0; s && j < n; j++)
         funnel(b, s, j, trialset_at(ts, j));
+    outbuf_puts(b, "<h2>How the criteria are read</h2>\n");
+    for (int j = 0; j < n; j++)
+        notes_table(b, trialset_at(ts, j));
     outbuf_puts(b, "</section>\n");
 }
 

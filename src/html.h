@@ -55,6 +55,9 @@ typedef struct html_panel {
 typedef struct html_panels {
     int n;
     html_panel *p;
+    outbuf *rows;               /* [ncrit + 1]: a criterion's (then the
+                                ** verdict's) row attributes, escaped once */
+    int nrows;
 } html_panels;
 
 html_panels *html_panels_new(const trial *t);
@@ -70,6 +73,10 @@ typedef struct html_ctx {
     html_panels **panels;
     outbuf **cells;             /* [trial][criterion]: the table's first
                                 ** cells, escaped once (html.c) */
+    outbuf **notes;             /* [trial][criterion]: the "Read as" note,
+                                ** escaped once; empty without a note */
+    int dir;                    /* --html-dir: the notes of the criteria
+                                ** that did not decide are in index.html */
 } html_ctx;
 
 html_ctx *html_new(const trialset *ts, const vocab *v);
@@ -141,8 +148,9 @@ const char *html_effect(tv v, int exclusion);
 void html_num(outbuf *b, double v);
 
 /* The start of a page (doctype, head, inline style, body, the shared SVG
-** patterns) and its end. */
-void html_page_begin(outbuf *b, const char *title);
+** patterns) and its end.  with_index: the page has the index (matrix,
+** funnels, notes) and so its style rules. */
+void html_page_begin(outbuf *b, const char *title, int with_index);
 void html_page_end(outbuf *b);
 
 /*

@@ -103,6 +103,8 @@ walk_rule(html_panels *ps, int crit, const rule *ru)
         walk_rule(ps, crit, ru->kids[i]);
 }
 
+static void row_attrs(outbuf *b, const char *tid, const char *crit);
+
 html_panels *
 html_panels_new(const trial *t)
 {
@@ -110,6 +112,11 @@ html_panels_new(const trial *t)
     for (int i = 0; i < t->ncrit; i++)
         if (t->crit[i].evaluated)
             walk_rule(ps, i, t->crit[i].rule);
+    ps->nrows = t->ncrit + 1;
+    ps->rows = xcalloc((size_t)ps->nrows, sizeof *ps->rows);
+    for (int i = 0; i < t->ncrit; i++)
+        row_attrs(&ps->rows[i], t->id, t->crit[i].id);
+    row_attrs(&ps->rows[t->ncrit], t->id, "verdict");
     return ps;
 }
 
@@ -120,6 +127,9 @@ html_panels_free(html_panels *ps)
         return;
     for (int i = 0; i < ps->n; i++)
         free(ps->p[i].thr);
+    for (int i = 0; i < ps->nrows; i++)
+        outbuf_release(&ps->rows[i]);
+    free(ps->rows);
     free(ps->p);
     free(ps);
 }
@@ -198,6 +208,16 @@ attr_value_(outbuf *b, const char *open, size_t n, double v)
     outbuf_put(b, open, n);
     outbuf_puts(b, buf);
     outbuf_put(b, "\"", 1);
+}
+
+/* What every stretch and the square of a row share, up to the value of
+** data-result: made once per run (html_panels_new), not per row drawn. */
+static void
+row_attrs(outbuf *b, const char *tid, const char *crit)
+{
+    attr_str(b, "data-trial", tid);
+    attr_str(b, "data-criterion", crit);
+    attr_open(b, "data-result");
 }
 
 /* data-from, data-to and x, width of an interval, clipped to the axis
@@ -329,6 +349,47 @@ y_of(double v, double v0, double v1, double y0, double y1)
     return y0 + (v - v0) / (v1 - v0) * (y1 - y0);
 }
 
+/*
+** The samples: one polyline, a dot at each point (the style sheet's
+** marker), with the times and values in data-times and data-values (a
+** circle each, with its own data-time and data-value, was 7 % of a
+** realistic page).  For a series other than VIS it is also the line
+** (class "values samples"); VIS' line is a step line, so its samples
+** are a polyline of their own, not stroked.  A lone sample's point is
+** written twice: a marker needs a segment to sit on.
+*/
+static void
+samples(const tl *g, const point *pts, int n, int vis, double v0, double v1,
+        double y0, double y1)
+{
+    outbuf *b = g->b;
+    outbuf_puts(b, vis ? "<polyline class=\"samples\" data-times=\""
+                       : "<polyline class=\"values samples\" data-times=\"");
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            outbuf_put(b, " ", 1);
+        html_time(b, pts[i].t);
+    }
+    outbuf_puts(b, "\" data-values=\"");
+    for (int i = 0; i < n; i++) {
+        char buf[40];
+        num_format(pts[i].v, buf, sizeof buf);
+        if (i > 0)
+            outbuf_put(b, " ", 1);
+        outbuf_puts(b, buf);
+    }
+    outbuf_puts(b, "\" points=\"");
+    for (int i = 0; i < n || (n == 1 && i == 1); i++) {
+        int k = i < n ? i : 0;
+        if (i > 0)
+            outbuf_put(b, " ", 1);
+        html_num(b, x_of(g, pts[k].t));
+        outbuf_put(b, ",", 1);
+        html_num(b, y_of(pts[k].v, v0, v1, y0, y1));
+    }
+    outbuf_puts(b, "\"/>");
+}
+
 static void
 panel(tl *g, const html_panel *p, int top, arena *a)
 {
@@ -347,11 +408,10 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     attr_num(b, "data-v1", v1);
     attr_num(b, "data-y0", y0);
     attr_num(b, "data-y1", y1);
+    /* x, width and height are the style sheet's (TL_X0, TL_X1 - TL_X0,
+    ** TL_PANEL - 3 * TL_PAD): the same for every panel */
     outbuf_puts(b, "><rect class=\"panel\"");
-    attr_num(b, "x", TL_X0);
     attr_num(b, "y", y1);
-    attr_num(b, "width", TL_X1 - TL_X0);
-    attr_num(b, "height", y0 - y1);
     outbuf_puts(b, "/>");
     outbuf_puts(b, "<text x=\"4\"");
     attr_num(b, "y", y1 + 12);
@@ -365,14 +425,14 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     /* the scale's ends */
     char buf[40];
     num_format(v1, buf, sizeof buf);
-    outbuf_puts(b, "<text class=\"muted\" text-anchor=\"end\"");
+    outbuf_puts(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y1 + 9);
     outbuf_puts(b, ">");
     outbuf_puts(b, buf);
     outbuf_puts(b, "</text>");
     num_format(v0, buf, sizeof buf);
-    outbuf_puts(b, "<text class=\"muted\" text-anchor=\"end\"");
+    outbuf_puts(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y0);
     outbuf_puts(b, ">");
@@ -391,10 +451,10 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         attr_num(b, "y1", y);
         attr_num(b, "x2", TL_X1);
         attr_num(b, "y2", y);
-        outbuf_puts(b, "/><text class=\"muted\"");
+        outbuf_puts(b, "/><text class=\"muted e\"");
         attr_num(b, "x", TL_X1 - 4);
         attr_num(b, "y", y - 3);
-        outbuf_puts(b, " text-anchor=\"end\">");
+        outbuf_puts(b, ">");
         html_escape(b, g->t->crit[p->thr[i].crit].id);
         num_format(p->thr[i].v, buf, sizeof buf);
         outbuf_puts(b, ": ");
@@ -402,30 +462,24 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         outbuf_puts(b, "</text>");
     }
     /* values: a step line for VIS (constant between changes) */
-    outbuf_puts(b, "<polyline class=\"values\" points=\"");
-    for (int i = 0; i < n; i++) {
-        double y = y_of(pts[i].v, v0, v1, y0, y1);
-        if (vis && i > 0) {
+    if (vis) {
+        outbuf_puts(b, "<polyline class=\"values\" points=\"");
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                html_num(b, x_of(g, pts[i].t));
+                outbuf_put(b, ",", 1);
+                html_num(b, y_of(pts[i - 1].v, v0, v1, y0, y1));
+                outbuf_put(b, " ", 1);
+            }
             html_num(b, x_of(g, pts[i].t));
             outbuf_put(b, ",", 1);
-            html_num(b, y_of(pts[i - 1].v, v0, v1, y0, y1));
-            outbuf_put(b, " ", 1);
+            html_num(b, y_of(pts[i].v, v0, v1, y0, y1));
+            if (i + 1 < n)
+                outbuf_put(b, " ", 1);
         }
-        html_num(b, x_of(g, pts[i].t));
-        outbuf_put(b, ",", 1);
-        html_num(b, y);
-        if (i + 1 < n)
-            outbuf_put(b, " ", 1);
+        outbuf_puts(b, "\"/>");
     }
-    outbuf_puts(b, "\"/>");
-    for (int i = 0; i < n; i++) {
-        outbuf_puts(b, "<circle class=\"sample\"");
-        attr_time(b, "data-time", pts[i].t);
-        attr_value(b, "data-value", pts[i].v);
-        attr_num(b, "cx", x_of(g, pts[i].t));
-        attr_num(b, "cy", y_of(pts[i].v, v0, v1, y0, y1));
-        outbuf_puts(b, " r=\"2.5\"/>");
-    }
+    samples(g, pts, n, vis, v0, v1, y0, y1);
     outbuf_puts(b, "</g>\n");
 }
 
@@ -491,9 +545,39 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
     html_escape(g->b, name);
     outbuf_put(g->b, "\"", 1);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
-    attr_num(g->b, "y", y + 2);
-    attr_num(g->b, "height", TL_ROW - 4);
+    attr_num(g->b, "y", y + 2);     /* height TL_ROW - 4: the style sheet's */
     outbuf_puts(g->b, "/>");
+}
+
+/* Where medication entry e's bar ends: a single dose at its time, a
+** running one at the screening time. */
+static ts_time
+med_end(const tl *g, const med_entry *e)
+{
+    ts_time z = e->kind == MED_DOSE && e->end == TS_NONE ? e->start : e->end;
+    return z == TS_NONE ? g->sp->now : z;
+}
+
+/*
+** The bars of medication list ml: entries that follow each other without
+** a gap (an infusion whose rate changes, a rate a row) are one bar from
+** the first's start to the last's end; an entry of no length (a dose)
+** stays a bar of its own.  A realistic record's vasopressor is a dozen
+** entries end to end, each a bar before.
+*/
+static void
+med_bars(const tl *g, const med_list *ml, const char *name, int y)
+{
+    for (int j = 0; j < ml->n; j++) {
+        const med_entry *e = &ml->e[j];
+        if (!on_axis(g, e->start, e->end))
+            continue;
+        ts_time z = med_end(g, e);
+        while (z > e->start && j + 1 < ml->n && ml->e[j + 1].start == z
+               && med_end(g, &ml->e[j + 1]) > z)
+            z = med_end(g, &ml->e[++j]);
+        bar(g, "bar", "data-concept", name, e->start, z, y);
+    }
 }
 
 static int
@@ -505,12 +589,7 @@ bar_rows(const tl *g, int y)
         const concept *c = vocab_at(r->vocab, i);
         if (med_row(g, i)) {
             label(g, y + 12, c->name);
-            for (int j = 0; j < r->meds[i].n; j++) {
-                const med_entry *e = &r->meds[i].e[j];
-                if (on_axis(g, e->start, e->end))
-                    bar(g, "bar", "data-concept", c->name, e->start,
-                        e->kind == MED_DOSE && e->end == TS_NONE ? e->start : e->end, y);
-            }
+            med_bars(g, &r->meds[i], c->name, y);
             y += TL_ROW;
         }
         if (proc_row(g, i)) {
@@ -558,35 +637,25 @@ stamp(outbuf *b, const html_grid *gr, int k)
     outbuf_put(b, gr->stamps.p + gr->stamp_at[k], gr->stamp_at[k + 1] - gr->stamp_at[k]);
 }
 
-static const char *
-effect_of(int is_verdict, int v, int exclusion)
-{
-    return !is_verdict ? html_effect((tv)v, exclusion)
-           : v == V_ELIGIBLE ? "ok" : v == V_INELIGIBLE ? "blocks" : "unknown";
-}
-
 /*
 ** The maximal runs of equal values v[0..n) over the grid's points.  What
-** every stretch of the row shares (its class, trial and criterion, its y
-** and height) is escaped and formatted once into head and tail; a stretch
-** runs from grid point to grid point, whose times are formatted once per
-** patient (gr->stamps).  The markup is as interval() would write it.
+** every stretch of the row shares (trial and criterion: attrs) is escaped
+** once per run; a stretch runs from grid point to grid point, whose times
+** are formatted once per patient (gr->stamps).  The markup is as
+** interval() would write it.
+**
+** The height is the style sheet's (TL_ROW - 4), and so is the colour: it
+** follows data-result, inverted on an exclusion's row, whose rects have
+** the class x (a data-effect on each was a fifth of a stretch's bytes).
 */
 static void
 stretches(const tl *g, const html_grid *gr, const unsigned char *v,
-          const char *crit, int is_verdict, int exclusion, int y)
+          const outbuf *attrs, int is_verdict, int exclusion, int y)
 {
     outbuf *b = g->b;
     int n = gr->n;
-    outbuf head = {0}, tail = {0};
-    outbuf_puts(&head, is_verdict ? "<rect class=\"stretch verdict\""
-                                  : "<rect class=\"stretch\"");
-    attr_str(&head, "data-trial", g->trial);
-    attr_str(&head, "data-criterion", crit);
-    attr_open(&head, "data-result");
-    attr_num(&tail, "y", y + 2);
-    attr_num(&tail, "height", TL_ROW - 4);
-    outbuf_puts(&tail, "/>");
+    const char *cls = is_verdict ? "<rect class=\"stretch verdict\""
+                      : exclusion ? "<rect class=\"stretch x\"" : "<rect class=\"stretch\"";
     for (int k = 0; k < n;) {
         int e = k + 1;
         while (e < n && v[e] == v[k])
@@ -597,10 +666,9 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         }
         int ke = e < n ? e : n - 1;
         ts_time from = gr->at[k], to = gr->at[ke];
-        outbuf_put(b, head.p, head.len);
+        outbuf_puts(b, cls);
+        outbuf_put(b, attrs->p, attrs->len);
         outbuf_puts(b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
-        outbuf_put(b, "\" data-effect=\"", 15);
-        outbuf_puts(b, effect_of(is_verdict, v[k], exclusion));
         outbuf_put(b, "\" data-from=\"", 13);
         stamp(b, gr, k);
         outbuf_put(b, "\" data-to=\"", 11);
@@ -612,30 +680,22 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         double xa = x_of(g, a), xz = x_of(g, z);
         attr_num(b, "x", xa);
         attr_num(b, "width", xz - xa);
-        outbuf_put(b, tail.p, tail.len);
+        attr_num(b, "y", y + 2);
+        outbuf_put(b, "/>", 2);
         k = e;
     }
-    outbuf_release(&head);
-    outbuf_release(&tail);
     /* The value at the screening time, as a small square just after it:
     ** a result that starts there is a stretch of no width. */
     unsigned char last = v[n - 1];
     if (last == HTML_SKIPPED)
         return;
-    outbuf_puts(b, "<rect class=\"at-now\"");
-    attr_str(b, "data-trial", g->trial);
-    attr_str(b, "data-criterion", crit);
-    attr_open(b, "data-result");
+    outbuf_puts(b, exclusion ? "<rect class=\"at-now x\"" : "<rect class=\"at-now\"");
+    outbuf_put(b, attrs->p, attrs->len);
     outbuf_puts(b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
-    outbuf_put(b, "\"", 1);
-    attr_open(b, "data-effect");
-    outbuf_puts(b, effect_of(is_verdict, last, exclusion));
     outbuf_put(b, "\"", 1);
     attr_num(b, "x", x_of(g, g->sp->now) + 2);
     attr_num(b, "y", y + 1);
-    outbuf_puts(b, " width=\"8\"");
-    attr_num(b, "height", TL_ROW - 2);
-    outbuf_puts(b, "/>");
+    outbuf_puts(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
 }
 
 static ts_time
@@ -645,40 +705,52 @@ tick_step(ts_time span)
            : span <= 100 * TS_HOUR ? 6 * TS_HOUR : 12 * TS_HOUR;
 }
 
+/* The first tick at or after t0: a multiple of st (UTC). */
+static ts_time
+first_tick(ts_time t0, ts_time st)
+{
+    ts_time t = t0 - ((t0 % st) + st) % st;
+    return t < t0 ? t + st : t;
+}
+
+/*
+** The hour axis: the ticks are one path (a line each was a third of the
+** axis' bytes), the labels centred by the style sheet (g.axis text).
+*/
 static void
 axis(const tl *g, int y)
 {
     outbuf *b = g->b;
     ts_time st = tick_step(g->sp->t1 - g->sp->t0);
-    ts_time t = g->sp->t0 - ((g->sp->t0 % st) + st) % st;
-    if (t < g->sp->t0)
-        t += st;
-    outbuf_puts(b, "<g class=\"axis\">");
-    int first = 1;
-    for (; t <= g->sp->t1; t += st) {
+    ts_time t1 = g->sp->t1, first = first_tick(g->sp->t0, st);
+    outbuf_puts(b, "<g class=\"axis\"><path d=\"");
+    for (ts_time t = first; t <= t1; t += st) {
+        outbuf_put(b, "M", 1);
+        html_num(b, x_of(g, t));
+        outbuf_put(b, " ", 1);
+        html_num(b, g->top);
+        outbuf_put(b, "V", 1);
+        html_num(b, y + 4);
+    }
+    outbuf_puts(b, "\"/>");
+    for (ts_time t = first; t <= t1; t += st) {
         int yy, mo, d, h, mi, s;
         ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
         double x = x_of(g, t);
-        outbuf_puts(b, "<line");
-        attr_num(b, "x1", x);
-        attr_num(b, "x2", x);
-        attr_num(b, "y1", g->top);
-        attr_num(b, "y2", y + 4);
-        outbuf_puts(b, "/><text text-anchor=\"middle\"");
+        outbuf_puts(b, "<text");
         attr_num(b, "x", x);
         attr_num(b, "y", y + 15);
         char hh[] = ">00:00</text>";
         hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
         outbuf_put(b, hh, sizeof hh - 1);
-        if (first || h < st / TS_HOUR) {
-            outbuf_puts(b, "<text text-anchor=\"middle\" class=\"muted\"");
+        if (t == first || h < st / TS_HOUR) {
+            outbuf_puts(b, "<text class=\"muted\"");
             attr_num(b, "x", x);
             attr_num(b, "y", y + 27);
             outbuf_printf(b, ">%04d-%02d-%02d</text>", yy, mo, d);
         }
-        first = 0;
     }
-    outbuf_puts(b, "<text x=\"4\"");
+    outbuf_puts(b, "<text class=\"s\" x=\"4\"");
     attr_num(b, "y", y + 15);
     outbuf_puts(b, ">hours (UTC)</text></g>\n");
 }
@@ -723,12 +795,12 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     const html_grid *gr = &w->g;
     for (int i = 0; i < t->ncrit; i++, y += TL_ROW) {
         label(&g, y + 12, t->crit[i].id);
-        stretches(&g, gr, gr->crit[j] + i * gr->n, t->crit[i].id, 0,
+        stretches(&g, gr, gr->crit[j] + i * gr->n, &ps->rows[i], 0,
                   t->crit[i].exclusion, y);
         outbuf_put(b, "\n", 1);
     }
     label(&g, y + 12, "verdict");
-    stretches(&g, gr, gr->verdict + j * gr->n, "verdict", 1, 0, y);
+    stretches(&g, gr, gr->verdict + j * gr->n, &ps->rows[t->ncrit], 1, 0, y);
     y += TL_ROW;
     outbuf_puts(b, "\n<line class=\"now\"");
     attr_time(b, "data-time", sp->now);

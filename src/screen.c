@@ -264,7 +264,7 @@ html_record(screen_ctx *c, worker *w, batch_slot *s, const record *r)
         html_patient(w->html, &s->out, r, w->res, c->ntrials);
         return;
     }
-    html_page_begin(&s->out, record_id(r));
+    html_page_begin(&s->out, record_id(r), 0);
     outbuf_puts(&s->out, "<nav><a href=\"index.html\">All patients</a></nav>\n");
     html_patient(w->html, &s->out, r, w->res, c->ntrials);
     html_page_end(&s->out);
@@ -635,6 +635,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     hold_output(&c, jobs);
     if (o->ro.format == REPORT_HTML && !o->quiet) {
         c.html = html_new(ts, v);
+        c.html->dir = o->html_dir != NULL;
         c.names = html_names_new();
     }
     c.w = xcalloc((size_t)jobs, sizeof *c.w);
@@ -660,7 +661,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         outbuf head = {0};
         report_begin(&o->ro, &head);
         if (c.html) {
-            html_page_begin(&head, "trialscreen report");
+            html_page_begin(&head, "trialscreen report", 1);
             outbuf_puts(&head, "<h1>trialscreen report</h1>\n");
             if (!o->html_dir)
                 outbuf_puts(&head, "<nav><a href=\"#index\">Patients and "

@@ -313,7 +313,7 @@ check_intervals(const char *svg, const axis *a)
     for (const char *p = svg; (p = strstr(p, "<rect class=\"")) != NULL; p++) {
         char cls[32];
         attr(p, "class", cls, sizeof cls);
-        if (strcmp(cls, "panel") == 0 || strcmp(cls, "at-now") == 0)
+        if (strcmp(cls, "panel") == 0 || strncmp(cls, "at-now", 6) == 0)
             continue;
         ts_time from = attr_time(p, "data-from"), to = attr_time(p, "data-to");
         char clipped[8] = "";
@@ -327,6 +327,56 @@ check_intervals(const char *svg, const axis *a)
         n++;
     }
     return n;
+}
+
+/* The value of attribute name of tag, whole (a list can be long). */
+static char *
+attr_dup(const char *tag, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, " %s=\"", name);
+    const char *p = strstr(tag, key), *end = strchr(tag, '>');
+    assert_true(p && p < end);
+    p += strlen(key);
+    return strndup(p, (size_t)(strchr(p, '"') - p));
+}
+
+/* The samples' polyline: its i-th point at (x(time i), y(value i)); a
+** lone sample's point twice. */
+static void
+check_samples(const char *pl, const axis *a, double v0, double v1,
+              double y0, double y1)
+{
+    char *times = attr_dup(pl, "data-times"), *values = attr_dup(pl, "data-values");
+    char *points = attr_dup(pl, "points");
+    char *ts = times, *vs = values, *ps = points, *t1, *t2, *t3 = NULL;
+    int n = 0;
+    double fx = 0, fy = 0;
+    for (char *t; (t = strtok_r(ts, " ", &t1)) != NULL; ts = NULL, vs = NULL, ps = NULL) {
+        char *v = strtok_r(vs, " ", &t2), *pt = strtok_r(ps, " ", &t3);
+        assert_non_null(v);
+        assert_non_null(pt);
+        ts_time tm;
+        char why[128];
+        assert_int_equal(ts_parse_time(t, &tm, why, sizeof why), 0);
+        double x = strtod(pt, NULL), y = strtod(strchr(pt, ',') + 1, NULL);
+        double want = y0 + (strtod(v, NULL) - v0) / (v1 - v0) * (y1 - y0);
+        assert_true(fabs(y - want) < 0.011);
+        assert_true(fabs(x - x_at(a, tm)) < 0.011);
+        if (n++ == 0)
+            fx = x, fy = y;
+    }
+    char *more = n ? strtok_r(NULL, " ", &t3)   /* points left over */
+                   : *points ? points : NULL;
+    if (n == 1 && more) {
+        assert_true(fabs(strtod(more, NULL) - fx) < 1e-9);
+        assert_true(fabs(strtod(strchr(more, ',') + 1, NULL) - fy) < 1e-9);
+        more = strtok_r(NULL, " ", &t3);
+    }
+    assert_null(more);
+    free(times);
+    free(values);
+    free(points);
 }
 
 /* Thresholds and samples sit where the panel's printed scale puts them. */
@@ -355,14 +405,39 @@ check_panels(const char *svg, const axis *a)
             assert_true(attr(t, "data-criterion", c2, sizeof c2));
             n++;
         }
-        for (const char *s = g; (s = strstr(s, "<circle class=\"sample\"")) && s < end; s++) {
-            double v = attr_num(s, "data-value");
-            double want = y0 + (v - v0) / (v1 - v0) * (y1 - y0);
-            assert_true(fabs(attr_num(s, "cy") - want) < 0.011);
-            assert_true(fabs(attr_num(s, "cx") - x_at(a, attr_time(s, "data-time"))) < 0.011);
-        }
+        const char *s = strstr(g, " samples\" data-times=\"");
+        if (!s || s > end)
+            s = strstr(g, "<polyline class=\"samples\"");
+        assert_true(s && s < end);              /* one per panel */
+        check_samples(s, a, v0, v1, y0, y1);
     }
     return n;
+}
+
+/*
+** A criterion's stretches and square carry no data-effect: the style
+** sheet colours them from data-result and class x (an exclusion's row).
+** The square at the screening time must so give the effect the criteria
+** table (after the timeline) says for the same criterion.
+*/
+static void
+check_effect_key(const char *square, const char *tag)
+{
+    char crit[80], res[16], cls[32], key[128], eff[16];
+    attr(tag, "data-criterion", crit, sizeof crit);
+    if (strcmp(crit, "verdict") == 0)
+        return;
+    attr(tag, "data-result", res, sizeof res);
+    attr(tag, "class", cls, sizeof cls);
+    int x = strcmp(cls, "at-now x") == 0;
+    assert_true(x || strcmp(cls, "at-now") == 0);
+    snprintf(key, sizeof key, "<tr data-criterion=\"%s\"", crit);
+    const char *row = strstr(square, key);
+    assert_non_null(row);
+    attr(row, "data-effect", eff, sizeof eff);
+    const char *want = strcmp(res, "unknown") == 0 ? "unknown"
+                       : (strcmp(res, "met") == 0) != x ? "ok" : "blocks";
+    assert_string_equal(eff, want);
 }
 
 static void
@@ -396,13 +471,15 @@ test_coordinates(void **state)
     ** and threshold are all >= 0, and the pad stops at zero) */
     const char *vis = strstr(page, "<g class=\"series\" data-concept=\"vis\"");
     assert_true(attr_num(vis, "data-v0") >= 0);
-    /* every at-now square says whose row it ends */
+    /* every at-now square says whose row it ends, and its colour key
+    ** (class x on an exclusion's row) gives the table row's effect */
     int squares = 0;
-    for (const char *p = page; (p = strstr(p, "<rect class=\"at-now\"")) != NULL; p++) {
+    for (const char *p = page; (p = strstr(p, "<rect class=\"at-now")) != NULL; p++) {
         const char *end = strchr(p, '>');
         char *tag = strndup(p, (size_t)(end - p));
         assert_non_null(strstr(tag, " data-trial=\"NCT"));
         assert_non_null(strstr(tag, " data-criterion=\""));
+        check_effect_key(p, tag);
         free(tag);
         squares++;
     }
@@ -532,7 +609,7 @@ test_shortcut_every_point_trial(void **state)
     for (const char *p = page; (p = strstr(p, key)) != NULL; p++) {
         const char *end = strstr(p, "</section>");
         int squares = 0, rows = 0;
-        for (const char *q = p; (q = strstr(q, "<rect class=\"at-now\"")) != NULL && q < end; q++)
+        for (const char *q = p; (q = strstr(q, "<rect class=\"at-now")) != NULL && q < end; q++)
             squares++;
         for (const char *q = p; (q = strstr(q, "<tr data-criterion=")) != NULL && q < end; q++)
             rows++;

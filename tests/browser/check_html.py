@@ -696,22 +696,11 @@ def check_series(rep, where, svg, ax, t, ctx):
 
         rep.ok(sum(1 for _ in g.find("polyline", "values")) <= 1, where,
                desc + " polyline.values", "at most one", "more")
-        for c in g.find("circle", "sample"):
-            tm, v = c.get("data-time"), c.get("data-value")
-            try:
-                fv = float(v)
-            except (TypeError, ValueError):
-                fv = None
-            if not rep.ok(is_rfc(tm) and fv is not None, where,
-                          desc + " circle.sample", "data-time and data-value",
-                          c.attrs):
-                continue
-            cx, cy = num(rep, where, c, "cx"), num(rep, where, c, "cy")
-            rep.ok(close(cx, ax.x(rfc(tm))), where,
-                   "%s sample at %s cx" % (desc, tm),
-                   "%.2f" % ax.x(rfc(tm)), cx)
-            rep.ok(close(cy, y(fv)), where,
-                   "%s sample %s at %s cy" % (desc, v, tm), "%.2f" % y(fv), cy)
+        pls = [p for p in g.find("polyline", "samples")]
+        if not rep.ok(len(pls) == 1, where, desc + " polyline.samples",
+                      "exactly one", len(pls)):
+            continue
+        check_samples(rep, where, desc, pls[0], ax, y)
         drawn = set()
         for ln in g.find("line", "threshold"):
             cid = ln.get("data-criterion")
@@ -766,6 +755,38 @@ def stretches_by_row(svg):
     for r in svg.find("rect", "stretch"):
         rows.setdefault(r.get("data-criterion"), []).append(r)
     return rows
+
+
+def check_samples(rep, where, desc, pl, ax, y):
+    """The samples' polyline: point i at (x(data-times[i]), y(data-values[i]));
+    a lone sample's point is written twice (a marker needs a segment)."""
+    times = (pl.get("data-times") or "").split()
+    vals = (pl.get("data-values") or "").split()
+    pts = (pl.get("points") or "").split()
+    d = desc + " polyline.samples"
+    if len(times) == 1 and len(pts) == 2:
+        rep.ok(pts[0] == pts[1], where, d + " points", "a lone point twice", pts)
+        pts = pts[:1]
+    if not rep.ok(len(times) == len(vals) == len(pts), where, d,
+                  "as many data-times, data-values and points",
+                  (len(times), len(vals), len(pts))):
+        return
+    for tm, v, pt in zip(times, vals, pts):
+        try:
+            fv = float(v)
+            cx, cy = (float(c) for c in pt.split(","))
+        except ValueError:
+            rep.ok(False, where, d, "numbers", (v, pt))
+            continue
+        if not rep.ok(is_rfc(tm), where, d + " data-times", "RFC 3339", tm):
+            continue
+        for c in pt.split(","):
+            rep.ok(NUM_RE.match(c) is not None, where, d + " points",
+                   "numbers with at most 2 decimals", pt)
+        rep.ok(close(cx, ax.x(rfc(tm))), where,
+               "%s sample at %s x" % (desc, tm), "%.2f" % ax.x(rfc(tm)), cx)
+        rep.ok(close(cy, y(fv)), where,
+               "%s sample %s at %s y" % (desc, v, tm), "%.2f" % y(fv), cy)
 
 
 def check_stretches(rep, where, svg, ax, t, scr, path, at, ctx):
@@ -1422,7 +1443,8 @@ MUTATIONS = [
      r'(<rect class="stretch"[^>]*\bdata-result=")([a-z_]+)(")', other_result,
      "rect.stretch", False),
     ("sample y", EX,
-     r'(<circle class="sample"[^>]*\bcy=")' + NUMV, bump(3), "sample", False),
+     r'(<polyline class="values samples"[^>]*\bpoints="[0-9.]+,)(-?[0-9.]+)( )',
+     bump(3), "sample", False),
     ("now x", EX,
      r'(<line class="now"[^>]*\bx1=")' + NUMV, bump(4), "line.now", False),
     ("table result", EX,
