@@ -728,6 +728,15 @@ criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
     outbuf_puts(b, "</tbody></table>\n");
 }
 
+/* "NCT... title", escaped: a trial's heading and caption. */
+static void
+trial_name(outbuf *b, const trial *t)
+{
+    html_escape(b, t->id);
+    outbuf_put(b, " ", 1);
+    html_escape(b, t->title);
+}
+
 static void
 trial_section(html_worker *w, outbuf *b, const record *r, int j,
               const trial_result *tr, const html_span *sp)
@@ -736,9 +745,7 @@ trial_section(html_worker *w, outbuf *b, const record *r, int j,
     outbuf_puts(b, "<section class=\"trial\" data-trial=\"");
     html_escape(b, t->id);
     outbuf_puts(b, "\">\n<h3>");
-    html_escape(b, t->id);
-    outbuf_put(b, " ", 1);
-    html_escape(b, t->title);
+    trial_name(b, t);
     outbuf_puts(b, " <span class=\"badge\" data-trial=\"");
     html_escape(b, t->id);
     outbuf_printf(b, "\" data-verdict=\"%s\">%s</span></h3>\n",
@@ -850,9 +857,7 @@ funnel(outbuf *b, const summary *s, int j, const trial *t)
     summary_trial_counts(s, j, &screened, &eligible, &ineligible, &incomplete);
     int h = (t->ncrit + 2) * FUNNEL_ROW + 8;
     outbuf_puts(b, "<figure><figcaption>");
-    html_escape(b, t->id);
-    outbuf_put(b, " ", 1);
-    html_escape(b, t->title);
+    trial_name(b, t);
     outbuf_printf(b, ": %ld screened, %ld eligible, %ld ineligible, %ld "
                      "incomplete; per criterion, the records it excluded "
                      "(and left unknown, light)</figcaption>\n", screened,
@@ -900,9 +905,7 @@ notes_table(outbuf *b, const trial *t)
     outbuf_puts(b, "\" data-trial=\"");
     html_escape(b, t->id);
     outbuf_puts(b, "\">\n<caption>");
-    html_escape(b, t->id);
-    outbuf_put(b, " ", 1);
-    html_escape(b, t->title);
+    trial_name(b, t);
     outbuf_puts(b, "</caption>\n<thead><tr><th>Criterion</th><th>Registry text</th>"
                    "<th>Read as</th></tr></thead>\n<tbody>\n");
     for (int i = 0; i < t->ncrit; i++) {

@@ -89,28 +89,13 @@ typedef struct builder {
     int blanks;                 /* plain, with a \t, \n or \r somewhere */
 } builder;
 
-/* Past blanks, adding lines to the table as the skim in jsondoc.c does
-** (a \r alone ends a line, \r\n once). */
+/* Past blanks, adding lines to the table as the validator does (NDJSON
+** records have no blanks at all: the call is for the pretty-printed). */
 static inline void
 skip_ws(builder *b)
 {
-    const char *p = b->p;
-    for (;;) {
-        char c = *p;
-        if (c == ' ' || c == '\t') {
-            p++;
-        } else if (c == '\n') {
-            p++;
-            json_add_line(b->d, (size_t)(p - b->buf));
-        } else if (c == '\r') {
-            p++;
-            if (*p != '\n')
-                json_add_line(b->d, (size_t)(p - b->buf));
-        } else {
-            break;
-        }
-    }
-    b->p = p;
+    if ((unsigned char)*b->p <= ' ')
+        b->p = json_blanks(b->d, b->buf, b->p);
 }
 
 static cJSON *

@@ -190,27 +190,32 @@ fail_unexpected(checker *ck, const char *what)
 
 /* ------------------------------------------------------------------ scanner */
 
-/* Skip JSON whitespace, recording where lines start (\n, \r\n or \r). */
-void
-json_skip_ws_slow(checker *ck)
+/* Past the JSON blanks at p in the text buf of d, noting in d's line table
+** the lines they end (\n, \r\n or \r): the validator's and jsonbuild.c's. */
+const char *
+json_blanks(json_doc *d, const char *buf, const char *p)
 {
-    const char *p = ck->p;
     for (;;) {
         char c = *p;
         if (c == ' ' || c == '\t') {
             p++;
         } else if (c == '\n') {
             p++;
-            json_add_line(ck->doc, (size_t)(p - ck->buf));
+            json_add_line(d, (size_t)(p - buf));
         } else if (c == '\r') {
             p++;
             if (*p != '\n')
-                json_add_line(ck->doc, (size_t)(p - ck->buf));
+                json_add_line(d, (size_t)(p - buf));
         } else {
-            break;
+            return p;
         }
     }
-    ck->p = p;
+}
+
+void
+json_skip_ws_slow(checker *ck)
+{
+    ck->p = json_blanks(ck->doc, ck->buf, ck->p);
 }
 
 /* Four hex digits at s (stops at the NUL), or -1. */

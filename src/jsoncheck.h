@@ -89,7 +89,9 @@ typedef struct checker {
 ** returns -1. */
 int json_fail_at(checker *ck, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Skip JSON whitespace at ck->p, noting the lines it ends. */
+/* Past the JSON blanks at p in the text buf of d, noting in d's line
+** table the lines they end; json_skip_ws_slow does it at ck->p. */
+const char *json_blanks(json_doc *d, const char *buf, const char *p);
 void json_skip_ws_slow(checker *ck);
 
 /* Most values are not preceded by blanks (NDJSON has none at all). */
