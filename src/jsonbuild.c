@@ -130,16 +130,10 @@ read_string_any(builder *b)
             escaped = 1;
             char e = p[1];
             if (e == 'u') {
-                long cp = json_hex4(p + 2);
-                if (cp <= 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+                int n = json_u_escape(p);
+                if (n <= 0)
                     return NULL;
-                if (cp >= 0xD800 && cp <= 0xDBFF) {
-                    long lo = p[6] == '\\' && p[7] == 'u' ? json_hex4(p + 8) : -1;
-                    if (lo < 0xDC00 || lo > 0xDFFF)
-                        return NULL;
-                    p += 6;
-                }
-                p += 6;
+                p += n;
             } else if (e && strchr("\"\\/bfnrt", e)) {
                 p += 2;
             } else {

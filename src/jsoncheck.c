@@ -282,6 +282,23 @@ json_unescape(arena *a, const char *s, const char *e, size_t *outlen)
     return out;
 }
 
+int
+json_u_escape(const char *p)
+{
+    long cp = json_hex4(p + 2);
+    if (cp < 0)
+        return JSON_U_HEX;
+    if (cp == 0)
+        return JSON_U_ZERO;
+    if (cp >= 0xDC00 && cp <= 0xDFFF)
+        return JSON_U_LONE;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        long lo = (p[6] == '\\' && p[7] == 'u') ? json_hex4(p + 8) : -1;
+        return lo < 0xDC00 || lo > 0xDFFF ? JSON_U_LONE : 12;
+    }
+    return 6;
+}
+
 /* One \u escape at p (pointing at the backslash); advances *pp past it
 ** (and past the low half of a surrogate pair). */
 static int
@@ -289,20 +306,14 @@ check_u_escape(checker *ck, const char **pp)
 {
     const char *p = *pp;
     size_t off = (size_t)(p - ck->buf);
-    long cp = json_hex4(p + 2);
-    if (cp < 0)
+    int n = json_u_escape(p);
+    if (n == JSON_U_HEX)
         return json_fail_at(ck, off, "invalid \\u escape (expected 4 hex digits)");
-    if (cp == 0)
+    if (n == JSON_U_ZERO)
         return json_fail_at(ck, off, "\\u0000 is not allowed in strings");
-    if (cp >= 0xDC00 && cp <= 0xDFFF)
+    if (n == JSON_U_LONE)
         return json_fail_at(ck, off, "lone surrogate '%.6s'", p);
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
-        long lo = (p[6] == '\\' && p[7] == 'u') ? json_hex4(p + 8) : -1;
-        if (lo < 0xDC00 || lo > 0xDFFF)
-            return json_fail_at(ck, off, "lone surrogate '%.6s'", p);
-        p += 6;
-    }
-    *pp = p + 6;
+    *pp = p + n;
     return 0;
 }
 

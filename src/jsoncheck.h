@@ -113,6 +113,11 @@ int json_check_text(checker *ck);
 ** a string body s..e that passed the check, unescaped into a, NUL-ended. */
 int json_utf8_seq(const unsigned char *s, char *why, size_t whysize);
 long json_hex4(const char *s);
+/* The \u escape at p (at its backslash): its length, 6 or 12 for a
+** surrogate pair; JSON_U_HEX if the four hex digits are not there,
+** JSON_U_ZERO for \u0000, JSON_U_LONE for a lone surrogate. */
+enum { JSON_U_HEX = 0, JSON_U_ZERO = -1, JSON_U_LONE = -2 };
+int json_u_escape(const char *p);
 char *json_unescape(arena *a, const char *s, const char *e, size_t *outlen);
 
 /* In jsondoc.c, the document's line table: note that a line starts at
@@ -123,10 +128,10 @@ void json_locate(const json_doc *d, size_t off, int *line, int *column);
 
 /*
 ** jsonbuild.c: a valid text (but for a BOM and numbers of more than 63
-** characters) checked and built into
-** cJSON's tree in d's arena in one pass, each node's offset in its
-** valueint and the line table filled, d->ascii set if every byte is
-** ASCII; NULL if the text is not such, for the validator to decide.
+** characters) checked and built into cJSON's tree in d's arena in one
+** pass, each node's offset in its valueint and the line table filled,
+** d->ascii set if every byte is ASCII; NULL if the text is not such, for
+** the validator to decide.
 */
 cJSON *json_build(json_doc *d);
 

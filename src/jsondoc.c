@@ -1,11 +1,11 @@
 /*
 ** jsondoc.c -- strict JSON: one parse, and our validator explains.
 **
-** cJSON 1.7.15 is a lenient parser and its nodes carry no positions.  Most
-** records are plain ASCII without escapes: for them one pass of our own
-** checks the grammar and builds cJSON's tree with every node's offset
-** (jsonbuild.c; see "One parse" below).  Every other text, and every
-** text that pass refuses, is checked by the validator of jsoncheck.c,
+** cJSON 1.7.15 is a lenient parser and its nodes carry no positions.  For
+** almost every valid record one pass of our own checks the grammar and
+** builds cJSON's tree with every node's offset (jsonbuild.c; see "One
+** parse" below).  Every text that pass refuses is checked by the
+** validator of jsoncheck.c,
 ** which knows the whole grammar and reports line:column and the JSON path
 ** of the first problem; only a text that passes is then given to cJSON.
 ** This file is that glue: the allocation hooks, the tree, the one parse,
@@ -18,10 +18,11 @@
 ** node's valueint.  valueint is otherwise useless to us (it saturates at
 ** INT_MAX and nobody may read it as a number), which is why we can borrow
 ** it.  Texts longer than INT_MAX bytes are refused for the same reason.
-** The plain texts get their offsets as they are built (jsonbuild.c).
-** For the others, only records with a problem or a warning need
-** positions, so the offsets are found the first time one is asked for, by one forward skim of the
-** text (it passed the check: the skim trusts the grammar), and many
+** The texts jsonbuild.c takes get their offsets as they are built.  For
+** the others, only records with a problem or a warning need positions,
+** so the offsets are found the first time one is asked for, by one
+** forward skim of the text (it passed the check: the skim trusts the
+** grammar), and many
 ** positions are resolved at once in one more forward pass
 ** (json_doc_positions): linear in the record, however many are asked for.
 ** json_doc_positions skims only as far as the last node it wants (the
@@ -488,19 +489,18 @@ json_doc_positions(json_doc *doc, const cJSON *const *nodes, int n,
 
 /*
 ** {======================================================================
-** One parse: ours for plain texts, cJSON after the validator for the rest
+** One parse: ours for nearly all texts, cJSON after the validator for the rest
 ** =======================================================================
 **
 ** cJSON accepts more than RFC 8259 (jsoncheck.c lists what).  Rather than
-** validating every text and then parsing it, a plain text (printable
-** ASCII, no backslash, short numbers of the RFC grammar: most records) is
-** checked and built into cJSON's tree in one pass of our own, with the
-** offsets and the line table (jsonbuild.c).  A text that pass refuses goes
-** to the validator as before, which finds the first problem with its
-** line, column and path, so every message is the validator's, byte for
-** byte; a text the validator then passes (non-ASCII strings, escapes, a
-** big object: all valid) is parsed by cJSON, and its offsets are found
-** by the skim above when a position is first asked for.
+** validating every text and then parsing it, a valid text is checked and
+** built into cJSON's tree in one pass of our own, with the offsets and
+** the line table (jsonbuild.c).  A text that pass refuses goes to the
+** validator, which finds the first problem with its line, column and
+** path, so every message is the validator's, byte for byte; a text the
+** validator then passes (one with a BOM or a number of more than 63
+** characters) is parsed by cJSON, and its offsets are found by the skim
+** above when a position is first asked for.
 */
 
 /* }====================================================================== */
@@ -567,7 +567,7 @@ fail:
 }
 
 /*
-** For tests and the fuzzers: the tree of a plain text (jsonbuild.c) must
+** For tests and the fuzzers: a tree jsonbuild.c built must
 ** be the one cJSON builds from the same text, node for node: types, keys,
 ** strings, numbers to the bit (cJSON's -0 read as 0), both sibling links
 ** and the first child's prev.  Returns 2 if the fast build made the tree
