@@ -59,11 +59,19 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
              -Iinclude -Isrc $(PKG_CFLAGS) -DTS_DATADIR='"$(DATADIR)"' \
              $(SANITIZE_FLAGS) $(LTO_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANITIZE_FLAGS) $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lpthread -lm
+# libyaml and SQLite are linked statically when their archives are
+# installed (Debian's -dev packages ship them): two shared libraries fewer
+# to map and bind at every start, a third of a one-record run's start-up
+# work (docs/performance.md).  STATIC_LIBS= links everything shared.
+STATIC_LIBS ?= yaml sqlite3
+STATIC_FOUND = $(foreach l,$(STATIC_LIBS),$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),-l$(l)))
+comma := ,
+LIBS = $(if $(STATIC_FOUND),-Wl$(comma)-Bstatic $(STATIC_FOUND) -Wl$(comma)-Bdynamic) \
+       $(filter-out $(STATIC_FOUND),$(PKG_LIBS)) -lpthread -lm
 
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
-READ   = jsondoc jsonbuild jsoncheck vocab vocabload yamldoc facts spans record recorditems warnings
+READ   = jsondoc jsonbuild jsoncheck vocab vocabload yamldoc ydocpack bundled facts spans record recorditems warnings
 CRIT   = rulenames criteria rulesyntax trialpick
 EVAL   = result leaf eval series derived events clock total
 OUT    = report decide outbuf diag input inputcrit caseload casetest coverage cli batch screen summary outfile progress
@@ -103,6 +111,14 @@ trialscreen: src/main.o $(LIB_OBJS)
 
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The bundled criteria parsed at build time and compiled in (ydocpack.h):
+# start-up need not run libyaml over them.  bundlegen is a build tool.
+BUNDLED_YAML = $(sort $(wildcard criteria/*.yaml))
+src/bundlegen: src/bundlegen.o src/yamldoc.o src/ydocpack.o src/outbuf.o $(CORE:%=src/%.o)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+src/bundled.c: src/bundlegen $(BUNDLED_YAML)
+	./src/bundlegen $(BUNDLED_YAML) > $@.tmp && mv $@.tmp $@
 
 tests/%.o: tests/%.c $(HDRS) $(wildcard tests/*.h)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
@@ -196,7 +212,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/trialscreen
 
 clean:
-	rm -f trialscreen src/*.o tests/*.o $(TEST_BINS)
+	rm -f trialscreen src/*.o tests/*.o $(TEST_BINS) src/bundlegen src/bundled.c
 
 # make install and make uninstall into a temporary DESTDIR (tests/install.sh):
 # exactly the expected files, and none left after uninstall.

@@ -15,6 +15,7 @@
 ** getters at the end of this file, never by YAML 1.1's resolver.
 */
 #include "yamldoc.h"
+#include "ydocpack.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -399,7 +400,7 @@ sniff_encoding(struct builder *b)
 }
 
 ydoc *
-ydoc_parse(const char *name, const char *buf, size_t len, ts_error *err)
+ydoc_parse_yaml(const char *name, const char *buf, size_t len, ts_error *err)
 {
     yaml_parser_t p;
     yaml_event_t ev;
@@ -450,6 +451,18 @@ ydoc_parse(const char *name, const char *buf, size_t len, ts_error *err)
     }
     ts_error_clear(err);
     return b.d;
+}
+
+/* The bundled criteria come unpacked (ydocpack.h): the same tree, without
+** libyaml's cost at every start. */
+ydoc *
+ydoc_parse(const char *name, const char *buf, size_t len, ts_error *err)
+{
+    ydoc *d = ydoc_bundled(name, buf, len);
+    if (!d)
+        return ydoc_parse_yaml(name, buf, len, err);
+    ts_error_clear(err);
+    return d;
 }
 
 /*

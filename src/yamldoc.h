@@ -47,6 +47,10 @@ typedef struct ydoc {
 ** fills err (message, line, column) on any error.
 */
 ydoc *ydoc_parse(const char *name, const char *buf, size_t len, ts_error *err);
+/* The same with libyaml always, even for a bundled file's bytes (which
+** ydoc_parse unpacks from the build's packing instead: ydocpack.h). */
+ydoc *ydoc_parse_yaml(const char *name, const char *buf, size_t len,
+                      ts_error *err);
 /* Read and parse a file: a regular file only (a FIFO or a device is
 ** refused, never waited on), at most YDOC_MAX_BYTES. */
 ydoc *ydoc_parse_file(const char *path, ts_error *err);

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "criteria.h"
 #include "rules.h"
 #include "vocab.h"
+#include "ydocpack.h"
 
 #define DATA "tests/data/criteria/"
 
@@ -969,6 +971,111 @@ test_classic_syntax(void **state)
              "      above: 12 h\n"), 7, 18, "'first_of' is only allowed with 'time_since'");
 }
 
+/* ----------------------------------------------- the bundled packings */
+
+/* Two trees are the same: kinds, positions, quoting, text, counts. */
+static void
+assert_same_tree(const ynode *a, const ynode *b)
+{
+    assert_int_equal(a->kind, b->kind);
+    assert_int_equal(a->line, b->line);
+    assert_int_equal(a->column, b->column);
+    assert_int_equal(a->quoted, b->quoted);
+    assert_int_equal(a->n, b->n);
+    if (a->kind == Y_SCALAR) {
+        assert_int_equal(a->len, b->len);
+        assert_memory_equal(a->str, b->str, a->len + 1);    /* and the NUL */
+        assert_null(b->items);
+        return;
+    }
+    assert_null(b->str);
+    int items = a->kind == Y_MAP ? 2 * a->n : a->n;
+    assert_true((items == 0) == (b->items == NULL));
+    for (int i = 0; i < items; i++)
+        assert_same_tree(a->items[i], b->items[i]);
+}
+
+/* Every bundled file's packing unpacks to libyaml's own tree of it, and
+** ydoc_parse gives that tree for the file's bytes. */
+static void
+test_bundled_same_as_libyaml(void **state)
+{
+    (void)state;
+    int files = 0;
+    DIR *d = opendir("criteria");
+    struct dirent *e;
+    assert_non_null(d);
+    while ((e = readdir(d)))
+        files += strstr(e->d_name, ".yaml") != NULL;
+    closedir(d);
+    assert_true(files >= 7);
+    assert_int_equal(ydoc_nbundles, files);
+    for (int i = 0; i < ydoc_nbundles; i++) {
+        const ydoc_bundle *b = &ydoc_bundles[i];
+        ts_error err;
+        ydoc *slow = ydoc_parse_yaml("f.yaml", b->text, b->len, &err);
+        ydoc *fast = ydoc_bundled("f.yaml", b->text, b->len);
+        ydoc *any = ydoc_parse("f.yaml", b->text, b->len, &err);
+        assert_non_null(slow);
+        assert_non_null(fast);
+        assert_non_null(any);
+        assert_same_tree(slow->root, fast->root);
+        assert_same_tree(slow->root, any->root);
+        assert_string_equal(fast->name, "f.yaml");
+        ydoc_free(slow);
+        ydoc_free(fast);
+        ydoc_free(any);
+    }
+}
+
+/* A buffer one byte away from a bundled file is parsed, not unpacked: an
+** edited file never gets the packing of the file it was. */
+static void
+test_bundled_only_exact_bytes(void **state)
+{
+    (void)state;
+    const ydoc_bundle *b = &ydoc_bundles[0];
+    char *copy = malloc(b->len + 2);
+    memcpy(copy, b->text, b->len + 1);
+    assert_null(ydoc_bundled("f.yaml", copy, b->len - 1));     /* shorter */
+    copy[b->len] = '\n';
+    copy[b->len + 1] = '\0';
+    assert_null(ydoc_bundled("f.yaml", copy, b->len + 1));     /* longer */
+    /* A comment's letter changed: the same tree, but parsed for real. */
+    char *hash = memchr(copy, '#', b->len);
+    assert_non_null(hash);
+    assert_true(hash[1] == ' ');
+    hash[1] = '!';
+    assert_null(ydoc_bundled("f.yaml", copy, b->len));
+    ts_error err;
+    ydoc *y = ydoc_parse("f.yaml", copy, b->len, &err);
+    assert_non_null(y);
+    ydoc_free(y);
+    free(copy);
+}
+
+/* A packing that does not add up is refused, never read past its end. */
+static void
+test_unpack_malformed(void **state)
+{
+    (void)state;
+    const ydoc_bundle *b = &ydoc_bundles[0];
+    for (size_t cut = 0; cut < b->packlen; cut += 1 + cut / 4)
+        assert_null(ydoc_unpack("f", b->pack, cut));
+    static const unsigned char kind3[] = { 3, 1, 1, 0 };
+    assert_null(ydoc_unpack("f", kind3, sizeof kind3));
+    static const unsigned char huge[] = { 1, 1, 1, 0xff, 0xff, 0xff, 0x7f };
+    assert_null(ydoc_unpack("f", huge, sizeof huge));
+    static const unsigned char scalar[] = { 4, 2, 3, 2, 'h', 'i' };
+    ydoc *d = ydoc_unpack("f", scalar, sizeof scalar);
+    assert_non_null(d);
+    assert_int_equal(d->root->line, 2);
+    assert_int_equal(d->root->column, 3);
+    assert_true(d->root->quoted);
+    assert_string_equal(d->root->str, "hi");
+    ydoc_free(d);
+}
+
 int
 main(void)
 {
@@ -998,6 +1105,9 @@ main(void)
         cmocka_unit_test(test_err_vocabulary),
         cmocka_unit_test(test_window),
         cmocka_unit_test(test_classic_syntax),
+        cmocka_unit_test(test_bundled_same_as_libyaml),
+        cmocka_unit_test(test_bundled_only_exact_bytes),
+        cmocka_unit_test(test_unpack_malformed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
