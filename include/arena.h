@@ -68,6 +68,18 @@ size_t arena_used(const arena *a);
 arena *arena_take(void);
 void arena_give(arena *a);
 
+/*
+** A zero-filled block of size bytes that belongs to the calling thread
+** and is freed when the thread ends, one per slot (ARENA_TABLE_*): for
+** per-thread caches too big for thread-local storage, which every thread
+** start, the program's own included, zeroes whole (78 kB of it were 19
+** page faults of each start-up, docs/performance.md).  The same slot
+** must always be asked with the same size.  NULL if it cannot be had:
+** the caller does without its cache.
+*/
+enum { ARENA_TABLE_FMT, ARENA_TABLE_CMP, ARENA_TABLES };
+void *arena_thread_table(int slot, size_t size);
+
 /* malloc/realloc that exit on failure; for the few allocations that are
 ** not per record. */
 void *xmalloc(size_t n);

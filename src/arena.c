@@ -439,7 +439,9 @@ typedef struct fmt_sig {
     fmt_seg seg[ARENA_FMT_ARGS + 1];
 } fmt_sig;
 
-static _Thread_local fmt_sig sig_cache[256];
+#define SIG_SLOTS 256
+static _Thread_local fmt_sig *sig_cache;   /* SIG_SLOTS, arena_thread_table */
+static _Thread_local fmt_sig sig_spare;    /* when there is no table */
 
 /*
 ** The same parse as quick_format's, noting the argument types instead of
@@ -505,7 +507,11 @@ static const fmt_sig *
 sig_of(const char *fmt)
 {
     uint64_t h = (uint64_t)(uintptr_t)fmt * 0x9E3779B97F4A7C15ULL;
-    fmt_sig *sg = &sig_cache[h >> 56];          /* Fibonacci hashing */
+    if (!sig_cache)
+        sig_cache = arena_thread_table(ARENA_TABLE_FMT,
+                                       SIG_SLOTS * sizeof *sig_cache);
+    fmt_sig *sg = sig_cache ? &sig_cache[h >> 56]   /* Fibonacci hashing */
+                            : &sig_spare;
     if (sg->fmt != fmt)
         sig_parse(sg, fmt);
     return sg;
@@ -737,6 +743,7 @@ arena_used(const arena *a)
 typedef struct pool {
     int n;
     arena *a[POOL_MAX];
+    void *table[ARENA_TABLES];  /* arena_thread_table */
 } pool;
 
 static pthread_key_t pool_key;
@@ -749,6 +756,8 @@ pool_destroy(void *p)
     pool *pl = p;
     for (int i = 0; i < pl->n; i++)
         arena_free(pl->a[i]);
+    for (int i = 0; i < ARENA_TABLES; i++)
+        free(pl->table[i]);
     free(pl);
 }
 
@@ -782,6 +791,18 @@ arena_take(void)
     if (pl && pl->n > 0)
         return pl->a[--pl->n];
     return arena_new();
+}
+
+void *
+arena_thread_table(int slot, size_t size)
+{
+    pool *pl = my_pool();
+    if (!pl || slot < 0 || slot >= ARENA_TABLES)
+        return NULL;
+    /* calloc, not malloc and memset: fresh heap is not touched until used. */
+    if (!pl->table[slot])
+        pl->table[slot] = calloc(1, size);
+    return pl->table[slot];
 }
 
 void

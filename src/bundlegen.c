@@ -41,7 +41,7 @@ pack(const ynode *n, outbuf *b)
     put_num(b, (size_t)n->column);
     if (n->kind == Y_SCALAR) {
         put_num(b, n->len);
-        outbuf_put(b, n->str, n->len);
+        outbuf_put(b, n->str, n->len + 1);      /* and its NUL */
         return;
     }
     put_num(b, (size_t)n->n);

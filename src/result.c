@@ -331,7 +331,8 @@ typedef struct cmp_memo {
     char text[64];
 } cmp_memo;
 
-static _Thread_local cmp_memo cmp_memo_table[256];
+#define CMP_SLOTS 256
+static _Thread_local cmp_memo *cmp_memo_table;  /* arena_thread_table */
 
 static int
 memo_matches(const cmp_memo *m, const num_cmp_t *c)
@@ -347,6 +348,11 @@ result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
 {
     /* Fibonacci hashing: rules sit at regular strides in the arena. */
     uint64_t h = (uint64_t)(uintptr_t)c * 0x9E3779B97F4A7C15ULL;
+    if (!cmp_memo_table)
+        cmp_memo_table = arena_thread_table(ARENA_TABLE_CMP,
+                                            CMP_SLOTS * sizeof *cmp_memo_table);
+    if (!cmp_memo_table)
+        return cmp_text_make(cx, c);
     cmp_memo *m = &cmp_memo_table[h >> 56];     /* 256 slots */
     if (memo_matches(m, c))
         return arena_strndup(cx->a, m->text, m->len);

@@ -2,9 +2,10 @@
 ** ydocpack.c -- the bundled criteria's trees, unpacked (ydocpack.h).
 **
 ** Unpacking is a walk of the bytes that allocates what libyaml's builder
-** would have (yamldoc.c): a node per scalar, list and mapping, a
-** NUL-terminated copy of each scalar, an items array for each non-empty
-** list or mapping.  It is only ever given the generated table, but it
+** would have (yamldoc.c): a node per scalar, list and mapping and an items
+** array for each non-empty list or mapping; a scalar's text is not copied
+** but pointed to in the packing, where it is stored with its NUL (so the
+** packing must outlive the tree: the generated table does).  It is only ever given the generated table, but it
 ** checks every length against the end anyway: a packing that does not
 ** add up gives NULL and the file is parsed the slow way.
 */
@@ -55,13 +56,16 @@ get_node(reader *r, int depth)
     if (r->bad)
         return NULL;
     if (n->kind == Y_SCALAR) {
-        if (count > (size_t)(r->end - r->p)) {
+        /* The text and its NUL are in the packing, which lives as long
+        ** as the program: pointed to, not copied. */
+        if (count >= (size_t)(r->end - r->p) || r->p[count] != '\0' ||
+            memchr(r->p, '\0', count)) {
             r->bad = 1;
             return NULL;
         }
-        n->str = arena_strndup(r->a, (const char *)r->p, count);
+        n->str = (const char *)r->p;
         n->len = count;
-        r->p += count;
+        r->p += count + 1;
         return n;
     }
     size_t items = n->kind == Y_MAP ? 2 * count : count;
@@ -69,8 +73,8 @@ get_node(reader *r, int depth)
         r->bad = 1;
         return NULL;
     }
-    /* Each item takes at least four bytes: a bound that needs no trust. */
-    if (items > (size_t)(r->end - r->p) / 4) {
+    /* Each item takes at least five bytes: a bound that needs no trust. */
+    if (items > (size_t)(r->end - r->p) / 5) {
         r->bad = 1;
         return NULL;
     }

@@ -13,9 +13,10 @@
 ** So an edited criteria file is never read from a stale packing.
 **
 ** The packing, node by node in document order (numbers are unsigned
-** LEB128):  kind + 4 * quoted, line, column; then a scalar's length and
-** bytes, or a list's item count and items, or a mapping's pair count and
-** keys and values in turn.  bundlegen.c writes it.
+** LEB128):  kind + 4 * quoted, line, column; then a scalar's length, its
+** bytes and a NUL, or a list's item count and items, or a mapping's pair
+** count and keys and values in turn.  bundlegen.c writes it.  An unpacked
+** scalar's text points into p, which must outlive the tree.
 */
 #ifndef YDOCPACK_H
 #define YDOCPACK_H
@@ -37,7 +38,8 @@ extern const ydoc_bundle ydoc_bundles[];
 extern const int ydoc_nbundles;
 
 /* A document named name with the tree packed in p[0..n), or NULL if the
-** packing is malformed (never for the generated table). */
+** packing is malformed (never for the generated table).  p must outlive
+** the document. */
 ydoc *ydoc_unpack(const char *name, const unsigned char *p, size_t n);
 /* The bundled tree for buf[0..len) if it is a bundled file's exact bytes,
 ** unpacked; else NULL. */

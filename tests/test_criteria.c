@@ -1066,7 +1066,11 @@ test_unpack_malformed(void **state)
     assert_null(ydoc_unpack("f", kind3, sizeof kind3));
     static const unsigned char huge[] = { 1, 1, 1, 0xff, 0xff, 0xff, 0x7f };
     assert_null(ydoc_unpack("f", huge, sizeof huge));
-    static const unsigned char scalar[] = { 4, 2, 3, 2, 'h', 'i' };
+    static const unsigned char nonul[] = { 4, 2, 3, 2, 'h', 'i', 'x' };
+    assert_null(ydoc_unpack("f", nonul, sizeof nonul));
+    static const unsigned char inner[] = { 4, 2, 3, 2, 'h', 0, 0 };
+    assert_null(ydoc_unpack("f", inner, sizeof inner));
+    static const unsigned char scalar[] = { 4, 2, 3, 2, 'h', 'i', 0 };
     ydoc *d = ydoc_unpack("f", scalar, sizeof scalar);
     assert_non_null(d);
     assert_int_equal(d->root->line, 2);
