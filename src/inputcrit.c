@@ -9,6 +9,7 @@
 */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,24 +169,59 @@ expand_criteria(const char *path, input_list *out, ts_error *err)
 static int
 vocab_level(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
+    /* One read of the whole file, not stdio's 4 kB at a time: this runs
+    ** for every criteria file at every start. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
         return 0;
-    char line[512];
-    int level = 0, bol = 1;
-    while (level < 2 && fgets(line, sizeof line, f)) {
-        if (bol && strncmp(line, "concepts:", 9) == 0)
-            level = 2;
-        else if (bol && strncmp(line, "codes:", 6) == 0)
-            level = 1;
-        bol = strchr(line, '\n') != NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0) {
+        close(fd);
+        return 0;
     }
-    fclose(f);
+    size_t cap = (size_t)st.st_size + 1, len = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (len == cap)
+            buf = xrealloc(buf, cap *= 2);
+        ssize_t k = read(fd, buf + len, cap - len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        len += (size_t)k;
+    }
+    close(fd);
+    int level = 0;
+    for (const char *p = buf, *end = buf + len; p < end && level < 2; ) {
+        size_t left = (size_t)(end - p);
+        if (left >= 9 && memcmp(p, "concepts:", 9) == 0)
+            level = 2;
+        else if (left >= 6 && memcmp(p, "codes:", 6) == 0)
+            level = 1;
+        const char *nl = memchr(p, '\n', left);
+        p = nl ? nl + 1 : end;
+    }
+    free(buf);
     return level;
 }
 
+/* Which file path is, whatever the path ("dev:inode"), or NULL: one
+** stat, where realpath(3) took a readlink per path component. */
+static char *
+file_key(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return NULL;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%llu:%llu", (unsigned long long)st.st_dev,
+             (unsigned long long)st.st_ino);
+    return xstrdup(buf);
+}
+
 /* Move files of the given level from in to out, skipping files that are
-** already there (by realpath, recorded in seen). */
+** already there (by file_key, recorded in seen). */
 static void
 take_level(input_list *in, const int *level, int want, input_list *out,
            input_list *seen)
@@ -193,7 +229,7 @@ take_level(input_list *in, const int *level, int want, input_list *out,
     for (int i = 0; i < in->n; i++) {
         if (!in->s[i] || level[i] != want)
             continue;
-        char *real = realpath(in->s[i], NULL);
+        char *real = file_key(in->s[i]);
         int dup = 0;
         for (int k = 0; real && k < seen->n && !dup; k++)
             dup = strcmp(seen->s[k], real) == 0;
@@ -237,7 +273,7 @@ input_criteria_files(const char *const *paths, int npaths, input_list *out,
         char *p = dir ? input_join_path(dir, "concepts.yaml") : NULL;
         free(dir);
         if (p && is_file(p)) {
-            char *real = realpath(p, NULL);
+            char *real = file_key(p);
             if (real)
                 input_list_add(&seen, real);
             input_list_add(out, p);

@@ -493,7 +493,8 @@ read_file(const char *path, size_t *lenp, ts_error *err)
         close(fd);
         return NULL;
     }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    /* O_NONBLOCK stays: a regular file's reads ignore it (and clearing it
+    ** was two system calls a file at every start). */
     buf = xmalloc(cap + 1);
     for (;;) {
         ssize_t k;
