@@ -66,6 +66,11 @@
 ** the write rather than kept for the next record in the slot. */
 #define KEEP_BUFFER ((size_t)1 << 20)
 
+/* A slot's output buffers, while no slot uses them. */
+typedef struct bufset {
+    outbuf out, diag, aux;
+} bufset;
+
 typedef struct pool {
     const batch_ops *ops;
     void *ctx;
@@ -73,6 +78,8 @@ typedef struct pool {
     int nslots;
     batch_slot *slots;
     char *done;             /* per slot: worked, waiting to be written */
+    bufset *spare;          /* buffers of written slots, the last freed last */
+    int nspare;
 
     pthread_mutex_t mu;
     pthread_cond_t turn;    /* sleepers: the read token or ring space is
@@ -151,6 +158,38 @@ give_up(pool *p)
     pthread_mutex_lock(&p->mu);
 }
 
+/*
+** A slot about to be read takes the output buffers freed last (a stack),
+** and a written slot gives its buffers back, so that the few slots in
+** flight share a few sets of buffers, warm in the cache and with their
+** pages mapped, rather than every slot of the ring growing its own: an
+** NDJSON report is about 38 kB, and a set per slot took -j2 on two
+** threads (128 slots) to 2,600 page faults on 10k realistic records, for
+** -j1's 720.  A slot that is not in flight holds no buffers.  Lock held.
+*/
+static void
+buffers_take(pool *p, batch_slot *s)
+{
+    if (p->nspare == 0)
+        return;             /* new ones, grown by work */
+    bufset *b = &p->spare[--p->nspare];
+    s->out = b->out;
+    s->diag = b->diag;
+    s->aux = b->aux;
+}
+
+static void
+buffers_give(pool *p, batch_slot *s)
+{
+    bufset *b = &p->spare[p->nspare++];
+    b->out = s->out;
+    b->diag = s->diag;
+    b->aux = s->aux;
+    memset(&s->out, 0, sizeof s->out);
+    memset(&s->diag, 0, sizeof s->diag);
+    memset(&s->aux, 0, sizeof s->aux);
+}
+
 /* Is the oldest unwritten slot finished? */
 static int
 next_done(const pool *p)
@@ -181,8 +220,10 @@ write_finished(pool *p)
         }
 
         pthread_mutex_lock(&p->mu);
-        for (long k = p->nwritten; k < seq; k++)
+        for (long k = p->nwritten; k < seq; k++) {
             p->done[k % p->nslots] = 0;
+            buffers_give(p, &p->slots[k % p->nslots]);
+        }
         p->nwritten = seq;
         p->writing = 0;
         p->unflushed = 1;
@@ -257,6 +298,7 @@ pool_loop(pool *p, int index)
 
         long seq = p->nread;
         batch_slot *s = &p->slots[seq % p->nslots];
+        buffers_take(p, s);
         p->reading = 1;
         pthread_mutex_unlock(&p->mu);
         /* Outside the lock: the slot is no one else's until it is done. */
@@ -303,8 +345,14 @@ pool_release(pool *p)
         outbuf_release(&p->slots[i].diag);
         outbuf_release(&p->slots[i].aux);
     }
+    for (int i = 0; i < p->nspare; i++) {
+        outbuf_release(&p->spare[i].out);
+        outbuf_release(&p->spare[i].diag);
+        outbuf_release(&p->spare[i].aux);
+    }
     free(p->slots);
     free(p->done);
+    free(p->spare);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->turn);
 }
@@ -347,6 +395,7 @@ batch_run(const batch_ops *ops, void *ctx, int jobs)
     p.nslots = jobs * BATCH_SLOTS_PER_JOB;
     p.slots = xcalloc((size_t)p.nslots, sizeof *p.slots);
     p.done = xcalloc((size_t)p.nslots, 1);
+    p.spare = xcalloc((size_t)p.nslots, sizeof *p.spare);
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.turn, NULL);
 
