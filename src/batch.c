@@ -307,20 +307,21 @@ wait_turn(pool *p)
 
 /*
 ** Nothing to do but wait for the read token or for room in the ring:
-** write out what is held first, then spin for the token once, then sleep.
-** *spun says the spin was done since the last sleep.  Lock held; the
-** caller looks again at what there is to do.
+** spin for the token once, then, before sleeping, write out what is held
+** (only then: a spin mostly ends with the token, and a write of held
+** output is a system call).  *spun says the spin was done since the last
+** sleep.  Lock held; the caller looks again at what there is to do.
 */
 static void
 wait_to_read(pool *p, int *spun)
 {
-    if (flush_idle(p))
-        return;
     if (p->reading && !*spun) {
         spin_for_token(p);
         *spun = 1;
         return;
     }
+    if (flush_idle(p))
+        return;
     wait_turn(p);
     *spun = 0;
 }
