@@ -168,7 +168,9 @@ give_up(pool *p)
 ** pages mapped, rather than every slot of the ring growing its own: an
 ** NDJSON report is about 38 kB, and a set per slot took -j2 on two
 ** threads (128 slots) to 2,600 page faults on 10k realistic records, for
-** -j1's 720.  A slot that is not in flight holds no buffers.  Lock held.
+** -j1's 810; with the stack, 1,330-1,550 on a quiet machine (more when a
+** preempted thread holds back the writes and more slots are in flight).
+** A slot that is not in flight holds no buffers.  Lock held.
 */
 static void
 buffers_take(pool *p, batch_slot *s)
