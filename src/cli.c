@@ -720,10 +720,9 @@ use_color(const cli_opts *o)
 /*
 ** -j's default: one thread per CPU, but one for a small input (regular
 ** files of less than SMALL_INPUT bytes in all, about twenty records).
-** Starting the reader and the workers costs more than screening such an
-** input (3 of the 12 ms a one-record screening took on the build machine,
-** where a process start is expensive), and a bedside run screens one
-** record.  The output does not depend on the number of threads.
+** Starting threads costs more than screening such an input (3 of the
+** 12 ms a one-record screening took on the build machine, where a process
+** start is expensive), and a bedside run screens one record.  The output does not depend on the number of threads.
 */
 #define SMALL_INPUT (256 << 10)
 

@@ -13,9 +13,9 @@
 ** the size cap is enforced in the read loop itself.  readdir order is
 ** unspecified, so directory contents are sorted before use.
 **
-** Stopping early.  The batch reads on a thread of its own, which may sit
-** in read(2) on a terminal or a stalled pipe when the writer gives up (a
-** full disk, a closed pipe).  input_interrupt wakes it: every read first
+** Stopping early.  One of the batch's threads may sit in read(2) on a
+** terminal or a stalled pipe when another one gives up writing (a full
+** disk, a closed pipe).  input_interrupt wakes it: every read first
 ** polls the data and a private "stop" pipe, and once interrupted the
 ** iterator hands out no more items.  The reader then returns normally and
 ** the iterator is freed like any other; no thread is ever cancelled in

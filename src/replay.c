@@ -369,7 +369,8 @@ replay_write(void *vctx, batch_slot *s)
     return rc;
 }
 
-/* The writer gave up (a closed pipe, a full disk): wake the reader. */
+/* The writer gave up (a closed pipe, a full disk): wake the thread that
+** reads, if it is blocked on its input. */
 static void
 replay_interrupt(void *vctx)
 {

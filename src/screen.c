@@ -3,18 +3,20 @@
 **
 ** Three callbacks (batch.h): read takes the next input item and keeps
 ** only this process's shard; work parses, evaluates and renders one record
-** into the slot's buffers on a worker thread; write sends the buffers out
-** in input order and keeps the counts the exit status and the progress
-** line need.
+** into the slot's buffers; write sends the buffers out in input order and
+** keeps the counts the exit status and the progress line need.  With
+** -j N each of the N threads of the pool calls all three in turn.
 **
 ** Thread safety.  Each worker has its own arena, result array and summary;
 ** the trialset and the vocabulary are only read after loading; the record
 ** reader and the evaluator allocate from the arena they are given and keep
 ** no state between calls (jsondoc.c never reads cJSON's global error
-** pointer).  The write callback runs on one thread only, so the counters
-** it keeps need no lock.  With --html-dir the workers also create files
-** in DIR, each under a name of its own (html_record), and only the
-** writer renames them.
+** pointer).  The read and write callbacks may run on any thread of the
+** pool, but one call at a time, each ordered after the one before by the
+** pool's lock (batch.h), so the counters they keep need no lock of their
+** own (idle, which shares write's state, is ordered with it alike).  With
+** --html-dir the workers also create files in DIR, each under a name of
+** its own (html_record), and only the writer renames them.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -123,10 +125,10 @@ record_warnings(outbuf *diag, const record *r, const char *source, int rline)
 }
 
 /*
-** Reader thread.  --shard K/N keeps item i (records and unreadable
-** records, counted from 0 in input order) when i mod N = K - 1: the same
-** split on every run and every machine.  Warnings about skipped files
-** belong to no record; shard 1 reports them.
+** Read: one call at a time, in input order.  --shard K/N keeps item i
+** (records and unreadable records, counted from 0 in input order) when
+** i mod N = K - 1: the same split on every run and every machine.
+** Warnings about skipped files belong to no record; shard 1 reports them.
 */
 static int
 screen_read(void *vctx, batch_slot *s)
@@ -422,8 +424,8 @@ screen_work(void *vctx, int wi, batch_slot *s)
 ** change -- the report is held in pieces of HOLD_BYTES (outfile_hold) and
 ** the warnings in pieces of HOLD_ERR_BYTES.  An input that can stall (a
 ** pipe, a terminal) could then keep finished records back for as long as
-** it stalls: with worker threads the writer writes out whenever it has
-** to wait (screen_idle); with one job, nothing is held.
+** it stalls: with worker threads the pool writes out whenever a thread
+** has to wait (screen_idle); with one job, nothing is held.
 */
 #define HOLD_BYTES ((size_t)1 << 20)
 #define HOLD_ERR_BYTES ((size_t)64 << 10)
@@ -507,7 +509,8 @@ err_put(screen_ctx *c, outbuf *diag)
     fflush(stderr);
 }
 
-/* The writer waits: a stalled input must not keep finished records back. */
+/* A thread of the pool is about to wait: a stalled input must not keep
+** finished records back. */
 static int
 screen_idle(void *vctx)
 {
@@ -516,7 +519,7 @@ screen_idle(void *vctx)
     return c->o->quiet ? 0 : outfile_flush(&c->out);
 }
 
-/* Writer: the calling thread, in input order. */
+/* Writer: in input order, one call at a time (on any thread of the pool). */
 static int
 screen_write(void *vctx, batch_slot *s)
 {
@@ -549,7 +552,8 @@ screen_write(void *vctx, batch_slot *s)
     return rc;
 }
 
-/* The writer gave up (a closed pipe, a full disk): wake the reader. */
+/* The writer gave up (a closed pipe, a full disk): wake the thread that
+** reads, if it is blocked on its input. */
 static void
 screen_interrupt(void *vctx)
 {
