@@ -39,10 +39,12 @@
 #define _GNU_SOURCE             /* O_TMPFILE, O_PATH, AT_EMPTY_PATH */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -62,7 +64,26 @@ struct html_dir {
     int nslots;
     int *page;              /* per slot, seq % nslots: PAGE_* or a file */
     long *seq;              /* per slot: whose page it is */
+    atomic_int held;        /* the workers' unnamed files open */
+    int max_held;           /* and how many may be */
 };
+
+/*
+** Each slot in flight can hold a file open, jobs * 64 of them: with many
+** jobs that would take the descriptors the reader needs for its input.
+** So the workers hold at most half of what the process may open; past
+** that, a page is left to the writer (html_dir_put writes it).
+*/
+static int
+max_held(int nslots)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 0;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 2 < (rlim_t)nslots)
+        return (int)(rl.rlim_cur / 2);
+    return nslots;
+}
 
 /* Can DIR hold unnamed files?  Asked once, with one that is dropped. */
 static int
@@ -89,6 +110,8 @@ html_dir_open(const char *path, int nslots)
     d->nslots = nslots;
     d->page = xmalloc((size_t)nslots * sizeof *d->page);
     d->seq = xcalloc((size_t)nslots, sizeof *d->seq);
+    atomic_init(&d->held, 0);
+    d->max_held = max_held(nslots);
     for (int i = 0; i < nslots; i++)
         d->page[i] = PAGE_NONE;
     return d;
@@ -108,6 +131,7 @@ drop(html_dir *d, long seq, int page)
 {
     if (page >= 0) {
         close(page);
+        atomic_fetch_sub(&d->held, 1);
     } else if (page == PAGE_NAMED) {
         char tmp[64];
         tmp_name(tmp, sizeof tmp, seq);
@@ -214,7 +238,14 @@ html_dir_make(html_dir *d, long seq, const char *src, size_t len,
 {
     int k = (int)(seq % d->nslots);
     d->seq[k] = seq;
+    d->page[k] = PAGE_NONE;
+    if (d->anon && atomic_fetch_add(&d->held, 1) >= d->max_held) {
+        atomic_fetch_sub(&d->held, 1);
+        return;
+    }
     d->page[k] = make_page(d, seq, src, len, name);
+    if (d->anon && d->page[k] < 0)
+        atomic_fetch_sub(&d->held, 1);
 }
 
 /* The unnamed file fd as DIR/file.  AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH
@@ -269,6 +300,7 @@ html_dir_put(html_dir *d, long seq, const char *src, size_t len,
         drop(d, seq, page);
         page = PAGE_NONE;
     }
+    int mine = page >= 0;       /* a worker's, counted in held */
     if (page == PAGE_NONE)
         page = make_page(d, seq, src, len, name);
     char file[HTML_NAME_MAX + 32];
@@ -277,6 +309,8 @@ html_dir_put(html_dir *d, long seq, const char *src, size_t len,
     int e = errno;
     if (page >= 0)
         close(page);
+    if (mine)
+        atomic_fetch_sub(&d->held, 1);
     if (rc != 0) {
         diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing '%s/%s': %s",
                     d->path, file, strerror(e));
