@@ -15,8 +15,8 @@
 ** pool, but one call at a time, each ordered after the one before by the
 ** pool's lock (batch.h), so the counters they keep need no lock of their
 ** own (idle, which shares write's state, is ordered with it alike).  With
-** --html-dir the workers also create files in DIR, each under a name of
-** its own (html_record), and only the writer renames them.
+** --html-dir the workers also write the pages, each into a file of its
+** own with no name yet, and only the writer names them (htmldir.c).
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +26,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -36,6 +35,7 @@
 #include "eval.h"
 #include "fhir.h"
 #include "html.h"
+#include "htmldir.h"
 #include "input.h"
 #include "outfile.h"
 #include "progress.h"
@@ -46,9 +46,7 @@
 enum {
     F_ITEM = 1,             /* a record or an unreadable one (not a warning) */
     F_BAD = 2,              /* unreadable or invalid */
-    F_ELIGIBLE = 4,         /* eligible for some trial */
-    F_TMP_PAGE = 8          /* --html-dir: the page is written, under its
-                            ** temporary name (html_record) */
+    F_ELIGIBLE = 4          /* eligible for some trial */
 };
 
 typedef struct worker {
@@ -78,10 +76,10 @@ typedef struct screen_ctx {
     report_cache *cache;    /* the unchanging parts of NDJSON lines */
     html_ctx *html;         /* --format html: shared by the workers */
     html_names *names;      /* writer: the patients' names taken */
+    html_dir *dir;          /* --html-dir: the pages' files */
     outbuf rows;            /* writer: the HTML index's matrix rows */
     int page_failed;        /* --html-dir: a page could not be written */
     int html_dir_out;       /* the report is --html-dir's index.html */
-    long last_seq;          /* writer: the last slot written */
     long done;              /* writer: items written */
     long long bytes;
     int bad, eligible;
@@ -176,83 +174,19 @@ screen_parse(screen_ctx *c, const input_item *item, ts_error *err)
 }
 
 /*
-** --html-dir: where slot seq's page waits for its final name, in DIR so
-** that the writer's rename stays in one file system.  The process id
-** keeps two runs into one directory apart; the name starts with a dot and
-** ends in .tmp, so it is never a page.
-*/
-static char *
-tmp_page_path(const screen_ctx *c, long seq)
-{
-    const char *dir = c->o->html_dir;
-    size_t n = strlen(dir) + 64;
-    char *path = xmalloc(n);
-    snprintf(path, n, "%s/.trialscreen-%ld-%ld.tmp", dir, (long)getpid(), seq);
-    return path;
-}
-
-/*
-** src[0..len) into a new file path, each HTML_HOLE replaced by name (what
-** html_fill would make), in one writev(2) when the kernel takes it all:
-** the page is not copied, and stdio would cut it into 4 kB writes.  A page
-** with more holes than PAGE_IOV / 2 is not written here.  Returns 0 or -1.
-*/
-#define PAGE_IOV 64
-static int
-write_filled(const char *path, const char *src, size_t len, const char *name)
-{
-    struct iovec iov[PAGE_IOV];
-    int n = 0;
-    size_t nlen = strlen(name);
-    for (const char *end = src + len; src < end; ) {
-        const char *h = memchr(src, HTML_HOLE[0], (size_t)(end - src));
-        if (n + 2 > PAGE_IOV)
-            return -1;
-        iov[n++] = (struct iovec){ (void *)(uintptr_t)src,
-                                   (size_t)((h ? h : end) - src) };
-        if (!h)
-            break;
-        iov[n++] = (struct iovec){ (void *)(uintptr_t)name, nlen };
-        src = h + 1;
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0)
-        return -1;
-    struct iovec *v = iov;
-    while (n > 0) {
-        ssize_t k = writev(fd, v, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            close(fd);
-            return -1;
-        }
-        /* A short write: skip what was written, go on with the rest. */
-        size_t done = (size_t)k;
-        while (n > 0 && done >= v->iov_len)
-            done -= v->iov_len, v++, n--;
-        if (n > 0) {
-            v->iov_base = (char *)v->iov_base + done;
-            v->iov_len -= done;
-        }
-    }
-    return close(fd);
-}
-
-/*
 ** --format html, on a worker: the patient's section (with --html-dir a
 ** page of its own) into s->out, and into s->aux the patient's name as
 ** its id makes it, a newline, and its index row.  The writer decides the
 ** final name (html_write_slot).
 **
 ** With --html-dir the worker also writes the page, with the name its id
-** makes filled in, under a temporary name (tmp_page_path): creating and
-** writing ten thousand files is kernel time, and here it is spread over
-** the workers instead of queued on the one writer.  The writer renames
-** it when that name is the final one, which it is unless an earlier
-** record had the same id; then it writes the page again from s->out.
-** A temporary page that could not be written is not an error here: the
-** writer writes the page itself and reports what fails.
+** makes filled in, into a file with no name yet (html_dir_make): writing
+** ten thousand files is kernel time, and here it is spread over the
+** workers instead of queued on the one writer.  The writer names it when
+** that name is the final one, which it is unless an earlier record had
+** the same id; then it writes the page again from s->out.  A page that
+** could not be written is not an error here: the writer writes the page
+** itself and reports what fails.
 */
 static void
 html_record(screen_ctx *c, worker *w, batch_slot *s, const record *r)
@@ -270,32 +204,7 @@ html_record(screen_ctx *c, worker *w, batch_slot *s, const record *r)
     outbuf_puts(&s->out, "<nav><a href=\"index.html\">All patients</a></nav>\n");
     html_patient(w->html, &s->out, r, w->res, c->ntrials);
     html_page_end(&s->out);
-    char *tmp = tmp_page_path(c, s->seq);
-    if (write_filled(tmp, s->out.p, s->out.len, stem) == 0)
-        s->flags |= F_TMP_PAGE;
-    else
-        (void)unlink(tmp);
-    free(tmp);
-}
-
-/* A page of --html-dir.  Returns 0, or -1 with errno set. */
-static int
-write_page(const char *dir, const char *name, outbuf *page)
-{
-    char *path = xmalloc(strlen(dir) + strlen(name) + sizeof "/.html");
-    sprintf(path, "%s/%s.html", dir, name);
-    FILE *f = fopen(path, "w");
-    int rc = !f || outbuf_write(page, f) != 0 ? -1 : 0;
-    if (f && fclose(f) != 0)
-        rc = -1;
-    if (rc != 0) {
-        int e = errno;
-        diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0, "writing '%s': %s",
-                    path, strerror(e));
-        errno = e;
-    }
-    free(path);
-    return rc;
+    html_dir_make(c->dir, s->seq, s->out.p, s->out.len, stem);
 }
 
 /*
@@ -317,35 +226,17 @@ html_write_slot(screen_ctx *c, batch_slot *s)
     snprintf(stem, sizeof stem, "%.*s", (int)(head - 1), s->aux.p);
     const char *name = html_names_claim(c->names, stem);
     html_fill(&c->rows, s->aux.p + head, s->aux.len - head, name);
-    if (s->flags & F_TMP_PAGE) {
-        /* The worker wrote the page named after the id (html_record). */
-        char *tmp = tmp_page_path(c, s->seq);
-        int done = 0;
-        if (strcmp(name, stem) == 0) {
-            char *path = xmalloc(strlen(c->o->html_dir) + strlen(name) + sizeof "/.html");
-            sprintf(path, "%s/%s.html", c->o->html_dir, name);
-            done = rename(tmp, path) == 0;
-            free(path);
-        }
-        if (!done)
-            (void)unlink(tmp);
-        free(tmp);
-        if (done) {
-            s->out.len = 0;
-            return 0;
-        }
+    if (c->dir) {
+        int rc = html_dir_put(c->dir, s->seq, s->out.p, s->out.len, stem, name);
+        s->out.len = 0;
+        return rc;
     }
     outbuf page = {0};
     html_fill(&page, s->out.p, s->out.len, name);
     s->out.len = 0;
-    if (!c->o->html_dir) {
-        outbuf_put(&s->out, page.p, page.len);
-        outbuf_release(&page);
-        return 0;
-    }
-    int rc = write_page(c->o->html_dir, name, &page);
+    outbuf_put(&s->out, page.p, page.len);
     outbuf_release(&page);
-    return rc;
+    return 0;
 }
 
 /* Worker thread: one item into s->out and s->diag. */
@@ -531,7 +422,6 @@ screen_write(void *vctx, batch_slot *s)
         c->bad++;
     if (s->flags & F_ELIGIBLE)
         c->eligible = 1;
-    c->last_seq = s->seq;
     if (s->aux.len > 0 && html_write_slot(c, s) != 0) {
         err_drain(c);
         c->page_failed = 1;
@@ -621,6 +511,15 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
                         strerror(errno));
             return EXIT_BAD_INPUT;
         }
+        /* A slot's page is kept by its place in the ring (batch.h). */
+        c.dir = html_dir_open(o->html_dir,
+                              (o->jobs < 1 ? 1 : o->jobs) * BATCH_SLOTS_PER_JOB);
+        if (!c.dir) {
+            diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
+                        "cannot open directory '%s': %s", o->html_dir,
+                        strerror(errno));
+            return EXIT_BAD_INPUT;
+        }
         index = xmalloc(strlen(o->html_dir) + sizeof "/index.html");
         sprintf(index, "%s/index.html", o->html_dir);
     }
@@ -628,6 +527,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     if (!o->quiet && outfile_open(&c.out, outpath) != 0) {
         diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
                     "cannot create '%s': %s", outpath, strerror(errno));
+        html_dir_close(c.dir);
         free(index);
         return EXIT_BAD_INPUT;
     }
@@ -680,22 +580,11 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         batch_ops ops = screen_ops;
         if (!c.idle_flush)
             ops.idle = NULL;
-        c.last_seq = -1;
         int rc = batch_run(&ops, &c, jobs);
         if (rc < 0) {
             diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
                         "cannot start worker threads");
             c.bad = 1;
-        }
-        if (rc == 1 && o->html_dir) {
-            /* Stopped early: the slots after the last one written may have
-            ** left temporary pages (html_record); at most a ring of them
-            ** was in flight, and every worker has been joined. */
-            for (long k = 1; k <= (long)jobs * BATCH_SLOTS_PER_JOB + 1; k++) {
-                char *tmp = tmp_page_path(&c, c.last_seq + k);
-                (void)unlink(tmp);
-                free(tmp);
-            }
         }
     }
     err_drain(&c);
@@ -740,6 +629,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     report_cache_free(c.cache);
     html_free(c.html);
     html_names_free(c.names);
+    html_dir_close(c.dir);
     outbuf_release(&c.rows);
     free(index);
 

@@ -758,8 +758,8 @@ test_html_dir(void **state)
 }
 
 /*
-** --html-dir's pages are written on the workers under temporary names and
-** renamed by the writer (screen.c): the same files for any -j, the second
+** --html-dir's pages are written on the workers into files with no name
+** yet and named by the writer (htmldir.c): the same files for any -j, the second
 ** record with an id rewritten under its -2 name with that name inside, no
 ** temporary file left behind, even when a page cannot be written.
 */
@@ -801,6 +801,104 @@ test_html_dir_workers(void **state)
            tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
     assert_non_null(o);
     assert_string_equal(o, "3\n1\n0\n");
+    free(o);
+}
+
+/*
+** Duplicate ids across threads (htmldir.c): forty generated records that
+** all have one id, and forty that alternate between two, screened with
+** -j1 and -j4.  The workers write each page with the id's own name in it
+** and the writer names them in input order, so the later duplicates'
+** pages are written again under -2, -3, ...: every page must land under
+** its name with that name inside, the same bytes for any -j.
+*/
+static void
+test_html_dir_duplicates(void **state)
+{
+    (void)state;
+    char *o = sh(0, "cd %s && rm -rf dup1 dup4 && "
+                    "bench_dup() { \"$OLDPWD\"/bench/gencohort -r -n 40 -s 21 | jq -c '.id = \"DUP\"'; "
+                    "\"$OLDPWD\"/bench/gencohort -r -n 40 -s 22 | jq -c '.id = (if (.id | test(\"[02468]$\")) then \"A\" else \"B\" end)'; }; "
+                    "bench_dup > dup.ndjson && cd \"$OLDPWD\" && "
+                    "./trialscreen -j1 --html-dir %s/dup1 %s/dup.ndjson && "
+                    "./trialscreen -j4 --html-dir %s/dup4 %s/dup.ndjson && "
+                    "diff -r %s/dup1 %s/dup4 && ls -A %s/dup4 | wc -l",
+                 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    assert_int_equal(atoi(o), 40 + 40 + 1);
+    free(o);
+    const char *names[] = { "patient-DUP", "patient-DUP-2", "patient-DUP-40",
+                            "patient-A", "patient-A-20", "patient-B-20" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char path[256], want[128];
+        snprintf(path, sizeof path, "%s/dup4/%s.html", tmpdir, names[i]);
+        char *p = slurp(path);
+        assert_non_null(p);
+        snprintf(want, sizeof want, "<section class=\"patient\" id=\"%s\" ", names[i]);
+        assert_non_null(strstr(p, want));
+        free(p);
+    }
+    /* The 40th DUP is the 40th record: its page holds that record. */
+    o = sh(0, "sed -n 40p %s/dup.ndjson | jq -r .as_of", tmpdir);
+    assert_non_null(o);
+    o[strcspn(o, "\n")] = '\0';
+    char path[256], want[128];
+    snprintf(path, sizeof path, "%s/dup4/patient-DUP-40.html", tmpdir);
+    char *p = slurp(path);
+    assert_non_null(p);
+    snprintf(want, sizeof want, "data-as-of=\"%s\"", o);
+    assert_non_null(strstr(p, want));
+    free(p);
+    free(o);
+}
+
+/*
+** A second run into the same directory: its pages replace those of the
+** first (the same names, other records), byte for byte what a run into a
+** new directory writes; a page of the first run that the second does not
+** write stays; no temporary file is left.
+*/
+static void
+test_html_dir_rerun(void **state)
+{
+    (void)state;
+    char *o = sh(0, "cd %s && rm -rf re new && \"$OLDPWD\"/bench/gencohort -r -n 30 -s 5 > re1.ndjson && "
+                    "\"$OLDPWD\"/bench/gencohort -r -n 20 -s 6 | jq -c '.id |= sub(\"ICU-6\"; \"ICU-5\")' > re2.ndjson && "
+                    "cd \"$OLDPWD\" && "
+                    "./trialscreen -j2 --html-dir %s/re %s/re1.ndjson && "
+                    "./trialscreen -j2 --html-dir %s/re %s/re2.ndjson && "
+                    "./trialscreen -j2 --html-dir %s/new %s/re2.ndjson && "
+                    "for f in %s/new/*.html; do cmp $f %s/re/${f##*/} || exit 1; done && "
+                    "ls -A %s/re | wc -l && ls -A %s/re | { grep -c tmp || true; } && "
+                    "grep -c 'data-patient=\"ICU-5-0000025\"' %s/re/patient-ICU-5-0000025.html",
+                 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir,
+                 tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    /* 30 pages (20 replaced) and the index; no .tmp; record 25 of the
+    ** first run kept */
+    assert_string_equal(o, "31\n0\n1\n");
+    free(o);
+}
+
+/*
+** A run that stops at a page it cannot write (a directory has the name of
+** record 150's page): status 3, the pages of records 0-149 are written,
+** none of a later record although the workers had rendered up to a ring
+** of them, and no temporary file is left.
+*/
+static void
+test_html_dir_stopped(void **state)
+{
+    (void)state;
+    char *o = sh(0, "cd %s && rm -rf stop && \"$OLDPWD\"/bench/gencohort -r -n 300 -s 9 > stop.ndjson && "
+                    "mkdir -p stop/patient-$(sed -n 151p stop.ndjson | jq -r .id).html && cd \"$OLDPWD\" && "
+                    "{ ./trialscreen -j4 --html-dir %s/stop %s/stop.ndjson 2>/dev/null; echo $?; } && "
+                    "head -150 %s/stop.ndjson | jq -r '\"patient-\" + .id + \".html\"' | sort > %s/stop.want && "
+                    "ls -A %s/stop | grep -v '^patient-ICU-9-0000150.html$' | sort > %s/stop.got && "
+                    "diff %s/stop.want %s/stop.got && echo same",
+                 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    assert_string_equal(o, "3\nsame\n");
     free(o);
 }
 
@@ -1030,6 +1128,9 @@ main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_html_dir),
         cmocka_unit_test(test_html_dir_workers),
+        cmocka_unit_test(test_html_dir_duplicates),
+        cmocka_unit_test(test_html_dir_rerun),
+        cmocka_unit_test(test_html_dir_stopped),
         cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
