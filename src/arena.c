@@ -119,7 +119,10 @@ static void *
 line_alloc(size_t n)
 {
     void *p = NULL;
-    if (n > SIZE_MAX - LINE || posix_memalign(&p, LINE, (n + LINE - 1) & ~(size_t)(LINE - 1)) != 0)
+    if (n > SIZE_MAX - LINE)
+        oom();
+    size_t lines = (n + LINE - 1) & ~(size_t)(LINE - 1);
+    if (posix_memalign(&p, LINE, lines) != 0)
         oom();
     return p;
 }

@@ -35,7 +35,8 @@ put_num(outbuf *b, size_t v)
 static void
 pack(const ynode *n, outbuf *b)
 {
-    unsigned char tag = (unsigned char)((unsigned)n->kind | (n->quoted ? 4u : 0u));
+    unsigned char tag =
+        (unsigned char)((unsigned)n->kind | (n->quoted ? 4u : 0u));
     outbuf_put(b, (const char *)&tag, 1);
     put_num(b, (size_t)n->line);
     put_num(b, (size_t)n->column);

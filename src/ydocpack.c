@@ -5,9 +5,10 @@
 ** would have (yamldoc.c): a node per scalar, list and mapping and an items
 ** array for each non-empty list or mapping; a scalar's text is not copied
 ** but pointed to in the packing, where it is stored with its NUL (so the
-** packing must outlive the tree: the generated table does).  It is only ever given the generated table, but it
-** checks every length against the end anyway: a packing that does not
-** add up gives NULL and the file is parsed the slow way.
+** packing must outlive the tree: the generated table does).  It is only
+** ever given the generated table, but it checks every length against the
+** end anyway: a packing that does not add up gives NULL and the file is
+** parsed the slow way.
 */
 #include "ydocpack.h"
 
