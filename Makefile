@@ -64,7 +64,9 @@ ALL_LDFLAGS = $(SANITIZE_FLAGS) $(LDFLAGS)
 # to map and bind at every start, a third of a one-record run's start-up
 # work (docs/performance.md).  STATIC_LIBS= links everything shared.
 STATIC_LIBS ?= yaml sqlite3
-STATIC_FOUND = $(foreach l,$(STATIC_LIBS),$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),-l$(l)))
+# Asked of the compiler once, when the Makefile is read (:=), not at each link.
+static_archive = $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))
+STATIC_FOUND := $(foreach l,$(STATIC_LIBS),$(if $(call static_archive,$(l)),-l$(l)))
 comma := ,
 LIBS = $(if $(STATIC_FOUND),-Wl$(comma)-Bstatic $(STATIC_FOUND) -Wl$(comma)-Bdynamic) \
        $(filter-out $(STATIC_FOUND),$(PKG_LIBS)) -lpthread -lm

@@ -25,9 +25,10 @@
 ** A thread waits only when it cannot read (another thread holds the read
 ** token, or the ring is full), and for the read token it spins a little
 ** before it sleeps (spin_for_token), so with two threads on two CPUs the
-** common path has no hand-off and no sleep at all.  A slot finished out of order, or while
-** another thread writes, is left to the token's holder, who looks again
-** before letting the token go: nothing finished is ever left unwritten.
+** common path has no hand-off and no sleep at all.  A slot finished out
+** of order, or while another thread writes, is left to the token's
+** holder, who looks again before letting the token go: nothing finished
+** is ever left unwritten.
 ** The ring bounds the records in flight (memory stays flat on a
 ** million-record input): a thread that finds it full sleeps until half of
 ** it is free, so that readers and writers do not wake each other once per

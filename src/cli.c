@@ -722,7 +722,8 @@ use_color(const cli_opts *o)
 ** files of less than SMALL_INPUT bytes in all, about twenty records).
 ** Starting threads costs more than screening such an input (3 of the
 ** 12 ms a one-record screening took on the build machine, where a process
-** start is expensive), and a bedside run screens one record.  The output does not depend on the number of threads.
+** start is expensive), and a bedside run screens one record.  The output
+** does not depend on the number of threads.
 */
 #define SMALL_INPUT (256 << 10)
 

@@ -499,6 +499,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     c.ts = ts;
     c.v = v;
     c.ntrials = trialset_count(ts);
+    int jobs = o->jobs < 1 ? 1 : o->jobs;
 
     /* A closed pipe is noticed as EPIPE and ends the run quietly; dying of
     ** SIGPIPE would skip the clean-up of --output's temporary file. */
@@ -512,8 +513,7 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
             return EXIT_BAD_INPUT;
         }
         /* A slot's page is kept by its place in the ring (batch.h). */
-        c.dir = html_dir_open(o->html_dir,
-                              (o->jobs < 1 ? 1 : o->jobs) * BATCH_SLOTS_PER_JOB);
+        c.dir = html_dir_open(o->html_dir, jobs * BATCH_SLOTS_PER_JOB);
         if (!c.dir) {
             diag_printf(stderr, TS_LEVEL_ERROR, NULL, 0, 0,
                         "cannot open directory '%s': %s", o->html_dir,
@@ -534,7 +534,6 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     c.flush_each = o->ro.format == REPORT_TEXT && !o->output;
     c.out_tty = !o->output && isatty(STDOUT_FILENO);
 
-    int jobs = o->jobs < 1 ? 1 : o->jobs;
     c.html_dir_out = o->html_dir != NULL;
     hold_output(&c, jobs);
     if (o->ro.format == REPORT_HTML && !o->quiet) {
