@@ -20,7 +20,7 @@ DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS     = yaml-0.1 libcjson sqlite3
+PKGS     = yaml-0.1 sqlite3
 
 ifeq ($(wildcard .git),)
 WERROR ?= 0
@@ -56,7 +56,7 @@ endif
 LTO_CFLAGS = $(if $(LTO),$(LTO) -ffat-lto-objects)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
-             -Iinclude -Isrc $(PKG_CFLAGS) -DTS_DATADIR='"$(DATADIR)"' \
+             -Iinclude -Isrc -I$(CJSON_DIR) $(PKG_CFLAGS) -DTS_DATADIR='"$(DATADIR)"' \
              $(SANITIZE_FLAGS) $(LTO_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANITIZE_FLAGS) $(LDFLAGS)
 # libyaml and SQLite are linked statically when their archives are
@@ -68,8 +68,31 @@ STATIC_LIBS ?= yaml sqlite3
 static_archive = $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))
 STATIC_FOUND := $(foreach l,$(STATIC_LIBS),$(if $(call static_archive,$(l)),-l$(l)))
 comma := ,
-LIBS = $(if $(STATIC_FOUND),-Wl$(comma)-Bstatic $(STATIC_FOUND) -Wl$(comma)-Bdynamic) \
-       $(filter-out $(STATIC_FOUND),$(PKG_LIBS)) -lpthread -lm
+EXT_LIBS = $(if $(STATIC_FOUND),-Wl$(comma)-Bstatic $(STATIC_FOUND) -Wl$(comma)-Bdynamic) \
+           $(filter-out $(STATIC_FOUND),$(PKG_LIBS)) -lpthread -lm
+LIBS = $(CJSON_OBJ) $(EXT_LIBS)
+
+# cJSON is compiled in from vendor/cjson/: the release Debian 12 ships
+# (1.7.15 with Debian's five security patches, vendor/cjson/README), so
+# that the binary can be linked wholly statically (Debian ships no
+# libcjson.a).  Its own flags: it is not our code, and our warnings are
+# not its author's.
+CJSON_DIR = vendor/cjson
+CJSON_OBJ = $(CJSON_DIR)/cJSON.o
+CJSON_CFLAGS = -std=c99 -Wall -Wextra -fPIC $(SANITIZE_FLAGS) $(LTO_CFLAGS) $(CFLAGS)
+
+# The binary is linked statically (glibc's libc.a and libm.a are in
+# libc6-dev) when every archive is there and no sanitizer is asked for:
+# no dynamic loader, no shared library to map, relocate and bind, which
+# took a one-record run from 6.2 to 4.4 ms (docs/performance.md).
+# STATIC= links it dynamically; make check-valgrind runs a dynamic twin,
+# since valgrind replaces malloc only in a dynamically linked program.
+STATIC ?= $(if $(and $(call static_archive,c),$(call static_archive,m),\
+                $(filter $(words $(STATIC_LIBS)),$(words $(STATIC_FOUND)))),1)
+BIN_STATIC = $(if $(and $(STATIC),$(if $(SANITIZE_FLAGS),,1)),-static)
+# ld warns there that SQLite's unix VFS refers to dlopen: that is its
+# extension loading, which trialscreen never asks for.
+BIN_LIBS = $(if $(BIN_STATIC),$(CJSON_OBJ) $(PKG_LIBS) -lpthread -lm,$(LIBS))
 
 # The pipeline, one file per stage (see README "Layout").
 CORE   = arena error timeutil units
@@ -108,17 +131,21 @@ UNIT_BINS = $(UNIT_TESTS:%=tests/%)
 
 all: trialscreen
 
-trialscreen: src/main.o $(LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) $(if $(LTO),$(LTO) $(filter -O%,$(CFLAGS))) -o $@ $^ $(LIBS)
+trialscreen: src/main.o $(LIB_OBJS) $(CJSON_OBJ)
+	$(CC) $(ALL_LDFLAGS) $(BIN_STATIC) $(if $(LTO),$(LTO) $(filter -O%,$(CFLAGS))) \
+	    -o $@ $(filter-out $(CJSON_OBJ),$^) $(BIN_LIBS)
 
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(CJSON_OBJ): $(CJSON_DIR)/cJSON.c $(CJSON_DIR)/cJSON.h
+	$(CC) $(CJSON_CFLAGS) -c -o $@ $<
+
 # The bundled criteria parsed at build time and compiled in (ydocpack.h):
 # start-up need not run libyaml over them.  bundlegen is a build tool.
 BUNDLED_YAML = $(sort $(wildcard criteria/*.yaml))
-src/bundlegen: src/bundlegen.o src/yamldoc.o src/ydocpack.o src/outbuf.o $(CORE:%=src/%.o)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+src/bundlegen: src/bundlegen.o src/yamldoc.o src/ydocpack.o src/outbuf.o $(CORE:%=src/%.o) $(CJSON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter-out $(CJSON_OBJ),$^) $(LIBS)
 src/bundled.c: src/bundlegen $(BUNDLED_YAML)
 	./src/bundlegen $(BUNDLED_YAML) > $@.tmp && mv $@.tmp $@
 
@@ -152,8 +179,8 @@ tests/test_fhir: tests/test_fhir.o tests/run.o $(LIB_OBJS) trialscreen
 tests/test_lint: tests/test_lint.o $(T_EVAL) src/report.o src/decide.o src/outbuf.o src/diag.o src/input.o src/inputcrit.o \
                  $(TOOLS:%=src/%.o) trialscreen
 
-$(TEST_BINS):
-	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(CMOCKA_LIBS) $(LIBS)
+$(TEST_BINS): $(CJSON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter-out $(CJSON_OBJ),$(filter %.o,$^)) $(CMOCKA_LIBS) $(LIBS)
 
 check: trialscreen $(TEST_BINS)
 	@fail=0; for t in $(filter-out $(UNIT_BINS),$(TEST_BINS)); do \
@@ -184,7 +211,7 @@ endif
 # Install the Debian packages the build and the tests need, if missing.
 deps:
 	@missing=""; \
-	for p in yaml-0.1:libyaml-dev libcjson:libcjson-dev cmocka:libcmocka-dev sqlite3:libsqlite3-dev; do \
+	for p in yaml-0.1:libyaml-dev cmocka:libcmocka-dev sqlite3:libsqlite3-dev; do \
 	    pc=$${p%%:*}; pkg=$${p#*:}; \
 	    command -v $(PKG_CONFIG) >/dev/null 2>&1 && $(PKG_CONFIG) --exists $$pc || missing="$$missing $$pkg"; \
 	done; \
@@ -214,7 +241,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/trialscreen
 
 clean:
-	rm -f trialscreen src/*.o tests/*.o $(TEST_BINS) src/bundlegen src/bundled.c
+	rm -f trialscreen trialscreen-dynamic src/*.o tests/*.o $(TEST_BINS) src/bundlegen src/bundled.c \
+	    $(CJSON_OBJ)
 
 # make install and make uninstall into a temporary DESTDIR (tests/install.sh):
 # exactly the expected files, and none left after uninstall.
@@ -249,12 +277,12 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # builds only; the normal build compiles it out.
 ASSERT_FLAGS = -DTS_ASSERTS
 HARNESS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
-                 -Iinclude -Isrc -Itests/fuzz $(PKG_CFLAGS) \
+                 -Iinclude -Isrc -Itests/fuzz -I$(CJSON_DIR) $(PKG_CFLAGS) \
                  -DTS_DATADIR='"$(DATADIR)"' \
                  -DFUZZ_CRITERIA='"$(CURDIR)/criteria"' $(ASSERT_FLAGS) -O1 -g
 HARNESS_DEPS = $(HDRS) tests/fuzz/fuzz.h
-FUZZ_LIB = $(LIB_MODULES:%=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/fuzz_util.o
-REPLAY_LIB = $(LIB_MODULES:%=$(REPLAY_DIR)/%.o) $(REPLAY_DIR)/fuzz_util.o \
+FUZZ_LIB = $(LIB_MODULES:%=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/fuzz_util.o $(FUZZ_DIR)/cJSON.o
+REPLAY_LIB = $(LIB_MODULES:%=$(REPLAY_DIR)/%.o) $(REPLAY_DIR)/fuzz_util.o $(REPLAY_DIR)/cJSON.o \
              $(REPLAY_DIR)/replay_main.o
 
 $(FUZZ_DIR)/%.o: src/%.c $(HARNESS_DEPS)
@@ -264,7 +292,10 @@ $(FUZZ_DIR)/%.o: tests/fuzz/%.c $(HARNESS_DEPS)
 	@mkdir -p $(FUZZ_DIR)
 	$(CLANG) $(HARNESS_CFLAGS) $(ASAN_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZ_DIR)/%-fuzzer: $(FUZZ_DIR)/fuzz_%.o $(FUZZ_LIB)
-	$(CLANG) $(ASAN_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+	$(CLANG) $(ASAN_FLAGS) -fsanitize=fuzzer -o $@ $^ $(EXT_LIBS)
+$(FUZZ_DIR)/cJSON.o: $(CJSON_DIR)/cJSON.c $(CJSON_DIR)/cJSON.h
+	@mkdir -p $(FUZZ_DIR)
+	$(CLANG) -std=c99 -O1 -g $(ASAN_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(REPLAY_DIR)/%.o: src/%.c $(HARNESS_DEPS)
 	@mkdir -p $(REPLAY_DIR)
@@ -273,7 +304,10 @@ $(REPLAY_DIR)/%.o: tests/fuzz/%.c $(HARNESS_DEPS)
 	@mkdir -p $(REPLAY_DIR)
 	$(CC) $(HARNESS_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
 $(REPLAY_DIR)/%-replay: $(REPLAY_DIR)/fuzz_%.o $(REPLAY_LIB)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(EXT_LIBS)
+$(REPLAY_DIR)/cJSON.o: $(CJSON_DIR)/cJSON.c $(CJSON_DIR)/cJSON.h
+	@mkdir -p $(REPLAY_DIR)
+	$(CC) -std=c99 -O1 -g $(ASAN_FLAGS) -c -o $@ $<
 
 # The record and screen harnesses share their inputs.  New corpus
 # entries go to tests/fuzz/corpus-run/ (not committed); crashes
@@ -345,16 +379,21 @@ check-clang:
 VG_LOG = build-valgrind
 VG_CMD = $(VALGRIND) -q --error-exitcode=1 --leak-check=full \
          --errors-for-leak-kinds=definite,indirect --log-file=$(CURDIR)/$(VG_LOG)/vg.%p.log
+# valgrind replaces malloc only in a dynamically linked program: it runs
+# trialscreen-dynamic, the same objects linked as STATIC= would.
+trialscreen-dynamic: src/main.o $(LIB_OBJS) $(CJSON_OBJ)
+	$(CC) $(ALL_LDFLAGS) $(if $(LTO),$(LTO) $(filter -O%,$(CFLAGS))) \
+	    -o $@ $(filter-out $(CJSON_OBJ),$^) $(LIBS)
 # The two halves run side by side: valgrind is slow, and there are 2 cores.
-check-valgrind: trialscreen tests/test_cli tests/test_fhir
+check-valgrind: trialscreen-dynamic tests/test_cli tests/test_fhir
 	@rm -rf $(VG_LOG) && mkdir -p $(VG_LOG)
 	@echo "== tests/test_cli and tests/bad-input under valgrind"
-	@TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen' ./tests/test_cli \
+	@TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen-dynamic' ./tests/test_cli \
 	    > $(VG_LOG)/test_cli.out 2>&1 & pid=$$!; \
-	TS_WRAPPER='$(VG_CMD)' bash tests/bad-input/run.sh ./trialscreen; rc=$$?; \
+	TS_WRAPPER='$(VG_CMD)' bash tests/bad-input/run.sh ./trialscreen-dynamic; rc=$$?; \
 	wait $$pid || { cat $(VG_LOG)/test_cli.out; rc=1; }; \
 	grep -E 'PASSED|FAILED' $(VG_LOG)/test_cli.out; \
-	TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen' ./tests/test_fhir \
+	TRIALSCREEN_BIN='$(VG_CMD) ./trialscreen-dynamic' ./tests/test_fhir \
 	    > $(VG_LOG)/test_fhir.out 2>&1 || { cat $(VG_LOG)/test_fhir.out; rc=1; }; \
 	grep -E 'PASSED|FAILED' $(VG_LOG)/test_fhir.out; \
 	bad=$$(find $(VG_LOG) -name 'vg.*.log' -size +0c); \
@@ -396,11 +435,11 @@ docs: trialscreen
 # not part of "make check".
 
 BENCH_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
-               -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+               -Iinclude -Isrc -I$(CJSON_DIR) $(PKG_CFLAGS) $(CFLAGS)
 bench/gencohort: bench/gencohort.c
 	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
-bench/parsefloor: bench/parsefloor.c src/input.o src/arena.o src/error.o
-	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+bench/parsefloor: bench/parsefloor.c src/input.o src/arena.o src/error.o $(CJSON_OBJ)
+	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter-out $(CJSON_OBJ),$^) $(LIBS)
 tests/test_batch: tests/test_batch.o tests/run.o $(T_CORE) src/batch.o src/input.o src/outbuf.o trialscreen bench/gencohort
 tests/test_replay: tests/test_replay.o tests/run.o $(T_EVAL) src/recview.o trialscreen bench/gencohort
 
