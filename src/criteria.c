@@ -62,8 +62,7 @@ get_str(trialset *ts, const ynode *map, const char *key, int required,
     *out = NULL;
     if (!n)
         return required ? ydoc_error(err, map, "%s has no '%s'", owner, key) : 0;
-    snprintf(what, sizeof what, "'%s'", key);
-    if (ydoc_string(n, what, out, err) < 0)
+    if (ydoc_string(n, ydoc_quoted(what, sizeof what, key), out, err) < 0)
         return -1;
     *out = arena_strdup(ts->a, *out);
     return 0;
@@ -210,8 +209,7 @@ get_offset(const ynode *map, const char *key, ts_duration *out, ts_error *err)
     memset(out, 0, sizeof *out);
     if (!n)
         return 0;
-    snprintf(what, sizeof what, "'%s'", key);
-    if (ydoc_string(n, what, &s, err) < 0)
+    if (ydoc_string(n, ydoc_quoted(what, sizeof what, key), &s, err) < 0)
         return -1;
     if (ts_parse_duration(s, out, why, sizeof why) < 0)
         return ydoc_error(err, n, "%s: %s", what, why);

@@ -121,7 +121,7 @@ static int
 key_index(const char *const *names, const char *key)
 {
     for (int i = 0; names[i]; i++)
-        if (strcmp(names[i], key) == 0)
+        if (ydoc_same(names[i], key))
             return i;
     return -1;
 }
@@ -130,7 +130,7 @@ static const struct modifier *
 find_modifier(const char *key)
 {
     for (int i = 0; modifiers[i].name; i++)
-        if (strcmp(modifiers[i].name, key) == 0)
+        if (ydoc_same(modifiers[i].name, key))
             return &modifiers[i];
     return NULL;
 }
@@ -139,7 +139,7 @@ static const struct head *
 find_head(const char *key)
 {
     for (size_t i = 0; i < NHEADS; i++)
-        if (strcmp(HEAD_NAME(&heads[i]), key) == 0)
+        if (ydoc_same(HEAD_NAME(&heads[i]), key))
             return &heads[i];
     return NULL;
 }
@@ -166,8 +166,7 @@ get_bool(struct rctx *c, const ynode *map, const char *key, int *out)
     const ynode *n = ydoc_get(map, key);
     if (!n)
         return 0;
-    snprintf(what, sizeof what, "'%s'", key);
-    return ydoc_bool(n, what, out, c->err);
+    return ydoc_bool(n, ydoc_quoted(what, sizeof what, key), out, c->err);
 }
 
 /*
@@ -197,8 +196,8 @@ get_concept(struct rctx *c, const ynode *n, const struct head *h)
 {
     const char *name;
     char what[40];
-    snprintf(what, sizeof what, "'%s'", HEAD_NAME(h));
-    if (ydoc_string(n, what, &name, c->err) < 0)
+    if (ydoc_string(n, ydoc_quoted(what, sizeof what, HEAD_NAME(h)), &name,
+                    c->err) < 0)
         return NULL;
     const concept *k = vocab_find(c->v, name);
     if (!k) {
@@ -316,7 +315,7 @@ parse_cmp(struct rctx *c, const ynode *map, const char *head, int required,
         return 0;
     }
     out->op = cmp_ops[which];
-    snprintf(what, sizeof what, "'%s'", k->str);
+    ydoc_quoted(what, sizeof what, k->str);
     if (out->op != CMP_BETWEEN)
         return ydoc_number(v, what, &out->lo, c->err);
     if (between_pair(c, v) < 0 ||
@@ -343,7 +342,7 @@ parse_dcmp(struct rctx *c, const ynode *map, const char *head, dur_cmp *out)
         return ydoc_error(c->err, map, "'%s' needs a comparison: one of "
                           "above, below, at_least, at_most, between", head);
     out->op = cmp_ops[which];
-    snprintf(what, sizeof what, "'%s'", k->str);
+    ydoc_quoted(what, sizeof what, k->str);
     if (out->op == CMP_EQ)
         return ydoc_error(c->err, k, "'equals' is not allowed with '%s' "
                           "(a time is never exactly equal; use between)", head);

@@ -557,9 +557,26 @@ ydoc_get(const ynode *map, const char *key)
     if (!map || map->kind != Y_MAP)
         return NULL;
     for (int i = 0; i < map->n; i++)
-        if (strcmp(YKEY(map, i)->str, key) == 0)
+        if (ydoc_same(YKEY(map, i)->str, key))
             return YVAL(map, i);
     return NULL;
+}
+
+const char *
+ydoc_quoted(char *buf, size_t size, const char *s)
+{
+    size_t n = strlen(s), at = 0;
+    if (size == 0)
+        return buf;
+    if (at < size - 1)
+        buf[at++] = '\'';
+    size_t take = n < size - 1 - at ? n : size - 1 - at;
+    memcpy(buf + at, s, take);
+    at += take;
+    if (at < size - 1)
+        buf[at++] = '\'';
+    buf[at] = '\0';
+    return buf;
 }
 
 const char *
@@ -582,7 +599,7 @@ int
 ydoc_is_null(const ynode *n)
 {
     return n->kind == Y_SCALAR && !n->quoted &&
-           (n->len == 0 || strcmp(n->str, "null") == 0 || strcmp(n->str, "~") == 0);
+           (n->len == 0 || ydoc_same(n->str, "null") || ydoc_same(n->str, "~"));
 }
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and nothing else: no
@@ -683,7 +700,7 @@ ydoc_string(const ynode *n, const char *what, const char **out, ts_error *err)
     if (n->kind != Y_SCALAR || ydoc_is_null(n))
         return ydoc_error(err, n, "expected text for %s, found %s", what,
                           ydoc_describe(n, d, sizeof d));
-    if (!n->quoted && (strcmp(n->str, "true") == 0 || strcmp(n->str, "false") == 0))
+    if (!n->quoted && (ydoc_same(n->str, "true") || ydoc_same(n->str, "false")))
         return ydoc_error(err, n, "expected text for %s, found the boolean "
                           "%s (quote it if you mean the word)", what, n->str);
     *out = n->str;
@@ -763,7 +780,7 @@ ydoc_check_keys(const ynode *map, const char *const *allowed,
         const ynode *k = YKEY(map, i);
         int ok = 0;
         for (int j = 0; allowed[j] && !ok; j++)
-            ok = strcmp(k->str, allowed[j]) == 0;
+            ok = ydoc_same(k->str, allowed[j]);
         if (ok)
             continue;
         const char *s = ydoc_suggest(k->str, allowed);

@@ -58,6 +58,20 @@ void ydoc_free(ydoc *d);
 
 /* Mapping access: the value for key, or NULL.  Keys are unique. */
 const ynode *ydoc_get(const ynode *map, const char *key);
+/*
+** strcmp(a, b) == 0, the first bytes compared inline: the loader matches
+** some fifteen thousand keys and names against tables at every start, and
+** nearly every pair differs at its first byte.
+*/
+static inline int
+ydoc_same(const char *a, const char *b)
+{
+    return a[0] == b[0] && (a[0] == '\0' || __builtin_strcmp(a + 1, b + 1) == 0);
+}
+/* "'s'" in buf, cut to size - 1 bytes as snprintf would cut it: the name
+** of a slot for messages, built at every start for every key, so not
+** with snprintf's machinery. */
+const char *ydoc_quoted(char *buf, size_t size, const char *s);
 #define YKEY(m, i) ((m)->items[2 * (i)])
 #define YVAL(m, i) ((m)->items[2 * (i) + 1])
 

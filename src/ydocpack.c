@@ -23,7 +23,7 @@ typedef struct reader {
 } reader;
 
 static size_t
-get_num(reader *r)
+get_num_slow(reader *r)
 {
     size_t v = 0;
     for (int shift = 0; shift < 63; shift += 7) {
@@ -40,6 +40,15 @@ get_num(reader *r)
     return 0;
 }
 
+/* Most numbers (lines, columns, lengths under 128) are one byte. */
+static inline size_t
+get_num(reader *r)
+{
+    if (r->p != r->end && *r->p < 0x80)
+        return *r->p++;
+    return get_num_slow(r);
+}
+
 static ynode *
 get_node(reader *r, int depth)
 {
@@ -47,7 +56,9 @@ get_node(reader *r, int depth)
         r->bad = 1;
         return NULL;
     }
-    ynode *n = arena_alloc(r->a, sizeof *n);
+    /* Not zero-filled: every field is set below, on every path that
+    ** returns the node. */
+    ynode *n = arena_alloc_raw(r->a, sizeof *n);
     unsigned tag = *r->p++;
     n->kind = (ynode_kind)(tag & 3);
     n->quoted = (int)(tag >> 2);
@@ -66,6 +77,8 @@ get_node(reader *r, int depth)
         }
         n->str = (const char *)r->p;
         n->len = count;
+        n->n = 0;
+        n->items = NULL;
         r->p += count + 1;
         return n;
     }
@@ -79,9 +92,13 @@ get_node(reader *r, int depth)
         r->bad = 1;
         return NULL;
     }
+    n->str = NULL;
+    n->len = 0;
     n->n = (int)count;
+    n->items = NULL;
+    /* Filled below, or the whole tree is dropped. */
     if (items > 0)
-        n->items = arena_alloc(r->a, items * sizeof *n->items);
+        n->items = arena_alloc_raw(r->a, items * sizeof *n->items);
     for (size_t i = 0; i < items && !r->bad; i++)
         n->items[i] = get_node(r, depth + 1);
     return r->bad ? NULL : n;

@@ -1080,6 +1080,41 @@ test_unpack_malformed(void **state)
     ydoc_free(d);
 }
 
+/* ydoc_quoted replaced snprintf("'%s'") in the loader: the same bytes,
+** cut at the same place, for every length around every buffer size. */
+static void
+test_quoted_as_snprintf(void **state)
+{
+    (void)state;
+    char key[64], want[48], got[48];
+    for (size_t n = 0; n < sizeof key; n++) {
+        memset(key, 'k', n);
+        key[n] = '\0';
+        for (size_t size = 1; size <= sizeof want; size++) {
+            memset(got, '#', sizeof got);
+            /* Truncation is the point (its result used: no warning). */
+            assert_int_equal(snprintf(want, size, "'%s'", key), (int)n + 2);
+            assert_ptr_equal(ydoc_quoted(got, size, key), got);
+            assert_string_equal(got, want);
+        }
+    }
+}
+
+/* ydoc_same is strcmp(a, b) == 0: empty strings, one a prefix of the
+** other, a difference at the first byte and at the last. */
+static void
+test_same_as_strcmp(void **state)
+{
+    (void)state;
+    static const char *const s[] = {
+        "", "a", "ab", "abc", "abd", "b", "at_least", "at_most", "above",
+        "null", "nul", "nullx", "~", NULL
+    };
+    for (int i = 0; s[i]; i++)
+        for (int j = 0; s[j]; j++)
+            assert_int_equal(ydoc_same(s[i], s[j]), strcmp(s[i], s[j]) == 0);
+}
+
 int
 main(void)
 {
@@ -1112,6 +1147,8 @@ main(void)
         cmocka_unit_test(test_bundled_same_as_libyaml),
         cmocka_unit_test(test_bundled_only_exact_bytes),
         cmocka_unit_test(test_unpack_malformed),
+        cmocka_unit_test(test_quoted_as_snprintf),
+        cmocka_unit_test(test_same_as_strcmp),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
