@@ -96,8 +96,11 @@ static void
 populate(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
-    uintptr_t from = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-    uintptr_t to = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+    /* Whole pages, the partial ones at either end included: populating
+    ** changes no byte, and those pages are touched too (the block's
+    ** header, malloc's own headers around it). */
+    uintptr_t from = (uintptr_t)p & ~(uintptr_t)4095;
+    uintptr_t to = ((uintptr_t)p + n + 4095) & ~(uintptr_t)4095;
     if (to > from)
         (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
 #else
@@ -135,7 +138,10 @@ block_new(size_t size)
     /* A cache line of its own for the header (and for the first bytes
     ** handed out): see line_alloc. */
     struct block *b = line_alloc(sizeof(struct block) + size);
-    populate(b, sizeof(struct block) + size);
+    /* And the page after it: malloc writes the next chunk's header there
+    ** (the top of the heap, as a rule) as soon as it hands b out, which
+    ** was a fault of its own per block. */
+    populate(b, sizeof(struct block) + size + 64);
     b->next = NULL;
     b->size = size;
     b->used = 0;

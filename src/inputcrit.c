@@ -190,6 +190,8 @@ vocab_level(const char *path)
         if (k <= 0)
             break;
         len += (size_t)k;
+        if (len < cap)
+            break;      /* a regular file's end, as in yamldoc.c */
     }
     close(fd);
     int level = 0;

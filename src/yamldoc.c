@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -494,7 +495,13 @@ read_file(const char *path, size_t *lenp, ts_error *err)
         return NULL;
     }
     /* O_NONBLOCK stays: a regular file's reads ignore it (and clearing it
-    ** was two system calls a file at every start). */
+    ** was two system calls a file at every start).  Room for the size
+    ** fstat gave and one byte more, so that one read sees the end; 64 kB
+    ** only for an empty (or huge) file.  A buffer as big as the one
+    ** inputcrit.c read the file into a moment ago reuses its pages,
+    ** already mapped, where a 64 kB one faulted in new ones. */
+    if (st.st_size > 0 && (uintmax_t)st.st_size < YDOC_MAX_BYTES)
+        cap = (size_t)st.st_size + 1;
     buf = xmalloc(cap + 1);
     for (;;) {
         ssize_t k;
@@ -516,6 +523,10 @@ read_file(const char *path, size_t *lenp, ts_error *err)
         if (k == 0)
             break;
         len += (size_t)k;
+        /* A regular file gives less than asked only at its end: no
+        ** second read to be told so. */
+        if (len < cap)
+            break;
     }
     close(fd);
     buf[len] = '\0';
