@@ -79,12 +79,12 @@ LIBS = $(CJSON_OBJ) $(EXT_LIBS)
 # not its author's.
 CJSON_DIR = vendor/cjson
 CJSON_OBJ = $(CJSON_DIR)/cJSON.o
-CJSON_CFLAGS = -std=c99 -Wall -Wextra -fPIC $(SANITIZE_FLAGS) $(LTO_CFLAGS) $(CFLAGS)
+CJSON_CFLAGS = -std=c99 -Wall -Wextra $(SANITIZE_FLAGS) $(LTO_CFLAGS) $(CFLAGS)
 
 # The binary is linked statically (glibc's libc.a and libm.a are in
 # libc6-dev) when every archive is there and no sanitizer is asked for:
 # no dynamic loader, no shared library to map, relocate and bind, which
-# took a one-record run from 6.2 to 4.4 ms (docs/performance.md).
+# took a one-record run from 6.2 to 4.8 ms (docs/performance.md).
 # STATIC= links it dynamically; make check-valgrind runs a dynamic twin,
 # since valgrind replaces malloc only in a dynamically linked program.
 STATIC ?= $(if $(and $(call static_archive,c),$(call static_archive,m),\
