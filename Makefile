@@ -64,9 +64,12 @@ ALL_LDFLAGS = $(SANITIZE_FLAGS) $(LDFLAGS)
 # to map and bind at every start, a third of a one-record run's start-up
 # work (docs/performance.md).  STATIC_LIBS= links everything shared.
 STATIC_LIBS ?= yaml sqlite3
-# Asked of the compiler once, when the Makefile is read (:=), not at each link.
+# Asked of the compiler once, at the first link (the eval makes it simple
+# then), not when the Makefile is read: "make deps check" on a fresh
+# machine installs the archives between the two.
 static_archive = $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))
-STATIC_FOUND := $(foreach l,$(STATIC_LIBS),$(if $(call static_archive,$(l)),-l$(l)))
+STATIC_FOUND = $(eval STATIC_FOUND := $(foreach l,$(STATIC_LIBS),$(if \
+                   $(call static_archive,$(l)),-l$(l))))$(STATIC_FOUND)
 comma := ,
 EXT_LIBS = $(if $(STATIC_FOUND),-Wl$(comma)-Bstatic $(STATIC_FOUND) -Wl$(comma)-Bdynamic) \
            $(filter-out $(STATIC_FOUND),$(PKG_LIBS)) -lpthread -lm
@@ -88,6 +91,7 @@ CJSON_CFLAGS = -std=c99 -Wall -Wextra $(SANITIZE_FLAGS) $(LTO_CFLAGS) $(CFLAGS)
 # STATIC= links it dynamically; make check-valgrind runs a dynamic twin,
 # since valgrind replaces malloc only in a dynamically linked program.
 STATIC ?= $(if $(and $(call static_archive,c),$(call static_archive,m),\
+                $(STATIC_LIBS),\
                 $(filter $(words $(STATIC_LIBS)),$(words $(STATIC_FOUND)))),1)
 BIN_STATIC = $(if $(and $(STATIC),$(if $(SANITIZE_FLAGS),,1)),-static)
 # SQLite's one reference to dlopen (extension loading, which trialscreen
