@@ -109,17 +109,30 @@ utf8_len(const unsigned char *s)
     return n;
 }
 
+/*
+** 1 for the bytes html_escape copies as they are: printable ASCII but
+** & < > " '.  A table, one load a byte, not five comparisons: this loop
+** sees every escaped byte of every page.  NUL is 0, so a scan stops there.
+*/
+static const unsigned char plain[256] = {
+    /* 0x20: space ! " # $ % & ' ( ) * + , - . / */
+    [0x20] = 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x30: 0 - 9 : ; < = > ? */
+    [0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+    [0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x70: p - z { | } ~, not DEL */
+    [0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+};
+
 void
 html_escape(outbuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
         const unsigned char *q = p;
-        /* Plain printable ASCII runs to the first byte that needs care;
-        ** compared directly, not with strchr: this loop sees every byte
-        ** of every page. */
-        while (*q >= 0x20 && *q < 0x7f && *q != '&' && *q != '<' && *q != '>'
-               && *q != '"' && *q != '\'')
+        while (plain[*q])
             q++;
         outbuf_put(b, (const char *)p, (size_t)(q - p));
         p = q;
@@ -154,25 +167,45 @@ digits(char *p, long v, int width)
         p[i] = (char)('0' + v % 10);
 }
 
+/* The date html_time wrote last, "YYYY-MM-DDT", per thread: a page's
+** thousands of times fall on a few days, and the calendar arithmetic of
+** each was most of html_time's instructions. */
+typedef struct date_memo {
+    int set;
+    int64_t day;                /* days since 1970-01-01 */
+    char ymd[11];
+} date_memo;
+static _Thread_local date_memo last_date;
+
 /* ts_format's text, without printf: a page prints thousands of times. */
 void
 html_time(outbuf *b, ts_time t)
 {
-    int y, mo, d, h, mi, s;
-    ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
-    if (y < 0 || y > 9999) {
-        char buf[TS_FMT_LEN];
-        ts_format(t, buf);
-        outbuf_puts(b, buf);
-        return;
+    int64_t day = t / TS_DAY, rem = t % TS_DAY;
+    if (rem < 0)
+        rem += TS_DAY, day--;
+    date_memo *m = &last_date;
+    if (!m->set || m->day != day) {
+        int y, mo, d;
+        ts_to_civil(t, &y, &mo, &d, NULL, NULL, NULL);
+        if (y < 0 || y > 9999) {
+            char buf[TS_FMT_LEN];
+            ts_format(t, buf);
+            outbuf_puts(b, buf);
+            return;
+        }
+        memcpy(m->ymd, "0000-00-00T", sizeof m->ymd);
+        digits(m->ymd, y, 4);
+        digits(m->ymd + 5, mo, 2);
+        digits(m->ymd + 8, d, 2);
+        m->day = day;
+        m->set = 1;
     }
     char buf[20] = "0000-00-00T00:00:00Z";
-    digits(buf, y, 4);
-    digits(buf + 5, mo, 2);
-    digits(buf + 8, d, 2);
-    digits(buf + 11, h, 2);
-    digits(buf + 14, mi, 2);
-    digits(buf + 17, s, 2);
+    memcpy(buf, m->ymd, sizeof m->ymd);
+    digits(buf + 11, (long)(rem / 3600), 2);
+    digits(buf + 14, (long)(rem / 60 % 60), 2);
+    digits(buf + 17, (long)(rem % 60), 2);
     outbuf_put(b, buf, sizeof buf);
 }
 
