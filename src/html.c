@@ -521,7 +521,9 @@ patient_span(const record *r, trial_result *const *res, int n)
 static void
 attr_time(outbuf *b, const char *name, ts_time t)
 {
-    outbuf_printf(b, " %s=\"", name);
+    outbuf_put(b, " ", 1);
+    outbuf_puts(b, name);
+    outbuf_put(b, "=\"", 2);
     html_time(b, t);
     outbuf_put(b, "\"", 1);
 }
@@ -781,8 +783,11 @@ trial_section(html_worker *w, outbuf *b, const record *r, int j,
     trial_name(b, t);
     outbuf_puts(b, " <span class=\"badge\" data-trial=\"");
     html_escape(b, t->id);
-    outbuf_printf(b, "\" data-verdict=\"%s\">%s</span></h3>\n",
-                  verdict_name(tr->v), verdict_word(tr->v));
+    outbuf_puts(b, "\" data-verdict=\"");
+    outbuf_puts(b, verdict_name(tr->v));
+    outbuf_put(b, "\">", 2);
+    outbuf_puts(b, verdict_word(tr->v));
+    outbuf_puts(b, "</span></h3>\n");
     trial_deciding(b, tr);
     trial_window(b, tr);
     html_timeline(w, b, r, j, tr, sp);

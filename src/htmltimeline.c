@@ -698,6 +698,22 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     outbuf_puts(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
 }
 
+/* "%04d-%02d-%02d" without printf, which was a twentieth of a timeline. */
+static void
+put_date(outbuf *b, int y, int mo, int d)
+{
+    if (y < 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31) {
+        outbuf_printf(b, "%04d-%02d-%02d", y, mo, d);
+        return;
+    }
+    char s[10] = "0000-00-00";
+    s[0] = (char)('0' + y / 1000), s[1] = (char)('0' + y / 100 % 10);
+    s[2] = (char)('0' + y / 10 % 10), s[3] = (char)('0' + y % 10);
+    s[5] = (char)('0' + mo / 10), s[6] = (char)('0' + mo % 10);
+    s[8] = (char)('0' + d / 10), s[9] = (char)('0' + d % 10);
+    outbuf_put(b, s, sizeof s);
+}
+
 static ts_time
 tick_step(ts_time span)
 {
@@ -747,7 +763,9 @@ axis(const tl *g, int y)
             outbuf_puts(b, "<text class=\"muted\"");
             attr_num(b, "x", x);
             attr_num(b, "y", y + 27);
-            outbuf_printf(b, ">%04d-%02d-%02d</text>", yy, mo, d);
+            outbuf_put(b, ">", 1);
+            put_date(b, yy, mo, d);
+            outbuf_puts(b, "</text>");
         }
     }
     outbuf_puts(b, "<text class=\"s\" x=\"4\"");
@@ -776,8 +794,16 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     attr_time(b, "data-t1", sp->t1);
     attr_num(b, "data-x0", TL_X0);
     attr_num(b, "data-x1", TL_X1);
-    outbuf_printf(b, " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-                     "role=\"img\" aria-label=\"timeline\">\n", TL_W, h, TL_W, h);
+    /* " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"" (TL_W, h), as
+    ** html_num writes whole numbers: printf was a twentieth of a timeline */
+    outbuf_puts(b, " viewBox=\"0 0 ");
+    html_num(b, TL_W);
+    outbuf_put(b, " ", 1);
+    html_num(b, h);
+    outbuf_put(b, "\"", 1);
+    attr_num(b, "width", TL_W);
+    attr_num(b, "height", h);
+    outbuf_puts(b, " role=\"img\" aria-label=\"timeline\">\n");
     if (tr->has_window && tr->opens != TS_NONE && tr->closes != TS_NONE) {
         outbuf_puts(b, "<rect class=\"window\"");
         attr_str(b, "data-trial", t->id);
