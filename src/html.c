@@ -810,6 +810,7 @@ html_patient(html_worker *w, outbuf *b, const record *r,
 {
     html_span sp = patient_span(r, res, n);
     html_grid_run(w, r, sp.t0, res);
+    html_timeline_begin(w, r, &sp);
     outbuf_puts(b, "<section class=\"patient\" id=\"" HTML_HOLE "\" data-patient=\"");
     html_escape(b, record_id(r));
     outbuf_put(b, "\"", 1);

@@ -120,6 +120,12 @@ typedef struct html_worker {
     unsigned char *every;       /* [max ncrit]: all 1, redo everything */
     ts_time *until;             /* [ntrials]: ineligible at least until */
     int *hold;                  /* [ntrials]: the criterion that keeps it */
+    /* The same in every timeline of a patient (html_timeline_begin): */
+    int *items, nitems, cap_items;  /* the concepts with a medication,
+                                ** procedure or location entry, ascending */
+    outbuf xs;                  /* each grid point's ' x="..."' (clipped), */
+    size_t *x_at;               /* [n + 1]: as stamps and stamp_at */
+    int cap_x;
 } html_worker;
 
 html_worker *html_worker_new(const html_ctx *h);
@@ -195,7 +201,9 @@ const char *html_names_claim(html_names *ns, const char *stem);
 /* Append src[0..len) to dst with each HTML_HOLE replaced by name. */
 void html_fill(outbuf *dst, const char *src, size_t len, const char *name);
 
-/* htmltimeline.c: trial j's timeline for record r (w->g filled). */
+/* htmltimeline.c: what every timeline of record r shares, made once
+** (w->g filled); then trial j's timeline. */
+void html_timeline_begin(html_worker *w, const record *r, const html_span *sp);
 void html_timeline(html_worker *w, outbuf *b, const record *r, int j,
                    const trial_result *tr, const html_span *sp);
 

@@ -87,6 +87,9 @@ html_worker_free(html_worker *w)
     free(w->g.verdict);
     free(w->g.stamp_at);
     outbuf_release(&w->g.stamps);
+    free(w->items);
+    free(w->x_at);
+    outbuf_release(&w->xs);
     arena_free(w->a);
     free(w);
 }

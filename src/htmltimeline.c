@@ -149,6 +149,10 @@ typedef struct tl {
     const trial *t;
     const char *trial;          /* its id, for data-trial */
     int top, bottom;            /* the plot, without the axis */
+    const int *items;           /* the patient's concepts with entries */
+    int nitems;
+    const outbuf *xs;           /* grid point k's ' x="..."' is xs->p + */
+    const size_t *x_at;         /* x_at[k] .. x_at[k + 1] */
 } tl;
 
 static double
@@ -522,9 +526,10 @@ proc_row(const tl *g, int ci)
 static int
 count_bar_rows(const tl *g, int *stays)
 {
-    int n = 0, nc = vocab_count(g->r->vocab);
+    int n = 0;
     *stays = 0;
-    for (int i = 0; i < nc; i++) {
+    for (int k = 0; k < g->nitems; k++) {
+        int i = g->items[k];
         n += med_row(g, i) + proc_row(g, i);
         for (int j = 0; j < g->r->locs[i].n; j++)
             if (on_axis(g, g->r->locs[i].e[j].start, g->r->locs[i].e[j].end))
@@ -584,8 +589,8 @@ static int
 bar_rows(const tl *g, int y)
 {
     const record *r = g->r;
-    int nc = vocab_count(r->vocab);
-    for (int i = 0; i < nc; i++) {
+    for (int k = 0; k < g->nitems; k++) {
+        int i = g->items[k];
         const concept *c = vocab_at(r->vocab, i);
         if (med_row(g, i)) {
             label(g, y + 12, c->name);
@@ -609,9 +614,9 @@ static int
 stay_row(const tl *g, int y)
 {
     const record *r = g->r;
-    int nc = vocab_count(r->vocab);
     label(g, y + 12, "location");
-    for (int i = 0; i < nc; i++) {
+    for (int k = 0; k < g->nitems; k++) {
+        int i = g->items[k];
         const concept *c = vocab_at(r->vocab, i);
         for (int j = 0; j < r->locs[i].n; j++) {
             const loc_entry *e = &r->locs[i].e[j];
@@ -637,12 +642,29 @@ stamp(outbuf *b, const html_grid *gr, int k)
     outbuf_put(b, gr->stamps.p + gr->stamp_at[k], gr->stamp_at[k + 1] - gr->stamp_at[k]);
 }
 
+/* ' y="v"' into buf (24 bytes) for a whole v >= 0, as attr_num writes it. */
+static size_t
+y_attr(char *buf, int v)
+{
+    char d[12];
+    int nd = 0;
+    do
+        d[nd++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    memcpy(buf, " y=\"", 4);
+    size_t n = 4;
+    while (nd > 0)
+        buf[n++] = d[--nd];
+    buf[n++] = '"';
+    return n;
+}
+
 /*
 ** The maximal runs of equal values v[0..n) over the grid's points.  What
 ** every stretch of the row shares (trial and criterion: attrs) is escaped
 ** once per run; a stretch runs from grid point to grid point, whose times
-** are formatted once per patient (gr->stamps).  The markup is as
-** interval() would write it.
+** and x are formatted once per patient (gr->stamps, g->xs), and the row's
+** y once per row.  The markup is as interval() would write it.
 **
 ** The height is the style sheet's (TL_ROW - 4), and so is the colour: it
 ** follows data-result, inverted on an exclusion's row, whose rects have
@@ -656,6 +678,8 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     int n = gr->n;
     const char *cls = is_verdict ? "<rect class=\"stretch verdict\""
                       : exclusion ? "<rect class=\"stretch x\"" : "<rect class=\"stretch\"";
+    char ya[24];                /* ' y="..."', the same for the whole row */
+    size_t nya = y_attr(ya, y + 2);
     for (int k = 0; k < n;) {
         int e = k + 1;
         while (e < n && v[e] == v[k])
@@ -678,9 +702,9 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         if (a != from || z != to)
             outbuf_puts(b, " data-clipped=\"true\"");
         double xa = x_of(g, a), xz = x_of(g, z);
-        attr_num(b, "x", xa);
+        outbuf_put(b, g->xs->p + g->x_at[k], g->x_at[k + 1] - g->x_at[k]);
         attr_num(b, "width", xz - xa);
-        attr_num(b, "y", y + 2);
+        outbuf_put(b, ya, nya);
         outbuf_put(b, "/>", 2);
         k = e;
     }
@@ -775,13 +799,48 @@ axis(const tl *g, int y)
 
 /* }====================================================================== */
 
+/*
+** What every timeline of a patient shares, made once per patient and not
+** once per trial: the concepts that have entries, so that the bars and
+** the stays do not each walk the whole vocabulary, and each grid point's
+** x as the stretches print it (clipped: interval()'s).
+*/
+void
+html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
+{
+    int nc = vocab_count(r->vocab);
+    if (nc > w->cap_items) {
+        free(w->items);
+        w->items = xmalloc(((size_t)nc + 1) * sizeof *w->items);
+        w->cap_items = nc;
+    }
+    w->nitems = 0;
+    for (int i = 0; i < nc; i++)
+        if (r->meds[i].n || r->procs[i].n || r->locs[i].n)
+            w->items[w->nitems++] = i;
+    const html_grid *gr = &w->g;
+    if (gr->n + 1 > w->cap_x) {
+        free(w->x_at);
+        w->cap_x = gr->n + gr->n / 2 + 8;
+        w->x_at = xmalloc((size_t)w->cap_x * sizeof *w->x_at);
+    }
+    tl g = { NULL, r, sp, NULL, NULL, TL_TOP, 0, NULL, 0, NULL, NULL };
+    w->xs.len = 0;
+    for (int k = 0; k < gr->n; k++) {
+        w->x_at[k] = w->xs.len;
+        attr_num(&w->xs, "x", x_of(&g, clip(&g, gr->at[k])));
+    }
+    w->x_at[gr->n] = w->xs.len;
+}
+
 void
 html_timeline(html_worker *w, outbuf *b, const record *r, int j,
               const trial_result *tr, const html_span *sp)
 {
     const html_panels *ps = w->h->panels[j];
     const trial *t = tr->t;
-    tl g = { b, r, sp, t, t->id, TL_TOP, 0 };
+    tl g = { b, r, sp, t, t->id, TL_TOP, 0, w->items, w->nitems,
+             &w->xs, w->x_at };
     int stays, nbars = count_bar_rows(&g, &stays);
     int y = TL_TOP + ps->n * TL_PANEL;
     y += (nbars + stays + t->ncrit + 1) * TL_ROW;
