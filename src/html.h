@@ -120,6 +120,8 @@ typedef struct html_worker {
     unsigned char *every;       /* [max ncrit]: all 1, redo everything */
     ts_time *until;             /* [ntrials]: ineligible at least until */
     int *hold;                  /* [ntrials]: the criterion that keeps it */
+    int *held, nheld, cap_held; /* the record's concepts with an item
+                                ** (record_held), for its views */
     /* The same in every timeline of a patient (html_timeline_begin): */
     int *items, nitems, cap_items;  /* the concepts with a medication,
                                 ** procedure or location entry, ascending */
