@@ -239,6 +239,10 @@ result_add_evidence(eval_ctx *cx, result *res, const char *code,
 void
 result_add_missing(eval_ctx *cx, result *res, const char *item)
 {
+    /* No value depends on the list, which only reports read: the HTML
+    ** grid (values_only) keeps none, as it keeps no evidence. */
+    if (cx->values_only)
+        return;
     for (int i = 0; i < res->nmissing; i++)
         if (strcmp(res->missing[i], item) == 0)
             return;
