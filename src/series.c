@@ -167,6 +167,8 @@ static const char *
 duration(leaf *lf, ts_duration d)
 {
     char buf[64];
+    if (lf->cx->values_only)    /* no reason is made (result.c) */
+        return "";
     if (d.months == 0 && d.seconds > 0 && d.seconds % TS_HOUR == 0 &&
         d.seconds <= 72 * TS_HOUR)
         return arena_printf(lf->cx->a, "%d h", (int)(d.seconds / TS_HOUR));
@@ -186,7 +188,7 @@ elapsed(leaf *lf, int64_t secs)
 static const char *
 in_window(leaf *lf)
 {
-    if (!lf->ru->has_within)
+    if (!lf->ru->has_within || lf->cx->values_only)
         return "";
     return arena_printf(lf->cx->a, " in the last %s", duration(lf, lf->ru->within));
 }
