@@ -128,6 +128,12 @@ typedef struct html_worker {
     outbuf xs;                  /* each grid point's ' x="..."' (clipped), */
     size_t *x_at;               /* [n + 1]: as stamps and stamp_at */
     int cap_x;
+    /* A series' samples as a panel prints their times and values, made
+    ** for the first trial that draws the series and copied by the others
+    ** (htmltimeline.c's samples): */
+    const concept **samp_c;     /* [nsamp] the series */
+    outbuf *samp_text;          /* [cap_samp] its text; kept for reuse */
+    int nsamp, cap_samp;
 } html_worker;
 
 html_worker *html_worker_new(const html_ctx *h);

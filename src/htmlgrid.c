@@ -88,6 +88,10 @@ html_worker_free(html_worker *w)
     free(w->g.stamp_at);
     outbuf_release(&w->g.stamps);
     free(w->items);
+    for (int i = 0; i < w->cap_samp; i++)
+        outbuf_release(&w->samp_text[i]);
+    free(w->samp_text);
+    free(w->samp_c);
     free(w->held);
     free(w->x_at);
     outbuf_release(&w->xs);

@@ -153,6 +153,7 @@ typedef struct tl {
     int nitems;
     const outbuf *xs;           /* grid point k's ' x="..."' is xs->p + */
     const size_t *x_at;         /* x_at[k] .. x_at[k + 1] */
+    html_worker *w;             /* the patient's samples texts */
 } tl;
 
 static double
@@ -362,13 +363,30 @@ y_of(double v, double v0, double v1, double y0, double y1)
 ** are a polyline of their own, not stroked.  A lone sample's point is
 ** written twice: a marker needs a segment to sit on.
 */
-static void
-samples(const tl *g, const point *pts, int n, int vis, double v0, double v1,
-        double y0, double y1)
+/*
+** data-times and data-values of series c's n points, made once per
+** patient: the points are the record's within the axis, the same in every
+** trial that draws c (formatting them was a sixth of a panel).
+*/
+static const outbuf *
+samples_text(const tl *g, const concept *c, const point *pts, int n)
 {
-    outbuf *b = g->b;
-    outbuf_puts(b, vis ? "<polyline class=\"samples\" data-times=\""
-                       : "<polyline class=\"values samples\" data-times=\"");
+    html_worker *w = g->w;
+    for (int i = 0; i < w->nsamp; i++)
+        if (w->samp_c[i] == c)
+            return &w->samp_text[i];
+    if (w->nsamp == w->cap_samp) {
+        int cap = 2 * w->cap_samp + 4;
+        w->samp_c = xrealloc(w->samp_c, (size_t)cap * sizeof *w->samp_c);
+        w->samp_text = xrealloc(w->samp_text,
+                                (size_t)cap * sizeof *w->samp_text);
+        memset(w->samp_text + w->cap_samp, 0,
+               (size_t)(cap - w->cap_samp) * sizeof *w->samp_text);
+        w->cap_samp = cap;
+    }
+    w->samp_c[w->nsamp] = c;
+    outbuf *b = &w->samp_text[w->nsamp++];
+    b->len = 0;
     for (int i = 0; i < n; i++) {
         if (i > 0)
             outbuf_put(b, " ", 1);
@@ -382,6 +400,18 @@ samples(const tl *g, const point *pts, int n, int vis, double v0, double v1,
             outbuf_put(b, " ", 1);
         outbuf_puts(b, buf);
     }
+    return b;
+}
+
+static void
+samples(const tl *g, const concept *c, const point *pts, int n, int vis,
+        double v0, double v1, double y0, double y1)
+{
+    outbuf *b = g->b;
+    outbuf_puts(b, vis ? "<polyline class=\"samples\" data-times=\""
+                       : "<polyline class=\"values samples\" data-times=\"");
+    const outbuf *text = samples_text(g, c, pts, n);
+    outbuf_put(b, text->p, text->len);
     outbuf_puts(b, "\" points=\"");
     for (int i = 0; i < n || (n == 1 && i == 1); i++) {
         int k = i < n ? i : 0;
@@ -483,7 +513,7 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         }
         outbuf_puts(b, "\"/>");
     }
-    samples(g, pts, n, vis, v0, v1, y0, y1);
+    samples(g, p->c, pts, n, vis, v0, v1, y0, y1);
     outbuf_puts(b, "</g>\n");
 }
 
@@ -824,7 +854,8 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
         w->cap_x = gr->n + gr->n / 2 + 8;
         w->x_at = xmalloc((size_t)w->cap_x * sizeof *w->x_at);
     }
-    tl g = { NULL, r, sp, NULL, NULL, TL_TOP, 0, NULL, 0, NULL, NULL };
+    tl g = { NULL, r, sp, NULL, NULL, TL_TOP, 0, NULL, 0, NULL, NULL, w };
+    w->nsamp = 0;
     w->xs.len = 0;
     for (int k = 0; k < gr->n; k++) {
         w->x_at[k] = w->xs.len;
@@ -840,7 +871,7 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     const html_panels *ps = w->h->panels[j];
     const trial *t = tr->t;
     tl g = { b, r, sp, t, t->id, TL_TOP, 0, w->items, w->nitems,
-             &w->xs, w->x_at };
+             &w->xs, w->x_at, w };
     int stays, nbars = count_bar_rows(&g, &stays);
     int y = TL_TOP + ps->n * TL_PANEL;
     y += (nbars + stays + t->ncrit + 1) * TL_ROW;
