@@ -141,6 +141,8 @@ leaf_secs_str(eval_ctx *cx, int64_t secs)
 {
     char buf[DUR_TEXT_LEN];
 
+    if (cx->values_only)        /* quoted by reasons alone */
+        return "";
     if (secs >= TS_HOUR && secs < HOURS_SHOWN)
         return arena_printf(cx->a, "%lld h %lld min", (long long)(secs / TS_HOUR),
                             (long long)(secs % TS_HOUR / TS_MINUTE));
@@ -155,6 +157,8 @@ leaf_secs_str(eval_ctx *cx, int64_t secs)
 const char *
 leaf_dur_cmp_text(eval_ctx *cx, const dur_cmp *d)
 {
+    if (cx->values_only)        /* quoted by reasons alone */
+        return "";
     const char *lo = leaf_dur_str(cx, d->lo), *hi;
     const char *sp_lo, *sp_hi;
 

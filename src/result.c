@@ -356,6 +356,8 @@ memo_matches(const cmp_memo *m, const num_cmp_t *c)
 const char *
 result_cmp_text(eval_ctx *cx, const num_cmp_t *c)
 {
+    if (cx->values_only)        /* quoted by reasons alone */
+        return "";
     /* Fibonacci hashing: rules sit at regular strides in the arena. */
     uint64_t h = (uint64_t)(uintptr_t)c * 0x9E3779B97F4A7C15ULL;
     if (!cmp_memo_table)
