@@ -143,6 +143,8 @@ static const char *
 value_of(leaf *lf, int i)
 {
     const sample *sm = &lf->s[i];
+    if (lf->cx->values_only)    /* no reason is made (result.c) */
+        return "";
     const char *v = result_fmt_value(lf->cx, &lf->ru->cmp, sm->v);
     const char *u = lf->ru->cmp.unit;
     if (sm->unit && u && strcmp(sm->unit, u) != 0) {
@@ -156,6 +158,8 @@ value_of(leaf *lf, int i)
 static const char *
 time_of(leaf *lf, int i)
 {
+    if (lf->cx->values_only)
+        return "";
     return result_fmt_time(lf->cx, lf->s[i].t);
 }
 
