@@ -487,6 +487,8 @@ static _Thread_local num_memo num_memo_table[64];
 const char *
 result_num(eval_ctx *cx, double v)
 {
+    if (cx->values_only)        /* quoted by evidence and reasons alone */
+        return "";
     const num_memo *m = num_memo_get(num_memo_table, v, num_format);
     return arena_strndup(cx->a, m->text, m->len);
 }
