@@ -150,6 +150,11 @@ typedef struct html_span {
 void html_grid_run(html_worker *w, const record *r, ts_time t0,
                    trial_result *const *res);
 
+/* A string literal appended with its length known when compiling: a copy
+** of outbuf_puts the compiler keeps out of line measures it at every call
+** (a tenth of a timeline's panel). */
+#define html_lit(b, s) outbuf_put((b), "" s "", sizeof(s) - 1)
+
 /* html.c */
 void html_escape(outbuf *b, const char *s);
 /* An RFC 3339 time as in the NDJSON, "2026-03-01T09:45:00Z". */

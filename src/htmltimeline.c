@@ -234,7 +234,7 @@ interval(const tl *g, ts_time from, ts_time to)
     attr_time(g->b, "data-to", to);
     ts_time a = clip(g, from), z = clip(g, to);
     if (a != from || z != to)
-        outbuf_puts(g->b, " data-clipped=\"true\"");
+        html_lit(g->b, " data-clipped=\"true\"");
     double xa = x_of(g, a), xz = x_of(g, z);
     attr_num(g->b, "x", xa);
     attr_num(g->b, "width", xz - xa);
@@ -243,11 +243,11 @@ interval(const tl *g, ts_time from, ts_time to)
 static void
 label(const tl *g, double y, const char *text)
 {
-    outbuf_puts(g->b, "<text x=\"4\"");
+    html_lit(g->b, "<text x=\"4\"");
     attr_num(g->b, "y", y);
     outbuf_put(g->b, ">", 1);
     html_escape(g->b, text);
-    outbuf_puts(g->b, "</text>");
+    html_lit(g->b, "</text>");
 }
 
 /* }====================================================================== */
@@ -392,7 +392,7 @@ samples_text(const tl *g, const concept *c, const point *pts, int n)
             outbuf_put(b, " ", 1);
         html_time(b, pts[i].t);
     }
-    outbuf_puts(b, "\" data-values=\"");
+    html_lit(b, "\" data-values=\"");
     for (int i = 0; i < n; i++) {
         char buf[40];
         num_format(pts[i].v, buf, sizeof buf);
@@ -412,7 +412,7 @@ samples(const tl *g, const concept *c, const point *pts, int n, int vis,
                        : "<polyline class=\"values samples\" data-times=\"");
     const outbuf *text = samples_text(g, c, pts, n);
     outbuf_put(b, text->p, text->len);
-    outbuf_puts(b, "\" points=\"");
+    html_lit(b, "\" points=\"");
     for (int i = 0; i < n || (n == 1 && i == 1); i++) {
         int k = i < n ? i : 0;
         if (i > 0)
@@ -421,7 +421,7 @@ samples(const tl *g, const concept *c, const point *pts, int n, int vis,
         outbuf_put(b, ",", 1);
         html_num(b, y_of(pts[k].v, v0, v1, y0, y1));
     }
-    outbuf_puts(b, "\"/>");
+    html_lit(b, "\"/>");
 }
 
 static void
@@ -435,7 +435,7 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     panel_scale(pts, n, p, &v0, &v1);
     double y1 = top + TL_PAD, y0 = top + TL_PANEL - 2 * TL_PAD;
     const char *unit = p->c->unit ? p->c->unit : "";
-    outbuf_puts(b, "<g class=\"series\"");
+    html_lit(b, "<g class=\"series\"");
     attr_str(b, "data-concept", p->c->name);
     attr_str(b, "data-unit", unit);
     attr_num(b, "data-v0", v0);
@@ -444,38 +444,38 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     attr_num(b, "data-y1", y1);
     /* x, width and height are the style sheet's (TL_X0, TL_X1 - TL_X0,
     ** TL_PANEL - 3 * TL_PAD): the same for every panel */
-    outbuf_puts(b, "><rect class=\"panel\"");
+    html_lit(b, "><rect class=\"panel\"");
     attr_num(b, "y", y1);
-    outbuf_puts(b, "/>");
-    outbuf_puts(b, "<text x=\"4\"");
+    html_lit(b, "/>");
+    html_lit(b, "<text x=\"4\"");
     attr_num(b, "y", y1 + 12);
-    outbuf_puts(b, ">");
+    html_lit(b, ">");
     html_escape(b, vis ? "VIS (from infusions)" : p->c->name);
-    outbuf_puts(b, "</text><text x=\"4\" class=\"muted\"");
+    html_lit(b, "</text><text x=\"4\" class=\"muted\"");
     attr_num(b, "y", y1 + 26);
-    outbuf_puts(b, ">");
+    html_lit(b, ">");
     html_escape(b, unit);
-    outbuf_puts(b, "</text>");
+    html_lit(b, "</text>");
     /* the scale's ends */
     char buf[40];
     num_format(v1, buf, sizeof buf);
-    outbuf_puts(b, "<text class=\"muted e\"");
+    html_lit(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y1 + 9);
-    outbuf_puts(b, ">");
+    html_lit(b, ">");
     outbuf_puts(b, buf);
-    outbuf_puts(b, "</text>");
+    html_lit(b, "</text>");
     num_format(v0, buf, sizeof buf);
-    outbuf_puts(b, "<text class=\"muted e\"");
+    html_lit(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y0);
-    outbuf_puts(b, ">");
+    html_lit(b, ">");
     outbuf_puts(b, buf);
-    outbuf_puts(b, "</text>");
+    html_lit(b, "</text>");
     /* thresholds */
     for (int i = 0; i < p->nthr; i++) {
         double y = y_of(p->thr[i].v, v0, v1, y0, y1);
-        outbuf_puts(b, "<line class=\"threshold\"");
+        html_lit(b, "<line class=\"threshold\"");
         attr_str(b, "data-trial", g->trial);
         attr_str(b, "data-criterion", g->t->crit[p->thr[i].crit].id);
         attr_str(b, "data-concept", p->c->name);
@@ -485,19 +485,19 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         attr_num(b, "y1", y);
         attr_num(b, "x2", TL_X1);
         attr_num(b, "y2", y);
-        outbuf_puts(b, "/><text class=\"muted e\"");
+        html_lit(b, "/><text class=\"muted e\"");
         attr_num(b, "x", TL_X1 - 4);
         attr_num(b, "y", y - 3);
-        outbuf_puts(b, ">");
+        html_lit(b, ">");
         html_escape(b, g->t->crit[p->thr[i].crit].id);
         num_format(p->thr[i].v, buf, sizeof buf);
-        outbuf_puts(b, ": ");
+        html_lit(b, ": ");
         outbuf_puts(b, buf);
-        outbuf_puts(b, "</text>");
+        html_lit(b, "</text>");
     }
     /* values: a step line for VIS (constant between changes) */
     if (vis) {
-        outbuf_puts(b, "<polyline class=\"values\" points=\"");
+        html_lit(b, "<polyline class=\"values\" points=\"");
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 html_num(b, x_of(g, pts[i].t));
@@ -511,10 +511,10 @@ panel(tl *g, const html_panel *p, int top, arena *a)
             if (i + 1 < n)
                 outbuf_put(b, " ", 1);
         }
-        outbuf_puts(b, "\"/>");
+        html_lit(b, "\"/>");
     }
     samples(g, p->c, pts, n, vis, v0, v1, y0, y1);
-    outbuf_puts(b, "</g>\n");
+    html_lit(b, "</g>\n");
 }
 
 /* }====================================================================== */
@@ -572,7 +572,7 @@ static void
 bar(const tl *g, const char *cls, const char *attr, const char *name,
     ts_time start, ts_time end, int y)
 {
-    outbuf_puts(g->b, "<rect class=\"");
+    html_lit(g->b, "<rect class=\"");
     outbuf_puts(g->b, cls);
     outbuf_put(g->b, "\" ", 2);
     outbuf_puts(g->b, attr);
@@ -581,7 +581,7 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
     outbuf_put(g->b, "\"", 1);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
     attr_num(g->b, "y", y + 2);     /* height TL_ROW - 4: the style sheet's */
-    outbuf_puts(g->b, "/>");
+    html_lit(g->b, "/>");
 }
 
 /* Where medication entry e's bar ends: a single dose at its time, a
@@ -654,12 +654,12 @@ stay_row(const tl *g, int y)
                 continue;
             bar(g, "stay", "data-location", c->name, e->start, e->end, y);
             ts_time a = clip(g, e->start);
-            outbuf_puts(g->b, "<text");
+            html_lit(g->b, "<text");
             attr_num(g->b, "x", x_of(g, a) + 3);
             attr_num(g->b, "y", y + 12);
-            outbuf_puts(g->b, ">");
+            html_lit(g->b, ">");
             html_escape(g->b, c->name);
-            outbuf_puts(g->b, "</text>");
+            html_lit(g->b, "</text>");
         }
     }
     return y + TL_ROW;
@@ -730,7 +730,7 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         outbuf_put(b, "\"", 1);
         ts_time a = clip(g, from), z = clip(g, to);
         if (a != from || z != to)
-            outbuf_puts(b, " data-clipped=\"true\"");
+            html_lit(b, " data-clipped=\"true\"");
         double xa = x_of(g, a), xz = x_of(g, z);
         outbuf_put(b, g->xs->p + g->x_at[k], g->x_at[k + 1] - g->x_at[k]);
         attr_num(b, "width", xz - xa);
@@ -749,7 +749,7 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     outbuf_put(b, "\"", 1);
     attr_num(b, "x", x_of(g, g->sp->now) + 2);
     attr_num(b, "y", y + 1);
-    outbuf_puts(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
+    html_lit(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
 }
 
 /* "%04d-%02d-%02d" without printf, which was a twentieth of a timeline. */
@@ -793,7 +793,7 @@ axis(const tl *g, int y)
     outbuf *b = g->b;
     ts_time st = tick_step(g->sp->t1 - g->sp->t0);
     ts_time t1 = g->sp->t1, first = first_tick(g->sp->t0, st);
-    outbuf_puts(b, "<g class=\"axis\"><path d=\"");
+    html_lit(b, "<g class=\"axis\"><path d=\"");
     for (ts_time t = first; t <= t1; t += st) {
         outbuf_put(b, "M", 1);
         html_num(b, x_of(g, t));
@@ -802,29 +802,29 @@ axis(const tl *g, int y)
         outbuf_put(b, "V", 1);
         html_num(b, y + 4);
     }
-    outbuf_puts(b, "\"/>");
+    html_lit(b, "\"/>");
     for (ts_time t = first; t <= t1; t += st) {
         int yy, mo, d, h, mi, s;
         ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
         double x = x_of(g, t);
-        outbuf_puts(b, "<text");
+        html_lit(b, "<text");
         attr_num(b, "x", x);
         attr_num(b, "y", y + 15);
         char hh[] = ">00:00</text>";
         hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
         outbuf_put(b, hh, sizeof hh - 1);
         if (t == first || h < st / TS_HOUR) {
-            outbuf_puts(b, "<text class=\"muted\"");
+            html_lit(b, "<text class=\"muted\"");
             attr_num(b, "x", x);
             attr_num(b, "y", y + 27);
             outbuf_put(b, ">", 1);
             put_date(b, yy, mo, d);
-            outbuf_puts(b, "</text>");
+            html_lit(b, "</text>");
         }
     }
-    outbuf_puts(b, "<text class=\"s\" x=\"4\"");
+    html_lit(b, "<text class=\"s\" x=\"4\"");
     attr_num(b, "y", y + 15);
-    outbuf_puts(b, ">hours (UTC)</text></g>\n");
+    html_lit(b, ">hours (UTC)</text></g>\n");
 }
 
 /* }====================================================================== */
@@ -878,7 +878,7 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     g.bottom = y;
     int h = y + TL_AXIS;
 
-    outbuf_puts(b, "<svg class=\"timeline\"");
+    html_lit(b, "<svg class=\"timeline\"");
     attr_str(b, "data-trial", t->id);
     attr_time(b, "data-t0", sp->t0);
     attr_time(b, "data-t1", sp->t1);
@@ -886,21 +886,21 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     attr_num(b, "data-x1", TL_X1);
     /* " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"" (TL_W, h), as
     ** html_num writes whole numbers: printf was a twentieth of a timeline */
-    outbuf_puts(b, " viewBox=\"0 0 ");
+    html_lit(b, " viewBox=\"0 0 ");
     html_num(b, TL_W);
     outbuf_put(b, " ", 1);
     html_num(b, h);
     outbuf_put(b, "\"", 1);
     attr_num(b, "width", TL_W);
     attr_num(b, "height", h);
-    outbuf_puts(b, " role=\"img\" aria-label=\"timeline\">\n");
+    html_lit(b, " role=\"img\" aria-label=\"timeline\">\n");
     if (tr->has_window && tr->opens != TS_NONE && tr->closes != TS_NONE) {
-        outbuf_puts(b, "<rect class=\"window\"");
+        html_lit(b, "<rect class=\"window\"");
         attr_str(b, "data-trial", t->id);
         interval(&g, tr->opens, tr->closes);
         attr_num(b, "y", g.top);
         attr_num(b, "height", g.bottom - g.top);
-        outbuf_puts(b, "/>\n");
+        html_lit(b, "/>\n");
     }
     y = TL_TOP;
     for (int i = 0; i < ps->n; i++, y += TL_PANEL)
@@ -918,14 +918,14 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     label(&g, y + 12, "verdict");
     stretches(&g, gr, gr->verdict + j * gr->n, &ps->rows[t->ncrit], 1, 0, y);
     y += TL_ROW;
-    outbuf_puts(b, "\n<line class=\"now\"");
+    html_lit(b, "\n<line class=\"now\"");
     attr_time(b, "data-time", sp->now);
     attr_num(b, "x1", x_of(&g, sp->now));
     attr_num(b, "x2", x_of(&g, sp->now));
     attr_num(b, "y1", g.top);
     attr_num(b, "y2", g.bottom);
-    outbuf_puts(b, "/>\n");
+    html_lit(b, "/>\n");
     axis(&g, y);
-    outbuf_puts(b, "</svg>\n");
+    html_lit(b, "</svg>\n");
     arena_reset(w->a);
 }
