@@ -211,13 +211,16 @@ html_time(outbuf *b, ts_time t)
 
 /*
 ** A coordinate of the page, 0 <= v < 40,000,000: hundredths in 32 bits,
-** whose divisions by 10 are cheaper, written straight into b (no copy
-** of a few bytes through memcpy: a page has thousands of numbers, and
-** this was a tenth of the timeline's instructions); the same digits as
-** html_num's general way.
+** whose divisions by 10 are cheaper, written straight into the buffer at
+** p, which has room (no copy of a few bytes through memcpy: a page has
+** thousands of numbers, and this was a tenth of the timeline's
+** instructions); the same digits as html_num's general way.  Returns the
+** length.
 */
-static void
-html_num_small(outbuf *b, double v)
+#define NUM_SMALL_MAX 11        /* 8 digits, a point and 2 decimals */
+
+static size_t
+num_small_into(char *p, double v)
 {
     static const char pairs[] =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -227,9 +230,6 @@ html_num_small(outbuf *b, double v)
     int nd = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : u < 100000 ? 5
              : u < 1000000 ? 6 : u < 10000000 ? 7 : 8;
     size_t n = (size_t)nd + (frac == 0 ? 0 : frac % 10 ? 3 : 2);
-    if (b->len + n + 1 > b->cap)
-        outbuf_grow(b, n);
-    char *p = b->p + b->len;
     int i = nd;
     for (; u >= 100; u /= 100, i -= 2) {
         p[i - 1] = pairs[2 * (u % 100) + 1];
@@ -247,7 +247,36 @@ html_num_small(outbuf *b, double v)
         if (frac % 10)
             p[nd + 2] = pairs[2 * frac + 1];
     }
-    b->len += n;
+    return n;
+}
+
+static void
+html_num_small(outbuf *b, double v)
+{
+    if (b->len + NUM_SMALL_MAX + 1 > b->cap)
+        outbuf_grow(b, NUM_SMALL_MAX);
+    b->len += num_small_into(b->p + b->len, v);
+    b->p[b->len] = '\0';
+}
+
+/* open[0..n), v as html_num writes it and '"': a timeline has tens of
+** thousands, each three appends before. */
+void
+html_attr_num(outbuf *b, const char *open, size_t n, double v)
+{
+    if (!(v >= 0 && v < 4e7)) {
+        outbuf_put(b, open, n);
+        html_num(b, v);
+        outbuf_put(b, "\"", 1);
+        return;
+    }
+    if (b->len + n + NUM_SMALL_MAX + 2 > b->cap)
+        outbuf_grow(b, n + NUM_SMALL_MAX + 1);
+    char *p = b->p + b->len;
+    memcpy(p, open, n);
+    size_t k = n + num_small_into(p + n, v);
+    p[k++] = '"';
+    b->len += k;
     b->p[b->len] = '\0';
 }
 

@@ -165,6 +165,8 @@ void html_time(outbuf *b, ts_time t);
 const char *html_effect(tv v, int exclusion);
 /* A coordinate or value with at most 2 decimals, no trailing zeros. */
 void html_num(outbuf *b, double v);
+/* An attribute: open[0..n) (' name="'), v as html_num writes it, '"'. */
+void html_attr_num(outbuf *b, const char *open, size_t n, double v);
 
 /* The start of a page (doctype, head, inline style, body, the shared SVG
 ** patterns) and its end.  with_index: the page has the index (matrix,

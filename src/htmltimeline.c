@@ -176,18 +176,11 @@ clip(const tl *g, ts_time t)
 */
 #define ATTR_OPEN(name) " " name "=\"", sizeof " " name "=\"" - 1
 #define attr_open(b, name) outbuf_put((b), ATTR_OPEN(name))
-#define attr_num(b, name, v) attr_num_((b), ATTR_OPEN(name), (v))
+#define attr_num(b, name, v) html_attr_num((b), ATTR_OPEN(name), (v))
 #define attr_time(b, name, t) attr_time_((b), ATTR_OPEN(name), (t))
 #define attr_str(b, name, s) attr_str_((b), ATTR_OPEN(name), (s))
 #define attr_value(b, name, v) attr_value_((b), ATTR_OPEN(name), (v))
 
-static void
-attr_num_(outbuf *b, const char *open, size_t n, double v)
-{
-    outbuf_put(b, open, n);
-    html_num(b, v);
-    outbuf_put(b, "\"", 1);
-}
 
 static void
 attr_time_(outbuf *b, const char *open, size_t n, ts_time t)
