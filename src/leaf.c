@@ -124,6 +124,8 @@ static _Thread_local dur_memo dur_memo_table[32];
 const char *
 leaf_dur_str(eval_ctx *cx, ts_duration d)
 {
+    if (cx->values_only)        /* quoted by reasons alone */
+        return "";
     uint64_t h = ((uint64_t)d.seconds ^ ((uint64_t)(unsigned)d.months << 40))
                * 0x9E3779B97F4A7C15ULL;
     dur_memo *m = &dur_memo_table[h >> 59];     /* 32 slots */

@@ -467,6 +467,8 @@ static _Thread_local time_memo time_memo_table[64];
 const char *
 result_fmt_time(eval_ctx *cx, ts_time t)
 {
+    if (cx->values_only)        /* quoted by reasons alone */
+        return "";
     time_memo *m = &time_memo_table[((uint64_t)t * 0x9E3779B97F4A7C15ULL) >> 58];
     if (m->len == 0 || m->t != t) {
         ts_format_short(t, m->text);
