@@ -76,6 +76,8 @@ med_none_decided(eval_ctx *cx, const med_list *l)
 static const char *
 class_name(eval_ctx *cx, const rule *ru)
 {
+    if (cx->values_only)        /* quoted by reasons alone */
+        return "";
     int n = ru->nconcepts;
     if (n <= 1)
         return ru->concepts[0]->name;

@@ -411,7 +411,7 @@ cond_one(eval_ctx *cx, const rule *ru, const concept *c)
         if (e->onset < since)
             since = e->onset;
     }
-    if (speaks >= 0)
+    if (speaks >= 0 && !cx->values_only)     /* the text only */
         cond_entry_value(cx, ru, c, &l->e[speaks], from, &reason);
     leaf_set(res, best, reason);
     /* Unknown from the entries themselves (suspected, onset not given):

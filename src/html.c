@@ -109,17 +109,30 @@ utf8_len(const unsigned char *s)
     return n;
 }
 
+/*
+** 1 for the bytes html_escape copies as they are: printable ASCII but
+** & < > " '.  A table, one load a byte, not five comparisons: this loop
+** sees every escaped byte of every page.  NUL is 0, so a scan stops there.
+*/
+static const unsigned char plain[256] = {
+    /* 0x20: space ! " # $ % & ' ( ) * + , - . / */
+    [0x20] = 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x30: 0 - 9 : ; < = > ? */
+    [0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+    [0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    [0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x70: p - z { | } ~, not DEL */
+    [0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+};
+
 void
 html_escape(outbuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
         const unsigned char *q = p;
-        /* Plain printable ASCII runs to the first byte that needs care;
-        ** compared directly, not with strchr: this loop sees every byte
-        ** of every page. */
-        while (*q >= 0x20 && *q < 0x7f && *q != '&' && *q != '<' && *q != '>'
-               && *q != '"' && *q != '\'')
+        while (plain[*q])
             q++;
         outbuf_put(b, (const char *)p, (size_t)(q - p));
         p = q;
@@ -127,18 +140,18 @@ html_escape(outbuf *b, const char *s)
             break;
         int n;
         switch (*p) {
-        case '&':  outbuf_puts(b, "&amp;"); n = 1; break;
-        case '<':  outbuf_puts(b, "&lt;"); n = 1; break;
-        case '>':  outbuf_puts(b, "&gt;"); n = 1; break;
-        case '"':  outbuf_puts(b, "&quot;"); n = 1; break;
-        case '\'': outbuf_puts(b, "&#39;"); n = 1; break;
+        case '&':  html_lit(b, "&amp;"); n = 1; break;
+        case '<':  html_lit(b, "&lt;"); n = 1; break;
+        case '>':  html_lit(b, "&gt;"); n = 1; break;
+        case '"':  html_lit(b, "&quot;"); n = 1; break;
+        case '\'': html_lit(b, "&#39;"); n = 1; break;
         case '\t': case '\n': outbuf_put(b, (const char *)p, 1); n = 1; break;
         default:
             n = *p >= 0x80 ? utf8_len(p) : 0;
             if (n > 0) {
                 outbuf_put(b, (const char *)p, (size_t)n);
             } else {
-                outbuf_puts(b, "\xef\xbf\xbd");     /* U+FFFD */
+                html_lit(b, "\xef\xbf\xbd");     /* U+FFFD */
                 n = 1;
             }
         }
@@ -154,37 +167,60 @@ digits(char *p, long v, int width)
         p[i] = (char)('0' + v % 10);
 }
 
+/* The date html_time wrote last, "YYYY-MM-DDT", per thread: a page's
+** thousands of times fall on a few days, and the calendar arithmetic of
+** each was most of html_time's instructions. */
+typedef struct date_memo {
+    int set;
+    int64_t day;                /* days since 1970-01-01 */
+    char ymd[11];
+} date_memo;
+static _Thread_local date_memo last_date;
+
 /* ts_format's text, without printf: a page prints thousands of times. */
 void
 html_time(outbuf *b, ts_time t)
 {
-    int y, mo, d, h, mi, s;
-    ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
-    if (y < 0 || y > 9999) {
-        char buf[TS_FMT_LEN];
-        ts_format(t, buf);
-        outbuf_puts(b, buf);
-        return;
+    int64_t day = t / TS_DAY, rem = t % TS_DAY;
+    if (rem < 0)
+        rem += TS_DAY, day--;
+    date_memo *m = &last_date;
+    if (!m->set || m->day != day) {
+        int y, mo, d;
+        ts_to_civil(t, &y, &mo, &d, NULL, NULL, NULL);
+        if (y < 0 || y > 9999) {
+            char buf[TS_FMT_LEN];
+            ts_format(t, buf);
+            outbuf_puts(b, buf);
+            return;
+        }
+        memcpy(m->ymd, "0000-00-00T", sizeof m->ymd);
+        digits(m->ymd, y, 4);
+        digits(m->ymd + 5, mo, 2);
+        digits(m->ymd + 8, d, 2);
+        m->day = day;
+        m->set = 1;
     }
     char buf[20] = "0000-00-00T00:00:00Z";
-    digits(buf, y, 4);
-    digits(buf + 5, mo, 2);
-    digits(buf + 8, d, 2);
-    digits(buf + 11, h, 2);
-    digits(buf + 14, mi, 2);
-    digits(buf + 17, s, 2);
+    memcpy(buf, m->ymd, sizeof m->ymd);
+    digits(buf + 11, (long)(rem / 3600), 2);
+    digits(buf + 14, (long)(rem / 60 % 60), 2);
+    digits(buf + 17, (long)(rem % 60), 2);
     outbuf_put(b, buf, sizeof buf);
 }
 
 /*
 ** A coordinate of the page, 0 <= v < 40,000,000: hundredths in 32 bits,
-** whose divisions by 10 are cheaper, written straight into b (no copy
-** of a few bytes through memcpy: a page has thousands of numbers, and
-** this was a tenth of the timeline's instructions); the same digits as
-** html_num's general way.
+** whose divisions by 10 are cheaper, written straight into the buffer at
+** p, which has room (no copy of a few bytes through memcpy: a page has
+** thousands of numbers, and this was a tenth of the timeline's
+** instructions); the same digits as html_num's general way.  Returns the
+** length.
 */
-static void
-html_num_small(outbuf *b, double v)
+#define NUM_SMALL_MAX 11        /* 8 digits, a point and 2 decimals */
+
+static size_t
+num_small_into(char *p, double v)
 {
     static const char pairs[] =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -194,9 +230,6 @@ html_num_small(outbuf *b, double v)
     int nd = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : u < 100000 ? 5
              : u < 1000000 ? 6 : u < 10000000 ? 7 : 8;
     size_t n = (size_t)nd + (frac == 0 ? 0 : frac % 10 ? 3 : 2);
-    if (b->len + n + 1 > b->cap)
-        outbuf_grow(b, n);
-    char *p = b->p + b->len;
     int i = nd;
     for (; u >= 100; u /= 100, i -= 2) {
         p[i - 1] = pairs[2 * (u % 100) + 1];
@@ -214,7 +247,36 @@ html_num_small(outbuf *b, double v)
         if (frac % 10)
             p[nd + 2] = pairs[2 * frac + 1];
     }
-    b->len += n;
+    return n;
+}
+
+static void
+html_num_small(outbuf *b, double v)
+{
+    if (b->len + NUM_SMALL_MAX + 1 > b->cap)
+        outbuf_grow(b, NUM_SMALL_MAX);
+    b->len += num_small_into(b->p + b->len, v);
+    b->p[b->len] = '\0';
+}
+
+/* open[0..n), v as html_num writes it and '"': a timeline has tens of
+** thousands, each three appends before. */
+void
+html_attr_num(outbuf *b, const char *open, size_t n, double v)
+{
+    if (!(v >= 0 && v < 4e7)) {
+        outbuf_put(b, open, n);
+        html_num(b, v);
+        outbuf_put(b, "\"", 1);
+        return;
+    }
+    if (b->len + n + NUM_SMALL_MAX + 2 > b->cap)
+        outbuf_grow(b, n + NUM_SMALL_MAX + 1);
+    char *p = b->p + b->len;
+    memcpy(p, open, n);
+    size_t k = n + num_small_into(p + n, v);
+    p[k++] = '"';
+    b->len += k;
     b->p[b->len] = '\0';
 }
 
@@ -391,18 +453,18 @@ html_page_begin(outbuf *b, const char *title, int with_index)
                    "<meta name=\"generator\" content=\"trialscreen " TS_VERSION "\">\n"
                    "<title>");
     html_escape(b, title);
-    outbuf_puts(b, "</title>\n<style>\n");
+    html_lit(b, "</title>\n<style>\n");
     outbuf_puts(b, page_style);
     if (with_index)
         outbuf_puts(b, index_style);
-    outbuf_puts(b, "</style>\n</head>\n<body>\n");
+    html_lit(b, "</style>\n</head>\n<body>\n");
     outbuf_puts(b, page_defs);
 }
 
 void
 html_page_end(outbuf *b)
 {
-    outbuf_puts(b, "</body>\n</html>\n");
+    html_lit(b, "</body>\n</html>\n");
 }
 
 /* }====================================================================== */
@@ -488,7 +550,9 @@ patient_span(const record *r, trial_result *const *res, int n)
 static void
 attr_time(outbuf *b, const char *name, ts_time t)
 {
-    outbuf_printf(b, " %s=\"", name);
+    outbuf_put(b, " ", 1);
+    outbuf_puts(b, name);
+    outbuf_put(b, "=\"", 2);
     html_time(b, t);
     outbuf_put(b, "\"", 1);
 }
@@ -499,34 +563,34 @@ patient_head(outbuf *b, const record *r)
     ts_time first = record_first_time(r), last = record_last_time(r);
     if (first == TS_NONE)
         first = last = record_at(r);
-    outbuf_puts(b, "<header class=\"patient-head\"");
+    html_lit(b, "<header class=\"patient-head\"");
     attr_time(b, "data-first", first);
     attr_time(b, "data-last", last);
-    outbuf_puts(b, ">\n<h2>Patient ");
+    html_lit(b, ">\n<h2>Patient ");
     html_escape(b, record_id(r));
-    outbuf_puts(b, "</h2>\n<dl>");
-    outbuf_puts(b, "<div><dt>Age</dt><dd>");
+    html_lit(b, "</h2>\n<dl>");
+    html_lit(b, "<div><dt>Age</dt><dd>");
     if (r->has_birth)
         outbuf_printf(b, "%ld years", ts_age(r->birth_y, r->birth_m, r->birth_d,
                                              record_at(r), AGE_YEARS));
     else
-        outbuf_puts(b, "not given");
-    outbuf_puts(b, "</dd></div><div><dt>Sex</dt><dd>");
+        html_lit(b, "not given");
+    html_lit(b, "</dd></div><div><dt>Sex</dt><dd>");
     outbuf_puts(b, sex_word(r->sex));
-    outbuf_puts(b, "</dd></div><div><dt>Screened at</dt><dd><time datetime=\"");
+    html_lit(b, "</dd></div><div><dt>Screened at</dt><dd><time datetime=\"");
     html_time(b, record_at(r));
-    outbuf_puts(b, "\">");
+    html_lit(b, "\">");
     short_time(b, record_at(r));
     outbuf_printf(b, " UTC</time> (%s)</dd></div><div><dt>Data</dt><dd>",
                   at_word(r->at_from));
     short_time(b, first);
-    outbuf_puts(b, " to ");
+    html_lit(b, " to ");
     short_time(b, last);
-    outbuf_puts(b, "</dd></div><div><dt>Source</dt><dd>");
+    html_lit(b, "</dd></div><div><dt>Source</dt><dd>");
     html_escape(b, record_source(r));
     if (r->line > 0)
         outbuf_printf(b, ":%d", r->line);
-    outbuf_puts(b, "</dd></div></dl>\n</header>\n");
+    html_lit(b, "</dd></div></dl>\n</header>\n");
 }
 
 /* The deciding criteria in words: the one-line reason, then each
@@ -540,50 +604,50 @@ trial_deciding(outbuf *b, const trial_result *tr)
         outbuf_release(&line);
         return;
     }
-    outbuf_puts(b, "<div class=\"deciding\"><p>");
+    html_lit(b, "<div class=\"deciding\"><p>");
     outbuf_put(&line, "", 1);
     html_escape(b, line.p);
     outbuf_release(&line);
-    outbuf_puts(b, "</p><ul>");
+    html_lit(b, "</p><ul>");
     const trial *t = tr->t;
     for (int i = 0; i < t->ncrit && tr->crit; i++) {
         if (!decide_is_deciding(tr, i))
             continue;
-        outbuf_puts(b, "<li><b>");
+        html_lit(b, "<li><b>");
         html_escape(b, t->crit[i].id);
-        outbuf_puts(b, "</b>: ");
+        html_lit(b, "</b>: ");
         const char *why = tr->crit[i] ? result_reason(tr->crit[i]) : NULL;
         html_escape(b, why ? why : "not evaluated");
-        outbuf_puts(b, "</li>");
+        html_lit(b, "</li>");
     }
-    outbuf_puts(b, "</ul></div>\n");
+    html_lit(b, "</ul></div>\n");
 }
 
 static void
 trial_window(outbuf *b, const trial_result *tr)
 {
     if (tr->v == V_ELIGIBLE && tr->eligible_since != TS_NONE) {
-        outbuf_puts(b, "<p class=\"eligible-since\" data-trial=\"");
+        html_lit(b, "<p class=\"eligible-since\" data-trial=\"");
         html_escape(b, tr->t->id);
         outbuf_put(b, "\"", 1);
         attr_time(b, "data-time", tr->eligible_since);
-        outbuf_puts(b, ">Eligible since ");
+        html_lit(b, ">Eligible since ");
         short_time(b, tr->eligible_since);
-        outbuf_puts(b, " UTC</p>\n");
+        html_lit(b, " UTC</p>\n");
     }
     if (!tr->has_window)
         return;
-    outbuf_puts(b, "<p class=\"window-text\">Enrolment window: ");
+    html_lit(b, "<p class=\"window-text\">Enrolment window: ");
     if (tr->opens != TS_NONE)
         short_time(b, tr->opens);
     else
-        outbuf_puts(b, "not known");
-    outbuf_puts(b, " to ");
+        html_lit(b, "not known");
+    html_lit(b, " to ");
     if (tr->closes != TS_NONE)
         short_time(b, tr->closes);
     else
-        outbuf_puts(b, "not known");
-    outbuf_puts(b, " UTC</p>\n");
+        html_lit(b, "not known");
+    html_lit(b, " UTC</p>\n");
 }
 
 /* "58 mm[Hg] (03-01 09:45)" for each piece of evidence. */
@@ -593,7 +657,7 @@ crit_reading(outbuf *b, const result *res)
     for (int i = 0; res && i < res->nev; i++) {
         const evidence *ev = &res->ev[i];
         if (i > 0)
-            outbuf_puts(b, "<br>");
+            html_lit(b, "<br>");
         html_escape(b, ev->code);
         outbuf_put(b, " ", 1);
         html_escape(b, ev->value);
@@ -602,7 +666,7 @@ crit_reading(outbuf *b, const result *res)
             html_escape(b, ev->unit);
         }
         if (ev->t != TS_NONE) {
-            outbuf_puts(b, " (");
+            html_lit(b, " (");
             short_time(b, ev->t);
             outbuf_put(b, ")", 1);
         }
@@ -614,14 +678,14 @@ crit_evidence(outbuf *b, const result *res)
 {
     for (int i = 0; res && i < res->nev; i++) {
         if (i > 0)
-            outbuf_puts(b, "<br>");
+            html_lit(b, "<br>");
         html_escape(b, res->ev[i].pointer ? res->ev[i].pointer : "");
     }
     if (res && res->nmissing > 0) {
         outbuf_puts(b, res->nev ? "<br>missing: " : "missing: ");
         for (int i = 0; i < res->nmissing; i++) {
             if (i > 0)
-                outbuf_puts(b, ", ");
+                html_lit(b, ", ");
             html_escape(b, res->missing[i]);
         }
     }
@@ -639,7 +703,7 @@ criteria_cells(const trial *t)
     for (int i = 0; i < t->ncrit; i++) {
         const criterion *c = &t->crit[i];
         outbuf *b = &cells[i];
-        outbuf_puts(b, "<td>");
+        html_lit(b, "<td>");
         html_escape(b, c->id);
         outbuf_printf(b, "<br><small>%s</small></td><td class=\"text\">",
                       c->exclusion ? "exclusion" : "inclusion");
@@ -672,7 +736,7 @@ criteria_notes(const trial *t)
 static void
 notes_anchor(outbuf *b, const trial *t)
 {
-    outbuf_puts(b, "read-");
+    html_lit(b, "read-");
     html_escape(b, t->id);
 }
 
@@ -689,13 +753,13 @@ static void
 criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
 {
     const trial *t = tr->t;
-    outbuf_puts(b, "<table class=\"criteria\" data-trial=\"");
+    html_lit(b, "<table class=\"criteria\" data-trial=\"");
     html_escape(b, t->id);
-    outbuf_puts(b, "\">\n<thead><tr><th>Criterion</th><th>Registry text");
+    html_lit(b, "\">\n<thead><tr><th>Criterion</th><th>Registry text");
     if (has_notes(t)) {
         outbuf_puts(b, h->dir ? " (<a href=\"index.html#" : " (<a href=\"#");
         notes_anchor(b, t);
-        outbuf_puts(b, "\">how each is read</a>)");
+        html_lit(b, "\">how each is read</a>)");
     }
     outbuf_puts(b, "</th><th>Reading</th><th>Result</th><th>Reason</th>"
                    "<th>Evidence</th></tr></thead>\n<tbody>\n");
@@ -703,29 +767,29 @@ criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
         const criterion *c = &t->crit[i];
         const result *res = tr->crit ? tr->crit[i] : NULL;
         tv v = res ? res->value : TV_UNKNOWN;
-        outbuf_puts(b, "<tr data-criterion=\"");
+        html_lit(b, "<tr data-criterion=\"");
         html_escape(b, c->id);
-        outbuf_puts(b, "\" data-result=\"");
+        html_lit(b, "\" data-result=\"");
         outbuf_puts(b, tv_name(v));
-        outbuf_puts(b, "\" data-effect=\"");
+        html_lit(b, "\" data-effect=\"");
         outbuf_puts(b, html_effect(v, c->exclusion));
         int decides = tr->crit && decide_is_deciding(tr, i);
         outbuf_puts(b, decides ? "\" class=\"decides\">" : "\">");
         outbuf_put(b, h->cells[j][i].p, h->cells[j][i].len);
         if (decides)
             outbuf_put(b, h->notes[j][i].p, h->notes[j][i].len);
-        outbuf_puts(b, "</td><td>");
+        html_lit(b, "</td><td>");
         crit_reading(b, res);
-        outbuf_puts(b, "</td><td class=\"result\">");
+        html_lit(b, "</td><td class=\"result\">");
         outbuf_puts(b, result_word(v));
-        outbuf_puts(b, "</td><td>");
+        html_lit(b, "</td><td>");
         const char *why = res ? result_reason(res) : NULL;
         html_escape(b, why ? why : "not evaluated");
-        outbuf_puts(b, "</td><td class=\"ev\">");
+        html_lit(b, "</td><td class=\"ev\">");
         crit_evidence(b, res);
-        outbuf_puts(b, "</td></tr>\n");
+        html_lit(b, "</td></tr>\n");
     }
-    outbuf_puts(b, "</tbody></table>\n");
+    html_lit(b, "</tbody></table>\n");
 }
 
 /* "NCT... title", escaped: a trial's heading and caption. */
@@ -742,19 +806,22 @@ trial_section(html_worker *w, outbuf *b, const record *r, int j,
               const trial_result *tr, const html_span *sp)
 {
     const trial *t = tr->t;
-    outbuf_puts(b, "<section class=\"trial\" data-trial=\"");
+    html_lit(b, "<section class=\"trial\" data-trial=\"");
     html_escape(b, t->id);
-    outbuf_puts(b, "\">\n<h3>");
+    html_lit(b, "\">\n<h3>");
     trial_name(b, t);
-    outbuf_puts(b, " <span class=\"badge\" data-trial=\"");
+    html_lit(b, " <span class=\"badge\" data-trial=\"");
     html_escape(b, t->id);
-    outbuf_printf(b, "\" data-verdict=\"%s\">%s</span></h3>\n",
-                  verdict_name(tr->v), verdict_word(tr->v));
+    html_lit(b, "\" data-verdict=\"");
+    outbuf_puts(b, verdict_name(tr->v));
+    outbuf_put(b, "\">", 2);
+    outbuf_puts(b, verdict_word(tr->v));
+    html_lit(b, "</span></h3>\n");
     trial_deciding(b, tr);
     trial_window(b, tr);
     html_timeline(w, b, r, j, tr, sp);
     criteria_table(w->h, j, b, tr);
-    outbuf_puts(b, "</section>\n");
+    html_lit(b, "</section>\n");
 }
 
 static const char legend[] =
@@ -772,16 +839,17 @@ html_patient(html_worker *w, outbuf *b, const record *r,
 {
     html_span sp = patient_span(r, res, n);
     html_grid_run(w, r, sp.t0, res);
+    html_timeline_begin(w, r, &sp);
     outbuf_puts(b, "<section class=\"patient\" id=\"" HTML_HOLE "\" data-patient=\"");
     html_escape(b, record_id(r));
     outbuf_put(b, "\"", 1);
     attr_time(b, "data-as-of", record_at(r));
-    outbuf_puts(b, ">\n");
+    html_lit(b, ">\n");
     patient_head(b, r);
     outbuf_puts(b, legend);
     for (int j = 0; j < n; j++)
         trial_section(w, b, r, j, res[j], &sp);
-    outbuf_puts(b, "</section>\n");
+    html_lit(b, "</section>\n");
 }
 
 /* }====================================================================== */
@@ -796,27 +864,27 @@ void
 html_matrix_row(outbuf *b, const record *r, trial_result *const *res, int n,
                 const char *href)
 {
-    outbuf_puts(b, "<tr data-patient=\"");
+    html_lit(b, "<tr data-patient=\"");
     html_escape(b, record_id(r));
-    outbuf_puts(b, "\"><th><a href=\"");
+    html_lit(b, "\"><th><a href=\"");
     outbuf_puts(b, href);
-    outbuf_puts(b, "\">");
+    html_lit(b, "\">");
     html_escape(b, record_id(r));
-    outbuf_puts(b, "</a></th>");
+    html_lit(b, "</a></th>");
     for (int j = 0; j < n; j++) {
-        outbuf_puts(b, "<td data-trial=\"");
+        html_lit(b, "<td data-trial=\"");
         html_escape(b, res[j]->t->id);
         outbuf_printf(b, "\" data-verdict=\"%s\"><a href=\"", verdict_name(res[j]->v));
         outbuf_puts(b, href);
         outbuf_printf(b, "\">%s</a></td>", verdict_word(res[j]->v));
     }
-    outbuf_puts(b, "</tr>\n");
+    html_lit(b, "</tr>\n");
 }
 
 void
 html_matrix_error(outbuf *b, const char *source, int line, int ntrials)
 {
-    outbuf_puts(b, "<tr class=\"unreadable\"><th>");
+    html_lit(b, "<tr class=\"unreadable\"><th>");
     html_escape(b, source);
     if (line > 0)
         outbuf_printf(b, ":%d", line);
@@ -840,7 +908,7 @@ funnel_bar(outbuf *b, const char *cls, const trial *t, const char *crit,
     outbuf_printf(b, "</text><rect class=\"%s\" data-trial=\"", cls);
     html_escape(b, t->id);
     if (crit) {
-        outbuf_puts(b, "\" data-criterion=\"");
+        html_lit(b, "\" data-criterion=\"");
         html_escape(b, crit);
     }
     outbuf_printf(b, "\" data-count=\"%ld\" x=\"", count);
@@ -856,13 +924,13 @@ funnel(outbuf *b, const summary *s, int j, const trial *t)
     long screened, eligible, ineligible, incomplete;
     summary_trial_counts(s, j, &screened, &eligible, &ineligible, &incomplete);
     int h = (t->ncrit + 2) * FUNNEL_ROW + 8;
-    outbuf_puts(b, "<figure><figcaption>");
+    html_lit(b, "<figure><figcaption>");
     trial_name(b, t);
     outbuf_printf(b, ": %ld screened, %ld eligible, %ld ineligible, %ld "
                      "incomplete; per criterion, the records it excluded "
                      "(and left unknown, light)</figcaption>\n", screened,
                   eligible, ineligible, incomplete);
-    outbuf_puts(b, "<svg class=\"funnel\" data-trial=\"");
+    html_lit(b, "<svg class=\"funnel\" data-trial=\"");
     html_escape(b, t->id);
     outbuf_printf(b, "\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">",
                   FUNNEL_W, h, FUNNEL_W, h);
@@ -876,9 +944,9 @@ funnel(outbuf *b, const summary *s, int j, const trial *t)
                    t->crit[i].id);
         double wmax = FUNNEL_W - FUNNEL_LABEL - 60;
         double xu = screened > 0 ? wmax * (double)ex / (double)screened : 0;
-        outbuf_puts(b, "<rect class=\"funnel-unknown\" data-trial=\"");
+        html_lit(b, "<rect class=\"funnel-unknown\" data-trial=\"");
         html_escape(b, t->id);
-        outbuf_puts(b, "\" data-criterion=\"");
+        html_lit(b, "\" data-criterion=\"");
         html_escape(b, t->crit[i].id);
         outbuf_printf(b, "\" data-count=\"%ld\" x=\"", unk);
         html_num(b, FUNNEL_LABEL + xu);
@@ -900,28 +968,28 @@ notes_table(outbuf *b, const trial *t)
 {
     if (!has_notes(t))
         return;
-    outbuf_puts(b, "<table class=\"notes\" id=\"");
+    html_lit(b, "<table class=\"notes\" id=\"");
     notes_anchor(b, t);
-    outbuf_puts(b, "\" data-trial=\"");
+    html_lit(b, "\" data-trial=\"");
     html_escape(b, t->id);
-    outbuf_puts(b, "\">\n<caption>");
+    html_lit(b, "\">\n<caption>");
     trial_name(b, t);
     outbuf_puts(b, "</caption>\n<thead><tr><th>Criterion</th><th>Registry text</th>"
                    "<th>Read as</th></tr></thead>\n<tbody>\n");
     for (int i = 0; i < t->ncrit; i++) {
         const criterion *c = &t->crit[i];
-        outbuf_puts(b, "<tr data-criterion=\"");
+        html_lit(b, "<tr data-criterion=\"");
         html_escape(b, c->id);
-        outbuf_puts(b, "\"><td>");
+        html_lit(b, "\"><td>");
         html_escape(b, c->id);
         outbuf_puts(b, c->exclusion ? "<br><small>exclusion</small>" : "<br><small>inclusion</small>");
-        outbuf_puts(b, "</td><td>");
+        html_lit(b, "</td><td>");
         html_escape(b, c->text);
-        outbuf_puts(b, "</td><td>");
+        html_lit(b, "</td><td>");
         html_escape(b, c->note ? c->note : "");
-        outbuf_puts(b, "</td></tr>\n");
+        html_lit(b, "</td></tr>\n");
     }
-    outbuf_puts(b, "</tbody></table>\n");
+    html_lit(b, "</tbody></table>\n");
 }
 
 void
@@ -933,24 +1001,24 @@ html_index(outbuf *b, const trialset *ts, const outbuf *rows, const summary *s)
                    "<th>Patient</th>");
     for (int j = 0; j < n; j++) {
         const trial *t = trialset_at(ts, j);
-        outbuf_puts(b, "<th data-trial=\"");
+        html_lit(b, "<th data-trial=\"");
         html_escape(b, t->id);
-        outbuf_puts(b, "\">");
+        html_lit(b, "\">");
         html_escape(b, t->id);
-        outbuf_puts(b, "<br><small>");
+        html_lit(b, "<br><small>");
         html_escape(b, t->title);
-        outbuf_puts(b, "</small></th>");
+        html_lit(b, "</small></th>");
     }
-    outbuf_puts(b, "</tr></thead>\n<tbody>\n");
+    html_lit(b, "</tr></thead>\n<tbody>\n");
     if (rows && rows->len)
         outbuf_put(b, rows->p, rows->len);
-    outbuf_puts(b, "</tbody></table>\n<h2>Attrition</h2>\n");
+    html_lit(b, "</tbody></table>\n<h2>Attrition</h2>\n");
     for (int j = 0; s && j < n; j++)
         funnel(b, s, j, trialset_at(ts, j));
-    outbuf_puts(b, "<h2>How the criteria are read</h2>\n");
+    html_lit(b, "<h2>How the criteria are read</h2>\n");
     for (int j = 0; j < n; j++)
         notes_table(b, trialset_at(ts, j));
-    outbuf_puts(b, "</section>\n");
+    html_lit(b, "</section>\n");
 }
 
 /* }====================================================================== */

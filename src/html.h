@@ -120,6 +120,20 @@ typedef struct html_worker {
     unsigned char *every;       /* [max ncrit]: all 1, redo everything */
     ts_time *until;             /* [ntrials]: ineligible at least until */
     int *hold;                  /* [ntrials]: the criterion that keeps it */
+    int *held, nheld, cap_held; /* the record's concepts with an item
+                                ** (record_held), for its views */
+    /* The same in every timeline of a patient (html_timeline_begin): */
+    int *items, nitems, cap_items;  /* the concepts with a medication,
+                                ** procedure or location entry, ascending */
+    outbuf xs;                  /* each grid point's ' x="..."' (clipped), */
+    size_t *x_at;               /* [n + 1]: as stamps and stamp_at */
+    int cap_x;
+    /* A series' samples as a panel prints their times and values, made
+    ** for the first trial that draws the series and copied by the others
+    ** (htmltimeline.c's samples): */
+    const concept **samp_c;     /* [nsamp] the series */
+    outbuf *samp_text;          /* [cap_samp] its text; kept for reuse */
+    int nsamp, cap_samp;
 } html_worker;
 
 html_worker *html_worker_new(const html_ctx *h);
@@ -136,6 +150,11 @@ typedef struct html_span {
 void html_grid_run(html_worker *w, const record *r, ts_time t0,
                    trial_result *const *res);
 
+/* A string literal appended with its length known when compiling: a copy
+** of outbuf_puts the compiler keeps out of line measures it at every call
+** (a tenth of a timeline's panel). */
+#define html_lit(b, s) outbuf_put((b), "" s "", sizeof(s) - 1)
+
 /* html.c */
 void html_escape(outbuf *b, const char *s);
 /* An RFC 3339 time as in the NDJSON, "2026-03-01T09:45:00Z". */
@@ -146,6 +165,8 @@ void html_time(outbuf *b, ts_time t);
 const char *html_effect(tv v, int exclusion);
 /* A coordinate or value with at most 2 decimals, no trailing zeros. */
 void html_num(outbuf *b, double v);
+/* An attribute: open[0..n) (' name="'), v as html_num writes it, '"'. */
+void html_attr_num(outbuf *b, const char *open, size_t n, double v);
 
 /* The start of a page (doctype, head, inline style, body, the shared SVG
 ** patterns) and its end.  with_index: the page has the index (matrix,
@@ -195,7 +216,9 @@ const char *html_names_claim(html_names *ns, const char *stem);
 /* Append src[0..len) to dst with each HTML_HOLE replaced by name. */
 void html_fill(outbuf *dst, const char *src, size_t len, const char *name);
 
-/* htmltimeline.c: trial j's timeline for record r (w->g filled). */
+/* htmltimeline.c: what every timeline of record r shares, made once
+** (w->g filled); then trial j's timeline. */
+void html_timeline_begin(html_worker *w, const record *r, const html_span *sp);
 void html_timeline(html_worker *w, outbuf *b, const record *r, int j,
                    const trial_result *tr, const html_span *sp);
 

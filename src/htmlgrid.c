@@ -87,6 +87,14 @@ html_worker_free(html_worker *w)
     free(w->g.verdict);
     free(w->g.stamp_at);
     outbuf_release(&w->g.stamps);
+    free(w->items);
+    for (int i = 0; i < w->cap_samp; i++)
+        outbuf_release(&w->samp_text[i]);
+    free(w->samp_text);
+    free(w->samp_c);
+    free(w->held);
+    free(w->x_at);
+    outbuf_release(&w->xs);
     arena_free(w->a);
     free(w);
 }
@@ -211,7 +219,8 @@ redo_some(html_worker *w, const record *r, record **view, int j,
     verdict v;
     if (any) {
         if (!*view)
-            *view = record_view_at(r, g->at[k], w->a);
+            *view = record_view_at_held(r, g->at[k], w->a, w->held,
+                                        w->nheld);
         v = eval_trial_values(t, *view, w->a, w->redo, w->vals);
         g->evaluations++;
         g->partial++;
@@ -241,6 +250,13 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
     }
     g->stamp_at[g->n] = g->stamps.len;
     g->evaluations = g->partial = 0;
+    int nc = vocab_count(r->vocab);
+    if (nc > w->cap_held) {
+        free(w->held);
+        w->held = xmalloc(((size_t)nc + 1) * sizeof *w->held);
+        w->cap_held = nc;
+    }
+    w->nheld = record_held(r, w->held);
     int cap = g->cap_points;
     for (int j = 0; j < h->ntrials; j++) {
         unsigned char *m = w->mark + (size_t)j * (size_t)cap;
@@ -277,7 +293,8 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
                 v = redo_some(w, r, &view, j, t, k);
             } else {
                 if (!view)
-                    view = record_view_at(r, g->at[k], w->a);
+                    view = record_view_at_held(r, g->at[k], w->a, w->held,
+                                               w->nheld);
                 /* Every criterion, values only (eval_trial_values): the
                 ** grid keeps no reason, evidence or window. */
                 v = eval_trial_values(t, view, w->a, w->every, w->vals);

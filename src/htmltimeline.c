@@ -149,6 +149,11 @@ typedef struct tl {
     const trial *t;
     const char *trial;          /* its id, for data-trial */
     int top, bottom;            /* the plot, without the axis */
+    const int *items;           /* the patient's concepts with entries */
+    int nitems;
+    const outbuf *xs;           /* grid point k's ' x="..."' is xs->p + */
+    const size_t *x_at;         /* x_at[k] .. x_at[k + 1] */
+    html_worker *w;             /* the patient's samples texts */
 } tl;
 
 static double
@@ -171,18 +176,11 @@ clip(const tl *g, ts_time t)
 */
 #define ATTR_OPEN(name) " " name "=\"", sizeof " " name "=\"" - 1
 #define attr_open(b, name) outbuf_put((b), ATTR_OPEN(name))
-#define attr_num(b, name, v) attr_num_((b), ATTR_OPEN(name), (v))
+#define attr_num(b, name, v) html_attr_num((b), ATTR_OPEN(name), (v))
 #define attr_time(b, name, t) attr_time_((b), ATTR_OPEN(name), (t))
 #define attr_str(b, name, s) attr_str_((b), ATTR_OPEN(name), (s))
 #define attr_value(b, name, v) attr_value_((b), ATTR_OPEN(name), (v))
 
-static void
-attr_num_(outbuf *b, const char *open, size_t n, double v)
-{
-    outbuf_put(b, open, n);
-    html_num(b, v);
-    outbuf_put(b, "\"", 1);
-}
 
 static void
 attr_time_(outbuf *b, const char *open, size_t n, ts_time t)
@@ -229,7 +227,7 @@ interval(const tl *g, ts_time from, ts_time to)
     attr_time(g->b, "data-to", to);
     ts_time a = clip(g, from), z = clip(g, to);
     if (a != from || z != to)
-        outbuf_puts(g->b, " data-clipped=\"true\"");
+        html_lit(g->b, " data-clipped=\"true\"");
     double xa = x_of(g, a), xz = x_of(g, z);
     attr_num(g->b, "x", xa);
     attr_num(g->b, "width", xz - xa);
@@ -238,11 +236,11 @@ interval(const tl *g, ts_time from, ts_time to)
 static void
 label(const tl *g, double y, const char *text)
 {
-    outbuf_puts(g->b, "<text x=\"4\"");
+    html_lit(g->b, "<text x=\"4\"");
     attr_num(g->b, "y", y);
     outbuf_put(g->b, ">", 1);
     html_escape(g->b, text);
-    outbuf_puts(g->b, "</text>");
+    html_lit(g->b, "</text>");
 }
 
 /* }====================================================================== */
@@ -358,19 +356,36 @@ y_of(double v, double v0, double v1, double y0, double y1)
 ** are a polyline of their own, not stroked.  A lone sample's point is
 ** written twice: a marker needs a segment to sit on.
 */
-static void
-samples(const tl *g, const point *pts, int n, int vis, double v0, double v1,
-        double y0, double y1)
+/*
+** data-times and data-values of series c's n points, made once per
+** patient: the points are the record's within the axis, the same in every
+** trial that draws c (formatting them was a sixth of a panel).
+*/
+static const outbuf *
+samples_text(const tl *g, const concept *c, const point *pts, int n)
 {
-    outbuf *b = g->b;
-    outbuf_puts(b, vis ? "<polyline class=\"samples\" data-times=\""
-                       : "<polyline class=\"values samples\" data-times=\"");
+    html_worker *w = g->w;
+    for (int i = 0; i < w->nsamp; i++)
+        if (w->samp_c[i] == c)
+            return &w->samp_text[i];
+    if (w->nsamp == w->cap_samp) {
+        int cap = 2 * w->cap_samp + 4;
+        w->samp_c = xrealloc(w->samp_c, (size_t)cap * sizeof *w->samp_c);
+        w->samp_text = xrealloc(w->samp_text,
+                                (size_t)cap * sizeof *w->samp_text);
+        memset(w->samp_text + w->cap_samp, 0,
+               (size_t)(cap - w->cap_samp) * sizeof *w->samp_text);
+        w->cap_samp = cap;
+    }
+    w->samp_c[w->nsamp] = c;
+    outbuf *b = &w->samp_text[w->nsamp++];
+    b->len = 0;
     for (int i = 0; i < n; i++) {
         if (i > 0)
             outbuf_put(b, " ", 1);
         html_time(b, pts[i].t);
     }
-    outbuf_puts(b, "\" data-values=\"");
+    html_lit(b, "\" data-values=\"");
     for (int i = 0; i < n; i++) {
         char buf[40];
         num_format(pts[i].v, buf, sizeof buf);
@@ -378,7 +393,19 @@ samples(const tl *g, const point *pts, int n, int vis, double v0, double v1,
             outbuf_put(b, " ", 1);
         outbuf_puts(b, buf);
     }
-    outbuf_puts(b, "\" points=\"");
+    return b;
+}
+
+static void
+samples(const tl *g, const concept *c, const point *pts, int n, int vis,
+        double v0, double v1, double y0, double y1)
+{
+    outbuf *b = g->b;
+    outbuf_puts(b, vis ? "<polyline class=\"samples\" data-times=\""
+                       : "<polyline class=\"values samples\" data-times=\"");
+    const outbuf *text = samples_text(g, c, pts, n);
+    outbuf_put(b, text->p, text->len);
+    html_lit(b, "\" points=\"");
     for (int i = 0; i < n || (n == 1 && i == 1); i++) {
         int k = i < n ? i : 0;
         if (i > 0)
@@ -387,7 +414,7 @@ samples(const tl *g, const point *pts, int n, int vis, double v0, double v1,
         outbuf_put(b, ",", 1);
         html_num(b, y_of(pts[k].v, v0, v1, y0, y1));
     }
-    outbuf_puts(b, "\"/>");
+    html_lit(b, "\"/>");
 }
 
 static void
@@ -401,7 +428,7 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     panel_scale(pts, n, p, &v0, &v1);
     double y1 = top + TL_PAD, y0 = top + TL_PANEL - 2 * TL_PAD;
     const char *unit = p->c->unit ? p->c->unit : "";
-    outbuf_puts(b, "<g class=\"series\"");
+    html_lit(b, "<g class=\"series\"");
     attr_str(b, "data-concept", p->c->name);
     attr_str(b, "data-unit", unit);
     attr_num(b, "data-v0", v0);
@@ -410,38 +437,38 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     attr_num(b, "data-y1", y1);
     /* x, width and height are the style sheet's (TL_X0, TL_X1 - TL_X0,
     ** TL_PANEL - 3 * TL_PAD): the same for every panel */
-    outbuf_puts(b, "><rect class=\"panel\"");
+    html_lit(b, "><rect class=\"panel\"");
     attr_num(b, "y", y1);
-    outbuf_puts(b, "/>");
-    outbuf_puts(b, "<text x=\"4\"");
+    html_lit(b, "/>");
+    html_lit(b, "<text x=\"4\"");
     attr_num(b, "y", y1 + 12);
-    outbuf_puts(b, ">");
+    html_lit(b, ">");
     html_escape(b, vis ? "VIS (from infusions)" : p->c->name);
-    outbuf_puts(b, "</text><text x=\"4\" class=\"muted\"");
+    html_lit(b, "</text><text x=\"4\" class=\"muted\"");
     attr_num(b, "y", y1 + 26);
-    outbuf_puts(b, ">");
+    html_lit(b, ">");
     html_escape(b, unit);
-    outbuf_puts(b, "</text>");
+    html_lit(b, "</text>");
     /* the scale's ends */
     char buf[40];
     num_format(v1, buf, sizeof buf);
-    outbuf_puts(b, "<text class=\"muted e\"");
+    html_lit(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y1 + 9);
-    outbuf_puts(b, ">");
+    html_lit(b, ">");
     outbuf_puts(b, buf);
-    outbuf_puts(b, "</text>");
+    html_lit(b, "</text>");
     num_format(v0, buf, sizeof buf);
-    outbuf_puts(b, "<text class=\"muted e\"");
+    html_lit(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y0);
-    outbuf_puts(b, ">");
+    html_lit(b, ">");
     outbuf_puts(b, buf);
-    outbuf_puts(b, "</text>");
+    html_lit(b, "</text>");
     /* thresholds */
     for (int i = 0; i < p->nthr; i++) {
         double y = y_of(p->thr[i].v, v0, v1, y0, y1);
-        outbuf_puts(b, "<line class=\"threshold\"");
+        html_lit(b, "<line class=\"threshold\"");
         attr_str(b, "data-trial", g->trial);
         attr_str(b, "data-criterion", g->t->crit[p->thr[i].crit].id);
         attr_str(b, "data-concept", p->c->name);
@@ -451,19 +478,19 @@ panel(tl *g, const html_panel *p, int top, arena *a)
         attr_num(b, "y1", y);
         attr_num(b, "x2", TL_X1);
         attr_num(b, "y2", y);
-        outbuf_puts(b, "/><text class=\"muted e\"");
+        html_lit(b, "/><text class=\"muted e\"");
         attr_num(b, "x", TL_X1 - 4);
         attr_num(b, "y", y - 3);
-        outbuf_puts(b, ">");
+        html_lit(b, ">");
         html_escape(b, g->t->crit[p->thr[i].crit].id);
         num_format(p->thr[i].v, buf, sizeof buf);
-        outbuf_puts(b, ": ");
+        html_lit(b, ": ");
         outbuf_puts(b, buf);
-        outbuf_puts(b, "</text>");
+        html_lit(b, "</text>");
     }
     /* values: a step line for VIS (constant between changes) */
     if (vis) {
-        outbuf_puts(b, "<polyline class=\"values\" points=\"");
+        html_lit(b, "<polyline class=\"values\" points=\"");
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 html_num(b, x_of(g, pts[i].t));
@@ -477,10 +504,10 @@ panel(tl *g, const html_panel *p, int top, arena *a)
             if (i + 1 < n)
                 outbuf_put(b, " ", 1);
         }
-        outbuf_puts(b, "\"/>");
+        html_lit(b, "\"/>");
     }
-    samples(g, pts, n, vis, v0, v1, y0, y1);
-    outbuf_puts(b, "</g>\n");
+    samples(g, p->c, pts, n, vis, v0, v1, y0, y1);
+    html_lit(b, "</g>\n");
 }
 
 /* }====================================================================== */
@@ -522,9 +549,10 @@ proc_row(const tl *g, int ci)
 static int
 count_bar_rows(const tl *g, int *stays)
 {
-    int n = 0, nc = vocab_count(g->r->vocab);
+    int n = 0;
     *stays = 0;
-    for (int i = 0; i < nc; i++) {
+    for (int k = 0; k < g->nitems; k++) {
+        int i = g->items[k];
         n += med_row(g, i) + proc_row(g, i);
         for (int j = 0; j < g->r->locs[i].n; j++)
             if (on_axis(g, g->r->locs[i].e[j].start, g->r->locs[i].e[j].end))
@@ -537,7 +565,7 @@ static void
 bar(const tl *g, const char *cls, const char *attr, const char *name,
     ts_time start, ts_time end, int y)
 {
-    outbuf_puts(g->b, "<rect class=\"");
+    html_lit(g->b, "<rect class=\"");
     outbuf_puts(g->b, cls);
     outbuf_put(g->b, "\" ", 2);
     outbuf_puts(g->b, attr);
@@ -546,7 +574,7 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
     outbuf_put(g->b, "\"", 1);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
     attr_num(g->b, "y", y + 2);     /* height TL_ROW - 4: the style sheet's */
-    outbuf_puts(g->b, "/>");
+    html_lit(g->b, "/>");
 }
 
 /* Where medication entry e's bar ends: a single dose at its time, a
@@ -584,8 +612,8 @@ static int
 bar_rows(const tl *g, int y)
 {
     const record *r = g->r;
-    int nc = vocab_count(r->vocab);
-    for (int i = 0; i < nc; i++) {
+    for (int k = 0; k < g->nitems; k++) {
+        int i = g->items[k];
         const concept *c = vocab_at(r->vocab, i);
         if (med_row(g, i)) {
             label(g, y + 12, c->name);
@@ -609,9 +637,9 @@ static int
 stay_row(const tl *g, int y)
 {
     const record *r = g->r;
-    int nc = vocab_count(r->vocab);
     label(g, y + 12, "location");
-    for (int i = 0; i < nc; i++) {
+    for (int k = 0; k < g->nitems; k++) {
+        int i = g->items[k];
         const concept *c = vocab_at(r->vocab, i);
         for (int j = 0; j < r->locs[i].n; j++) {
             const loc_entry *e = &r->locs[i].e[j];
@@ -619,12 +647,12 @@ stay_row(const tl *g, int y)
                 continue;
             bar(g, "stay", "data-location", c->name, e->start, e->end, y);
             ts_time a = clip(g, e->start);
-            outbuf_puts(g->b, "<text");
+            html_lit(g->b, "<text");
             attr_num(g->b, "x", x_of(g, a) + 3);
             attr_num(g->b, "y", y + 12);
-            outbuf_puts(g->b, ">");
+            html_lit(g->b, ">");
             html_escape(g->b, c->name);
-            outbuf_puts(g->b, "</text>");
+            html_lit(g->b, "</text>");
         }
     }
     return y + TL_ROW;
@@ -637,12 +665,29 @@ stamp(outbuf *b, const html_grid *gr, int k)
     outbuf_put(b, gr->stamps.p + gr->stamp_at[k], gr->stamp_at[k + 1] - gr->stamp_at[k]);
 }
 
+/* ' y="v"' into buf (24 bytes) for a whole v >= 0, as attr_num writes it. */
+static size_t
+y_attr(char *buf, int v)
+{
+    char d[12];
+    int nd = 0;
+    do
+        d[nd++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    memcpy(buf, " y=\"", 4);
+    size_t n = 4;
+    while (nd > 0)
+        buf[n++] = d[--nd];
+    buf[n++] = '"';
+    return n;
+}
+
 /*
 ** The maximal runs of equal values v[0..n) over the grid's points.  What
 ** every stretch of the row shares (trial and criterion: attrs) is escaped
 ** once per run; a stretch runs from grid point to grid point, whose times
-** are formatted once per patient (gr->stamps).  The markup is as
-** interval() would write it.
+** and x are formatted once per patient (gr->stamps, g->xs), and the row's
+** y once per row.  The markup is as interval() would write it.
 **
 ** The height is the style sheet's (TL_ROW - 4), and so is the colour: it
 ** follows data-result, inverted on an exclusion's row, whose rects have
@@ -656,6 +701,8 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     int n = gr->n;
     const char *cls = is_verdict ? "<rect class=\"stretch verdict\""
                       : exclusion ? "<rect class=\"stretch x\"" : "<rect class=\"stretch\"";
+    char ya[24];                /* ' y="..."', the same for the whole row */
+    size_t nya = y_attr(ya, y + 2);
     for (int k = 0; k < n;) {
         int e = k + 1;
         while (e < n && v[e] == v[k])
@@ -676,11 +723,11 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         outbuf_put(b, "\"", 1);
         ts_time a = clip(g, from), z = clip(g, to);
         if (a != from || z != to)
-            outbuf_puts(b, " data-clipped=\"true\"");
+            html_lit(b, " data-clipped=\"true\"");
         double xa = x_of(g, a), xz = x_of(g, z);
-        attr_num(b, "x", xa);
+        outbuf_put(b, g->xs->p + g->x_at[k], g->x_at[k + 1] - g->x_at[k]);
         attr_num(b, "width", xz - xa);
-        attr_num(b, "y", y + 2);
+        outbuf_put(b, ya, nya);
         outbuf_put(b, "/>", 2);
         k = e;
     }
@@ -695,7 +742,23 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     outbuf_put(b, "\"", 1);
     attr_num(b, "x", x_of(g, g->sp->now) + 2);
     attr_num(b, "y", y + 1);
-    outbuf_puts(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
+    html_lit(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
+}
+
+/* "%04d-%02d-%02d" without printf, which was a twentieth of a timeline. */
+static void
+put_date(outbuf *b, int y, int mo, int d)
+{
+    if (y < 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31) {
+        outbuf_printf(b, "%04d-%02d-%02d", y, mo, d);
+        return;
+    }
+    char s[10] = "0000-00-00";
+    s[0] = (char)('0' + y / 1000), s[1] = (char)('0' + y / 100 % 10);
+    s[2] = (char)('0' + y / 10 % 10), s[3] = (char)('0' + y % 10);
+    s[5] = (char)('0' + mo / 10), s[6] = (char)('0' + mo % 10);
+    s[8] = (char)('0' + d / 10), s[9] = (char)('0' + d % 10);
+    outbuf_put(b, s, sizeof s);
 }
 
 static ts_time
@@ -723,7 +786,7 @@ axis(const tl *g, int y)
     outbuf *b = g->b;
     ts_time st = tick_step(g->sp->t1 - g->sp->t0);
     ts_time t1 = g->sp->t1, first = first_tick(g->sp->t0, st);
-    outbuf_puts(b, "<g class=\"axis\"><path d=\"");
+    html_lit(b, "<g class=\"axis\"><path d=\"");
     for (ts_time t = first; t <= t1; t += st) {
         outbuf_put(b, "M", 1);
         html_num(b, x_of(g, t));
@@ -732,30 +795,67 @@ axis(const tl *g, int y)
         outbuf_put(b, "V", 1);
         html_num(b, y + 4);
     }
-    outbuf_puts(b, "\"/>");
+    html_lit(b, "\"/>");
     for (ts_time t = first; t <= t1; t += st) {
         int yy, mo, d, h, mi, s;
         ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
         double x = x_of(g, t);
-        outbuf_puts(b, "<text");
+        html_lit(b, "<text");
         attr_num(b, "x", x);
         attr_num(b, "y", y + 15);
         char hh[] = ">00:00</text>";
         hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
         outbuf_put(b, hh, sizeof hh - 1);
         if (t == first || h < st / TS_HOUR) {
-            outbuf_puts(b, "<text class=\"muted\"");
+            html_lit(b, "<text class=\"muted\"");
             attr_num(b, "x", x);
             attr_num(b, "y", y + 27);
-            outbuf_printf(b, ">%04d-%02d-%02d</text>", yy, mo, d);
+            outbuf_put(b, ">", 1);
+            put_date(b, yy, mo, d);
+            html_lit(b, "</text>");
         }
     }
-    outbuf_puts(b, "<text class=\"s\" x=\"4\"");
+    html_lit(b, "<text class=\"s\" x=\"4\"");
     attr_num(b, "y", y + 15);
-    outbuf_puts(b, ">hours (UTC)</text></g>\n");
+    html_lit(b, ">hours (UTC)</text></g>\n");
 }
 
 /* }====================================================================== */
+
+/*
+** What every timeline of a patient shares, made once per patient and not
+** once per trial: the concepts that have entries, so that the bars and
+** the stays do not each walk the whole vocabulary, and each grid point's
+** x as the stretches print it (clipped: interval()'s).
+*/
+void
+html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
+{
+    int nc = vocab_count(r->vocab);
+    if (nc > w->cap_items) {
+        free(w->items);
+        w->items = xmalloc(((size_t)nc + 1) * sizeof *w->items);
+        w->cap_items = nc;
+    }
+    w->nitems = 0;
+    for (int i = 0; i < nc; i++)
+        if (r->meds[i].n || r->procs[i].n || r->locs[i].n)
+            w->items[w->nitems++] = i;
+    const html_grid *gr = &w->g;
+    if (gr->n + 1 > w->cap_x) {
+        free(w->x_at);
+        w->cap_x = gr->n + gr->n / 2 + 8;
+        w->x_at = xmalloc((size_t)w->cap_x * sizeof *w->x_at);
+    }
+    tl g = { NULL, r, sp, NULL, NULL, TL_TOP, 0, NULL, 0, NULL, NULL, w };
+    w->nsamp = 0;
+    w->xs.len = 0;
+    for (int k = 0; k < gr->n; k++) {
+        w->x_at[k] = w->xs.len;
+        attr_num(&w->xs, "x", x_of(&g, clip(&g, gr->at[k])));
+    }
+    w->x_at[gr->n] = w->xs.len;
+}
 
 void
 html_timeline(html_worker *w, outbuf *b, const record *r, int j,
@@ -763,28 +863,37 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
 {
     const html_panels *ps = w->h->panels[j];
     const trial *t = tr->t;
-    tl g = { b, r, sp, t, t->id, TL_TOP, 0 };
+    tl g = { b, r, sp, t, t->id, TL_TOP, 0, w->items, w->nitems,
+             &w->xs, w->x_at, w };
     int stays, nbars = count_bar_rows(&g, &stays);
     int y = TL_TOP + ps->n * TL_PANEL;
     y += (nbars + stays + t->ncrit + 1) * TL_ROW;
     g.bottom = y;
     int h = y + TL_AXIS;
 
-    outbuf_puts(b, "<svg class=\"timeline\"");
+    html_lit(b, "<svg class=\"timeline\"");
     attr_str(b, "data-trial", t->id);
     attr_time(b, "data-t0", sp->t0);
     attr_time(b, "data-t1", sp->t1);
     attr_num(b, "data-x0", TL_X0);
     attr_num(b, "data-x1", TL_X1);
-    outbuf_printf(b, " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-                     "role=\"img\" aria-label=\"timeline\">\n", TL_W, h, TL_W, h);
+    /* " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"" (TL_W, h), as
+    ** html_num writes whole numbers: printf was a twentieth of a timeline */
+    html_lit(b, " viewBox=\"0 0 ");
+    html_num(b, TL_W);
+    outbuf_put(b, " ", 1);
+    html_num(b, h);
+    outbuf_put(b, "\"", 1);
+    attr_num(b, "width", TL_W);
+    attr_num(b, "height", h);
+    html_lit(b, " role=\"img\" aria-label=\"timeline\">\n");
     if (tr->has_window && tr->opens != TS_NONE && tr->closes != TS_NONE) {
-        outbuf_puts(b, "<rect class=\"window\"");
+        html_lit(b, "<rect class=\"window\"");
         attr_str(b, "data-trial", t->id);
         interval(&g, tr->opens, tr->closes);
         attr_num(b, "y", g.top);
         attr_num(b, "height", g.bottom - g.top);
-        outbuf_puts(b, "/>\n");
+        html_lit(b, "/>\n");
     }
     y = TL_TOP;
     for (int i = 0; i < ps->n; i++, y += TL_PANEL)
@@ -802,14 +911,14 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     label(&g, y + 12, "verdict");
     stretches(&g, gr, gr->verdict + j * gr->n, &ps->rows[t->ncrit], 1, 0, y);
     y += TL_ROW;
-    outbuf_puts(b, "\n<line class=\"now\"");
+    html_lit(b, "\n<line class=\"now\"");
     attr_time(b, "data-time", sp->now);
     attr_num(b, "x1", x_of(&g, sp->now));
     attr_num(b, "x2", x_of(&g, sp->now));
     attr_num(b, "y1", g.top);
     attr_num(b, "y2", g.bottom);
-    outbuf_puts(b, "/>\n");
+    html_lit(b, "/>\n");
     axis(&g, y);
-    outbuf_puts(b, "</svg>\n");
+    html_lit(b, "</svg>\n");
     arena_reset(w->a);
 }

@@ -124,6 +124,8 @@ static _Thread_local dur_memo dur_memo_table[32];
 const char *
 leaf_dur_str(eval_ctx *cx, ts_duration d)
 {
+    if (cx->values_only)        /* quoted by reasons alone */
+        return "";
     uint64_t h = ((uint64_t)d.seconds ^ ((uint64_t)(unsigned)d.months << 40))
                * 0x9E3779B97F4A7C15ULL;
     dur_memo *m = &dur_memo_table[h >> 59];     /* 32 slots */
@@ -141,6 +143,8 @@ leaf_secs_str(eval_ctx *cx, int64_t secs)
 {
     char buf[DUR_TEXT_LEN];
 
+    if (cx->values_only)        /* quoted by reasons alone */
+        return "";
     if (secs >= TS_HOUR && secs < HOURS_SHOWN)
         return arena_printf(cx->a, "%lld h %lld min", (long long)(secs / TS_HOUR),
                             (long long)(secs % TS_HOUR / TS_MINUTE));
@@ -155,6 +159,8 @@ leaf_secs_str(eval_ctx *cx, int64_t secs)
 const char *
 leaf_dur_cmp_text(eval_ctx *cx, const dur_cmp *d)
 {
+    if (cx->values_only)        /* quoted by reasons alone */
+        return "";
     const char *lo = leaf_dur_str(cx, d->lo), *hi;
     const char *sp_lo, *sp_hi;
 

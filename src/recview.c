@@ -133,8 +133,41 @@ reconvert(record *v)
         first_unusable(&v->obs[i]);
 }
 
-record *
-record_view_at(const record *full, ts_time t, arena *a)
+/* Concept i of view v cut at t (record_view_at). */
+static void
+view_concept(record *v, int i, ts_time t, arena *a)
+{
+    series *s = &v->obs[i];
+    if (s->n > 0) {
+        s->n = prefix_len(s->s, s->n, sizeof *s->s, offsetof(sample, t), t);
+        if (s->first_unusable > s->n)
+            s->first_unusable = s->n;
+    }
+    med_list *m = &v->meds[i];
+    if (m->n > 0)
+        m->e = view_list(a, m->e, &m->n, sizeof *m->e,
+                         offsetof(med_entry, start), offsetof(med_entry, end), t);
+    cond_list *c = &v->conds[i];
+    if (c->n > 0)
+        c->e = view_list(a, c->e, &c->n, sizeof *c->e,
+                         offsetof(cond_entry, onset), offsetof(cond_entry, end), t);
+    proc_list *p = &v->procs[i];
+    if (p->n > 0)
+        p->e = view_list(a, p->e, &p->n, sizeof *p->e,
+                         offsetof(proc_entry, start), offsetof(proc_entry, end), t);
+    loc_list *l = &v->locs[i];
+    if (l->n > 0)
+        l->e = view_list(a, l->e, &l->n, sizeof *l->e,
+                         offsetof(loc_entry, start), offsetof(loc_entry, end), t);
+    const fact_entry *f = v->facts[i];
+    if (f && f->t != TS_NONE && f->t > t)
+        v->facts[i] = NULL;
+}
+
+/* The view, its lists cut for the nheld concepts in held (every concept
+** when held is NULL). */
+static record *
+view_at(const record *full, ts_time t, arena *a, const int *held, int nheld)
 {
     size_t n = (size_t)vocab_count(full->vocab);
     record *v = arena_alloc(a, sizeof *v);
@@ -157,38 +190,41 @@ record_view_at(const record *full, ts_time t, arena *a)
     memcpy(v->procs, full->procs, n * sizeof *v->procs);
     memcpy(v->locs, full->locs, n * sizeof *v->locs);
     memcpy(v->facts, full->facts, n * sizeof *v->facts);
-    for (size_t i = 0; i < n; i++) {
-        series *s = &v->obs[i];
-        if (s->n > 0) {
-            s->n = prefix_len(s->s, s->n, sizeof *s->s, offsetof(sample, t), t);
-            if (s->first_unusable > s->n)
-                s->first_unusable = s->n;
-        }
-        med_list *m = &v->meds[i];
-        if (m->n > 0)
-            m->e = view_list(a, m->e, &m->n, sizeof *m->e,
-                             offsetof(med_entry, start), offsetof(med_entry, end), t);
-        cond_list *c = &v->conds[i];
-        if (c->n > 0)
-            c->e = view_list(a, c->e, &c->n, sizeof *c->e,
-                             offsetof(cond_entry, onset), offsetof(cond_entry, end), t);
-        proc_list *p = &v->procs[i];
-        if (p->n > 0)
-            p->e = view_list(a, p->e, &p->n, sizeof *p->e,
-                             offsetof(proc_entry, start), offsetof(proc_entry, end), t);
-        loc_list *l = &v->locs[i];
-        if (l->n > 0)
-            l->e = view_list(a, l->e, &l->n, sizeof *l->e,
-                             offsetof(loc_entry, start), offsetof(loc_entry, end), t);
-        const fact_entry *f = v->facts[i];
-        if (f && f->t != TS_NONE && f->t > t)
-            v->facts[i] = NULL;
-    }
+    if (held)
+        for (int k = 0; k < nheld; k++)
+            view_concept(v, held[k], t, a);
+    else
+        for (size_t i = 0; i < n; i++)
+            view_concept(v, (int)i, t, a);
     const concept *w = vocab_find(full->vocab, "weight");
     if (w && w->kind == CK_OBSERVATION
         && facts_latest_ok(v, w) != facts_latest_ok(full, w))
         reconvert(v);
     return v;
+}
+
+record *
+record_view_at(const record *full, ts_time t, arena *a)
+{
+    return view_at(full, t, a, NULL, 0);
+}
+
+record *
+record_view_at_held(const record *full, ts_time t, arena *a, const int *held,
+                    int nheld)
+{
+    return view_at(full, t, a, held, nheld);
+}
+
+int
+record_held(const record *r, int *held)
+{
+    int n = 0, nc = vocab_count(r->vocab);
+    for (int i = 0; i < nc; i++)
+        if (r->obs[i].n || r->meds[i].n || r->conds[i].n || r->procs[i].n
+            || r->locs[i].n || r->facts[i])
+            held[n++] = i;
+    return n;
 }
 
 static void

@@ -20,6 +20,16 @@
 ** arena_reset frees it.  full itself is not changed. */
 record *record_view_at(const record *full, ts_time t, arena *a);
 
+/* The concepts of r with an item (sample, entry or fact), ascending, into
+** held (room for vocab_count); returns how many. */
+int record_held(const record *r, int *held);
+/* record_view_at, looking only at the nheld concepts of held, which
+** record_held gave for full: the others have nothing to cut, and walking
+** the whole vocabulary was a tenth of a view when the HTML grid makes
+** thousands of views of one record. */
+record *record_view_at_held(const record *full, ts_time t, arena *a,
+                            const int *held, int nheld);
+
 /* The earliest time of any item of r (sample, start, onset, end, fact
 ** time), or TS_NONE if it has none. */
 ts_time record_first_time(const record *r);

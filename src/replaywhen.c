@@ -423,6 +423,7 @@ typedef struct marker {
     ts_time t0, step, to;
     int n;
     unsigned char *mark;
+    ts_time last;               /* the item time marked last */
 } marker;
 
 static void
@@ -441,10 +442,11 @@ mark_at(const marker *m, ts_time y)
 static void
 mark_one(void *vctx, ts_time x)
 {
-    const marker *m = vctx;
+    marker *m = vctx;
     const part *c = m->p;
-    if (x == TS_NONE || x > m->to)
+    if (x == TS_NONE || x > m->to || x == m->last)
         return;
+    m->last = x;
     for (int i = first_sec(c, x, m->t0); i < c->nsecs && x + c->secs[i] <= m->to; i++)
         mark_at(m, x + c->secs[i]);
     for (int i = 0; i < c->nmonths; i++) {
@@ -461,7 +463,7 @@ part_marks(const part *c, const record *r, ts_time t0, ts_time step, int n,
     memset(mark, 0, (size_t)(n > 0 ? n : 0));
     if (n <= 1 || step <= 0)
         return;
-    marker m = { c, t0, step, to, n, mark };
+    marker m = { c, t0, step, to, n, mark, TS_NONE };
     each_time(c, r, mark_one, &m);
     if (c->midnights) {
         ts_time d = t0 - ((t0 % TS_DAY) + TS_DAY) % TS_DAY;

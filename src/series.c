@@ -143,6 +143,8 @@ static const char *
 value_of(leaf *lf, int i)
 {
     const sample *sm = &lf->s[i];
+    if (lf->cx->values_only)    /* no reason is made (result.c) */
+        return "";
     const char *v = result_fmt_value(lf->cx, &lf->ru->cmp, sm->v);
     const char *u = lf->ru->cmp.unit;
     if (sm->unit && u && strcmp(sm->unit, u) != 0) {
@@ -156,6 +158,8 @@ value_of(leaf *lf, int i)
 static const char *
 time_of(leaf *lf, int i)
 {
+    if (lf->cx->values_only)
+        return "";
     return result_fmt_time(lf->cx, lf->s[i].t);
 }
 
@@ -167,6 +171,8 @@ static const char *
 duration(leaf *lf, ts_duration d)
 {
     char buf[64];
+    if (lf->cx->values_only)    /* no reason is made (result.c) */
+        return "";
     if (d.months == 0 && d.seconds > 0 && d.seconds % TS_HOUR == 0 &&
         d.seconds <= 72 * TS_HOUR)
         return arena_printf(lf->cx->a, "%d h", (int)(d.seconds / TS_HOUR));
@@ -186,7 +192,7 @@ elapsed(leaf *lf, int64_t secs)
 static const char *
 in_window(leaf *lf)
 {
-    if (!lf->ru->has_within)
+    if (!lf->ru->has_within || lf->cx->values_only)
         return "";
     return arena_printf(lf->cx->a, " in the last %s", duration(lf, lf->ru->within));
 }

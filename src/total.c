@@ -182,7 +182,7 @@ eval_total(eval_ctx *cx, const rule *ru)
     double sum;
     tv v;
 
-    for (int i = 1; i < ru->nconcepts; i++)
+    for (int i = 1; i < ru->nconcepts && !cx->values_only; i++)
         names = arena_printf(cx->a, "%s%s%s", names,
                              i == ru->nconcepts - 1 ? " and " : ", ",
                              ru->concepts[i]->name);

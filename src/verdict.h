@@ -65,7 +65,9 @@ typedef struct eval_ctx {
     int *busy;                  /* per criterion: being evaluated (cycle guard) */
     int values_only;            /* only the values are wanted (the HTML
                                 ** grid, eval_trial_values): no evidence
-                                ** is kept, no JSON Pointer made */
+                                ** is kept, no JSON Pointer made, no
+                                ** reason captured (all are ""), no
+                                ** missing item listed */
 } eval_ctx;
 
 struct trial_result {
