@@ -6,6 +6,12 @@
 ** it 0600; it gets the mode a plain creat() would have given (0666 less
 ** the umask) before the rename, so --output behaves like "> FILE".
 **
+** Not every path names a file to replace: -o /dev/null, a FIFO or a
+** terminal is written to in place, as "> PATH" would (renaming a regular
+** file over /dev/null, as root, replaced the machine's /dev/null).
+** Directories and regular files, and paths that do not exist yet, take
+** the temporary file and the rename.
+**
 ** Signals: an interrupted run must not leave FILE.XXXXXX behind either.
 ** The handler can only call async-signal-safe functions, so the name is
 ** kept in a static buffer; it unlinks the file, restores the default
@@ -64,14 +70,35 @@ unwatch_signals(void)
         signal(caught[i], SIG_DFL);
 }
 
+/* A device or FIFO: opened and written as it is (see the top). */
+static int
+open_in_place(outfile *o, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    o->in_place = 1;
+    return 0;
+}
+
 int
 outfile_open(outfile *o, const char *path)
 {
+    struct stat st;
     memset(o, 0, sizeof *o);
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
         return 0;
     }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return open_in_place(o, path);
     size_t n = strlen(path);
     o->tmp = xmalloc(n + 8);
     memcpy(o->tmp, path, n);
@@ -205,6 +232,14 @@ outfile_commit(outfile *o)
         return -1;
     }
     outbuf_release(&o->held);
+    if (o->in_place) {
+        FILE *f = o->f;
+        o->f = NULL;
+        o->in_place = 0;
+        if (fclose(f) != 0)
+            return note_error(o);
+        return 0;
+    }
     if (!o->tmp)
         return 0;               /* standard output: the caller closes it */
     if (fsync(fileno(o->f)) != 0 && errno != EINVAL) {
@@ -234,6 +269,12 @@ outfile_abort(outfile *o)
     if (!o->tmp && o->f && o->held.len > 0 && !o->closed_pipe && !o->failed)
         (void)put(o, NULL, 1);
     outbuf_release(&o->held);
+    if (o->in_place) {
+        if (o->f)
+            fclose(o->f);
+        o->f = NULL;
+        o->in_place = 0;
+    }
     if (o->tmp) {
         if (o->f)
             fclose(o->f);

@@ -8,6 +8,8 @@
 ** directory (same file system: rename is atomic), and on success flushes,
 ** fsyncs and renames it over FILE; on failure or on SIGINT, SIGTERM or
 ** SIGHUP the temporary file is removed and FILE is untouched.
+A FILE that exists and is neither a regular file nor a directory
+(/dev/null, a FIFO, a terminal) is written in place instead.
 **
 ** Standard output cannot be made atomic; there a closed pipe (EPIPE: the
 ** reader, e.g. head, has all it wants) is told apart from a real write
@@ -25,6 +27,7 @@ typedef struct outfile {
     FILE *f;
     char *path;             /* final name; NULL for standard output */
     char *tmp;              /* temporary name while writing to a file */
+    int in_place;           /* a device or FIFO, written as it is */
     int closed_pipe;        /* a write met EPIPE */
     int failed;             /* a write failed otherwise; err is its errno */
     int err;
