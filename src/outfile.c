@@ -10,7 +10,10 @@
 ** terminal is written to in place, as "> PATH" would (renaming a regular
 ** file over /dev/null, as root, replaced the machine's /dev/null).
 ** Directories and regular files, and paths that do not exist yet, take
-** the temporary file and the rename.
+** the temporary file and the rename.  A symbolic link is followed first
+** (realpath), as "> LINK" would follow it: the temporary file goes next
+** to its target and replaces the target, and the link stays a link
+** (-o /dev/stdout onto a regular file replaced /dev/stdout itself).
 **
 ** Signals: an interrupted run must not leave FILE.XXXXXX behind either.
 ** The handler can only call async-signal-safe functions, so the name is
@@ -88,17 +91,36 @@ open_in_place(outfile *o, const char *path)
     return 0;
 }
 
+static int open_replacing(outfile *o, const char *path);
+
 int
 outfile_open(outfile *o, const char *path)
 {
     struct stat st;
+    char *real = NULL;
+    int rc;
     memset(o, 0, sizeof *o);
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
         return 0;
     }
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+        (real = realpath(path, NULL)) != NULL)
+        path = real;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-        return open_in_place(o, path);
+        rc = open_in_place(o, path);
+    else
+        rc = open_replacing(o, path);
+    int e = errno;
+    free(real);
+    errno = e;
+    return rc;
+}
+
+/* A temporary file next to path, renamed over it by outfile_commit. */
+static int
+open_replacing(outfile *o, const char *path)
+{
     size_t n = strlen(path);
     o->tmp = xmalloc(n + 8);
     memcpy(o->tmp, path, n);

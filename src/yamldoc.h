@@ -13,6 +13,7 @@
 #define YAMLDOC_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "arena.h"
 #include "ts.h"
@@ -66,7 +67,7 @@ const ynode *ydoc_get(const ynode *map, const char *key);
 static inline int
 ydoc_same(const char *a, const char *b)
 {
-    return a[0] == b[0] && (a[0] == '\0' || __builtin_strcmp(a + 1, b + 1) == 0);
+    return a[0] == b[0] && (a[0] == '\0' || strcmp(a + 1, b + 1) == 0);
 }
 /* "'s'" in buf, cut to size - 1 bytes as snprintf would cut it: the name
 ** of a slot for messages, built at every start for every key, so not

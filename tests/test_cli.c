@@ -1191,6 +1191,28 @@ test_output_to_fifo(void **state)
     free(w);
 }
 
+/* -o onto a symbolic link replaces its target, and the link stays a link
+** (it was replaced by a regular file: -o /dev/stdout, as root, replaced
+** /dev/stdout). */
+static void
+test_output_through_link(void **state)
+{
+    char target[128], link[128];
+    (void)state;
+    snprintf(target, sizeof target, "%s/link-target", run_tmpdir);
+    snprintf(link, sizeof link, "%s/link", run_tmpdir);
+    run_spit(target, "old\n");
+    assert_int_equal(symlink(target, link), 0);
+    run_out r = run_cli("--json " TINY " -o %s " REC "eligible.json", link);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = run_sh("test -L %s && test -f %s && grep -c '\"patient\"' %s",
+               link, target, target);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "1\n");
+    run_free(&r);
+}
+
 /* -------------------------------------------------------------- inputs */
 
 static void
@@ -1513,6 +1535,7 @@ main(void)
         cmocka_unit_test(test_warnings_by_default),
         cmocka_unit_test(test_write_error_dev_full),
         cmocka_unit_test(test_output_to_fifo),
+        cmocka_unit_test(test_output_through_link),
         cmocka_unit_test(test_directory_order),
         cmocka_unit_test(test_walk_skips_special_files),
         cmocka_unit_test(test_missing_file),
