@@ -58,7 +58,7 @@ dir=${1:-src}
 CC=${CC:-cc}
 HFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fsyntax-only -x c"
 # System libraries' headers are fair game for a public header.
-HFLAGS="$HFLAGS $(${PKG_CONFIG:-pkg-config} --cflags yaml-0.1 libcjson sqlite3 2>/dev/null)"
+HFLAGS="$HFLAGS -Ivendor/cjson $(${PKG_CONFIG:-pkg-config} --cflags yaml-0.1 sqlite3 2>/dev/null)"
 hfail=0
 for h in include/*.h; do
     printf '#include "%s"\n' "${h#include/}" |
