@@ -35,20 +35,39 @@
 ** and a named temporary file's creation waited for the directory's lock
 ** that the writer's rename held; an unnamed file takes no such lock.
 **
+** A re-run into the same directory (nightly, say) replaces every page.
+** Deleting ten thousand old pages was most of such a run's time (ext4
+** writes a file renamed over another out at once, and frees, discards
+** and on a journal-less ext4 keeps skipping the old inodes), so an old
+** page is not deleted but reused: the writer exchanges the new page with
+** it (renameat2 RENAME_EXCHANGE: the name holds one whole page or the
+** other at every instant), and the old file, now under a temporary
+** name, becomes a spare that a worker overwrites with a later page
+** (its pages are mostly still cached: no new inode, no fresh memory).
+** A spare is only a file this directory alone names (one link, a
+** regular file, opened without following links): a page hard-linked
+** into an archive (cp -al) is never written into.  Spares left at the
+** end are removed; those a killed run left (".trialscreen-PID-N.tmp" of
+** a process that no longer exists) are removed by the next run.
+**
 ** Where O_TMPFILE is not supported (NFS, some FUSE file systems) the
 ** worker writes the page under a temporary name instead, DIR/.trialscreen-
 ** PID-SEQ.tmp (a dot, and .tmp: never a page), and the writer renames it;
 ** a stopped run removes those of the slots in flight.
 */
 #define _GNU_SOURCE             /* O_TMPFILE, O_PATH, AT_EMPTY_PATH */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -57,19 +76,35 @@
 #include "html.h"
 #include "htmldir.h"
 
-/* A slot's page: an open unnamed file (>= 0), or one of these. */
+/* A slot's page: an open file (>= 0: unnamed, or a spare when the slot
+** has a spare name), or one of these. */
 enum { PAGE_NONE = -1, PAGE_NAMED = -2 };
+
+#define TMP_NAME_MAX 64
+
+/* An old page moved aside, open for writing, under its temporary name. */
+typedef struct spare {
+    int fd;
+    off_t blocks;           /* its size in file system blocks, rounded up */
+    char name[TMP_NAME_MAX];
+} spare;
 
 struct html_dir {
     char *path;
     int dfd;                /* DIR, for the *at calls */
     int anon;               /* O_TMPFILE works in DIR */
     int empty_path;         /* linkat(AT_EMPTY_PATH) works (else /proc) */
+    int exchange;           /* renameat2(RENAME_EXCHANGE) works in DIR */
     int nslots;
     int *page;              /* per slot, seq % nslots: PAGE_* or a file */
     long *seq;              /* per slot: whose page it is */
-    atomic_int held;        /* the workers' unnamed files open */
+    char (*sname)[TMP_NAME_MAX];    /* per slot: "" or its spare's name */
+    atomic_int held;        /* the files open: workers' pages, spares */
     int max_held;           /* and how many may be */
+    pthread_mutex_t lock;   /* the spares */
+    spare *spares;
+    int nspares;            /* at most nslots */
+    off_t bsize;            /* DIR's file system block size */
 };
 
 /*
@@ -100,24 +135,57 @@ tmpfile_works(int dfd)
     return 1;
 }
 
+/*
+** The temporary files a killed run left in DIR: ".trialscreen-PID-N.tmp"
+** whose process no longer exists (another run into DIR keeps its own).
+** One pass over the directory; a directory of pages has no other dot
+** files of ours.
+*/
+static void
+remove_stale(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (!dir)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        long pid, n;
+        int end = 0;
+        if (e->d_name[0] != '.'
+            || sscanf(e->d_name, ".trialscreen-%ld-%ld.tmp%n", &pid, &n, &end) != 2
+            || end == 0 || e->d_name[end] != '\0' || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+            (void)unlinkat(dirfd(dir), e->d_name, 0);
+    }
+    closedir(dir);
+}
+
 html_dir *
 html_dir_open(const char *path, int nslots)
 {
     int dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return NULL;
+    remove_stale(path);
     html_dir *d = xcalloc(1, sizeof *d);
     d->path = xstrdup(path);
     d->dfd = dfd;
     d->anon = tmpfile_works(dfd);
     d->empty_path = 1;
+    d->exchange = 1;
     d->nslots = nslots;
     d->page = xmalloc((size_t)nslots * sizeof *d->page);
     d->seq = xcalloc((size_t)nslots, sizeof *d->seq);
+    d->sname = xcalloc((size_t)nslots, sizeof *d->sname);
     atomic_init(&d->held, 0);
     d->max_held = max_held(nslots);
     for (int i = 0; i < nslots; i++)
         d->page[i] = PAGE_NONE;
+    pthread_mutex_init(&d->lock, NULL);
+    d->spares = xmalloc((size_t)nslots * sizeof *d->spares);
+    struct stat st;
+    d->bsize = fstat(dfd, &st) == 0 && st.st_blksize > 0 ? st.st_blksize : 4096;
     return d;
 }
 
@@ -129,15 +197,107 @@ tmp_name(char *buf, size_t size, long seq)
     snprintf(buf, size, ".trialscreen-%ld-%ld.tmp", (long)getpid(), seq);
 }
 
-/* Forget slot seq's page: an unnamed file vanishes when closed. */
+/* Removes spare s (its file and its name). */
 static void
-drop(html_dir *d, long seq, int page)
+spare_remove(html_dir *d, const spare *s)
+{
+    close(s->fd);
+    atomic_fetch_sub(&d->held, 1);
+    (void)unlinkat(d->dfd, s->name, 0);
+}
+
+/*
+** A spare for a page of at least len bytes, if one fits: 1 and *s.  It
+** fits when it has no more blocks than the page will: cutting it to the
+** page's length then frees no block.  Freeing blocks is what a re-run
+** must not do: with the "discard" mount option each free waits for the
+** disk (a third of a re-run, measured), and a journal-less ext4 skips the
+** freed inodes.  Of those that fit, the largest, so that small spares
+** stay for small pages.
+*/
+static int
+spare_take(html_dir *d, size_t len, spare *s)
+{
+    off_t want = ((off_t)len + d->bsize - 1) / d->bsize;
+    pthread_mutex_lock(&d->lock);
+    int best = -1;
+    for (int i = 0; i < d->nspares; i++)
+        if (d->spares[i].blocks <= want
+            && (best < 0 || d->spares[i].blocks > d->spares[best].blocks))
+            best = i;
+    if (best >= 0) {
+        *s = d->spares[best];
+        d->spares[best] = d->spares[--d->nspares];
+    }
+    pthread_mutex_unlock(&d->lock);
+    return best >= 0;
+}
+
+/*
+** The old page now under DIR/name (just exchanged out of its place): kept
+** as a spare when it is a regular file that only that name links and
+** there is room, else removed.  O_NOFOLLOW and the link count are what
+** keep a spare from being a file that something else still shows.
+*/
+static void
+spare_keep(html_dir *d, const char *name)
+{
+    spare s;
+    size_t n = strlen(name);
+    struct stat st;
+    s.fd = -1;
+    if (n < sizeof s.name && atomic_fetch_add(&d->held, 1) < d->max_held) {
+        s.fd = openat(d->dfd, name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (s.fd >= 0 && (fstat(s.fd, &st) != 0 || !S_ISREG(st.st_mode)
+                          || st.st_nlink != 1)) {
+            close(s.fd);
+            s.fd = -1;
+        }
+        if (s.fd < 0)
+            atomic_fetch_sub(&d->held, 1);
+    } else if (n < sizeof s.name) {
+        atomic_fetch_sub(&d->held, 1);
+    }
+    if (s.fd < 0) {
+        (void)unlinkat(d->dfd, name, 0);
+        return;
+    }
+    memcpy(s.name, name, n + 1);
+    s.blocks = (st.st_size + d->bsize - 1) / d->bsize;
+    /* A full pool keeps the smaller of the new spare and its largest:
+    ** the one more pages fit. */
+    spare out = s;
+    pthread_mutex_lock(&d->lock);
+    if (d->nspares < d->nslots) {
+        d->spares[d->nspares++] = s;
+        out.fd = -1;
+    } else {
+        int big = 0;
+        for (int i = 1; i < d->nspares; i++)
+            if (d->spares[i].blocks > d->spares[big].blocks)
+                big = i;
+        if (d->spares[big].blocks > s.blocks) {
+            out = d->spares[big];
+            d->spares[big] = s;
+        }
+    }
+    pthread_mutex_unlock(&d->lock);
+    if (out.fd >= 0)
+        spare_remove(d, &out);
+}
+
+/* Forget slot seq's page: an unnamed file vanishes when closed, a named
+** one (a spare's, or where there is no O_TMPFILE) is removed. */
+static void
+drop(html_dir *d, long seq, int page, const char *sname)
 {
     if (page >= 0) {
         close(page);
         atomic_fetch_sub(&d->held, 1);
+        if (*sname)
+            (void)unlinkat(d->dfd, sname, 0);
     } else if (page == PAGE_NAMED) {
-        char tmp[64];
+        char tmp[TMP_NAME_MAX];
         tmp_name(tmp, sizeof tmp, seq);
         (void)unlinkat(d->dfd, tmp, 0);
     }
@@ -150,10 +310,15 @@ html_dir_close(html_dir *d)
         return;
     /* Every thread has been joined. */
     for (int i = 0; i < d->nslots; i++)
-        drop(d, d->seq[i], d->page[i]);
+        drop(d, d->seq[i], d->page[i], d->sname[i]);
+    for (int i = 0; i < d->nspares; i++)
+        spare_remove(d, &d->spares[i]);
+    pthread_mutex_destroy(&d->lock);
     close(d->dfd);
+    free(d->spares);
     free(d->page);
     free(d->seq);
+    free(d->sname);
     free(d->path);
     free(d);
 }
@@ -236,6 +401,16 @@ make_page(html_dir *d, long seq, const char *src, size_t len, const char *name)
     return PAGE_NONE;
 }
 
+/* Spare s overwritten with the page, cut to its length: 0 or -1. */
+static int
+overwrite(const spare *s, const char *src, size_t len, const char *name)
+{
+    if (write_filled(s->fd, src, len, name) != 0)
+        return -1;
+    off_t end = lseek(s->fd, 0, SEEK_CUR);
+    return end < 0 || ftruncate(s->fd, end) != 0 ? -1 : 0;
+}
+
 void
 html_dir_make(html_dir *d, long seq, const char *src, size_t len,
               const char *name)
@@ -243,6 +418,16 @@ html_dir_make(html_dir *d, long seq, const char *src, size_t len,
     int k = (int)(seq % d->nslots);
     d->seq[k] = seq;
     d->page[k] = PAGE_NONE;
+    d->sname[k][0] = '\0';
+    spare s;
+    if (spare_take(d, len, &s)) {       /* its count in held is the slot's */
+        if (overwrite(&s, src, len, name) == 0) {
+            d->page[k] = s.fd;
+            memcpy(d->sname[k], s.name, sizeof s.name);
+            return;
+        }
+        spare_remove(d, &s);
+    }
     if (d->anon && atomic_fetch_add(&d->held, 1) >= d->max_held) {
         atomic_fetch_sub(&d->held, 1);
         return;
@@ -271,24 +456,49 @@ link_unnamed(html_dir *d, int fd, const char *file)
     return 0;
 }
 
-/* Slot seq's written page (an unnamed file or PAGE_NAMED) as DIR/file,
-** replacing what has that name.  Returns 0, or -1 with errno set. */
+/* Is DIR/file a regular file (not a link to one)?  What an exchange may
+** move aside: a directory or a link in its place is replaced by rename,
+** or refused, as ever. */
 static int
-place(html_dir *d, long seq, int page, const char *file)
+is_old_page(const html_dir *d, const char *file)
 {
-    if (page >= 0 && link_unnamed(d, page, file) == 0)
-        return 0;
-    if (page >= 0 && errno != EEXIST)
-        return -1;
-    char tmp[64];
-    tmp_name(tmp, sizeof tmp, seq);
-    if (page >= 0 && link_unnamed(d, page, tmp) != 0)
-        return -1;
-    /* A page of an earlier run, or a named page: renamed over it whole. */
-    if (renameat(d->dfd, tmp, d->dfd, file) == 0)
+    struct stat st;
+    return fstatat(d->dfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0
+           && S_ISREG(st.st_mode);
+}
+
+/* Slot seq's written page (an unnamed file, a spare named sname, or
+** PAGE_NAMED) as DIR/file, replacing what has that name.  Returns 0, or -1
+** with errno set. */
+static int
+place(html_dir *d, long seq, int page, const char *sname, const char *file)
+{
+    char tmp[TMP_NAME_MAX];
+    const char *from = sname;
+    if (!*sname) {
+        if (page >= 0 && link_unnamed(d, page, file) == 0)
+            return 0;
+        if (page >= 0 && errno != EEXIST)
+            return -1;
+        tmp_name(tmp, sizeof tmp, seq);
+        if (page >= 0 && link_unnamed(d, page, tmp) != 0)
+            return -1;
+        from = tmp;
+    }
+    /* A page of an earlier run: exchanged with it, which then is a spare.
+    ** Otherwise (a new name for a spare, a named page) renamed there. */
+    if (d->exchange && is_old_page(d, file)) {
+        if (renameat2(d->dfd, from, d->dfd, file, RENAME_EXCHANGE) == 0) {
+            spare_keep(d, from);
+            return 0;
+        }
+        if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)
+            d->exchange = 0;
+    }
+    if (renameat(d->dfd, from, d->dfd, file) == 0)
         return 0;
     int e = errno;
-    (void)unlinkat(d->dfd, tmp, 0);
+    (void)unlinkat(d->dfd, from, 0);
     errno = e;
     return -1;
 }
@@ -298,18 +508,22 @@ html_dir_put(html_dir *d, long seq, const char *src, size_t len,
              const char *made_as, const char *name)
 {
     int k = (int)(seq % d->nslots), page = d->page[k];
+    char sname[TMP_NAME_MAX];
+    memcpy(sname, d->sname[k], sizeof sname);
     d->page[k] = PAGE_NONE;
+    d->sname[k][0] = '\0';
     if (page != PAGE_NONE && strcmp(made_as, name) != 0) {
         /* A duplicate id: the worker's page has the first one's name in. */
-        drop(d, seq, page);
+        drop(d, seq, page, sname);
         page = PAGE_NONE;
+        sname[0] = '\0';
     }
     int mine = page >= 0;       /* a worker's, counted in held */
     if (page == PAGE_NONE)
         page = make_page(d, seq, src, len, name);
     char file[HTML_NAME_MAX + 32];
     snprintf(file, sizeof file, "%s.html", name);
-    int rc = page == PAGE_NONE ? -1 : place(d, seq, page, file);
+    int rc = page == PAGE_NONE ? -1 : place(d, seq, page, sname, file);
     int e = errno;
     if (page >= 0)
         close(page);

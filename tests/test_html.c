@@ -881,6 +881,64 @@ test_html_dir_rerun(void **state)
 }
 
 /*
+** A re-run reuses the files of the pages it replaces (htmldir.c): 300
+** pages replaced by other records' pages under the same names (more than
+** the ring of -j1, so the worker must wait for the writer, whose
+** exchanges make the spares) are byte for byte a new directory's, some
+** in a file of the first run (the same inode, born at the same instant:
+** a number alone could be a new file's), and no temporary file is left.  A
+** page of the first run that is also linked elsewhere (cp -al, an
+** archive) is never written into, a link in a page's place is replaced
+** by the page (its target untouched), and a temporary file of a run that
+** no longer exists is removed, one of a live process kept.
+*/
+static void
+test_html_dir_recycle(void **state)
+{
+    (void)state;
+    char *o = sh(0, "cd %s && rm -rf rc rcnew rcarch rcsnap rctarget.html && "
+                    "\"$OLDPWD\"/bench/gencohort -r -n 300 -s 31 > rc1.ndjson && "
+                    "\"$OLDPWD\"/bench/gencohort -r -n 300 -s 32 | jq -c '.id |= sub(\"ICU-32\"; \"ICU-31\")' > rc2.ndjson && "
+                    "cd \"$OLDPWD\" && ./trialscreen -j1 --html-dir %s/rc %s/rc1.ndjson 2>/dev/null && "
+                    "stat -c '%%i %%w' %s/rc/*.html | sort > %s/rc.ino1 && "
+                    "./trialscreen -j1 --html-dir %s/rc %s/rc2.ndjson 2>/dev/null && "
+                    "./trialscreen -j1 --html-dir %s/rcnew %s/rc2.ndjson 2>/dev/null && "
+                    "diff -r %s/rcnew %s/rc && ls -A %s/rc | { grep -c tmp || true; } && "
+                    "stat -c '%%i %%w' %s/rc/*.html | sort | comm -12 - %s/rc.ino1 | wc -l",
+                 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir,
+                 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    char *nl = strchr(o, '\n');
+    assert_non_null(nl);
+    *nl = '\0';
+    assert_string_equal(o, "0");                /* no .tmp */
+    assert_true(atoi(nl + 1) > 0);              /* files reused */
+    free(o);
+    /* The archive of the re-run directory keeps the second run's pages
+    ** through a third run (the first run's records again). */
+    o = sh(0, "cd %s && cp -al rc rcarch && cp -r rc rcsnap && echo old > rctarget.html && "
+              "ln -sf ../rctarget.html rc/patient-ICU-31-0000007.html && "
+              ": > rc/.trialscreen-4194305-7.tmp && : > rc/.trialscreen-1-7.tmp && cd \"$OLDPWD\" && "
+              "./trialscreen -j1 --html-dir %s/rc %s/rc1.ndjson 2>/dev/null && "
+              "diff -r %s/rcsnap %s/rcarch && echo archive-kept && cat %s/rctarget.html && "
+              "test -f %s/rc/patient-ICU-31-0000007.html && test ! -L %s/rc/patient-ICU-31-0000007.html && "
+              "grep -c 'data-patient=\"ICU-31-0000007\"' %s/rc/patient-ICU-31-0000007.html && "
+              "ls -A %s/rc | grep tmp",
+           tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    assert_string_equal(o, "archive-kept\nold\n1\n.trialscreen-1-7.tmp\n");
+    free(o);
+    /* And the third run's pages are a new directory's. */
+    o = sh(0, "rm -f %s/rc/.trialscreen-1-7.tmp && rm -rf %s/rcnew && "
+              "./trialscreen -j1 --html-dir %s/rcnew %s/rc1.ndjson 2>/dev/null && "
+              "diff -r %s/rcnew %s/rc && echo same",
+           tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    assert_string_equal(o, "same\n");
+    free(o);
+}
+
+/*
 ** A run that stops at a page it cannot write (a directory has the name of
 ** record 150's page): status 3, the pages of records 0-149 are written,
 ** none of a later record although the workers had rendered up to a ring
@@ -1130,6 +1188,7 @@ main(void)
         cmocka_unit_test(test_html_dir_workers),
         cmocka_unit_test(test_html_dir_duplicates),
         cmocka_unit_test(test_html_dir_rerun),
+        cmocka_unit_test(test_html_dir_recycle),
         cmocka_unit_test(test_html_dir_stopped),
         cmocka_unit_test(test_usage),
     };
