@@ -16,10 +16,10 @@
 **     only when the writer has written the record (its index is the
 **     truth); a stopped run closes the files still unnamed and the kernel
 **     frees them: nothing to clean up, even after SIGKILL (but for the
-**     instant a page of an earlier run is under its temporary name);
-**   - each file is written by one thread, and only ever linked once;
+**     spares of a re-run, below, which the next run removes);
+**   - each file is written by one thread at a time;
 **   - a page from an earlier run (linkat: EEXIST) is replaced atomically:
-**     the file is linked under a temporary name and renamed over it.
+**     the file is linked under a temporary name and exchanged with it.
 **
 ** Why not the alternatives (measured on the build machine's ext4, 10,000
 ** files of 98 kB; docs/html.md, "Speed"): writing under a temporary name
@@ -44,11 +44,14 @@
 ** other at every instant), and the old file, now under a temporary
 ** name, becomes a spare that a worker overwrites with a later page
 ** (its pages are mostly still cached: no new inode, no fresh memory).
-** A spare is only a file this directory alone names (one link, a
-** regular file, opened without following links): a page hard-linked
-** into an archive (cp -al) is never written into.  Spares left at the
-** end are removed; those a killed run left (".trialscreen-PID-N.tmp" of
-** a process that no longer exists) are removed by the next run.
+** Opening a page by its name always gives a whole one; only a reader
+** that kept an old page open past its replacement can see it change
+** (docs/html.md says so).  A spare is only a file this directory alone
+** names (one link, a regular file, opened without following links): a
+** page hard-linked into an archive (cp -al) is never written into.
+** Spares left at the end are removed; those a killed run left
+** (".trialscreen-PID-N.tmp" of a process that no longer exists) are
+** removed by the next run.
 **
 ** Where O_TMPFILE is not supported (NFS, some FUSE file systems) the
 ** worker writes the page under a temporary name instead, DIR/.trialscreen-
