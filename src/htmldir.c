@@ -155,8 +155,10 @@ remove_stale(const char *path)
         long pid, n;
         int end = 0;
         if (e->d_name[0] != '.'
-            || sscanf(e->d_name, ".trialscreen-%ld-%ld.tmp%n", &pid, &n, &end) != 2
-            || end == 0 || e->d_name[end] != '\0' || pid <= 0 || pid == (long)getpid())
+            || sscanf(e->d_name, ".trialscreen-%ld-%ld.tmp%n",
+                      &pid, &n, &end) != 2
+            || end == 0 || e->d_name[end] != '\0' || pid <= 0
+            || pid == (long)getpid())
             continue;
         if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
             (void)unlinkat(dirfd(dir), e->d_name, 0);
@@ -250,7 +252,8 @@ spare_keep(html_dir *d, const char *name)
     struct stat st;
     s.fd = -1;
     if (n < sizeof s.name && atomic_fetch_add(&d->held, 1) < d->max_held) {
-        s.fd = openat(d->dfd, name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        s.fd = openat(d->dfd, name,
+                      O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (s.fd >= 0 && (fstat(s.fd, &st) != 0 || !S_ISREG(st.st_mode)
                           || st.st_nlink != 1)) {
             close(s.fd);
