@@ -111,6 +111,25 @@ combine(eval_ctx *cx, const rule *ru, result **kids, tv v)
 }
 
 /*
+** The HTML grid's all (values_only): the kids in order up to the first
+** that is not met, which alone decides the value, and leaves the node no
+** since-times (eval_all) -- the kids after it would only be quoted by the
+** reason and the evidence, which values_only makes none of.  NULL when a
+** kid is not met, else every kid's result.
+*/
+static result **
+eval_kids_all(eval_ctx *cx, const rule *ru)
+{
+    result **kids = arena_alloc(cx->a, (size_t)ru->nkids * sizeof *kids);
+    for (int i = 0; i < ru->nkids; i++) {
+        kids[i] = eval_rule(cx, ru->kids[i]);
+        if (kids[i]->value == TV_NOT_MET)
+            return NULL;
+    }
+    return kids;
+}
+
+/*
 ** all: Kleene AND.  It holds once every kid holds: both its since-times
 ** are the latest of its kids' (a met kid's certain since, a met or unknown
 ** kid's possible since).  until is the earliest of its kids'.
@@ -118,7 +137,14 @@ combine(eval_ctx *cx, const rule *ru, result **kids, tv v)
 static result *
 eval_all(eval_ctx *cx, const rule *ru)
 {
-    result **kids = eval_kids(cx, ru);
+    result **kids;
+    if (cx->values_only) {
+        kids = eval_kids_all(cx, ru);
+        if (!kids)
+            return result_blank(cx, ru, TV_NOT_MET);
+    } else {
+        kids = eval_kids(cx, ru);
+    }
     tv v = TV_MET;
     for (int i = 0; i < ru->nkids; i++)
         if (kids[i]->value < v)
@@ -576,7 +602,8 @@ trial_verdict_of(const trial *t, const unsigned char *vals)
 ** own change instants include the referenced criterion's, replaywhen.c).
 ** The verdict then follows from the values alone, by eval_trial's rule;
 ** the window, missing list and cohort are not made (the grid draws none),
-** nor the evidence (values_only: gathering it was a tenth of the grid).
+** nor the evidence (values_only: gathering it was a tenth of the grid),
+** and an all stops at its first kid not met (eval_kids_all).
 */
 verdict
 eval_trial_values(const trial *t, const record *r, arena *a,

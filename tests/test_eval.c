@@ -254,6 +254,67 @@ test_held_for_run_after_gap(void **state)
     vocab_free(v);
 }
 
+/* et_eval as the HTML grid evaluates (eval_trial_values): values only. */
+static result *
+eval_values_only(record *r, const rule *ru)
+{
+    static trial t;
+    eval_ctx *cx = arena_alloc(r->a, sizeof *cx);
+    t.id = "TEST";
+    cx->r = r;
+    cx->t = &t;
+    cx->a = r->a;
+    cx->values_only = 1;
+    return eval_rule(cx, ru);
+}
+
+/*
+** values_only stops an all at its first kid that is not met (eval.c,
+** eval_kids_all): every value and since-time must still be what the full
+** evaluation gives, for every combination of three facts met, not met or
+** unrecorded, untimed or timed before or within a held-for's 5 h, the all
+** alone, under a held-for, a not and an any.
+*/
+static void
+test_values_only_all(void **state)
+{
+    (void)state;
+    static const char *const times[] = {
+        NULL, "2026-03-01T05:00:00Z", "2026-03-01T10:00:00Z"
+    };
+    vocab *v = et_vocab();
+    int shortcut = 0;
+    for (int code = 0; code < 27 * 27; code++) {
+        record *r = et_record(v, AT);
+        for (int i = 0, c = code; i < 3; i++, c /= 9)
+            set_fact(r, i, (tv)(c % 3), times[c / 3 % 3]);
+        et_finish(r);
+        rule *all = et_combine(r, R_ALL, 3, fact_rule(r, 0), fact_rule(r, 1),
+                               fact_rule(r, 2));
+        rule *pair = et_combine(r, R_ALL, 2, fact_rule(r, 0), fact_rule(r, 1));
+        const rule *rules[] = {
+            all,
+            et_held_for(r, CMP_GT, "5 h", all),
+            et_combine(r, R_NOT, 1, pair),
+            et_combine(r, R_ANY, 2, pair, fact_rule(r, 2)),
+            et_held_for(r, CMP_GE, "5 h",
+                        et_combine(r, R_ANY, 2, pair, fact_rule(r, 2))),
+        };
+        for (size_t k = 0; k < sizeof rules / sizeof *rules; k++) {
+            const result *full = et_eval(r, rules[k]);
+            const result *vo = eval_values_only(r, rules[k]);
+            assert_int_equal(vo->value, full->value);
+            assert_true(vo->since == full->since);
+            assert_true(vo->since_early == full->since_early);
+            assert_true(vo->until == full->until);
+        }
+        shortcut += et_eval(r, all)->value == TV_NOT_MET;
+        record_free(r);
+    }
+    assert_true(shortcut > 100);
+    vocab_free(v);
+}
+
 /* all: since is the latest of the kids'; an untimed kid does not
 ** constrain it.  any: the earliest of the met kids'. */
 static void
@@ -1036,6 +1097,7 @@ main(void)
         cmocka_unit_test(test_lazy_format_into),
         cmocka_unit_test(test_reason_into),
         cmocka_unit_test(test_cmp_text_memo),
+        cmocka_unit_test(test_values_only_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
