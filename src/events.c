@@ -82,10 +82,13 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
     return res;
 }
 
-/* "/facts/<name>" with the JSON Pointer escapes ~0 and ~1. */
+/* "/facts/<name>" with the JSON Pointer escapes ~0 and ~1; only evidence
+** holds it, and values_only (the HTML grid) keeps none. */
 static const char *
 fact_pointer(eval_ctx *cx, const char *name)
 {
+    if (cx->values_only)
+        return NULL;
     size_t n = strlen(name), j = 7;
     char *p = arena_alloc(cx->a, 7 + 2 * n + 1);
 
@@ -606,10 +609,13 @@ loc_one(eval_ctx *cx, const rule *ru, const concept *c)
 /* Facts                                                              */
 /* ------------------------------------------------------------------ */
 
+/* A fact's value as reasons and evidence quote it ("" for values_only,
+** which makes neither). */
 static const char *
 fact_text(eval_ctx *cx, const fact_entry *f)
 {
-
+    if (cx->values_only)
+        return "";
     switch (f->type) {
     case VAL_BOOL:
         return f->b ? "true" : "false";
