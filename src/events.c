@@ -697,7 +697,10 @@ eval_fact(eval_ctx *cx, const rule *ru)
 
 typedef result *(*one_fn)(eval_ctx *, const rule *, const concept *);
 
-/* Evaluate each concept of an "any of these" leaf and OR the results. */
+/* Evaluate each concept of an "any of these" leaf and OR the results.  In
+** the HTML grid (values_only) outside a held-for, the first met concept
+** decides: only the since-times needed the others, and nothing reads
+** them there (eval.c's eval_kids_any; counted in cx->cut). */
 static result *
 each_concept(eval_ctx *cx, const rule *ru, one_fn one)
 {
@@ -709,8 +712,16 @@ each_concept(eval_ctx *cx, const rule *ru, one_fn one)
         return res;
     }
     part = arena_alloc(cx->a, (size_t)ru->nconcepts * sizeof *part);
-    for (int i = 0; i < ru->nconcepts; i++)
+    for (int i = 0; i < ru->nconcepts; i++) {
         part[i] = one(cx, ru, ru->concepts[i]);
+        if (cx->values_only && !cx->timed && part[i]->value == TV_MET
+            && ru->nconcepts > 1) {
+            cx->cut++;
+            result *res = leaf_new(cx, ru);
+            res->value = TV_MET;
+            return res;
+        }
+    }
     return any_of(cx, ru, part, ru->nconcepts);
 }
 
