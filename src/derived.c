@@ -166,17 +166,34 @@ weight_kg(const record *r)
 ** =======================================================
 */
 
+/* The VIS drugs' concepts in the record's vocabulary (NULL: not in it) and
+** whether the medications leave the sum a lower bound: looked up once per
+** question, not at each of vis_since's change points (the lookups by name
+** were a third of a VIS there). */
+typedef struct vis_in {
+    const concept *c[NDRUGS(vis_drugs)];
+    int incomplete;
+} vis_in;
+
+static void
+vis_lookup(const record *r, vis_in *in)
+{
+    for (int i = 0; i < NDRUGS(vis_drugs); i++)
+        in->c[i] = vocab_find(r->vocab, vis_drugs[i].name);
+    in->incomplete = section_incomplete(r, vis_drugs, NDRUGS(vis_drugs));
+}
+
 /* VIS at time t, with evidence for the drugs running when res is given. */
 static sum
-vis_at(eval_ctx *cx, ts_time t, result *res)
+vis_at_in(eval_ctx *cx, const vis_in *in, ts_time t, result *res)
 {
     const record *r = cx->r;
     sum s = {0};
 
-    s.incomplete = section_incomplete(r, vis_drugs, NDRUGS(vis_drugs));
+    s.incomplete = in->incomplete;
     s.lower_bound = s.incomplete;
     for (int i = 0; i < NDRUGS(vis_drugs); i++) {
-        const concept *c = vocab_find(r->vocab, vis_drugs[i].name);
+        const concept *c = in->c[i];
         const med_list *ml = meds_of(r, c);
         for (int j = 0; ml && j < ml->n; j++) {
             const med_entry *e = &ml->e[j];
@@ -200,6 +217,14 @@ vis_at(eval_ctx *cx, ts_time t, result *res)
         }
     }
     return s;
+}
+
+static sum
+vis_at(eval_ctx *cx, ts_time t, result *res)
+{
+    vis_in in;
+    vis_lookup(cx->r, &in);
+    return vis_at_in(cx, &in, t, res);
 }
 
 /* VIS at t from the infusions running then, without evidence: the HTML
@@ -478,9 +503,11 @@ vis_since(eval_ctx *cx, const num_cmp_t *cmp, tv now_value, ts_time *since,
     const record *r = cx->r;
     ts_time now = r->at, *pt = NULL;
     size_t n = 0, cap = 0;
+    vis_in in;
 
+    vis_lookup(r, &in);
     for (int i = 0; i < NDRUGS(vis_drugs); i++) {
-        const med_list *ml = meds_of(r, vocab_find(r->vocab, vis_drugs[i].name));
+        const med_list *ml = meds_of(r, in.c[i]);
         for (int j = 0; ml && j < ml->n; j++) {
             ts_time t2[2] = {ml->e[j].start, ml->e[j].end};
             for (int k = 0; k < 2; k++) {
@@ -506,7 +533,7 @@ vis_since(eval_ctx *cx, const num_cmp_t *cmp, tv now_value, ts_time *since,
         if (i > 0 && i < n && pt[i] == pt[i - 1])
             continue;
         ts_time at = i < n ? pt[i] : (n > 0 ? pt[n - 1] - 1 : now);
-        sum s = vis_at(cx, at, NULL);
+        sum s = vis_at_in(cx, &in, at, NULL);
         tv v = decide(cmp, s.v, s.lower_bound);
         if (v != TV_MET)
             certain = 0;

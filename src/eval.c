@@ -111,6 +111,25 @@ combine(eval_ctx *cx, const rule *ru, result **kids, tv v)
 }
 
 /*
+** The HTML grid's all (values_only): the kids in order up to the first
+** that is not met, which alone decides the value, and leaves the node no
+** since-times (eval_all) -- the kids after it would only be quoted by the
+** reason and the evidence, which values_only makes none of.  NULL when a
+** kid is not met, else every kid's result.
+*/
+static result **
+eval_kids_all(eval_ctx *cx, const rule *ru)
+{
+    result **kids = arena_alloc(cx->a, (size_t)ru->nkids * sizeof *kids);
+    for (int i = 0; i < ru->nkids; i++) {
+        kids[i] = eval_rule(cx, ru->kids[i]);
+        if (kids[i]->value == TV_NOT_MET)
+            return NULL;
+    }
+    return kids;
+}
+
+/*
 ** all: Kleene AND.  It holds once every kid holds: both its since-times
 ** are the latest of its kids' (a met kid's certain since, a met or unknown
 ** kid's possible since).  until is the earliest of its kids'.
@@ -118,7 +137,14 @@ combine(eval_ctx *cx, const rule *ru, result **kids, tv v)
 static result *
 eval_all(eval_ctx *cx, const rule *ru)
 {
-    result **kids = eval_kids(cx, ru);
+    result **kids;
+    if (cx->values_only) {
+        kids = eval_kids_all(cx, ru);
+        if (!kids)
+            return result_blank(cx, ru, TV_NOT_MET);
+    } else {
+        kids = eval_kids(cx, ru);
+    }
     tv v = TV_MET;
     for (int i = 0; i < ru->nkids; i++)
         if (kids[i]->value < v)
@@ -142,6 +168,26 @@ eval_all(eval_ctx *cx, const rule *ru)
 }
 
 /*
+** The HTML grid's any (values_only) where no since-time is read (outside
+** a held-for): the kids in order up to the first met one, which decides
+** the value; only the since-times needed the others.  NULL when a kid is
+** met (counted in cx->cut), else every kid's result.
+*/
+static result **
+eval_kids_any(eval_ctx *cx, const rule *ru)
+{
+    result **kids = arena_alloc(cx->a, (size_t)ru->nkids * sizeof *kids);
+    for (int i = 0; i < ru->nkids; i++) {
+        kids[i] = eval_rule(cx, ru->kids[i]);
+        if (kids[i]->value == TV_MET) {
+            cx->cut++;
+            return NULL;
+        }
+    }
+    return kids;
+}
+
+/*
 ** any: Kleene OR.  The certain since is the earliest of its met kids'; the
 ** possible since the earliest of its met and unknown kids' (an unknown kid
 ** may have held from its own possible since).
@@ -149,7 +195,14 @@ eval_all(eval_ctx *cx, const rule *ru)
 static result *
 eval_any(eval_ctx *cx, const rule *ru)
 {
-    result **kids = eval_kids(cx, ru);
+    result **kids;
+    if (cx->values_only && !cx->timed) {
+        kids = eval_kids_any(cx, ru);
+        if (!kids)
+            return result_blank(cx, ru, TV_MET);
+    } else {
+        kids = eval_kids(cx, ru);
+    }
     tv v = TV_NOT_MET;
     for (int i = 0; i < ru->nkids; i++)
         if (kids[i]->value > v)
@@ -301,7 +354,9 @@ eval_at_least(eval_ctx *cx, const rule *ru)
 static result *
 eval_held_for(eval_ctx *cx, const rule *ru)
 {
+    cx->timed++;
     result *k = eval_rule(cx, ru->kids[0]);
+    cx->timed--;
     ts_time now = cx->r->at;
     /* The texts a reason quotes must outlive this frame: it is made
     ** when read (result.c), so they go into the arena, not the stack. */
@@ -434,15 +489,26 @@ eval_rule(eval_ctx *cx, const rule *ru)
     return res;
 }
 
+/*
+** A criterion's result, made once per context.  busy[i] bit 1: being
+** evaluated; bit 2: evaluated (values_only) with an any stopped early, so
+** without all its since-times: made again where they are read (in a
+** held-for), and a result that used it is not complete either.
+*/
 static result *
 eval_criterion(eval_ctx *cx, int i)
 {
     const criterion *c = &cx->t->crit[i];
-    if (cx->crit[i])
+    if (cx->crit[i] && !(cx->busy[i] & 2))
         return cx->crit[i];
-    if (cx->busy[i])    /* the loader rejects cycles; be safe anyway */
+    if (cx->crit[i] && !cx->timed) {
+        cx->cut++;
+        return cx->crit[i];
+    }
+    if (cx->busy[i] & 1)    /* the loader rejects cycles; be safe anyway */
         return result_new(cx, NULL, TV_UNKNOWN, "criterion '%s' refers to itself", c->id);
     cx->busy[i] = 1;
+    long cut = cx->cut;
     result *res;
     if (!c->evaluated) {
         res = result_new(cx, NULL, TV_UNKNOWN,
@@ -451,7 +517,7 @@ eval_criterion(eval_ctx *cx, int i)
     } else {
         res = eval_rule(cx, c->rule);
     }
-    cx->busy[i] = 0;
+    cx->busy[i] = cx->cut != cut ? 2 : 0;
     cx->crit[i] = res;
     return res;
 }
@@ -576,7 +642,9 @@ trial_verdict_of(const trial *t, const unsigned char *vals)
 ** own change instants include the referenced criterion's, replaywhen.c).
 ** The verdict then follows from the values alone, by eval_trial's rule;
 ** the window, missing list and cohort are not made (the grid draws none),
-** nor the evidence (values_only: gathering it was a tenth of the grid).
+** nor the evidence (values_only: gathering it was a tenth of the grid),
+** an all stops at its first kid not met (eval_kids_all), and an any at
+** its first met kid outside a held-for (eval_kids_any).
 */
 verdict
 eval_trial_values(const trial *t, const record *r, arena *a,

@@ -82,10 +82,13 @@ any_of(eval_ctx *cx, const rule *ru, result **part, int n)
     return res;
 }
 
-/* "/facts/<name>" with the JSON Pointer escapes ~0 and ~1. */
+/* "/facts/<name>" with the JSON Pointer escapes ~0 and ~1; only evidence
+** holds it, and values_only (the HTML grid) keeps none. */
 static const char *
 fact_pointer(eval_ctx *cx, const char *name)
 {
+    if (cx->values_only)
+        return NULL;
     size_t n = strlen(name), j = 7;
     char *p = arena_alloc(cx->a, 7 + 2 * n + 1);
 
@@ -606,10 +609,13 @@ loc_one(eval_ctx *cx, const rule *ru, const concept *c)
 /* Facts                                                              */
 /* ------------------------------------------------------------------ */
 
+/* A fact's value as reasons and evidence quote it ("" for values_only,
+** which makes neither). */
 static const char *
 fact_text(eval_ctx *cx, const fact_entry *f)
 {
-
+    if (cx->values_only)
+        return "";
     switch (f->type) {
     case VAL_BOOL:
         return f->b ? "true" : "false";
@@ -691,7 +697,10 @@ eval_fact(eval_ctx *cx, const rule *ru)
 
 typedef result *(*one_fn)(eval_ctx *, const rule *, const concept *);
 
-/* Evaluate each concept of an "any of these" leaf and OR the results. */
+/* Evaluate each concept of an "any of these" leaf and OR the results.  In
+** the HTML grid (values_only) outside a held-for, the first met concept
+** decides: only the since-times needed the others, and nothing reads
+** them there (eval.c's eval_kids_any; counted in cx->cut). */
 static result *
 each_concept(eval_ctx *cx, const rule *ru, one_fn one)
 {
@@ -703,8 +712,16 @@ each_concept(eval_ctx *cx, const rule *ru, one_fn one)
         return res;
     }
     part = arena_alloc(cx->a, (size_t)ru->nconcepts * sizeof *part);
-    for (int i = 0; i < ru->nconcepts; i++)
+    for (int i = 0; i < ru->nconcepts; i++) {
         part[i] = one(cx, ru, ru->concepts[i]);
+        if (cx->values_only && !cx->timed && part[i]->value == TV_MET
+            && ru->nconcepts > 1) {
+            cx->cut++;
+            result *res = leaf_new(cx, ru);
+            res->value = TV_MET;
+            return res;
+        }
+    }
     return any_of(cx, ru, part, ru->nconcepts);
 }
 

@@ -112,6 +112,10 @@ void
 result_join_reasons(eval_ctx *cx, result *res, result *const *kids, int n,
                     int want, int skip_empty)
 {
+    if (cx->values_only) {      /* every reason is "" (result_vsay) */
+        result_set_reason(res, "");
+        return;
+    }
     reason_join *j = arena_alloc_raw(cx->a, sizeof *j);
     j->a = cx->a;
     j->kids = kids;
@@ -254,7 +258,10 @@ result_add_missing(eval_ctx *cx, result *res, const char *item)
 void
 result_take(eval_ctx *cx, result *dst, const result *src)
 {
-    /* (with values_only, src has no evidence: result_add_evidence) */
+    /* With values_only, src has no evidence and no missing item
+    ** (result_add_evidence, result_add_missing). */
+    if (cx->values_only)
+        return;
     for (int i = 0; i < src->nev; i++) {
         const evidence *e = &src->ev[i];
         int dup = 0;

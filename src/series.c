@@ -58,11 +58,14 @@ typedef struct leaf {
 
 /*
 ** Reasons read better with the usual abbreviations in capitals; any other
-** concept is shown by its name with spaces ("cardiac index").
+** concept is shown by its name with spaces ("cardiac index").  Only
+** reasons quote it: values_only (the HTML grid) makes none.
 */
 static const char *
 shown_name(eval_ctx *cx, const concept *c)
 {
+    if (cx->values_only)
+        return "";
     static const char *const abbrev[][2] = {
         {"map", "MAP"}, {"sbp", "SBP"}, {"dbp", "DBP"}, {"lvef", "LVEF"},
         {"svo2", "SvO2"}, {"scvo2", "ScvO2"}, {"pcwp", "PCWP"},

@@ -68,6 +68,12 @@ typedef struct eval_ctx {
                                 ** is kept, no JSON Pointer made, no
                                 ** reason captured (all are ""), no
                                 ** missing item listed */
+    int timed;                  /* values_only: inside a held-for, whose
+                                ** value reads its kid's since-times, so
+                                ** no any may stop at a met kid */
+    long cut;                   /* values_only: the anys that stopped at a
+                                ** met kid (their since-times are not
+                                ** made) */
 } eval_ctx;
 
 struct trial_result {

@@ -254,6 +254,158 @@ test_held_for_run_after_gap(void **state)
     vocab_free(v);
 }
 
+/* et_eval as the HTML grid evaluates (eval_trial_values): values only. */
+static result *
+eval_values_only(record *r, const rule *ru)
+{
+    static trial t;
+    eval_ctx *cx = arena_alloc(r->a, sizeof *cx);
+    t.id = "TEST";
+    cx->r = r;
+    cx->t = &t;
+    cx->a = r->a;
+    cx->values_only = 1;
+    return eval_rule(cx, ru);
+}
+
+/*
+** values_only stops an all at its first kid that is not met (eval.c,
+** eval_kids_all): every value and since-time must still be what the full
+** evaluation gives (an any's times aside, below), for every combination
+** of three facts met, not met or unrecorded, untimed or timed before or
+** within a held-for's 5 h, the all alone, under a held-for, a not and an
+** any.
+*/
+static void
+test_values_only_all(void **state)
+{
+    (void)state;
+    static const char *const times[] = {
+        NULL, "2026-03-01T05:00:00Z", "2026-03-01T10:00:00Z"
+    };
+    vocab *v = et_vocab();
+    int shortcut = 0;
+    for (int code = 0; code < 27 * 27; code++) {
+        record *r = et_record(v, AT);
+        for (int i = 0, c = code; i < 3; i++, c /= 9)
+            set_fact(r, i, (tv)(c % 3), times[c / 3 % 3]);
+        et_finish(r);
+        rule *all = et_combine(r, R_ALL, 3, fact_rule(r, 0), fact_rule(r, 1),
+                               fact_rule(r, 2));
+        rule *pair = et_combine(r, R_ALL, 2, fact_rule(r, 0), fact_rule(r, 1));
+        const rule *rules[] = {
+            all,
+            et_held_for(r, CMP_GT, "5 h", all),
+            et_combine(r, R_NOT, 1, pair),
+            et_combine(r, R_ANY, 2, pair, fact_rule(r, 2)),
+            et_held_for(r, CMP_GE, "5 h",
+                        et_combine(r, R_ANY, 2, pair, fact_rule(r, 2))),
+        };
+        for (size_t k = 0; k < sizeof rules / sizeof *rules; k++) {
+            const result *full = et_eval(r, rules[k]);
+            const result *vo = eval_values_only(r, rules[k]);
+            assert_int_equal(vo->value, full->value);
+            if (k == 3)         /* an any outside a held-for: no times */
+                continue;
+            assert_true(vo->since == full->since);
+            assert_true(vo->since_early == full->since_early);
+            assert_true(vo->until == full->until);
+        }
+        shortcut += et_eval(r, all)->value == TV_NOT_MET;
+        record_free(r);
+    }
+    assert_true(shortcut > 100);
+    vocab_free(v);
+}
+
+static rule *
+ref_rule(record *r, int i, const char *id)
+{
+    rule *ru = et_rule(r, R_CRITERION);
+    ru->ref_index = i;
+    ru->ref_id = id;
+    return ru;
+}
+
+/*
+** values_only also stops an any, and a leaf's list of concepts, at its
+** first met kid outside a held-for (eval.c, eval_kids_any): a held-for
+** reads its kid's since-times, so none stops there, and a criterion whose
+** evaluation stopped one is evaluated again where a held-for refers to it.
+** eval_trial_values must give eval_trial's values for a trial whose
+** criterion 0 is an any, 1 is 0 (so without times either), 2 holds 1 for
+** more than 5 h, 3 holds 0, 4 holds 0 or 5 at least 5 h and 5 is an any
+** of a fact and a held-for, over every combination of three facts as in
+** test_values_only_all, the criteria redone all together (0 and 1 first,
+** stopped, then again for 2) and one at a time; and a held-for over a
+** condition leaf of two concepts, the first recorded at each time.
+*/
+static void
+test_values_only_any(void **state)
+{
+    (void)state;
+    static const char *const times[] = {
+        NULL, "2026-03-01T05:00:00Z", "2026-03-01T10:00:00Z"
+    };
+    vocab *v = et_vocab();
+    int stopped = 0;
+    for (int code = 0; code < 27 * 27; code++) {
+        record *r = et_record(v, AT);
+        for (int i = 0, c = code; i < 3; i++, c /= 9)
+            set_fact(r, i, (tv)(c % 3), times[c / 3 % 3]);
+        et_finish(r);
+        criterion crit[6] = {
+            { .id = "c0", .evaluated = 1,
+              .rule = et_combine(r, R_ANY, 2, fact_rule(r, 0), fact_rule(r, 1)) },
+            { .id = "c1", .evaluated = 1, .rule = ref_rule(r, 0, "c0") },
+            { .id = "c2", .evaluated = 1,
+              .rule = et_held_for(r, CMP_GT, "5 h", ref_rule(r, 1, "c1")) },
+            { .id = "c3", .evaluated = 1,
+              .rule = et_held_for(r, CMP_GT, "5 h", ref_rule(r, 0, "c0")) },
+            { .id = "c4", .evaluated = 1,
+              .rule = et_held_for(r, CMP_GE, "5 h",
+                                  et_combine(r, R_ANY, 2, ref_rule(r, 0, "c0"),
+                                             ref_rule(r, 5, "c5"))) },
+            { .id = "c5", .evaluated = 1,
+              .rule = et_combine(r, R_ANY, 2, fact_rule(r, 2),
+                                 et_held_for(r, CMP_GT, "5 h", fact_rule(r, 1))) },
+        };
+        trial t = { .id = "TEST", .ncrit = 6, .crit = crit };
+        const trial_result *tr = eval_trial(&t, r, r->a);
+        unsigned char all[6] = { 1, 1, 1, 1, 1, 1 }, vals[6];
+        verdict vd = eval_trial_values(&t, r, r->a, all, vals);
+        assert_int_equal(vd, trial_result_verdict(tr));
+        for (int i = 0; i < 6; i++)
+            assert_int_equal(vals[i], tr->crit[i]->value);
+        for (int i = 0; i < 6; i++) {
+            unsigned char one[6] = { 0 };
+            one[i] = 1;
+            eval_trial_values(&t, r, r->a, one, vals);
+            assert_int_equal(vals[i], tr->crit[i]->value);
+        }
+        stopped += tr->crit[0]->value == TV_MET;
+        record_free(r);
+    }
+    assert_true(stopped > 100);
+    /* A leaf's concepts under a held-for: the first met one's onset is
+    ** the since the held-for reads. */
+    for (int k = 0; k < 3; k++) {
+        record *r = et_record(v, AT);
+        et_cond(r, "pulmonary_embolism", ST_ACTIVE, times[k]);
+        et_finish(r);
+        rule *cond = et_leaf(r, R_CONDITION, "pulmonary_embolism");
+        const concept **cs = arena_alloc(r->a, 2 * sizeof *cs);
+        cs[0] = cond->concepts[0];
+        cs[1] = et_concept(r, "acute_myocardial_infarction");
+        cond->concepts = cs;
+        cond->nconcepts = 2;
+        const rule *held = et_held_for(r, CMP_GT, "5 h", cond);
+        assert_int_equal(eval_values_only(r, held)->value, et_eval(r, held)->value);
+        record_free(r);
+    }
+    vocab_free(v);
+}
+
 /* all: since is the latest of the kids'; an untimed kid does not
 ** constrain it.  any: the earliest of the met kids'. */
 static void
@@ -1036,6 +1188,8 @@ main(void)
         cmocka_unit_test(test_lazy_format_into),
         cmocka_unit_test(test_reason_into),
         cmocka_unit_test(test_cmp_text_memo),
+        cmocka_unit_test(test_values_only_all),
+        cmocka_unit_test(test_values_only_any),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -979,6 +979,45 @@ test_usage(void **state)
 }
 
 /*
+** trial_clock_next (criterion ci's first change instant at or after t,
+** found by its own walk over the items: trial_clock_next) against the
+** criterion's marks (trial_clock_crit_marks, checked against the listed
+** instants through the trial's marks below): on a grid of 10 minutes, no
+** step is marked from t to just before the answer, and one is up to it.
+*/
+static void
+check_next(const trial_clock *c, const trial *t, const record *r, ts_time from,
+           long *checked)
+{
+    unsigned char mark[1024];
+    for (int i = 0; i < t->ncrit; i++) {
+        if (trial_clock_crit_every_point(c, i))
+            continue;
+        ts_time b = trial_clock_next(c, i, r, from);
+        assert_true(b >= from);
+        if (b == INT64_MAX || b == from || b - from > 6 * TS_DAY)
+            continue;
+        ts_time step = 10 * 60;
+        int n = (int)((b - 1 - from) / step) + 2;
+        trial_clock_crit_marks(c, i, r, from, step, n, b - 1, mark);
+        for (int k = 0; k < n; k++)
+            if (mark[k])
+                fail_msg("%s, %s, criterion %s: an instant before its next, "
+                         "%lld s after %lld", record_id(r), t->id, t->crit[i].id,
+                         (long long)(b - from), (long long)from);
+        n = (int)((b - from) / step) + 2;
+        trial_clock_crit_marks(c, i, r, from, step, n, b, mark);
+        int any = 0;
+        for (int k = 0; k < n; k++)
+            any |= mark[k];
+        if (!any)
+            fail_msg("%s, %s, criterion %s: no instant at its next", record_id(r),
+                     t->id, t->crit[i].id);
+        (*checked)++;
+    }
+}
+
+/*
 ** trial_clock_marks (the grid's change instants, unsorted) against
 ** trial_clock_instants (replay's sorted list): on generated records, for
 ** every trial, on the hourly grid and on grids of odd steps and starts,
@@ -1006,7 +1045,7 @@ test_marks_are_instants(void **state)
         clk[j] = trial_clock_new(trialset_at(ts, j), voc);
     static const ts_time steps[] = { TS_HOUR, 37 * 60, 4 * TS_HOUR + 1 };
     instants in = {0};
-    long marked = 0, checked = 0;
+    long marked = 0, checked = 0, nexts = 0;
     for (char *p = text; *p; ) {
         char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -1015,6 +1054,9 @@ test_marks_are_instants(void **state)
         record *r = record_parse(line, len, "marks", 0, voc, &ro, &err);
         assert_non_null(r);
         ts_time now = record_at(r);
+        for (int j = 0; j < nt; j++)
+            for (ts_time from = now - 80 * TS_HOUR; from < now; from += 7 * TS_HOUR + 13)
+                check_next(clk[j], trialset_at(ts, j), r, from, &nexts);
         for (int si = 0; si < 3; si++) {
             ts_time step = steps[si];
             ts_time t0 = now - 72 * TS_HOUR - (ts_time)si * 1234;
@@ -1054,6 +1096,7 @@ test_marks_are_instants(void **state)
         p = nl + 1;
     }
     assert_true(marked > 100 && marked < checked);
+    assert_true(nexts > 1000);
     instants_release(&in);
     for (int j = 0; j < nt; j++)
         trial_clock_free(clk[j]);
