@@ -22,6 +22,11 @@ typedef enum verdict {
 } verdict;
 
 trial_result *eval_trial(const trial *t, const record *r, arena *a);
+/* eval_trial without the words: values, since/until times, verdict,
+** window and eligible_since exactly as eval_trial gives them, but no
+** reason, evidence, missing data or cohort (replay.c, which reports
+** verdicts and windows only). */
+trial_result *eval_trial_quiet(const trial *t, const record *r, arena *a);
 verdict trial_result_verdict(const trial_result *tr);
 /* The verdict from the criteria's values (tv, vals[i] for criterion i),
 ** by eval_trial's rule. */

@@ -659,11 +659,20 @@ eval_trial_values(const trial *t, const record *r, arena *a,
     return trial_verdict_of(t, vals);
 }
 
-trial_result *
-eval_trial(const trial *t, const record *r, arena *a)
+/*
+** One trial on one record.  quiet (replay): values_only, so that no
+** reason, evidence or missing item is made, but with timed set throughout
+** so that no any stops at a met kid: every since-time is made, and the
+** window and eligible_since are eval_trial's (an all stopped at a kid not
+** met is not met and has none, as in full).  No missing list or cohort.
+*/
+static trial_result *
+screen_trial(const trial *t, const record *r, arena *a, int quiet)
 {
     eval_ctx cx;
     ctx_init(&cx, t, r, a);
+    cx.values_only = quiet;
+    cx.timed = quiet;
 
     trial_result *tr = arena_alloc(a, sizeof *tr);
     tr->t = t;
@@ -672,7 +681,7 @@ eval_trial(const trial *t, const record *r, arena *a)
     for (int i = 0; i < t->ncrit; i++)
         judge(&t->crit[i], eval_criterion(&cx, i)->value, &ineligible, &undecided);
     tr->v = ineligible ? V_INELIGIBLE : undecided ? V_INCOMPLETE : V_ELIGIBLE;
-    if (tr->v == V_INCOMPLETE)
+    if (tr->v == V_INCOMPLETE && !quiet)
         for (int i = 0; i < t->ncrit; i++)
             if (tr->crit[i]->value == TV_UNKNOWN)
                 add_missing(&cx, tr, tr->crit[i]);
@@ -680,10 +689,23 @@ eval_trial(const trial *t, const record *r, arena *a)
     tr->eligible_since = TS_NONE;
     if (tr->v == V_ELIGIBLE) {
         tr->eligible_since = find_eligible_since(&cx, tr);
-        find_cohort(&cx, tr);
+        if (!quiet)
+            find_cohort(&cx, tr);
     }
     ts_assert(trial_result_sound(tr));
     return tr;
+}
+
+trial_result *
+eval_trial(const trial *t, const record *r, arena *a)
+{
+    return screen_trial(t, r, a, 0);
+}
+
+trial_result *
+eval_trial_quiet(const trial *t, const record *r, arena *a)
+{
+    return screen_trial(t, r, a, 1);
 }
 
 verdict

@@ -9,8 +9,9 @@
 ** the patient can have changed; otherwise its verdict cannot have
 ** changed and the previous one is kept.  When some trial needs evaluating, the record is viewed
 ** as it was at the point (recview.c: what `--at t` would have read) and
-** those trials are screened on the view with eval_trial, exactly as the
-** screen verb does.  --every-point evaluates every trial at every point:
+** those trials are screened on the view with eval_trial_quiet: the
+** screen verb's values, times, verdict and window, without the reasons
+** and evidence that replay never prints (two fifths of its time).  --every-point evaluates every trial at every point:
 ** the audit mode, and what the tests compare the skipping against.
 **
 ** Thread safety is screen.c's: each worker has its own arena, result
@@ -220,7 +221,8 @@ replay_points(replay_ctx *c, rworker *w, const record *r)
         for (int j = 0; j < nt; j++) {
             if (!w->need[j])
                 continue;
-            trial_result *tr = eval_trial(trialset_at(c->ts, j), view, w->a);
+            trial_result *tr = eval_trial_quiet(trialset_at(c->ts, j), view,
+                                                 w->a);
             rr->v[j * n + k] = (unsigned char)trial_result_verdict(tr);
             add_window(rr, j, tr);
             rr->evaluations++;

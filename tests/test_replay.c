@@ -36,6 +36,7 @@
 #include "recview.h"
 #include "rules.h"
 #include "timeutil.h"
+#include "verdict.h"
 #include "vocab.h"
 #include "run.h"
 
@@ -270,6 +271,76 @@ test_view_equals_parse_at(void **state)
     assert_true(reconverted > 0);
     arena_free(a);
     record_free(full);
+    free(text);
+}
+
+/*
+** Replay screens with eval_trial_quiet: no words, but every value, since,
+** until, verdict, window and eligible_since must be eval_trial's.  On the
+** synthetic cohort and 60 realistic records, every trial, every 30 min
+** of each stay.  Fails if quiet let an any stop at its first met kid (a
+** later kid's earlier since is then lost: the window moves).
+*/
+static void
+test_quiet_equals_full(void **state)
+{
+    (void)state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/quiet.ndjson", run_tmpdir);
+    run_out g = run_sh("cat %s > %s && bench/gencohort -r -n 60 -s 3 >> %s",
+                       cohort_path, path, path);
+    assert_int_equal(g.status, 0);
+    run_free(&g);
+    char *text = run_slurp(path, NULL);
+    assert_non_null(text);
+    arena *a = arena_new();
+    long compared = 0, windows = 0, sinces = 0;
+    for (char *p = text; *p; ) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = strndup(p, len);
+        record_opts ro = { TS_NONE, 0, 0, RW_COUNT };
+        ts_error err;
+        record *r = record_parse(line, len, "quiet", 0, voc, &ro, &err);
+        assert_non_null(r);
+        ts_time first = record_first_time(r);
+        for (ts_time t = first == TS_NONE ? record_at(r) : first;
+             t <= record_at(r); t += 30 * TS_MINUTE) {
+            record *v = record_view_at(r, t, a);
+            for (int j = 0; j < trialset_count(trials); j++) {
+                const trial *tl = trialset_at(trials, j);
+                const trial_result *f = eval_trial(tl, v, a);
+                const trial_result *q = eval_trial_quiet(tl, v, a);
+                if (f->v != q->v || f->has_window != q->has_window
+                    || f->opens != q->opens || f->closes != q->closes
+                    || f->eligible_since != q->eligible_since)
+                    fail_msg("%s, %s at %lld: verdict, window or "
+                             "eligible_since differ", record_id(r), tl->id,
+                             (long long)t);
+                windows += f->has_window;
+                for (int i = 0; i < tl->ncrit; i++) {
+                    const result *x = f->crit[i], *y = q->crit[i];
+                    if (x->value != y->value || x->since != y->since
+                        || x->since_early != y->since_early
+                        || x->until != y->until)
+                        fail_msg("%s, %s %s at %lld: quiet differs",
+                                 record_id(r), tl->id, tl->crit[i].id,
+                                 (long long)t);
+                    sinces += x->value == TV_MET && x->since != TS_NONE;
+                    compared++;
+                }
+            }
+            arena_reset(a);
+        }
+        record_free(r);
+        free(line);
+        p += len + (nl != NULL);
+    }
+    /* It saw windows and since-times, not only values. */
+    assert_true(compared > 10000);
+    assert_true(windows > 100);
+    assert_true(sinces > 1000);
+    arena_free(a);
     free(text);
 }
 
@@ -576,6 +647,7 @@ main(void)
         cmocka_unit_test(test_points_equal_screen_at_special),
         cmocka_unit_test(test_points_equal_screen_at_processes),
         cmocka_unit_test(test_view_equals_parse_at),
+        cmocka_unit_test(test_quiet_equals_full),
         cmocka_unit_test(test_skipping_changes_nothing),
         cmocka_unit_test(test_expected_intervals),
         cmocka_unit_test(test_grid),
