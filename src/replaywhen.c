@@ -364,6 +364,22 @@ push_shifted(const part *c, instants *in, ts_time x, ts_time from, ts_time to)
 ** Every item time of the concepts p reads (starts, ends, onsets, fact
 ** times), given to fn with ctx.
 */
+/* The times of concept i's items other than its samples. */
+static void
+item_times(const record *r, int i, void (*fn)(void *ctx, ts_time x), void *ctx)
+{
+    for (int j = 0; j < r->meds[i].n; j++)
+        fn(ctx, r->meds[i].e[j].start), fn(ctx, r->meds[i].e[j].end);
+    for (int j = 0; j < r->conds[i].n; j++)
+        fn(ctx, r->conds[i].e[j].onset), fn(ctx, r->conds[i].e[j].end);
+    for (int j = 0; j < r->procs[i].n; j++)
+        fn(ctx, r->procs[i].e[j].start), fn(ctx, r->procs[i].e[j].end);
+    for (int j = 0; j < r->locs[i].n; j++)
+        fn(ctx, r->locs[i].e[j].start), fn(ctx, r->locs[i].e[j].end);
+    if (r->facts[i])
+        fn(ctx, r->facts[i]->t);
+}
+
 static void
 each_time(const part *p, const record *r, void (*fn)(void *ctx, ts_time x), void *ctx)
 {
@@ -371,16 +387,7 @@ each_time(const part *p, const record *r, void (*fn)(void *ctx, ts_time x), void
         int i = p->concepts[k];
         for (int j = 0; j < r->obs[i].n; j++)
             fn(ctx, r->obs[i].s[j].t);
-        for (int j = 0; j < r->meds[i].n; j++)
-            fn(ctx, r->meds[i].e[j].start), fn(ctx, r->meds[i].e[j].end);
-        for (int j = 0; j < r->conds[i].n; j++)
-            fn(ctx, r->conds[i].e[j].onset), fn(ctx, r->conds[i].e[j].end);
-        for (int j = 0; j < r->procs[i].n; j++)
-            fn(ctx, r->procs[i].e[j].start), fn(ctx, r->procs[i].e[j].end);
-        for (int j = 0; j < r->locs[i].n; j++)
-            fn(ctx, r->locs[i].e[j].start), fn(ctx, r->locs[i].e[j].end);
-        if (r->facts[i])
-            fn(ctx, r->facts[i]->t);
+        item_times(r, i, fn, ctx);
     }
 }
 
@@ -571,16 +578,7 @@ next_walk(const part *p, const record *r, next *n)
             if (s->s[j].t >= n->t)
                 break;
         }
-        for (int j = 0; j < r->meds[i].n; j++)
-            next_one(n, r->meds[i].e[j].start), next_one(n, r->meds[i].e[j].end);
-        for (int j = 0; j < r->conds[i].n; j++)
-            next_one(n, r->conds[i].e[j].onset), next_one(n, r->conds[i].e[j].end);
-        for (int j = 0; j < r->procs[i].n; j++)
-            next_one(n, r->procs[i].e[j].start), next_one(n, r->procs[i].e[j].end);
-        for (int j = 0; j < r->locs[i].n; j++)
-            next_one(n, r->locs[i].e[j].start), next_one(n, r->locs[i].e[j].end);
-        if (r->facts[i])
-            next_one(n, r->facts[i]->t);
+        item_times(r, i, next_one, n);
     }
 }
 

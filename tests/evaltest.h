@@ -276,9 +276,10 @@ et_held_for(record *r, cmp_op op, const char *dur, rule *kid)
     return ru;
 }
 
-/* Evaluate one rule against r, outside any trial. */
+/* Evaluate one rule against r, outside any trial; values_only as the
+** HTML grid evaluates (eval_trial_values). */
 static inline result *
-et_eval(record *r, const rule *ru)
+et_eval_mode(record *r, const rule *ru, int values_only)
 {
     static trial t;
     eval_ctx *cx = arena_alloc(r->a, sizeof *cx);
@@ -286,7 +287,14 @@ et_eval(record *r, const rule *ru)
     cx->r = r;
     cx->t = &t;
     cx->a = r->a;
+    cx->values_only = values_only;
     return eval_rule(cx, ru);
+}
+
+static inline result *
+et_eval(record *r, const rule *ru)
+{
+    return et_eval_mode(r, ru, 0);
 }
 
 /* Is item among the data res says are missing? */

@@ -258,14 +258,7 @@ test_held_for_run_after_gap(void **state)
 static result *
 eval_values_only(record *r, const rule *ru)
 {
-    static trial t;
-    eval_ctx *cx = arena_alloc(r->a, sizeof *cx);
-    t.id = "TEST";
-    cx->r = r;
-    cx->t = &t;
-    cx->a = r->a;
-    cx->values_only = 1;
-    return eval_rule(cx, ru);
+    return et_eval_mode(r, ru, 1);
 }
 
 /*
