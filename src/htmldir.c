@@ -106,7 +106,10 @@ struct html_dir {
     int max_held;           /* and how many may be */
     pthread_mutex_t lock;   /* the spares */
     spare *spares;
-    int nspares;            /* at most nslots */
+    int nspares;            /* at most max_spares */
+    int max_spares;         /* a quarter of max_held: spares that fit no
+                            ** page must not take the descriptors the
+                            ** workers' pages need */
     off_t bsize;            /* DIR's file system block size */
 };
 
@@ -188,7 +191,8 @@ html_dir_open(const char *path, int nslots)
     for (int i = 0; i < nslots; i++)
         d->page[i] = PAGE_NONE;
     pthread_mutex_init(&d->lock, NULL);
-    d->spares = xmalloc((size_t)nslots * sizeof *d->spares);
+    d->max_spares = d->max_held / 4 > 0 ? d->max_held / 4 : 1;
+    d->spares = xmalloc((size_t)d->max_spares * sizeof *d->spares);
     struct stat st;
     d->bsize = fstat(dfd, &st) == 0 && st.st_blksize > 0 ? st.st_blksize : 4096;
     return d;
@@ -274,7 +278,7 @@ spare_keep(html_dir *d, const char *name)
     ** the one more pages fit. */
     spare out = s;
     pthread_mutex_lock(&d->lock);
-    if (d->nspares < d->nslots) {
+    if (d->nspares < d->max_spares) {
         d->spares[d->nspares++] = s;
         out.fd = -1;
     } else {
