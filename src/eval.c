@@ -111,19 +111,20 @@ combine(eval_ctx *cx, const rule *ru, result **kids, tv v)
 }
 
 /*
-** The HTML grid's all (values_only): the kids in order up to the first
-** that is not met, which alone decides the value, and leaves the node no
-** since-times (eval_all) -- the kids after it would only be quoted by the
-** reason and the evidence, which values_only makes none of.  NULL when a
-** kid is not met, else every kid's result.
+** The kids in order up to the first whose value is stop, which alone
+** decides the node's value (values_only): NULL then, else every kid's
+** result.  An all stops at a kid not met, which leaves it no since-times
+** (eval_all); an any at a met kid only outside a held-for (eval_any): the
+** kids after it would be read for their since-times alone, and for the
+** reason and the evidence, which values_only makes none of.
 */
 static result **
-eval_kids_all(eval_ctx *cx, const rule *ru)
+eval_kids_until(eval_ctx *cx, const rule *ru, tv stop)
 {
     result **kids = arena_alloc(cx->a, (size_t)ru->nkids * sizeof *kids);
     for (int i = 0; i < ru->nkids; i++) {
         kids[i] = eval_rule(cx, ru->kids[i]);
-        if (kids[i]->value == TV_NOT_MET)
+        if (kids[i]->value == stop)
             return NULL;
     }
     return kids;
@@ -139,7 +140,7 @@ eval_all(eval_ctx *cx, const rule *ru)
 {
     result **kids;
     if (cx->values_only) {
-        kids = eval_kids_all(cx, ru);
+        kids = eval_kids_until(cx, ru, TV_NOT_MET);
         if (!kids)
             return result_blank(cx, ru, TV_NOT_MET);
     } else {
@@ -168,26 +169,6 @@ eval_all(eval_ctx *cx, const rule *ru)
 }
 
 /*
-** The HTML grid's any (values_only) where no since-time is read (outside
-** a held-for): the kids in order up to the first met one, which decides
-** the value; only the since-times needed the others.  NULL when a kid is
-** met (counted in cx->cut), else every kid's result.
-*/
-static result **
-eval_kids_any(eval_ctx *cx, const rule *ru)
-{
-    result **kids = arena_alloc(cx->a, (size_t)ru->nkids * sizeof *kids);
-    for (int i = 0; i < ru->nkids; i++) {
-        kids[i] = eval_rule(cx, ru->kids[i]);
-        if (kids[i]->value == TV_MET) {
-            cx->cut++;
-            return NULL;
-        }
-    }
-    return kids;
-}
-
-/*
 ** any: Kleene OR.  The certain since is the earliest of its met kids'; the
 ** possible since the earliest of its met and unknown kids' (an unknown kid
 ** may have held from its own possible since).
@@ -197,9 +178,11 @@ eval_any(eval_ctx *cx, const rule *ru)
 {
     result **kids;
     if (cx->values_only && !cx->timed) {
-        kids = eval_kids_any(cx, ru);
-        if (!kids)
+        kids = eval_kids_until(cx, ru, TV_MET);
+        if (!kids) {
+            cx->cut++;          /* since-times not made (eval_criterion) */
             return result_blank(cx, ru, TV_MET);
+        }
     } else {
         kids = eval_kids(cx, ru);
     }
@@ -643,8 +626,8 @@ trial_verdict_of(const trial *t, const unsigned char *vals)
 ** The verdict then follows from the values alone, by eval_trial's rule;
 ** the window, missing list and cohort are not made (the grid draws none),
 ** nor the evidence (values_only: gathering it was a tenth of the grid),
-** an all stops at its first kid not met (eval_kids_all), and an any at
-** its first met kid outside a held-for (eval_kids_any).
+** an all stops at its first kid not met, and an any at its first met
+** kid outside a held-for (eval_kids_until).
 */
 verdict
 eval_trial_values(const trial *t, const record *r, arena *a,

@@ -700,7 +700,7 @@ typedef result *(*one_fn)(eval_ctx *, const rule *, const concept *);
 /* Evaluate each concept of an "any of these" leaf and OR the results.  In
 ** the HTML grid (values_only) outside a held-for, the first met concept
 ** decides: only the since-times needed the others, and nothing reads
-** them there (eval.c's eval_kids_any; counted in cx->cut). */
+** them there (eval.c's eval_any; counted in cx->cut). */
 static result *
 each_concept(eval_ctx *cx, const rule *ru, one_fn one)
 {

@@ -255,9 +255,10 @@ spare_keep(html_dir *d, const char *name)
     size_t n = strlen(name);
     struct stat st;
     s.fd = -1;
-    if (n < sizeof s.name && atomic_fetch_add(&d->held, 1) < d->max_held) {
-        s.fd = openat(d->dfd, name,
-                      O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (n < sizeof s.name) {
+        if (atomic_fetch_add(&d->held, 1) < d->max_held)
+            s.fd = openat(d->dfd, name,
+                          O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (s.fd >= 0 && (fstat(s.fd, &st) != 0 || !S_ISREG(st.st_mode)
                           || st.st_nlink != 1)) {
             close(s.fd);
@@ -265,8 +266,6 @@ spare_keep(html_dir *d, const char *name)
         }
         if (s.fd < 0)
             atomic_fetch_sub(&d->held, 1);
-    } else if (n < sizeof s.name) {
-        atomic_fetch_sub(&d->held, 1);
     }
     if (s.fd < 0) {
         (void)unlinkat(d->dfd, name, 0);

@@ -11,8 +11,9 @@
 ** as it was at the point (recview.c: what `--at t` would have read) and
 ** those trials are screened on the view with eval_trial_quiet: the
 ** screen verb's values, times, verdict and window, without the reasons
-** and evidence that replay never prints (two fifths of its time).  --every-point evaluates every trial at every point:
-** the audit mode, and what the tests compare the skipping against.
+** and evidence that replay never prints (half its instructions).
+** --every-point evaluates every trial at every point: the audit mode,
+** and what the tests compare the skipping against.
 **
 ** Thread safety is screen.c's: each worker has its own arena, result
 ** buffers and summary; the trialset, the vocabulary and the trial clocks

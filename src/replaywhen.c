@@ -360,10 +360,6 @@ push_shifted(const part *c, instants *in, ts_time x, ts_time from, ts_time to)
     }
 }
 
-/*
-** Every item time of the concepts p reads (starts, ends, onsets, fact
-** times), given to fn with ctx.
-*/
 /* The times of concept i's items other than its samples. */
 static void
 item_times(const record *r, int i, void (*fn)(void *ctx, ts_time x), void *ctx)
@@ -380,6 +376,10 @@ item_times(const record *r, int i, void (*fn)(void *ctx, ts_time x), void *ctx)
         fn(ctx, r->facts[i]->t);
 }
 
+/*
+** Every item time of the concepts p reads (samples, starts, ends, onsets,
+** fact times), given to fn with ctx.
+*/
 static void
 each_time(const part *p, const record *r, void (*fn)(void *ctx, ts_time x), void *ctx)
 {
@@ -573,7 +573,8 @@ next_walk(const part *p, const record *r, next *n)
     for (int k = 0; k < p->nconcepts; k++) {
         int i = p->concepts[k];
         const series *s = &r->obs[i];
-        for (int j = s->n > 0 ? samples_from(s, n->t - reach) : 0; j < s->n; j++) {
+        int from = s->n > 0 ? samples_from(s, n->t - reach) : 0;
+        for (int j = from; j < s->n; j++) {
             next_one(n, s->s[j].t);
             if (s->s[j].t >= n->t)
                 break;

@@ -68,9 +68,11 @@ typedef struct eval_ctx {
                                 ** is kept, no JSON Pointer made, no
                                 ** reason captured (all are ""), no
                                 ** missing item listed */
-    int timed;                  /* values_only: inside a held-for, whose
-                                ** value reads its kid's since-times, so
-                                ** no any may stop at a met kid */
+    int timed;                  /* values_only: since-times are read
+                                ** (inside a held-for, whose value reads
+                                ** its kid's; throughout for
+                                ** eval_trial_quiet), so no any may stop
+                                ** at a met kid */
     long cut;                   /* values_only: the anys that stopped at a
                                 ** met kid (their since-times are not
                                 ** made) */
