@@ -264,7 +264,7 @@ outfile_commit(outfile *o)
     }
     if (!o->tmp)
         return 0;               /* standard output: the caller closes it */
-    if (fsync(fileno(o->f)) != 0 && errno != EINVAL) {
+    if (!o->no_sync && fsync(fileno(o->f)) != 0 && errno != EINVAL) {
         note_error(o);
         outfile_abort(o);
         return -1;
@@ -277,7 +277,8 @@ outfile_commit(outfile *o)
         return -1;
     }
     unwatch_signals();
-    sync_dir(o->path);
+    if (!o->no_sync)
+        sync_dir(o->path);
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;

@@ -531,6 +531,8 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
         free(index);
         return EXIT_BAD_INPUT;
     }
+    /* The pages are not synced, so neither is their index (outfile.h). */
+    c.out.no_sync = index != NULL;
     c.flush_each = o->ro.format == REPORT_TEXT && !o->output;
     c.out_tty = !o->output && isatty(STDOUT_FILENO);
 
