@@ -993,7 +993,7 @@ notes_table(outbuf *b, const trial *t)
 }
 
 void
-html_index(outbuf *b, const trialset *ts, const outbuf *rows, const summary *s)
+html_index_begin(outbuf *b, const trialset *ts)
 {
     int n = trialset_count(ts);
     outbuf_puts(b, "<section class=\"index\" id=\"index\">\n<h2>Patients and "
@@ -1010,8 +1010,12 @@ html_index(outbuf *b, const trialset *ts, const outbuf *rows, const summary *s)
         html_lit(b, "</small></th>");
     }
     html_lit(b, "</tr></thead>\n<tbody>\n");
-    if (rows && rows->len)
-        outbuf_put(b, rows->p, rows->len);
+}
+
+void
+html_index_end(outbuf *b, const trialset *ts, const summary *s)
+{
+    int n = trialset_count(ts);
     html_lit(b, "</tbody></table>\n<h2>Attrition</h2>\n");
     for (int j = 0; s && j < n; j++)
         funnel(b, s, j, trialset_at(ts, j));

@@ -77,7 +77,8 @@ typedef struct screen_ctx {
     html_ctx *html;         /* --format html: shared by the workers */
     html_names *names;      /* writer: the patients' names taken */
     html_dir *dir;          /* --html-dir: the pages' files */
-    outbuf rows;            /* writer: the HTML index's matrix rows */
+    outbuf rows;            /* writer: the HTML index's matrix rows (with
+                            ** --html-dir written out as they come) */
     int page_failed;        /* --html-dir: a page could not be written */
     int html_dir_out;       /* the report is --html-dir's index.html */
     long done;              /* writer: items written */
@@ -427,7 +428,10 @@ screen_write(void *vctx, batch_slot *s)
         c->page_failed = 1;
         return 1;
     }
-    if (s->out.len > 0) {
+    /* index.html is the index alone: its rows go out as they come. */
+    if (c->dir && c->rows.len > 0)
+        rc = outfile_write(&c->out, &c->rows, 0);
+    if (rc == 0 && s->out.len > 0) {
         if (c->out_tty)
             progress_clear(c->prog);
         rc = outfile_write(&c->out, &s->out, c->flush_each);
@@ -477,7 +481,11 @@ write_summary(screen_ctx *c, int jobs)
         summary_merge(c->w[0].sum, c->w[i].sum);
     if (c->html) {
         /* The HTML index: the matrix and the funnels, then the page end. */
-        html_index(&b, c->ts, &c->rows, c->w[0].sum);
+        if (!c->dir) {
+            html_index_begin(&b, c->ts);
+            outbuf_put(&b, c->rows.p, c->rows.len);
+        }
+        html_index_end(&b, c->ts, c->w[0].sum);
         html_page_end(&b);
         outfile_write(&c->out, &b, 0);
     } else if (o->ro.format == REPORT_CSV) {
@@ -571,6 +579,8 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
             if (!o->html_dir)
                 outbuf_puts(&head, "<nav><a href=\"#index\">Patients and "
                                    "trials, attrition (at the end)</a></nav>\n");
+            else
+                html_index_begin(&head, ts);
         }
         stopped = outfile_write(&c.out, &head, 0) != 0;
         outbuf_release(&head);
