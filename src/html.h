@@ -50,6 +50,11 @@ typedef struct html_panel {
     const concept *c;
     int nthr;
     html_threshold *thr;
+    /* The panel's markup but the numbers that follow the patient's values
+    ** (the scale's ends, the thresholds' y), escaped and formatted once:
+    ** piece k is fixed.p + cut[k] .. cut[k + 1] (htmltimeline.c). */
+    outbuf fixed;
+    size_t *cut;
 } html_panel;
 
 typedef struct html_panels {

@@ -104,6 +104,7 @@ walk_rule(html_panels *ps, int crit, const rule *ru)
 }
 
 static void row_attrs(outbuf *b, const char *tid, const char *crit);
+static void panel_fixed(const trial *t, html_panel *p, int top);
 
 html_panels *
 html_panels_new(const trial *t)
@@ -112,6 +113,8 @@ html_panels_new(const trial *t)
     for (int i = 0; i < t->ncrit; i++)
         if (t->crit[i].evaluated)
             walk_rule(ps, i, t->crit[i].rule);
+    for (int i = 0; i < ps->n; i++)
+        panel_fixed(t, &ps->p[i], TL_TOP + i * TL_PANEL);
     ps->nrows = t->ncrit + 1;
     ps->rows = xcalloc((size_t)ps->nrows, sizeof *ps->rows);
     for (int i = 0; i < t->ncrit; i++)
@@ -125,8 +128,11 @@ html_panels_free(html_panels *ps)
 {
     if (!ps)
         return;
-    for (int i = 0; i < ps->n; i++)
+    for (int i = 0; i < ps->n; i++) {
         free(ps->p[i].thr);
+        outbuf_release(&ps->p[i].fixed);
+        free(ps->p[i].cut);
+    }
     for (int i = 0; i < ps->nrows; i++)
         outbuf_release(&ps->rows[i]);
     free(ps->rows);
@@ -417,22 +423,32 @@ samples(const tl *g, const concept *c, const point *pts, int n, int vis,
     html_lit(b, "\"/>");
 }
 
+/*
+** The panel's markup between its numbers (html_panel.fixed), made once per
+** run: the trial, the criteria, the concept, its unit and every position
+** but the thresholds' y are the same on every page, and formatting and
+** escaping them for each patient was most of a panel's instructions.
+** Pieces 0-4 go around v0, v1 (data-v0, data-v1) and the scale's ends
+** (v1, v0); threshold i's pieces 5 + 4i .. 8 + 4i around its y, y and
+** y - 3.  The markup is the one panel() wrote before.
+*/
 static void
-panel(tl *g, const html_panel *p, int top, arena *a)
+panel_fixed(const trial *t, html_panel *p, int top)
 {
-    outbuf *b = g->b;
-    point *pts;
-    int vis = p->c->kind == CK_DERIVED;
-    int n = vis ? vis_points(g, a, &pts) : observed(g, p->c, a, &pts);
-    double v0, v1;
-    panel_scale(pts, n, p, &v0, &v1);
+    outbuf *b = &p->fixed;
+    int vis = p->c->kind == CK_DERIVED, k = 0;
     double y1 = top + TL_PAD, y0 = top + TL_PANEL - 2 * TL_PAD;
     const char *unit = p->c->unit ? p->c->unit : "";
+    p->cut = xmalloc((size_t)(6 + 4 * p->nthr) * sizeof *p->cut);
+    p->cut[k++] = 0;
     html_lit(b, "<g class=\"series\"");
     attr_str(b, "data-concept", p->c->name);
     attr_str(b, "data-unit", unit);
-    attr_num(b, "data-v0", v0);
-    attr_num(b, "data-v1", v1);
+    attr_open(b, "data-v0");
+    p->cut[k++] = b->len;
+    html_lit(b, "\" data-v1=\"");
+    p->cut[k++] = b->len;
+    html_lit(b, "\"");
     attr_num(b, "data-y0", y0);
     attr_num(b, "data-y1", y1);
     /* x, width and height are the style sheet's (TL_X0, TL_X1 - TL_X0,
@@ -450,43 +466,92 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     html_escape(b, unit);
     html_lit(b, "</text>");
     /* the scale's ends */
-    char buf[40];
-    num_format(v1, buf, sizeof buf);
     html_lit(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y1 + 9);
     html_lit(b, ">");
-    outbuf_puts(b, buf);
-    html_lit(b, "</text>");
-    num_format(v0, buf, sizeof buf);
-    html_lit(b, "<text class=\"muted e\"");
+    p->cut[k++] = b->len;
+    html_lit(b, "</text><text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y0);
     html_lit(b, ">");
-    outbuf_puts(b, buf);
+    p->cut[k++] = b->len;
     html_lit(b, "</text>");
-    /* thresholds */
+    p->cut[k++] = b->len;
     for (int i = 0; i < p->nthr; i++) {
-        double y = y_of(p->thr[i].v, v0, v1, y0, y1);
+        const char *crit = t->crit[p->thr[i].crit].id;
         html_lit(b, "<line class=\"threshold\"");
-        attr_str(b, "data-trial", g->trial);
-        attr_str(b, "data-criterion", g->t->crit[p->thr[i].crit].id);
+        attr_str(b, "data-trial", t->id);
+        attr_str(b, "data-criterion", crit);
         attr_str(b, "data-concept", p->c->name);
         attr_value(b, "data-threshold", p->thr[i].v);
         attr_str(b, "data-unit", unit);
         attr_num(b, "x1", TL_X0);
-        attr_num(b, "y1", y);
+        attr_open(b, "y1");
+        p->cut[k++] = b->len;
+        html_lit(b, "\"");
         attr_num(b, "x2", TL_X1);
-        attr_num(b, "y2", y);
-        html_lit(b, "/><text class=\"muted e\"");
+        attr_open(b, "y2");
+        p->cut[k++] = b->len;
+        html_lit(b, "\"/><text class=\"muted e\"");
         attr_num(b, "x", TL_X1 - 4);
-        attr_num(b, "y", y - 3);
-        html_lit(b, ">");
-        html_escape(b, g->t->crit[p->thr[i].crit].id);
+        attr_open(b, "y");
+        p->cut[k++] = b->len;
+        html_lit(b, "\">");
+        html_escape(b, crit);
+        char buf[40];
         num_format(p->thr[i].v, buf, sizeof buf);
         html_lit(b, ": ");
         outbuf_puts(b, buf);
         html_lit(b, "</text>");
+        p->cut[k++] = b->len;
+    }
+}
+
+/* Piece k of p's fixed markup. */
+static void
+piece(outbuf *b, const html_panel *p, int k)
+{
+    outbuf_put(b, p->fixed.p + p->cut[k], p->cut[k + 1] - p->cut[k]);
+}
+
+/* v as num_format writes it. */
+static void
+put_value(outbuf *b, double v)
+{
+    char buf[40];
+    num_format(v, buf, sizeof buf);
+    outbuf_puts(b, buf);
+}
+
+static void
+panel(tl *g, const html_panel *p, int top, arena *a)
+{
+    outbuf *b = g->b;
+    point *pts;
+    int vis = p->c->kind == CK_DERIVED;
+    int n = vis ? vis_points(g, a, &pts) : observed(g, p->c, a, &pts);
+    double v0, v1;
+    panel_scale(pts, n, p, &v0, &v1);
+    double y1 = top + TL_PAD, y0 = top + TL_PANEL - 2 * TL_PAD;
+    piece(b, p, 0);
+    html_num(b, v0);
+    piece(b, p, 1);
+    html_num(b, v1);
+    piece(b, p, 2);
+    put_value(b, v1);
+    piece(b, p, 3);
+    put_value(b, v0);
+    piece(b, p, 4);
+    for (int i = 0; i < p->nthr; i++) {
+        double y = y_of(p->thr[i].v, v0, v1, y0, y1);
+        piece(b, p, 5 + 4 * i);
+        html_num(b, y);
+        piece(b, p, 6 + 4 * i);
+        html_num(b, y);
+        piece(b, p, 7 + 4 * i);
+        html_num(b, y - 3);
+        piece(b, p, 8 + 4 * i);
     }
     /* values: a step line for VIS (constant between changes) */
     if (vis) {
