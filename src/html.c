@@ -167,15 +167,17 @@ digits(char *p, long v, int width)
         p[i] = (char)('0' + v % 10);
 }
 
-/* The date html_time wrote last, "YYYY-MM-DDT", per thread: a page's
-** thousands of times fall on a few days, and the calendar arithmetic of
-** each was most of html_time's instructions. */
+/* The dates html_time wrote, "YYYY-MM-DDT", per thread, day d's in slot
+** d % 4: a page's thousands of times fall on a few days, and the calendar
+** arithmetic of each was most of html_time's instructions.  One slot (the
+** date written last) missed for every other time of a bar or a window,
+** whose start and end are on different days. */
 typedef struct date_memo {
     int set;
     int64_t day;                /* days since 1970-01-01 */
     char ymd[11];
 } date_memo;
-static _Thread_local date_memo last_date;
+static _Thread_local date_memo dates[4];
 
 /* ts_format's text, without printf: a page prints thousands of times. */
 void
@@ -184,7 +186,7 @@ html_time(outbuf *b, ts_time t)
     int64_t day = t / TS_DAY, rem = t % TS_DAY;
     if (rem < 0)
         rem += TS_DAY, day--;
-    date_memo *m = &last_date;
+    date_memo *m = &dates[day & 3];
     if (!m->set || m->day != day) {
         int y, mo, d;
         ts_to_civil(t, &y, &mo, &d, NULL, NULL, NULL);

@@ -168,6 +168,44 @@ test_numbers(void **state)
     outbuf_release(&b);
 }
 
+/*
+** html_time keeps the dates it wrote, one slot per day modulo 4: times
+** that jump between days of one slot (d, d + 4, d - 4), across months,
+** leap days and years, before 1970 and past 9999 must read as ts_format
+** writes them, in any order.
+*/
+static void
+test_time_dates(void **state)
+{
+    (void)state;
+    static const int days[][3] = {
+        {2026, 3, 1}, {2026, 3, 5}, {2026, 2, 25}, {2026, 2, 28}, {2026, 3, 2},
+        {2024, 2, 28}, {2024, 2, 29}, {2024, 3, 1}, {2024, 3, 4}, {2024, 2, 25},
+        {2023, 12, 31}, {2024, 1, 1}, {2100, 2, 28}, {2100, 3, 1}, {2000, 2, 29},
+        {1970, 1, 1}, {1969, 12, 31}, {1969, 12, 28}, {1900, 3, 1}, {9999, 12, 31},
+        {1, 1, 1}, {0, 1, 1}, {-1, 12, 31}, {10000, 1, 1}, {12026, 3, 1},
+    };
+    static const int clock[][3] = {
+        {0, 0, 0}, {23, 59, 59}, {9, 45, 0}, {12, 0, 1}, {0, 0, 59},
+    };
+    outbuf b = {0};
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
+            for (size_t j = 0; j < sizeof clock / sizeof clock[0]; j++) {
+                size_t k = round == 1 ? sizeof days / sizeof days[0] - 1 - i : i;
+                size_t c = (j + (size_t)round + k) % (sizeof clock / sizeof clock[0]);
+                ts_time t = ts_from_civil(days[k][0], days[k][1], days[k][2],
+                                          clock[c][0], clock[c][1], clock[c][2]);
+                char want[TS_FMT_LEN];
+                ts_format(t, want);
+                b.len = 0;
+                html_time(&b, t);
+                outbuf_put(&b, "", 1);
+                assert_string_equal(b.p, want);
+            }
+    outbuf_release(&b);
+}
+
 static void
 test_page_names(void **state)
 {
@@ -1217,6 +1255,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_time_dates),
         cmocka_unit_test(test_marks_are_instants),
         cmocka_unit_test(test_partial_grid_is_full),
         cmocka_unit_test(test_page_names),
