@@ -22,6 +22,7 @@
 #define HTML_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "criteria.h"
@@ -109,6 +110,13 @@ typedef struct html_grid {
                                 ** stamp_at[k] .. stamp_at[k + 1] */
 } html_grid;
 
+/* A value as num_format writes it (htmltimeline.c's memo); len 0: empty. */
+typedef struct html_value_text {
+    uint64_t bits;              /* the double's */
+    unsigned char len;
+    char text[23];
+} html_value_text;
+
 /* Per worker thread. */
 typedef struct html_worker {
     const html_ctx *h;
@@ -139,6 +147,9 @@ typedef struct html_worker {
     const concept **samp_c;     /* [nsamp] the series */
     outbuf *samp_text;          /* [cap_samp] its text; kept for reuse */
     int nsamp, cap_samp;
+    /* The values the timelines print as num_format writes them (scales'
+    ** ends, samples), by their bits: they recur from patient to patient. */
+    html_value_text vtext[256];
 } html_worker;
 
 html_worker *html_worker_new(const html_ctx *h);

@@ -187,7 +187,6 @@ clip(const tl *g, ts_time t)
 #define attr_str(b, name, s) attr_str_((b), ATTR_OPEN(name), (s))
 #define attr_value(b, name, v) attr_value_((b), ATTR_OPEN(name), (v))
 
-
 static void
 attr_time_(outbuf *b, const char *open, size_t n, ts_time t)
 {
@@ -358,6 +357,33 @@ y_of(double v, double v0, double v1, double y0, double y1)
 }
 
 /*
+** v as num_format writes it, through the worker's memo, a slot per hash of
+** v's bits: the scales' ends and the samples' values recur from patient
+** to patient, and num_format takes hundreds of instructions for a value
+** with decimals.  Keyed by the bits, so never another value's text.
+*/
+static void
+put_value(html_worker *w, outbuf *b, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    html_value_text *m = &w->vtext[(bits * 0x9E3779B97F4A7C15ULL) >> 56];
+    if (m->len == 0 || m->bits != bits) {
+        char buf[40];
+        num_format(v, buf, sizeof buf);
+        size_t n = strlen(buf);
+        if (n == 0 || n > sizeof m->text) {
+            outbuf_put(b, buf, n);
+            return;
+        }
+        memcpy(m->text, buf, n);
+        m->len = (unsigned char)n;
+        m->bits = bits;
+    }
+    outbuf_put(b, m->text, m->len);
+}
+
+/*
 ** The samples: one polyline, a dot at each point (the style sheet's
 ** marker), with the times and values in data-times and data-values (a
 ** circle each, with its own data-time and data-value, was 7 % of a
@@ -397,11 +423,9 @@ samples_text(const tl *g, const concept *c, const point *pts, int n)
     }
     html_lit(b, "\" data-values=\"");
     for (int i = 0; i < n; i++) {
-        char buf[40];
-        num_format(pts[i].v, buf, sizeof buf);
         if (i > 0)
             outbuf_put(b, " ", 1);
-        outbuf_puts(b, buf);
+        put_value(w, b, pts[i].v);
     }
     return b;
 }
@@ -519,15 +543,6 @@ piece(outbuf *b, const html_panel *p, int k)
     outbuf_put(b, p->fixed.p + p->cut[k], p->cut[k + 1] - p->cut[k]);
 }
 
-/* v as num_format writes it. */
-static void
-put_value(outbuf *b, double v)
-{
-    char buf[40];
-    num_format(v, buf, sizeof buf);
-    outbuf_puts(b, buf);
-}
-
 static void
 panel(tl *g, const html_panel *p, int top, arena *a)
 {
@@ -543,9 +558,9 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     piece(b, p, 1);
     html_num(b, v1);
     piece(b, p, 2);
-    put_value(b, v1);
+    put_value(g->w, b, v1);
     piece(b, p, 3);
-    put_value(b, v0);
+    put_value(g->w, b, v0);
     piece(b, p, 4);
     for (int i = 0; i < p->nthr; i++) {
         double y = y_of(p->thr[i].v, v0, v1, y0, y1);
