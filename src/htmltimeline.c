@@ -384,6 +384,24 @@ put_value(html_worker *w, outbuf *b, double v)
 }
 
 /*
+** An end of a panel's scale as num_format writes it.  The ends are
+** hundredths (panel_scale: k / 100, k whole), and below 10,000 such a
+** value has at most 6 significant digits, which num_format writes exactly
+** and without trailing zeros, as html_num does (a shorter text would be
+** another hundredth, 1e-6 of it away at least: num_format's tolerance is
+** 1e-9); test_scale_ends checks every one.  Larger ends go to num_format
+** (12345.67 is "12345.7" there).
+*/
+static void
+scale_end(html_worker *w, outbuf *b, double v)
+{
+    if (v > -1e4 && v < 1e4)
+        html_num(b, v);
+    else
+        put_value(w, b, v);
+}
+
+/*
 ** The samples: one polyline, a dot at each point (the style sheet's
 ** marker), with the times and values in data-times and data-values (a
 ** circle each, with its own data-time and data-value, was 7 % of a
@@ -558,9 +576,9 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     piece(b, p, 1);
     html_num(b, v1);
     piece(b, p, 2);
-    put_value(g->w, b, v1);
+    scale_end(g->w, b, v1);
     piece(b, p, 3);
-    put_value(g->w, b, v0);
+    scale_end(g->w, b, v0);
     piece(b, p, 4);
     for (int i = 0; i < p->nthr; i++) {
         double y = y_of(p->thr[i].v, v0, v1, y0, y1);

@@ -32,6 +32,7 @@
 #include "run.h"
 #include "rules.h"
 #include "timeutil.h"
+#include "units.h"
 #include "verdict.h"
 
 /* The test directory is run.c's (run_setup), named tmpdir here. */
@@ -203,6 +204,42 @@ test_time_dates(void **state)
                 outbuf_put(&b, "", 1);
                 assert_string_equal(b.p, want);
             }
+    outbuf_release(&b);
+}
+
+/*
+** A panel's scale ends are hundredths (k / 100, k whole) and the timeline
+** writes those below 10,000 with html_num instead of num_format
+** (htmltimeline.c's scale_end): the two must agree on every one, and on
+** -0; from 10,000 they need not ("12345.7" against "12345.67").
+*/
+static void
+test_scale_ends(void **state)
+{
+    (void)state;
+    outbuf b = {0};
+    char want[40];
+    for (long k = -999999; k <= 999999; k++) {
+        double v = (double)k / 100;
+        num_format(v, want, sizeof want);
+        b.len = 0;
+        html_num(&b, v);
+        outbuf_put(&b, "", 1);
+        if (strcmp(b.p, want) != 0)
+            fail_msg("%ld / 100: html_num %s, num_format %s", k, b.p, want);
+    }
+    b.len = 0;
+    html_num(&b, -0.0);
+    outbuf_put(&b, "", 1);
+    num_format(-0.0, want, sizeof want);
+    assert_string_equal(b.p, want);
+    /* where they part, and why scale_end stops below it */
+    b.len = 0;
+    html_num(&b, 1234567.0 / 100);
+    outbuf_put(&b, "", 1);
+    num_format(1234567.0 / 100, want, sizeof want);
+    assert_string_equal(b.p, "12345.67");
+    assert_string_equal(want, "12345.7");
     outbuf_release(&b);
 }
 
@@ -1256,6 +1293,7 @@ main(void)
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_time_dates),
+        cmocka_unit_test(test_scale_ends),
         cmocka_unit_test(test_marks_are_instants),
         cmocka_unit_test(test_partial_grid_is_full),
         cmocka_unit_test(test_page_names),
