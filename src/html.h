@@ -140,7 +140,8 @@ typedef struct html_worker {
                                 ** procedure or location entry, ascending */
     outbuf xs;                  /* each grid point's ' x="..."' (clipped), */
     size_t *x_at;               /* [n + 1]: as stamps and stamp_at */
-    int cap_x;
+    int cap_x;                  /* then the axis' ticks' pieces: xs and */
+    int nticks;                 /* x_at[n + 1 .. n + 3 nticks] (axis_ticks) */
     /* A series' samples as a panel prints their times and values, made
     ** for the first trial that draws the series and copied by the others
     ** (htmltimeline.c's samples): */

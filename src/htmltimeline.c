@@ -768,19 +768,27 @@ stamp(outbuf *b, const html_grid *gr, int k)
     outbuf_put(b, gr->stamps.p + gr->stamp_at[k], gr->stamp_at[k + 1] - gr->stamp_at[k]);
 }
 
+/* A whole v >= 0 into buf (12 bytes) as html_num writes it; its length. */
+static size_t
+whole(char *buf, int v)
+{
+    char d[12];
+    int nd = 0;
+    size_t n = 0;
+    do
+        d[nd++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    while (nd > 0)
+        buf[n++] = d[--nd];
+    return n;
+}
+
 /* ' y="v"' into buf (24 bytes) for a whole v >= 0, as attr_num writes it. */
 static size_t
 y_attr(char *buf, int v)
 {
-    char d[12];
-    int nd = 0;
-    do
-        d[nd++] = (char)('0' + v % 10);
-    while ((v /= 10) > 0);
     memcpy(buf, " y=\"", 4);
-    size_t n = 4;
-    while (nd > 0)
-        buf[n++] = d[--nd];
+    size_t n = 4 + whole(buf + 4, v);
     buf[n++] = '"';
     return n;
 }
@@ -898,6 +906,54 @@ first_tick(ts_time t0, ts_time st)
     return t < t0 ? t + st : t;
 }
 
+/* The hour axis' ticks from first to t1, st apart. */
+static int
+count_ticks(ts_time first, ts_time t1, ts_time st)
+{
+    return first > t1 ? 0 : (int)((t1 - first) / st) + 1;
+}
+
+/*
+** What the hour axis of each of a patient's timelines writes but its y
+** (html_timeline_begin), after the grid points' x in w->xs: per tick, its
+** x as html_num writes it, its hour label ('>09:00</text>') and its date
+** label ('>2026-03-01</text>', or nothing), the pieces of tick i at
+** w->x_at[n + 3i ...] (n grid points).  The axis is the same in every
+** trial but for its y, and its ticks' numbers, dates and hours were a
+** tenth of a timeline's instructions.
+*/
+static void
+axis_ticks(html_worker *w, const tl *g)
+{
+    ts_time st = tick_step(g->sp->t1 - g->sp->t0);
+    ts_time t1 = g->sp->t1, first = first_tick(g->sp->t0, st);
+    size_t *at = w->x_at + w->g.n;
+    for (ts_time t = first; t <= t1; t += st) {
+        int yy, mo, d, h, mi, s;
+        ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
+        html_num(&w->xs, x_of(g, t));
+        *++at = w->xs.len;
+        char hh[] = ">00:00</text>";
+        hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
+        outbuf_put(&w->xs, hh, sizeof hh - 1);
+        *++at = w->xs.len;
+        if (t == first || h < st / TS_HOUR) {
+            outbuf_put(&w->xs, ">", 1);
+            put_date(&w->xs, yy, mo, d);
+            html_lit(&w->xs, "</text>");
+        }
+        *++at = w->xs.len;
+    }
+}
+
+/* Piece k of tick i (axis_ticks). */
+static void
+tick_piece(outbuf *b, const html_worker *w, int i, int k)
+{
+    const size_t *at = w->x_at + w->g.n + 3 * i + k;
+    outbuf_put(b, w->xs.p + at[0], at[1] - at[0]);
+}
+
 /*
 ** The hour axis: the ticks are one path (a line each was a third of the
 ** axis' bytes), the labels centred by the style sheet (g.axis text).
@@ -906,39 +962,37 @@ static void
 axis(const tl *g, int y)
 {
     outbuf *b = g->b;
-    ts_time st = tick_step(g->sp->t1 - g->sp->t0);
-    ts_time t1 = g->sp->t1, first = first_tick(g->sp->t0, st);
+    const html_worker *w = g->w;
+    char v[16], y15[24], y27[24];   /* ' 8V<y + 4>', ' y="<y + 15>"', ... */
+    v[0] = ' ';
+    size_t nv = 1 + whole(v + 1, g->top);
+    v[nv++] = 'V';
+    nv += whole(v + nv, y + 4);
+    size_t n15 = y_attr(y15, y + 15), n27 = y_attr(y27, y + 27);
     html_lit(b, "<g class=\"axis\"><path d=\"");
-    for (ts_time t = first; t <= t1; t += st) {
+    for (int i = 0; i < w->nticks; i++) {
         outbuf_put(b, "M", 1);
-        html_num(b, x_of(g, t));
-        outbuf_put(b, " ", 1);
-        html_num(b, g->top);
-        outbuf_put(b, "V", 1);
-        html_num(b, y + 4);
+        tick_piece(b, w, i, 0);
+        outbuf_put(b, v, nv);
     }
     html_lit(b, "\"/>");
-    for (ts_time t = first; t <= t1; t += st) {
-        int yy, mo, d, h, mi, s;
-        ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
-        double x = x_of(g, t);
-        html_lit(b, "<text");
-        attr_num(b, "x", x);
-        attr_num(b, "y", y + 15);
-        char hh[] = ">00:00</text>";
-        hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
-        outbuf_put(b, hh, sizeof hh - 1);
-        if (t == first || h < st / TS_HOUR) {
-            html_lit(b, "<text class=\"muted\"");
-            attr_num(b, "x", x);
-            attr_num(b, "y", y + 27);
-            outbuf_put(b, ">", 1);
-            put_date(b, yy, mo, d);
-            html_lit(b, "</text>");
+    for (int i = 0; i < w->nticks; i++) {
+        html_lit(b, "<text x=\"");
+        tick_piece(b, w, i, 0);
+        outbuf_put(b, "\"", 1);
+        outbuf_put(b, y15, n15);
+        tick_piece(b, w, i, 1);
+        const size_t *at = w->x_at + w->g.n + 3 * i;
+        if (at[3] > at[2]) {
+            html_lit(b, "<text class=\"muted\" x=\"");
+            tick_piece(b, w, i, 0);
+            outbuf_put(b, "\"", 1);
+            outbuf_put(b, y27, n27);
+            tick_piece(b, w, i, 2);
         }
     }
     html_lit(b, "<text class=\"s\" x=\"4\"");
-    attr_num(b, "y", y + 15);
+    outbuf_put(b, y15, n15);
     html_lit(b, ">hours (UTC)</text></g>\n");
 }
 
@@ -947,8 +1001,8 @@ axis(const tl *g, int y)
 /*
 ** What every timeline of a patient shares, made once per patient and not
 ** once per trial: the concepts that have entries, so that the bars and
-** the stays do not each walk the whole vocabulary, and each grid point's
-** x as the stretches print it (clipped: interval()'s).
+** the stays do not each walk the whole vocabulary, each grid point's x as
+** the stretches print it (clipped: interval()'s), and the axis' ticks.
 */
 void
 html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
@@ -964,9 +1018,12 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
         if (r->meds[i].n || r->procs[i].n || r->locs[i].n)
             w->items[w->nitems++] = i;
     const html_grid *gr = &w->g;
-    if (gr->n + 1 > w->cap_x) {
+    ts_time st = tick_step(sp->t1 - sp->t0);
+    w->nticks = count_ticks(first_tick(sp->t0, st), sp->t1, st);
+    int need = gr->n + 1 + 3 * w->nticks;
+    if (need > w->cap_x) {
         free(w->x_at);
-        w->cap_x = gr->n + gr->n / 2 + 8;
+        w->cap_x = need + need / 2 + 8;
         w->x_at = xmalloc((size_t)w->cap_x * sizeof *w->x_at);
     }
     tl g = { NULL, r, sp, NULL, NULL, TL_TOP, 0, NULL, 0, NULL, NULL, w };
@@ -977,6 +1034,7 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
         attr_num(&w->xs, "x", x_of(&g, clip(&g, gr->at[k])));
     }
     w->x_at[gr->n] = w->xs.len;
+    axis_ticks(w, &g);
 }
 
 void
