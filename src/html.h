@@ -58,11 +58,20 @@ typedef struct html_panel {
     size_t *cut;
 } html_panel;
 
+/* A criterion's (or the verdict's) row of the timeline but what follows
+** the patient, escaped once per run (htmltimeline.c's row_fixed): the
+** end of its label ('>' id '</text>'), then what every stretch of the
+** row writes before its data-result's value ('<rect class="stretch x"',
+** data-trial, ...), then what its at-now square writes before it. */
+typedef struct html_row {
+    outbuf text;
+    size_t label, stretch;      /* where the first two end in text */
+} html_row;
+
 typedef struct html_panels {
     int n;
     html_panel *p;
-    outbuf *rows;               /* [ncrit + 1]: a criterion's (then the
-                                ** verdict's) row attributes, escaped once */
+    html_row *rows;             /* [ncrit + 1]: the criteria's, the verdict's */
     int nrows;
 } html_panels;
 

@@ -104,7 +104,8 @@ walk_rule(html_panels *ps, int crit, const rule *ru)
         walk_rule(ps, crit, ru->kids[i]);
 }
 
-static void row_attrs(outbuf *b, const char *tid, const char *crit);
+static void row_fixed(html_row *row, const char *tid, const char *crit,
+                      const char *cls);
 static void panel_fixed(const trial *t, html_panel *p, int top);
 
 html_panels *
@@ -119,8 +120,9 @@ html_panels_new(const trial *t)
     ps->nrows = t->ncrit + 1;
     ps->rows = xcalloc((size_t)ps->nrows, sizeof *ps->rows);
     for (int i = 0; i < t->ncrit; i++)
-        row_attrs(&ps->rows[i], t->id, t->crit[i].id);
-    row_attrs(&ps->rows[t->ncrit], t->id, "verdict");
+        row_fixed(&ps->rows[i], t->id, t->crit[i].id,
+                  t->crit[i].exclusion ? " x" : "");
+    row_fixed(&ps->rows[t->ncrit], t->id, "verdict", " verdict");
     return ps;
 }
 
@@ -135,7 +137,7 @@ html_panels_free(html_panels *ps)
         free(ps->p[i].cut);
     }
     for (int i = 0; i < ps->nrows; i++)
-        outbuf_release(&ps->rows[i]);
+        outbuf_release(&ps->rows[i].text);
     free(ps->rows);
     free(ps->p);
     free(ps);
@@ -214,11 +216,31 @@ attr_value_(outbuf *b, const char *open, size_t n, double v)
     outbuf_put(b, "\"", 1);
 }
 
-/* What every stretch and the square of a row share, up to the value of
-** data-result: made once per run (html_panels_new), not per row drawn. */
+/*
+** A row's label end and what its stretches and its square write before
+** the value of data-result (html_row): made once per run, not per row
+** drawn.  cls: the stretches' class after "stretch" (" x" on an
+** exclusion's row, " verdict" on the verdict's); the square's is "at-now"
+** and the same " x".
+*/
 static void
-row_attrs(outbuf *b, const char *tid, const char *crit)
+row_fixed(html_row *row, const char *tid, const char *crit, const char *cls)
 {
+    outbuf *b = &row->text;
+    outbuf_put(b, ">", 1);
+    html_escape(b, crit);
+    html_lit(b, "</text>");
+    row->label = b->len;
+    html_lit(b, "<rect class=\"stretch");
+    outbuf_puts(b, cls);
+    outbuf_put(b, "\"", 1);
+    attr_str(b, "data-trial", tid);
+    attr_str(b, "data-criterion", crit);
+    attr_open(b, "data-result");
+    row->stretch = b->len;
+    html_lit(b, "<rect class=\"at-now");
+    outbuf_puts(b, strcmp(cls, " x") == 0 ? cls : "");
+    outbuf_put(b, "\"", 1);
     attr_str(b, "data-trial", tid);
     attr_str(b, "data-criterion", crit);
     attr_open(b, "data-result");
@@ -793,6 +815,16 @@ y_attr(char *buf, int v)
     return n;
 }
 
+/* A row's label at y, as label() writes it (html_row: its end made once). */
+static void
+row_label(outbuf *b, const html_row *row, int y)
+{
+    char ya[24];
+    html_lit(b, "<text x=\"4\"");
+    outbuf_put(b, ya, y_attr(ya, y));
+    outbuf_put(b, row->text.p, row->label);
+}
+
 /*
 ** The end of the run of v[k]'s value: the first e > k with v[e] != v[k],
 ** or n.  Eight points at a time while they all equal it: most rows keep
@@ -827,12 +859,12 @@ run_end(const unsigned char *v, int k, int n)
 */
 static void
 stretches(const tl *g, const html_grid *gr, const unsigned char *v,
-          const outbuf *attrs, int is_verdict, int exclusion, int y)
+          const html_row *row, int is_verdict, int y)
 {
     outbuf *b = g->b;
     int n = gr->n;
-    const char *cls = is_verdict ? "<rect class=\"stretch verdict\""
-                      : exclusion ? "<rect class=\"stretch x\"" : "<rect class=\"stretch\"";
+    const char *head = row->text.p + row->label;    /* '<rect class=...' */
+    size_t nhead = row->stretch - row->label;
     char ya[24];                /* ' y="..."', the same for the whole row */
     size_t nya = y_attr(ya, y + 2);
     for (int k = 0; k < n;) {
@@ -843,8 +875,7 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         }
         int ke = e < n ? e : n - 1;
         ts_time from = gr->at[k], to = gr->at[ke];
-        outbuf_puts(b, cls);
-        outbuf_put(b, attrs->p, attrs->len);
+        outbuf_put(b, head, nhead);
         outbuf_puts(b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
         outbuf_put(b, "\" data-from=\"", 13);
         stamp(b, gr, k);
@@ -866,8 +897,7 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     unsigned char last = v[n - 1];
     if (last == HTML_SKIPPED)
         return;
-    outbuf_puts(b, exclusion ? "<rect class=\"at-now x\"" : "<rect class=\"at-now\"");
-    outbuf_put(b, attrs->p, attrs->len);
+    outbuf_put(b, row->text.p + row->stretch, row->text.len - row->stretch);
     outbuf_puts(b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
     outbuf_put(b, "\"", 1);
     attr_num(b, "x", x_of(g, g->sp->now) + 2);
@@ -1083,13 +1113,12 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
         y = stay_row(&g, y);
     const html_grid *gr = &w->g;
     for (int i = 0; i < t->ncrit; i++, y += TL_ROW) {
-        label(&g, y + 12, t->crit[i].id);
-        stretches(&g, gr, gr->crit[j] + i * gr->n, &ps->rows[i], 0,
-                  t->crit[i].exclusion, y);
+        row_label(b, &ps->rows[i], y + 12);
+        stretches(&g, gr, gr->crit[j] + i * gr->n, &ps->rows[i], 0, y);
         outbuf_put(b, "\n", 1);
     }
-    label(&g, y + 12, "verdict");
-    stretches(&g, gr, gr->verdict + j * gr->n, &ps->rows[t->ncrit], 1, 0, y);
+    row_label(b, &ps->rows[t->ncrit], y + 12);
+    stretches(&g, gr, gr->verdict + j * gr->n, &ps->rows[t->ncrit], 1, y);
     y += TL_ROW;
     html_lit(b, "\n<line class=\"now\"");
     attr_time(b, "data-time", sp->now);
