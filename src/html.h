@@ -150,7 +150,9 @@ typedef struct html_worker {
     outbuf xs;                  /* each grid point's ' x="..."' (clipped), */
     size_t *x_at;               /* [n + 1]: as stamps and stamp_at */
     int cap_x;                  /* then the axis' ticks' pieces: xs and */
-    int nticks;                 /* x_at[n + 1 .. n + 3 nticks] (axis_ticks) */
+    int nticks;                 /* x_at[n + 1 .. n + 3 nticks] (axis_ticks), */
+    int nbars, stays;           /* then the bar rows and the stay row, to the
+                                ** end of xs (bars_fixed) */
     /* A series' samples as a panel prints their times and values, made
     ** for the first trial that draws the series and copied by the others
     ** (htmltimeline.c's samples): */

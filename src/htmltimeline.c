@@ -261,11 +261,30 @@ interval(const tl *g, ts_time from, ts_time to)
     attr_num(g->b, "width", xz - xa);
 }
 
+/*
+** The bars and the stays are the same in every timeline of a patient but
+** for their y, so they are written once per patient (bars_fixed) with a
+** hole where each ' y="..."' goes: HOLE_Y and the y's offset from the top
+** of the first bar row, an int's bytes; fill_rows writes them for a
+** timeline.  Escaped text never holds the byte (html_escape turns control
+** characters into U+FFFD), and nothing else written there is text.
+*/
+#define HOLE_Y '\x02'
+
 static void
-label(const tl *g, double y, const char *text)
+y_hole(outbuf *b, int dy)
+{
+    char h[1 + sizeof dy];
+    h[0] = HOLE_Y;
+    memcpy(h + 1, &dy, sizeof dy);
+    outbuf_put(b, h, sizeof h);
+}
+
+static void
+label(const tl *g, int y, const char *text)
 {
     html_lit(g->b, "<text x=\"4\"");
-    attr_num(g->b, "y", y);
+    y_hole(g->b, y);
     outbuf_put(g->b, ">", 1);
     html_escape(g->b, text);
     html_lit(g->b, "</text>");
@@ -698,7 +717,7 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
     html_escape(g->b, name);
     outbuf_put(g->b, "\"", 1);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
-    attr_num(g->b, "y", y + 2);     /* height TL_ROW - 4: the style sheet's */
+    y_hole(g->b, y + 2);            /* height TL_ROW - 4: the style sheet's */
     html_lit(g->b, "/>");
 }
 
@@ -774,13 +793,30 @@ stay_row(const tl *g, int y)
             ts_time a = clip(g, e->start);
             html_lit(g->b, "<text");
             attr_num(g->b, "x", x_of(g, a) + 3);
-            attr_num(g->b, "y", y + 12);
+            y_hole(g->b, y + 12);
             html_lit(g->b, ">");
             html_escape(g->b, c->name);
             html_lit(g->b, "</text>");
         }
     }
     return y + TL_ROW;
+}
+
+/*
+** The bar rows and the stay row of a patient, with their y as holes
+** (HOLE_Y), after the axis' ticks in w->xs; w->nbars and w->stays say how
+** many rows they take.  Once per patient: the bars' times, x, widths and
+** concept names were formatted and escaped for every trial before.
+*/
+static void
+bars_fixed(html_worker *w, tl *g)
+{
+    g->b = &w->xs;
+    w->nbars = count_bar_rows(g, &w->stays);
+    int y = bar_rows(g, 0);
+    if (w->stays)
+        stay_row(g, y);
+    g->b = NULL;
 }
 
 /* Grid point k's time, as html_time writes it (html_grid_run). */
@@ -823,6 +859,22 @@ row_label(outbuf *b, const html_row *row, int y)
     html_lit(b, "<text x=\"4\"");
     outbuf_put(b, ya, y_attr(ya, y));
     outbuf_put(b, row->text.p, row->label);
+}
+
+/* The bars and stays of bars_fixed, text[0..n), with their top at y. */
+static void
+fill_rows(outbuf *b, const char *text, size_t n, int y)
+{
+    const char *p = text, *end = text + n;
+    for (const char *h; (h = memchr(p, HOLE_Y, (size_t)(end - p))) != NULL;) {
+        int dy;
+        char ya[24];
+        memcpy(&dy, h + 1, sizeof dy);
+        outbuf_put(b, p, (size_t)(h - p));
+        outbuf_put(b, ya, y_attr(ya, y + dy));
+        p = h + 1 + sizeof dy;
+    }
+    outbuf_put(b, p, (size_t)(end - p));
 }
 
 /*
@@ -1065,6 +1117,9 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
     }
     w->x_at[gr->n] = w->xs.len;
     axis_ticks(w, &g);
+    g.items = w->items;
+    g.nitems = w->nitems;
+    bars_fixed(w, &g);
 }
 
 void
@@ -1075,7 +1130,7 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     const trial *t = tr->t;
     tl g = { b, r, sp, t, t->id, TL_TOP, 0, w->items, w->nitems,
              &w->xs, w->x_at, w };
-    int stays, nbars = count_bar_rows(&g, &stays);
+    int stays = w->stays, nbars = w->nbars;
     int y = TL_TOP + ps->n * TL_PANEL;
     y += (nbars + stays + t->ncrit + 1) * TL_ROW;
     g.bottom = y;
@@ -1108,9 +1163,9 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     y = TL_TOP;
     for (int i = 0; i < ps->n; i++, y += TL_PANEL)
         panel(&g, &ps->p[i], y, w->a);
-    y = bar_rows(&g, y);
-    if (stays)
-        y = stay_row(&g, y);
+    const size_t *bars = w->x_at + w->g.n + 3 * w->nticks;     /* bars_fixed */
+    fill_rows(b, w->xs.p + *bars, w->xs.len - *bars, y);
+    y += (nbars + stays) * TL_ROW;
     const html_grid *gr = &w->g;
     for (int i = 0; i < t->ncrit; i++, y += TL_ROW) {
         row_label(b, &ps->rows[i], y + 12);
