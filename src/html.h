@@ -148,9 +148,10 @@ typedef struct html_worker {
     int *items, nitems, cap_items;  /* the concepts with a medication,
                                 ** procedure or location entry, ascending */
     outbuf xs;                  /* each grid point's ' x="..."' (clipped), */
-    size_t *x_at;               /* [n + 1]: as stamps and stamp_at */
+    size_t *x_at;               /* [n + 1]: as stamps and stamp_at; the
+                                ** rows' squares' to x_at[n + 1], */
     int cap_x;                  /* then the axis' ticks' pieces: xs and */
-    int nticks;                 /* x_at[n + 1 .. n + 3 nticks] (axis_ticks), */
+    int nticks;                 /* x_at[n + 2 .. n + 1 + 3 nticks] (axis_ticks), */
     int nbars, stays;           /* then the bar rows and the stay row, to the
                                 ** end of xs (bars_fixed) */
     /* A series' samples as a panel prints their times and values, made

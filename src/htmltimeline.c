@@ -952,7 +952,7 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     outbuf_put(b, row->text.p + row->stretch, row->text.len - row->stretch);
     outbuf_puts(b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
     outbuf_put(b, "\"", 1);
-    attr_num(b, "x", x_of(g, g->sp->now) + 2);
+    outbuf_put(b, g->xs->p + g->x_at[n], g->x_at[n + 1] - g->x_at[n]);
     attr_num(b, "y", y + 1);
     html_lit(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
 }
@@ -997,10 +997,11 @@ count_ticks(ts_time first, ts_time t1, ts_time st)
 
 /*
 ** What the hour axis of each of a patient's timelines writes but its y
-** (html_timeline_begin), after the grid points' x in w->xs: per tick, its
-** x as html_num writes it, its hour label ('>09:00</text>') and its date
-** label ('>2026-03-01</text>', or nothing), the pieces of tick i at
-** w->x_at[n + 3i ...] (n grid points).  The axis is the same in every
+** (html_timeline_begin), after the grid points' x and the square's in
+** w->xs: per tick, its x as html_num writes it, its hour label
+** ('>09:00</text>') and its date label ('>2026-03-01</text>', or
+** nothing), the pieces of tick i at w->x_at[n + 1 + 3i ...] (n grid
+** points).  The axis is the same in every
 ** trial but for its y, and its ticks' numbers, dates and hours were a
 ** tenth of a timeline's instructions.
 */
@@ -1009,7 +1010,7 @@ axis_ticks(html_worker *w, const tl *g)
 {
     ts_time st = tick_step(g->sp->t1 - g->sp->t0);
     ts_time t1 = g->sp->t1, first = first_tick(g->sp->t0, st);
-    size_t *at = w->x_at + w->g.n;
+    size_t *at = w->x_at + w->g.n + 1;
     for (ts_time t = first; t <= t1; t += st) {
         int yy, mo, d, h, mi, s;
         ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
@@ -1032,7 +1033,7 @@ axis_ticks(html_worker *w, const tl *g)
 static void
 tick_piece(outbuf *b, const html_worker *w, int i, int k)
 {
-    const size_t *at = w->x_at + w->g.n + 3 * i + k;
+    const size_t *at = w->x_at + w->g.n + 1 + 3 * i + k;
     outbuf_put(b, w->xs.p + at[0], at[1] - at[0]);
 }
 
@@ -1064,7 +1065,7 @@ axis(const tl *g, int y)
         outbuf_put(b, "\"", 1);
         outbuf_put(b, y15, n15);
         tick_piece(b, w, i, 1);
-        const size_t *at = w->x_at + w->g.n + 3 * i;
+        const size_t *at = w->x_at + w->g.n + 1 + 3 * i;
         if (at[3] > at[2]) {
             html_lit(b, "<text class=\"muted\" x=\"");
             tick_piece(b, w, i, 0);
@@ -1084,7 +1085,8 @@ axis(const tl *g, int y)
 ** What every timeline of a patient shares, made once per patient and not
 ** once per trial: the concepts that have entries, so that the bars and
 ** the stays do not each walk the whole vocabulary, each grid point's x as
-** the stretches print it (clipped: interval()'s), and the axis' ticks.
+** the stretches print it (clipped: interval()'s) and the squares' x, the
+** axis' ticks, the bars and the stays.
 */
 void
 html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
@@ -1102,7 +1104,7 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
     const html_grid *gr = &w->g;
     ts_time st = tick_step(sp->t1 - sp->t0);
     w->nticks = count_ticks(first_tick(sp->t0, st), sp->t1, st);
-    int need = gr->n + 1 + 3 * w->nticks;
+    int need = gr->n + 2 + 3 * w->nticks;
     if (need > w->cap_x) {
         free(w->x_at);
         w->cap_x = need + need / 2 + 8;
@@ -1116,6 +1118,8 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
         attr_num(&w->xs, "x", x_of(&g, clip(&g, gr->at[k])));
     }
     w->x_at[gr->n] = w->xs.len;
+    attr_num(&w->xs, "x", x_of(&g, sp->now) + 2);  /* the rows' squares' */
+    w->x_at[gr->n + 1] = w->xs.len;
     axis_ticks(w, &g);
     g.items = w->items;
     g.nitems = w->nitems;
@@ -1163,7 +1167,7 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     y = TL_TOP;
     for (int i = 0; i < ps->n; i++, y += TL_PANEL)
         panel(&g, &ps->p[i], y, w->a);
-    const size_t *bars = w->x_at + w->g.n + 3 * w->nticks;     /* bars_fixed */
+    const size_t *bars = w->x_at + w->g.n + 1 + 3 * w->nticks; /* bars_fixed */
     fill_rows(b, w->xs.p + *bars, w->xs.len - *bars, y);
     y += (nbars + stays) * TL_ROW;
     const html_grid *gr = &w->g;
