@@ -819,11 +819,12 @@ bars_fixed(html_worker *w, tl *g)
     g->b = NULL;
 }
 
-/* Grid point k's time, as html_time writes it (html_grid_run). */
-static void
-stamp(outbuf *b, const html_grid *gr, int k)
+/* s[0..n) at p, which has room; the end. */
+static char *
+put_at(char *p, const char *s, size_t n)
 {
-    outbuf_put(b, gr->stamps.p + gr->stamp_at[k], gr->stamp_at[k + 1] - gr->stamp_at[k]);
+    memcpy(p, s, n);
+    return p + n;
 }
 
 /* A whole v >= 0 into buf (12 bytes) as html_num writes it; its length. */
@@ -917,8 +918,10 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     int n = gr->n;
     const char *head = row->text.p + row->label;    /* '<rect class=...' */
     size_t nhead = row->stretch - row->label;
-    char ya[24];                /* ' y="..."', the same for the whole row */
+    char ya[26];                /* ' y="..."/>', the same for the whole row */
     size_t nya = y_attr(ya, y + 2);
+    memcpy(ya + nya, "/>", 2);
+    nya += 2;
     for (int k = 0; k < n;) {
         int e = run_end(v, k, n);
         if (v[k] == HTML_SKIPPED) {     /* not evaluated: no stretch */
@@ -927,21 +930,34 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
         }
         int ke = e < n ? e : n - 1;
         ts_time from = gr->at[k], to = gr->at[ke];
-        outbuf_put(b, head, nhead);
-        outbuf_puts(b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
-        outbuf_put(b, "\" data-from=\"", 13);
-        stamp(b, gr, k);
-        outbuf_put(b, "\" data-to=\"", 11);
-        stamp(b, gr, ke);
-        outbuf_put(b, "\"", 1);
         ts_time a = clip(g, from), z = clip(g, to);
+        /* up to the width in one reservation: a page has tens of
+        ** thousands of stretches, each a dozen pieces */
+        const char *name = is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]);
+        size_t nname = strlen(name);
+        const char *sa = gr->stamps.p + gr->stamp_at[k];
+        const char *sz = gr->stamps.p + gr->stamp_at[ke];
+        size_t na = gr->stamp_at[k + 1] - gr->stamp_at[k];
+        size_t nz = gr->stamp_at[ke + 1] - gr->stamp_at[ke];
+        const char *xp = g->xs->p + g->x_at[k];
+        size_t nx = g->x_at[k + 1] - g->x_at[k];
+        size_t most = nhead + nname + 13 + na + 11 + nz + 1 + 20 + nx;
+        if (b->len + most + 1 > b->cap)
+            outbuf_grow(b, most);
+        char *p = b->p + b->len;
+        p = put_at(p, head, nhead);
+        p = put_at(p, name, nname);
+        p = put_at(p, "\" data-from=\"", 13);
+        p = put_at(p, sa, na);
+        p = put_at(p, "\" data-to=\"", 11);
+        p = put_at(p, sz, nz);
+        *p++ = '"';
         if (a != from || z != to)
-            html_lit(b, " data-clipped=\"true\"");
-        double xa = x_of(g, a), xz = x_of(g, z);
-        outbuf_put(b, g->xs->p + g->x_at[k], g->x_at[k + 1] - g->x_at[k]);
-        attr_num(b, "width", xz - xa);
+            p = put_at(p, " data-clipped=\"true\"", 20);
+        p = put_at(p, xp, nx);
+        b->len = (size_t)(p - b->p);
+        attr_num(b, "width", x_of(g, z) - x_of(g, a));
         outbuf_put(b, ya, nya);
-        outbuf_put(b, "/>", 2);
         k = e;
     }
     /* The value at the screening time, as a small square just after it:
