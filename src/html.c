@@ -131,9 +131,26 @@ html_escape(outbuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
+        /* four bytes a round, one pointer step: the scan is most of the
+        ** instructions of escaping, and q[i] is read only after q[i - 1]
+        ** was plain, so never past the NUL */
         const unsigned char *q = p;
-        while (plain[*q])
-            q++;
+        for (;; q += 4) {
+            if (!plain[q[0]])
+                break;
+            if (!plain[q[1]]) {
+                q += 1;
+                break;
+            }
+            if (!plain[q[2]]) {
+                q += 2;
+                break;
+            }
+            if (!plain[q[3]]) {
+                q += 3;
+                break;
+            }
+        }
         outbuf_put(b, (const char *)p, (size_t)(q - p));
         p = q;
         if (!*p)

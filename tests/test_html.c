@@ -147,6 +147,35 @@ test_escape(void **state)
     outbuf_release(&b);
 }
 
+/* html_escape scans four bytes a round: a byte to escape (or the end)
+** at every position of strings of every length modulo 4. */
+static void
+test_escape_positions(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *out; } special[] = {
+        {"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"},
+        {"'", "&#39;"}, {"\t", "\t"}, {"\x01", "\xef\xbf\xbd"},
+        {"\x7f", "\xef\xbf\xbd"}, {"\xff", "\xef\xbf\xbd"},
+        {"\xc3\xa9", "\xc3\xa9"}, {"", ""},
+    };
+    outbuf b = {0};
+    for (int len = 0; len <= 12; len++)
+        for (int pos = 0; pos <= len; pos++)
+            for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+                char in[64], want[64];
+                snprintf(in, sizeof in, "%.*s%s%.*s", pos, "abcdefghijkl",
+                         special[i].in, len - pos, "ABCDEFGHIJKL");
+                snprintf(want, sizeof want, "%.*s%s%.*s", pos, "abcdefghijkl",
+                         special[i].out, len - pos, "ABCDEFGHIJKL");
+                b.len = 0;
+                html_escape(&b, in);
+                outbuf_put(&b, "", 1);
+                assert_string_equal(b.p, want);
+            }
+    outbuf_release(&b);
+}
+
 static void
 test_numbers(void **state)
 {
@@ -1291,6 +1320,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_escape_positions),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_time_dates),
         cmocka_unit_test(test_scale_ends),
