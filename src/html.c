@@ -238,13 +238,15 @@ html_time(outbuf *b, ts_time t)
 */
 #define NUM_SMALL_MAX 11        /* 8 digits, a point and 2 decimals */
 
+/* "00" to "99": numbers are written two digits a division. */
+static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 static size_t
 num_small_into(char *p, double v)
 {
-    static const char pairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
     uint32_t c = (uint32_t)(v * 100 + 0.5), u = c / 100, frac = c % 100;
     int nd = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : u < 100000 ? 5
              : u < 1000000 ? 6 : u < 10000000 ? 7 : 8;
@@ -266,6 +268,22 @@ num_small_into(char *p, double v)
         if (frac % 10)
             p[nd + 2] = pairs[2 * frac + 1];
     }
+    return n;
+}
+
+/* Two digits at a time, straight into buf: a timeline writes tens of
+** thousands of whole y, and a digit a division was 90 instructions one. */
+size_t
+html_whole(char *buf, unsigned v)
+{
+    size_t n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
+               : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+    for (size_t i = n; v >= 100; v /= 100, i -= 2)
+        memcpy(buf + i - 2, pairs + 2 * (v % 100), 2);
+    if (v >= 10)
+        memcpy(buf, pairs + 2 * v, 2);
+    else
+        buf[0] = (char)('0' + v);
     return n;
 }
 

@@ -196,6 +196,9 @@ const char *html_effect(tv v, int exclusion);
 void html_num(outbuf *b, double v);
 /* An attribute: open[0..n) (' name="'), v as html_num writes it, '"'. */
 void html_attr_num(outbuf *b, const char *open, size_t n, double v);
+/* A whole number as html_num writes it, into buf (10 bytes, no NUL); the
+** length. */
+size_t html_whole(char *buf, unsigned v);
 
 /* The start of a page (doctype, head, inline style, body, the shared SVG
 ** patterns) and its end.  with_index: the page has the index (matrix,

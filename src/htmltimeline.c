@@ -827,27 +827,12 @@ put_at(char *p, const char *s, size_t n)
     return p + n;
 }
 
-/* A whole v >= 0 into buf (12 bytes) as html_num writes it; its length. */
-static size_t
-whole(char *buf, int v)
-{
-    char d[12];
-    int nd = 0;
-    size_t n = 0;
-    do
-        d[nd++] = (char)('0' + v % 10);
-    while ((v /= 10) > 0);
-    while (nd > 0)
-        buf[n++] = d[--nd];
-    return n;
-}
-
 /* ' y="v"' into buf (24 bytes) for a whole v >= 0, as attr_num writes it. */
 static size_t
 y_attr(char *buf, int v)
 {
     memcpy(buf, " y=\"", 4);
-    size_t n = 4 + whole(buf + 4, v);
+    size_t n = 4 + html_whole(buf + 4, (unsigned)v);
     buf[n++] = '"';
     return n;
 }
@@ -1064,9 +1049,9 @@ axis(const tl *g, int y)
     const html_worker *w = g->w;
     char v[16], y15[24], y27[24];   /* ' 8V<y + 4>', ' y="<y + 15>"', ... */
     v[0] = ' ';
-    size_t nv = 1 + whole(v + 1, g->top);
+    size_t nv = 1 + html_whole(v + 1, (unsigned)g->top);
     v[nv++] = 'V';
-    nv += whole(v + nv, y + 4);
+    nv += html_whole(v + nv, (unsigned)(y + 4));
     size_t n15 = y_attr(y15, y + 15), n27 = y_attr(y27, y + 27);
     html_lit(b, "<g class=\"axis\"><path d=\"");
     for (int i = 0; i < w->nticks; i++) {

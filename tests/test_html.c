@@ -272,6 +272,33 @@ test_scale_ends(void **state)
     outbuf_release(&b);
 }
 
+/* html_whole writes a whole number as html_num does: every number below
+** 10^6, and each side of every power of ten up to the largest. */
+static void
+test_whole(void **state)
+{
+    (void)state;
+    outbuf b = {0};
+    unsigned edge[40];
+    int ne = 0;
+    for (unsigned p = 10; p <= 1000000000u; p *= 10)
+        edge[ne++] = p - 1, edge[ne++] = p, edge[ne++] = p + 1;
+    edge[ne++] = 4294967295u;
+    edge[ne++] = 40000000u;
+    for (long i = 0; i < 1000000 + ne; i++) {
+        unsigned v = i < 1000000 ? (unsigned)i : edge[i - 1000000];
+        char buf[16];
+        size_t n = html_whole(buf, v);
+        buf[n] = '\0';
+        b.len = 0;
+        html_num(&b, (double)v);
+        outbuf_put(&b, "", 1);
+        if (strcmp(buf, b.p) != 0)
+            fail_msg("%u: html_whole %s, html_num %s", v, buf, b.p);
+    }
+    outbuf_release(&b);
+}
+
 static void
 test_page_names(void **state)
 {
@@ -1324,6 +1351,7 @@ main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_time_dates),
         cmocka_unit_test(test_scale_ends),
+        cmocka_unit_test(test_whole),
         cmocka_unit_test(test_marks_are_instants),
         cmocka_unit_test(test_partial_grid_is_full),
         cmocka_unit_test(test_page_names),
