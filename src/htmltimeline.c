@@ -954,8 +954,9 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     outbuf_puts(b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
     outbuf_put(b, "\"", 1);
     outbuf_put(b, g->xs->p + g->x_at[n], g->x_at[n + 1] - g->x_at[n]);
-    attr_num(b, "y", y + 1);
-    html_lit(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
+    nya = y_attr(ya, y + 1);
+    memcpy(ya + nya, "/>", 2);  /* 8 by TL_ROW - 2: the style sheet's */
+    outbuf_put(b, ya, nya + 2);
 }
 
 /* "%04d-%02d-%02d" without printf, which was a twentieth of a timeline. */
