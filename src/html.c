@@ -176,6 +176,12 @@ html_escape(outbuf *b, const char *s)
     }
 }
 
+/* "00" to "99": numbers are written two digits a division. */
+static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 /* Digits of v (0 <= v < 10^width) into p, zero-padded. */
 static void
 digits(char *p, long v, int width)
@@ -220,12 +226,20 @@ html_time(outbuf *b, ts_time t)
         m->day = day;
         m->set = 1;
     }
-    char buf[20] = "0000-00-00T00:00:00Z";
-    memcpy(buf, m->ymd, sizeof m->ymd);
-    digits(buf + 11, (long)(rem / 3600), 2);
-    digits(buf + 14, (long)(rem / 60 % 60), 2);
-    digits(buf + 17, (long)(rem % 60), 2);
-    outbuf_put(b, buf, sizeof buf);
+    /* the time of day straight into b, two digits a division */
+    if (b->len + 21 > b->cap)
+        outbuf_grow(b, 20);
+    char *p = b->p + b->len;
+    unsigned s = (unsigned)rem;
+    memcpy(p, m->ymd, sizeof m->ymd);
+    memcpy(p + 11, pairs + 2 * (s / 3600), 2);
+    p[13] = ':';
+    memcpy(p + 14, pairs + 2 * (s / 60 % 60), 2);
+    p[16] = ':';
+    memcpy(p + 17, pairs + 2 * (s % 60), 2);
+    p[19] = 'Z';
+    b->len += 20;
+    b->p[b->len] = '\0';
 }
 
 /*
@@ -239,12 +253,6 @@ html_time(outbuf *b, ts_time t)
 ** which takes fewer instructions than deciding.
 */
 #define NUM_SMALL_MAX 11        /* 8 digits, a point and 2 decimals */
-
-/* "00" to "99": numbers are written two digits a division. */
-static const char pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
 
 static size_t
 num_small_into(char *p, double v)
