@@ -126,6 +126,16 @@ typedef struct html_value_text {
     char text[23];
 } html_value_text;
 
+/* What a timeline's stretch from grid point k to ke writes after its
+** data-result (htmltimeline.c's stretch_tail): the same in every row of a
+** patient, kept for its patient (serial); len 0: empty. */
+typedef struct html_tail {
+    uint64_t serial;
+    int k, ke;
+    unsigned char len;
+    char text[123];
+} html_tail;
+
 /* Per worker thread. */
 typedef struct html_worker {
     const html_ctx *h;
@@ -163,6 +173,8 @@ typedef struct html_worker {
     /* The values the timelines print as num_format writes them (scales'
     ** ends, samples), by their bits: they recur from patient to patient. */
     html_value_text vtext[256];
+    uint64_t serial;            /* the patient's, from 1 (html_timeline_begin) */
+    html_tail tails[64];         /* by (k, ke) */
 } html_worker;
 
 html_worker *html_worker_new(const html_ctx *h);

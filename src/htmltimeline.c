@@ -885,6 +885,53 @@ run_end(const unsigned char *v, int k, int n)
 }
 
 /*
+** What a stretch from grid point k to ke writes after the value of its
+** data-result: its times, data-clipped, x and width, up to its y.  Rows
+** share their stretches' ends (most criteria keep one value over the
+** whole axis), so the text is kept in the worker by (k, ke) for the
+** patient (w->tails, one slot a hash) and copied when it is there.
+*/
+static void
+stretch_tail(const tl *g, const html_grid *gr, int k, int ke)
+{
+    outbuf *b = g->b;
+    html_tail *c = &g->w->tails[(unsigned)(k * 61 + ke) % 64];
+    if (c->serial == g->w->serial && c->k == k && c->ke == ke) {
+        outbuf_put(b, c->text, c->len);
+        return;
+    }
+    ts_time from = gr->at[k], to = gr->at[ke];
+    ts_time a = clip(g, from), z = clip(g, to);
+    const char *sa = gr->stamps.p + gr->stamp_at[k];
+    const char *sz = gr->stamps.p + gr->stamp_at[ke];
+    size_t na = gr->stamp_at[k + 1] - gr->stamp_at[k];
+    size_t nz = gr->stamp_at[ke + 1] - gr->stamp_at[ke];
+    const char *xp = g->xs->p + g->x_at[k];
+    size_t nx = g->x_at[k + 1] - g->x_at[k];
+    size_t most = 13 + na + 11 + nz + 1 + 20 + nx, start = b->len;
+    if (b->len + most + 1 > b->cap)     /* up to the width at once */
+        outbuf_grow(b, most);
+    char *p = b->p + b->len;
+    p = put_at(p, "\" data-from=\"", 13);
+    p = put_at(p, sa, na);
+    p = put_at(p, "\" data-to=\"", 11);
+    p = put_at(p, sz, nz);
+    *p++ = '"';
+    if (a != from || z != to)
+        p = put_at(p, " data-clipped=\"true\"", 20);
+    p = put_at(p, xp, nx);
+    b->len = (size_t)(p - b->p);
+    attr_num(b, "width", x_of(g, z) - x_of(g, a));
+    if (b->len - start <= sizeof c->text) {
+        c->serial = g->w->serial;
+        c->k = k;
+        c->ke = ke;
+        c->len = (unsigned char)(b->len - start);
+        memcpy(c->text, b->p + start, c->len);
+    }
+}
+
+/*
 ** The maximal runs of equal values v[0..n) over the grid's points.  What
 ** every stretch of the row shares (trial and criterion: attrs) is escaped
 ** once per run; a stretch runs from grid point to grid point, whose times
@@ -914,34 +961,10 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
             continue;
         }
         int ke = e < n ? e : n - 1;
-        ts_time from = gr->at[k], to = gr->at[ke];
-        ts_time a = clip(g, from), z = clip(g, to);
-        /* up to the width in one reservation: a page has tens of
-        ** thousands of stretches, each a dozen pieces */
         const char *name = is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]);
-        size_t nname = strlen(name);
-        const char *sa = gr->stamps.p + gr->stamp_at[k];
-        const char *sz = gr->stamps.p + gr->stamp_at[ke];
-        size_t na = gr->stamp_at[k + 1] - gr->stamp_at[k];
-        size_t nz = gr->stamp_at[ke + 1] - gr->stamp_at[ke];
-        const char *xp = g->xs->p + g->x_at[k];
-        size_t nx = g->x_at[k + 1] - g->x_at[k];
-        size_t most = nhead + nname + 13 + na + 11 + nz + 1 + 20 + nx;
-        if (b->len + most + 1 > b->cap)
-            outbuf_grow(b, most);
-        char *p = b->p + b->len;
-        p = put_at(p, head, nhead);
-        p = put_at(p, name, nname);
-        p = put_at(p, "\" data-from=\"", 13);
-        p = put_at(p, sa, na);
-        p = put_at(p, "\" data-to=\"", 11);
-        p = put_at(p, sz, nz);
-        *p++ = '"';
-        if (a != from || z != to)
-            p = put_at(p, " data-clipped=\"true\"", 20);
-        p = put_at(p, xp, nx);
-        b->len = (size_t)(p - b->p);
-        attr_num(b, "width", x_of(g, z) - x_of(g, a));
+        outbuf_put(b, head, nhead);
+        outbuf_puts(b, name);
+        stretch_tail(g, gr, k, ke);
         outbuf_put(b, ya, nya);
         k = e;
     }
@@ -1113,6 +1136,7 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
         w->x_at = xmalloc((size_t)w->cap_x * sizeof *w->x_at);
     }
     tl g = { NULL, r, sp, NULL, NULL, TL_TOP, 0, NULL, 0, NULL, NULL, w };
+    w->serial++;                /* w->tails: a new patient's */
     w->nsamp = 0;
     w->xs.len = 0;
     for (int k = 0; k < gr->n; k++) {
