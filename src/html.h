@@ -73,6 +73,8 @@ typedef struct html_panels {
     html_panel *p;
     html_row *rows;             /* [ncrit + 1]: the criteria's, the verdict's */
     int nrows;
+    outbuf opens;               /* '<svg class="timeline" data-trial="ID"' */
+    size_t svg;                 /* (its length), '<rect class="window" ...' */
 } html_panels;
 
 html_panels *html_panels_new(const trial *t);
@@ -136,6 +138,14 @@ typedef struct html_tail {
     char text[123];
 } html_tail;
 
+/* A text the same in every timeline of a patient (htmltimeline.c), kept
+** for its patient (serial). */
+typedef struct html_memo {
+    uint64_t serial;
+    size_t len;
+    char text[160];
+} html_memo;
+
 /* Per worker thread. */
 typedef struct html_worker {
     const html_ctx *h;
@@ -175,6 +185,7 @@ typedef struct html_worker {
     html_value_text vtext[256];
     uint64_t serial;            /* the patient's, from 1 (html_timeline_begin) */
     html_tail tails[64];         /* by (k, ke) */
+    html_memo svg_head, now_line;
 } html_worker;
 
 html_worker *html_worker_new(const html_ctx *h);

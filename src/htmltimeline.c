@@ -107,6 +107,7 @@ walk_rule(html_panels *ps, int crit, const rule *ru)
 static void row_fixed(html_row *row, const char *tid, const char *crit,
                       const char *cls);
 static void panel_fixed(const trial *t, html_panel *p, int top);
+static void opens_fixed(html_panels *ps, const char *tid);
 
 html_panels *
 html_panels_new(const trial *t)
@@ -123,6 +124,7 @@ html_panels_new(const trial *t)
         row_fixed(&ps->rows[i], t->id, t->crit[i].id,
                   t->crit[i].exclusion ? " x" : "");
     row_fixed(&ps->rows[t->ncrit], t->id, "verdict", " verdict");
+    opens_fixed(ps, t->id);
     return ps;
 }
 
@@ -139,6 +141,7 @@ html_panels_free(html_panels *ps)
     for (int i = 0; i < ps->nrows; i++)
         outbuf_release(&ps->rows[i].text);
     free(ps->rows);
+    outbuf_release(&ps->opens);
     free(ps->p);
     free(ps);
 }
@@ -214,6 +217,17 @@ attr_value_(outbuf *b, const char *open, size_t n, double v)
     outbuf_put(b, open, n);
     outbuf_puts(b, buf);
     outbuf_put(b, "\"", 1);
+}
+
+/* The svg's and the window's openings, with the trial's id (html_panels). */
+static void
+opens_fixed(html_panels *ps, const char *tid)
+{
+    html_lit(&ps->opens, "<svg class=\"timeline\"");
+    attr_str(&ps->opens, "data-trial", tid);
+    ps->svg = ps->opens.len;
+    html_lit(&ps->opens, "<rect class=\"window\"");
+    attr_str(&ps->opens, "data-trial", tid);
 }
 
 /*
@@ -1106,6 +1120,28 @@ axis(const tl *g, int y)
 
 /* }====================================================================== */
 
+/* m's text into b if it is the patient's (serial): 1, else 0. */
+static int
+memo_put(outbuf *b, const html_memo *m, uint64_t serial)
+{
+    if (m->serial != serial)
+        return 0;
+    outbuf_put(b, m->text, m->len);
+    return 1;
+}
+
+/* What b has from start on into m, for the patient (serial): the first
+** timeline of a patient writes it, the others copy it. */
+static void
+memo_keep(html_memo *m, const outbuf *b, size_t start, uint64_t serial)
+{
+    if (b->len - start > sizeof m->text)
+        return;
+    m->len = b->len - start;
+    memcpy(m->text, b->p + start, m->len);
+    m->serial = serial;
+}
+
 /*
 ** What every timeline of a patient shares, made once per patient and not
 ** once per trial: the concepts that have entries, so that the bars and
@@ -1166,25 +1202,28 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     g.bottom = y;
     int h = y + TL_AXIS;
 
-    html_lit(b, "<svg class=\"timeline\"");
-    attr_str(b, "data-trial", t->id);
-    attr_time(b, "data-t0", sp->t0);
-    attr_time(b, "data-t1", sp->t1);
-    attr_num(b, "data-x0", TL_X0);
-    attr_num(b, "data-x1", TL_X1);
-    /* " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"" (TL_W, h), as
-    ** html_num writes whole numbers: printf was a twentieth of a timeline */
-    html_lit(b, " viewBox=\"0 0 ");
-    html_num(b, TL_W);
-    outbuf_put(b, " ", 1);
+    outbuf_put(b, ps->opens.p, ps->svg);
+    size_t start = b->len;
+    if (!memo_put(b, &w->svg_head, w->serial)) {
+        attr_time(b, "data-t0", sp->t0);
+        attr_time(b, "data-t1", sp->t1);
+        attr_num(b, "data-x0", TL_X0);
+        attr_num(b, "data-x1", TL_X1);
+        /* " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"" (TL_W, h),
+        ** as html_num writes whole numbers: printf was a twentieth of a
+        ** timeline */
+        html_lit(b, " viewBox=\"0 0 ");
+        html_num(b, TL_W);
+        outbuf_put(b, " ", 1);
+        memo_keep(&w->svg_head, b, start, w->serial);
+    }
     html_num(b, h);
     outbuf_put(b, "\"", 1);
     attr_num(b, "width", TL_W);
     attr_num(b, "height", h);
     html_lit(b, " role=\"img\" aria-label=\"timeline\">\n");
     if (tr->has_window && tr->opens != TS_NONE && tr->closes != TS_NONE) {
-        html_lit(b, "<rect class=\"window\"");
-        attr_str(b, "data-trial", t->id);
+        outbuf_put(b, ps->opens.p + ps->svg, ps->opens.len - ps->svg);
         interval(&g, tr->opens, tr->closes);
         attr_num(b, "y", g.top);
         attr_num(b, "height", g.bottom - g.top);
@@ -1205,11 +1244,15 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     row_label(b, &ps->rows[t->ncrit], y + 12);
     stretches(&g, gr, gr->verdict + j * gr->n, &ps->rows[t->ncrit], 1, y);
     y += TL_ROW;
-    html_lit(b, "\n<line class=\"now\"");
-    attr_time(b, "data-time", sp->now);
-    attr_num(b, "x1", x_of(&g, sp->now));
-    attr_num(b, "x2", x_of(&g, sp->now));
-    attr_num(b, "y1", g.top);
+    start = b->len;
+    if (!memo_put(b, &w->now_line, w->serial)) {
+        html_lit(b, "\n<line class=\"now\"");
+        attr_time(b, "data-time", sp->now);
+        attr_num(b, "x1", x_of(&g, sp->now));
+        attr_num(b, "x2", x_of(&g, sp->now));
+        attr_num(b, "y1", g.top);
+        memo_keep(&w->now_line, b, start, w->serial);
+    }
     attr_num(b, "y2", g.bottom);
     html_lit(b, "/>\n");
     axis(&g, y);
