@@ -167,21 +167,24 @@ typedef struct html_worker {
     /* The same in every timeline of a patient (html_timeline_begin): */
     int *items, nitems, cap_items;  /* the concepts with a medication,
                                 ** procedure or location entry, ascending */
-    outbuf xs;                  /* each grid point's ' x="..."' (clipped), */
-    size_t *x_at;               /* [n + 1]: as stamps and stamp_at; the
-                                ** rows' squares' to x_at[n + 1], */
-    int cap_x;                  /* then the axis' ticks' pieces: xs and */
-    int nticks;                 /* x_at[n + 2 .. n + 1 + 3 nticks] (axis_ticks), */
-    int nbars, stays;           /* then the bar rows and the stay row, to the
-                                ** end of xs (bars_fixed) */
+    /* In xs, piece i at xs.p + x_at[i] .. x_at[i + 1]: grid point k's
+    ** ' x="..."' (clipped) for k < n, the rows' squares' ' x="..."', then
+    ** per axis tick its x, hour label and date label (axis_ticks); then
+    ** to the end of xs the bar rows and the stay row, with holes for their
+    ** y (bars_fixed). */
+    outbuf xs;
+    size_t *x_at;               /* [n + 2 + 3 nticks] */
+    int cap_x;
+    int nticks;
+    int nbars, stays;           /* bar rows; 1 if there is a stay row */
     /* A series' samples as a panel prints their times and values, made
     ** for the first trial that draws the series and copied by the others
     ** (htmltimeline.c's samples): */
     const concept **samp_c;     /* [nsamp] the series */
     outbuf *samp_text;          /* [cap_samp] its text; kept for reuse */
     int nsamp, cap_samp;
-    /* The values the timelines print as num_format writes them (scales'
-    ** ends, samples), by their bits: they recur from patient to patient. */
+    /* The values the timelines print as num_format writes them (samples,
+    ** large scale ends), by their bits: they recur from patient to patient. */
     html_value_text vtext[256];
     uint64_t serial;            /* the patient's, from 1 (html_timeline_begin) */
     html_tail tails[64];         /* by (k, ke) */

@@ -17,6 +17,16 @@
 ** What is drawn is decided by the trial's rules (which concepts, which
 ** thresholds) and the record (which items); the panels of a trial are
 ** found once per run (html_panels_new) by walking its rule trees.
+**
+** A page has tens of thousands of numbers, times and escaped names, most
+** of them the same in every trial's timeline or on every page, so they
+** are formatted once where they stop changing: per run what depends on
+** the trial only (html_panels_new: a panel's markup but its scale, a
+** row's label and heads, the svg's opening), per patient what depends on
+** the record only (html_timeline_begin: the grid points' x, the axis'
+** ticks, the bars and stays with holes for their y; the samples' texts;
+** the stretches' ends and the svg's times, kept by the worker for the
+** patient), and per trial the rest.
 */
 #include <math.h>
 #include <stdint.h>
@@ -159,7 +169,6 @@ typedef struct tl {
     const record *r;
     const html_span *sp;
     const trial *t;
-    const char *trial;          /* its id, for data-trial */
     int top, bottom;            /* the plot, without the axis */
     const int *items;           /* the patient's concepts with entries */
     int nitems;
@@ -414,9 +423,9 @@ y_of(double v, double v0, double v1, double y0, double y1)
 
 /*
 ** v as num_format writes it, through the worker's memo, a slot per hash of
-** v's bits: the scales' ends and the samples' values recur from patient
-** to patient, and num_format takes hundreds of instructions for a value
-** with decimals.  Keyed by the bits, so never another value's text.
+** v's bits: the samples' values recur from patient to patient, and
+** num_format takes hundreds of instructions for a value with decimals.
+** Keyed by the bits, so never another value's text.
 */
 static void
 put_value(html_worker *w, outbuf *b, double v)
@@ -1171,7 +1180,7 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
         w->cap_x = need + need / 2 + 8;
         w->x_at = xmalloc((size_t)w->cap_x * sizeof *w->x_at);
     }
-    tl g = { NULL, r, sp, NULL, NULL, TL_TOP, 0, NULL, 0, NULL, NULL, w };
+    tl g = { NULL, r, sp, NULL, TL_TOP, 0, NULL, 0, NULL, NULL, w };
     w->serial++;                /* w->tails: a new patient's */
     w->nsamp = 0;
     w->xs.len = 0;
@@ -1194,8 +1203,7 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
 {
     const html_panels *ps = w->h->panels[j];
     const trial *t = tr->t;
-    tl g = { b, r, sp, t, t->id, TL_TOP, 0, w->items, w->nitems,
-             &w->xs, w->x_at, w };
+    tl g = { b, r, sp, t, TL_TOP, 0, w->items, w->nitems, &w->xs, w->x_at, w };
     int stays = w->stays, nbars = w->nbars;
     int y = TL_TOP + ps->n * TL_PANEL;
     y += (nbars + stays + t->ncrit + 1) * TL_ROW;
