@@ -131,9 +131,26 @@ html_escape(outbuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
+        /* four bytes a round, one pointer step: the scan is most of the
+        ** instructions of escaping, and q[i] is read only after q[i - 1]
+        ** was plain, so never past the NUL */
         const unsigned char *q = p;
-        while (plain[*q])
-            q++;
+        for (;; q += 4) {
+            if (!plain[q[0]])
+                break;
+            if (!plain[q[1]]) {
+                q += 1;
+                break;
+            }
+            if (!plain[q[2]]) {
+                q += 2;
+                break;
+            }
+            if (!plain[q[3]]) {
+                q += 3;
+                break;
+            }
+        }
         outbuf_put(b, (const char *)p, (size_t)(q - p));
         p = q;
         if (!*p)
@@ -159,6 +176,12 @@ html_escape(outbuf *b, const char *s)
     }
 }
 
+/* "00" to "99": numbers are written two digits a division. */
+static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 /* Digits of v (0 <= v < 10^width) into p, zero-padded. */
 static void
 digits(char *p, long v, int width)
@@ -167,15 +190,17 @@ digits(char *p, long v, int width)
         p[i] = (char)('0' + v % 10);
 }
 
-/* The date html_time wrote last, "YYYY-MM-DDT", per thread: a page's
-** thousands of times fall on a few days, and the calendar arithmetic of
-** each was most of html_time's instructions. */
+/* The dates html_time wrote, "YYYY-MM-DDT", per thread, day d's in slot
+** d % 4: a page's thousands of times fall on a few days, and the calendar
+** arithmetic of each was most of html_time's instructions.  One slot (the
+** date written last) missed for every other time of a bar or a window,
+** whose start and end are on different days. */
 typedef struct date_memo {
     int set;
     int64_t day;                /* days since 1970-01-01 */
     char ymd[11];
 } date_memo;
-static _Thread_local date_memo last_date;
+static _Thread_local date_memo dates[4];
 
 /* ts_format's text, without printf: a page prints thousands of times. */
 void
@@ -184,7 +209,7 @@ html_time(outbuf *b, ts_time t)
     int64_t day = t / TS_DAY, rem = t % TS_DAY;
     if (rem < 0)
         rem += TS_DAY, day--;
-    date_memo *m = &last_date;
+    date_memo *m = &dates[day & 3];
     if (!m->set || m->day != day) {
         int y, mo, d;
         ts_to_civil(t, &y, &mo, &d, NULL, NULL, NULL);
@@ -201,12 +226,20 @@ html_time(outbuf *b, ts_time t)
         m->day = day;
         m->set = 1;
     }
-    char buf[20] = "0000-00-00T00:00:00Z";
-    memcpy(buf, m->ymd, sizeof m->ymd);
-    digits(buf + 11, (long)(rem / 3600), 2);
-    digits(buf + 14, (long)(rem / 60 % 60), 2);
-    digits(buf + 17, (long)(rem % 60), 2);
-    outbuf_put(b, buf, sizeof buf);
+    /* the time of day straight into b, two digits a division */
+    if (b->len + 21 > b->cap)
+        outbuf_grow(b, 20);
+    char *p = b->p + b->len;
+    unsigned s = (unsigned)rem;
+    memcpy(p, m->ymd, sizeof m->ymd);
+    memcpy(p + 11, pairs + 2 * (s / 3600), 2);
+    p[13] = ':';
+    memcpy(p + 14, pairs + 2 * (s / 60 % 60), 2);
+    p[16] = ':';
+    memcpy(p + 17, pairs + 2 * (s % 60), 2);
+    p[19] = 'Z';
+    b->len += 20;
+    b->p[b->len] = '\0';
 }
 
 /*
@@ -215,17 +248,15 @@ html_time(outbuf *b, ts_time t)
 ** p, which has room (no copy of a few bytes through memcpy: a page has
 ** thousands of numbers, and this was a tenth of the timeline's
 ** instructions); the same digits as html_num's general way.  Returns the
-** length.
+** length.  p has room for NUM_SMALL_MAX bytes: the point and both
+** decimals are always written, past the length when they are not shown,
+** which takes fewer instructions than deciding.
 */
 #define NUM_SMALL_MAX 11        /* 8 digits, a point and 2 decimals */
 
 static size_t
 num_small_into(char *p, double v)
 {
-    static const char pairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
     uint32_t c = (uint32_t)(v * 100 + 0.5), u = c / 100, frac = c % 100;
     int nd = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : u < 100000 ? 5
              : u < 1000000 ? 6 : u < 10000000 ? 7 : 8;
@@ -241,12 +272,24 @@ num_small_into(char *p, double v)
     } else {
         p[0] = (char)('0' + u);
     }
-    if (frac) {
-        p[nd] = '.';
-        p[nd + 1] = pairs[2 * frac];
-        if (frac % 10)
-            p[nd + 2] = pairs[2 * frac + 1];
-    }
+    p[nd] = '.';
+    memcpy(p + nd + 1, pairs + 2 * frac, 2);
+    return n;
+}
+
+/* Two digits at a time, straight into buf: a timeline writes tens of
+** thousands of whole y, and a digit a division was 90 instructions one. */
+size_t
+html_whole(char *buf, unsigned v)
+{
+    size_t n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
+               : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+    for (size_t i = n; v >= 100; v /= 100, i -= 2)
+        memcpy(buf + i - 2, pairs + 2 * (v % 100), 2);
+    if (v >= 10)
+        memcpy(buf, pairs + 2 * v, 2);
+    else
+        buf[0] = (char)('0' + v);
     return n;
 }
 

@@ -22,6 +22,7 @@
 #define HTML_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "criteria.h"
@@ -50,14 +51,30 @@ typedef struct html_panel {
     const concept *c;
     int nthr;
     html_threshold *thr;
+    /* The panel's markup but the numbers that follow the patient's values
+    ** (the scale's ends, the thresholds' y), escaped and formatted once:
+    ** piece k is fixed.p + cut[k] .. cut[k + 1] (htmltimeline.c). */
+    outbuf fixed;
+    size_t *cut;
 } html_panel;
+
+/* A criterion's (or the verdict's) row of the timeline but what follows
+** the patient, escaped once per run (htmltimeline.c's row_fixed): the
+** end of its label ('>' id '</text>'), then what every stretch of the
+** row writes before its data-result's value ('<rect class="stretch x"',
+** data-trial, ...), then what its at-now square writes before it. */
+typedef struct html_row {
+    outbuf text;
+    size_t label, stretch;      /* where the first two end in text */
+} html_row;
 
 typedef struct html_panels {
     int n;
     html_panel *p;
-    outbuf *rows;               /* [ncrit + 1]: a criterion's (then the
-                                ** verdict's) row attributes, escaped once */
+    html_row *rows;             /* [ncrit + 1]: the criteria's, the verdict's */
     int nrows;
+    outbuf opens;               /* '<svg class="timeline" data-trial="ID"' */
+    size_t svg;                 /* (its length), '<rect class="window" ...' */
 } html_panels;
 
 html_panels *html_panels_new(const trial *t);
@@ -104,6 +121,31 @@ typedef struct html_grid {
                                 ** stamp_at[k] .. stamp_at[k + 1] */
 } html_grid;
 
+/* A value as num_format writes it (htmltimeline.c's memo); len 0: empty. */
+typedef struct html_value_text {
+    uint64_t bits;              /* the double's */
+    unsigned char len;
+    char text[23];
+} html_value_text;
+
+/* What a timeline's stretch from grid point k to ke writes after its
+** data-result (htmltimeline.c's stretch_tail): the same in every row of a
+** patient, kept for its patient (serial); len 0: empty. */
+typedef struct html_tail {
+    uint64_t serial;
+    int k, ke;
+    unsigned char len;
+    char text[123];
+} html_tail;
+
+/* A text the same in every timeline of a patient (htmltimeline.c), kept
+** for its patient (serial). */
+typedef struct html_memo {
+    uint64_t serial;
+    size_t len;
+    char text[160];
+} html_memo;
+
 /* Per worker thread. */
 typedef struct html_worker {
     const html_ctx *h;
@@ -125,15 +167,28 @@ typedef struct html_worker {
     /* The same in every timeline of a patient (html_timeline_begin): */
     int *items, nitems, cap_items;  /* the concepts with a medication,
                                 ** procedure or location entry, ascending */
-    outbuf xs;                  /* each grid point's ' x="..."' (clipped), */
-    size_t *x_at;               /* [n + 1]: as stamps and stamp_at */
+    /* In xs, piece i at xs.p + x_at[i] .. x_at[i + 1]: grid point k's
+    ** ' x="..."' (clipped) for k < n, the rows' squares' ' x="..."', then
+    ** per axis tick its x, hour label and date label (axis_ticks); then
+    ** to the end of xs the bar rows and the stay row, with holes for their
+    ** y (bars_fixed). */
+    outbuf xs;
+    size_t *x_at;               /* [n + 2 + 3 nticks] */
     int cap_x;
+    int nticks;
+    int nbars, stays;           /* bar rows; 1 if there is a stay row */
     /* A series' samples as a panel prints their times and values, made
     ** for the first trial that draws the series and copied by the others
     ** (htmltimeline.c's samples): */
     const concept **samp_c;     /* [nsamp] the series */
     outbuf *samp_text;          /* [cap_samp] its text; kept for reuse */
     int nsamp, cap_samp;
+    /* The values the timelines print as num_format writes them (samples,
+    ** large scale ends), by their bits: they recur from patient to patient. */
+    html_value_text vtext[256];
+    uint64_t serial;            /* the patient's, from 1 (html_timeline_begin) */
+    html_tail tails[64];         /* by (k, ke) */
+    html_memo svg_head, now_line;
 } html_worker;
 
 html_worker *html_worker_new(const html_ctx *h);
@@ -167,6 +222,9 @@ const char *html_effect(tv v, int exclusion);
 void html_num(outbuf *b, double v);
 /* An attribute: open[0..n) (' name="'), v as html_num writes it, '"'. */
 void html_attr_num(outbuf *b, const char *open, size_t n, double v);
+/* A whole number as html_num writes it, into buf (10 bytes, no NUL); the
+** length. */
+size_t html_whole(char *buf, unsigned v);
 
 /* The start of a page (doctype, head, inline style, body, the shared SVG
 ** patterns) and its end.  with_index: the page has the index (matrix,

@@ -17,8 +17,19 @@
 ** What is drawn is decided by the trial's rules (which concepts, which
 ** thresholds) and the record (which items); the panels of a trial are
 ** found once per run (html_panels_new) by walking its rule trees.
+**
+** A page has tens of thousands of numbers, times and escaped names, most
+** of them the same in every trial's timeline or on every page, so they
+** are formatted once where they stop changing: per run what depends on
+** the trial only (html_panels_new: a panel's markup but its scale, a
+** row's label and heads, the svg's opening), per patient what depends on
+** the record only (html_timeline_begin: the grid points' x, the axis'
+** ticks, the bars and stays with holes for their y; the samples' texts;
+** the stretches' ends and the svg's times, kept by the worker for the
+** patient), and per trial the rest.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,7 +114,10 @@ walk_rule(html_panels *ps, int crit, const rule *ru)
         walk_rule(ps, crit, ru->kids[i]);
 }
 
-static void row_attrs(outbuf *b, const char *tid, const char *crit);
+static void row_fixed(html_row *row, const char *tid, const char *crit,
+                      const char *cls);
+static void panel_fixed(const trial *t, html_panel *p, int top);
+static void opens_fixed(html_panels *ps, const char *tid);
 
 html_panels *
 html_panels_new(const trial *t)
@@ -112,11 +126,15 @@ html_panels_new(const trial *t)
     for (int i = 0; i < t->ncrit; i++)
         if (t->crit[i].evaluated)
             walk_rule(ps, i, t->crit[i].rule);
+    for (int i = 0; i < ps->n; i++)
+        panel_fixed(t, &ps->p[i], TL_TOP + i * TL_PANEL);
     ps->nrows = t->ncrit + 1;
     ps->rows = xcalloc((size_t)ps->nrows, sizeof *ps->rows);
     for (int i = 0; i < t->ncrit; i++)
-        row_attrs(&ps->rows[i], t->id, t->crit[i].id);
-    row_attrs(&ps->rows[t->ncrit], t->id, "verdict");
+        row_fixed(&ps->rows[i], t->id, t->crit[i].id,
+                  t->crit[i].exclusion ? " x" : "");
+    row_fixed(&ps->rows[t->ncrit], t->id, "verdict", " verdict");
+    opens_fixed(ps, t->id);
     return ps;
 }
 
@@ -125,11 +143,15 @@ html_panels_free(html_panels *ps)
 {
     if (!ps)
         return;
-    for (int i = 0; i < ps->n; i++)
+    for (int i = 0; i < ps->n; i++) {
         free(ps->p[i].thr);
+        outbuf_release(&ps->p[i].fixed);
+        free(ps->p[i].cut);
+    }
     for (int i = 0; i < ps->nrows; i++)
-        outbuf_release(&ps->rows[i]);
+        outbuf_release(&ps->rows[i].text);
     free(ps->rows);
+    outbuf_release(&ps->opens);
     free(ps->p);
     free(ps);
 }
@@ -147,7 +169,6 @@ typedef struct tl {
     const record *r;
     const html_span *sp;
     const trial *t;
-    const char *trial;          /* its id, for data-trial */
     int top, bottom;            /* the plot, without the axis */
     const int *items;           /* the patient's concepts with entries */
     int nitems;
@@ -181,7 +202,6 @@ clip(const tl *g, ts_time t)
 #define attr_str(b, name, s) attr_str_((b), ATTR_OPEN(name), (s))
 #define attr_value(b, name, v) attr_value_((b), ATTR_OPEN(name), (v))
 
-
 static void
 attr_time_(outbuf *b, const char *open, size_t n, ts_time t)
 {
@@ -208,11 +228,42 @@ attr_value_(outbuf *b, const char *open, size_t n, double v)
     outbuf_put(b, "\"", 1);
 }
 
-/* What every stretch and the square of a row share, up to the value of
-** data-result: made once per run (html_panels_new), not per row drawn. */
+/* The svg's and the window's openings, with the trial's id (html_panels). */
 static void
-row_attrs(outbuf *b, const char *tid, const char *crit)
+opens_fixed(html_panels *ps, const char *tid)
 {
+    html_lit(&ps->opens, "<svg class=\"timeline\"");
+    attr_str(&ps->opens, "data-trial", tid);
+    ps->svg = ps->opens.len;
+    html_lit(&ps->opens, "<rect class=\"window\"");
+    attr_str(&ps->opens, "data-trial", tid);
+}
+
+/*
+** A row's label end and what its stretches and its square write before
+** the value of data-result (html_row): made once per run, not per row
+** drawn.  cls: the stretches' class after "stretch" (" x" on an
+** exclusion's row, " verdict" on the verdict's); the square's is "at-now"
+** and the same " x".
+*/
+static void
+row_fixed(html_row *row, const char *tid, const char *crit, const char *cls)
+{
+    outbuf *b = &row->text;
+    outbuf_put(b, ">", 1);
+    html_escape(b, crit);
+    html_lit(b, "</text>");
+    row->label = b->len;
+    html_lit(b, "<rect class=\"stretch");
+    outbuf_puts(b, cls);
+    outbuf_put(b, "\"", 1);
+    attr_str(b, "data-trial", tid);
+    attr_str(b, "data-criterion", crit);
+    attr_open(b, "data-result");
+    row->stretch = b->len;
+    html_lit(b, "<rect class=\"at-now");
+    outbuf_puts(b, strcmp(cls, " x") == 0 ? cls : "");
+    outbuf_put(b, "\"", 1);
     attr_str(b, "data-trial", tid);
     attr_str(b, "data-criterion", crit);
     attr_open(b, "data-result");
@@ -233,11 +284,30 @@ interval(const tl *g, ts_time from, ts_time to)
     attr_num(g->b, "width", xz - xa);
 }
 
+/*
+** The bars and the stays are the same in every timeline of a patient but
+** for their y, so they are written once per patient (bars_fixed) with a
+** hole where each ' y="..."' goes: HOLE_Y and the y's offset from the top
+** of the first bar row, an int's bytes; fill_rows writes them for a
+** timeline.  Escaped text never holds the byte (html_escape turns control
+** characters into U+FFFD), and nothing else written there is text.
+*/
+#define HOLE_Y '\x02'
+
 static void
-label(const tl *g, double y, const char *text)
+y_hole(outbuf *b, int dy)
+{
+    char h[1 + sizeof dy];
+    h[0] = HOLE_Y;
+    memcpy(h + 1, &dy, sizeof dy);
+    outbuf_put(b, h, sizeof h);
+}
+
+static void
+label(const tl *g, int y, const char *text)
 {
     html_lit(g->b, "<text x=\"4\"");
-    attr_num(g->b, "y", y);
+    y_hole(g->b, y);
     outbuf_put(g->b, ">", 1);
     html_escape(g->b, text);
     html_lit(g->b, "</text>");
@@ -295,18 +365,22 @@ observed(const tl *g, const concept *c, arena *a, point **out)
 }
 
 /* VIS at the start of the axis and at every start and end of a VIS
-** drug's entry after it, and at the screening time (derived.c). */
+** drug's entry after it, and at the screening time (derived.c).  Only
+** the concepts with entries (g->items) are asked whether they are a VIS
+** drug: asking the whole vocabulary, names compared for each, was 7 %
+** of the timeline's instructions. */
 static int
 vis_points(const tl *g, arena *a, point **out)
 {
     const record *r = g->r;
     int cap = 2, n = 0;
-    for (int i = 0; i < vocab_count(r->vocab); i++)
-        cap += 2 * r->meds[i].n;
+    for (int k = 0; k < g->nitems; k++)
+        cap += 2 * r->meds[g->items[k]].n;
     ts_time *ts = arena_alloc(a, (size_t)cap * sizeof *ts);
     ts[n++] = g->sp->t0;
-    for (int i = 0; i < vocab_count(r->vocab); i++) {
-        if (!derived_is_vis_drug(vocab_at(r->vocab, i)))
+    for (int k = 0; k < g->nitems; k++) {
+        int i = g->items[k];
+        if (!r->meds[i].n || !derived_is_vis_drug(vocab_at(r->vocab, i)))
             continue;
         for (int j = 0; j < r->meds[i].n; j++) {
             const med_entry *e = &r->meds[i].e[j];
@@ -345,6 +419,51 @@ static double
 y_of(double v, double v0, double v1, double y0, double y1)
 {
     return y0 + (v - v0) / (v1 - v0) * (y1 - y0);
+}
+
+/*
+** v as num_format writes it, through the worker's memo, a slot per hash of
+** v's bits: the samples' values recur from patient to patient, and
+** num_format takes hundreds of instructions for a value with decimals.
+** Keyed by the bits, so never another value's text.
+*/
+static void
+put_value(html_worker *w, outbuf *b, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    html_value_text *m = &w->vtext[(bits * 0x9E3779B97F4A7C15ULL) >> 56];
+    if (m->len == 0 || m->bits != bits) {
+        char buf[40];
+        num_format(v, buf, sizeof buf);
+        size_t n = strlen(buf);
+        if (n == 0 || n > sizeof m->text) {
+            outbuf_put(b, buf, n);
+            return;
+        }
+        memcpy(m->text, buf, n);
+        m->len = (unsigned char)n;
+        m->bits = bits;
+    }
+    outbuf_put(b, m->text, m->len);
+}
+
+/*
+** An end of a panel's scale as num_format writes it.  The ends are
+** hundredths (panel_scale: k / 100, k whole), and below 10,000 such a
+** value has at most 6 significant digits, which num_format writes exactly
+** and without trailing zeros, as html_num does (a shorter text would be
+** another hundredth, 1e-6 of it away at least: num_format's tolerance is
+** 1e-9); test_scale_ends checks every one.  Larger ends go to num_format
+** (12345.67 is "12345.7" there).
+*/
+static void
+scale_end(html_worker *w, outbuf *b, double v)
+{
+    if (v > -1e4 && v < 1e4)
+        html_num(b, v);
+    else
+        put_value(w, b, v);
 }
 
 /*
@@ -387,11 +506,9 @@ samples_text(const tl *g, const concept *c, const point *pts, int n)
     }
     html_lit(b, "\" data-values=\"");
     for (int i = 0; i < n; i++) {
-        char buf[40];
-        num_format(pts[i].v, buf, sizeof buf);
         if (i > 0)
             outbuf_put(b, " ", 1);
-        outbuf_puts(b, buf);
+        put_value(w, b, pts[i].v);
     }
     return b;
 }
@@ -417,22 +534,32 @@ samples(const tl *g, const concept *c, const point *pts, int n, int vis,
     html_lit(b, "\"/>");
 }
 
+/*
+** The panel's markup between its numbers (html_panel.fixed), made once per
+** run: the trial, the criteria, the concept, its unit and every position
+** but the thresholds' y are the same on every page, and formatting and
+** escaping them for each patient was most of a panel's instructions.
+** Pieces 0-4 go around v0, v1 (data-v0, data-v1) and the scale's ends
+** (v1, v0); threshold i's pieces 5 + 4i .. 8 + 4i around its y, y and
+** y - 3.  The markup is the one panel() wrote before.
+*/
 static void
-panel(tl *g, const html_panel *p, int top, arena *a)
+panel_fixed(const trial *t, html_panel *p, int top)
 {
-    outbuf *b = g->b;
-    point *pts;
-    int vis = p->c->kind == CK_DERIVED;
-    int n = vis ? vis_points(g, a, &pts) : observed(g, p->c, a, &pts);
-    double v0, v1;
-    panel_scale(pts, n, p, &v0, &v1);
+    outbuf *b = &p->fixed;
+    int vis = p->c->kind == CK_DERIVED, k = 0;
     double y1 = top + TL_PAD, y0 = top + TL_PANEL - 2 * TL_PAD;
     const char *unit = p->c->unit ? p->c->unit : "";
+    p->cut = xmalloc((size_t)(6 + 4 * p->nthr) * sizeof *p->cut);
+    p->cut[k++] = 0;
     html_lit(b, "<g class=\"series\"");
     attr_str(b, "data-concept", p->c->name);
     attr_str(b, "data-unit", unit);
-    attr_num(b, "data-v0", v0);
-    attr_num(b, "data-v1", v1);
+    attr_open(b, "data-v0");
+    p->cut[k++] = b->len;
+    html_lit(b, "\" data-v1=\"");
+    p->cut[k++] = b->len;
+    html_lit(b, "\"");
     attr_num(b, "data-y0", y0);
     attr_num(b, "data-y1", y1);
     /* x, width and height are the style sheet's (TL_X0, TL_X1 - TL_X0,
@@ -450,43 +577,83 @@ panel(tl *g, const html_panel *p, int top, arena *a)
     html_escape(b, unit);
     html_lit(b, "</text>");
     /* the scale's ends */
-    char buf[40];
-    num_format(v1, buf, sizeof buf);
     html_lit(b, "<text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y1 + 9);
     html_lit(b, ">");
-    outbuf_puts(b, buf);
-    html_lit(b, "</text>");
-    num_format(v0, buf, sizeof buf);
-    html_lit(b, "<text class=\"muted e\"");
+    p->cut[k++] = b->len;
+    html_lit(b, "</text><text class=\"muted e\"");
     attr_num(b, "x", (int)TL_X0 - 4);
     attr_num(b, "y", y0);
     html_lit(b, ">");
-    outbuf_puts(b, buf);
+    p->cut[k++] = b->len;
     html_lit(b, "</text>");
-    /* thresholds */
+    p->cut[k++] = b->len;
     for (int i = 0; i < p->nthr; i++) {
-        double y = y_of(p->thr[i].v, v0, v1, y0, y1);
+        const char *crit = t->crit[p->thr[i].crit].id;
         html_lit(b, "<line class=\"threshold\"");
-        attr_str(b, "data-trial", g->trial);
-        attr_str(b, "data-criterion", g->t->crit[p->thr[i].crit].id);
+        attr_str(b, "data-trial", t->id);
+        attr_str(b, "data-criterion", crit);
         attr_str(b, "data-concept", p->c->name);
         attr_value(b, "data-threshold", p->thr[i].v);
         attr_str(b, "data-unit", unit);
         attr_num(b, "x1", TL_X0);
-        attr_num(b, "y1", y);
+        attr_open(b, "y1");
+        p->cut[k++] = b->len;
+        html_lit(b, "\"");
         attr_num(b, "x2", TL_X1);
-        attr_num(b, "y2", y);
-        html_lit(b, "/><text class=\"muted e\"");
+        attr_open(b, "y2");
+        p->cut[k++] = b->len;
+        html_lit(b, "\"/><text class=\"muted e\"");
         attr_num(b, "x", TL_X1 - 4);
-        attr_num(b, "y", y - 3);
-        html_lit(b, ">");
-        html_escape(b, g->t->crit[p->thr[i].crit].id);
+        attr_open(b, "y");
+        p->cut[k++] = b->len;
+        html_lit(b, "\">");
+        html_escape(b, crit);
+        char buf[40];
         num_format(p->thr[i].v, buf, sizeof buf);
         html_lit(b, ": ");
         outbuf_puts(b, buf);
         html_lit(b, "</text>");
+        p->cut[k++] = b->len;
+    }
+}
+
+/* Piece k of p's fixed markup. */
+static void
+piece(outbuf *b, const html_panel *p, int k)
+{
+    outbuf_put(b, p->fixed.p + p->cut[k], p->cut[k + 1] - p->cut[k]);
+}
+
+static void
+panel(tl *g, const html_panel *p, int top, arena *a)
+{
+    outbuf *b = g->b;
+    point *pts;
+    int vis = p->c->kind == CK_DERIVED;
+    int n = vis ? vis_points(g, a, &pts) : observed(g, p->c, a, &pts);
+    double v0, v1;
+    panel_scale(pts, n, p, &v0, &v1);
+    double y1 = top + TL_PAD, y0 = top + TL_PANEL - 2 * TL_PAD;
+    piece(b, p, 0);
+    html_num(b, v0);
+    piece(b, p, 1);
+    html_num(b, v1);
+    piece(b, p, 2);
+    scale_end(g->w, b, v1);
+    piece(b, p, 3);
+    scale_end(g->w, b, v0);
+    piece(b, p, 4);
+    for (int i = 0; i < p->nthr; i++) {
+        double y = y_of(p->thr[i].v, v0, v1, y0, y1);
+        piece(b, p, 5 + 4 * i);
+        html_num(b, y);
+        piece(b, p, 6 + 4 * i);
+        html_num(b, y);
+        piece(b, p, 7 + 4 * i);
+        html_num(b, y - 3);
+        piece(b, p, 8 + 4 * i);
     }
     /* values: a step line for VIS (constant between changes) */
     if (vis) {
@@ -573,7 +740,7 @@ bar(const tl *g, const char *cls, const char *attr, const char *name,
     html_escape(g->b, name);
     outbuf_put(g->b, "\"", 1);
     interval(g, start, end == TS_NONE ? g->sp->now : end);
-    attr_num(g->b, "y", y + 2);     /* height TL_ROW - 4: the style sheet's */
+    y_hole(g->b, y + 2);            /* height TL_ROW - 4: the style sheet's */
     html_lit(g->b, "/>");
 }
 
@@ -649,7 +816,7 @@ stay_row(const tl *g, int y)
             ts_time a = clip(g, e->start);
             html_lit(g->b, "<text");
             attr_num(g->b, "x", x_of(g, a) + 3);
-            attr_num(g->b, "y", y + 12);
+            y_hole(g->b, y + 12);
             html_lit(g->b, ">");
             html_escape(g->b, c->name);
             html_lit(g->b, "</text>");
@@ -658,28 +825,133 @@ stay_row(const tl *g, int y)
     return y + TL_ROW;
 }
 
-/* Grid point k's time, as html_time writes it (html_grid_run). */
+/*
+** The bar rows and the stay row of a patient, with their y as holes
+** (HOLE_Y), after the axis' ticks in w->xs; w->nbars and w->stays say how
+** many rows they take.  Once per patient: the bars' times, x, widths and
+** concept names were formatted and escaped for every trial before.
+*/
 static void
-stamp(outbuf *b, const html_grid *gr, int k)
+bars_fixed(html_worker *w, tl *g)
 {
-    outbuf_put(b, gr->stamps.p + gr->stamp_at[k], gr->stamp_at[k + 1] - gr->stamp_at[k]);
+    g->b = &w->xs;
+    w->nbars = count_bar_rows(g, &w->stays);
+    int y = bar_rows(g, 0);
+    if (w->stays)
+        stay_row(g, y);
+    g->b = NULL;
+}
+
+/* s[0..n) at p, which has room; the end. */
+static char *
+put_at(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
 }
 
 /* ' y="v"' into buf (24 bytes) for a whole v >= 0, as attr_num writes it. */
 static size_t
 y_attr(char *buf, int v)
 {
-    char d[12];
-    int nd = 0;
-    do
-        d[nd++] = (char)('0' + v % 10);
-    while ((v /= 10) > 0);
     memcpy(buf, " y=\"", 4);
-    size_t n = 4;
-    while (nd > 0)
-        buf[n++] = d[--nd];
+    size_t n = 4 + html_whole(buf + 4, (unsigned)v);
     buf[n++] = '"';
     return n;
+}
+
+/* A row's label at y, as label() writes it (html_row: its end made once). */
+static void
+row_label(outbuf *b, const html_row *row, int y)
+{
+    char ya[24];
+    html_lit(b, "<text x=\"4\"");
+    outbuf_put(b, ya, y_attr(ya, y));
+    outbuf_put(b, row->text.p, row->label);
+}
+
+/* The bars and stays of bars_fixed, text[0..n), with their top at y. */
+static void
+fill_rows(outbuf *b, const char *text, size_t n, int y)
+{
+    const char *p = text, *end = text + n;
+    for (const char *h; (h = memchr(p, HOLE_Y, (size_t)(end - p))) != NULL;) {
+        int dy;
+        char ya[24];
+        memcpy(&dy, h + 1, sizeof dy);
+        outbuf_put(b, p, (size_t)(h - p));
+        outbuf_put(b, ya, y_attr(ya, y + dy));
+        p = h + 1 + sizeof dy;
+    }
+    outbuf_put(b, p, (size_t)(end - p));
+}
+
+/*
+** The end of the run of v[k]'s value: the first e > k with v[e] != v[k],
+** or n.  Eight points at a time while they all equal it: most rows keep
+** one value over most of the axis, and comparing the points one by one
+** was a tenth of the stretches' instructions on synthetic records.
+*/
+static int
+run_end(const unsigned char *v, int k, int n)
+{
+    uint64_t same = 0x0101010101010101u * v[k];
+    int e = k + 1;
+    for (uint64_t x; e + 8 <= n; e += 8) {
+        memcpy(&x, v + e, sizeof x);
+        if (x != same)
+            break;
+    }
+    while (e < n && v[e] == v[k])
+        e++;
+    return e;
+}
+
+/*
+** What a stretch from grid point k to ke writes after the value of its
+** data-result: its times, data-clipped, x and width, up to its y.  Rows
+** share their stretches' ends (most criteria keep one value over the
+** whole axis), so the text is kept in the worker by (k, ke) for the
+** patient (w->tails, one slot a hash) and copied when it is there.
+*/
+static void
+stretch_tail(const tl *g, const html_grid *gr, int k, int ke)
+{
+    outbuf *b = g->b;
+    html_tail *c = &g->w->tails[(unsigned)(k * 61 + ke) % 64];
+    if (c->serial == g->w->serial && c->k == k && c->ke == ke) {
+        outbuf_put(b, c->text, c->len);
+        return;
+    }
+    ts_time from = gr->at[k], to = gr->at[ke];
+    ts_time a = clip(g, from), z = clip(g, to);
+    const char *sa = gr->stamps.p + gr->stamp_at[k];
+    const char *sz = gr->stamps.p + gr->stamp_at[ke];
+    size_t na = gr->stamp_at[k + 1] - gr->stamp_at[k];
+    size_t nz = gr->stamp_at[ke + 1] - gr->stamp_at[ke];
+    const char *xp = g->xs->p + g->x_at[k];
+    size_t nx = g->x_at[k + 1] - g->x_at[k];
+    size_t most = 13 + na + 11 + nz + 1 + 20 + nx, start = b->len;
+    if (b->len + most + 1 > b->cap)     /* up to the width at once */
+        outbuf_grow(b, most);
+    char *p = b->p + b->len;
+    p = put_at(p, "\" data-from=\"", 13);
+    p = put_at(p, sa, na);
+    p = put_at(p, "\" data-to=\"", 11);
+    p = put_at(p, sz, nz);
+    *p++ = '"';
+    if (a != from || z != to)
+        p = put_at(p, " data-clipped=\"true\"", 20);
+    p = put_at(p, xp, nx);
+    b->len = (size_t)(p - b->p);
+    attr_num(b, "width", x_of(g, z) - x_of(g, a));
+    if (b->len - start <= sizeof c->text) {
+        c->serial = g->w->serial;
+        c->k = k;
+        c->ke = ke;
+        c->len = (unsigned char)(b->len - start);
+        memcpy(c->text, b->p + start, c->len);
+    }
 }
 
 /*
@@ -695,40 +967,28 @@ y_attr(char *buf, int v)
 */
 static void
 stretches(const tl *g, const html_grid *gr, const unsigned char *v,
-          const outbuf *attrs, int is_verdict, int exclusion, int y)
+          const html_row *row, int is_verdict, int y)
 {
     outbuf *b = g->b;
     int n = gr->n;
-    const char *cls = is_verdict ? "<rect class=\"stretch verdict\""
-                      : exclusion ? "<rect class=\"stretch x\"" : "<rect class=\"stretch\"";
-    char ya[24];                /* ' y="..."', the same for the whole row */
+    const char *head = row->text.p + row->label;    /* '<rect class=...' */
+    size_t nhead = row->stretch - row->label;
+    char ya[26];                /* ' y="..."/>', the same for the whole row */
     size_t nya = y_attr(ya, y + 2);
+    memcpy(ya + nya, "/>", 2);
+    nya += 2;
     for (int k = 0; k < n;) {
-        int e = k + 1;
-        while (e < n && v[e] == v[k])
-            e++;
+        int e = run_end(v, k, n);
         if (v[k] == HTML_SKIPPED) {     /* not evaluated: no stretch */
             k = e;
             continue;
         }
         int ke = e < n ? e : n - 1;
-        ts_time from = gr->at[k], to = gr->at[ke];
-        outbuf_puts(b, cls);
-        outbuf_put(b, attrs->p, attrs->len);
-        outbuf_puts(b, is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]));
-        outbuf_put(b, "\" data-from=\"", 13);
-        stamp(b, gr, k);
-        outbuf_put(b, "\" data-to=\"", 11);
-        stamp(b, gr, ke);
-        outbuf_put(b, "\"", 1);
-        ts_time a = clip(g, from), z = clip(g, to);
-        if (a != from || z != to)
-            html_lit(b, " data-clipped=\"true\"");
-        double xa = x_of(g, a), xz = x_of(g, z);
-        outbuf_put(b, g->xs->p + g->x_at[k], g->x_at[k + 1] - g->x_at[k]);
-        attr_num(b, "width", xz - xa);
+        const char *name = is_verdict ? verdict_name((verdict)v[k]) : tv_name((tv)v[k]);
+        outbuf_put(b, head, nhead);
+        outbuf_puts(b, name);
+        stretch_tail(g, gr, k, ke);
         outbuf_put(b, ya, nya);
-        outbuf_put(b, "/>", 2);
         k = e;
     }
     /* The value at the screening time, as a small square just after it:
@@ -736,13 +996,13 @@ stretches(const tl *g, const html_grid *gr, const unsigned char *v,
     unsigned char last = v[n - 1];
     if (last == HTML_SKIPPED)
         return;
-    outbuf_puts(b, exclusion ? "<rect class=\"at-now x\"" : "<rect class=\"at-now\"");
-    outbuf_put(b, attrs->p, attrs->len);
+    outbuf_put(b, row->text.p + row->stretch, row->text.len - row->stretch);
     outbuf_puts(b, is_verdict ? verdict_name((verdict)last) : tv_name((tv)last));
     outbuf_put(b, "\"", 1);
-    attr_num(b, "x", x_of(g, g->sp->now) + 2);
-    attr_num(b, "y", y + 1);
-    html_lit(b, "/>");           /* 8 by TL_ROW - 2: the style sheet's */
+    outbuf_put(b, g->xs->p + g->x_at[n], g->x_at[n + 1] - g->x_at[n]);
+    nya = y_attr(ya, y + 1);
+    memcpy(ya + nya, "/>", 2);  /* 8 by TL_ROW - 2: the style sheet's */
+    outbuf_put(b, ya, nya + 2);
 }
 
 /* "%04d-%02d-%02d" without printf, which was a twentieth of a timeline. */
@@ -776,6 +1036,55 @@ first_tick(ts_time t0, ts_time st)
     return t < t0 ? t + st : t;
 }
 
+/* The hour axis' ticks from first to t1, st apart. */
+static int
+count_ticks(ts_time first, ts_time t1, ts_time st)
+{
+    return first > t1 ? 0 : (int)((t1 - first) / st) + 1;
+}
+
+/*
+** What the hour axis of each of a patient's timelines writes but its y
+** (html_timeline_begin), after the grid points' x and the square's in
+** w->xs: per tick, its x as html_num writes it, its hour label
+** ('>09:00</text>') and its date label ('>2026-03-01</text>', or
+** nothing), the pieces of tick i at w->x_at[n + 1 + 3i ...] (n grid
+** points).  The axis is the same in every
+** trial but for its y, and its ticks' numbers, dates and hours were a
+** tenth of a timeline's instructions.
+*/
+static void
+axis_ticks(html_worker *w, const tl *g)
+{
+    ts_time st = tick_step(g->sp->t1 - g->sp->t0);
+    ts_time t1 = g->sp->t1, first = first_tick(g->sp->t0, st);
+    size_t *at = w->x_at + w->g.n + 1;
+    for (ts_time t = first; t <= t1; t += st) {
+        int yy, mo, d, h, mi, s;
+        ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
+        html_num(&w->xs, x_of(g, t));
+        *++at = w->xs.len;
+        char hh[] = ">00:00</text>";
+        hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
+        outbuf_put(&w->xs, hh, sizeof hh - 1);
+        *++at = w->xs.len;
+        if (t == first || h < st / TS_HOUR) {
+            outbuf_put(&w->xs, ">", 1);
+            put_date(&w->xs, yy, mo, d);
+            html_lit(&w->xs, "</text>");
+        }
+        *++at = w->xs.len;
+    }
+}
+
+/* Piece k of tick i (axis_ticks). */
+static void
+tick_piece(outbuf *b, const html_worker *w, int i, int k)
+{
+    const size_t *at = w->x_at + w->g.n + 1 + 3 * i + k;
+    outbuf_put(b, w->xs.p + at[0], at[1] - at[0]);
+}
+
 /*
 ** The hour axis: the ticks are one path (a line each was a third of the
 ** axis' bytes), the labels centred by the style sheet (g.axis text).
@@ -784,49 +1093,70 @@ static void
 axis(const tl *g, int y)
 {
     outbuf *b = g->b;
-    ts_time st = tick_step(g->sp->t1 - g->sp->t0);
-    ts_time t1 = g->sp->t1, first = first_tick(g->sp->t0, st);
+    const html_worker *w = g->w;
+    char v[16], y15[24], y27[24];   /* ' 8V<y + 4>', ' y="<y + 15>"', ... */
+    v[0] = ' ';
+    size_t nv = 1 + html_whole(v + 1, (unsigned)g->top);
+    v[nv++] = 'V';
+    nv += html_whole(v + nv, (unsigned)(y + 4));
+    size_t n15 = y_attr(y15, y + 15), n27 = y_attr(y27, y + 27);
     html_lit(b, "<g class=\"axis\"><path d=\"");
-    for (ts_time t = first; t <= t1; t += st) {
+    for (int i = 0; i < w->nticks; i++) {
         outbuf_put(b, "M", 1);
-        html_num(b, x_of(g, t));
-        outbuf_put(b, " ", 1);
-        html_num(b, g->top);
-        outbuf_put(b, "V", 1);
-        html_num(b, y + 4);
+        tick_piece(b, w, i, 0);
+        outbuf_put(b, v, nv);
     }
     html_lit(b, "\"/>");
-    for (ts_time t = first; t <= t1; t += st) {
-        int yy, mo, d, h, mi, s;
-        ts_to_civil(t, &yy, &mo, &d, &h, &mi, &s);
-        double x = x_of(g, t);
-        html_lit(b, "<text");
-        attr_num(b, "x", x);
-        attr_num(b, "y", y + 15);
-        char hh[] = ">00:00</text>";
-        hh[1] = (char)('0' + h / 10), hh[2] = (char)('0' + h % 10);
-        outbuf_put(b, hh, sizeof hh - 1);
-        if (t == first || h < st / TS_HOUR) {
-            html_lit(b, "<text class=\"muted\"");
-            attr_num(b, "x", x);
-            attr_num(b, "y", y + 27);
-            outbuf_put(b, ">", 1);
-            put_date(b, yy, mo, d);
-            html_lit(b, "</text>");
+    for (int i = 0; i < w->nticks; i++) {
+        html_lit(b, "<text x=\"");
+        tick_piece(b, w, i, 0);
+        outbuf_put(b, "\"", 1);
+        outbuf_put(b, y15, n15);
+        tick_piece(b, w, i, 1);
+        const size_t *at = w->x_at + w->g.n + 1 + 3 * i;
+        if (at[3] > at[2]) {
+            html_lit(b, "<text class=\"muted\" x=\"");
+            tick_piece(b, w, i, 0);
+            outbuf_put(b, "\"", 1);
+            outbuf_put(b, y27, n27);
+            tick_piece(b, w, i, 2);
         }
     }
     html_lit(b, "<text class=\"s\" x=\"4\"");
-    attr_num(b, "y", y + 15);
+    outbuf_put(b, y15, n15);
     html_lit(b, ">hours (UTC)</text></g>\n");
 }
 
 /* }====================================================================== */
 
+/* m's text into b if it is the patient's (serial): 1, else 0. */
+static int
+memo_put(outbuf *b, const html_memo *m, uint64_t serial)
+{
+    if (m->serial != serial)
+        return 0;
+    outbuf_put(b, m->text, m->len);
+    return 1;
+}
+
+/* What b has from start on into m, for the patient (serial): the first
+** timeline of a patient writes it, the others copy it. */
+static void
+memo_keep(html_memo *m, const outbuf *b, size_t start, uint64_t serial)
+{
+    if (b->len - start > sizeof m->text)
+        return;
+    m->len = b->len - start;
+    memcpy(m->text, b->p + start, m->len);
+    m->serial = serial;
+}
+
 /*
 ** What every timeline of a patient shares, made once per patient and not
 ** once per trial: the concepts that have entries, so that the bars and
-** the stays do not each walk the whole vocabulary, and each grid point's
-** x as the stretches print it (clipped: interval()'s).
+** the stays do not each walk the whole vocabulary, each grid point's x as
+** the stretches print it (clipped: interval()'s) and the squares' x, the
+** axis' ticks, the bars and the stays.
 */
 void
 html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
@@ -842,12 +1172,16 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
         if (r->meds[i].n || r->procs[i].n || r->locs[i].n)
             w->items[w->nitems++] = i;
     const html_grid *gr = &w->g;
-    if (gr->n + 1 > w->cap_x) {
+    ts_time st = tick_step(sp->t1 - sp->t0);
+    w->nticks = count_ticks(first_tick(sp->t0, st), sp->t1, st);
+    int need = gr->n + 2 + 3 * w->nticks;
+    if (need > w->cap_x) {
         free(w->x_at);
-        w->cap_x = gr->n + gr->n / 2 + 8;
+        w->cap_x = need + need / 2 + 8;
         w->x_at = xmalloc((size_t)w->cap_x * sizeof *w->x_at);
     }
-    tl g = { NULL, r, sp, NULL, NULL, TL_TOP, 0, NULL, 0, NULL, NULL, w };
+    tl g = { NULL, r, sp, NULL, TL_TOP, 0, NULL, 0, NULL, NULL, w };
+    w->serial++;                /* w->tails: a new patient's */
     w->nsamp = 0;
     w->xs.len = 0;
     for (int k = 0; k < gr->n; k++) {
@@ -855,6 +1189,12 @@ html_timeline_begin(html_worker *w, const record *r, const html_span *sp)
         attr_num(&w->xs, "x", x_of(&g, clip(&g, gr->at[k])));
     }
     w->x_at[gr->n] = w->xs.len;
+    attr_num(&w->xs, "x", x_of(&g, sp->now) + 2);  /* the rows' squares' */
+    w->x_at[gr->n + 1] = w->xs.len;
+    axis_ticks(w, &g);
+    g.items = w->items;
+    g.nitems = w->nitems;
+    bars_fixed(w, &g);
 }
 
 void
@@ -863,33 +1203,35 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
 {
     const html_panels *ps = w->h->panels[j];
     const trial *t = tr->t;
-    tl g = { b, r, sp, t, t->id, TL_TOP, 0, w->items, w->nitems,
-             &w->xs, w->x_at, w };
-    int stays, nbars = count_bar_rows(&g, &stays);
+    tl g = { b, r, sp, t, TL_TOP, 0, w->items, w->nitems, &w->xs, w->x_at, w };
+    int stays = w->stays, nbars = w->nbars;
     int y = TL_TOP + ps->n * TL_PANEL;
     y += (nbars + stays + t->ncrit + 1) * TL_ROW;
     g.bottom = y;
     int h = y + TL_AXIS;
 
-    html_lit(b, "<svg class=\"timeline\"");
-    attr_str(b, "data-trial", t->id);
-    attr_time(b, "data-t0", sp->t0);
-    attr_time(b, "data-t1", sp->t1);
-    attr_num(b, "data-x0", TL_X0);
-    attr_num(b, "data-x1", TL_X1);
-    /* " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"" (TL_W, h), as
-    ** html_num writes whole numbers: printf was a twentieth of a timeline */
-    html_lit(b, " viewBox=\"0 0 ");
-    html_num(b, TL_W);
-    outbuf_put(b, " ", 1);
+    outbuf_put(b, ps->opens.p, ps->svg);
+    size_t start = b->len;
+    if (!memo_put(b, &w->svg_head, w->serial)) {
+        attr_time(b, "data-t0", sp->t0);
+        attr_time(b, "data-t1", sp->t1);
+        attr_num(b, "data-x0", TL_X0);
+        attr_num(b, "data-x1", TL_X1);
+        /* " viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\"" (TL_W, h),
+        ** as html_num writes whole numbers: printf was a twentieth of a
+        ** timeline */
+        html_lit(b, " viewBox=\"0 0 ");
+        html_num(b, TL_W);
+        outbuf_put(b, " ", 1);
+        memo_keep(&w->svg_head, b, start, w->serial);
+    }
     html_num(b, h);
     outbuf_put(b, "\"", 1);
     attr_num(b, "width", TL_W);
     attr_num(b, "height", h);
     html_lit(b, " role=\"img\" aria-label=\"timeline\">\n");
     if (tr->has_window && tr->opens != TS_NONE && tr->closes != TS_NONE) {
-        html_lit(b, "<rect class=\"window\"");
-        attr_str(b, "data-trial", t->id);
+        outbuf_put(b, ps->opens.p + ps->svg, ps->opens.len - ps->svg);
         interval(&g, tr->opens, tr->closes);
         attr_num(b, "y", g.top);
         attr_num(b, "height", g.bottom - g.top);
@@ -898,24 +1240,27 @@ html_timeline(html_worker *w, outbuf *b, const record *r, int j,
     y = TL_TOP;
     for (int i = 0; i < ps->n; i++, y += TL_PANEL)
         panel(&g, &ps->p[i], y, w->a);
-    y = bar_rows(&g, y);
-    if (stays)
-        y = stay_row(&g, y);
+    const size_t *bars = w->x_at + w->g.n + 1 + 3 * w->nticks; /* bars_fixed */
+    fill_rows(b, w->xs.p + *bars, w->xs.len - *bars, y);
+    y += (nbars + stays) * TL_ROW;
     const html_grid *gr = &w->g;
     for (int i = 0; i < t->ncrit; i++, y += TL_ROW) {
-        label(&g, y + 12, t->crit[i].id);
-        stretches(&g, gr, gr->crit[j] + i * gr->n, &ps->rows[i], 0,
-                  t->crit[i].exclusion, y);
+        row_label(b, &ps->rows[i], y + 12);
+        stretches(&g, gr, gr->crit[j] + i * gr->n, &ps->rows[i], 0, y);
         outbuf_put(b, "\n", 1);
     }
-    label(&g, y + 12, "verdict");
-    stretches(&g, gr, gr->verdict + j * gr->n, &ps->rows[t->ncrit], 1, 0, y);
+    row_label(b, &ps->rows[t->ncrit], y + 12);
+    stretches(&g, gr, gr->verdict + j * gr->n, &ps->rows[t->ncrit], 1, y);
     y += TL_ROW;
-    html_lit(b, "\n<line class=\"now\"");
-    attr_time(b, "data-time", sp->now);
-    attr_num(b, "x1", x_of(&g, sp->now));
-    attr_num(b, "x2", x_of(&g, sp->now));
-    attr_num(b, "y1", g.top);
+    start = b->len;
+    if (!memo_put(b, &w->now_line, w->serial)) {
+        html_lit(b, "\n<line class=\"now\"");
+        attr_time(b, "data-time", sp->now);
+        attr_num(b, "x1", x_of(&g, sp->now));
+        attr_num(b, "x2", x_of(&g, sp->now));
+        attr_num(b, "y1", g.top);
+        memo_keep(&w->now_line, b, start, w->serial);
+    }
     attr_num(b, "y2", g.bottom);
     html_lit(b, "/>\n");
     axis(&g, y);

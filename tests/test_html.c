@@ -32,6 +32,7 @@
 #include "run.h"
 #include "rules.h"
 #include "timeutil.h"
+#include "units.h"
 #include "verdict.h"
 
 /* The test directory is run.c's (run_setup), named tmpdir here. */
@@ -146,6 +147,35 @@ test_escape(void **state)
     outbuf_release(&b);
 }
 
+/* html_escape scans four bytes a round: a byte to escape (or the end)
+** at every position of strings of every length modulo 4. */
+static void
+test_escape_positions(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *out; } special[] = {
+        {"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"},
+        {"'", "&#39;"}, {"\t", "\t"}, {"\x01", "\xef\xbf\xbd"},
+        {"\x7f", "\xef\xbf\xbd"}, {"\xff", "\xef\xbf\xbd"},
+        {"\xc3\xa9", "\xc3\xa9"}, {"", ""},
+    };
+    outbuf b = {0};
+    for (int len = 0; len <= 12; len++)
+        for (int pos = 0; pos <= len; pos++)
+            for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+                char in[64], want[64];
+                snprintf(in, sizeof in, "%.*s%s%.*s", pos, "abcdefghijkl",
+                         special[i].in, len - pos, "ABCDEFGHIJKL");
+                snprintf(want, sizeof want, "%.*s%s%.*s", pos, "abcdefghijkl",
+                         special[i].out, len - pos, "ABCDEFGHIJKL");
+                b.len = 0;
+                html_escape(&b, in);
+                outbuf_put(&b, "", 1);
+                assert_string_equal(b.p, want);
+            }
+    outbuf_release(&b);
+}
+
 static void
 test_numbers(void **state)
 {
@@ -165,6 +195,107 @@ test_numbers(void **state)
     html_time(&b, ts_from_civil(2026, 3, 1, 9, 45, 0));
     outbuf_put(&b, "", 1);
     assert_string_equal(b.p, "2026-03-01T09:45:00Z");
+    outbuf_release(&b);
+}
+
+/*
+** html_time keeps the dates it wrote, one slot per day modulo 4: times
+** that jump between days of one slot (d, d + 4, d - 4), across months,
+** leap days and years, before 1970 and past 9999 must read as ts_format
+** writes them, in any order.
+*/
+static void
+test_time_dates(void **state)
+{
+    (void)state;
+    static const int days[][3] = {
+        {2026, 3, 1}, {2026, 3, 5}, {2026, 2, 25}, {2026, 2, 28}, {2026, 3, 2},
+        {2024, 2, 28}, {2024, 2, 29}, {2024, 3, 1}, {2024, 3, 4}, {2024, 2, 25},
+        {2023, 12, 31}, {2024, 1, 1}, {2100, 2, 28}, {2100, 3, 1}, {2000, 2, 29},
+        {1970, 1, 1}, {1969, 12, 31}, {1969, 12, 28}, {1900, 3, 1}, {9999, 12, 31},
+        {1, 1, 1}, {0, 1, 1}, {-1, 12, 31}, {10000, 1, 1}, {12026, 3, 1},
+    };
+    static const int clock[][3] = {
+        {0, 0, 0}, {23, 59, 59}, {9, 45, 0}, {12, 0, 1}, {0, 0, 59},
+    };
+    outbuf b = {0};
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
+            for (size_t j = 0; j < sizeof clock / sizeof clock[0]; j++) {
+                size_t k = round == 1 ? sizeof days / sizeof days[0] - 1 - i : i;
+                size_t c = (j + (size_t)round + k) % (sizeof clock / sizeof clock[0]);
+                ts_time t = ts_from_civil(days[k][0], days[k][1], days[k][2],
+                                          clock[c][0], clock[c][1], clock[c][2]);
+                char want[TS_FMT_LEN];
+                ts_format(t, want);
+                b.len = 0;
+                html_time(&b, t);
+                outbuf_put(&b, "", 1);
+                assert_string_equal(b.p, want);
+            }
+    outbuf_release(&b);
+}
+
+/*
+** A panel's scale ends are hundredths (k / 100, k whole) and the timeline
+** writes those below 10,000 with html_num instead of num_format
+** (htmltimeline.c's scale_end): the two must agree on every one, and on
+** -0; from 10,000 they need not ("12345.7" against "12345.67").
+*/
+static void
+test_scale_ends(void **state)
+{
+    (void)state;
+    outbuf b = {0};
+    char want[40];
+    for (long k = -999999; k <= 999999; k++) {
+        double v = (double)k / 100;
+        num_format(v, want, sizeof want);
+        b.len = 0;
+        html_num(&b, v);
+        outbuf_put(&b, "", 1);
+        if (strcmp(b.p, want) != 0)
+            fail_msg("%ld / 100: html_num %s, num_format %s", k, b.p, want);
+    }
+    b.len = 0;
+    html_num(&b, -0.0);
+    outbuf_put(&b, "", 1);
+    num_format(-0.0, want, sizeof want);
+    assert_string_equal(b.p, want);
+    /* where they part, and why scale_end stops below it */
+    b.len = 0;
+    html_num(&b, 1234567.0 / 100);
+    outbuf_put(&b, "", 1);
+    num_format(1234567.0 / 100, want, sizeof want);
+    assert_string_equal(b.p, "12345.67");
+    assert_string_equal(want, "12345.7");
+    outbuf_release(&b);
+}
+
+/* html_whole writes a whole number as html_num does: every number below
+** 10^6, and each side of every power of ten up to the largest. */
+static void
+test_whole(void **state)
+{
+    (void)state;
+    outbuf b = {0};
+    unsigned edge[40];
+    int ne = 0;
+    for (unsigned p = 10; p <= 1000000000u; p *= 10)
+        edge[ne++] = p - 1, edge[ne++] = p, edge[ne++] = p + 1;
+    edge[ne++] = 4294967295u;
+    edge[ne++] = 40000000u;
+    for (long i = 0; i < 1000000 + ne; i++) {
+        unsigned v = i < 1000000 ? (unsigned)i : edge[i - 1000000];
+        char buf[16];
+        size_t n = html_whole(buf, v);
+        buf[n] = '\0';
+        b.len = 0;
+        html_num(&b, (double)v);
+        outbuf_put(&b, "", 1);
+        if (strcmp(buf, b.p) != 0)
+            fail_msg("%u: html_whole %s, html_num %s", v, buf, b.p);
+    }
     outbuf_release(&b);
 }
 
@@ -1216,7 +1347,11 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_escape_positions),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_time_dates),
+        cmocka_unit_test(test_scale_ends),
+        cmocka_unit_test(test_whole),
         cmocka_unit_test(test_marks_are_instants),
         cmocka_unit_test(test_partial_grid_is_full),
         cmocka_unit_test(test_page_names),
