@@ -10,7 +10,10 @@
 ** instants (replaywhen.c) since the previous point, both included: in
 ** between, no criterion of it can change, so the previous column is kept.
 ** The instants are not listed and sorted but marked on the grid's steps
-** directly (trial_clock_marks): sorting them cost an eighth of a run.
+** directly (trial_clock_grid_marks): sorting them cost an eighth of a run.
+** The record's item times are sorted out once for all the trials and
+** criteria (w->cg, a clock_grid): shifting each by each offset, again for
+** every trial and criterion, was a sixteenth.
 ** At such a point only the criteria with an instant of their own in the
 ** step (trial_clock_crit_marks), and any that sums volumes, are evaluated
 ** again, values only (eval_trial_values); the others keep the previous
@@ -61,6 +64,7 @@ html_worker_new(const html_ctx *h)
     memset(w->every, 1, (size_t)most);
     w->cready = xcalloc((size_t)h->ntrials + 1, 1);
     w->vals = xcalloc((size_t)most, 1);
+    w->cg = clock_grid_new();
     return w;
 }
 
@@ -74,6 +78,7 @@ html_worker_free(html_worker *w)
         free(w->cmark[j]);
     }
     free(w->cmark);
+    clock_grid_free(w->cg);
     free(w->full);
     free(w->redo);
     free(w->every);
@@ -206,8 +211,7 @@ redo_some(html_worker *w, const record *r, record **view, int j,
     ** or evaluated at the first point only). */
     if (!w->cready[j]) {
         for (int i = 0; i < t->ncrit; i++)
-            trial_clock_crit_marks(c, i, r, g->at[0], HTML_STEP, n, g->at[n - 1],
-                                   w->cmark[j] + (size_t)i * (size_t)cap);
+            trial_clock_grid_marks(c, i, w->cg, w->cmark[j] + (size_t)i * (size_t)cap);
         w->cready[j] = 1;
     }
     for (int i = 0; i < t->ncrit; i++) {
@@ -258,9 +262,10 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
     }
     w->nheld = record_held(r, w->held);
     int cap = g->cap_points;
+    clock_grid_set(w->cg, r, g->at[0], HTML_STEP, g->n, now);
     for (int j = 0; j < h->ntrials; j++) {
         unsigned char *m = w->mark + (size_t)j * (size_t)cap;
-        trial_clock_marks(h->clock[j], r, g->at[0], HTML_STEP, g->n, now, m);
+        trial_clock_grid_marks(h->clock[j], -1, w->cg, m);
         w->until[j] = TS_NONE;
         w->full[j] = 0;
         w->cready[j] = 0;

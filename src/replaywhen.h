@@ -37,6 +37,9 @@ typedef struct instants {
 ** record r that lie in [from, to]. */
 void trial_clock_instants(const trial_clock *c, const record *r, ts_time from,
                           ts_time to, instants *out);
+/* The same for criterion ci alone (what trial_clock_crit_marks marks). */
+void trial_clock_crit_instants(const trial_clock *c, int ci, const record *r,
+                               ts_time from, ts_time to, instants *out);
 void instants_release(instants *in);
 
 /* The same instants on a grid of n points, point k being min(from + k *
@@ -45,6 +48,21 @@ void instants_release(instants *in);
 ** the HTML timeline needs, without sorting anything. */
 void trial_clock_marks(const trial_clock *c, const record *r, ts_time from,
                        ts_time step, int n, ts_time to, unsigned char *mark);
+
+/* One record's item times kept for marking it on one grid (the same
+** arguments as trial_clock_marks): the parts of every trial read the
+** same concepts, and the times of one concept are sorted out once.  r
+** must outlive the marks made with it; clock_grid_set forgets the record
+** set before. */
+typedef struct clock_grid clock_grid;
+clock_grid *clock_grid_new(void);
+void clock_grid_free(clock_grid *cg);       /* NULL-safe */
+void clock_grid_set(clock_grid *cg, const record *r, ts_time from,
+                    ts_time step, int n, ts_time to);
+/* trial_clock_marks (ci < 0) or trial_clock_crit_marks (criterion ci) of
+** the record and grid of cg. */
+void trial_clock_grid_marks(const trial_clock *c, int ci, clock_grid *cg,
+                            unsigned char *mark);
 
 /* The same for criterion ci alone (its own concepts and offsets, those of
 ** the criteria it refers to included): a criterion not marked in a step
