@@ -25,7 +25,7 @@
 ** Replay's other shortcut is taken too: while the trial is ineligible
 ** because of a criterion that cannot change before an instant (the
 ** latest next change instant of the criteria that exclude the patient,
-** trial_clock_next), the trial is not evaluated: the verdict stays
+** trial_clock_grid_next), the trial is not evaluated: the verdict stays
 ** ineligible, that criterion keeps its value, and the other criteria are
 ** HTML_SKIPPED there (no stretch drawn: docs/html.md).  Most patients are
 ** ineligible for most trials for a reason that does not change every
@@ -166,15 +166,15 @@ skip(html_grid *g, int j, int ncrit, int hold, int k)
 /* An ineligible verdict at point k: until when it surely stays so, and
 ** the criterion that keeps it (replay.c's ineligible_until). */
 static ts_time
-ineligible_until(const html_ctx *h, const html_grid *g, int j, const trial *tl,
-                 const record *r, int k, int *hold)
+ineligible_until(html_worker *w, int j, const trial *tl, int k, int *hold)
 {
+    const html_grid *g = &w->g;
     ts_time until = TS_NONE;
     for (int i = 0; i < tl->ncrit; i++) {
         tv bad = tl->crit[i].exclusion ? TV_MET : TV_NOT_MET;
         if (g->crit[j][i * g->n + k] != bad)
             continue;
-        ts_time next = trial_clock_next(h->clock[j], i, r, g->at[k]);
+        ts_time next = trial_clock_grid_next(w->h->clock[j], i, w->cg, g->at[k]);
         if (until == TS_NONE || next > until)
             until = next, *hold = i;
     }
@@ -281,7 +281,7 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
             }
             /* The shortcut holds for a trial evaluated at every point too
             ** (one that sums volumes): the criterion that keeps it
-            ** ineligible has instants of its own (trial_clock_next). */
+            ** ineligible has instants of its own (trial_clock_grid_next). */
             if (k > 0 && w->until[j] != TS_NONE
                 && g->at[k] < w->until[j]) {
                 skip(g, j, t->ncrit, w->hold[j], k);
@@ -311,7 +311,7 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
             w->full[j] = 1;
             /* (nothing to skip after the last point) */
             w->until[j] = v == V_INELIGIBLE && k < g->n - 1
-                          ? ineligible_until(h, g, j, t, r, k, &w->hold[j])
+                          ? ineligible_until(w, j, t, k, &w->hold[j])
                           : TS_NONE;
         }
         if (view)

@@ -685,14 +685,11 @@ concept_phases(clock_grid *cg, concept_times *ct)
     }
 }
 
-/* Concept i's item times, and their phases, made the first time a part
-** reads it. */
-static const concept_times *
-concept_made(clock_grid *cg, int i)
+/* Concept i's item times, and their phases (concept_of). */
+static void
+concept_make(clock_grid *cg, int i)
 {
     concept_times *ct = &cg->con[i];
-    if (ct->made)
-        return ct;
     const record *r = cg->r;
     ct->tfirst = cg->ntimes;
     for (int j = 0; j < r->obs[i].n; j++)
@@ -705,7 +702,16 @@ concept_made(clock_grid *cg, int i)
     else
         ct->first = ct->count = ct->nearly = 0;
     ct->made = 1;
-    return ct;
+}
+
+/* Concept i's, made the first time a part reads it: every part of every
+** trial asks, and most concepts have no item, so the question is inline. */
+static inline const concept_times *
+concept_of(clock_grid *cg, int i)
+{
+    if (!cg->con[i].made)
+        concept_make(cg, i);
+    return &cg->con[i];
 }
 
 /* acc |= u shifted up by d bits (words lo..hi of u), within words. */
@@ -769,7 +775,7 @@ phases_mark(const part *c, clock_grid *cg, uint64_t *hi, uint64_t *lo)
 {
     int nrefs = 0;
     for (int k = 0; k < c->nconcepts; k++) {
-        const concept_times *ct = concept_made(cg, c->concepts[k]);
+        const concept_times *ct = concept_of(cg, c->concepts[k]);
         if (ct->count == 0)
             continue;
         if (nrefs + ct->count > cg->cap_refs) {
@@ -990,6 +996,16 @@ next_walk(const part *p, const record *r, next *n)
     }
 }
 
+/* The first of midnights after or at t and best. */
+static ts_time
+next_midnight(ts_time t, ts_time best)
+{
+    ts_time m = t - ((t % TS_DAY) + TS_DAY) % TS_DAY;
+    if (m < t)
+        m += TS_DAY;
+    return m < best ? m : best;
+}
+
 ts_time
 trial_clock_next(const trial_clock *tc, int ci, const record *r, ts_time t)
 {
@@ -1001,12 +1017,58 @@ trial_clock_next(const trial_clock *tc, int ci, const record *r, ts_time t)
         next_walk(p, r, &n);
     else
         each_time(p, r, next_one, &n);
-    if (p->midnights) {
-        ts_time m = t - ((t % TS_DAY) + TS_DAY) % TS_DAY;
-        if (m < t)
-            m += TS_DAY;
-        if (m < n.best)
-            n.best = m;
+    return p->midnights ? next_midnight(t, n.best) : n.best;
+}
+
+/* The index of the first of times[0 .. n) (ascending) at or after t. */
+static int
+times_from(const ts_time *times, int n, ts_time t)
+{
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (times[mid] < t)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return n.best;
+    return lo;
+}
+
+/*
+** The earliest x + s at or after t of one concept's item times x (sorted,
+** distinct) and p's offsets s without months (ascending), if before best.
+** For each offset that is the first x at or after t - s, found by binary
+** search; t - s falls as s grows, so the search narrows, and once the
+** first item time is reached no later offset gives an earlier instant.
+*/
+static ts_time
+times_next(const part *p, const ts_time *times, int n, ts_time t, ts_time best)
+{
+    int hi = n;
+    for (int i = 0; i < p->nsecs && n > 0; i++) {
+        ts_time s = p->secs[i];
+        if (times[0] + s >= best)
+            break;
+        hi = times_from(times, hi, t - s);
+        if (hi < n && times[hi] + s < best)
+            best = times[hi] + s;
+        if (hi == 0)
+            break;
+    }
+    return best;
+}
+
+ts_time
+trial_clock_grid_next(const trial_clock *tc, int ci, clock_grid *cg, ts_time t)
+{
+    const part *p = &tc->crit[ci];
+    if (p->every_point || p->nmonths > 0)
+        return trial_clock_next(tc, ci, cg->r, t);
+    ts_time best = INT64_MAX;
+    for (int k = 0; k < p->nconcepts; k++) {
+        const concept_times *ct = concept_of(cg, p->concepts[k]);
+        best = times_next(p, cg->times + ct->tfirst, ct->tcount, t, best);
+    }
+    return p->midnights ? next_midnight(t, best) : best;
 }

@@ -78,5 +78,8 @@ int trial_clock_crit_every_point(const trial_clock *c, int ci);
 ** if none): while a criterion excludes the patient, the verdict stays
 ** ineligible until then, whatever the rest of the trial does. */
 ts_time trial_clock_next(const trial_clock *c, int ci, const record *r, ts_time t);
+/* The same from the item times kept in cg (its record and any grid). */
+ts_time trial_clock_grid_next(const trial_clock *c, int ci, clock_grid *cg,
+                              ts_time t);
 
 #endif

@@ -1053,6 +1053,34 @@ check_grid_marks(const trial_clock *c, int ci, clock_grid *cg, const record *r,
     assert_int_equal(mark[n], 7);
 }
 
+/*
+** trial_clock_grid_next (from the item times kept in a clock_grid) against
+** trial_clock_next (its own walk over the record): equal for every
+** criterion at every step from from to to, the item times' own included.
+*/
+static void
+check_grid_next(const trial_clock *c, const trial *t, clock_grid *cg,
+                const record *r, ts_time from, ts_time to, ts_time step,
+                long *checked)
+{
+    for (int i = 0; i < t->ncrit; i++) {
+        for (ts_time at = from; at <= to; at += step) {
+            ts_time want = trial_clock_next(c, i, r, at);
+            ts_time got = trial_clock_grid_next(c, i, cg, at);
+            if (got != want)
+                fail_msg("%s, %s, criterion %s, at %lld: next %lld, walked %lld",
+                         record_id(r), t->id, t->crit[i].id, (long long)at,
+                         (long long)got, (long long)want);
+            ts_time y = want - 1;       /* just before an instant */
+            if (want != INT64_MAX && trial_clock_grid_next(c, i, cg, y)
+                                     != trial_clock_next(c, i, r, y))
+                fail_msg("%s, %s, criterion %s: next differs just before %lld",
+                         record_id(r), t->id, t->crit[i].id, (long long)want);
+            (*checked)++;
+        }
+    }
+}
+
 static void
 test_marks_are_instants(void **state)
 {
@@ -1116,6 +1144,8 @@ test_marks_are_instants(void **state)
                 for (int ci = -1; ci < t->ncrit; ci++)
                     check_grid_marks(clk[j], ci, cg, r, t->id, at, n, &in,
                                      &marked, &checked);
+                check_grid_next(clk[j], t, cg, r, t0 - 30 * TS_HOUR, now + TS_DAY,
+                                step / 3 + 7, &nexts);
             }
         }
         record_free(r);
