@@ -820,23 +820,23 @@ early_marks(const part *c, clock_grid *cg, unsigned char *mark)
 }
 
 /* The month offsets of the item times from t0 to to (mark_one's), one by
-** one: where x plus months falls depends on x's calendar date. */
+** one: where x plus months falls depends on x's calendar date.  Shifting
+** by months keeps the order of times, so once x's day before its shift is
+** after to, so is every later x's. */
 static void
 month_marks(const part *c, clock_grid *cg, unsigned char *mark)
 {
     marker m = { c, cg->t0, cg->step, cg->to, cg->n, mark, TS_NONE };
     for (int k = 0; k < c->nconcepts; k++) {
         const concept_times *ct = &cg->con[c->concepts[k]];
-        for (int j = ct->nearly; j < ct->tcount; j++) {
-            ts_time x = cg->times[ct->tfirst + j];
-            if (x > cg->to)
-                break;
-            for (int i = 0; i < c->nmonths; i++) {
-                ts_time y = ts_shift(x, c->months[i], 1);
+        for (int i = 0; i < c->nmonths; i++)
+            for (int j = ct->nearly; j < ct->tcount; j++) {
+                ts_time y = ts_shift(cg->times[ct->tfirst + j], c->months[i], 1);
+                if (y - TS_DAY > cg->to)
+                    break;
                 for (int d = -1; d <= 3; d++)
                     mark_at(&m, y + d * TS_DAY);
             }
-        }
     }
 }
 
