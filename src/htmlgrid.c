@@ -15,7 +15,8 @@
 ** criteria (w->cg, a clock_grid): shifting each by each offset, again for
 ** every trial and criterion, was a sixteenth.
 ** At such a point only the criteria with an instant of their own in the
-** step (trial_clock_crit_marks), and any that sums volumes, are evaluated
+** step (trial_clock_crit_marks), and any that sums volumes on a record
+** with a volume given (trial_clock_crit_every_point_in), are evaluated
 ** again, values only (eval_trial_values); the others keep the previous
 ** column's value and the verdict follows from the values.  That needs a
 ** previous column with every value: after a skipped one the whole trial
@@ -193,10 +194,11 @@ store(html_grid *g, int j, int k, const trial_result *tr)
 
 /*
 ** Point k of trial j when point k - 1 has every value: only the criteria
-** marked in the step (or summing volumes, marked nowhere) are evaluated
-** again, the others keep their values (eval_trial_values).  The trial
-** that sums volumes is so evaluated at every point only in that
-** criterion.  With nothing to redo, the column is the previous one and
+** marked in the step (or summing volumes the record has, marked nowhere)
+** are evaluated again, the others keep their values (eval_trial_values).
+** The trial that sums volumes is so evaluated at every point only in that
+** criterion, and on a record without fluids in none: its sums are 0 at
+** every point.  With nothing to redo, the column is the previous one and
 ** the view is not even made.
 */
 static verdict
@@ -217,7 +219,7 @@ redo_some(html_worker *w, const record *r, record **view, int j,
     for (int i = 0; i < t->ncrit; i++) {
         w->vals[i] = g->crit[j][i * n + k - 1];
         w->redo[i] = w->cmark[j][(size_t)i * (size_t)cap + (size_t)k]
-                     || trial_clock_crit_every_point(c, i);
+                     || trial_clock_crit_every_point_in(c, i, r);
         any |= w->redo[i];
     }
     verdict v;

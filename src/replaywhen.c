@@ -41,8 +41,12 @@ typedef struct part {
     int noffsets;
     ts_duration *offsets;       /* distinct; {0, 0} included */
     int midnights;              /* add every 00:00 UTC */
-    int every_point;            /* too many offsets to list: evaluate every
-                                ** grid point */
+    int every_point;            /* too many offsets to list, or a volume
+                                ** summed: evaluate every grid point */
+    int sums_only;              /* every point only for the sums, whose
+                                ** concepts are these: */
+    int nsums;
+    int *sums;
     int nsecs;                  /* the offsets without months, ascending: */
     ts_time *secs;              /* trial_clock_next searches them */
     int nmonths;
@@ -61,7 +65,8 @@ struct trial_clock {
 typedef struct offsets {
     ts_duration *d;
     int n, cap;
-    int overflow;
+    int overflow;               /* more than MAX_OFFSETS */
+    int sums;                   /* a total below (no list of instants) */
 } offsets;
 
 static void
@@ -85,6 +90,8 @@ typedef struct walk {
     const trial *t;
     const vocab *v;
     char *reads;                /* per concept */
+    char *sums;                 /* per concept: read by a total */
+    int sums_odd;               /* a total reads some other kind */
     int midnights;
     int *visiting;              /* per criterion: reference guard */
 } walk;
@@ -170,7 +177,8 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
                                              kid->d[i].months + h[j].months });
             }
         }
-        o->overflow |= kid->overflow;
+        /* A total's since-times held for a while: not a sum alone. */
+        o->overflow |= kid->overflow | kid->sums;
         free(kid->d);
         return;
     }
@@ -191,8 +199,17 @@ rule_offsets(walk *w, const rule *ru, offsets *o)
         return;
     case R_TOTAL:
         /* A volume given by infusion grows continuously: the threshold
-        ** may be crossed at any instant, so no list of instants will do. */
-        o->overflow = 1;
+        ** may be crossed at any instant, so no list of instants will do.
+        ** Without any entry of its concepts, though, the sum is 0 at every
+        ** instant (trial_clock_crit_every_point_in). */
+        o->sums = 1;
+        for (int i = 0; i < ru->nconcepts; i++) {
+            const concept *c = ru->concepts[i];
+            if (c && c->kind == CK_MEDICATION)
+                w->sums[c->index] = 1;
+            else
+                w->sums_odd = 1;
+        }
         break;
     default:
         break;
@@ -221,7 +238,7 @@ static void
 part_build(part *p, const trial *t, const vocab *v, int ci)
 {
     int nv = vocab_count(v);
-    walk w = { t, v, xcalloc((size_t)nv + 1, 1), 0,
+    walk w = { t, v, xcalloc((size_t)nv + 1, 1), xcalloc((size_t)nv + 1, 1), 0, 0,
                xcalloc((size_t)t->ncrit + 1, sizeof(int)) };
     offsets off = { 0 }, *o = &off;
     add_offset(o, (ts_duration){ 0, 0 });
@@ -253,8 +270,14 @@ part_build(part *p, const trial *t, const vocab *v, int ci)
     }
     qsort(p->secs, (size_t)p->nsecs, sizeof *p->secs, cmp_time);
     p->midnights = w.midnights;
-    p->every_point = o->overflow;
+    p->every_point = o->overflow || o->sums;
+    p->sums_only = !o->overflow && o->sums && !w.sums_odd;
+    p->sums = xcalloc((size_t)nv + 1, sizeof *p->sums);
+    for (int i = 0; i < nv; i++)
+        if (w.sums[i])
+            p->sums[p->nsums++] = i;
     free(o->d);
+    free(w.sums);
     free(w.reads);
     free(w.visiting);
 }
@@ -278,6 +301,7 @@ part_release(part *p)
     free(p->offsets);
     free(p->secs);
     free(p->months);
+    free(p->sums);
 }
 
 void
@@ -920,6 +944,24 @@ int
 trial_clock_crit_every_point(const trial_clock *c, int ci)
 {
     return c->crit[ci].every_point;
+}
+
+/* A criterion that is every point only for its totals is not, on a record
+** without any entry of the totals' concepts: each sum is 0 at every
+** instant, and its other leaves change only at its instants. */
+int
+trial_clock_crit_every_point_in(const trial_clock *c, int ci, const record *r)
+{
+    const part *p = &c->crit[ci];
+    if (!p->every_point || !p->sums_only)
+        return p->every_point;
+    for (int k = 0; k < p->nsums; k++) {
+        int i = p->sums[k];
+        if (r->meds[i].n || r->obs[i].n || r->conds[i].n || r->procs[i].n
+            || r->locs[i].n || r->facts[i])
+            return 1;
+    }
+    return 0;
 }
 
 typedef struct next {

@@ -73,6 +73,10 @@ void trial_clock_crit_marks(const trial_clock *c, int ci, const record *r,
 /* 1 if criterion ci must be evaluated at every grid point (it sums
 ** volumes: trial_clock_every_point). */
 int trial_clock_crit_every_point(const trial_clock *c, int ci);
+/* The same for record r (and any view of it at an earlier time): 0 for a
+** criterion that sums volumes when r has no entry of what it sums. */
+int trial_clock_crit_every_point_in(const trial_clock *c, int ci,
+                                    const record *r);
 
 /* The first change instant at or after t of criterion ci alone (INT64_MAX
 ** if none): while a criterion excludes the patient, the verdict stays

@@ -1182,8 +1182,14 @@ test_partial_grid_is_full(void **state)
     (void)state;
     char path[128];
     snprintf(path, sizeof path, "%s/partial.ndjson", tmpdir);
-    char *o = sh(0, "bench/gencohort -r -n 100 -s 1 > %s && bench/gencohort -n 100 -s 1 >> %s",
-                 path, path);
+    /* and synthetic records given IV fluids, some then summed at every
+    ** point (trial_clock_crit_every_point_in): a bag and a drip */
+    char *o = sh(0, "bench/gencohort -r -n 100 -s 1 > %s && bench/gencohort -n 100 -s 1 >> %s"
+                 " && bench/gencohort -n 20 -s 4 | jq -c '(.as_of | fromdate) as $t"
+                 " | .medications += [{code: \"crystalloid\", rate: 125, unit: \"mL/h\","
+                 " start: ($t - 30 * 3600 | todate), end: ($t - 21 * 3600 | todate)},"
+                 " {code: \"colloid\", dose: 500, unit: \"mL\", start: ($t - 6 * 3600 | todate)}]'"
+                 " >> %s", path, path, path);
     assert_non_null(o);
     free(o);
     char *text = slurp(path);
