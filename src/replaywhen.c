@@ -21,6 +21,11 @@
 **     month arithmetic clamps to the end of a month.
 ** Erring on the side of more instants only costs time; fewer would cost
 ** correctness, which the tests guard.
+**
+** Asked per record: the instants as a sorted list (replay), as marks on a
+** grid's steps and as a criterion's next instant (the HTML grid, which
+** asks of one record for every trial and criterion, from the item times a
+** clock_grid keeps: see there).
 */
 #include "replaywhen.h"
 

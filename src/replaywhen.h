@@ -10,7 +10,9 @@
 ** constant, and replay evaluates a trial at a grid point only when a
 ** change instant lies between the previous grid point and it (both
 ** included).  replay's tests check that this gives the same verdicts as
-** evaluating every point.
+** evaluating every point.  The HTML grid asks the same questions of one
+** record for every trial and criterion: a clock_grid keeps the record's
+** item times (sorted, and by grid phase) for all of them.
 */
 #ifndef REPLAYWHEN_H
 #define REPLAYWHEN_H
