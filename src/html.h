@@ -158,6 +158,8 @@ typedef struct html_worker {
     unsigned char *full;        /* [ntrials]: the last column has every
                                 ** criterion's value (none skipped) */
     unsigned char *cready;      /* [ntrials]: cmark made for this record */
+    clock_grid *cg;             /* the record's item times on the grid, for
+                                ** the marks of every trial and criterion */
     unsigned char *redo, *vals; /* [max ncrit]: eval_trial_values' */
     unsigned char *every;       /* [max ncrit]: all 1, redo everything */
     ts_time *until;             /* [ntrials]: ineligible at least until */

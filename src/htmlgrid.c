@@ -10,9 +10,13 @@
 ** instants (replaywhen.c) since the previous point, both included: in
 ** between, no criterion of it can change, so the previous column is kept.
 ** The instants are not listed and sorted but marked on the grid's steps
-** directly (trial_clock_marks): sorting them cost an eighth of a run.
+** directly (trial_clock_grid_marks): sorting them cost an eighth of a run.
+** The record's item times are sorted out once for all the trials and
+** criteria (w->cg, a clock_grid): shifting each by each offset, again for
+** every trial and criterion, was a sixteenth.
 ** At such a point only the criteria with an instant of their own in the
-** step (trial_clock_crit_marks), and any that sums volumes, are evaluated
+** step (trial_clock_crit_marks), and any that sums volumes on a record
+** with a volume given (trial_clock_crit_every_point_in), are evaluated
 ** again, values only (eval_trial_values); the others keep the previous
 ** column's value and the verdict follows from the values.  That needs a
 ** previous column with every value: after a skipped one the whole trial
@@ -22,7 +26,7 @@
 ** Replay's other shortcut is taken too: while the trial is ineligible
 ** because of a criterion that cannot change before an instant (the
 ** latest next change instant of the criteria that exclude the patient,
-** trial_clock_next), the trial is not evaluated: the verdict stays
+** trial_clock_grid_next), the trial is not evaluated: the verdict stays
 ** ineligible, that criterion keeps its value, and the other criteria are
 ** HTML_SKIPPED there (no stretch drawn: docs/html.md).  Most patients are
 ** ineligible for most trials for a reason that does not change every
@@ -61,6 +65,7 @@ html_worker_new(const html_ctx *h)
     memset(w->every, 1, (size_t)most);
     w->cready = xcalloc((size_t)h->ntrials + 1, 1);
     w->vals = xcalloc((size_t)most, 1);
+    w->cg = clock_grid_new();
     return w;
 }
 
@@ -74,6 +79,7 @@ html_worker_free(html_worker *w)
         free(w->cmark[j]);
     }
     free(w->cmark);
+    clock_grid_free(w->cg);
     free(w->full);
     free(w->redo);
     free(w->every);
@@ -161,15 +167,15 @@ skip(html_grid *g, int j, int ncrit, int hold, int k)
 /* An ineligible verdict at point k: until when it surely stays so, and
 ** the criterion that keeps it (replay.c's ineligible_until). */
 static ts_time
-ineligible_until(const html_ctx *h, const html_grid *g, int j, const trial *tl,
-                 const record *r, int k, int *hold)
+ineligible_until(html_worker *w, int j, const trial *tl, int k, int *hold)
 {
+    const html_grid *g = &w->g;
     ts_time until = TS_NONE;
     for (int i = 0; i < tl->ncrit; i++) {
         tv bad = tl->crit[i].exclusion ? TV_MET : TV_NOT_MET;
         if (g->crit[j][i * g->n + k] != bad)
             continue;
-        ts_time next = trial_clock_next(h->clock[j], i, r, g->at[k]);
+        ts_time next = trial_clock_grid_next(w->h->clock[j], i, w->cg, g->at[k]);
         if (until == TS_NONE || next > until)
             until = next, *hold = i;
     }
@@ -188,10 +194,11 @@ store(html_grid *g, int j, int k, const trial_result *tr)
 
 /*
 ** Point k of trial j when point k - 1 has every value: only the criteria
-** marked in the step (or summing volumes, marked nowhere) are evaluated
-** again, the others keep their values (eval_trial_values).  The trial
-** that sums volumes is so evaluated at every point only in that
-** criterion.  With nothing to redo, the column is the previous one and
+** marked in the step (or summing volumes the record has, marked nowhere)
+** are evaluated again, the others keep their values (eval_trial_values).
+** The trial that sums volumes is so evaluated at every point only in that
+** criterion, and on a record without fluids in none: its sums are 0 at
+** every point.  With nothing to redo, the column is the previous one and
 ** the view is not even made.
 */
 static verdict
@@ -206,14 +213,13 @@ redo_some(html_worker *w, const record *r, record **view, int j,
     ** or evaluated at the first point only). */
     if (!w->cready[j]) {
         for (int i = 0; i < t->ncrit; i++)
-            trial_clock_crit_marks(c, i, r, g->at[0], HTML_STEP, n, g->at[n - 1],
-                                   w->cmark[j] + (size_t)i * (size_t)cap);
+            trial_clock_grid_marks(c, i, w->cg, w->cmark[j] + (size_t)i * (size_t)cap);
         w->cready[j] = 1;
     }
     for (int i = 0; i < t->ncrit; i++) {
         w->vals[i] = g->crit[j][i * n + k - 1];
         w->redo[i] = w->cmark[j][(size_t)i * (size_t)cap + (size_t)k]
-                     || trial_clock_crit_every_point(c, i);
+                     || trial_clock_crit_every_point_in(c, i, r);
         any |= w->redo[i];
     }
     verdict v;
@@ -258,9 +264,10 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
     }
     w->nheld = record_held(r, w->held);
     int cap = g->cap_points;
+    clock_grid_set(w->cg, r, g->at[0], HTML_STEP, g->n, now);
     for (int j = 0; j < h->ntrials; j++) {
         unsigned char *m = w->mark + (size_t)j * (size_t)cap;
-        trial_clock_marks(h->clock[j], r, g->at[0], HTML_STEP, g->n, now, m);
+        trial_clock_grid_marks(h->clock[j], -1, w->cg, m);
         w->until[j] = TS_NONE;
         w->full[j] = 0;
         w->cready[j] = 0;
@@ -276,7 +283,7 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
             }
             /* The shortcut holds for a trial evaluated at every point too
             ** (one that sums volumes): the criterion that keeps it
-            ** ineligible has instants of its own (trial_clock_next). */
+            ** ineligible has instants of its own (trial_clock_grid_next). */
             if (k > 0 && w->until[j] != TS_NONE
                 && g->at[k] < w->until[j]) {
                 skip(g, j, t->ncrit, w->hold[j], k);
@@ -306,7 +313,7 @@ html_grid_run(html_worker *w, const record *r, ts_time t0,
             w->full[j] = 1;
             /* (nothing to skip after the last point) */
             w->until[j] = v == V_INELIGIBLE && k < g->n - 1
-                          ? ineligible_until(h, g, j, t, r, k, &w->hold[j])
+                          ? ineligible_until(w, j, t, k, &w->hold[j])
                           : TS_NONE;
         }
         if (view)

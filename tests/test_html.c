@@ -1149,19 +1149,85 @@ check_next(const trial_clock *c, const trial *t, const record *r, ts_time from,
 }
 
 /*
-** trial_clock_marks (the grid's change instants, unsorted) against
-** trial_clock_instants (replay's sorted list): on generated records, for
-** every trial, on the hourly grid and on grids of odd steps and starts,
-** step k is marked exactly when a listed instant lies in [at[k-1], at[k]].
+** trial_clock_grid_marks (the grid's change instants, unsorted, from the
+** record's item times kept by phase in one clock_grid for every trial
+** and criterion) against trial_clock_instants and
+** trial_clock_crit_instants (replay's sorted lists): on generated
+** records, for every trial and criterion, on the hourly grid and on grids
+** of odd steps and starts, some after the first item time, step k is
+** marked exactly when a listed instant lies in [at[k-1], at[k]].
 */
+static void
+check_grid_marks(const trial_clock *c, int ci, clock_grid *cg, const record *r,
+                 const char *tid, const ts_time *at, int n, instants *in,
+                 long *marked, long *checked)
+{
+    unsigned char mark[1024];
+    if (ci < 0)
+        trial_clock_instants(c, r, at[0], at[n - 1], in);
+    else
+        trial_clock_crit_instants(c, ci, r, at[0], at[n - 1], in);
+    memset(mark, 7, sizeof mark);
+    trial_clock_grid_marks(c, ci, cg, mark);
+    assert_int_equal(mark[0], 0);
+    for (int k = 1, i = 0; k < n; k++) {
+        while (i < in->n && in->t[i] < at[k - 1])
+            i++;
+        int want = i < in->n && in->t[i] <= at[k];
+        if (mark[k] != want)
+            fail_msg("%s, trial %s, criterion %d, step %lld, point %d: marked %d, listed %d",
+                     record_id(r), tid, ci, (long long)(at[1] - at[0]), k,
+                     mark[k], want);
+        *marked += want;
+        (*checked)++;
+    }
+    assert_int_equal(mark[n], 7);
+}
+
+/*
+** trial_clock_grid_next (from the item times kept in a clock_grid) against
+** trial_clock_next (its own walk over the record): equal for every
+** criterion at every step from from to to, the item times' own included.
+*/
+static void
+check_grid_next(const trial_clock *c, const trial *t, clock_grid *cg,
+                const record *r, ts_time from, ts_time to, ts_time step,
+                long *checked)
+{
+    for (int i = 0; i < t->ncrit; i++) {
+        for (ts_time at = from; at <= to; at += step) {
+            ts_time want = trial_clock_next(c, i, r, at);
+            ts_time got = trial_clock_grid_next(c, i, cg, at);
+            if (got != want)
+                fail_msg("%s, %s, criterion %s, at %lld: next %lld, walked %lld",
+                         record_id(r), t->id, t->crit[i].id, (long long)at,
+                         (long long)got, (long long)want);
+            ts_time y = want - 1;       /* just before an instant */
+            if (want != INT64_MAX && trial_clock_grid_next(c, i, cg, y)
+                                     != trial_clock_next(c, i, r, y))
+                fail_msg("%s, %s, criterion %s: next differs just before %lld",
+                         record_id(r), t->id, t->crit[i].id, (long long)want);
+            (*checked)++;
+        }
+    }
+}
+
 static void
 test_marks_are_instants(void **state)
 {
     (void)state;
     char path[128];
     snprintf(path, sizeof path, "%s/marks.ndjson", tmpdir);
-    char *o = sh(0, "bench/gencohort -r -n 40 -s 7 > %s && bench/gencohort -n 20 -s 3 >> %s",
-                 path, path);
+    /* the cross-check's records: times on whole hours, screened on one;
+    ** and onsets six months (exc-cardiac's "within 6 mo") before the grid,
+    ** one clamped to the end of February */
+    char *o = sh(0, "bench/gencohort -r -n 40 -s 7 > %s && bench/gencohort -n 20 -s 3 >> %s"
+                 " && python3 tests/xcheck/gen.py 20 5 >> %s && echo '{\"format\":"
+                 "\"patient-record/1\",\"id\":\"MONTHS\",\"as_of\":\"2026-03-01T12:00:00Z\","
+                 "\"birth_date\":\"1980-01-01\",\"conditions\":[{\"code\":"
+                 "\"unstable_angina\",\"onset\":\"2025-08-27T10:20:00Z\"},{\"code\":"
+                 "\"acute_myocardial_infarction\",\"onset\":\"2025-08-31T09:00:00Z\"}]}' >> %s",
+                 path, path, path, path);
     assert_non_null(o);
     free(o);
     char *text = slurp(path);
@@ -1174,8 +1240,13 @@ test_marks_are_instants(void **state)
     trial_clock **clk = calloc((size_t)nt, sizeof *clk);
     for (int j = 0; j < nt; j++)
         clk[j] = trial_clock_new(trialset_at(ts, j), voc);
-    static const ts_time steps[] = { TS_HOUR, 37 * 60, 4 * TS_HOUR + 1 };
+    /* (the last grid starts before the onsets six months back) */
+    static const ts_time steps[] = { TS_HOUR, 37 * 60, 4 * TS_HOUR + 1, 37 * 60,
+                                     4 * TS_DAY + 1 };
+    static const ts_time back[] = { 72 * TS_HOUR, 72 * TS_HOUR, 72 * TS_HOUR,
+                                    20 * TS_HOUR, 200 * TS_DAY };
     instants in = {0};
+    clock_grid *cg = clock_grid_new();
     long marked = 0, checked = 0, nexts = 0;
     for (char *p = text; *p; ) {
         char *nl = strchr(p, '\n');
@@ -1188,36 +1259,24 @@ test_marks_are_instants(void **state)
         for (int j = 0; j < nt; j++)
             for (ts_time from = now - 80 * TS_HOUR; from < now; from += 7 * TS_HOUR + 13)
                 check_next(clk[j], trialset_at(ts, j), r, from, &nexts);
-        for (int si = 0; si < 3; si++) {
+        for (int si = 0; si < 5; si++) {
             ts_time step = steps[si];
-            ts_time t0 = now - 72 * TS_HOUR - (ts_time)si * 1234;
+            ts_time t0 = now - back[si] - (ts_time)si * 1234;
             t0 -= ((t0 % step) + step) % step * (si == 0);
             int n = 0;
             ts_time at[1024];
-            for (ts_time t = t0; t <= now && n < 1023; t += step)
+            for (ts_time t = t0; t <= now && n < 1022; t += step)
                 at[n++] = t;
             if (at[n - 1] != now)
                 at[n++] = now;
-            unsigned char mark[1024];
+            clock_grid_set(cg, r, t0, step, n, now);
             for (int j = 0; j < nt; j++) {
-                if (trial_clock_every_point(clk[j]))
-                    continue;
-                trial_clock_instants(clk[j], r, t0, now, &in);
-                memset(mark, 7, sizeof mark);
-                trial_clock_marks(clk[j], r, t0, step, n, now, mark);
-                assert_int_equal(mark[0], 0);
-                for (int k = 1; k < n; k++) {
-                    int want = 0;
-                    for (int i = 0; i < in.n; i++)
-                        if (in.t[i] >= at[k - 1] && in.t[i] <= at[k])
-                            want = 1;
-                    if (mark[k] != want)
-                        fail_msg("%s, trial %s, step %lld, point %d: marked %d, listed %d",
-                                 record_id(r), trialset_at(ts, j)->id,
-                                 (long long)step, k, mark[k], want);
-                    marked += want;
-                    checked++;
-                }
+                const trial *t = trialset_at(ts, j);
+                for (int ci = -1; ci < t->ncrit; ci++)
+                    check_grid_marks(clk[j], ci, cg, r, t->id, at, n, &in,
+                                     &marked, &checked);
+                check_grid_next(clk[j], t, cg, r, t0 - 30 * TS_HOUR, now + TS_DAY,
+                                step / 3 + 7, &nexts);
             }
         }
         record_free(r);
@@ -1229,6 +1288,7 @@ test_marks_are_instants(void **state)
     assert_true(marked > 100 && marked < checked);
     assert_true(nexts > 1000);
     instants_release(&in);
+    clock_grid_free(cg);
     for (int j = 0; j < nt; j++)
         trial_clock_free(clk[j]);
     free(clk);
@@ -1253,8 +1313,14 @@ test_partial_grid_is_full(void **state)
     (void)state;
     char path[128];
     snprintf(path, sizeof path, "%s/partial.ndjson", tmpdir);
-    char *o = sh(0, "bench/gencohort -r -n 100 -s 1 > %s && bench/gencohort -n 100 -s 1 >> %s",
-                 path, path);
+    /* and synthetic records given IV fluids, some then summed at every
+    ** point (trial_clock_crit_every_point_in): a bag and a drip */
+    char *o = sh(0, "bench/gencohort -r -n 100 -s 1 > %s && bench/gencohort -n 100 -s 1 >> %s"
+                 " && bench/gencohort -n 20 -s 4 | jq -c '(.as_of | fromdate) as $t"
+                 " | .medications += [{code: \"crystalloid\", rate: 125, unit: \"mL/h\","
+                 " start: ($t - 30 * 3600 | todate), end: ($t - 21 * 3600 | todate)},"
+                 " {code: \"colloid\", dose: 500, unit: \"mL\", start: ($t - 6 * 3600 | todate)}]'"
+                 " >> %s", path, path, path);
     assert_non_null(o);
     free(o);
     char *text = slurp(path);
