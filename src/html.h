@@ -92,6 +92,9 @@ typedef struct html_ctx {
                                 ** cells, escaped once (html.c) */
     outbuf **notes;             /* [trial][criterion]: the "Read as" note,
                                 ** escaped once; empty without a note */
+    outbuf **rows;              /* [trial][criterion * 6 + result * 2 +
+                                ** decides]: a table row from '<tr' to
+                                ** its reading's cell, made once (html.c) */
     int dir;                    /* --html-dir: the notes of the criteria
                                 ** that did not decide are in index.html */
 } html_ctx;
