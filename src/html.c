@@ -219,23 +219,17 @@ typedef struct date_memo {
 } date_memo;
 static _Thread_local date_memo dates[4];
 
-/* ts_format's text, without printf: a page prints thousands of times. */
-void
-html_time(outbuf *b, ts_time t)
+/* Day's "YYYY-MM-DDT" (t a time on it) from the memo, made there if it
+** is not; NULL when its year has not four digits. */
+static const char *
+date_text(ts_time t, int64_t day)
 {
-    int64_t day = t / TS_DAY, rem = t % TS_DAY;
-    if (rem < 0)
-        rem += TS_DAY, day--;
     date_memo *m = &dates[day & 3];
     if (!m->set || m->day != day) {
         int y, mo, d;
         ts_to_civil(t, &y, &mo, &d, NULL, NULL, NULL);
-        if (y < 0 || y > 9999) {
-            char buf[TS_FMT_LEN];
-            ts_format(t, buf);
-            outbuf_puts(b, buf);
-            return;
-        }
+        if (y < 0 || y > 9999)
+            return NULL;
         memcpy(m->ymd, "0000-00-00T", sizeof m->ymd);
         digits(m->ymd, y, 4);
         digits(m->ymd + 5, mo, 2);
@@ -243,12 +237,29 @@ html_time(outbuf *b, ts_time t)
         m->day = day;
         m->set = 1;
     }
+    return m->ymd;
+}
+
+/* ts_format's text, without printf: a page prints thousands of times. */
+void
+html_time(outbuf *b, ts_time t)
+{
+    int64_t day = t / TS_DAY, rem = t % TS_DAY;
+    if (rem < 0)
+        rem += TS_DAY, day--;
+    const char *ymd = date_text(t, day);
+    if (!ymd) {
+        char buf[TS_FMT_LEN];
+        ts_format(t, buf);
+        outbuf_puts(b, buf);
+        return;
+    }
     /* the time of day straight into b, two digits a division */
     if (b->len + 21 > b->cap)
         outbuf_grow(b, 20);
     char *p = b->p + b->len;
     unsigned s = (unsigned)rem;
-    memcpy(p, m->ymd, sizeof m->ymd);
+    memcpy(p, ymd, 11);
     memcpy(p + 11, pairs + 2 * (s / 3600), 2);
     p[13] = ':';
     memcpy(p + 14, pairs + 2 * (s / 60 % 60), 2);
@@ -371,23 +382,33 @@ html_num(outbuf *b, double v)
     outbuf_put(b, p, (size_t)(buf + sizeof buf - p));
 }
 
-/* A short time for people: "03-01 09:45" (UTC). */
-static void
-short_time(outbuf *b, ts_time t)
+/* A short time for people: "2026-03-01 09:45" (UTC).  Its date from
+** html_time's memo: the evidence of a table falls on a few days, and the
+** calendar arithmetic was half of this function's instructions. */
+void
+html_short_time(outbuf *b, ts_time t)
 {
-    int y, mo, d, h, mi, s;
-    ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
-    if (y < 0 || y > 9999) {
+    int64_t day = t / TS_DAY, rem = t % TS_DAY;
+    if (rem < 0)
+        rem += TS_DAY, day--;
+    const char *ymd = date_text(t, day);
+    if (!ymd) {
+        int y, mo, d, h, mi, s;
+        ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
         outbuf_printf(b, "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
         return;
     }
-    char buf[16] = "0000-00-00 00:00";
-    digits(buf, y, 4);
-    digits(buf + 5, mo, 2);
-    digits(buf + 8, d, 2);
-    digits(buf + 11, h, 2);
-    digits(buf + 14, mi, 2);
-    outbuf_put(b, buf, sizeof buf);
+    if (b->len + 17 > b->cap)
+        outbuf_grow(b, 16);
+    char *p = b->p + b->len;
+    unsigned sec = (unsigned)rem;
+    memcpy(p, ymd, 10);
+    p[10] = ' ';
+    memcpy(p + 11, pairs + 2 * (sec / 3600), 2);
+    p[13] = ':';
+    memcpy(p + 14, pairs + 2 * (sec / 60 % 60), 2);
+    b->len += 16;
+    b->p[b->len] = '\0';
 }
 
 /* }====================================================================== */
@@ -634,12 +655,12 @@ patient_head(outbuf *b, const record *r)
     html_lit(b, "</dd></div><div><dt>Screened at</dt><dd><time datetime=\"");
     html_time(b, record_at(r));
     html_lit(b, "\">");
-    short_time(b, record_at(r));
+    html_short_time(b, record_at(r));
     outbuf_printf(b, " UTC</time> (%s)</dd></div><div><dt>Data</dt><dd>",
                   at_word(r->at_from));
-    short_time(b, first);
+    html_short_time(b, first);
     html_lit(b, " to ");
-    short_time(b, last);
+    html_short_time(b, last);
     html_lit(b, "</dd></div><div><dt>Source</dt><dd>");
     html_escape(b, record_source(r));
     if (r->line > 0)
@@ -686,19 +707,19 @@ trial_window(outbuf *b, const trial_result *tr)
         outbuf_put(b, "\"", 1);
         attr_time(b, "data-time", tr->eligible_since);
         html_lit(b, ">Eligible since ");
-        short_time(b, tr->eligible_since);
+        html_short_time(b, tr->eligible_since);
         html_lit(b, " UTC</p>\n");
     }
     if (!tr->has_window)
         return;
     html_lit(b, "<p class=\"window-text\">Enrolment window: ");
     if (tr->opens != TS_NONE)
-        short_time(b, tr->opens);
+        html_short_time(b, tr->opens);
     else
         html_lit(b, "not known");
     html_lit(b, " to ");
     if (tr->closes != TS_NONE)
-        short_time(b, tr->closes);
+        html_short_time(b, tr->closes);
     else
         html_lit(b, "not known");
     html_lit(b, " UTC</p>\n");
@@ -721,7 +742,7 @@ crit_reading(outbuf *b, const result *res)
         }
         if (ev->t != TS_NONE) {
             html_lit(b, " (");
-            short_time(b, ev->t);
+            html_short_time(b, ev->t);
             outbuf_put(b, ")", 1);
         }
     }

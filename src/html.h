@@ -219,6 +219,9 @@ void html_grid_run(html_worker *w, const record *r, ts_time t0,
 void html_escape(outbuf *b, const char *s);
 /* An RFC 3339 time as in the NDJSON, "2026-03-01T09:45:00Z". */
 void html_time(outbuf *b, ts_time t);
+/* A time for people, "2026-03-01 09:45" (UTC); its date from html_time's
+** memo of dates. */
+void html_short_time(outbuf *b, ts_time t);
 /* What a criterion's result does to the verdict, for the colours
 ** (data-effect): "ok" (an inclusion met, an exclusion not met), "blocks"
 ** or "unknown". */

@@ -237,6 +237,51 @@ test_time_dates(void **state)
 }
 
 /*
+** html_short_time takes its date from html_time's memo (the same slots):
+** over the same days, in both orders and interleaved with html_time, it
+** must write what it wrote before the memo, ts_to_civil's fields through
+** printf, for years of four digits and beyond them alike.
+*/
+static void
+test_short_time_dates(void **state)
+{
+    (void)state;
+    static const int days[][3] = {
+        {2026, 3, 1}, {2026, 3, 5}, {2026, 2, 25}, {2026, 2, 28}, {2026, 3, 2},
+        {2024, 2, 28}, {2024, 2, 29}, {2024, 3, 1}, {2024, 3, 4}, {2024, 2, 25},
+        {2023, 12, 31}, {2024, 1, 1}, {2100, 2, 28}, {2100, 3, 1}, {2000, 2, 29},
+        {1970, 1, 1}, {1969, 12, 31}, {1969, 12, 28}, {1900, 3, 1}, {9999, 12, 31},
+        {1, 1, 1}, {0, 1, 1}, {-1, 12, 31}, {10000, 1, 1}, {12026, 3, 1},
+    };
+    static const int clock[][3] = {
+        {0, 0, 0}, {23, 59, 59}, {9, 45, 0}, {12, 0, 1}, {0, 0, 59},
+    };
+    size_t nd = sizeof days / sizeof days[0], nc = sizeof clock / sizeof clock[0];
+    outbuf b = {0};
+    for (int round = 0; round < 4; round++)
+        for (size_t i = 0; i < nd; i++)
+            for (size_t j = 0; j < nc; j++) {
+                size_t k = round % 2 ? nd - 1 - i : i;
+                size_t c = (j + (size_t)round + k) % nc;
+                ts_time t = ts_from_civil(days[k][0], days[k][1], days[k][2],
+                                          clock[c][0], clock[c][1], clock[c][2]);
+                int y, mo, d, h, mi, sec;
+                ts_to_civil(t, &y, &mo, &d, &h, &mi, &sec);
+                char want[64];
+                snprintf(want, sizeof want, "%04d-%02d-%02d %02d:%02d",
+                         y, mo, d, h, mi);
+                b.len = 0;
+                if (round >= 2)         /* the memo's slot last set by html_time */
+                    html_time(&b, t + (ts_time)(j % 3) * TS_DAY);
+                b.len = 0;
+                html_short_time(&b, t);
+                outbuf_put(&b, "", 1);
+                assert_string_equal(b.p, want);
+            }
+    outbuf_release(&b);
+}
+
+/*
 ** A panel's scale ends are hundredths (k / 100, k whole) and the timeline
 ** writes those below 10,000 with html_num instead of num_format
 ** (htmltimeline.c's scale_end): the two must agree on every one, and on
@@ -1416,6 +1461,7 @@ main(void)
         cmocka_unit_test(test_escape_positions),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_time_dates),
+        cmocka_unit_test(test_short_time_dates),
         cmocka_unit_test(test_scale_ends),
         cmocka_unit_test(test_whole),
         cmocka_unit_test(test_marks_are_instants),
