@@ -36,6 +36,12 @@ static outbuf *criteria_cells(const trial *t);
 static outbuf *criteria_notes(const trial *t);
 static outbuf *criteria_rows(const trial *t, const outbuf *cells,
                              const outbuf *notes);
+static outbuf *trial_heads(const trial *t);
+
+/* html_ctx's heads: per trial, its section's opening, then its criteria
+** table's head as in one page and as in --html-dir (h->dir is set after
+** html_new). */
+enum { HEAD_SECTION, HEAD_TABLE, HEAD_TABLE_DIR, HTML_HEADS };
 
 /* html_ctx's rows: per criterion one opening per result and deciding. */
 #define HTML_ROW_OPENS 6
@@ -58,12 +64,14 @@ html_new(const trialset *ts, const vocab *v)
     h->cells = xcalloc((size_t)h->ntrials + 1, sizeof *h->cells);
     h->notes = xcalloc((size_t)h->ntrials + 1, sizeof *h->notes);
     h->rows = xcalloc((size_t)h->ntrials + 1, sizeof *h->rows);
+    h->heads = xcalloc((size_t)h->ntrials + 1, sizeof *h->heads);
     for (int j = 0; j < h->ntrials; j++) {
         h->clock[j] = trial_clock_new(trialset_at(ts, j), v);
         h->panels[j] = html_panels_new(trialset_at(ts, j));
         h->cells[j] = criteria_cells(trialset_at(ts, j));
         h->notes[j] = criteria_notes(trialset_at(ts, j));
         h->rows[j] = criteria_rows(trialset_at(ts, j), h->cells[j], h->notes[j]);
+        h->heads[j] = trial_heads(trialset_at(ts, j));
     }
     return h;
 }
@@ -85,10 +93,14 @@ html_free(html_ctx *h)
         free(h->cells[j]);
         free(h->notes[j]);
         free(h->rows[j]);
+        for (int k = 0; k < HTML_HEADS; k++)
+            outbuf_release(&h->heads[j][k]);
+        free(h->heads[j]);
     }
     free(h->cells);
     free(h->notes);
     free(h->rows);
+    free(h->heads);
     free(h->clock);
     free(h->panels);
     free(h);
@@ -865,20 +877,28 @@ static const struct { const char *s; size_t n; } result_cells[3] = {
 #undef RESULT_CELL
 };
 
+/* A criteria table's head; dir: --html-dir's, whose notes are in index.html. */
 static void
-criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
+table_head(outbuf *b, const trial *t, int dir)
 {
-    const trial *t = tr->t;
     html_lit(b, "<table class=\"criteria\" data-trial=\"");
     html_escape(b, t->id);
     html_lit(b, "\">\n<thead><tr><th>Criterion</th><th>Registry text");
     if (has_notes(t)) {
-        outbuf_puts(b, h->dir ? " (<a href=\"index.html#" : " (<a href=\"#");
+        outbuf_puts(b, dir ? " (<a href=\"index.html#" : " (<a href=\"#");
         notes_anchor(b, t);
         html_lit(b, "\">how each is read</a>)");
     }
     outbuf_puts(b, "</th><th>Reading</th><th>Result</th><th>Reason</th>"
                    "<th>Evidence</th></tr></thead>\n<tbody>\n");
+}
+
+static void
+criteria_table(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
+{
+    const trial *t = tr->t;
+    const outbuf *head = &h->heads[j][h->dir ? HEAD_TABLE_DIR : HEAD_TABLE];
+    outbuf_put(b, head->p, head->len);
     for (int i = 0; i < t->ncrit; i++) {
         const result *res = tr->crit ? tr->crit[i] : NULL;
         tv v = res ? res->value : TV_UNKNOWN;
@@ -905,11 +925,16 @@ trial_name(outbuf *b, const trial *t)
     html_escape(b, t->title);
 }
 
-static void
-trial_section(html_worker *w, outbuf *b, const record *r, int j,
-              const trial_result *tr, const html_span *sp)
+/*
+** What a trial's section and its criteria table start with is the same
+** for every patient but the verdict: made once per run, not four escapes
+** of the trial's id and title per patient.
+*/
+static outbuf *
+trial_heads(const trial *t)
 {
-    const trial *t = tr->t;
+    outbuf *heads = xcalloc(HTML_HEADS, sizeof *heads);
+    outbuf *b = &heads[HEAD_SECTION];
     html_lit(b, "<section class=\"trial\" data-trial=\"");
     html_escape(b, t->id);
     html_lit(b, "\">\n<h3>");
@@ -917,6 +942,17 @@ trial_section(html_worker *w, outbuf *b, const record *r, int j,
     html_lit(b, " <span class=\"badge\" data-trial=\"");
     html_escape(b, t->id);
     html_lit(b, "\" data-verdict=\"");
+    table_head(&heads[HEAD_TABLE], t, 0);
+    table_head(&heads[HEAD_TABLE_DIR], t, 1);
+    return heads;
+}
+
+static void
+trial_section(html_worker *w, outbuf *b, const record *r, int j,
+              const trial_result *tr, const html_span *sp)
+{
+    const outbuf *head = &w->h->heads[j][HEAD_SECTION];
+    outbuf_put(b, head->p, head->len);
     outbuf_puts(b, verdict_name(tr->v));
     outbuf_put(b, "\">", 2);
     outbuf_puts(b, verdict_word(tr->v));

@@ -95,6 +95,8 @@ typedef struct html_ctx {
     outbuf **rows;              /* [trial][criterion * 6 + result * 2 +
                                 ** decides]: a table row from '<tr' to
                                 ** its reading's cell, made once (html.c) */
+    outbuf **heads;             /* [trial][3]: its section's opening, its
+                                ** criteria table's head (html.c) */
     int dir;                    /* --html-dir: the notes of the criteria
                                 ** that did not decide are in index.html */
 } html_ctx;
