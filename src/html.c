@@ -43,13 +43,20 @@ static outbuf *trial_heads(const trial *t);
 ** html_new). */
 enum { HEAD_SECTION, HEAD_TABLE, HEAD_TABLE_DIR, HTML_HEADS };
 
-/* html_ctx's rows: per criterion one opening per result and deciding. */
-#define HTML_ROW_OPENS 6
+/* html_ctx's rows: per criterion one opening per result and deciding,
+** then its item in the list of deciding criteria. */
+#define HTML_ROW_OPENS 7
 
 static inline int
 html_row_open(int crit, tv v, int decides)
 {
     return crit * HTML_ROW_OPENS + (int)v * 2 + (decides != 0);
+}
+
+static inline int
+html_row_li(int crit)
+{
+    return crit * HTML_ROW_OPENS + 6;
 }
 
 html_ctx *
@@ -702,7 +709,7 @@ patient_head(outbuf *b, const record *r)
 /* The deciding criteria in words: the one-line reason, then each
 ** deciding criterion with its reason. */
 static void
-trial_deciding(outbuf *b, const trial_result *tr)
+trial_deciding(const html_ctx *h, int j, outbuf *b, const trial_result *tr)
 {
     outbuf line = {0};
     decide_line(&line, tr);
@@ -719,9 +726,8 @@ trial_deciding(outbuf *b, const trial_result *tr)
     for (int i = 0; i < t->ncrit && tr->crit; i++) {
         if (!decide_is_deciding(tr, i))
             continue;
-        html_lit(b, "<li><b>");
-        html_escape(b, t->crit[i].id);
-        html_lit(b, "</b>: ");
+        const outbuf *li = &h->rows[j][html_row_li(i)];
+        outbuf_put(b, li->p, li->len);
         const char *why = tr->crit[i] ? result_reason(tr->crit[i]) : NULL;
         html_escape(b, why ? why : "not evaluated");
         html_lit(b, "</li>");
@@ -843,7 +849,8 @@ criteria_notes(const trial *t)
 ** patient only through the criterion's result and whether it decided the
 ** verdict: made once per run for each of the six, so that a row starts
 ** with one copy instead of escaping the criterion's id again and a dozen
-** small appends (a sixth of the table's instructions).
+** small appends (a sixth of the table's instructions).  The criterion's
+** item in the deciding list ('<li><b>ID</b>: ') likewise.
 */
 static outbuf *
 criteria_rows(const trial *t, const outbuf *cells, const outbuf *notes)
@@ -867,6 +874,10 @@ criteria_rows(const trial *t, const outbuf *cells, const outbuf *notes)
                 html_lit(b, "</td><td>");
             }
         }
+        outbuf *li = &rows[html_row_li(i)];
+        html_lit(li, "<li><b>");
+        html_escape(li, c->id);
+        html_lit(li, "</b>: ");
     }
     return rows;
 }
@@ -976,7 +987,7 @@ trial_section(html_worker *w, outbuf *b, const record *r, int j,
     outbuf_put(b, "\">", 2);
     outbuf_puts(b, verdict_word(tr->v));
     html_lit(b, "</span></h3>\n");
-    trial_deciding(b, tr);
+    trial_deciding(w->h, j, b, tr);
     trial_window(b, tr);
     html_timeline(w, b, r, j, tr, sp);
     criteria_table(w->h, j, b, tr);

@@ -92,9 +92,10 @@ typedef struct html_ctx {
                                 ** cells, escaped once (html.c) */
     outbuf **notes;             /* [trial][criterion]: the "Read as" note,
                                 ** escaped once; empty without a note */
-    outbuf **rows;              /* [trial][criterion * 6 + result * 2 +
-                                ** decides]: a table row from '<tr' to
-                                ** its reading's cell, made once (html.c) */
+    outbuf **rows;              /* [trial][criterion * 7 + k]: k < 6 a
+                                ** table row from '<tr' to its reading's
+                                ** cell (k = result * 2 + decides), 6 its
+                                ** deciding item, made once (html.c) */
     outbuf **heads;             /* [trial][3]: its section's opening, its
                                 ** criteria table's head (html.c) */
     int dir;                    /* --html-dir: the notes of the criteria
