@@ -125,7 +125,8 @@ class_course(eval_ctx *cx, const rule *ru, result *res)
         }
         return TS_NONE;
     }
-    for (int k = 0; k < n; k++)
+    /* The course's entries are evidence only: values_only keeps none. */
+    for (int k = 0; k < n && !cx->values_only; k++)
         for (int i = 0; i < lists[k]->n; i++) {
             const med_entry *m = &lists[k]->e[i];
             if (!span_med_runs(m) || m->start < s.start)
