@@ -51,6 +51,8 @@ med_course(const record *r, const med_list *l, ts_time *onset)
 static void
 med_evidence(eval_ctx *cx, result *res, const concept *c, const med_list *l, int first)
 {
+    if (cx->values_only)        /* keeps no evidence (result_add_evidence) */
+        return;
     for (int i = first; i < l->n; i++) {
         const med_entry *m = &l->e[i];
         if (!span_med_runs(m))
