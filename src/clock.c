@@ -312,14 +312,17 @@ event_first_of(eval_ctx *cx, const rule *ru, result *res, const char **verb)
         s[i] = e->event == EV_CONDITION
              ? event_condition_active(cx, e->concepts[0], part[i])
              : event_time(cx, e, e->concepts[0], part[i], &v);
+        /* (verb and why are quoted by reasons alone: values_only makes
+        ** none) */
         if (s[i] != TS_NONE && (t == TS_NONE || s[i] < t)) {
             t = s[i];
-            *verb = e->event == EV_CONDITION
-                  ? arena_printf(cx->a, "(%s onset)", e->concepts[0]->name)
-                  : e->one_course ? "(drug course started)"
-                  : arena_printf(cx->a, "(%s %s)", e->concepts[0]->name, v);
+            if (!cx->values_only)
+                *verb = e->event == EV_CONDITION
+                      ? arena_printf(cx->a, "(%s onset)", e->concepts[0]->name)
+                      : e->one_course ? "(drug course started)"
+                      : arena_printf(cx->a, "(%s %s)", e->concepts[0]->name, v);
         }
-        if (s[i] == TS_NONE)
+        if (s[i] == TS_NONE && !cx->values_only)
             why = arena_printf(cx->a, "%s%s%s", why, *why ? "; " : "",
                                result_reason(part[i]));
     }
@@ -397,10 +400,14 @@ eval_time_since(eval_ctx *cx, const rule *ru)
         to++;
     if (ru->dcmp.op == CMP_GT)
         from--;
-    leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)",
-        ru->event == EV_FIRST_OF ? "earliest known start" : ru->one_course ?
-        arena_printf(cx->a, "course of %s", class_name(cx, ru)) : c->name, verb,
-        result_fmt_time(cx, t), leaf_secs_str(cx, now - t), leaf_dur_cmp_text(cx, &ru->dcmp));
+    if (cx->values_only)        /* no reason: its texts are not made */
+        leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s", "");
+    else
+        leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)",
+            ru->event == EV_FIRST_OF ? "earliest known start" : ru->one_course ?
+            arena_printf(cx->a, "course of %s", class_name(cx, ru)) : c->name, verb,
+            result_fmt_time(cx, t), leaf_secs_str(cx, now - t),
+            leaf_dur_cmp_text(cx, &ru->dcmp));
     leaf_times(res, from, to);
     return res;
 }
