@@ -51,6 +51,8 @@ med_course(const record *r, const med_list *l, ts_time *onset)
 static void
 med_evidence(eval_ctx *cx, result *res, const concept *c, const med_list *l, int first)
 {
+    if (cx->values_only)        /* keeps no evidence (result_add_evidence) */
+        return;
     for (int i = first; i < l->n; i++) {
         const med_entry *m = &l->e[i];
         if (!span_med_runs(m))
@@ -125,7 +127,8 @@ class_course(eval_ctx *cx, const rule *ru, result *res)
         }
         return TS_NONE;
     }
-    for (int k = 0; k < n; k++)
+    /* The course's entries are evidence only: values_only keeps none. */
+    for (int k = 0; k < n && !cx->values_only; k++)
         for (int i = 0; i < lists[k]->n; i++) {
             const med_entry *m = &lists[k]->e[i];
             if (!span_med_runs(m) || m->start < s.start)
@@ -309,14 +312,17 @@ event_first_of(eval_ctx *cx, const rule *ru, result *res, const char **verb)
         s[i] = e->event == EV_CONDITION
              ? event_condition_active(cx, e->concepts[0], part[i])
              : event_time(cx, e, e->concepts[0], part[i], &v);
+        /* (verb and why are quoted by reasons alone: values_only makes
+        ** none) */
         if (s[i] != TS_NONE && (t == TS_NONE || s[i] < t)) {
             t = s[i];
-            *verb = e->event == EV_CONDITION
-                  ? arena_printf(cx->a, "(%s onset)", e->concepts[0]->name)
-                  : e->one_course ? "(drug course started)"
-                  : arena_printf(cx->a, "(%s %s)", e->concepts[0]->name, v);
+            if (!cx->values_only)
+                *verb = e->event == EV_CONDITION
+                      ? arena_printf(cx->a, "(%s onset)", e->concepts[0]->name)
+                      : e->one_course ? "(drug course started)"
+                      : arena_printf(cx->a, "(%s %s)", e->concepts[0]->name, v);
         }
-        if (s[i] == TS_NONE)
+        if (s[i] == TS_NONE && !cx->values_only)
             why = arena_printf(cx->a, "%s%s%s", why, *why ? "; " : "",
                                result_reason(part[i]));
     }
@@ -394,10 +400,14 @@ eval_time_since(eval_ctx *cx, const rule *ru)
         to++;
     if (ru->dcmp.op == CMP_GT)
         from--;
-    leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)",
-        ru->event == EV_FIRST_OF ? "earliest known start" : ru->one_course ?
-        arena_printf(cx->a, "course of %s", class_name(cx, ru)) : c->name, verb,
-        result_fmt_time(cx, t), leaf_secs_str(cx, now - t), leaf_dur_cmp_text(cx, &ru->dcmp));
+    if (cx->values_only)        /* no reason: its texts are not made */
+        leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s", "");
+    else
+        leaf_say(cx, res, met ? TV_MET : TV_NOT_MET, "%s %s %s, %s ago (%s)",
+            ru->event == EV_FIRST_OF ? "earliest known start" : ru->one_course ?
+            arena_printf(cx->a, "course of %s", class_name(cx, ru)) : c->name, verb,
+            result_fmt_time(cx, t), leaf_secs_str(cx, now - t),
+            leaf_dur_cmp_text(cx, &ru->dcmp));
     leaf_times(res, from, to);
     return res;
 }

@@ -99,12 +99,21 @@ int
 span_class_course_now(const med_list *const *lists, int n, ts_time at,
                       span *out)
 {
-    int pos[SPAN_CLASS_MAX] = { 0 }, found = 0;
+    const med_list *live[SPAN_CLASS_MAX];
+    int pos[SPAN_CLASS_MAX], nlive = 0, found = 0;
     const med_entry *m;
 
     if (n > SPAN_CLASS_MAX)
         n = SPAN_CLASS_MAX;
-    while ((m = next_running(lists, n, pos))) {
+    /* Only the drugs with entries are merged, in the same order (ties go
+    ** to the earlier list as before): a patient gets one or two of a
+    ** class of nine, and the merge looked at every list for each entry. */
+    for (int k = 0; k < n; k++)
+        if (lists[k]->n > 0) {
+            live[nlive] = lists[k];
+            pos[nlive++] = 0;
+        }
+    while ((m = next_running(live, nlive, pos))) {
         if (!found || !continues(out->end, m->start, SPAN_PAUSE)) {
             out->start = m->start;
             out->end = m->end;

@@ -885,6 +885,46 @@ course_onset(double rate1, double rate_mid, const char *start2)
     return t;
 }
 
+/*
+** One course across a class (clock.c, class_course): a switch from
+** norepinephrine to vasopressin within the hour keeps the course, an
+** epinephrine course that ended hours before is not part of it.  The full
+** evaluation lists the course's entries as evidence; values_only (the
+** HTML grid) skips gathering them, and must still give the same value
+** and since-times.
+*/
+static void
+test_medication_class_course(void **state)
+{
+    (void)state;
+    record *r = et_record(voc, AT);
+    et_infusion(r, "epinephrine", 0.1, "2026-02-28T20:00:00Z", "2026-02-28T23:00:00Z");
+    et_infusion(r, "norepinephrine", 0.8, "2026-03-01T02:00:00Z", "2026-03-01T07:00:00Z");
+    et_infusion(r, "vasopressin", 0.03, "2026-03-01T07:30:00Z", NULL);
+    et_finish(r);
+    rule *ru = et_rule(r, R_MEDICATION);
+    const concept **cs = arena_alloc(r->a, 3 * sizeof *cs);
+    cs[0] = et_concept(r, "norepinephrine");
+    cs[1] = et_concept(r, "epinephrine");
+    cs[2] = et_concept(r, "vasopressin");
+    ru->concepts = cs;
+    ru->nconcepts = 3;
+    ru->one_course = 1;
+    result *res = et_eval(r, ru);
+    assert_int_equal(res->value, TV_MET);
+    assert_true(res->since == et_time("2026-03-01T02:00:00Z"));
+    assert_int_equal(res->nev, 2);
+    assert_string_equal(res->ev[0].code, "norepinephrine");
+    assert_string_equal(res->ev[0].value, "0.8");
+    assert_string_equal(res->ev[1].code, "vasopressin");
+    assert_true(res->ev[1].t == et_time("2026-03-01T07:30:00Z"));
+    result *vo = et_eval_mode(r, ru, 1);
+    assert_int_equal(vo->value, TV_MET);
+    assert_true(vo->since == res->since && vo->since_early == res->since_early);
+    assert_int_equal(vo->nev, 0);
+    record_free(r);
+}
+
 static void
 test_medication_course_merging(void **state)
 {
@@ -1373,6 +1413,7 @@ main(void)
         cmocka_unit_test(test_condition_sex_specific),
         cmocka_unit_test(test_condition_narrower),
         cmocka_unit_test(test_medication_running),
+        cmocka_unit_test(test_medication_class_course),
         cmocka_unit_test(test_medication_course_merging),
         cmocka_unit_test(test_medication_within),
         cmocka_unit_test(test_time_since_between),

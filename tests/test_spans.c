@@ -52,7 +52,9 @@ course_gaps_and_pauses(void **state)
 
 /* The onset of one course across norepinephrine and vasopressin: norepi
 ** 02:00-06:00, vasopressin from start2 (and dobutamine 01:00-02:00 when
-** dob is set); TS_NONE if none runs now. */
+** dob is set); TS_NONE if none runs now.  Epinephrine, first in the class,
+** has no entry, and dobutamine none without dob: the merge skips the
+** drugs without entries (span_class_course_now). */
 static ts_time
 class_onset(const char *start2, int dob)
 {
@@ -62,10 +64,10 @@ class_onset(const char *start2, int dob)
     if (dob)
         et_infusion(r, "dobutamine", 5, "2026-03-01T01:00:00Z", "2026-03-01T02:00:00Z");
     et_finish(r);
-    const med_list *l[3] = { meds(r, "vasopressin"), meds(r, "norepinephrine"),
-                             meds(r, "dobutamine") };
+    const med_list *l[4] = { meds(r, "epinephrine"), meds(r, "vasopressin"),
+                             meds(r, "norepinephrine"), meds(r, "dobutamine") };
     span c;
-    ts_time t = span_class_course_now(l, 3, r->at, &c) ? c.start : TS_NONE;
+    ts_time t = span_class_course_now(l, 4, r->at, &c) ? c.start : TS_NONE;
     record_free(r);
     return t;
 }

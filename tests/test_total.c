@@ -9,6 +9,8 @@
 #define ET_VOCAB_FIXTURE
 #include "evaltest.h"
 
+#include <stdio.h>
+
 #define AT "2026-03-01T12:00:00Z"
 
 static void
@@ -149,7 +151,12 @@ known_condition(void **state)
 }
 
 /* time_since {first_of: [{condition: septic_shock}, {medication: [norepi,
-** vasopressin]}]} above 12 h: the earliest known start. */
+** vasopressin]}]} above 12 h: the earliest known start.  Its reason (which
+** names the event that started it, or why none did) is kept in
+** first_reason; values_only (the HTML grid), which makes no reason, must
+** give the same value and times. */
+static char first_reason[256];
+
 static tv
 first_of(const char *onset, cond_status st, const char *norepi_start)
 {
@@ -180,7 +187,12 @@ first_of(const char *onset, cond_status st, const char *norepi_start)
     ru->nevents = 2;
     ru->dcmp.op = CMP_GT;
     ru->dcmp.lo = et_dur("12 h");
-    tv v = et_eval(r, ru)->value;
+    const result *res = et_eval(r, ru);
+    tv v = res->value;
+    snprintf(first_reason, sizeof first_reason, "%s", result_reason(res));
+    const result *vo = et_eval_mode(r, ru, 1);
+    assert_int_equal(vo->value, v);
+    assert_true(vo->since == res->since && vo->until == res->until);
     record_free(r);
     return v;
 }
@@ -191,15 +203,19 @@ first_of_starts(void **state)
     (void)state;
     /* The switch at 06:00 does not restart the course begun at 23:00. */
     assert_int_equal(first_of(NULL, ST_ACTIVE, "2026-02-28T23:00:00Z"), TV_MET);
+    assert_non_null(strstr(first_reason, "earliest known start (drug course started)"));
     assert_int_equal(first_of(NULL, ST_ACTIVE, "2026-03-01T00:00:00Z"), TV_NOT_MET);
     /* An active onset earlier than the course decides. */
     assert_int_equal(first_of("2026-02-28T23:00:00Z", ST_ACTIVE,
                               "2026-03-01T02:00:00Z"), TV_MET);
+    assert_non_null(strstr(first_reason, "earliest known start (septic_shock onset)"));
     /* A suspected onset is not a known start. */
     assert_int_equal(first_of("2026-02-28T23:00:00Z", ST_SUSPECTED,
                               "2026-03-01T02:00:00Z"), TV_NOT_MET);
     /* Neither known: unknown. */
     assert_int_equal(first_of(NULL, ST_SUSPECTED, NULL), TV_UNKNOWN);
+    if (strncmp(first_reason, "no start known (", 16) != 0 || strlen(first_reason) < 20)
+        fail_msg("reason '%s' does not say why no start is known", first_reason);
 }
 
 int
