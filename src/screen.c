@@ -480,7 +480,9 @@ write_summary(screen_ctx *c, int jobs)
     for (int i = 1; i < jobs; i++)
         summary_merge(c->w[0].sum, c->w[i].sum);
     if (c->html) {
-        /* The HTML index: the matrix and the funnels, then the page end. */
+        /* The HTML index: the matrix and the funnels, then the page end
+        ** (--html-dir wrote the matrix's head first and its rows as they
+        ** came). */
         if (!c->dir) {
             html_index_begin(&b, c->ts);
             outbuf_put(&b, c->rows.p, c->rows.len);
