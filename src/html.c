@@ -1304,6 +1304,12 @@ html_names_claim(html_names *ns, const char *stem)
     return ns->slot[i];
 }
 
+int
+html_names_has(const html_names *ns, const char *name)
+{
+    return ns->slot[names_find(ns, name)] != NULL;
+}
+
 void
 html_fill(outbuf *dst, const char *src, size_t len, const char *name)
 {

@@ -286,6 +286,8 @@ html_names *html_names_new(void);
 void html_names_free(html_names *ns);       /* NULL-safe */
 /* stem, or stem-2, stem-3, ... if taken; valid until html_names_free. */
 const char *html_names_claim(html_names *ns, const char *stem);
+/* 1 if name was claimed. */
+int html_names_has(const html_names *ns, const char *name);
 /* Append src[0..len) to dst with each HTML_HOLE replaced by name. */
 void html_fill(outbuf *dst, const char *src, size_t len, const char *name);
 

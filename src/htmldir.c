@@ -62,6 +62,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -544,4 +545,45 @@ html_dir_put(html_dir *d, long seq, const char *src, size_t len,
         errno = e;
     }
     return rc;
+}
+
+/*
+** The pages in DIR this run did not write.  index.html links only this
+** run's pages, and an earlier run's page shows that run's verdicts: a
+** patient no longer in the extract keeps a page that looks current to
+** whoever opens it by name.  It is not deleted (another process may be
+** writing DIR: a second shard, or a run the user keeps pages of) but
+** counted, for the caller to say so.  One pass over the directory after
+** the last page: 10,000 names cost a few milliseconds.
+*/
+long
+html_dir_others(const html_dir *d, const html_names *ns, char *first,
+                size_t size)
+{
+    static const char pre[] = "patient-", ext[] = ".html";
+    long n = 0;
+    if (size)
+        first[0] = '\0';
+    DIR *dir = opendir(d->path);
+    if (!dir)
+        return 0;
+    char stem[NAME_MAX + 1];
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len <= sizeof pre - 1 + sizeof ext - 1
+            || memcmp(e->d_name, pre, sizeof pre - 1) != 0
+            || strcmp(e->d_name + len - (sizeof ext - 1), ext) != 0
+            || e->d_type == DT_DIR)
+            continue;
+        memcpy(stem, e->d_name, len - (sizeof ext - 1));
+        stem[len - (sizeof ext - 1)] = '\0';
+        if (html_names_has(ns, stem))
+            continue;
+        n++;
+        if (size && (first[0] == '\0' || strcmp(e->d_name, first) < 0))
+            snprintf(first, size, "%s", e->d_name);
+    }
+    closedir(dir);
+    return n;
 }

@@ -29,4 +29,12 @@ void html_dir_make(html_dir *d, long seq, const char *src, size_t len,
 int html_dir_put(html_dir *d, long seq, const char *src, size_t len,
                  const char *made_as, const char *name);
 
+/* After the run: how many "patient-*.html" files in DIR the run did not
+** write (names not in ns: an earlier run's pages, or another process's),
+** and the first of them in byte order in first[0..size) (first[0] is '\0'
+** when none).  They are left as they were. */
+struct html_names;
+long html_dir_others(const html_dir *d, const struct html_names *ns,
+                     char *first, size_t size);
+
 #endif

@@ -19,6 +19,7 @@
 ** own with no name yet, and only the writer names them (htmldir.c).
 */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -500,6 +501,26 @@ write_summary(screen_ctx *c, int jobs)
     outbuf_release(&b);
 }
 
+/* --html-dir: the pages in DIR this run did not write are left as they
+** were (htmldir.c says why), and said: index.html does not link them, and
+** one kept from an earlier run shows that run's verdicts. */
+static void
+warn_other_pages(screen_ctx *c)
+{
+    char first[NAME_MAX + 1];
+    long n = html_dir_others(c->dir, c->names, first, sizeof first);
+    if (n == 1)
+        diag_printf(stderr, TS_LEVEL_WARNING, c->o->html_dir, 0, 0,
+                    "%s was not written by this run (an earlier run's, or "
+                    "another process's): left as it was, and not linked from "
+                    "index.html", first);
+    else if (n > 1)
+        diag_printf(stderr, TS_LEVEL_WARNING, c->o->html_dir, 0, 0,
+                    "%ld pages were not written by this run (%s and %ld more: "
+                    "an earlier run's, or another process's): left as they "
+                    "were, and not linked from index.html", n, first, n - 1);
+}
+
 int
 screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
 {
@@ -631,6 +652,9 @@ screen_run(const screen_opts *o, const trialset *ts, const vocab *v)
     } else {
         outfile_abort(&c.out);
     }
+    /* Not a warning about record data: --no-warnings keeps it. */
+    if (c.dir && c.names && !failed && !c.page_failed && !c.out.closed_pipe)
+        warn_other_pages(&c);
     fhirin_free(c.in);
     for (int i = 0; i < jobs; i++) {
         arena_free(c.w[i].a);

@@ -1041,18 +1041,37 @@ test_html_dir_rerun(void **state)
     char *o = sh(0, "cd %s && rm -rf re new && \"$OLDPWD\"/bench/gencohort -r -n 30 -s 5 > re1.ndjson && "
                     "\"$OLDPWD\"/bench/gencohort -r -n 20 -s 6 | jq -c '.id |= sub(\"ICU-6\"; \"ICU-5\")' > re2.ndjson && "
                     "cd \"$OLDPWD\" && "
-                    "./trialscreen -j2 --html-dir %s/re %s/re1.ndjson && "
-                    "./trialscreen -j2 --html-dir %s/re %s/re2.ndjson && "
-                    "./trialscreen -j2 --html-dir %s/new %s/re2.ndjson && "
+                    "./trialscreen -j2 --html-dir %s/re %s/re1.ndjson 2> %s/re.err1 && "
+                    "./trialscreen -j2 --no-warnings --html-dir %s/re %s/re2.ndjson 2> %s/re.err2 && "
+                    "./trialscreen -j2 --html-dir %s/new %s/re2.ndjson 2>> %s/re.err1 && "
                     "for f in %s/new/*.html; do cmp $f %s/re/${f##*/} || exit 1; done && "
                     "ls -A %s/re | wc -l && ls -A %s/re | { grep -c tmp || true; } && "
-                    "grep -c 'data-patient=\"ICU-5-0000025\"' %s/re/patient-ICU-5-0000025.html",
+                    "grep -c 'data-patient=\"ICU-5-0000025\"' %s/re/patient-ICU-5-0000025.html && "
+                    "{ grep -c 'not written by this run' %s/re.err1 || true; } && cat %s/re.err2",
                  tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir,
-                 tmpdir, tmpdir, tmpdir);
+                 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
     assert_non_null(o);
     /* 30 pages (20 replaced) and the index; no .tmp; record 25 of the
-    ** first run kept */
-    assert_string_equal(o, "31\n0\n1\n");
+    ** first run kept; runs into a new directory say nothing of other
+    ** pages, the re-run names the first of the ten it left (even under
+    ** --no-warnings: it is not about record data) */
+    char want[512];
+    snprintf(want, sizeof want, "31\n0\n1\n0\ntrialscreen: %s/re: warning: 10 pages "
+             "were not written by this run (patient-ICU-5-0000020.html and 9 "
+             "more: an earlier run's, or another process's): left as they "
+             "were, and not linked from index.html\n", tmpdir);
+    assert_string_equal(o, want);
+    free(o);
+    /* One page left: the message names it alone. */
+    o = sh(0, "head -29 %s/re1.ndjson > %s/re3.ndjson && "
+              "./trialscreen -j2 --html-dir %s/re %s/re3.ndjson 2>&1 >/dev/null | grep 'not written'",
+           tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_non_null(o);
+    snprintf(want, sizeof want, "trialscreen: %s/re: warning: "
+             "patient-ICU-5-0000029.html was not written by this run (an "
+             "earlier run's, or another process's): left as it was, and not "
+             "linked from index.html\n", tmpdir);
+    assert_string_equal(o, want);
     free(o);
 }
 
