@@ -19,8 +19,8 @@
 ** own with no name yet, and only the writer names them (htmldir.c).
 */
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
