@@ -259,14 +259,24 @@ date_text(ts_time t, int64_t day)
     return m->ymd;
 }
 
-/* ts_format's text, without printf: a page prints thousands of times. */
-void
-html_time(outbuf *b, ts_time t)
+/* t's "YYYY-MM-DDT" from the memo (date_text) and its second of the day
+** in *sec; NULL when its year has not four digits. */
+static inline const char *
+day_split(ts_time t, unsigned *sec)
 {
     int64_t day = t / TS_DAY, rem = t % TS_DAY;
     if (rem < 0)
         rem += TS_DAY, day--;
-    const char *ymd = date_text(t, day);
+    *sec = (unsigned)rem;
+    return date_text(t, day);
+}
+
+/* ts_format's text, without printf: a page prints thousands of times. */
+void
+html_time(outbuf *b, ts_time t)
+{
+    unsigned s;
+    const char *ymd = day_split(t, &s);
     if (!ymd) {
         char buf[TS_FMT_LEN];
         ts_format(t, buf);
@@ -277,7 +287,6 @@ html_time(outbuf *b, ts_time t)
     if (b->len + 21 > b->cap)
         outbuf_grow(b, 20);
     char *p = b->p + b->len;
-    unsigned s = (unsigned)rem;
     memcpy(p, ymd, 11);
     memcpy(p + 11, pairs + 2 * (s / 3600), 2);
     p[13] = ':';
@@ -407,10 +416,8 @@ html_num(outbuf *b, double v)
 void
 html_short_time(outbuf *b, ts_time t)
 {
-    int64_t day = t / TS_DAY, rem = t % TS_DAY;
-    if (rem < 0)
-        rem += TS_DAY, day--;
-    const char *ymd = date_text(t, day);
+    unsigned sec;
+    const char *ymd = day_split(t, &sec);
     if (!ymd) {
         int y, mo, d, h, mi, s;
         ts_to_civil(t, &y, &mo, &d, &h, &mi, &s);
@@ -420,7 +427,6 @@ html_short_time(outbuf *b, ts_time t)
     if (b->len + 17 > b->cap)
         outbuf_grow(b, 16);
     char *p = b->p + b->len;
-    unsigned sec = (unsigned)rem;
     memcpy(p, ymd, 10);
     p[10] = ' ';
     memcpy(p + 11, pairs + 2 * (sec / 3600), 2);
