@@ -198,6 +198,21 @@ test_numbers(void **state)
     outbuf_release(&b);
 }
 
+/* The days and times of day the date memo's tests run over: leap days,
+** century years, the epoch, years of four digits and beyond them. */
+static const int memo_days[][3] = {
+    {2026, 3, 1}, {2026, 3, 5}, {2026, 2, 25}, {2026, 2, 28}, {2026, 3, 2},
+    {2024, 2, 28}, {2024, 2, 29}, {2024, 3, 1}, {2024, 3, 4}, {2024, 2, 25},
+    {2023, 12, 31}, {2024, 1, 1}, {2100, 2, 28}, {2100, 3, 1}, {2000, 2, 29},
+    {1970, 1, 1}, {1969, 12, 31}, {1969, 12, 28}, {1900, 3, 1}, {9999, 12, 31},
+    {1, 1, 1}, {0, 1, 1}, {-1, 12, 31}, {10000, 1, 1}, {12026, 3, 1},
+};
+static const int memo_clock[][3] = {
+    {0, 0, 0}, {23, 59, 59}, {9, 45, 0}, {12, 0, 1}, {0, 0, 59},
+};
+#define MEMO_ND (sizeof memo_days / sizeof memo_days[0])
+#define MEMO_NC (sizeof memo_clock / sizeof memo_clock[0])
+
 /*
 ** html_time keeps the dates it wrote, one slot per day modulo 4: times
 ** that jump between days of one slot (d, d + 4, d - 4), across months,
@@ -208,24 +223,15 @@ static void
 test_time_dates(void **state)
 {
     (void)state;
-    static const int days[][3] = {
-        {2026, 3, 1}, {2026, 3, 5}, {2026, 2, 25}, {2026, 2, 28}, {2026, 3, 2},
-        {2024, 2, 28}, {2024, 2, 29}, {2024, 3, 1}, {2024, 3, 4}, {2024, 2, 25},
-        {2023, 12, 31}, {2024, 1, 1}, {2100, 2, 28}, {2100, 3, 1}, {2000, 2, 29},
-        {1970, 1, 1}, {1969, 12, 31}, {1969, 12, 28}, {1900, 3, 1}, {9999, 12, 31},
-        {1, 1, 1}, {0, 1, 1}, {-1, 12, 31}, {10000, 1, 1}, {12026, 3, 1},
-    };
-    static const int clock[][3] = {
-        {0, 0, 0}, {23, 59, 59}, {9, 45, 0}, {12, 0, 1}, {0, 0, 59},
-    };
     outbuf b = {0};
     for (int round = 0; round < 3; round++)
-        for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
-            for (size_t j = 0; j < sizeof clock / sizeof clock[0]; j++) {
-                size_t k = round == 1 ? sizeof days / sizeof days[0] - 1 - i : i;
-                size_t c = (j + (size_t)round + k) % (sizeof clock / sizeof clock[0]);
-                ts_time t = ts_from_civil(days[k][0], days[k][1], days[k][2],
-                                          clock[c][0], clock[c][1], clock[c][2]);
+        for (size_t i = 0; i < MEMO_ND; i++)
+            for (size_t j = 0; j < MEMO_NC; j++) {
+                size_t k = round == 1 ? MEMO_ND - 1 - i : i;
+                size_t c = (j + (size_t)round + k) % MEMO_NC;
+                ts_time t = ts_from_civil(memo_days[k][0], memo_days[k][1],
+                                          memo_days[k][2], memo_clock[c][0],
+                                          memo_clock[c][1], memo_clock[c][2]);
                 char want[TS_FMT_LEN];
                 ts_format(t, want);
                 b.len = 0;
@@ -246,25 +252,15 @@ static void
 test_short_time_dates(void **state)
 {
     (void)state;
-    static const int days[][3] = {
-        {2026, 3, 1}, {2026, 3, 5}, {2026, 2, 25}, {2026, 2, 28}, {2026, 3, 2},
-        {2024, 2, 28}, {2024, 2, 29}, {2024, 3, 1}, {2024, 3, 4}, {2024, 2, 25},
-        {2023, 12, 31}, {2024, 1, 1}, {2100, 2, 28}, {2100, 3, 1}, {2000, 2, 29},
-        {1970, 1, 1}, {1969, 12, 31}, {1969, 12, 28}, {1900, 3, 1}, {9999, 12, 31},
-        {1, 1, 1}, {0, 1, 1}, {-1, 12, 31}, {10000, 1, 1}, {12026, 3, 1},
-    };
-    static const int clock[][3] = {
-        {0, 0, 0}, {23, 59, 59}, {9, 45, 0}, {12, 0, 1}, {0, 0, 59},
-    };
-    size_t nd = sizeof days / sizeof days[0], nc = sizeof clock / sizeof clock[0];
     outbuf b = {0};
     for (int round = 0; round < 4; round++)
-        for (size_t i = 0; i < nd; i++)
-            for (size_t j = 0; j < nc; j++) {
-                size_t k = round % 2 ? nd - 1 - i : i;
-                size_t c = (j + (size_t)round + k) % nc;
-                ts_time t = ts_from_civil(days[k][0], days[k][1], days[k][2],
-                                          clock[c][0], clock[c][1], clock[c][2]);
+        for (size_t i = 0; i < MEMO_ND; i++)
+            for (size_t j = 0; j < MEMO_NC; j++) {
+                size_t k = round % 2 ? MEMO_ND - 1 - i : i;
+                size_t c = (j + (size_t)round + k) % MEMO_NC;
+                ts_time t = ts_from_civil(memo_days[k][0], memo_days[k][1],
+                                          memo_days[k][2], memo_clock[c][0],
+                                          memo_clock[c][1], memo_clock[c][2]);
                 int y, mo, d, h, mi, sec;
                 ts_to_civil(t, &y, &mo, &d, &h, &mi, &sec);
                 char want[64];
