@@ -446,6 +446,8 @@ bench/gencohort: bench/gencohort.c
 	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 bench/parsefloor: bench/parsefloor.c src/input.o src/arena.o src/error.o $(CJSON_OBJ)
 	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter-out $(CJSON_OBJ),$^) $(LIBS)
+bench/writefloor: bench/writefloor.c
+	$(CC) $(BENCH_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lpthread
 tests/test_batch: tests/test_batch.o tests/run.o $(T_CORE) src/batch.o src/input.o src/outbuf.o trialscreen bench/gencohort
 tests/test_replay: tests/test_replay.o tests/run.o $(T_EVAL) src/recview.o trialscreen bench/gencohort
 
@@ -453,7 +455,7 @@ check: check-scaling
 check-scaling: trialscreen bench/gencohort
 	@sh tests/scaling.sh ./trialscreen
 
-bench: trialscreen bench/gencohort bench/parsefloor
+bench: trialscreen bench/gencohort bench/parsefloor bench/writefloor
 	@sh bench/run.sh
 
 # The Slurm recipe of docs/scaling.md on a throw-away single-node cluster

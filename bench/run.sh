@@ -84,7 +84,8 @@ measure() {
 # system time (docs/html.md, "Speed"), so the second ratio is the ratio
 # of the bytes as much as of the work.  The user time says what the
 # program costs.  Then a re-run into the same directory (a nightly run:
-# the old pages' files are reused, src/htmldir.c).
+# the old pages' files are reused, src/htmldir.c).  Between the two, the
+# floor: the pages' bytes written as files and nothing else.
 html_rows() {
     cohort=$1 hbytes=$2 hn=$3 null=$4
     measure "json to a file, $cpus thr" "$hbytes" "$hn" "$ts" --json -j "$cpus" -o "$tmp/html.out" "$cohort"
@@ -96,12 +97,23 @@ html_rows() {
         j = j < 0.01 ? 0.01 : j; ju = ju < 0.01 ? 0.01 : ju; z = z < 0.01 ? 0.01 : z
         printf "  %-22s %.2fx the time of --json -o, %.2fx of --json > /dev/null\n", "", h / j, h / z
         printf "  %-22s user time %.2fx; %d MB of pages against %d MB of NDJSON\n", "", hu / ju, s, o }'
+    # The floor: as many files of the pages' mean size, written with as
+    # many threads into a new directory, nothing read or computed
+    # (bench/writefloor.c).  No --html-dir can take less.
+    npages=$(find "$tmp/site" -name 'patient-*.html' | wc -l)
+    pbytes=$(find "$tmp/site" -name 'patient-*.html' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+    measure "files alone, no screen" "$hbytes" "$hn" bench/writefloor "$tmp/floor" "$npages" \
+        "$((pbytes / (npages > 0 ? npages : 1)))" "$cpus"
+    floor=$(cat "$tmp/last")
+    awk -v f="$floor" -v h="$html" -v j="$json" -v z="$null" -v n="$npages" 'BEGIN {
+        j = j < 0.01 ? 0.01 : j; z = z < 0.01 ? 0.01 : z; h = h < 0.01 ? 0.01 : h
+        printf "  %-22s %d files of the pages%s mean size: %.2fx --json -o, %.2fx of --json > /dev/null, %.0f%% of html-dir\n", "", n, "\047", f / j, f / z, 100 * f / h }'
     measure "html-dir again, same dir" "$hbytes" "$hn" "$ts" --html-dir "$tmp/site" -j "$cpus" "$cohort"
     again=$(cat "$tmp/last")
     awk -v j="$json" -v h="$again" -v z="$null" 'BEGIN {
         j = j < 0.01 ? 0.01 : j; z = z < 0.01 ? 0.01 : z
         printf "  %-22s %.2fx the time of --json -o, %.2fx of --json > /dev/null\n", "", h / j, h / z }'
-    rm -rf "$tmp/site" "$tmp/html.out"
+    rm -rf "$tmp/site" "$tmp/floor" "$tmp/html.out"
 }
 
 uname -srm
