@@ -19,7 +19,8 @@
 # BENCH_REAL_SIZES records (default 10k), with warnings printed as by
 # default (to a file), and with --detail verdicts.
 # The HTML report (--html-dir, issue 12) is measured on that cohort and on
-# 10k synthetic records (replay's), against --json (html_rows).
+# 10k synthetic records (replay's), against --json and against writing
+# its pages' bytes alone (bench/writefloor; html_rows).
 #
 # To keep "make bench" to a few minutes, the tenfold set is measured on
 # cohorts of up to 10k records (cost is linear in records: the 1k and 10k
