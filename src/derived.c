@@ -132,18 +132,37 @@ add_med(eval_ctx *cx, result *res, const concept *c, const med_entry *e,
                             result_pointer(cx, "medications", e->src));
 }
 
-/* A contribution that cannot be computed: the sum becomes a lower bound. */
+/*
+** A contribution of drug c that cannot be computed: the sum becomes a
+** lower bound.  Its reason is "C: NOTE", or without a note "C is
+** running without a WORD"; what is missing, "weight" when weight is
+** set, else "C WORD".  The sum keeps the first reason and each missing
+** item once, so the texts are made only when kept: vis_since asks at
+** every change point of the stay, and n overlapping entries without a
+** usable rate, their texts made every time, filled the arena with n^2
+** strings (40,000 of them in a 5 MB record ran the machine out of
+** memory).
+*/
 static void
-unknown_part(eval_ctx *cx, sum *s, const char *why, const char *missing)
+unknown_part(eval_ctx *cx, sum *s, const concept *c, const char *note,
+             const char *word, int weight)
 {
     s->lower_bound = 1;
     if (!s->why)
-        s->why = arena_strdup(cx->a, why);
-    for (int i = 0; i < s->nmissing; i++)
-        if (strcmp(s->missing[i], missing) == 0)
+        s->why = note ? arena_printf(cx->a, "%s: %s", c->name, note)
+                        : arena_printf(cx->a, "%s is running without a %s",
+                                       c->name, word);
+    size_t len = strlen(c->name);
+    for (int i = 0; i < s->nmissing; i++) {
+        const char *m = s->missing[i];
+        if (weight ? strcmp(m, "weight") == 0
+                   : strncmp(m, c->name, len) == 0 && m[len] == ' '
+                     && strcmp(m + len + 1, word) == 0)
             return;
+    }
     if (s->nmissing < (int)(sizeof s->missing / sizeof s->missing[0]))
-        s->missing[s->nmissing++] = missing;
+        s->missing[s->nmissing++] = weight ? "weight"
+                                    : arena_printf(cx->a, "%s %s", c->name, word);
 }
 
 /* The patient's latest usable weight in kg, or 0. */
@@ -173,14 +192,73 @@ weight_kg(const record *r)
 typedef struct vis_in {
     const concept *c[NDRUGS(vis_drugs)];
     int incomplete;
+    /* For vis_since, which asks at every change point: per drug, the
+    ** latest end among its entries 0..j (no end: INT64_MAX), or NULL.
+    ** A drug's list is sorted by start (facts.c), so the entries that can
+    ** be running at t are those from the first whose latest end so far is
+    ** after t to the last that starts at or before t: the others are
+    ** skipped, and a long stay of consecutive entries costs a few per
+    ** point instead of all of them. */
+    const ts_time *maxend[NDRUGS(vis_drugs)];
 } vis_in;
 
 static void
 vis_lookup(const record *r, vis_in *in)
 {
-    for (int i = 0; i < NDRUGS(vis_drugs); i++)
+    for (int i = 0; i < NDRUGS(vis_drugs); i++) {
         in->c[i] = vocab_find(r->vocab, vis_drugs[i].name);
+        in->maxend[i] = NULL;
+    }
     in->incomplete = section_incomplete(r, vis_drugs, NDRUGS(vis_drugs));
+}
+
+/* in->maxend, for the drugs with entries. */
+static void
+vis_ranges(eval_ctx *cx, vis_in *in)
+{
+    for (int i = 0; i < NDRUGS(vis_drugs); i++) {
+        const med_list *ml = meds_of(cx->r, in->c[i]);
+        if (!ml || ml->n == 0)
+            continue;
+        ts_time *m = arena_alloc_raw(cx->a, (size_t)ml->n * sizeof *m);
+        ts_time most = INT64_MIN;
+        for (int j = 0; j < ml->n; j++) {
+            ts_time e = ml->e[j].end == TS_NONE ? INT64_MAX : ml->e[j].end;
+            most = e > most ? e : most;
+            m[j] = most;
+        }
+        in->maxend[i] = m;
+    }
+}
+
+/* The entries of drug i that can be running at t: [*lo, *hi). */
+static void
+vis_range(const vis_in *in, int i, const med_list *ml, ts_time t, int *lo,
+          int *hi)
+{
+    *lo = 0;
+    *hi = ml->n;
+    const ts_time *m = in->maxend[i];
+    if (!m)
+        return;
+    int a = 0, b = ml->n;           /* first j with m[j] > t */
+    while (a < b) {
+        int mid = a + (b - a) / 2;
+        if (m[mid] > t)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    *lo = a;
+    b = ml->n;                      /* first j >= lo that starts after t */
+    while (a < b) {
+        int mid = a + (b - a) / 2;
+        if (ml->e[mid].start > t)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    *hi = a;
 }
 
 /* VIS at time t, with evidence for the drugs running when res is given. */
@@ -195,25 +273,49 @@ vis_at_in(eval_ctx *cx, const vis_in *in, ts_time t, result *res)
     for (int i = 0; i < NDRUGS(vis_drugs); i++) {
         const concept *c = in->c[i];
         const med_list *ml = meds_of(r, c);
-        for (int j = 0; ml && j < ml->n; j++) {
+        /* After a drug's first contribution that cannot be computed, the
+        ** next of the same kind change nothing but lower_bound
+        ** (unknown_part keeps the first reason and each missing item
+        ** once): told says which kinds were, so that a stay of many such
+        ** entries is not a search of the missing items per entry and
+        ** change point.  Likewise whether a unit needs the weight is
+        ** asked again only when the unit changes. */
+        unsigned told = 0;              /* bit 0: "C rate", bit 1: "weight" */
+        const char *wunit = NULL;
+        int wneeds = 0;
+        int lo = 0, hi = 0;
+        if (ml)
+            vis_range(in, i, ml, t, &lo, &hi);
+        for (int j = lo; j < hi; j++) {
             const med_entry *e = &ml->e[j];
             if (!running_at(e, t) || e->kind == MED_DOSE)
                 continue;
             if (e->kind == MED_INFUSION && e->ok) {
                 s.v += vis_drugs[i].w * e->amount;
                 add_med(cx, res, c, e, num(cx, e->amount), c->unit);
-            } else if (e->kind == MED_INFUSION) {
-                int w = e->unit && c->unit && unit_needs_weight(e->unit, c->unit);
-                s.needs_weight |= w;
-                unknown_part(cx, &s, arena_printf(cx->a, "%s: %s", c->name,
-                             e->why ? e->why : "rate not usable"),
-                             w ? "weight" : arena_printf(cx->a, "%s rate", c->name));
-                add_med(cx, res, c, e, num(cx, e->raw), e->unit);
-            } else {
-                unknown_part(cx, &s, arena_printf(cx->a, "%s is running without a rate",
-                             c->name), arena_printf(cx->a, "%s rate", c->name));
-                add_med(cx, res, c, e, "running", NULL);
+                continue;
             }
+            int w = 0;
+            if (e->kind == MED_INFUSION && e->unit && c->unit) {
+                if (e->unit != wunit) {
+                    wunit = e->unit;
+                    wneeds = unit_needs_weight(e->unit, c->unit);
+                }
+                w = wneeds;
+            }
+            s.needs_weight |= w;
+            if (told >> w & 1u)
+                s.lower_bound = 1;
+            else if (e->kind == MED_INFUSION)
+                unknown_part(cx, &s, c, e->why ? e->why : "rate not usable",
+                             "rate", w);
+            else
+                unknown_part(cx, &s, c, NULL, "rate", 0);
+            told |= 1u << w;
+            if (e->kind == MED_INFUSION)
+                add_med(cx, res, c, e, num(cx, e->raw), e->unit);
+            else
+                add_med(cx, res, c, e, "running", NULL);
         }
     }
     return s;
@@ -324,16 +426,13 @@ convert(eval_ctx *cx, sum *s, const concept *c, const med_entry *e,
     unit_status st;
 
     if (!e->unit) {
-        unknown_part(cx, s, arena_printf(cx->a, "%s: no unit", c->name),
-                     arena_printf(cx->a, "%s dose", c->name));
+        unknown_part(cx, s, c, "no unit", "dose", 0);
         return -1;
     }
     st = unit_factor(e->unit, to, uc, &f, why, sizeof why);
     if (st != UNIT_OK) {
         s->needs_weight |= st == UNIT_NEEDS_WEIGHT;
-        unknown_part(cx, s, arena_printf(cx->a, "%s: %s", c->name, why),
-                     st == UNIT_NEEDS_WEIGHT ? "weight"
-                     : arena_printf(cx->a, "%s dose", c->name));
+        unknown_part(cx, s, c, why, "dose", st == UNIT_NEEDS_WEIGHT);
         return -1;
     }
     return e->raw * f;
@@ -379,8 +478,7 @@ steroid_sum(eval_ctx *cx, result *res, int before_admission)
             } else if (!running_at(e, now)) {
                 continue;
             } else if (e->kind == MED_COURSE) {
-                unknown_part(cx, &s, arena_printf(cx->a, "%s is running without a dose",
-                             c->name), arena_printf(cx->a, "%s dose", c->name));
+                unknown_part(cx, &s, c, NULL, "dose", 0);
                 add_med(cx, res, c, e, "running", NULL);
                 continue;
             } else {
@@ -506,6 +604,7 @@ vis_since(eval_ctx *cx, const num_cmp_t *cmp, tv now_value, ts_time *since,
     vis_in in;
 
     vis_lookup(r, &in);
+    vis_ranges(cx, &in);
     for (int i = 0; i < NDRUGS(vis_drugs); i++) {
         const med_list *ml = meds_of(r, in.c[i]);
         for (int j = 0; ml && j < ml->n; j++) {

@@ -576,7 +576,13 @@ struct clock_grid {
 clock_grid *
 clock_grid_new(void)
 {
-    return xcalloc(1, sizeof(clock_grid));
+    clock_grid *cg = xcalloc(1, sizeof(clock_grid));
+    /* Never NULL, even for a record without a timed item: the concepts'
+    ** times are addressed as cg->times + first, and NULL + 0 is undefined
+    ** (the fuzzer's first finding in the HTML grid). */
+    cg->cap_times = 256;
+    cg->times = xmalloc((size_t)cg->cap_times * sizeof *cg->times);
+    return cg;
 }
 
 void

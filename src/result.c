@@ -255,6 +255,81 @@ result_add_missing(eval_ctx *cx, result *res, const char *item)
     res->missing[res->nmissing++] = item;
 }
 
+/* The same item of evidence: the same pointer into the record and code. */
+static int
+same_evidence(const evidence *a, const evidence *b)
+{
+    return a->pointer && b->pointer && strcmp(a->pointer, b->pointer) == 0
+           && strcmp(a->code, b->code) == 0;
+}
+
+static uint32_t
+evidence_hash(const evidence *e)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a over pointer, NUL, code */
+    for (const char *p = e->pointer; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    h = (h ^ 0u) * 16777619u;
+    for (const char *p = e->code; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+/*
+** src's evidence appended to dst's, each item once, in order.  Up to
+** TAKE_LINEAR items a search per item; beyond, dst's items are hashed:
+** one criterion can gather tens of thousands (every rate change of an
+** infusion over a long stay, merged up an all-of), and 40,000 took
+** seconds of strcmp per criterion.  Both give the same list.
+*/
+#define TAKE_LINEAR 64
+
+static void
+take_evidence(eval_ctx *cx, result *dst, const result *src)
+{
+    if (dst->nev + src->nev <= TAKE_LINEAR) {   /* dst grows as src is added */
+        for (int i = 0; i < src->nev; i++) {
+            const evidence *e = &src->ev[i];
+            int dup = 0;
+            for (int j = 0; j < dst->nev && !dup; j++)
+                dup = same_evidence(&dst->ev[j], e);
+            if (!dup)
+                result_add_evidence(cx, dst, e->code, e->value, e->unit, e->t,
+                                    e->pointer);
+        }
+        return;
+    }
+    size_t cap = 16;
+    while (cap < 2 * ((size_t)dst->nev + (size_t)src->nev))
+        cap *= 2;
+    int *slot = arena_alloc_raw(cx->a, cap * sizeof *slot);    /* index + 1 */
+    memset(slot, 0, cap * sizeof *slot);
+    for (int j = 0; j < dst->nev; j++) {
+        if (!dst->ev[j].pointer)
+            continue;
+        size_t k = evidence_hash(&dst->ev[j]) & (cap - 1);
+        while (slot[k] && !same_evidence(&dst->ev[slot[k] - 1], &dst->ev[j]))
+            k = (k + 1) & (cap - 1);
+        if (!slot[k])
+            slot[k] = j + 1;
+    }
+    for (int i = 0; i < src->nev; i++) {
+        const evidence *e = &src->ev[i];
+        size_t k = 0;
+        if (e->pointer) {
+            k = evidence_hash(e) & (cap - 1);
+            while (slot[k] && !same_evidence(&dst->ev[slot[k] - 1], e))
+                k = (k + 1) & (cap - 1);
+            if (slot[k])
+                continue;
+        }
+        result_add_evidence(cx, dst, e->code, e->value, e->unit, e->t,
+                            e->pointer);
+        if (e->pointer)
+            slot[k] = dst->nev;
+    }
+}
+
 void
 result_take(eval_ctx *cx, result *dst, const result *src)
 {
@@ -262,17 +337,7 @@ result_take(eval_ctx *cx, result *dst, const result *src)
     ** (result_add_evidence, result_add_missing). */
     if (cx->values_only)
         return;
-    for (int i = 0; i < src->nev; i++) {
-        const evidence *e = &src->ev[i];
-        int dup = 0;
-        for (int j = 0; j < dst->nev && !dup; j++)
-            dup = dst->ev[j].pointer && e->pointer &&
-                  strcmp(dst->ev[j].pointer, e->pointer) == 0 &&
-                  strcmp(dst->ev[j].code, e->code) == 0;
-        if (!dup)
-            result_add_evidence(cx, dst, e->code, e->value, e->unit, e->t,
-                                e->pointer);
-    }
+    take_evidence(cx, dst, src);
     for (int i = 0; i < src->nmissing; i++)
         result_add_missing(cx, dst, src->missing[i]);
 }

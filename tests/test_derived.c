@@ -238,6 +238,100 @@ vis_since_walks_change_points(void **state)
     assert_int_equal(res->since, ago(300));
 }
 
+/*
+** Many contributions that cannot be computed, overlapping: each missing
+** item is listed once and the first reason kept, whatever the number of
+** entries (derived.c keeps the texts it would discard from being made at
+** all; made, 40,000 such entries once filled the machine's memory while
+** the since-time was walked).  Both kinds, a course without a rate and a
+** rate that needs the weight, and each entry still in the evidence.
+*/
+static void
+vis_many_unknown_parts_said_once(void **state)
+{
+    (void)state;
+    R->complete = SEC_MEDICATIONS;
+    for (int i = 0; i < 150; i++) {
+        med("epinephrine", MED_COURSE, 0, NULL, 5 * H - i, -1);
+        med("norepinephrine", MED_INFUSION, 10, "ug/min", 5 * H - i, -1);
+    }
+    result *res = run(latest("vis", CMP_GT, 120));
+    assert_int_equal(res->value, TV_UNKNOWN);
+    int rate = 0, weight = 0;
+    for (int i = 0; i < res->nmissing; i++) {
+        rate += strcmp(res->missing[i], "epinephrine rate") == 0;
+        weight += strcmp(res->missing[i], "weight") == 0;
+    }
+    assert_int_equal(rate, 1);
+    assert_int_equal(weight, 1);
+    /* epinephrine comes before norepinephrine in VIS's table */
+    assert_string_equal(result_reason(res),
+                        "VIS 0 from the listed drugs; epinephrine is running without a rate");
+    assert_int_equal(res->nev, 300);
+}
+
+/*
+** An all-of of two VIS rules that read the same 300 entries: the parent
+** takes each item of evidence once, in the kids' order (result_take, which
+** hashes past a few dozen items instead of comparing each with each).
+*/
+static void
+evidence_taken_once(void **state)
+{
+    (void)state;
+    R->complete = SEC_MEDICATIONS;
+    for (int i = 0; i < 300; i++)
+        drip(i % 2 ? "norepinephrine" : "epinephrine", 0.5, 6 * H - i, -1);
+    rule *all = et_combine(R, R_ALL, 2, latest("vis", CMP_GT, 10),
+                           latest("vis", CMP_GE, 10));
+    result *res = run(all);
+    assert_int_equal(res->value, TV_MET);
+    assert_int_equal(res->nev, 300);
+    for (int i = 0; i < res->nev; i++)
+        for (int j = 0; j < i; j++)
+            assert_false(strcmp(res->ev[i].pointer, res->ev[j].pointer) == 0
+                         && strcmp(res->ev[i].code, res->ev[j].code) == 0);
+    /* the kids' order: epinephrine's entries, then norepinephrine's (VIS
+    ** adds the drugs in its table's order), each by start */
+    assert_string_equal(res->ev[0].code, "epinephrine");
+    assert_int_equal(res->ev[0].t, ago(6 * H));
+    assert_string_equal(res->ev[149].code, "epinephrine");
+    assert_string_equal(res->ev[150].code, "norepinephrine");
+    assert_int_equal(res->ev[150].t, ago(6 * H - 1));
+    assert_string_equal(res->ev[299].code, "norepinephrine");
+    assert_int_equal(res->ev[299].t, ago(6 * H - 299));
+}
+
+/*
+** The since-time over a long stay of consecutive rate changes (each entry
+** ends where the next starts): VIS 130 for 400 entries of 5 min but one,
+** 100 (entry 150): held since that entry's end.  The same with an old
+** entry of the same drug at rate 0 never ended, which is running at
+** every point (the entries that can be running are searched by start and
+** by the latest end so far: this one makes every entry a candidate).
+*/
+static void
+vis_since_over_many_entries(void **state)
+{
+    (void)state;
+    R->complete = SEC_MEDICATIONS;
+    for (int k = 0; k < 2; k++) {
+        et_record_teardown(state);
+        et_record_setup(state);
+        R->complete = SEC_MEDICATIONS;
+        if (k == 1)
+            drip("norepinephrine", 0, 48 * H, -1);
+        for (int i = 0; i < 400; i++) {
+            int start = 2000 - 5 * i, end = i == 399 ? -1 : start - 5;
+            drip("norepinephrine", i == 150 ? 1.0 : 1.3, start, end);
+        }
+        result *res = run(latest("vis", CMP_GT, 120));
+        assert_int_equal(res->value, TV_MET);
+        assert_int_equal(res->since, ago(2000 - 5 * 150 - 5));
+        assert_int_equal(res->since_early, ago(2000 - 5 * 150 - 5));
+    }
+}
+
 /* }====================================================== */
 
 /*
@@ -398,6 +492,9 @@ main(void)
         T(vis_course_without_rate),
         T(vis_ended_now_not_running),
         T(vis_since_walks_change_points),
+        T(vis_many_unknown_parts_said_once),
+        T(evidence_taken_once),
+        T(vis_since_over_many_entries),
         T(bmi_40_exactly),
         T(bmi_observation_preferred),
         T(bmi_missing_height),
