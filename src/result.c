@@ -270,7 +270,7 @@ evidence_hash(const evidence *e)
     for (const char *p = e->pointer; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
     h = (h ^ 0u) * 16777619u;
-    for (const char *p = e->code; *p; p++)
+    for (const char *p = e->code ? e->code : ""; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
     return h;
 }
