@@ -553,6 +553,50 @@ lasts(ts_time t, ts_time end, ts_duration d)
 }
 
 /*
+** The nearest N samples around eval_episode's candidate runs, which come
+** in order: found by scans that resume where the last one stopped, so a
+** long stretch without an N sample costs one pass, not one per candidate
+** (each unusable sample is a candidate of its own: 20,000 of them took
+** half a second, 100,000 many seconds).
+*/
+typedef struct n_cursor {
+    int scanned;                /* samples before it were looked at ... */
+    int last_n;                 /* ... and the last N among them (-1: none) */
+    int next_from;              /* the last rightward scan began here ... */
+    int next_n;                 /* ... and found its first N here (n: none) */
+} n_cursor;
+
+/* The last N sample before a, or -1. */
+static int
+n_before(const leaf *lf, n_cursor *c, int a)
+{
+    if (a < c->scanned) {       /* out of order: scan back, as ever */
+        int k;
+        for (k = a - 1; k >= 0 && state(lf, k) != S_N; k--)
+            ;
+        return k;
+    }
+    for (; c->scanned < a; c->scanned++)
+        if (state(lf, c->scanned) == S_N)
+            c->last_n = c->scanned;
+    return c->last_n;
+}
+
+/* The first N sample at or after from, or n. */
+static int
+n_from(const leaf *lf, n_cursor *c, int from)
+{
+    if (from >= c->next_from && from <= c->next_n)
+        return c->next_n;       /* no N in [next_from, next_n) */
+    int k;
+    for (k = from; k < lf->n && state(lf, k) != S_N; k++)
+        ;
+    c->next_from = from;
+    c->next_n = k;
+    return k;
+}
+
+/*
 ** The possible extent of candidate run [a, b] (Q samples, or a single U
 ** sample): a side bounded by an N sample within the maximum gap stays at
 ** the run's end sample; a side next to missing data (a gap, an unusable
@@ -560,14 +604,14 @@ lasts(ts_time t, ts_time end, ts_duration d)
 ** to the nearest N sample beyond it, or to the start of time / now.
 */
 static void
-possible_extent(const leaf *lf, int a, int b, ts_time *lo, ts_time *hi)
+possible_extent(const leaf *lf, n_cursor *c, int a, int b, ts_time *lo,
+                ts_time *hi)
 {
     int k;
     if (a > 0 && state(lf, a - 1) == S_N && no_gap(lf, a - 1, a)) {
         *lo = lf->s[a].t;
     } else {
-        for (k = a - 1; k >= 0 && state(lf, k) != S_N; k--)
-            ;
+        k = n_before(lf, c, a);
         *lo = k < 0 ? TS_NONE : lf->s[k].t;
     }
     if ((b + 1 < lf->n && state(lf, b + 1) == S_N && no_gap(lf, b, b + 1)) ||
@@ -577,8 +621,7 @@ possible_extent(const leaf *lf, int a, int b, ts_time *lo, ts_time *hi)
         ** missing data (docs/evaluation.md, "Episode in a window"). */
         *hi = lf->s[b].t;
     } else {
-        for (k = b + 1; k < lf->n && state(lf, k) != S_N; k++)
-            ;
+        k = n_from(lf, c, b + 1);
         *hi = k < lf->n ? lf->s[k].t : lf->now;
     }
 }
@@ -620,6 +663,8 @@ eval_episode(leaf *lf)
         ;
     if (lf->first_unusable < a0)
         any_u = 1;
+    /* Before a0 the last N sample is a0 - 1 (the loop above stops there). */
+    n_cursor cur = { a0, a0 - 1, lf->n + 1, lf->n + 1 };
 
     for (int a = a0; a < lf->n; a++) {
         int b = a;
@@ -634,7 +679,7 @@ eval_episode(leaf *lf)
         /* With no window, an extent reaching the start of the data is
         ** unbounded (TS_NONE, which ts_shift keeps): it could last any time. */
         ts_time lo, hi;
-        possible_extent(lf, a, b, &lo, &hi);
+        possible_extent(lf, &cur, a, b, &lo, &hi);
         if (hi >= clip_lo(lf, lo) && lasts(clip_lo(lf, lo), hi, ru->lasting))
             maybe = 1;
 

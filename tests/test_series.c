@@ -634,6 +634,37 @@ episode_open_end(void **state)
     assert_int_equal(res->value, TV_NOT_MET);
 }
 
+/*
+** Long stretches of unusable values, each a candidate of its own: the
+** nearest normal values on either side bound what they could hide
+** (series.c finds them with scans that resume, not one per candidate).
+** 50 min of unusable values between normal ones could hide 30 min of
+** SBP < 90; 20 min could not; 20 min of them followed by 20 min of low
+** values, 40 min in all, could.
+*/
+static void
+episode_long_unusable_stretches(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 3; k++) {
+        et_record_teardown(state);
+        et_record_setup(state);
+        int u_end = k == 0 ? 250 : 280;     /* unusable from 299 to u_end */
+        obs("sbp", 110, 300);
+        for (int m = 299; m >= u_end; m--)
+            obs_text("sbp", "n/a", m);
+        int next = u_end - 1;
+        if (k == 2)                         /* low from 279 to 260 */
+            for (; next >= 260; next--)
+                obs("sbp", 85, next);
+        for (int m = next; m >= 0; m -= 50)
+            obs("sbp", 110, m);
+        result *res = run(sbp_episode());
+        assert_int_equal(res->value, k == 1 ? TV_NOT_MET : TV_UNKNOWN);
+        assert_int_equal(et_has_missing(res, "sbp"), k != 1);
+    }
+}
+
 static void
 episode_missing_data_between_normals(void **state)
 {
@@ -939,6 +970,7 @@ main(void)
         T(episode_next_to_gap_unknown),
         T(episode_open_end),
         T(episode_missing_data_between_normals),
+        T(episode_long_unusable_stretches),
         T(episode_no_samples_in_window),
         T(episode_clipped_to_window),
         T(episode_unusable_cases),
