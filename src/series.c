@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "timeutil.h"
+#include "tsassert.h"
 #include "units.h"
 
 /* How a sample stands against the rule's comparison (S_UNSET: not looked
@@ -554,44 +555,40 @@ lasts(ts_time t, ts_time end, ts_duration d)
 
 /*
 ** The nearest N samples around eval_episode's candidate runs, which come
-** in order: found by scans that resume where the last one stopped, so a
-** long stretch without an N sample costs one pass, not one per candidate
-** (each unusable sample is a candidate of its own: 20,000 of them took
-** half a second, 100,000 many seconds).
+** in order (a and b only grow): found by scans that resume where the last
+** one stopped, so a long stretch without an N sample costs one pass, not
+** one per candidate (each unusable sample is a candidate of its own:
+** 20,000 of them took half a second, 100,000 many seconds).
 */
 typedef struct n_cursor {
     int scanned;                /* samples before it were looked at ... */
     int last_n;                 /* ... and the last N among them (-1: none) */
-    int next_from;              /* the last rightward scan began here ... */
-    int next_n;                 /* ... and found its first N here (n: none) */
+    int next_n;                 /* the last rightward scan's first N (n: none;
+                                ** -1: no scan yet): none between that
+                                ** scan's start and it */
 } n_cursor;
 
 /* The last N sample before a, or -1. */
 static int
 n_before(const leaf *lf, n_cursor *c, int a)
 {
-    if (a < c->scanned) {       /* out of order: scan back, as ever */
-        int k;
-        for (k = a - 1; k >= 0 && state(lf, k) != S_N; k--)
-            ;
-        return k;
-    }
+    ts_assert(a >= c->scanned);
     for (; c->scanned < a; c->scanned++)
         if (state(lf, c->scanned) == S_N)
             c->last_n = c->scanned;
     return c->last_n;
 }
 
-/* The first N sample at or after from, or n. */
+/* The first N sample at or after from, or n; from at or after the last
+** scan's start. */
 static int
 n_from(const leaf *lf, n_cursor *c, int from)
 {
-    if (from >= c->next_from && from <= c->next_n)
-        return c->next_n;       /* no N in [next_from, next_n) */
+    if (from <= c->next_n)
+        return c->next_n;
     int k;
     for (k = from; k < lf->n && state(lf, k) != S_N; k++)
         ;
-    c->next_from = from;
     c->next_n = k;
     return k;
 }
@@ -664,7 +661,7 @@ eval_episode(leaf *lf)
     if (lf->first_unusable < a0)
         any_u = 1;
     /* Before a0 the last N sample is a0 - 1 (the loop above stops there). */
-    n_cursor cur = { a0, a0 - 1, lf->n + 1, lf->n + 1 };
+    n_cursor cur = { a0, a0 - 1, -1 };
 
     for (int a = a0; a < lf->n; a++) {
         int b = a;
